@@ -1,0 +1,43 @@
+// Serves the built deck (dist/), building it first when it is missing or older than its sources.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import express, { type Router } from 'express';
+import type { Log } from './log.ts';
+
+/** Everything the browser bundle is built from; a change in any of these triggers a rebuild. */
+const SOURCES = ['slides', 'viewer', 'join', 'assets', 'model', 'index.html', 'viewer.html', 'join.html', 'vite.config.ts'];
+
+function newestMtime(p: string): number {
+  if (!existsSync(p)) return 0;
+  const st = statSync(p);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = st.mtimeMs;
+  for (const name of readdirSync(p)) newest = Math.max(newest, newestMtime(path.join(p, name)));
+  return newest;
+}
+
+export function deckIsStale(root: string, distDir: string): boolean {
+  const built = path.join(root, distDir, 'index.html');
+  if (!existsSync(built)) return true;
+  const builtAt = statSync(built).mtimeMs;
+  return SOURCES.some((s) => newestMtime(path.join(root, s)) > builtAt);
+}
+
+export async function ensureDeckBuilt(root: string, distDir: string, log: Log): Promise<void> {
+  if (!deckIsStale(root, distDir)) return;
+  log.info('building the deck (first start or sources changed)…');
+  const { build } = await import('vite');
+  await build({ root, logLevel: 'warn', configFile: path.join(root, 'vite.config.ts') });
+}
+
+/** Static files of the deck; `/join` and `/viewer` also answer without the `.html`. */
+export function staticDeckRouter(root: string, distDir: string): Router {
+  const dir = path.resolve(root, distDir);
+  const router = express.Router();
+  router.use(express.static(dir, { extensions: ['html'], index: 'index.html', maxAge: '1h', setHeaders: noCacheHtml }));
+  return router;
+}
+
+function noCacheHtml(res: express.Response, file: string): void {
+  if (file.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache');
+}

@@ -1,0 +1,26 @@
+// Vite build of the browser side: the deck (index.html), the standalone viewer and the attendee page.
+import { defineConfig } from 'vite';
+import { markdownDeckPlugin } from './slides/build/markdownDeckPlugin.ts';
+
+export default defineConfig({
+  // Relative asset URLs so the static build also works under any sub-path (self-study hosting).
+  base: './',
+  plugins: [markdownDeckPlugin()],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    // No source maps in the shipped deck: they double its size for no audience benefit.
+    sourcemap: false,
+    rollupOptions: {
+      input: {
+        index: 'index.html',
+        viewer: 'viewer.html',
+        join: 'join.html',
+      },
+    },
+  },
+  server: {
+    // `npm run dev` edits slides with hot reload while `npm start` serves the APIs.
+    proxy: { '/api': 'http://127.0.0.1:8080', '/healthz': 'http://127.0.0.1:8080' },
+  },
+});

@@ -1,0 +1,22 @@
+// Registry of the deck's live parts: a slide whose section carries data-live="name" mounts the part of that name.
+// STUB — the parts themselves come with issue 5; the deck (issue 2) only calls this registry.
+
+/** What a live part gets when its slide is entered. */
+export interface LiveContext {
+  /** Presenter token from the deck URL (?token=…), if the presenter opened the deck. */
+  presenterToken: string | undefined;
+  /** Base URL for API calls (same origin in the live deck). */
+  apiBase: string;
+  /** True in the static self-study build: no server, replay recordings instead. */
+  offline: boolean;
+}
+
+/** Same lifecycle for every live part: mount on slide enter, unmount on leave. */
+export interface LivePart {
+  mount(host: HTMLElement, ctx: LiveContext): void;
+  unmount(): void;
+}
+
+export type LivePartFactory = () => LivePart;
+
+export const liveParts: Record<string, LivePartFactory> = {};

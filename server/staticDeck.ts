@@ -1,5 +1,5 @@
 // Serves the built deck (dist/), building it first when it is missing or older than its sources.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import express, { type Router } from 'express';
 import type { Log } from './log.ts';
@@ -30,10 +30,30 @@ export async function ensureDeckBuilt(root: string, distDir: string, log: Log): 
   await build({ root, logLevel: 'warn', configFile: path.join(root, 'vite.config.ts') });
 }
 
+/**
+ * Marks pages served by the live server. A static host (self-study) serves the same files
+ * without it, so the deck knows whether a mesh is behind it without a failing request.
+ */
+export const LIVE_SERVER_META = '<meta name="deck-server" content="live">';
+
 /** Static files of the deck; `/join` and `/viewer` also answer without the `.html`. */
 export function staticDeckRouter(root: string, distDir: string): Router {
   const dir = path.resolve(root, distDir);
   const router = express.Router();
+  const pages = new Map<string, { mtimeMs: number; html: string }>();
+  router.get(['/', '/index.html', '/viewer', '/viewer.html', '/join', '/join.html'], (req, res, next) => {
+    const name = req.path === '/' ? 'index' : req.path.slice(1).replace(/\.html$/, '');
+    const file = path.join(dir, `${name}.html`);
+    if (!existsSync(file)) return next();
+    const mtimeMs = statSync(file).mtimeMs;
+    let page = pages.get(file);
+    if (!page || page.mtimeMs !== mtimeMs) {
+      page = { mtimeMs, html: readFileSync(file, 'utf8').replace('<head>', `<head>${LIVE_SERVER_META}`) };
+      pages.set(file, page);
+    }
+    res.setHeader('Cache-Control', 'no-cache');
+    res.type('html').send(page.html);
+  });
   router.use(express.static(dir, { extensions: ['html'], index: 'index.html', maxAge: '1h', setHeaders: noCacheHtml }));
   return router;
 }

@@ -6,6 +6,7 @@ import { testConfig } from '../../server/config.ts';
 import { startDeckServer, type DeckServer } from '../../server/deckServer.ts';
 import { createLog } from '../../server/log.ts';
 import { PortInUseError } from '../../server/portErrors.ts';
+import { LIVE_SERVER_META } from '../../server/staticDeck.ts';
 
 const log = createLog('test', 'silent');
 let server: DeckServer;
@@ -22,10 +23,14 @@ test('GET /healthz answers 200', async () => {
   assert.ok(Array.isArray(body.services));
 });
 
-test('the deck is served at /', async () => {
+test('the deck is served at / and marked as served live (static hosts lack the mark)', async () => {
   const res = await fetch(`${server.url}/`);
   assert.equal(res.status, 200);
   assert.match(res.headers.get('content-type') ?? '', /text\/html/);
+  assert.ok((await res.text()).includes(LIVE_SERVER_META));
+  const join = await fetch(`${server.url}/join`);
+  assert.equal(join.status, 200);
+  assert.ok((await join.text()).includes(LIVE_SERVER_META));
 });
 
 test('an unknown API path is a JSON 404', async () => {

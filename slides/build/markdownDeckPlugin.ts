@@ -1,6 +1,47 @@
-// Vite plugin: compiles slides/talk.md into reveal.js slide HTML at build time. STUB (issue 2).
+// Vite plugin: compiles slides/talk.md into reveal.js sections inside index.html at build time (no runtime fetch).
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Plugin } from 'vite';
+import { parseDeck, renderDeck } from './parseDeck.ts';
+import { escapeHtml } from './slideAttributes.ts';
 
-export function markdownDeckPlugin(): Plugin {
-  return { name: 'markdown-deck' };
+/** Where index.html asks for the slides; the comment is replaced by the compiled `<section>`s. */
+export const SLIDES_PLACEHOLDER = '<!--talk:slides-->';
+
+export interface MarkdownDeckOptions {
+  /** The talk, relative to the vite root. */
+  file?: string;
+}
+
+/**
+ * The slides go straight into the HTML rather than into a JS module: the browser parses
+ * them while the deck script loads (faster first slide), and the page stays readable
+ * without JavaScript. Running before vite's own HTML step lets vite bundle the slides'
+ * `<img src="assets/…">` pictures like any other asset.
+ */
+export function markdownDeckPlugin(options: MarkdownDeckOptions = {}): Plugin {
+  let talkPath = '';
+  return {
+    name: 'markdown-deck',
+    configResolved(config) {
+      talkPath = path.resolve(config.root, options.file ?? 'slides/talk.md');
+    },
+    transformIndexHtml: {
+      order: 'pre',
+      handler(html) {
+        if (!html.includes(SLIDES_PLACEHOLDER)) return html;
+        const deck = parseDeck(readFileSync(talkPath, 'utf8'), path.relative(process.cwd(), talkPath));
+        return html
+          .replace(/<title>[^<]*<\/title>/, `<title>${escapeHtml(deck.frontMatter.title)}</title>`)
+          .replace(SLIDES_PLACEHOLDER, () => renderDeck(deck));
+      },
+    },
+    handleHotUpdate({ file, server }) {
+      // The talk is not a module in the graph: editing it reloads the deck page.
+      if (path.resolve(file) === talkPath) {
+        server.ws.send({ type: 'full-reload' });
+        return [];
+      }
+    },
+  };
 }

@@ -1,0 +1,400 @@
+// Decodes jaeger.thrift Batch/Span/Process (and agent.thrift's emitBatch message) into the compact span model.
+import { BinaryReader } from './thrift/binaryReader.ts';
+import { CompactReader } from './thrift/compactReader.ts';
+import {
+  MSG_CALL,
+  MSG_ONEWAY,
+  T_BOOL,
+  T_DOUBLE,
+  T_I32,
+  T_I64,
+  T_LIST,
+  T_STOP,
+  T_STRING,
+  T_STRUCT,
+  ThriftDecodeError,
+  type ThriftReader,
+  partsAreSafe,
+  partsToDecimal,
+  partsToNumber,
+} from './thrift/thriftReader.ts';
+import {
+  TAG_BINARY,
+  TAG_BOOL,
+  TAG_DOUBLE,
+  TAG_LONG,
+  TAG_STRING,
+  type DecodedBatch,
+  type LogRecord,
+  type ProcessRecord,
+  type RefRecord,
+  type SpanRecord,
+  type TagList,
+} from './spanModel.ts';
+
+/**
+ * Repeated strings (service, operation and tag names, common values) share one copy. Capped:
+ * when full it starts over, so hostile input cannot grow it without bound.
+ */
+class Interner {
+  private map = new Map<string, string>();
+  constructor(private readonly cap: number) {}
+  get(s: string): string {
+    const hit = this.map.get(s);
+    if (hit !== undefined) return hit;
+    if (this.map.size >= this.cap) this.map.clear();
+    this.map.set(s, s);
+    return s;
+  }
+}
+const names = new Interner(20_000);
+const values = new Interner(50_000);
+/** Longer values are rarely repeated; interning them would only churn the table. */
+const INTERN_VALUE_MAX = 64;
+
+const scratch = Buffer.alloc(16);
+function hex64(hi: number, lo: number): string {
+  scratch.writeUInt32BE(hi >>> 0, 0);
+  scratch.writeUInt32BE(lo >>> 0, 4);
+  return scratch.toString('hex', 0, 8);
+}
+function hexTrace(hiHi: number, hiLo: number, loHi: number, loLo: number): string {
+  if (hiHi === 0 && hiLo === 0) return hex64(loHi, loLo);
+  scratch.writeUInt32BE(hiHi >>> 0, 0);
+  scratch.writeUInt32BE(hiLo >>> 0, 4);
+  scratch.writeUInt32BE(loHi >>> 0, 8);
+  scratch.writeUInt32BE(loLo >>> 0, 12);
+  return scratch.toString('hex', 0, 16);
+}
+
+function expect(r: ThriftReader, got: number, want: number): boolean {
+  if (got === want) return true;
+  // A field whose type differs from the IDL is skipped, as Thrift readers do.
+  r.skip(got, 1);
+  return false;
+}
+
+function readTag(r: ThriftReader, out: TagList): void {
+  let key: string | undefined;
+  let vType = -1;
+  let value: string | number | boolean | undefined;
+  let str: string | undefined;
+  let dbl: number | undefined;
+  let bool: boolean | undefined;
+  let long: number | string | undefined;
+  let bin: string | undefined;
+  r.structBegin();
+  for (let t = r.readFieldBegin(); t !== T_STOP; t = r.readFieldBegin()) {
+    switch (r.fieldId) {
+      case 1:
+        if (expect(r, t, T_STRING)) key = names.get(r.readString());
+        break;
+      case 2:
+        if (expect(r, t, T_I32)) vType = r.readI32();
+        break;
+      case 3:
+        if (expect(r, t, T_STRING)) {
+          const s = r.readString();
+          str = s.length <= INTERN_VALUE_MAX ? values.get(s) : s;
+        }
+        break;
+      case 4:
+        if (expect(r, t, T_DOUBLE)) dbl = r.readDouble();
+        break;
+      case 5:
+        if (expect(r, t, T_BOOL)) bool = r.readBool();
+        break;
+      case 6:
+        if (expect(r, t, T_I64)) {
+          r.readI64Parts();
+          long = partsAreSafe(r.hi, r.lo) ? partsToNumber(r.hi, r.lo) : partsToDecimal(r.hi, r.lo);
+        }
+        break;
+      case 7:
+        if (expect(r, t, T_STRING)) {
+          const at = r.readBinaryRange();
+          bin = r.buf.toString('base64', at, r.pos);
+        }
+        break;
+      default:
+        r.skip(t, 1);
+    }
+  }
+  r.structEnd();
+  if (key === undefined) throw new ThriftDecodeError(`tag without a key (before offset ${r.pos})`);
+  switch (vType) {
+    case TAG_STRING:
+      value = str ?? '';
+      break;
+    case TAG_DOUBLE:
+      value = dbl ?? 0;
+      break;
+    case TAG_BOOL:
+      value = bool ?? false;
+      break;
+    case TAG_LONG:
+      value = long ?? 0;
+      break;
+    case TAG_BINARY:
+      value = bin ?? '';
+      break;
+    default:
+      throw new ThriftDecodeError(`tag "${key.slice(0, 40)}" has ${vType === -1 ? 'no type' : `unknown type ${vType}`}`);
+  }
+  out.push(key, vType, value);
+}
+
+function readTagList(r: ThriftReader, t: number): TagList | null {
+  if (!expect(r, t, T_LIST)) return null;
+  const n = r.readListBegin();
+  if (n === 0) return null;
+  if (r.elemType !== T_STRUCT) throw new ThriftDecodeError(`tag list of type ${r.elemType}, expected structs`);
+  const out: TagList = [];
+  for (let i = 0; i < n; i++) readTag(r, out);
+  return out;
+}
+
+function readLog(r: ThriftReader): LogRecord {
+  let timestamp: number | undefined;
+  let fields: TagList | null = null;
+  r.structBegin();
+  for (let t = r.readFieldBegin(); t !== T_STOP; t = r.readFieldBegin()) {
+    if (r.fieldId === 1 && expect(r, t, T_I64)) timestamp = r.readI64Number();
+    else if (r.fieldId === 2) fields = readTagList(r, t);
+    else if (r.fieldId !== 1) r.skip(t, 1);
+  }
+  r.structEnd();
+  if (timestamp === undefined) throw new ThriftDecodeError(`log without a timestamp (before offset ${r.pos})`);
+  return { timestamp, fields: fields ?? [] };
+}
+
+function readRef(r: ThriftReader): RefRecord {
+  let refType = -1;
+  let loHi = 0;
+  let loLo = 0;
+  let hiHi = 0;
+  let hiLo = 0;
+  let spanId: string | undefined;
+  r.structBegin();
+  for (let t = r.readFieldBegin(); t !== T_STOP; t = r.readFieldBegin()) {
+    switch (r.fieldId) {
+      case 1:
+        if (expect(r, t, T_I32)) refType = r.readI32();
+        break;
+      case 2:
+        if (expect(r, t, T_I64)) {
+          r.readI64Parts();
+          loHi = r.hi;
+          loLo = r.lo;
+        }
+        break;
+      case 3:
+        if (expect(r, t, T_I64)) {
+          r.readI64Parts();
+          hiHi = r.hi;
+          hiLo = r.lo;
+        }
+        break;
+      case 4:
+        if (expect(r, t, T_I64)) {
+          r.readI64Parts();
+          spanId = hex64(r.hi, r.lo);
+        }
+        break;
+      default:
+        r.skip(t, 1);
+    }
+  }
+  r.structEnd();
+  if (refType !== 0 && refType !== 1) throw new ThriftDecodeError(`span reference with ${refType === -1 ? 'no type' : `unknown type ${refType}`}`);
+  if (spanId === undefined) throw new ThriftDecodeError('span reference without a span id');
+  return { refType, traceId: hexTrace(hiHi, hiLo, loHi, loLo), spanId };
+}
+
+function readStructList<T>(r: ThriftReader, t: number, read: (r: ThriftReader) => T): T[] | null {
+  if (!expect(r, t, T_LIST)) return null;
+  const n = r.readListBegin();
+  if (n === 0) return null;
+  if (r.elemType !== T_STRUCT) throw new ThriftDecodeError(`list of type ${r.elemType}, expected structs`);
+  const out: T[] = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = read(r);
+  return out;
+}
+
+/** Required-field bits of a Span: traceIdLow, spanId, operationName, startTime, duration. */
+const SPAN_REQUIRED = 0b11111;
+
+function readSpan(r: ThriftReader, process: ProcessRecord): SpanRecord {
+  let seen = 0;
+  let loHi = 0;
+  let loLo = 0;
+  let hiHi = 0;
+  let hiLo = 0;
+  let spanId = '';
+  let parentSpanId = '';
+  let operationName = '';
+  let refs: RefRecord[] | null = null;
+  let flags = 0;
+  let startTime = 0;
+  let duration = 0;
+  let tags: TagList | null = null;
+  let logs: LogRecord[] | null = null;
+  r.structBegin();
+  for (let t = r.readFieldBegin(); t !== T_STOP; t = r.readFieldBegin()) {
+    switch (r.fieldId) {
+      case 1:
+        if (expect(r, t, T_I64)) {
+          r.readI64Parts();
+          loHi = r.hi;
+          loLo = r.lo;
+          seen |= 1;
+        }
+        break;
+      case 2:
+        if (expect(r, t, T_I64)) {
+          r.readI64Parts();
+          hiHi = r.hi;
+          hiLo = r.lo;
+        }
+        break;
+      case 3:
+        if (expect(r, t, T_I64)) {
+          r.readI64Parts();
+          spanId = hex64(r.hi, r.lo);
+          seen |= 2;
+        }
+        break;
+      case 4:
+        if (expect(r, t, T_I64)) {
+          r.readI64Parts();
+          parentSpanId = r.hi === 0 && r.lo === 0 ? '' : hex64(r.hi, r.lo);
+        }
+        break;
+      case 5:
+        if (expect(r, t, T_STRING)) {
+          operationName = names.get(r.readString());
+          seen |= 4;
+        }
+        break;
+      case 6:
+        refs = readStructList(r, t, readRef);
+        break;
+      case 7:
+        if (expect(r, t, T_I32)) flags = r.readI32();
+        break;
+      case 8:
+        if (expect(r, t, T_I64)) {
+          startTime = r.readI64Number();
+          seen |= 8;
+        }
+        break;
+      case 9:
+        if (expect(r, t, T_I64)) {
+          duration = r.readI64Number();
+          seen |= 16;
+        }
+        break;
+      case 10:
+        tags = readTagList(r, t);
+        break;
+      case 11:
+        logs = readStructList(r, t, readLog);
+        break;
+      default:
+        r.skip(t, 1);
+    }
+  }
+  r.structEnd();
+  if (seen !== SPAN_REQUIRED) throw new ThriftDecodeError(`span misses required field(s): ${missing(seen)}`);
+  if (loHi === 0 && loLo === 0 && hiHi === 0 && hiLo === 0) throw new ThriftDecodeError(`span ${spanId} has trace id 0`);
+  return {
+    traceId: hexTrace(hiHi, hiLo, loHi, loLo),
+    spanId,
+    parentSpanId,
+    operationName,
+    flags,
+    startTime,
+    duration,
+    refs,
+    tags,
+    logs,
+    process,
+    via: 0,
+  };
+}
+
+function missing(seen: number): string {
+  return ['traceIdLow', 'spanId', 'operationName', 'startTime', 'duration'].filter((_, i) => (seen & (1 << i)) === 0).join(', ');
+}
+
+function readProcess(r: ThriftReader): ProcessRecord {
+  let serviceName: string | undefined;
+  let tags: TagList | null = null;
+  r.structBegin();
+  for (let t = r.readFieldBegin(); t !== T_STOP; t = r.readFieldBegin()) {
+    if (r.fieldId === 1 && expect(r, t, T_STRING)) serviceName = names.get(r.readString());
+    else if (r.fieldId === 2) tags = readTagList(r, t);
+    else if (r.fieldId !== 1) r.skip(t, 1);
+  }
+  r.structEnd();
+  if (serviceName === undefined) throw new ThriftDecodeError('process without a serviceName');
+  return { serviceName, tags, key: tags ? `${serviceName}\u0000${JSON.stringify(tags)}` : serviceName };
+}
+
+/** Reads a Batch struct at the reader's position. */
+export function readBatch(r: ThriftReader): DecodedBatch {
+  const batchStart = r.pos;
+  let process: ProcessRecord | undefined;
+  let spans: SpanRecord[] | undefined;
+  // Spans may precede the process on the wire; their process is patched in afterwards.
+  const placeholder: ProcessRecord = { serviceName: '', tags: null, key: '' };
+  r.structBegin();
+  for (let t = r.readFieldBegin(); t !== T_STOP; t = r.readFieldBegin()) {
+    if (r.fieldId === 1 && t === T_STRUCT) process = readProcess(r);
+    else if (r.fieldId === 2 && t === T_LIST) {
+      const n = r.readListBegin();
+      if (n > 0 && r.elemType !== T_STRUCT) throw new ThriftDecodeError(`span list of type ${r.elemType}, expected structs`);
+      const p = process ?? placeholder;
+      spans = new Array(n);
+      for (let i = 0; i < n; i++) spans[i] = readSpan(r, p);
+    } else r.skip(t, 1);
+  }
+  r.structEnd();
+  if (!process) throw new ThriftDecodeError('batch without a process');
+  if (!spans) throw new ThriftDecodeError('batch without a span list');
+  if (spans.length > 0 && spans[0]!.process === placeholder) for (const s of spans) s.process = process;
+  return { process, spans, batchStart, batchEnd: r.pos };
+}
+
+/** Reads agent.thrift's `emitBatch` message (a oneway call whose field 1 is the Batch). */
+export function readEmitBatch(r: ThriftReader): DecodedBatch {
+  const head = r.readMessageBegin();
+  if (head.name !== 'emitBatch') {
+    throw new ThriftDecodeError(`unsupported agent method "${head.name.slice(0, 40)}" (only emitBatch is accepted)`);
+  }
+  if (head.type !== MSG_ONEWAY && head.type !== MSG_CALL) throw new ThriftDecodeError(`emitBatch sent as message type ${head.type}`);
+  let batch: DecodedBatch | undefined;
+  r.structBegin();
+  for (let t = r.readFieldBegin(); t !== T_STOP; t = r.readFieldBegin()) {
+    if (r.fieldId === 1 && t === T_STRUCT) batch = readBatch(r);
+    else r.skip(t, 1);
+  }
+  r.structEnd();
+  if (!batch) throw new ThriftDecodeError('emitBatch without a batch argument');
+  return batch;
+}
+
+/** A UDP datagram on the compact port. */
+export function decodeCompactEmitBatch(buf: Buffer): DecodedBatch {
+  return readEmitBatch(new CompactReader(buf));
+}
+
+/** A UDP datagram on the binary port. */
+export function decodeBinaryEmitBatch(buf: Buffer): DecodedBatch {
+  return readEmitBatch(new BinaryReader(buf));
+}
+
+/** The collector's HTTP body: a bare binary Batch. */
+export function decodeBinaryBatch(buf: Buffer): DecodedBatch {
+  return readBatch(new BinaryReader(buf));
+}

@@ -1,0 +1,71 @@
+// The store's compact span model: what a decoded jaeger.thrift Batch becomes, sized to stay under 1 KiB a span.
+
+/** Tag value types, numbered as jaeger.thrift's TagType enum. */
+export const TAG_STRING = 0;
+export const TAG_DOUBLE = 1;
+export const TAG_BOOL = 2;
+export const TAG_LONG = 3;
+export const TAG_BINARY = 4;
+
+/**
+ * Tags flattened into one array of triplets [key, type, value, key, type, value, …] — one
+ * allocation instead of an object per tag. A LONG beyond ±(2^53−1) is kept as its decimal
+ * string; a BINARY as base64.
+ */
+export type TagList = (string | number | boolean)[];
+
+export interface LogRecord {
+  /** µs since the epoch. */
+  timestamp: number;
+  fields: TagList;
+}
+
+export const REF_CHILD_OF = 0;
+export const REF_FOLLOWS_FROM = 1;
+
+export interface RefRecord {
+  refType: number;
+  traceId: string;
+  spanId: string;
+}
+
+export interface ProcessRecord {
+  serviceName: string;
+  tags: TagList | null;
+  /** Identity of the process (service + tags), so identical processes are stored once. */
+  key: string;
+}
+
+/** Which door a span came in by; also the index into the per-transport stats. */
+export const VIA_UDP_COMPACT = 0;
+export const VIA_UDP_BINARY = 1;
+export const VIA_HTTP = 2;
+export const TRANSPORTS = ['udpCompact', 'udpBinary', 'http'] as const;
+export type TransportName = (typeof TRANSPORTS)[number];
+
+export interface SpanRecord {
+  /** Lowercase hex as Jaeger prints it: 16 digits, or 32 when the high half is not zero. */
+  traceId: string;
+  spanId: string;
+  /** '' when the span has no parent id. */
+  parentSpanId: string;
+  operationName: string;
+  flags: number;
+  /** µs since the epoch. */
+  startTime: number;
+  /** µs. */
+  duration: number;
+  refs: RefRecord[] | null;
+  tags: TagList | null;
+  logs: LogRecord[] | null;
+  process: ProcessRecord;
+  via: number;
+}
+
+export interface DecodedBatch {
+  process: ProcessRecord;
+  spans: SpanRecord[];
+  /** Byte range of the Batch struct in the input, so it can be forwarded without re-encoding. */
+  batchStart: number;
+  batchEnd: number;
+}

@@ -1,0 +1,102 @@
+// The middleware every attendee demo request passes: identity check, rate limits, and baggage for the mesh.
+import express, { type Request, type RequestHandler, type Response } from 'express';
+import { isPresenter } from '../server/presenterAuth.ts';
+import type { Log } from '../server/log.ts';
+import { ATTENDEE_ID_HEADER, ATTENDEE_NAME_HEADER, attendeeBaggage, parseAttendee } from './attendeeIdentity.ts';
+import type { AttendeeLimits, LimitScope } from './attendeeLimits.ts';
+import { RateWindow } from './rateWindow.ts';
+
+/** What the attendee's page shows for each refusal; the page words it kindly, these say exactly why. */
+const LIMIT_REASONS: Record<LimitScope, string> = {
+  attendee: 'you are sending requests faster than about 2 per second',
+  everyone: 'the audience together is sending more requests than the demo takes',
+  busy: 'the demo mesh is full of requests right now',
+};
+
+export interface GateCounters {
+  /** Demo requests let through (a call with count 3 counts 3). */
+  admitted: RateWindow;
+  /** Calls answered 429. */
+  limited: RateWindow;
+  limitedBy: Record<LimitScope, number>;
+  /** Calls answered 400 (malformed attendee headers or body). */
+  rejected: number;
+}
+
+export function createGateCounters(): GateCounters {
+  return { admitted: new RateWindow(), limited: new RateWindow(), limitedBy: { attendee: 0, everyone: 0, busy: 0 }, rejected: 0 };
+}
+
+export interface AttendeeGateOptions {
+  limits: AttendeeLimits;
+  presenterToken: string;
+  counters: GateCounters;
+  log: Log;
+}
+
+/** `count` as the demo API will read it, when it is a sane number; the API itself rejects the rest. */
+function requestedCount(body: unknown): number {
+  const count = (body as { count?: unknown } | undefined)?.count;
+  return typeof count === 'number' && Number.isInteger(count) && count >= 1 ? count : 1;
+}
+
+export function createAttendeeGate(opts: AttendeeGateOptions): RequestHandler {
+  const { limits, counters, log } = opts;
+  const parseJson = express.json({ limit: '2kb' });
+  let unloggedLimits = 0;
+  let lastLimitLog = 0;
+
+  const bad = (res: Response, reason: string) => {
+    counters.rejected++;
+    log.warn(`attendee request refused (400): ${reason}`);
+    res.status(400).json({ error: 'bad attendee request', reason });
+  };
+
+  const noteLimited = (scope: LimitScope) => {
+    counters.limited.add();
+    counters.limitedBy[scope]++;
+    unloggedLimits++;
+    // One line per ten seconds at most: a keen audience must not flood the presenter's terminal.
+    const now = Date.now();
+    if (now - lastLimitLog >= 10_000) {
+      log.info(
+        `rate-limited ${unloggedLimits} attendee call(s) (so far: ${counters.limitedBy.attendee} too fast, ` +
+          `${counters.limitedBy.everyone} audience cap, ${counters.limitedBy.busy} mesh full)`,
+      );
+      lastLimitLog = now;
+      unloggedLimits = 0;
+    }
+  };
+
+  const admit = (req: Request, res: Response, next: (err?: unknown) => void) => {
+    const who = parseAttendee(req.get(ATTENDEE_ID_HEADER), req.get(ATTENDEE_NAME_HEADER));
+    if (!who.ok) return bad(res, who.reason);
+    const count = requestedCount(req.body);
+    if (count > limits.settings.maxCountPerCall) {
+      return bad(res, `attendees may send at most ${limits.settings.maxCountPerCall} requests at once`);
+    }
+
+    const admission = limits.admit(who.attendee.id, count);
+    if (!admission.ok) {
+      noteLimited(admission.scope);
+      const retryAfterSeconds = Math.max(1, Math.ceil(admission.retryAfterMs / 1000));
+      res.setHeader('Retry-After', String(retryAfterSeconds));
+      res.status(429).json({ error: 'rate limited', limit: admission.scope, reason: LIMIT_REASONS[admission.scope], retryAfterSeconds });
+      return;
+    }
+    res.once('close', admission.release);
+    res.once('finish', admission.release);
+    counters.admitted.add(count);
+    res.locals.baggage = attendeeBaggage(who.attendee);
+    next();
+  };
+
+  return (req, res, next) => {
+    // The demo API skips the gate for the presenter; this check keeps the promise if it is mounted elsewhere.
+    if (isPresenter(req, opts.presenterToken)) return next();
+    parseJson(req, res, (err?: unknown) => {
+      if (err) return bad(res, `body is not valid JSON of at most 2 KB (${(err as Error).message})`);
+      admit(req, res, next);
+    });
+  };
+}

@@ -1,0 +1,155 @@
+// The live trace source: the deck server's demo API, Jaeger query API and /api/live stream over HTTP.
+import { tracesFromJaegerFile, type JaegerTrace } from '../../model/jaegerJson.ts';
+import {
+  SourceError,
+  type DemoRequestResult,
+  type HoleSwitch,
+  type MeshHealth,
+  type RequestKind,
+  type StreamHandlers,
+  type TraceArrival,
+  type TraceSource,
+} from './traceSource.ts';
+
+export interface LiveSourceOptions {
+  apiBase: string;
+  presenterToken: string | undefined;
+}
+
+/** Reads an error body's reason when the server gave one, for words on the slide. */
+async function reasonOf(res: Response): Promise<string> {
+  try {
+    const body = (await res.json()) as { error?: unknown; errors?: { msg?: unknown }[] };
+    if (typeof body.error === 'string') return body.error;
+    const msg = body.errors?.[0]?.msg;
+    if (typeof msg === 'string') return msg;
+  } catch {
+    // not JSON: the status line says enough
+  }
+  return `HTTP ${res.status}`;
+}
+
+function isAbort(e: unknown): boolean {
+  return e instanceof DOMException && e.name === 'AbortError';
+}
+
+/** Parses one `trace` event; the stream's shape is {traceID, …} but a bare id is accepted too. */
+export function parseArrival(data: string): TraceArrival | null {
+  try {
+    const v = JSON.parse(data) as unknown;
+    if (typeof v === 'string') return { traceID: v };
+    if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (typeof o.traceID === 'string') {
+        const count = typeof o.spanCount === 'number' ? o.spanCount : typeof o.spans === 'number' ? o.spans : undefined;
+        return { traceID: o.traceID, spanCount: count };
+      }
+    }
+  } catch {
+    if (/^[0-9a-f]{1,32}$/i.test(data.trim())) return { traceID: data.trim() };
+  }
+  return null;
+}
+
+export function createLiveTraceSource(opts: LiveSourceOptions): TraceSource {
+  const base = opts.apiBase.replace(/\/$/, '');
+  const auth: Record<string, string> = opts.presenterToken ? { Authorization: `Bearer ${opts.presenterToken}` } : {};
+
+  async function call(path: string, init: RequestInit, what: string): Promise<Response> {
+    try {
+      return await fetch(`${base}${path}`, init);
+    } catch (e) {
+      if (isAbort(e)) throw e;
+      throw new SourceError(`Can't reach the deck server (${what}).`, true);
+    }
+  }
+
+  return {
+    kind: 'live',
+
+    async health(signal) {
+      let res: Response;
+      try {
+        res = await fetch(`${base}/healthz`, { signal, cache: 'no-store' });
+      } catch (e) {
+        if (isAbort(e)) throw e;
+        return { state: 'down', reason: "Can't reach the deck server.", services: [] };
+      }
+      let body: { mesh?: boolean; services?: { name: string; state: string }[] } = {};
+      try {
+        body = (await res.json()) as typeof body;
+      } catch {
+        return { state: 'down', reason: `The health check answered HTTP ${res.status}.`, services: [] };
+      }
+      const services = Array.isArray(body.services) ? body.services : [];
+      if (body.mesh === false) return { state: 'offline', reason: 'The demo mesh is switched off on this server (MESH=off).' };
+      if (res.ok) return { state: 'up', services };
+      const down = services.filter((s) => s.state !== 'healthy').map((s) => `${s.name} (${s.state})`);
+      return {
+        state: 'down',
+        reason: down.length ? `Mesh services down: ${down.join(', ')}.` : `The mesh is not healthy (HTTP ${res.status}).`,
+        services,
+      };
+    },
+
+    async sendRequests(kind: RequestKind, count: number, signal) {
+      const res = await call(
+        '/api/demo/requests',
+        { method: 'POST', signal, headers: { 'Content-Type': 'application/json', ...auth }, body: JSON.stringify({ kind, count }) },
+        'sending a request',
+      );
+      if (!res.ok) {
+        const reason = await reasonOf(res);
+        throw new SourceError(`The mesh refused the request: ${reason}`, res.status >= 500 || res.status === 404);
+      }
+      const body = (await res.json()) as DemoRequestResult[];
+      if (!Array.isArray(body)) throw new SourceError('The demo API answered something other than a list of requests.', false);
+      return body;
+    },
+
+    async fetchTrace(traceID, signal) {
+      const res = await call(`/api/traces/${encodeURIComponent(traceID)}`, { signal, cache: 'no-store' }, 'fetching a trace');
+      if (res.status === 404) return null;
+      if (!res.ok) throw new SourceError(`The trace store answered: ${await reasonOf(res)}`, false);
+      const traces: JaegerTrace[] = tracesFromJaegerFile(await res.json());
+      return traces[0] ?? null;
+    },
+
+    openStream(handlers: StreamHandlers) {
+      const es = new EventSource(`${base}/api/live`);
+      let closed = false;
+      es.addEventListener('open', () => handlers.onOpen());
+      es.addEventListener('trace', (ev) => {
+        const arrival = parseArrival((ev as MessageEvent<string>).data);
+        if (arrival) handlers.onTrace(arrival);
+      });
+      es.addEventListener('error', () => {
+        // EventSource would retry at its own fixed pace; the flow machine owns the backoff instead.
+        if (closed) return;
+        closed = true;
+        es.close();
+        handlers.onError('The live trace stream dropped.');
+      });
+      return () => {
+        closed = true;
+        es.close();
+      };
+    },
+
+    async holes(signal) {
+      const res = await call('/api/holes', { signal, cache: 'no-store' }, 'reading the holes');
+      if (!res.ok) throw new SourceError(`Couldn't read the holes: ${await reasonOf(res)}`, res.status >= 500);
+      return (await res.json()) as HoleSwitch[];
+    },
+
+    async setHole(id, plugged) {
+      const res = await call(
+        `/api/holes/${encodeURIComponent(id)}`,
+        { method: 'PUT', headers: { 'Content-Type': 'application/json', ...auth }, body: JSON.stringify({ plugged }) },
+        'switching a hole',
+      );
+      if (!res.ok) throw new SourceError(`Couldn't switch the hole: ${await reasonOf(res)}`, res.status >= 500);
+      return (await res.json()) as HoleSwitch;
+    },
+  };
+}

@@ -1,0 +1,59 @@
+// Where the live slides get their data: an interface the flow machine talks to, so a recording can stand in for the mesh.
+import type { JaegerTrace } from '../../model/jaegerJson.ts';
+
+export type RequestKind = 'normal' | 'slow';
+
+export interface DemoRequestResult {
+  traceID: string;
+  durationMs: number;
+  status: number;
+}
+
+export interface HoleSwitch {
+  id: string;
+  title: string;
+  plugged: boolean;
+}
+
+/** What one `trace` event of the live stream tells: which trace gained spans. */
+export interface TraceArrival {
+  traceID: string;
+  /** Spans the trace holds now, when the stream says so. */
+  spanCount?: number;
+}
+
+/** The mesh as the slide sees it; `offline` means no server is behind the deck at all. */
+export type MeshHealth =
+  | { state: 'up'; services: { name: string; state: string }[] }
+  | { state: 'down'; reason: string; services: { name: string; state: string }[] }
+  | { state: 'offline'; reason: string };
+
+/** A failure the slide explains in words; `meshTrouble` asks the flow to re-check the mesh. */
+export class SourceError extends Error {
+  constructor(
+    message: string,
+    readonly meshTrouble: boolean,
+  ) {
+    super(message);
+    this.name = 'SourceError';
+  }
+}
+
+export interface StreamHandlers {
+  onOpen(): void;
+  onTrace(arrival: TraceArrival): void;
+  /** The stream broke; the source has already closed it, the flow decides when to retry. */
+  onError(reason: string): void;
+}
+
+export interface TraceSource {
+  readonly kind: 'live' | 'recording' | 'none';
+  health(signal: AbortSignal): Promise<MeshHealth>;
+  sendRequests(kind: RequestKind, count: number, signal: AbortSignal): Promise<DemoRequestResult[]>;
+  /** The trace, or null when the store does not know it (yet). */
+  fetchTrace(traceID: string, signal: AbortSignal): Promise<JaegerTrace | null>;
+  /** Opens the stream of trace arrivals; returns the function that closes it. */
+  openStream(handlers: StreamHandlers): () => void;
+  holes(signal: AbortSignal): Promise<HoleSwitch[]>;
+  setHole(id: string, plugged: boolean): Promise<HoleSwitch>;
+}

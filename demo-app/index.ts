@@ -1,15 +1,26 @@
 // Public API of the demo mesh: supervised service processes, hole switches, and demo requests.
-// STUB — to be implemented (issue 3). Keep this exported surface; extend it if needed.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Log } from '../server/log.ts';
+import { baggageHeaders, sendOrder } from './demoRequests.ts';
+import { createHoleSwitches, isHoleId } from './holes/holeSwitches.ts';
+import type { SpanCounts } from './instrumentation/spanCounters.ts';
+import { createMeshSupervisor } from './supervisor/meshSupervisor.ts';
 
 export type ServiceState = 'starting' | 'healthy' | 'crashed' | 'restarting' | 'stopped';
 export type RequestKind = 'normal' | 'slow';
+
+/** The services, storefront first (it is the entry point). */
+export const meshServiceNames = ['storefront', 'menu', 'orders', 'inventory', 'payments', 'kitchen'] as const;
 
 export interface MeshOptions {
   /** Where every service's jaeger-client reports (the embedded collector's HTTP endpoint). */
   collectorEndpoint: string;
   seed: number;
   log: Log;
+  /** Extra environment for every service, e.g. { JAEGER_DISABLED: 'true' } for the overhead bench. */
+  env?: Record<string, string>;
+  healthIntervalMs?: number;
 }
 
 export interface HoleState {
@@ -24,6 +35,21 @@ export interface DemoRequestResult {
   status: number;
 }
 
+/** Thrown when a demo request cannot even start because the mesh's entry point is down. */
+export class MeshDownError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'MeshDownError';
+  }
+}
+
+export interface ServiceProcessInfo {
+  name: string;
+  state: ServiceState;
+  pid: number | undefined;
+  port: number | undefined;
+}
+
 export interface Mesh {
   /** Spawns and health-checks every service; on failure stops what it started and rejects. */
   start(): Promise<void>;
@@ -35,17 +61,77 @@ export interface Mesh {
   setHole(id: string, plugged: boolean): Promise<HoleState>;
   /** Sends `count` requests at once through the mesh; `baggage` rides in uberctx-* headers. */
   sendRequests(kind: RequestKind, count: number, opts?: { baggage?: Record<string, string> }): Promise<DemoRequestResult[]>;
+  /** Each service's jaeger-client counters after flushing its buffer: spans finished, reported, failed, dropped. */
+  spanCounts(): Promise<({ name: string } & SpanCounts)[]>;
+  /** Pids and ports, for tests and diagnostics. */
+  processes(): ServiceProcessInfo[];
 }
 
-export function createMesh(_opts: MeshOptions): Mesh {
-  return {
-    async start() {},
-    async stop() {},
-    services: () => [],
-    holes: () => [],
-    setHole: async (id) => {
-      throw new Error(`unknown hole ${id}`);
+const demoAppDir = path.dirname(fileURLToPath(import.meta.url));
+
+export function createMesh(opts: MeshOptions): Mesh {
+  const switches = createHoleSwitches();
+  const supervisor = createMeshSupervisor({
+    names: meshServiceNames,
+    demoAppDir,
+    projectRoot: path.resolve(demoAppDir, '..'),
+    env: {
+      JAEGER_ENDPOINT: opts.collectorEndpoint,
+      // Explicit, so that a stray remote-sampler default can never decide what the demo shows.
+      JAEGER_SAMPLER_TYPE: process.env.JAEGER_SAMPLER_TYPE ?? 'const',
+      JAEGER_SAMPLER_PARAM: process.env.JAEGER_SAMPLER_PARAM ?? '1',
+      MESH_SEED: String(opts.seed),
+      ...opts.env,
     },
-    sendRequests: async () => [],
+    holes: switches.snapshot,
+    log: opts.log,
+    healthIntervalMs: opts.healthIntervalMs,
+  });
+  let started = false;
+  let stopped: Promise<void> | undefined;
+
+  return {
+    async start() {
+      if (started) return;
+      started = true;
+      await supervisor.start();
+      opts.log.info(`mesh up: ${meshServiceNames.join(', ')}`);
+    },
+    stop() {
+      if (!started) return Promise.resolve();
+      stopped ??= supervisor.stop();
+      return stopped;
+    },
+    services: () => supervisor.services(),
+    holes: () => switches.list(),
+    async setHole(id, plugged) {
+      if (!isHoleId(id)) throw new Error(`unknown hole ${id}`);
+      const state = switches.set(id, plugged);
+      await supervisor.pushState();
+      opts.log.info(`hole ${id} ${plugged ? 'plugged' : 'opened'}`);
+      return state;
+    },
+    async sendRequests(kind, count, requestOpts = {}) {
+      const port = supervisor.ports().storefront;
+      if (supervisor.state('storefront') !== 'healthy' || !port) {
+        throw new MeshDownError(`the storefront service is ${supervisor.state('storefront') ?? 'not started'}`);
+      }
+      const headers = baggageHeaders(requestOpts.baggage);
+      return Promise.all(Array.from({ length: count }, () => sendOrder(port, kind, headers)));
+    },
+    async spanCounts() {
+      const ports = supervisor.ports();
+      return Promise.all(
+        meshServiceNames.map(async (name) => {
+          const counts = (await supervisor.admin(ports[name], 'POST', '/flush')) as SpanCounts;
+          return { name, finished: counts.finished, reported: counts.reported, failed: counts.failed, dropped: counts.dropped };
+        }),
+      );
+    },
+    processes: () => {
+      const pids = supervisor.pids();
+      const ports = supervisor.ports();
+      return supervisor.services().map((s) => ({ ...s, pid: pids[s.name], port: ports[s.name] }));
+    },
   };
 }

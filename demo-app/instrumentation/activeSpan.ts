@@ -1,0 +1,76 @@
+// The span a piece of work belongs to, carried across awaits, plus the one way spans start and finish here.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Span, SpanContext, Tracer } from 'opentracing';
+import { preciseNowMs } from './preciseClock.ts';
+
+const current = new AsyncLocalStorage<Span>();
+let tracer: Tracer | undefined;
+
+export function useTracer(t: Tracer) {
+  tracer = t;
+}
+
+export function activeSpan(): Span | undefined {
+  return current.getStore();
+}
+
+export function runInSpan<T>(span: Span, fn: () => T): T {
+  return current.run(span, fn);
+}
+
+export type TagValue = string | number | boolean;
+
+/** Starts a span (child of `childOf`, else of the active span) and copies its baggage onto it as tags. */
+export function startSpan(operation: string, opts: { childOf?: SpanContext | Span | null; tags?: Record<string, TagValue> } = {}): Span {
+  if (!tracer) throw new Error('useTracer() was not called');
+  const parent = opts.childOf === undefined ? activeSpan() : opts.childOf;
+  const span = tracer.startSpan(operation, { childOf: parent ?? undefined, tags: opts.tags, startTime: preciseNowMs() });
+  // Baggage travels with the context but Jaeger shows tags: tag it so the viewer can say whose request this is.
+  const baggage = (span.context() as { baggage?: Record<string, string> }).baggage;
+  if (baggage) for (const [k, v] of Object.entries(baggage)) span.setTag(`baggage.${k}`, v);
+  return span;
+}
+
+export function logOnSpan(span: Span | undefined, fields: Record<string, TagValue>) {
+  span?.log(fields, preciseNowMs());
+}
+
+export function markError(span: Span, error: unknown) {
+  const e = error instanceof Error ? error : new Error(String(error));
+  span.setTag('error', true);
+  span.log({ event: 'error', 'error.kind': e.name, message: e.message }, preciseNowMs());
+}
+
+export function finishSpan(span: Span, error?: unknown) {
+  if (error !== undefined) markError(span, error);
+  span.finish(preciseNowMs());
+}
+
+/** Runs `fn` inside a new span that is active for everything `fn` awaits. */
+export async function inSpan<T>(
+  operation: string,
+  tags: Record<string, TagValue>,
+  fn: (span: Span) => Promise<T>,
+): Promise<T> {
+  const span = startSpan(operation, { tags });
+  try {
+    const result = await runInSpan(span, () => fn(span));
+    finishSpan(span);
+    return result;
+  } catch (e) {
+    finishSpan(span, e);
+    throw e;
+  }
+}
+
+/** The trace id as Jaeger's query API spells it: zero-padded hex (empty when tracing is disabled). */
+export function traceIdOf(span: Span): string {
+  const raw = (span.context() as { traceIdStr?: string }).traceIdStr ?? '';
+  if (!raw) return '';
+  return raw.padStart(raw.length > 16 ? 32 : 16, '0');
+}
+
+export function currentTracer(): Tracer {
+  if (!tracer) throw new Error('useTracer() was not called');
+  return tracer;
+}

@@ -1,0 +1,38 @@
+// Express middleware: one server span per incoming request, joined to the caller's trace from uber-trace-id.
+import type { RequestHandler } from 'express';
+import { FORMAT_HTTP_HEADERS, Tags } from 'opentracing';
+import { currentTracer, finishSpan, runInSpan, startSpan, traceIdOf } from './activeSpan.ts';
+
+/** Response header carrying the trace id, so the deck can open the trace a request produced. */
+export const traceIdHeader = 'x-trace-id';
+
+export function serverSpans(untracedPrefixes: string[]): RequestHandler {
+  return (req, res, next) => {
+    if (untracedPrefixes.some((p) => req.path.startsWith(p))) return next();
+    const parent = currentTracer().extract(FORMAT_HTTP_HEADERS, req.headers);
+    const span = startSpan(`${req.method} ${req.path}`, {
+      childOf: parent,
+      tags: {
+        [Tags.SPAN_KIND]: Tags.SPAN_KIND_RPC_SERVER,
+        [Tags.HTTP_METHOD]: req.method,
+        [Tags.HTTP_URL]: req.originalUrl,
+      },
+    });
+    const traceId = traceIdOf(span);
+    if (traceId) res.setHeader(traceIdHeader, traceId);
+    res.once('close', () => {
+      // Named after the matched route so that /stock/latte and /stock/mocha are one operation.
+      const route = (req.route as { path?: string } | undefined)?.path;
+      if (route) span.setOperationName(`${req.method} ${req.baseUrl}${route}`);
+      span.setTag(Tags.HTTP_STATUS_CODE, res.statusCode);
+      if (!res.writableFinished) {
+        finishSpan(span, new Error('the caller hung up before the answer was sent'));
+      } else if (res.statusCode >= 500) {
+        finishSpan(span, new Error(String(res.locals.errorMessage ?? `answered ${res.statusCode}`)));
+      } else {
+        finishSpan(span);
+      }
+    });
+    runInSpan(span, () => next());
+  };
+}

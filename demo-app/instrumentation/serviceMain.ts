@@ -1,0 +1,124 @@
+// Everything a mesh service process shares: tracer, server spans, admin endpoints, port report, clean exit.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { createLog, type Log } from '../../server/log.ts';
+import { allOpen, parseHoleSwitches, type HoleSwitches } from '../holes/holeSwitches.ts';
+import { useTracer } from './activeSpan.ts';
+import { createPeerClient, type CallPeer, type PeerDirectory } from './peerCalls.ts';
+import { createJitter, seedFor, type Jitter } from './seededJitter.ts';
+import { serverSpans } from './serverSpans.ts';
+import { createServiceTracer } from './serviceTracer.ts';
+
+/** What the supervisor tells a service at spawn (env) and whenever it changes (PUT /admin/state). */
+export interface MeshState {
+  holes: HoleSwitches;
+  peers: PeerDirectory;
+}
+
+export interface ServiceKit {
+  name: string;
+  log: Log;
+  jitter: Jitter;
+  holes(): HoleSwitches;
+  /** Runs now and after every switch change, so pools can resize live. */
+  onHoles(listener: (holes: HoleSwitches) => void): void;
+  callPeer: CallPeer;
+}
+
+/** Header the supervisor sends with admin calls; the value comes from MESH_ADMIN_TOKEN. */
+export const adminTokenHeader = 'x-mesh-admin-token';
+
+export interface ServiceReady {
+  type: 'listening';
+  port: number;
+}
+
+export function readMeshState(raw: string | undefined): MeshState {
+  const parsed = raw ? (JSON.parse(raw) as Partial<MeshState>) : {};
+  return { holes: parseHoleSwitches(parsed.holes, allOpen()), peers: { ...(parsed.peers ?? {}) } };
+}
+
+export async function runService(name: string, defineRoutes: (app: Express, kit: ServiceKit) => void): Promise<void> {
+  const log = createLog(name);
+  const traced = createServiceTracer(name, log);
+  useTracer(traced.tracer);
+  const state = readMeshState(process.env.MESH_STATE);
+  const holeListeners: ((h: HoleSwitches) => void)[] = [];
+  const kit: ServiceKit = {
+    name,
+    log,
+    jitter: createJitter(seedFor(Number(process.env.MESH_SEED ?? 42), name)),
+    holes: () => state.holes,
+    onHoles(listener) {
+      holeListeners.push(listener);
+      listener(state.holes);
+    },
+    callPeer: createPeerClient(() => state.peers),
+  };
+
+  const adminToken = process.env.MESH_ADMIN_TOKEN ?? '';
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '64kb' }));
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true, service: name, pid: process.pid });
+  });
+  const admin = express.Router();
+  admin.use((req, res, next) => {
+    if (adminToken && req.get(adminTokenHeader) === adminToken) return next();
+    res.status(401).json({ error: 'admin token required' });
+  });
+  admin.get('/spans', (_req, res) => {
+    res.json({ service: name, ...traced.counts() });
+  });
+  admin.post('/flush', async (_req, res) => {
+    await traced.flush();
+    res.json({ service: name, ...traced.counts() });
+  });
+  admin.put('/state', (req, res) => {
+    const body = req.body as Partial<MeshState> | undefined;
+    state.holes = parseHoleSwitches(body?.holes, state.holes);
+    if (body?.peers && typeof body.peers === 'object') state.peers = { ...state.peers, ...body.peers };
+    for (const l of holeListeners) l(state.holes);
+    res.json({ service: name, holes: state.holes });
+  });
+  app.use('/admin', admin);
+  app.use(serverSpans(['/healthz', '/admin']));
+  defineRoutes(app, kit);
+  // A handler's failure becomes a 500 whose message the server span records as its error.
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const message = err instanceof Error ? err.message : String(err);
+    res.locals.errorMessage = message;
+    log.warn(`request failed: ${message}`);
+    if (!res.headersSent) res.status(502).json({ error: message });
+  });
+
+  const server = http.createServer(app);
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const ready: ServiceReady = { type: 'listening', port };
+  if (process.send) process.send(ready);
+  else console.log(`${name} listening on ${port}`);
+  log.info(`listening on 127.0.0.1:${port} (tracing ${traced.enabled ? 'on' : 'off'})`);
+
+  let exiting = false;
+  const shutdown = (why: string) => {
+    if (exiting) return;
+    exiting = true;
+    log.info(`${why}: flushing spans and exiting`);
+    // A stuck flush must not keep an orphan alive.
+    setTimeout(() => process.exit(0), 2_000).unref();
+    server.closeAllConnections();
+    server.close();
+    void traced.close().then(() => process.exit(0));
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  // The IPC channel closes when the supervisor dies, however it dies: never outlive it.
+  process.on('disconnect', () => shutdown('supervisor gone'));
+}

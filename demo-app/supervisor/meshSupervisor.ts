@@ -1,0 +1,186 @@
+// Runs every service under its own machine: spawns, health-checks, restarts, pushes mesh state, stops them all.
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { createActor, type Actor } from 'xstate';
+import type { Log } from '../../server/log.ts';
+import type { HoleSwitches } from '../holes/holeSwitches.ts';
+import { adminTokenHeader, type MeshState } from '../instrumentation/serviceMain.ts';
+import { serviceMachine } from './serviceMachine.ts';
+import { createServiceProcess, type ServiceProcess } from './serviceProcess.ts';
+
+export type ServiceState = 'starting' | 'healthy' | 'crashed' | 'restarting' | 'stopped';
+
+export interface SupervisorOptions {
+  names: readonly string[];
+  demoAppDir: string;
+  projectRoot: string;
+  /** Extra environment for every service (JAEGER_*, MESH_SEED …). */
+  env: Record<string, string>;
+  holes: () => HoleSwitches;
+  log: Log;
+  healthIntervalMs?: number;
+  startTimeoutMs?: number;
+}
+
+interface Supervised {
+  name: string;
+  actor: Actor<typeof serviceMachine>;
+  proc: ServiceProcess;
+  stopping?: Promise<void>;
+}
+
+export function createMeshSupervisor(opts: SupervisorOptions) {
+  const adminToken = randomBytes(16).toString('hex');
+  const services: Supervised[] = [];
+  const ports = (): Record<string, number> => {
+    const out: Record<string, number> = {};
+    for (const s of services) {
+      const port = s.actor.getSnapshot().context.port;
+      if (port) out[s.name] = port;
+    }
+    return out;
+  };
+  const stateOf = (s: Supervised) => s.actor.getSnapshot().value as ServiceState;
+  let healthTimer: NodeJS.Timeout | undefined;
+  const killAllNow = () => {
+    for (const s of services) s.proc.kill();
+  };
+
+  const admin = async (port: number, method: string, route: string, body?: unknown): Promise<unknown> => {
+    const res = await fetch(`http://127.0.0.1:${port}/admin${route}`, {
+      method,
+      headers: { [adminTokenHeader]: adminToken, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(3_000),
+    });
+    if (!res.ok) throw new Error(`admin ${route} answered ${res.status}`);
+    return res.json();
+  };
+
+  const meshState = (): MeshState => ({ holes: opts.holes(), peers: ports() });
+
+  /** Sends the current switches and addresses to every healthy service; a down one gets them at its restart. */
+  const pushState = async () => {
+    const state = meshState();
+    await Promise.all(
+      services
+        .filter((s) => stateOf(s) === 'healthy')
+        .map((s) =>
+          admin(s.actor.getSnapshot().context.port!, 'PUT', '/state', state).catch((e: unknown) =>
+            opts.log.warn(`${s.name}: could not push mesh state: ${String(e)}`),
+          ),
+        ),
+    );
+  };
+
+  const checkHealth = async (s: Supervised) => {
+    const snap = s.actor.getSnapshot();
+    if (snap.value !== 'healthy' || !snap.context.port) return;
+    try {
+      const res = await fetch(`http://127.0.0.1:${snap.context.port}/healthz`, { signal: AbortSignal.timeout(1_000) });
+      s.actor.send(res.ok ? { type: 'HEALTH_OK' } : { type: 'HEALTH_FAILED', reason: `answered ${res.status}` });
+    } catch (e) {
+      s.actor.send({ type: 'HEALTH_FAILED', reason: e instanceof Error ? e.message : String(e) });
+    }
+  };
+
+  return {
+    adminToken,
+    state: (name: string) => {
+      const s = services.find((x) => x.name === name);
+      return s ? stateOf(s) : undefined;
+    },
+    services: () => services.map((s) => ({ name: s.name, state: stateOf(s) })),
+    ports,
+    pids: () => Object.fromEntries(services.map((s) => [s.name, s.proc.pid])) as Record<string, number | undefined>,
+    admin,
+    pushState,
+
+    /** Resolves when every service is healthy; rejects (after stopping everything) when one cannot start. */
+    async start(): Promise<void> {
+      // However this process ends, no child outlives it: a synchronous SIGKILL on exit, IPC disconnect for the rest.
+      process.once('exit', killAllNow);
+      for (const name of opts.names) {
+        const log = opts.log.child(name);
+        let actor!: Actor<typeof serviceMachine>;
+        const proc = createServiceProcess({
+          name,
+          entry: path.join(opts.demoAppDir, name, 'main.ts'),
+          cwd: opts.projectRoot,
+          env: () => ({
+            ...process.env,
+            ...opts.env,
+            JAEGER_SERVICE_NAME: name,
+            MESH_ADMIN_TOKEN: adminToken,
+            MESH_STATE: JSON.stringify(meshState()),
+          }),
+          log,
+          onReady: (port) => actor.send({ type: 'READY', port }),
+          onExit: (reason) => actor.send({ type: 'EXITED', reason }),
+        });
+        const entry: Supervised = { name, actor: undefined as unknown as Actor<typeof serviceMachine>, proc };
+        actor = createActor(
+          serviceMachine.provide({
+            actions: {
+              spawnProcess: () => proc.spawn(),
+              killProcess: () => proc.kill(),
+              stopProcess: () => {
+                entry.stopping = proc.stop();
+              },
+            },
+          }),
+          { input: { name, startTimeoutMs: opts.startTimeoutMs } },
+        );
+        entry.actor = actor;
+        let last: string | undefined;
+        actor.subscribe((snap) => {
+          const value = snap.value as ServiceState;
+          if (value === last) return;
+          if (value === 'crashed') log.warn(`crashed: ${snap.context.lastExit ?? 'unknown reason'}`);
+          else log.info(`${value}${value === 'healthy' ? ` on port ${snap.context.port}` : ''}`);
+          // A service that came back may have a new port: every peer must hear of it.
+          if (value === 'healthy' && last !== undefined && last !== 'starting') void pushState();
+          last = value;
+        });
+        services.push(entry);
+      }
+      for (const s of services) s.actor.start();
+
+      const waits: { unsubscribe(): void }[] = [];
+      try {
+        await new Promise<void>((resolve, reject) => {
+          const check = () => {
+            const failed = services.find((s) => stateOf(s) === 'crashed');
+            if (failed) {
+              const snap = failed.actor.getSnapshot();
+              const why = [snap.context.lastExit, ...failed.proc.recentErrors()].filter(Boolean).join(' | ');
+              reject(new Error(`mesh service ${failed.name} failed to start: ${why}`));
+            } else if (services.every((s) => stateOf(s) === 'healthy')) resolve();
+          };
+          for (const s of services) waits.push(s.actor.subscribe(check));
+          check();
+        });
+        await pushState();
+      } catch (e) {
+        await this.stop();
+        throw e;
+      } finally {
+        for (const w of waits) w.unsubscribe();
+      }
+      healthTimer = setInterval(() => {
+        for (const s of services) void checkHealth(s);
+      }, opts.healthIntervalMs ?? 1_000);
+      healthTimer.unref();
+    },
+
+    async stop(): Promise<void> {
+      if (healthTimer) clearInterval(healthTimer);
+      healthTimer = undefined;
+      for (const s of services) s.actor.send({ type: 'STOP' });
+      await Promise.all(services.map((s) => s.stopping));
+      for (const s of services) s.actor.stop();
+      process.removeListener('exit', killAllNow);
+    },
+  };
+}
+export type MeshSupervisor = ReturnType<typeof createMeshSupervisor>;

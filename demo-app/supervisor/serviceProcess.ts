@@ -1,0 +1,81 @@
+// One service's child process: spawned with tsx, port reported over IPC, output forwarded to the mesh log.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import type { Log } from '../../server/log.ts';
+import type { ServiceReady } from '../instrumentation/serviceMain.ts';
+
+export interface ServiceProcessOptions {
+  name: string;
+  entry: string;
+  cwd: string;
+  env: () => NodeJS.ProcessEnv;
+  log: Log;
+  onReady(port: number): void;
+  onExit(reason: string): void;
+}
+
+export function createServiceProcess(opts: ServiceProcessOptions) {
+  let child: ChildProcess | undefined;
+  const recentErrors: string[] = [];
+
+  const forward = (stream: NodeJS.ReadableStream | null, asError: boolean) => {
+    if (!stream) return;
+    createInterface({ input: stream }).on('line', (line) => {
+      if (asError) {
+        recentErrors.push(line);
+        if (recentErrors.length > 5) recentErrors.shift();
+        opts.log.warn(line);
+      } else opts.log.info(line);
+    });
+  };
+
+  const exited = (c: ChildProcess) =>
+    new Promise<void>((resolve) => {
+      if (c.exitCode !== null || c.signalCode !== null) return resolve();
+      c.once('exit', () => resolve());
+    });
+
+  return {
+    get pid() {
+      return child?.pid;
+    },
+    recentErrors: () => [...recentErrors],
+    spawn() {
+      const c = spawn(process.execPath, ['--import', 'tsx', opts.entry], {
+        cwd: opts.cwd,
+        env: opts.env(),
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      });
+      child = c;
+      forward(c.stdout, false);
+      forward(c.stderr, true);
+      c.on('message', (m: ServiceReady) => {
+        if (child === c && m?.type === 'listening' && typeof m.port === 'number') opts.onReady(m.port);
+      });
+      c.on('error', (e) => {
+        if (child === c) opts.onExit(`could not start: ${e.message}`);
+      });
+      c.once('exit', (code, signal) => {
+        // Only the current child speaks for the service; an old one dying late is not news.
+        if (child === c) opts.onExit(signal ? `killed by ${signal}` : `exited with code ${code}`);
+      });
+    },
+    /** Immediate and synchronous: for crashes and for the parent's own exit. */
+    kill() {
+      const c = child;
+      child = undefined;
+      if (c && c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    },
+    /** SIGTERM so the service flushes its spans; SIGKILL if it takes too long. */
+    async stop(graceMs = 3_000) {
+      const c = child;
+      child = undefined;
+      if (!c || c.exitCode !== null || c.signalCode !== null) return;
+      c.kill('SIGTERM');
+      const timer = setTimeout(() => c.kill('SIGKILL'), graceMs);
+      await exited(c);
+      clearTimeout(timer);
+    },
+  };
+}
+export type ServiceProcess = ReturnType<typeof createServiceProcess>;

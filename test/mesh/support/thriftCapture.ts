@@ -1,0 +1,104 @@
+// Test-only collector: decodes what jaeger-client really sent (thriftrw + jaeger-client's own IDL), an oracle independent of ours.
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const { Thrift } = require('thriftrw') as {
+  Thrift: new (o: { source: string; allowOptionalArguments: boolean }) => {
+    Batch: { rw: { readFrom(buf: Buffer, offset: number): { err: Error | null; value: ThriftBatch } } };
+  };
+};
+
+interface ThriftTag {
+  key: string;
+  vType: string;
+  vStr?: string | null;
+  vDouble?: number | null;
+  vBool?: boolean | null;
+  vLong?: Buffer | null;
+}
+interface ThriftSpan {
+  traceIdLow: Buffer;
+  traceIdHigh: Buffer;
+  spanId: Buffer;
+  parentSpanId: Buffer;
+  operationName: string;
+  startTime: Buffer;
+  duration: Buffer;
+  tags?: ThriftTag[] | null;
+  logs?: { timestamp: Buffer; fields: ThriftTag[] }[] | null;
+}
+interface ThriftBatch {
+  process: { serviceName: string };
+  spans: ThriftSpan[];
+}
+
+/** A decoded span in the shape the tests reason about. */
+export interface CapturedSpan {
+  traceID: string;
+  spanID: string;
+  parentSpanID: string;
+  service: string;
+  operation: string;
+  startUs: number;
+  durationUs: number;
+  tags: Record<string, string | number | boolean>;
+  logs: { timestampUs: number; fields: Record<string, string | number | boolean> }[];
+}
+
+const hex = (b: Buffer) => b.toString('hex');
+const int64 = (b: Buffer) => Number(b.readBigInt64BE(0));
+const tagValue = (t: ThriftTag): string | number | boolean =>
+  t.vStr ?? t.vDouble ?? t.vBool ?? (t.vLong ? int64(t.vLong) : '');
+
+export async function startThriftCapture() {
+  const idl = readFileSync(require.resolve('jaeger-client/dist/src/jaeger-idl/thrift/jaeger.thrift'), 'utf8');
+  const thrift = new Thrift({ source: idl, allowOptionalArguments: true });
+  const spans: CapturedSpan[] = [];
+  let batches = 0;
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const { err, value } = thrift.Batch.rw.readFrom(Buffer.concat(chunks), 0);
+      if (err) {
+        res.writeHead(400).end(String(err));
+        return;
+      }
+      batches++;
+      for (const s of value.spans) {
+        spans.push({
+          traceID: hex(s.traceIdLow),
+          spanID: hex(s.spanId),
+          parentSpanID: hex(s.parentSpanId),
+          service: value.process.serviceName,
+          operation: s.operationName,
+          startUs: int64(s.startTime),
+          durationUs: int64(s.duration),
+          tags: Object.fromEntries((s.tags ?? []).map((t) => [t.key, tagValue(t)])),
+          logs: (s.logs ?? []).map((l) => ({
+            timestampUs: int64(l.timestamp),
+            fields: Object.fromEntries(l.fields.map((t) => [t.key, tagValue(t)])),
+          })),
+        });
+      }
+      res.writeHead(202).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    endpoint: `http://127.0.0.1:${port}/api/traces`,
+    spans,
+    batches: () => batches,
+    trace: (traceID: string) => spans.filter((s) => s.traceID === traceID),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+export type ThriftCapture = Awaited<ReturnType<typeof startThriftCapture>>;

@@ -1,5 +1,7 @@
 // Registry of the deck's live parts: a slide whose section carries data-live="name" mounts the part of that name.
-// STUB — the parts themselves come with issue 5; the deck (issue 2) only calls this registry.
+import { createDemoSlide } from './demoSlide.ts';
+import { createPipelineCounts } from './pipelineCounts.ts';
+import { createRealisticTrace } from './realisticTrace.ts';
 
 /** What a live part gets when its slide is entered. */
 export interface LiveContext {
@@ -19,4 +21,8 @@ export interface LivePart {
 
 export type LivePartFactory = () => LivePart;
 
-export const liveParts: Record<string, LivePartFactory> = {};
+export const liveParts: Record<string, LivePartFactory> = {
+  demo: createDemoSlide,
+  'realistic-trace': createRealisticTrace,
+  pipeline: createPipelineCounts,
+};

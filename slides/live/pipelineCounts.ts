@@ -1,0 +1,114 @@
+// "How Jaeger works": live span counts through each stage of the embedded pipeline, polled every second while shown.
+import { el, setText } from './dom.ts';
+import type { LiveContext, LivePart } from './index.ts';
+import { offlineNotice } from './offlineNotice.ts';
+import './pipelineCounts.css';
+
+interface TransportCounters {
+  received: number;
+  rejected: number;
+  spans: number;
+  stored: number;
+}
+
+/** The parts of GET /api/collector/stats this slide reads. */
+interface CollectorStats {
+  udpCompact?: TransportCounters;
+  udpBinary?: TransportCounters;
+  http?: TransportCounters;
+  store?: { traces: number; spans: number };
+}
+
+export interface StageCounts {
+  client: number;
+  agent: number;
+  collector: number;
+  store: number;
+  query: number;
+}
+
+/**
+ * Spans per stage. The embedded pipeline has no separate agent hop: spans arrive either at
+ * the agent's UDP ports or at the collector's HTTP endpoint, and both land in the store.
+ */
+export function stageCounts(s: CollectorStats): StageCounts {
+  const udp = (s.udpCompact?.spans ?? 0) + (s.udpBinary?.spans ?? 0);
+  const http = s.http?.spans ?? 0;
+  const stored = (s.udpCompact?.stored ?? 0) + (s.udpBinary?.stored ?? 0) + (s.http?.stored ?? 0);
+  return { client: udp + http, agent: udp, collector: udp + http, store: stored, query: s.store?.traces ?? 0 };
+}
+
+const STAGES: { key: keyof StageCounts; name: string; unit: string }[] = [
+  { key: 'client', name: 'jaeger-client', unit: 'spans sent' },
+  { key: 'agent', name: 'agent (UDP)', unit: 'spans' },
+  { key: 'collector', name: 'collector', unit: 'spans' },
+  { key: 'store', name: 'store', unit: 'spans stored' },
+  { key: 'query', name: 'query', unit: 'traces to read' },
+];
+
+const POLL_MS = 1000;
+
+function mountPipeline(host: HTMLElement, ctx: LiveContext): () => void {
+  if (ctx.offline) return offlineNotice(host, 'pipeline-counts');
+  const cells = new Map<keyof StageCounts, { count: HTMLElement; rate: HTMLElement }>();
+  const row = el('ol', { class: 'pipeline-stages' });
+  for (const st of STAGES) {
+    const count = el('span', { class: 'pipeline-count', 'data-stage': st.key }, '–');
+    const rate = el('span', { class: 'pipeline-rate' });
+    cells.set(st.key, { count, rate });
+    row.append(el('li', { class: 'pipeline-stage' }, el('span', { class: 'pipeline-name' }, st.name), count, el('span', { class: 'pipeline-unit' }, st.unit), rate));
+  }
+  const note = el('p', { class: 'pipeline-note', role: 'status' });
+  const root = el('div', { class: 'pipeline-counts' }, row, note);
+  host.append(root);
+
+  const base = ctx.apiBase.replace(/\/$/, '');
+  const abort = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let previous: { at: number; counts: StageCounts } | undefined;
+
+  const poll = async () => {
+    try {
+      const res = await fetch(`${base}/api/collector/stats`, { signal: abort.signal, cache: 'no-store' });
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      const counts = stageCounts((await res.json()) as CollectorStats);
+      const now = performance.now();
+      for (const st of STAGES) {
+        const cell = cells.get(st.key)!;
+        setText(cell.count, counts[st.key].toLocaleString('en'));
+        const per = previous ? ((counts[st.key] - previous.counts[st.key]) * 1000) / (now - previous.at) : 0;
+        setText(cell.rate, per > 0 ? `+${Math.round(per)}/s` : '');
+      }
+      previous = { at: now, counts };
+      setText(note, '');
+      host.dataset.pipeline = 'live';
+    } catch (e) {
+      if (abort.signal.aborted) return;
+      setText(note, `Live counts unavailable (${e instanceof Error ? e.message : String(e)}); retrying…`);
+      host.dataset.pipeline = 'unavailable';
+    }
+    if (!abort.signal.aborted) timer = setTimeout(() => void poll(), POLL_MS);
+  };
+  void poll();
+
+  return () => {
+    abort.abort();
+    clearTimeout(timer);
+    root.remove();
+    delete host.dataset.pipeline;
+  };
+}
+
+export function createPipelineCounts(): LivePart {
+  let teardown: (() => void) | undefined;
+  return {
+    mount(host, ctx) {
+      teardown?.();
+      teardown = mountPipeline(host, ctx);
+    },
+    unmount() {
+      teardown?.();
+      teardown = undefined;
+    },
+  };
+}

@@ -1,0 +1,73 @@
+// "A realistic example": a real trace from the mesh in the viewer — the latest one, or one fresh request.
+import { createActor } from 'xstate';
+import type { JaegerTrace } from '../../model/jaegerJson.ts';
+import { createTraceViewer } from '../../viewer/index.ts';
+import { createDemoFlowMachine } from './demoFlow.ts';
+import { el, guardInput, setText } from './dom.ts';
+import { statusLine } from './flowStatus.ts';
+import type { LiveContext, LivePart } from './index.ts';
+import { latestTrace, rememberTrace } from './latestTrace.ts';
+import { offlineNotice } from './offlineNotice.ts';
+import { sourceFor } from './sourceFor.ts';
+import './realisticTrace.css';
+
+function mountRealistic(host: HTMLElement, ctx: LiveContext): () => void {
+  const source = sourceFor(ctx);
+  if (!source) return offlineNotice(host, 'realistic-trace');
+  const status = el('p', { class: 'realistic-status', role: 'status' });
+  const viewerHost = el('div', { class: 'realistic-viewer' });
+  const root = el('div', { class: 'realistic-trace' }, viewerHost, status);
+  host.append(root);
+  const releaseInput = guardInput(host);
+  const viewer = createTraceViewer(viewerHost);
+
+  // One-shot: this slide shows its own request and ignores attendees' traffic.
+  const actor = createActor(createDemoFlowMachine(source), { input: { followForeign: false } });
+  let shown: JaegerTrace | null = null;
+  const show = (trace: JaegerTrace) => {
+    shown = trace;
+    viewer.show(trace);
+    host.dataset.traceId = trace.traceID;
+    host.dataset.spanCount = String(trace.spans.length);
+  };
+  const reused = latestTrace();
+  if (reused) show(reused);
+  else viewer.clear('Sending one request through the mesh…');
+
+  const sub = actor.subscribe((s) => {
+    const t = s.context.trace;
+    if (t && t !== shown) {
+      rememberTrace(t);
+      show(t);
+    }
+    const line = statusLine(s);
+    setText(status, shown && line.tone !== 'bad' ? 'A real request through the demo mesh, traced by jaeger-client.' : line.text);
+    status.dataset.tone = line.tone;
+  });
+  actor.start();
+  if (!reused) actor.send({ type: 'SEND', kind: 'normal', count: 1 });
+
+  return () => {
+    sub.unsubscribe();
+    actor.stop();
+    viewer.destroy();
+    releaseInput();
+    root.remove();
+    delete host.dataset.traceId;
+    delete host.dataset.spanCount;
+  };
+}
+
+export function createRealisticTrace(): LivePart {
+  let teardown: (() => void) | undefined;
+  return {
+    mount(host, ctx) {
+      teardown?.();
+      teardown = mountRealistic(host, ctx);
+    },
+    unmount() {
+      teardown?.();
+      teardown = undefined;
+    },
+  };
+}

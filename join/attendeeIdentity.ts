@@ -20,6 +20,10 @@ export interface Attendee {
   name: string | undefined;
 }
 
+export function isAttendeeId(id: string | undefined): id is string {
+  return id !== undefined && ID_PATTERN.test(id);
+}
+
 export type IdentityResult = { ok: true; attendee: Attendee } | { ok: false; reason: string };
 
 /**

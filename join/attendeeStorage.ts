@@ -1,4 +1,5 @@
 // The attendee's anonymous id and nickname, kept in localStorage so a reload is the same attendee.
+import { isAttendeeId } from './attendeeIdentity.ts';
 
 const ID_KEY = 'pph.attendee-id';
 const NAME_KEY = 'pph.attendee-name';
@@ -22,8 +23,8 @@ function newId(): string {
 
 export function attendeeId(): string {
   const s = store();
-  const known = s?.getItem(ID_KEY);
-  if (known && /^[A-Za-z0-9_-]{8,64}$/.test(known)) return known;
+  const known = s?.getItem(ID_KEY) ?? undefined;
+  if (isAttendeeId(known)) return known;
   const id = newId();
   try {
     s?.setItem(ID_KEY, id);

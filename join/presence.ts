@@ -1,6 +1,6 @@
 // Who is here: each open /join page holds one server-sent-events stream; attendees connected = distinct ids streaming.
 import type { Request, Response } from 'express';
-import { parseAttendee } from './attendeeIdentity.ts';
+import { isAttendeeId } from './attendeeIdentity.ts';
 
 /** Beyond this many open streams new ones are refused, so memory stays bounded whatever the crowd does. */
 const MAX_STREAMS = 5000;
@@ -33,9 +33,8 @@ export class Presence {
   /** GET /api/audience/presence?attendee=<id> */
   readonly handle = (req: Request, res: Response): void => {
     const id = typeof req.query.attendee === 'string' ? req.query.attendee : undefined;
-    const who = parseAttendee(id, undefined);
-    if (!who.ok) {
-      res.status(400).json({ error: 'bad presence request', reason: who.reason.replace('x-attendee-id header', 'attendee query parameter') });
+    if (!isAttendeeId(id)) {
+      res.status(400).json({ error: 'bad presence request', reason: 'the attendee query parameter must be the id the /join page made (8 to 64 of A-Z a-z 0-9 _ -)' });
       return;
     }
     if (this.streamCount >= MAX_STREAMS) {
@@ -50,8 +49,8 @@ export class Presence {
     res.flushHeaders();
     req.socket.setNoDelay(true);
 
-    let mine = this.streams.get(who.attendee.id);
-    if (!mine) this.streams.set(who.attendee.id, (mine = new Set()));
+    let mine = this.streams.get(id);
+    if (!mine) this.streams.set(id, (mine = new Set()));
     mine.add(res);
     this.streamCount++;
     res.write(`retry: 3000\nevent: count\ndata: ${this.attendeesConnected}\n\n`);
@@ -60,7 +59,7 @@ export class Presence {
     res.once('close', () => {
       if (!mine.delete(res)) return; // already dropped by close()
       this.streamCount--;
-      if (mine.size === 0) this.streams.delete(who.attendee.id);
+      if (mine.size === 0) this.streams.delete(id);
       this.schedulePush();
     });
   };

@@ -1,12 +1,34 @@
-// Public API of the trace viewer: a virtualised waterfall with critical path and hotspot, mountable anywhere.
-// STUB — to be implemented (issue 5). Keep this exported surface; extend it if needed.
+// The trace viewer itself: header, virtualised waterfall and details pane wired to one trace model.
 import type { JaegerTrace } from '../model/jaegerJson.ts';
+import { findCriticalPath, type CriticalPath } from './criticalPath.ts';
+import { findHotspot, type Hotspot } from './hotspot.ts';
+import { createSpanDetails } from './spanDetails.ts';
+import { createTraceHeader } from './traceHeader.ts';
+import { buildTraceModel, type TraceModel } from './traceModel.ts';
+import { createWaterfall } from './waterfall.ts';
+import './viewer.css';
 
 export interface TraceViewerOptions {
   /** Row height in CSS px (≥ 16 px text); the presenter zoom scales it. */
   rowHeight?: number;
   /** Called when the user selects a span (for details panes outside the viewer). */
   onSelectSpan?: (spanID: string | null) => void;
+  /** Show the built-in details pane when a span is chosen (default true). */
+  details?: boolean;
+  /** Leave out the summary header (a comparison draws its own). */
+  header?: boolean;
+  /** Time the full track width stands for, µs (default: the trace's own duration). */
+  axisUs?: number;
+}
+
+/** What the viewer worked out about the trace on show, for callers that narrate it. */
+export interface TraceSummary {
+  spanCount: number;
+  durationUs: number;
+  services: readonly string[];
+  depth: number;
+  errorCount: number;
+  hotspot: Hotspot | undefined;
 }
 
 export interface TraceViewer {
@@ -16,19 +38,136 @@ export interface TraceViewer {
   /** 1 = normal; larger values enlarge rows and text for the back of the room. */
   setZoom(zoom: number): void;
   destroy(): void;
+  /** Summary of the trace on show, undefined when none. */
+  summary(): TraceSummary | undefined;
+  /** Rows the tree has open (collapsed subtrees excluded). */
+  openRowCount(): number;
+  /** Shows a span's details and scrolls to it (by span ID). */
+  selectSpan(spanID: string | null): void;
+  /** The time axis width in µs, for lining up another viewer on the same scale. */
+  setAxis(axisUs: number | undefined): void;
 }
 
-export function createTraceViewer(container: HTMLElement, _opts: TraceViewerOptions = {}): TraceViewer {
+const BASE_ROW_PX = 34;
+
+export function createTraceViewer(container: HTMLElement, opts: TraceViewerOptions = {}): TraceViewer {
+  const root = document.createElement('div');
+  root.className = 'tv';
+  const header = createTraceHeader();
+  const message = document.createElement('p');
+  message.className = 'tv-message';
+  message.setAttribute('role', 'status');
+  const body = document.createElement('div');
+  body.className = 'tv-body';
+  const details = createSpanDetails(() => select(null));
+  const waterfall = createWaterfall({ onSelect: (span) => select(span, false) });
+  body.append(waterfall.element, details.element);
+  if (opts.header !== false) root.append(header.element);
+  root.append(message, body);
+  container.appendChild(root);
+
+  let model: TraceModel | undefined;
+  let cp: CriticalPath | undefined;
+  let hotspot: Hotspot | undefined;
+  let zoom = 1;
+  let axisUs = opts.axisUs;
+  const baseRow = Math.max(BASE_ROW_PX, opts.rowHeight ?? BASE_ROW_PX);
+  waterfall.setRowHeight(baseRow);
+
+  function select(span: number | null, fromOutside = true): void {
+    if (!model || !cp) return;
+    if (fromOutside) waterfall.select(span);
+    if (span === null || span < 0) {
+      details.hide();
+      root.classList.remove('tv-has-details');
+      opts.onSelectSpan?.(null);
+      if (!fromOutside) waterfall.select(null);
+      return;
+    }
+    if (opts.details !== false) {
+      details.show(model, cp, span);
+      root.classList.add('tv-has-details');
+    }
+    opts.onSelectSpan?.(model.spans[span]!.spanID);
+  }
+
+  function setMessage(text: string): void {
+    message.textContent = text;
+    message.hidden = text === '';
+  }
+  setMessage('');
+
+  function showModel(): void {
+    if (!model || !cp) return;
+    header.show(model, hotspot, (span) => select(span));
+    waterfall.setModel(model, cp, axisUs ?? model.durationUs);
+  }
+
   return {
-    show: (trace) => {
-      container.textContent = `${trace.spans.length} spans`;
+    show(trace) {
+      details.hide();
+      root.classList.remove('tv-has-details');
+      try {
+        model = buildTraceModel(trace);
+      } catch (e) {
+        model = undefined;
+        cp = undefined;
+        header.clear();
+        waterfall.clear();
+        setMessage(`This trace cannot be drawn: ${e instanceof Error ? e.message : String(e)}`);
+        return;
+      }
+      cp = findCriticalPath(model);
+      hotspot = findHotspot(model, cp);
+      setMessage('');
+      root.dataset.traceId = String(trace.traceID);
+      showModel();
+      // Replay the arrival animation (CSS turns it off for prefers-reduced-motion).
+      root.classList.remove('tv-arrive');
+      void root.offsetWidth;
+      root.classList.add('tv-arrive');
     },
-    clear: (message = '') => {
-      container.textContent = message;
+    clear(text = '') {
+      model = undefined;
+      cp = undefined;
+      hotspot = undefined;
+      delete root.dataset.traceId;
+      header.clear();
+      details.hide();
+      root.classList.remove('tv-has-details');
+      waterfall.clear();
+      setMessage(text);
     },
-    setZoom: () => {},
-    destroy: () => {
-      container.textContent = '';
+    setZoom(z) {
+      zoom = Number.isFinite(z) && z > 0 ? Math.min(4, Math.max(0.75, z)) : 1;
+      root.style.setProperty('--tv-zoom', String(zoom));
+      waterfall.setRowHeight(baseRow * zoom);
+    },
+    destroy() {
+      waterfall.destroy();
+      root.remove();
+    },
+    summary() {
+      if (!model) return undefined;
+      return {
+        spanCount: model.count,
+        durationUs: model.durationUs,
+        services: model.services,
+        depth: model.levels,
+        errorCount: model.errorCount,
+        hotspot,
+      };
+    },
+    openRowCount: () => (model ? waterfall.visibleCount() : 0),
+    selectSpan(spanID) {
+      if (!model) return;
+      if (spanID === null) return select(null);
+      const i = model.spans.findIndex((s) => s.spanID === spanID);
+      if (i >= 0) select(i);
+    },
+    setAxis(us) {
+      axisUs = us;
+      if (model && cp) waterfall.setModel(model, cp, axisUs ?? model.durationUs);
     },
   };
 }

@@ -1,0 +1,118 @@
+// The details of one span — tags, logs at times relative to the trace, process — written as text only.
+import type { JaegerKeyValue } from '../model/jaegerJson.ts';
+import type { CriticalPath } from './criticalPath.ts';
+import { formatDuration, formatOffset, formatValue } from './format.ts';
+import { paintService } from './palette.ts';
+import { serviceOf, type TraceModel } from './traceModel.ts';
+
+export interface SpanDetails {
+  readonly element: HTMLElement;
+  show(model: TraceModel, cp: CriticalPath, span: number): void;
+  hide(): void;
+}
+
+function add<K extends keyof HTMLElementTagNameMap>(parent: HTMLElement, tag: K, cls: string, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  parent.appendChild(e);
+  return e;
+}
+
+function section(parent: HTMLElement, title: string): HTMLElement {
+  const s = add(parent, 'section', 'tv-d-section');
+  add(s, 'h4', 'tv-d-title', title);
+  return s;
+}
+
+/** Key/value pairs as a definition list; values are always text. */
+function pairs(parent: HTMLElement, kvs: readonly JaegerKeyValue[] | undefined, empty: string): void {
+  const list = Array.isArray(kvs) ? kvs.filter((kv) => kv && typeof kv === 'object') : [];
+  if (list.length === 0) {
+    add(parent, 'p', 'tv-d-empty', empty);
+    return;
+  }
+  const dl = add(parent, 'dl', 'tv-d-pairs');
+  for (const kv of list) {
+    add(dl, 'dt', '', String(kv.key));
+    const dd = add(dl, 'dd', '', formatValue(kv));
+    if (kv.key === 'error' && (kv.value === true || kv.value === 'true')) dd.classList.add('tv-d-error');
+  }
+}
+
+export function createSpanDetails(onClose: () => void): SpanDetails {
+  const element = document.createElement('aside');
+  element.className = 'tv-details';
+  element.hidden = true;
+  element.setAttribute('aria-label', 'Span details');
+
+  return {
+    element,
+    show(m, cp, i) {
+      const s = m.spans[i]!;
+      element.replaceChildren();
+      element.hidden = false;
+
+      const head = add(element, 'header', 'tv-d-head');
+      const swatch = add(head, 'span', 'tv-swatch');
+      paintService(swatch, m.service[i]!);
+      const h = add(head, 'h3', 'tv-d-name');
+      add(h, 'span', 'tv-service', serviceOf(m, i));
+      add(h, 'span', 'tv-op', s.operationName);
+      if (m.error[i]) add(head, 'span', 'tv-err', '⚠ error');
+      const close = add(head, 'button', 'tv-d-close', '✕ Close');
+      close.type = 'button';
+      close.addEventListener('click', onClose);
+
+      const facts: JaegerKeyValue[] = [
+        { key: 'Duration', type: 'string', value: formatDuration(m.duration[i]!) },
+        { key: 'Starts at', type: 'string', value: formatOffset(m.start[i]!) },
+        { key: 'Self time', type: 'string', value: formatDuration(m.selfTime[i]!) },
+        { key: 'On the critical path', type: 'string', value: cp.ownTime[i]! > 0 ? formatDuration(cp.ownTime[i]!) : 'no' },
+        { key: 'Span ID', type: 'string', value: s.spanID },
+      ];
+      const p = m.parent[i]!;
+      if (p >= 0) facts.push({ key: 'Parent', type: 'string', value: `${m.spans[p]!.operationName} (${m.spans[p]!.spanID})` });
+      if (m.childCount[i]! > 0) facts.push({ key: 'Children', type: 'string', value: String(m.childCount[i]) });
+      pairs(add(element, 'div', 'tv-d-facts'), facts, '');
+
+      pairs(section(element, 'Tags'), s.tags, 'No tags.');
+
+      const logs = section(element, 'Logs');
+      const entries = Array.isArray(s.logs) ? s.logs : [];
+      if (entries.length === 0) add(logs, 'p', 'tv-d-empty', 'No logs.');
+      else {
+        const ol = add(logs, 'ol', 'tv-d-logs');
+        for (const log of entries) {
+          const li = add(ol, 'li', 'tv-d-log');
+          const at = typeof log?.timestamp === 'number' ? formatOffset(log.timestamp - m.traceStartUs) : 'time unknown';
+          add(li, 'span', 'tv-d-logtime', at);
+          pairs(li, log?.fields, 'no fields');
+        }
+      }
+
+      const proc = m.trace.processes?.[s.processID];
+      const pr = section(element, 'Process');
+      pairs(pr, [{ key: 'service', type: 'string', value: serviceOf(m, i) }, ...(proc?.tags ?? [])], '');
+
+      const refs = Array.isArray(s.references) ? s.references : [];
+      if (refs.length > 0) {
+        pairs(
+          section(element, 'References'),
+          refs.map((r) => ({ key: String(r?.refType), type: 'string' as const, value: String(r?.spanID) })),
+          '',
+        );
+      }
+      if (Array.isArray(s.warnings) && s.warnings.length > 0) {
+        const w = section(element, 'Warnings');
+        const ul = add(w, 'ul', 'tv-d-warnings');
+        for (const text of s.warnings) add(ul, 'li', '', String(text));
+      }
+      element.scrollTop = 0;
+    },
+    hide() {
+      element.hidden = true;
+      element.replaceChildren();
+    },
+  };
+}

@@ -1,0 +1,265 @@
+// Flattens a Jaeger trace into typed arrays once, so drawing and interaction never walk span objects again.
+import type { JaegerSpan, JaegerTrace } from '../model/jaegerJson.ts';
+import { isTruthyTag } from './format.ts';
+
+/** A trace that cannot be drawn, with a reason a person can act on. */
+export class TraceShapeError extends Error {
+  override name = 'TraceShapeError';
+}
+
+/**
+ * Every array is indexed by span index (the span's position in `trace.spans`) unless its
+ * name says "pos" (a position in display order).
+ */
+export interface TraceModel {
+  readonly trace: JaegerTrace;
+  readonly spans: readonly JaegerSpan[];
+  readonly count: number;
+  /** Absolute start of the earliest span, µs since the epoch. */
+  readonly traceStartUs: number;
+  /** From the earliest start to the latest end, µs. */
+  readonly durationUs: number;
+  /** Start relative to `traceStartUs`, µs. */
+  readonly start: Float64Array;
+  readonly duration: Float64Array;
+  /** Parent span index in the drawn tree, −1 for a root. */
+  readonly parent: Int32Array;
+  readonly depth: Int32Array;
+  /** Number of children in the drawn tree. */
+  readonly childCount: Int32Array;
+  /** Spans in this span's subtree, itself included. */
+  readonly subtreeSize: Int32Array;
+  /** Duration not covered by any child. */
+  readonly selfTime: Float64Array;
+  readonly service: Uint16Array;
+  readonly error: Uint8Array;
+  /** Display order: depth first, siblings by start time. */
+  readonly order: Int32Array;
+  /** Inverse of `order`. */
+  readonly orderPos: Int32Array;
+  /** Children of span i are childList[childOffset[i] … childOffset[i+1]), by start time. */
+  readonly childOffset: Int32Array;
+  readonly childList: Int32Array;
+  readonly roots: Int32Array;
+  /** Service names in order of first appearance in display order. */
+  readonly services: readonly string[];
+  /** Deepest level + 1 (a lone root has depth 1). */
+  readonly levels: number;
+  readonly errorCount: number;
+}
+
+function checkSpan(s: unknown, i: number): asserts s is JaegerSpan {
+  if (!s || typeof s !== 'object') throw new TraceShapeError(`span #${i + 1} is not an object`);
+  const o = s as Record<string, unknown>;
+  const name = typeof o.spanID === 'string' ? `span #${i + 1} (${o.spanID})` : `span #${i + 1}`;
+  if (typeof o.spanID !== 'string') throw new TraceShapeError(`${name} has no "spanID" string`);
+  if (typeof o.startTime !== 'number' || !Number.isFinite(o.startTime)) {
+    throw new TraceShapeError(`${name} has no numeric "startTime" (µs since the epoch)`);
+  }
+  if (typeof o.duration !== 'number' || !Number.isFinite(o.duration)) {
+    throw new TraceShapeError(`${name} has no numeric "duration" (µs)`);
+  }
+}
+
+/** The parent by `parentSpanID`, else the first CHILD_OF found in the trace, else the first FOLLOWS_FROM. */
+function findParent(s: JaegerSpan, self: number, ids: Map<string, number>): number {
+  if (typeof s.parentSpanID === 'string') {
+    const p = ids.get(s.parentSpanID);
+    if (p !== undefined && p !== self) return p;
+  }
+  const refs = Array.isArray(s.references) ? s.references : [];
+  for (const kind of ['CHILD_OF', 'FOLLOWS_FROM']) {
+    for (const r of refs) {
+      if (r && r.refType === kind && typeof r.spanID === 'string') {
+        const p = ids.get(r.spanID);
+        if (p !== undefined && p !== self) return p;
+      }
+    }
+  }
+  return -1;
+}
+
+export function buildTraceModel(trace: JaegerTrace): TraceModel {
+  const spans = trace.spans;
+  const n = spans.length;
+  if (n === 0) throw new TraceShapeError('this trace has no spans');
+  if (n > 0x7fffffff) throw new TraceShapeError('too many spans');
+
+  let t0 = Infinity;
+  let t1 = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const s = spans[i];
+    checkSpan(s, i);
+    if (s.startTime < t0) t0 = s.startTime;
+    const end = s.startTime + Math.max(0, s.duration);
+    if (end > t1) t1 = end;
+  }
+
+  const start = new Float64Array(n);
+  const duration = new Float64Array(n);
+  const ids = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    const s = spans[i]!;
+    start[i] = s.startTime - t0;
+    duration[i] = Math.max(0, s.duration);
+    // Duplicate span ids exist in real exports: the first keeps the id, every span still gets a row.
+    if (!ids.has(s.spanID)) ids.set(s.spanID, i);
+  }
+
+  const parent = new Int32Array(n);
+  for (let i = 0; i < n; i++) parent[i] = findParent(spans[i]!, i, ids);
+
+  // Children lists sorted by start: bucket spans (already sorted by start) under their parent.
+  const byStart = new Int32Array(n);
+  for (let i = 0; i < n; i++) byStart[i] = i;
+  byStart.sort((a, b) => start[a]! - start[b]! || a - b);
+  const childOffset = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) if (parent[i]! >= 0) childOffset[parent[i]! + 1]!++;
+  for (let i = 0; i < n; i++) childOffset[i + 1]! += childOffset[i]!;
+  const fill = childOffset.slice(0, n);
+  const childList = new Int32Array(childOffset[n]!);
+  for (let k = 0; k < n; k++) {
+    const i = byStart[k]!;
+    const p = parent[i]!;
+    if (p >= 0) childList[fill[p]!++] = i;
+  }
+
+  // Depth-first walk from the roots. A span in a reference cycle is never reached from a
+  // root, so the earliest such span is cut loose as a root and the walk goes on from it.
+  const order = new Int32Array(n);
+  const orderPos = new Int32Array(n);
+  const depth = new Int32Array(n);
+  const childCount = new Int32Array(n);
+  const visited = new Uint8Array(n);
+  const stack = new Int32Array(n);
+  const rootList: number[] = [];
+  let pos = 0;
+  let levels = 1;
+  const walkFrom = (root: number) => {
+    let top = 0;
+    stack[top++] = root;
+    visited[root] = 1;
+    depth[root] = 0;
+    while (top > 0) {
+      const u = stack[--top]!;
+      orderPos[u] = pos;
+      order[pos++] = u;
+      const d = depth[u]! + 1;
+      for (let k = childOffset[u + 1]! - 1; k >= childOffset[u]!; k--) {
+        const c = childList[k]!;
+        if (visited[c]) continue;
+        visited[c] = 1;
+        parent[c] = u;
+        depth[c] = d;
+        if (d + 1 > levels) levels = d + 1;
+        childCount[u]!++;
+        stack[top++] = c;
+      }
+    }
+  };
+  for (let k = 0; k < n; k++) {
+    const i = byStart[k]!;
+    if (parent[i] === -1) {
+      rootList.push(i);
+      walkFrom(i);
+    }
+  }
+  for (let k = 0; pos < n && k < n; k++) {
+    const i = byStart[k]!;
+    if (!visited[i]) {
+      parent[i] = -1;
+      rootList.push(i);
+      walkFrom(i);
+    }
+  }
+
+  const subtreeSize = new Int32Array(n).fill(1);
+  for (let p = n - 1; p >= 0; p--) {
+    const u = order[p]!;
+    if (parent[u]! >= 0) subtreeSize[parent[u]!]! += subtreeSize[u]!;
+  }
+
+  // Self time: the part of a span that none of its children cover (children clipped to it).
+  const selfTime = new Float64Array(n);
+  for (let u = 0; u < n; u++) {
+    const us = start[u]!;
+    const ue = us + duration[u]!;
+    let covered = 0;
+    let runStart = -1;
+    let runEnd = -1;
+    for (let k = childOffset[u]!; k < childOffset[u + 1]!; k++) {
+      const c = childList[k]!;
+      if (parent[c] !== u) continue;
+      const cs = Math.max(us, start[c]!);
+      const ce = Math.min(ue, start[c]! + duration[c]!);
+      if (ce <= cs) continue;
+      if (cs > runEnd) {
+        covered += runEnd - runStart;
+        runStart = cs;
+        runEnd = ce;
+      } else if (ce > runEnd) runEnd = ce;
+    }
+    covered += runEnd - runStart;
+    selfTime[u] = Math.max(0, duration[u]! - covered);
+  }
+
+  const services: string[] = [];
+  const serviceIndex = new Map<string, number>();
+  const service = new Uint16Array(n);
+  const error = new Uint8Array(n);
+  let errorCount = 0;
+  const processes = trace.processes && typeof trace.processes === 'object' ? trace.processes : {};
+  for (let p = 0; p < n; p++) {
+    const u = order[p]!;
+    const s = spans[u]!;
+    const name = processes[s.processID]?.serviceName ?? (s.processID ? `process ${s.processID}` : 'unknown service');
+    let idx = serviceIndex.get(name);
+    if (idx === undefined) {
+      idx = services.length;
+      services.push(name);
+      serviceIndex.set(name, idx);
+    }
+    service[u] = Math.min(idx, 0xffff);
+    if (Array.isArray(s.tags) && s.tags.some((t) => t && t.key === 'error' && isTruthyTag(t))) {
+      error[u] = 1;
+      errorCount++;
+    }
+  }
+
+  return {
+    trace,
+    spans,
+    count: n,
+    traceStartUs: t0,
+    durationUs: t1 - t0,
+    start,
+    duration,
+    parent,
+    depth,
+    childCount,
+    subtreeSize,
+    selfTime,
+    service,
+    error,
+    order,
+    orderPos,
+    childOffset,
+    childList,
+    roots: Int32Array.from(rootList),
+    services,
+    levels,
+    errorCount,
+  };
+}
+
+/** Children of `u` in the drawn tree (a cut reference cycle can leave stale entries in childList). */
+export function forEachChild(m: TraceModel, u: number, fn: (child: number) => void): void {
+  for (let k = m.childOffset[u]!; k < m.childOffset[u + 1]!; k++) {
+    const c = m.childList[k]!;
+    if (m.parent[c] === u) fn(c);
+  }
+}
+
+export function serviceOf(m: TraceModel, span: number): string {
+  return m.services[m.service[span]!] ?? 'unknown service';
+}

@@ -81,7 +81,8 @@ export function createJoinPanel(host: HTMLElement, opts: JoinPanelOptions): Join
     const stats = (await res.json()) as AudienceStats;
     if (stopped) return;
     attendees.textContent = String(stats.attendeesConnected);
-    rate.textContent = stats.requestsPerSecond >= 10 ? String(Math.round(stats.requestsPerSecond)) : stats.requestsPerSecond.toFixed(1);
+    const r = stats.requestsPerSecond;
+    rate.textContent = r === 0 || r >= 10 ? String(Math.round(r)) : r.toFixed(1);
   }
 
   async function tick(): Promise<void> {

@@ -63,7 +63,8 @@ function mountDemo(host: HTMLElement, ctx: LiveContext): () => void {
   const holes = ctx.presenterToken
     ? createHoleSwitches(source, (hole, at) => actor.send({ type: 'HOLE_SWITCHED', holeId: hole.id, title: hole.title, plugged: hole.plugged, at }))
     : undefined;
-  if (holes) side.append(holes.element);
+  // Presenter-only row under the buttons: the side column has no room for five switches.
+  if (holes) root.insertBefore(holes.element, root.querySelector('.demo-main'));
 
   side.append(joinHost);
   let join: JoinPanel | undefined;

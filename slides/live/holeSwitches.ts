@@ -10,10 +10,16 @@ export interface HoleSwitchesPanel {
 /** Called after the server confirmed a switch, with the moment it took effect. */
 export type OnHoleSwitched = (hole: HoleSwitch, at: number) => void;
 
+/** A label short enough for five switches in one row; the full title stays in the tooltip and for screen readers. */
+export function shortHoleName(id: string): string {
+  const words = id.replace(/[-_]+/g, ' ').replace(/\bn plus one\b/i, 'N+1 calls').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
 export function createHoleSwitches(source: TraceSource, onSwitched: OnHoleSwitched): HoleSwitchesPanel {
   const list = el('ul', { class: 'demo-holes-list' });
   const problem = el('p', { class: 'demo-holes-problem', role: 'alert' });
-  const element = el('section', { class: 'demo-holes', 'aria-label': 'Performance holes (presenter)' }, el('h3', {}, 'Holes'), list, problem);
+  const element = el('section', { class: 'demo-holes', 'aria-label': 'Performance holes (presenter)' }, el('h3', {}, 'Holes:'), list, problem);
   const abort = new AbortController();
   let destroyed = false;
 
@@ -29,7 +35,12 @@ export function createHoleSwitches(source: TraceSource, onSwitched: OnHoleSwitch
 
   function switchFor(hole: HoleSwitch): HTMLElement {
     const state = el('span', { class: 'demo-hole-state' });
-    const button = el('button', { type: 'button', role: 'switch', class: 'demo-hole', 'data-hole': hole.id }, el('span', { class: 'demo-hole-title' }, hole.title), state);
+    const button = el(
+      'button',
+      { type: 'button', role: 'switch', class: 'demo-hole', 'data-hole': hole.id, title: hole.title, 'aria-label': hole.title },
+      el('span', { class: 'demo-hole-title' }, shortHoleName(hole.id)),
+      state,
+    );
     let plugged = hole.plugged;
     paint(button, state, plugged);
     button.addEventListener('click', async () => {

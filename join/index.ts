@@ -8,7 +8,7 @@ import { AttendeeLimits, defaultAttendeeLimits, type AttendeeLimitSettings } fro
 import { joinQrSvg } from './joinQr.ts';
 import { resolveJoinUrl } from './joinUrl.ts';
 import { Presence } from './presence.ts';
-import { ServerStatsSampler } from './serverStats.ts';
+import { ServerStatsSampler, type ServerStats } from './serverStats.ts';
 import type { AudienceStats, JoinInfo } from './audienceApi.ts';
 
 export type { AudienceStats, JoinInfo } from './audienceApi.ts';
@@ -19,6 +19,8 @@ export interface AudienceOptions {
   log: Log;
   /** The port the public server actually listens on (known after listen). */
   port: () => number;
+  /** The mesh's jaeger-client span counters (flushed first), for /api/server/stats?spans=1 (the load test). */
+  meshSpanCounts?: () => Promise<unknown[]>;
   /** Overrides of the rate limits (tests tighten them; the defaults suit the demo mesh). */
   limits?: Partial<AttendeeLimitSettings>;
 }
@@ -80,13 +82,15 @@ export function createAudience(opts: AudienceOptions): Audience {
   });
   router.get('/api/audience/presence', presence.handle);
   // How hard the machine works is the presenter's business, not the venue network's.
-  router.get('/api/server/stats', (req, res) => {
+  router.get('/api/server/stats', async (req, res) => {
     if (!isLoopback(req) && !isPresenter(req, config.presenterToken)) {
       res.status(401).json({ error: 'server stats are for the presenter: send "Authorization: Bearer <token>" or ask from this machine' });
       return;
     }
     res.setHeader('Cache-Control', 'no-store');
-    res.json(serverStats.stats());
+    const body: ServerStats & { meshSpans?: unknown[] | null } = serverStats.stats();
+    if (req.query.spans === '1') body.meshSpans = opts.meshSpanCounts ? await opts.meshSpanCounts().catch(() => null) : null;
+    res.json(body);
   });
 
   return {

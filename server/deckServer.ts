@@ -73,7 +73,12 @@ export async function startDeckServer(config: AppConfig, opts: DeckServerOptions
     }
 
     let port = config.port;
-    const audience = createAudience({ config, log: log.child('audience'), port: () => port });
+    const audience = createAudience({
+      config,
+      log: log.child('audience'),
+      port: () => port,
+      meshSpanCounts: mesh ? () => mesh!.spanCounts() : undefined,
+    });
     stops.push(() => audience.stop());
 
     const app = express();

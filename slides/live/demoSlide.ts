@@ -37,7 +37,6 @@ function mountDemo(host: HTMLElement, ctx: LiveContext): () => void {
   const status = el('p', { class: 'demo-status', role: 'status', 'aria-live': 'polite' });
   const zoomOut = el('button', { type: 'button', class: 'demo-zoom-out', 'aria-label': 'Smaller' }, 'A−');
   const zoomIn = el('button', { type: 'button', class: 'demo-zoom-in', 'aria-label': 'Larger' }, 'A+');
-  const caption = el('p', { class: 'demo-caption' });
   const viewerHost = el('div', { class: 'demo-viewer' });
   const compareHost = el('div', { class: 'demo-compare', hidden: '' });
   const side = el('aside', { class: 'demo-side' });
@@ -47,7 +46,7 @@ function mountDemo(host: HTMLElement, ctx: LiveContext): () => void {
     'div',
     { class: 'demo-slide' },
     el('div', { class: 'demo-bar' }, sendButton, burstButton, status, el('div', { class: 'demo-zoom', role: 'group', 'aria-label': 'Presenter zoom' }, zoomOut, zoomIn)),
-    el('div', { class: 'demo-main' }, el('div', { class: 'demo-stage' }, caption, viewerHost, compareHost), side),
+    el('div', { class: 'demo-main' }, el('div', { class: 'demo-stage' }, viewerHost, compareHost), side),
   );
   side.append(chartHost);
   host.append(root);
@@ -113,7 +112,8 @@ function mountDemo(host: HTMLElement, ctx: LiveContext): () => void {
     host.dataset.mesh = c.mesh?.state ?? 'unknown';
     host.dataset.stream = typeof v.stream === 'string' ? v.stream : Object.values(v.stream as object)[0] === 'open' ? 'open' : 'connecting';
     const line = statusLine(s);
-    setText(status, line.text);
+    // Once a trace is up, the status line says whose it is: there is no room for a caption row.
+    setText(status, line.tone === 'ok' && c.trace ? `${captionFor(s, c.trace)} — arrived by itself over the live stream.` : line.text);
     status.dataset.tone = line.tone;
     const busy = phase === 'requesting' || phase === 'awaitingTrace';
     const usable = c.mesh?.state === 'up';
@@ -124,9 +124,11 @@ function mountDemo(host: HTMLElement, ctx: LiveContext): () => void {
       shown = c.trace;
       if (shown) {
         viewer.show(shown);
+        viewerHost.removeAttribute('data-arrived');
+        void viewerHost.offsetWidth; // restart the arrival animation for each new trace
+        viewerHost.setAttribute('data-arrived', '');
         host.dataset.traceId = shown.traceID;
         host.dataset.spanCount = String(shown.spans.length);
-        setText(caption, captionFor(s, shown));
         if (c.shownOrigin === 'ours') rememberTrace(shown);
       } else {
         delete host.dataset.traceId;
@@ -142,7 +144,6 @@ function mountDemo(host: HTMLElement, ctx: LiveContext): () => void {
       if (comparison) compare.show(comparison);
       compareHost.hidden = !comparison;
       viewerHost.hidden = Boolean(comparison);
-      caption.hidden = Boolean(comparison);
     }
   };
   const sub = actor.subscribe(render);

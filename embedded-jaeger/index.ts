@@ -1,7 +1,19 @@
 // Public API of the embedded Jaeger: agent (UDP), collector (HTTP), trace store, query API, live stream.
-// STUB — to be implemented (issue 4). Keep this exported surface; extend it if needed.
 import express, { type Router } from 'express';
 import type { Log } from '../server/log.ts';
+import { startUdpAgent } from './agentUdp.ts';
+import { startCollectorHttp } from './collectorHttp.ts';
+import { CollectorStats, type CollectorStatsSnapshot } from './collectorStats.ts';
+import { createForwarder, type Forwarder } from './forwarder.ts';
+import { decodeBinaryBatch, decodeBinaryEmitBatch, decodeCompactEmitBatch } from './jaegerThrift.ts';
+import { LiveStream } from './liveStream.ts';
+import { createQueryApi } from './queryApi.ts';
+import { createQueryProxy } from './queryProxy.ts';
+import { VIA_HTTP, VIA_UDP_BINARY, VIA_UDP_COMPACT, type DecodedBatch } from './spanModel.ts';
+import { TraceStore } from './traceStore.ts';
+
+export type { CollectorStatsSnapshot } from './collectorStats.ts';
+export type { TraceSummary } from './traceJson.ts';
 
 export interface EmbeddedJaegerOptions {
   /** Interface for the agent and collector sockets; always loopback in this app. */
@@ -16,6 +28,11 @@ export interface EmbeddedJaegerOptions {
   queryUrl?: string;
   /** Forward every received batch to a real Jaeger too (http://…/api/traces or udp://host:port). */
   forwardUrl?: string;
+  /** Largest collector HTTP body (default 8 MiB); larger bodies get 413. */
+  maxBodyBytes?: number;
+  /** Live stream coalescing tick (default 50 ms) and heartbeat (default 15 s). */
+  liveTickMs?: number;
+  liveHeartbeatMs?: number;
   log: Log;
 }
 
@@ -28,15 +45,111 @@ export interface EmbeddedJaeger {
   readonly queryRouter: Router;
   /** Called with a trace id each time that trace gains spans. Returns an unsubscribe function. */
   onTrace(listener: (traceID: string) => void): () => void;
+  /** The store behind the query API (tests and in-process users read it directly). */
+  readonly store: TraceStore;
+  /** The same figures as GET /api/collector/stats. */
+  stats(): CollectorStatsSnapshot;
+  /**
+   * The whole receive path for one datagram or body, without a socket: decode, store, announce,
+   * forward. Returns undefined when accepted, else the rejection reason.
+   */
+  ingest(via: 'udpCompact' | 'udpBinary' | 'http', raw: Buffer): string | undefined;
 }
 
+const DECODERS: ((buf: Buffer) => DecodedBatch)[] = [decodeCompactEmitBatch, decodeBinaryEmitBatch, decodeBinaryBatch];
+const VIA = { udpCompact: VIA_UDP_COMPACT, udpBinary: VIA_UDP_BINARY, http: VIA_HTTP } as const;
+
 export function createEmbeddedJaeger(opts: EmbeddedJaegerOptions): EmbeddedJaeger {
+  const log = opts.log;
   const ports = { udpCompact: opts.udpCompactPort, udpBinary: opts.udpBinaryPort, http: opts.httpPort };
+  const store = new TraceStore(opts.maxSpans, opts.maxTraces);
+  const counters = new CollectorStats(log);
+  const live = new LiveStream(store, log, { tickMs: opts.liveTickMs, heartbeatMs: opts.liveHeartbeatMs });
+  let forwarder: Forwarder = createForwarder(undefined, log);
+  const closers: (() => Promise<void>)[] = [];
+
+  const receive = (via: number, raw: Buffer): string | undefined => {
+    counters.received(via, raw.length);
+    let batch: DecodedBatch;
+    try {
+      batch = DECODERS[via]!(raw);
+    } catch (e) {
+      // Any throw while decoding is the input's fault: the readers are bounds-checked, never partial.
+      const reason = e instanceof Error ? e.message : String(e);
+      counters.rejected(via, reason);
+      return reason;
+    }
+    const out = store.ingest(batch, via);
+    counters.accepted(via, batch.spans.length, out.stored, out.duplicates);
+    live.grew(out.touched);
+    forwarder.forward(via, raw, batch);
+    return undefined;
+  };
+
+  const stats = () => counters.snapshot(store, forwarder.stats());
+
+  const router = express.Router();
+  router.get('/api/live', live.handler);
+  router.get('/api/collector/stats', (_req, res) => {
+    res.json(stats());
+  });
+  router.use(opts.queryUrl ? createQueryProxy(opts.queryUrl, log) : createQueryApi(store));
+
   return {
-    async start() {},
-    async stop() {},
+    async start() {
+      forwarder = createForwarder(opts.forwardUrl, log);
+      closers.push(() => forwarder.close());
+      try {
+        const compact = await startUdpAgent({
+          host: opts.host,
+          port: opts.udpCompactPort,
+          envName: 'COLLECTOR_UDP_COMPACT_PORT',
+          what: 'Jaeger agent (UDP, Thrift compact)',
+          onDatagram: (m) => receive(VIA_UDP_COMPACT, m),
+          log,
+        });
+        closers.push(compact.close);
+        ports.udpCompact = compact.port;
+        const binary = await startUdpAgent({
+          host: opts.host,
+          port: opts.udpBinaryPort,
+          envName: 'COLLECTOR_UDP_BINARY_PORT',
+          what: 'Jaeger agent (UDP, Thrift binary)',
+          onDatagram: (m) => receive(VIA_UDP_BINARY, m),
+          log,
+        });
+        closers.push(binary.close);
+        ports.udpBinary = binary.port;
+        const http = await startCollectorHttp({
+          host: opts.host,
+          port: opts.httpPort,
+          maxBodyBytes: opts.maxBodyBytes,
+          onBody: (body) => receive(VIA_HTTP, body),
+          onRefused: (bytes, reason) => {
+            counters.received(VIA_HTTP, bytes);
+            counters.rejected(VIA_HTTP, reason);
+          },
+        });
+        closers.push(http.close);
+        ports.http = http.port;
+        log.info(`Jaeger collector on http://${opts.host}:${http.port}/api/traces; store keeps ${opts.maxSpans} spans / ${opts.maxTraces} traces`);
+        if (opts.queryUrl) log.info(`query API proxied to ${opts.queryUrl}`);
+        if (opts.forwardUrl) log.info(`forwarding every batch to ${opts.forwardUrl}`);
+      } catch (e) {
+        await this.stop();
+        throw e;
+      }
+    },
+    async stop() {
+      live.close();
+      for (const close of closers.reverse()) await close().catch((e: unknown) => log.error(`while stopping: ${String(e)}`));
+      closers.length = 0;
+    },
     ports,
-    queryRouter: express.Router(),
-    onTrace: () => () => {},
+    queryRouter: router,
+    onTrace: (listener) => live.onTrace(listener),
+    store,
+    stats,
+    ingest: (via, raw) => receive(VIA[via], raw),
   };
 }

@@ -1,0 +1,26 @@
+// With JAEGER_QUERY_URL set, the query routes are answered by a real Jaeger query service instead of the store.
+import express, { type Router } from 'express';
+import type { Log } from '../server/log.ts';
+import { sendError } from './queryApi.ts';
+
+const ROUTES = ['/api/traces', '/api/traces/:traceID', '/api/services', '/api/services/:service/operations', '/api/operations', '/api/dependencies'];
+
+export function createQueryProxy(queryUrl: string, log: Log): Router {
+  const base = queryUrl.replace(/\/+$/, '');
+  const router = express.Router();
+  for (const route of ROUTES) {
+    router.get(route, async (req, res) => {
+      const target = base + req.originalUrl;
+      try {
+        const r = await fetch(target, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(15_000) });
+        const body = Buffer.from(await r.arrayBuffer());
+        res.status(r.status).type(r.headers.get('content-type') ?? 'application/json').send(body);
+      } catch (e) {
+        const msg = `Jaeger query service at ${base} did not answer: ${e instanceof Error ? e.message : String(e)}`;
+        log.warn(msg);
+        sendError(res, 502, msg);
+      }
+    });
+  }
+  return router;
+}

@@ -1,0 +1,103 @@
+// Renders stored traces in the Jaeger query service's JSON shape (model/jaegerJson.ts), field for field.
+import type { JaegerKeyValue, JaegerLog, JaegerProcess, JaegerReference, JaegerSpan, JaegerTrace, JaegerValueType } from '../model/jaegerJson.ts';
+import { REF_CHILD_OF, type ProcessRecord, type SpanRecord, type TagList } from './spanModel.ts';
+import { traceKey, type TraceRecord } from './traceStore.ts';
+
+const TYPE_NAMES: readonly JaegerValueType[] = ['string', 'float64', 'bool', 'int64', 'binary'];
+
+function keyValues(list: TagList | null): JaegerKeyValue[] {
+  if (!list) return [];
+  const out: JaegerKeyValue[] = new Array(list.length / 3);
+  for (let i = 0, j = 0; i < list.length; i += 3, j++) {
+    out[j] = { key: list[i] as string, type: TYPE_NAMES[list[i + 1] as number]!, value: list[i + 2]! };
+  }
+  return out;
+}
+
+/** Jaeger turns parentSpanId into a leading CHILD_OF reference unless a reference already names that span. */
+function references(s: SpanRecord): JaegerReference[] {
+  const refs: JaegerReference[] = (s.refs ?? []).map((r) => ({
+    refType: r.refType === REF_CHILD_OF ? 'CHILD_OF' : 'FOLLOWS_FROM',
+    traceID: r.traceId,
+    spanID: r.spanId,
+  }));
+  if (s.parentSpanId) {
+    const own = traceKey(s.traceId);
+    const named = (s.refs ?? []).some((r) => r.spanId === s.parentSpanId && traceKey(r.traceId) === own);
+    if (!named) refs.unshift({ refType: 'CHILD_OF', traceID: s.traceId, spanID: s.parentSpanId });
+  }
+  return refs;
+}
+
+function logs(s: SpanRecord): JaegerLog[] {
+  return s.logs ? s.logs.map((l) => ({ timestamp: l.timestamp, fields: keyValues(l.fields) })) : [];
+}
+
+export function toJaegerTrace(trace: TraceRecord): JaegerTrace {
+  // Process ids p1, p2… in order of first appearance, one per distinct process, as Jaeger numbers them.
+  const pids = new Map<ProcessRecord, string>();
+  const processes: Record<string, JaegerProcess> = {};
+  const spans: JaegerSpan[] = trace.spans.map((s) => {
+    let pid = pids.get(s.process);
+    if (!pid) {
+      pid = `p${pids.size + 1}`;
+      pids.set(s.process, pid);
+      processes[pid] = { serviceName: s.process.serviceName, tags: keyValues(s.process.tags) };
+    }
+    // Key order follows Jaeger's output; flags is omitted when 0, as Go's omitempty does.
+    return {
+      traceID: s.traceId,
+      spanID: s.spanId,
+      ...(s.flags !== 0 ? { flags: s.flags >>> 0 } : {}),
+      operationName: s.operationName,
+      references: references(s),
+      startTime: s.startTime,
+      duration: s.duration,
+      tags: keyValues(s.tags),
+      logs: logs(s),
+      processID: pid,
+      warnings: null,
+    };
+  });
+  return { traceID: trace.traceID, spans, processes, warnings: null };
+}
+
+/** What a live subscriber learns each time a trace grows (documented in embedded-jaeger/README.md). */
+export interface TraceSummary {
+  traceID: string;
+  spanCount: number;
+  /** Distinct services, in order of first appearance. */
+  services: string[];
+  /** The root span's service and operation ('' until the root has arrived). */
+  rootService: string;
+  rootOperation: string;
+  /** µs since the epoch, and µs from the first start to the last end. */
+  startTime: number;
+  duration: number;
+  /** True when any span carries error=true. */
+  error: boolean;
+}
+
+export function summarize(trace: TraceRecord): TraceSummary {
+  const services: string[] = [];
+  let root: SpanRecord | undefined;
+  let error = false;
+  const ids = new Set<string>();
+  for (const s of trace.spans) ids.add(s.spanId);
+  for (const s of trace.spans) {
+    if (!services.includes(s.process.serviceName)) services.push(s.process.serviceName);
+    const hasParentHere = (s.parentSpanId && ids.has(s.parentSpanId)) || s.refs?.some((r) => ids.has(r.spanId));
+    if (!hasParentHere && (!root || s.startTime < root.startTime)) root = s;
+    if (!error && s.tags) for (let i = 0; i < s.tags.length; i += 3) if (s.tags[i] === 'error' && s.tags[i + 2] === true) error = true;
+  }
+  return {
+    traceID: trace.traceID,
+    spanCount: trace.spans.length,
+    services,
+    rootService: root?.process.serviceName ?? '',
+    rootOperation: root?.operationName ?? '',
+    startTime: trace.startTime,
+    duration: trace.endTime - trace.startTime,
+    error,
+  };
+}

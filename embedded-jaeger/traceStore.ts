@@ -1,0 +1,275 @@
+// The bounded in-memory trace store: assembles traces from spans in any order, evicts whole traces, answers searches.
+import { REF_CHILD_OF, type DecodedBatch, type ProcessRecord, type SpanRecord } from './spanModel.ts';
+
+export interface TraceRecord {
+  /** The trace id without leading zeros: jaeger-client's toTraceId() may drop them, Jaeger prints them. */
+  readonly key: string;
+  /** The id as Jaeger prints it (16 or 32 hex digits). */
+  readonly traceID: string;
+  readonly spans: SpanRecord[];
+  /** µs: earliest span start and latest span end. */
+  startTime: number;
+  endTime: number;
+  /** spanId → spans with that id, built only once a trace is big enough for scans to cost. */
+  byId: Map<string, SpanRecord[]> | null;
+  /** Last ingest that touched this trace, so a batch moves it to the young end once. */
+  stamp: number;
+}
+
+export interface TraceQuery {
+  service?: string;
+  operation?: string;
+  /** All must match a span's tag, its process's tag or one of its log fields (compared as text). */
+  tags?: Record<string, string>;
+  /** µs, inclusive. */
+  minDuration?: number;
+  maxDuration?: number;
+  /** µs: a matching span starts within [start, end]. */
+  start?: number;
+  end?: number;
+  limit: number;
+}
+
+export interface IngestOutcome {
+  stored: number;
+  duplicates: number;
+  touched: TraceRecord[];
+}
+
+interface ServiceIndex {
+  traces: Set<TraceRecord>;
+  /** operation → traces holding a span of this service with that operation. */
+  operations: Map<string, Set<TraceRecord>>;
+}
+
+const BY_ID_THRESHOLD = 32;
+const MAX_PROCESSES = 10_000;
+
+export function traceKey(id: string): string {
+  let i = 0;
+  while (i < id.length - 1 && id.charCodeAt(i) === 48) i++;
+  return i === 0 ? id : id.slice(i);
+}
+
+/** Accepts a trace id as typed by a person or a client: hex, 1–32 digits, leading zeros optional. */
+export function parseTraceId(id: string): string | undefined {
+  const lower = id.trim().toLowerCase();
+  return /^[0-9a-f]{1,32}$/.test(lower) ? traceKey(lower) : undefined;
+}
+
+function sameSpan(a: SpanRecord, b: SpanRecord): boolean {
+  return (
+    a.spanId === b.spanId &&
+    a.startTime === b.startTime &&
+    a.duration === b.duration &&
+    a.operationName === b.operationName &&
+    a.parentSpanId === b.parentSpanId &&
+    a.process === b.process
+  );
+}
+
+/** The span's parent within its trace: parentSpanId (jaeger-client) or its first CHILD_OF reference. */
+export function parentIdOf(span: SpanRecord): string {
+  if (span.parentSpanId) return span.parentSpanId;
+  if (span.refs) for (const r of span.refs) if (r.refType === REF_CHILD_OF && traceKey(r.traceId) === traceKey(span.traceId)) return r.spanId;
+  return '';
+}
+
+export class TraceStore {
+  private readonly traces = new Map<string, TraceRecord>();
+  private readonly services = new Map<string, ServiceIndex>();
+  private readonly processes = new Map<string, ProcessRecord>();
+  private stampSeq = 0;
+  spanCount = 0;
+  evictedTraces = 0;
+  evictedSpans = 0;
+  /** Spans evicted, by the transport they arrived on. */
+  readonly evictedByVia = [0, 0, 0];
+
+  constructor(
+    readonly maxSpans: number,
+    readonly maxTraces: number,
+  ) {}
+
+  get traceCount(): number {
+    return this.traces.size;
+  }
+
+  /** Stores a fully decoded batch (decoding finished first, so a bad batch never half-lands). */
+  ingest(batch: DecodedBatch, via: number): IngestOutcome {
+    const process = this.canonicalProcess(batch.process);
+    const stamp = ++this.stampSeq;
+    const touched: TraceRecord[] = [];
+    let stored = 0;
+    let duplicates = 0;
+    for (const span of batch.spans) {
+      span.process = process;
+      span.via = via;
+      const key = traceKey(span.traceId);
+      let trace = this.traces.get(key);
+      if (!trace) {
+        trace = { key, traceID: span.traceId, spans: [], startTime: span.startTime, endTime: span.startTime + span.duration, byId: null, stamp };
+        this.traces.set(key, trace);
+        touched.push(trace);
+      } else if (this.isDuplicate(trace, span)) {
+        duplicates++;
+        continue;
+      } else if (trace.stamp !== stamp) {
+        // Re-insert so Map order stays "least recently grown first": eviction takes idle traces.
+        trace.stamp = stamp;
+        this.traces.delete(key);
+        this.traces.set(key, trace);
+        touched.push(trace);
+      }
+      this.add(trace, span);
+      stored++;
+    }
+    this.evictOverflow(stamp);
+    return { stored, duplicates, touched };
+  }
+
+  private canonicalProcess(p: ProcessRecord): ProcessRecord {
+    const known = this.processes.get(p.key);
+    if (known) return known;
+    if (this.processes.size >= MAX_PROCESSES) this.processes.clear();
+    this.processes.set(p.key, p);
+    return p;
+  }
+
+  private isDuplicate(trace: TraceRecord, span: SpanRecord): boolean {
+    if (trace.byId) return trace.byId.get(span.spanId)?.some((s) => sameSpan(s, span)) ?? false;
+    for (const s of trace.spans) if (sameSpan(s, span)) return true;
+    return false;
+  }
+
+  private add(trace: TraceRecord, span: SpanRecord): void {
+    trace.spans.push(span);
+    this.spanCount++;
+    if (span.startTime < trace.startTime) trace.startTime = span.startTime;
+    const end = span.startTime + span.duration;
+    if (end > trace.endTime) trace.endTime = end;
+    if (trace.byId) addById(trace.byId, span);
+    else if (trace.spans.length >= BY_ID_THRESHOLD) {
+      trace.byId = new Map();
+      for (const s of trace.spans) addById(trace.byId, s);
+    }
+    const service = span.process.serviceName;
+    let idx = this.services.get(service);
+    if (!idx) this.services.set(service, (idx = { traces: new Set(), operations: new Map() }));
+    idx.traces.add(trace);
+    let ops = idx.operations.get(span.operationName);
+    if (!ops) idx.operations.set(span.operationName, (ops = new Set()));
+    ops.add(trace);
+  }
+
+  private evictOverflow(stamp: number): void {
+    while (this.spanCount > this.maxSpans || this.traces.size > this.maxTraces) {
+      const oldest = this.traces.values().next().value as TraceRecord | undefined;
+      // The trace that just grew is never evicted by its own spans; a single trace may overshoot.
+      if (!oldest || oldest.stamp === stamp) break;
+      this.evict(oldest);
+    }
+  }
+
+  private evict(trace: TraceRecord): void {
+    this.traces.delete(trace.key);
+    this.spanCount -= trace.spans.length;
+    this.evictedTraces++;
+    this.evictedSpans += trace.spans.length;
+    for (const s of trace.spans) {
+      this.evictedByVia[s.via]!++;
+      const idx = this.services.get(s.process.serviceName);
+      if (!idx) continue;
+      idx.traces.delete(trace);
+      idx.operations.get(s.operationName)?.delete(trace);
+    }
+  }
+
+  get(id: string): TraceRecord | undefined {
+    return this.traces.get(traceKey(id));
+  }
+
+  /** Every service that ever reported, like Jaeger (the list outlives evicted traces). */
+  serviceNames(): string[] {
+    return [...this.services.keys()].sort();
+  }
+
+  operations(service: string): string[] {
+    return [...(this.services.get(service)?.operations.keys() ?? [])].sort();
+  }
+
+  /** Newest first (by trace start), at most `limit`; 0 means no limit. */
+  find(q: TraceQuery): TraceRecord[] {
+    let candidates: Iterable<TraceRecord>;
+    if (q.service !== undefined) {
+      const idx = this.services.get(q.service);
+      if (!idx) return [];
+      candidates = q.operation !== undefined ? (idx.operations.get(q.operation) ?? []) : idx.traces;
+    } else candidates = this.traces.values();
+    const hits: TraceRecord[] = [];
+    for (const t of candidates) if (t.spans.some((s) => spanMatches(s, q))) hits.push(t);
+    hits.sort((a, b) => b.startTime - a.startTime);
+    return q.limit > 0 ? hits.slice(0, q.limit) : hits;
+  }
+
+  /** Calls between services: a child span whose parent span belongs to another service. */
+  dependencies(sinceUs: number, untilUs: number): { parent: string; child: string; callCount: number }[] {
+    const counts = new Map<string, { parent: string; child: string; callCount: number }>();
+    for (const t of this.traces.values()) {
+      if (t.startTime > untilUs || t.endTime < sinceUs) continue;
+      const byId = new Map<string, SpanRecord>();
+      for (const s of t.spans) byId.set(s.spanId, s);
+      for (const s of t.spans) {
+        const pid = parentIdOf(s);
+        const parent = pid ? byId.get(pid) : undefined;
+        if (!parent || parent.process.serviceName === s.process.serviceName) continue;
+        const k = `${parent.process.serviceName}\u0000${s.process.serviceName}`;
+        const link = counts.get(k);
+        if (link) link.callCount++;
+        else counts.set(k, { parent: parent.process.serviceName, child: s.process.serviceName, callCount: 1 });
+      }
+    }
+    return [...counts.values()];
+  }
+
+  /** Rough retained bytes are measured by the bench; this is the count side of it. */
+  stats() {
+    return {
+      traces: this.traces.size,
+      spans: this.spanCount,
+      evictedTraces: this.evictedTraces,
+      evictedSpans: this.evictedSpans,
+      maxSpans: this.maxSpans,
+      maxTraces: this.maxTraces,
+    };
+  }
+}
+
+function addById(map: Map<string, SpanRecord[]>, s: SpanRecord): void {
+  const list = map.get(s.spanId);
+  if (list) list.push(s);
+  else map.set(s.spanId, [s]);
+}
+
+function spanMatches(s: SpanRecord, q: TraceQuery): boolean {
+  if (q.service !== undefined && s.process.serviceName !== q.service) return false;
+  if (q.operation !== undefined && s.operationName !== q.operation) return false;
+  if (q.start !== undefined && s.startTime < q.start) return false;
+  if (q.end !== undefined && s.startTime > q.end) return false;
+  if (q.minDuration !== undefined && s.duration < q.minDuration) return false;
+  if (q.maxDuration !== undefined && s.duration > q.maxDuration) return false;
+  if (q.tags) for (const k in q.tags) if (!hasTag(s, k, q.tags[k]!)) return false;
+  return true;
+}
+
+function hasTag(s: SpanRecord, key: string, value: string): boolean {
+  if (s.tags && listHas(s.tags, key, value)) return true;
+  if (s.process.tags && listHas(s.process.tags, key, value)) return true;
+  if (s.logs) for (const l of s.logs) if (listHas(l.fields, key, value)) return true;
+  return false;
+}
+
+function listHas(list: (string | number | boolean)[], key: string, value: string): boolean {
+  for (let i = 0; i < list.length; i += 3) if (list[i] === key && String(list[i + 2]) === value) return true;
+  return false;
+}

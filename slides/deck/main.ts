@@ -1,0 +1,57 @@
+// Browser entry of the deck: starts reveal.js on the slides compiled into index.html, with notes, self-study mode and live parts.
+import 'reveal.js/reset.css';
+import 'reveal.js/reveal.css';
+import './theme.css';
+import Reveal, { type RevealApi, type RevealConfig } from 'reveal.js';
+import Notes from 'reveal.js/plugin/notes';
+import { liveParts, type LivePartFactory } from '../live/index.ts';
+import { readDeckMode } from './deckMode.ts';
+import { connectLiveSlides } from './liveSlides.ts';
+import { revealMayTakeKey } from './revealKeys.ts';
+import { mountSelfStudyToggle } from './selfStudyToggle.ts';
+
+declare global {
+  interface Window {
+    /** The deck (the design's contract: tests and plugins drive it). */
+    Reveal: RevealApi;
+    /** The live-part registry this deck mounts from (tests register probe parts here). */
+    deckLiveParts: Record<string, LivePartFactory>;
+  }
+}
+
+const mode = readDeckMode(window.location, document, window);
+const motion = mode.reducedMotion ? 'none' : 'fade';
+
+const config: RevealConfig = {
+  width: 1280,
+  height: 720,
+  margin: 0.05,
+  hash: true,
+  slideNumber: 'c/t',
+  showSlideNumber: 'all',
+  controls: true,
+  progress: true,
+  overview: true,
+  touch: true,
+  transition: motion,
+  backgroundTransition: motion,
+  transitionSpeed: 'fast',
+  keyboardCondition: revealMayTakeKey,
+  // Print carries the spoken talk: each slide's notes on a page of their own. reveal.js
+  // accepts 'separate-page' here although its typings only say boolean.
+  showNotes: (mode.print ? 'separate-page' : false) as boolean,
+  pdfSeparateFragments: false,
+  plugins: [Notes],
+};
+
+window.Reveal = Reveal;
+window.deckLiveParts = liveParts;
+document.documentElement.classList.toggle('deck-receiver', mode.receiver);
+
+if (!mode.receiver && !mode.print) {
+  connectLiveSlides(Reveal, liveParts, { presenterToken: mode.presenterToken, apiBase: '', offline: !mode.servedLive });
+}
+
+void Reveal.initialize(config).then(() => {
+  if (!mode.receiver && !mode.print) mountSelfStudyToggle(Reveal, document, window);
+});

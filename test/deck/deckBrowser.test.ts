@@ -1,0 +1,318 @@
+// The built deck in real headless Chromium: loads clean and offline, keyboard, notes, speaker view, print, deep links, live parts.
+import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { testConfig } from '../../server/config.ts';
+import { startDeckServer, type DeckServer } from '../../server/deckServer.ts';
+import { createLog } from '../../server/log.ts';
+import { launchBrowser, screenshot, testOutputDir, watchPage } from '../support/browser.ts';
+import { waitFor } from '../support/waitFor.ts';
+
+const SLIDE_COUNT = 16;
+const FULL_HD = { width: 1920, height: 1080 };
+const XGA = { width: 1024, height: 768 };
+
+let server: DeckServer;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+before(async () => {
+  server = await startDeckServer(testConfig({ meshEnabled: false }), { log: createLog('test', 'silent') });
+  browser = await launchBrowser();
+});
+after(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close();
+  await server?.close();
+});
+
+/** A fresh page at the given size; reduced motion unless told otherwise, so screenshots never catch a transition. */
+async function newPage(viewport = FULL_HD, reducedMotion: 'reduce' | 'no-preference' = 'reduce'): Promise<Page> {
+  const context = await browser.newContext({ viewport, reducedMotion });
+  // tsx compiles named inner functions of page.evaluate callbacks with an __name helper the page lacks.
+  await context.addInitScript('globalThis.__name = (f) => f');
+  contexts.push(context);
+  return context.newPage();
+}
+
+async function openDeck(page: Page, suffix = ''): Promise<void> {
+  await page.goto(`${server.url}/${suffix}`);
+  await page.waitForFunction(() => window.Reveal?.isReady?.() === true);
+}
+
+const currentId = (page: Page) => page.evaluate(() => window.Reveal.getCurrentSlide().id);
+
+test('the deck loads with no console errors, no request leaving the machine, and all 16 slides', async () => {
+  const page = await newPage();
+  const seen = watchPage(page);
+  await openDeck(page);
+  await page.waitForLoadState('networkidle');
+  assert.deepEqual(seen.errors, []);
+  assert.deepEqual(seen.external, []);
+  assert.equal(await page.evaluate(() => window.Reveal.getTotalSlides()), SLIDE_COUNT);
+  assert.equal(await page.title(), 'Plugging Performance Holes — distributed tracing with Jaeger');
+  // Slide numbers are on, and the deck is the contract's window.Reveal.
+  assert.equal((await page.textContent('.slide-number'))?.replace(/\s+/g, ''), '1/16');
+});
+
+for (const [label, viewport] of [
+  ['1920', FULL_HD],
+  ['1024', XGA],
+] as const) {
+  test(`every slide is reachable by keyboard (screenshots at ${viewport.width}×${viewport.height})`, async () => {
+    const page = await newPage(viewport);
+    const seen = watchPage(page);
+    await openDeck(page);
+    const ids = await page.evaluate(() => window.Reveal.getSlides().map((s) => s.id));
+    assert.equal(ids.length, SLIDE_COUNT);
+    const visited = [await currentId(page)];
+    await screenshot(page, `deck-${label}-01-${visited[0]}`);
+    for (let i = 1; i < SLIDE_COUNT; i++) {
+      await page.keyboard.press('ArrowRight');
+      await waitFor(`slide ${i + 1}`, () => page.evaluate((h) => window.Reveal.getIndices().h === h, i));
+      visited.push(await currentId(page));
+      await screenshot(page, `deck-${label}-${String(i + 1).padStart(2, '0')}-${visited[i]}`);
+    }
+    assert.deepEqual(visited, ids);
+    assert.ok(await page.evaluate(() => window.Reveal.isLastSlide()));
+    // Back again with the left arrow, and Home to the start.
+    await page.keyboard.press('ArrowLeft');
+    await waitFor('previous slide', () => page.evaluate(() => window.Reveal.getIndices().h === 14));
+    await page.keyboard.press('Home');
+    await waitFor('first slide', () => page.evaluate(() => window.Reveal.getIndices().h === 0));
+    // Slides without a live part log nothing; live parts report their own state (the mesh is off here).
+    assert.deepEqual(seen.external, []);
+  });
+}
+
+test('every slide has speaker notes of at least three sentences', async () => {
+  const page = await newPage();
+  await openDeck(page);
+  const notes = await page.evaluate(() => window.Reveal.getSlides().map((s) => ({ id: s.id, text: window.Reveal.getSlideNotes(s) ?? '' })));
+  assert.equal(notes.length, SLIDE_COUNT);
+  for (const { id, text } of notes) {
+    const sentences = text.replace(/<[^>]+>/g, ' ').match(/[^.!?]+[.!?](?=\s|$)/g) ?? [];
+    assert.ok(sentences.length >= 3, `slide "${id}" has ${sentences.length} sentence(s) of notes`);
+  }
+});
+
+test('slide text is at least 24 px on screen at 1920×1080 and has contrast of at least 4.5:1', async () => {
+  const page = await newPage(FULL_HD);
+  await openDeck(page);
+  const failures = await page.evaluate(() => {
+    const channel = (c: number) => {
+      const s = c / 255;
+      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+    };
+    const luminance = (css: string) => {
+      const probe = document.createElement('div');
+      probe.style.color = css;
+      document.body.appendChild(probe);
+      const [r, g, b] = getComputedStyle(probe).color.match(/[\d.]+/g)!.map(Number);
+      probe.remove();
+      return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+    };
+    const contrast = (a: string, b: string) => {
+      const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p);
+      return (x + 0.05) / (y + 0.05);
+    };
+    const problems: string[] = [];
+    const scale = window.Reveal.getScale();
+    for (const slide of window.Reveal.getSlides()) {
+      window.Reveal.slide(window.Reveal.getIndices(slide).h);
+      const bg = getComputedStyle(slide).getPropertyValue('--slide-bg').trim();
+      const texts = [...slide.querySelectorAll<HTMLElement>('*')].filter(
+        (el) =>
+          !el.closest('aside.notes, [data-live-host], .live-fallback') &&
+          [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim() !== ''),
+      );
+      for (const el of texts) {
+        const style = getComputedStyle(el);
+        const px = parseFloat(style.fontSize) * scale;
+        const ratio = contrast(style.color, bg);
+        const what = `slide "${slide.id}" <${el.tagName.toLowerCase()}> "${el.textContent!.trim().slice(0, 30)}"`;
+        if (px < 24) problems.push(`${what}: ${px.toFixed(1)} px`);
+        if (ratio < 4.5) problems.push(`${what}: contrast ${ratio.toFixed(2)}`);
+      }
+    }
+    return problems;
+  });
+  assert.deepEqual(failures, []);
+});
+
+test('reduced motion turns transitions off; otherwise slides fade', async () => {
+  const calm = await newPage(FULL_HD, 'reduce');
+  await openDeck(calm);
+  assert.equal(await calm.evaluate(() => window.Reveal.getConfig().transition), 'none');
+  const lively = await newPage(FULL_HD, 'no-preference');
+  await openDeck(lively);
+  assert.equal(await lively.evaluate(() => window.Reveal.getConfig().transition), 'fade');
+});
+
+test('overview opens with Escape and closes again', async () => {
+  const page = await newPage();
+  await openDeck(page, '#/goals');
+  await page.keyboard.press('Escape');
+  await waitFor('overview', () => page.evaluate(() => window.Reveal.isOverview()));
+  await screenshot(page, 'deck-1920-overview');
+  await page.keyboard.press('Escape');
+  await waitFor('overview closed', () => page.evaluate(() => !window.Reveal.isOverview()));
+  assert.equal(await currentId(page), 'goals');
+});
+
+test('the speaker view (S) opens with the current notes and a timer, and its copies of the deck mount no live part', async () => {
+  const page = await newPage();
+  await openDeck(page, '?token=test-presenter-token#/spans');
+  const popupOpened = page.context().waitForEvent('page');
+  await page.keyboard.press('s');
+  const speaker = await popupOpened;
+  const expected = await page.evaluate(() => window.Reveal.getSlideNotes()!.replace(/<[^>]+>/g, '').slice(0, 40));
+  await waitFor('notes in the speaker view', async () =>
+    ((await speaker.textContent('.speaker-controls-notes .value').catch(() => '')) ?? '').includes(expected),
+  );
+  await waitFor('the timer running', async () => (await speaker.textContent('.speaker-controls-time .timer').catch(() => ''))?.match(/\d\d:\d\d/));
+  await speaker.setViewportSize({ width: 1280, height: 800 });
+
+  // The presenter moves to the Demo slide: the main deck mounts it, the speaker view's copies don't.
+  await page.evaluate(() => window.Reveal.slide(window.Reveal.getIndices(document.getElementById('demo')!).h));
+  await waitFor('demo mounted in the main deck', () => page.evaluate(() => document.querySelector('#demo [data-live-state]') !== null));
+  const receivers = speaker.frames().filter((f) => f.url().includes('receiver'));
+  assert.equal(receivers.length, 2);
+  for (const frame of receivers) {
+    await waitFor('the preview on the demo slide', () => frame.evaluate(() => window.Reveal?.isReady() && window.Reveal.getIndices().h >= 13));
+    assert.equal(await frame.evaluate(() => document.querySelectorAll('[data-live-state]').length), 0, frame.url());
+  }
+  await waitFor('speaker view shows demo notes', async () => ((await speaker.textContent('.speaker-controls-notes .value')) ?? '').includes('mesh'));
+  await screenshot(speaker, 'deck-speaker-view');
+});
+
+test('self-study: ?showNotes=true shows each slide’s notes beside it', async () => {
+  const page = await newPage();
+  await openDeck(page, '?showNotes=true#/traces');
+  await page.waitForSelector('.reveal.show-notes .speaker-notes', { state: 'visible' });
+  assert.match((await page.textContent('.speaker-notes')) ?? '', /context propagation/);
+  await screenshot(page, 'deck-1920-self-study');
+});
+
+test('the Notes toggle is reachable by keyboard, switches notes with Enter and Space, and leaves arrows to the deck', async () => {
+  const page = await newPage(XGA);
+  await openDeck(page, '#/spans');
+  const focusedIsToggle = () => page.evaluate(() => document.activeElement?.classList.contains('notes-toggle') === true);
+  for (let i = 0; i < 20 && !(await focusedIsToggle()); i++) await page.keyboard.press('Tab');
+  assert.ok(await focusedIsToggle(), 'Tab reaches the Notes toggle');
+  assert.equal(await page.getAttribute('.notes-toggle', 'aria-pressed'), 'false');
+
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.reveal.show-notes .speaker-notes', { state: 'visible' });
+  assert.equal(await page.getAttribute('.notes-toggle', 'aria-pressed'), 'true');
+  assert.match(page.url(), /showNotes=true/);
+  assert.equal(await currentId(page), 'spans', 'Enter on the toggle did not move the deck');
+  await screenshot(page, 'deck-1024-self-study');
+
+  await page.keyboard.press(' ');
+  await waitFor('notes hidden', () => page.evaluate(() => !document.querySelector('.reveal')!.classList.contains('show-notes')));
+  assert.equal(await currentId(page), 'spans', 'Space on the toggle did not move the deck');
+  assert.doesNotMatch(page.url(), /showNotes/);
+
+  await page.keyboard.press('ArrowRight');
+  await waitFor('next slide by arrow from the toggle', async () => (await currentId(page)) === 'traces');
+});
+
+test('print view (?print-pdf) renders every slide, each followed by its notes, and prints to PDF', async () => {
+  const page = await newPage(FULL_HD);
+  const seen = watchPage(page);
+  await page.goto(`${server.url}/?print-pdf`);
+  await waitFor('print layout', () => page.evaluate(() => document.querySelectorAll('.pdf-page section').length === 16), { timeoutMs: 20_000 });
+  const pages = await page.evaluate(() =>
+    [...document.querySelectorAll('.pdf-page')].map((p) => ({
+      slide: p.querySelector('section')?.id ?? null,
+      notes: (p.querySelector('.speaker-notes-pdf')?.textContent ?? '').trim().length,
+    })),
+  );
+  const slides = pages.filter((p) => p.slide);
+  assert.equal(slides.length, SLIDE_COUNT);
+  assert.equal(await page.evaluate(() => document.querySelectorAll('.speaker-notes-pdf[data-layout="separate-page"]').length), SLIDE_COUNT);
+  assert.equal(await page.evaluate(() => document.querySelectorAll('[data-live-state]').length), 0, 'no live part mounts in print');
+  await screenshot(page, 'deck-print-first-page');
+  const pdf = path.join(testOutputDir, 'deck.pdf');
+  await page.pdf({ path: pdf, preferCSSPageSize: true, printBackground: true });
+  assert.ok(statSync(pdf).size > 50_000, 'the PDF has content');
+  assert.deepEqual(seen.errors, []);
+  assert.deepEqual(seen.external, []);
+});
+
+test('#/demo deep-links to the Demo slide, which mounts its live part', async () => {
+  const page = await newPage();
+  await openDeck(page, '?token=test-presenter-token#/demo');
+  assert.equal(await currentId(page), 'demo');
+  assert.match((await page.textContent('#demo h2')) ?? '', /Demo/);
+  await waitFor('demo live part mounted', () => page.evaluate(() => document.querySelector('#demo [data-live-host]')?.getAttribute('data-live-state') === 'mounted'));
+  await screenshot(page, 'deck-1920-demo-deeplink');
+});
+
+test('live parts mount on entering their slide and unmount on leaving, with the presenter token', async () => {
+  const page = await newPage();
+  await openDeck(page, '?token=tok-123#/goals');
+  await page.evaluate(() => {
+    const calls: string[] = [];
+    (window as unknown as { probeCalls: string[] }).probeCalls = calls;
+    window.deckLiveParts.probe = () => ({
+      mount(host, ctx) {
+        calls.push(`mount ${host.className} ${JSON.stringify(ctx)}`);
+        host.textContent = 'probe';
+      },
+      unmount() {
+        calls.push('unmount');
+      },
+    });
+    document.getElementById('spans')!.dataset.live = 'probe';
+  });
+  const calls = () => page.evaluate(() => (window as unknown as { probeCalls: string[] }).probeCalls.slice());
+  await page.keyboard.press('ArrowRight'); // what-is-tracing
+  await page.keyboard.press('ArrowRight'); // what-tracing-is-not
+  await page.keyboard.press('ArrowRight'); // spans
+  await waitFor('probe mounted', async () => (await calls()).length === 1);
+  assert.deepEqual(await calls(), ['mount live-host {"presenterToken":"tok-123","apiBase":"","offline":false}']);
+  assert.equal(await page.evaluate(() => document.querySelector('#spans .live-host')?.hasAttribute('data-prevent-swipe')), true);
+  await page.keyboard.press('ArrowRight');
+  await waitFor('probe unmounted', async () => (await calls()).length === 2);
+  assert.equal(await page.evaluate(() => document.querySelector('#spans .live-host')), null, 'the deck removes the host it added');
+});
+
+test('keys and swipes inside a live part stay there; the clicker keys still move the deck', async () => {
+  const page = await newPage();
+  await openDeck(page, '#/demo');
+  await page.evaluate(() => {
+    const host = document.querySelector<HTMLElement>('#demo [data-live-host]')!;
+    const b = document.createElement('button');
+    b.id = 'probe-button';
+    b.textContent = 'probe';
+    host.appendChild(b);
+    b.focus();
+  });
+  for (const key of ['ArrowRight', 'ArrowLeft', ' ', 'Enter', 'n']) await page.keyboard.press(key);
+  assert.equal(await currentId(page), 'demo', 'reveal.js left the live part’s keys alone');
+
+  const swipe = (selector: string) =>
+    page.evaluate((sel) => {
+      const target = document.querySelector(sel)!;
+      const at = (type: string, x: number) =>
+        target.dispatchEvent(new PointerEvent(type, { pointerType: 'touch', pointerId: 7, clientX: x, clientY: 400, bubbles: true }));
+      at('pointerdown', 900);
+      at('pointermove', 500);
+      at('pointermove', 300);
+      at('pointerup', 300);
+    }, selector);
+  await swipe('#probe-button');
+  assert.equal(await currentId(page), 'demo', 'a swipe on the live part is not a slide change');
+  await swipe('#demo h2');
+  await waitFor('swipe on the slide itself turns the page', async () => (await currentId(page)) === 'questions');
+
+  await page.evaluate(() => window.Reveal.slide(window.Reveal.getIndices(document.getElementById('demo')!).h));
+  await page.focus('#probe-button').catch(() => {});
+  await page.evaluate(() => document.getElementById('probe-button')?.focus());
+  await page.keyboard.press('PageDown');
+  await waitFor('PageDown from inside the live part', async () => (await currentId(page)) === 'questions');
+});

@@ -90,7 +90,7 @@ export async function startDeckServer(config: AppConfig, opts: DeckServerOptions
       res.status(down.length === 0 ? 200 : 503).json({ ok: down.length === 0, mesh: Boolean(mesh), services });
     });
     app.use(jaeger.queryRouter);
-    if (mesh) app.use(createDemoApi({ mesh, presenterToken: config.presenterToken, attendeeGate: audience.gate }));
+    if (mesh) app.use(createDemoApi({ mesh, presenterToken: config.presenterToken, attendeeGate: audience.gate, log: log.child('demo-api') }));
     app.use(audience.router);
     app.use(staticDeckRouter(projectRoot, config.distDir));
     app.use('/api', (_req, res) => res.status(404).json({ error: 'no such API endpoint' }));

@@ -6,7 +6,7 @@ import { sleep } from '../instrumentation/seededJitter.ts';
 import { runService } from '../instrumentation/serviceMain.ts';
 
 /** Longer than any caller's deadline: a stalled attempt always ends in the caller's timeout. */
-const stallMs = 400;
+const stallMs = 1_000;
 
 await runService('payments', (app, kit) => {
   const db = createDatabase({ peer: 'payments-db', instance: 'payments', pool: createConnectionPool(8), jitter: kit.jitter });

@@ -50,8 +50,18 @@ export interface CapturedSpan {
 
 const hex = (b: Buffer) => b.toString('hex');
 const int64 = (b: Buffer) => Number(b.readBigInt64BE(0));
-const tagValue = (t: ThriftTag): string | number | boolean =>
-  t.vStr ?? t.vDouble ?? t.vBool ?? (t.vLong ? int64(t.vLong) : '');
+const tagValue = (t: ThriftTag): string | number | boolean => {
+  switch (t.vType) {
+    case 'DOUBLE':
+      return t.vDouble ?? 0;
+    case 'BOOL':
+      return t.vBool ?? false;
+    case 'LONG':
+      return t.vLong ? int64(t.vLong) : 0;
+    default:
+      return t.vStr ?? '';
+  }
+};
 
 export async function startThriftCapture() {
   const idl = readFileSync(require.resolve('jaeger-client/dist/src/jaeger-idl/thrift/jaeger.thrift'), 'utf8');

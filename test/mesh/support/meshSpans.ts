@@ -1,0 +1,85 @@
+// Reading a mesh trace in tests: spans from either oracle (thrift capture or Jaeger JSON) as one shape, plus graph helpers.
+import type { JaegerTrace } from '../../../model/jaegerJson.ts';
+import type { CapturedSpan } from './thriftCapture.ts';
+
+export type MeshSpan = CapturedSpan;
+
+const noParent = '0000000000000000';
+
+export function fromJaegerTrace(trace: JaegerTrace): MeshSpan[] {
+  return trace.spans.map((s) => ({
+    traceID: s.traceID,
+    spanID: s.spanID,
+    parentSpanID: s.references.find((r) => r.refType === 'CHILD_OF')?.spanID ?? s.parentSpanID ?? noParent,
+    service: trace.processes[s.processID].serviceName,
+    operation: s.operationName,
+    startUs: s.startTime,
+    durationUs: s.duration,
+    tags: Object.fromEntries(s.tags.map((t) => [t.key, t.value])),
+    logs: s.logs.map((l) => ({ timestampUs: l.timestamp, fields: Object.fromEntries(l.fields.map((f) => [f.key, f.value])) })),
+  }));
+}
+
+export function rootsOf(spans: MeshSpan[]): MeshSpan[] {
+  const ids = new Set(spans.map((s) => s.spanID));
+  return spans.filter((s) => s.parentSpanID === noParent || !ids.has(s.parentSpanID));
+}
+
+export function childrenOf(spans: MeshSpan[], parent: MeshSpan): MeshSpan[] {
+  return spans.filter((s) => s.parentSpanID === parent.spanID);
+}
+
+export function byOperation(spans: MeshSpan[], service: string, operation: string | RegExp): MeshSpan[] {
+  return spans
+    .filter((s) => s.service === service && (typeof operation === 'string' ? s.operation === operation : operation.test(s.operation)))
+    .sort((a, b) => a.startUs - b.startUs);
+}
+
+/** "caller→callee" for every server span whose parent is a client span in another service. */
+export function serviceCalls(spans: MeshSpan[]): Set<string> {
+  const byId = new Map(spans.map((s) => [s.spanID, s]));
+  const calls = new Set<string>();
+  for (const s of spans) {
+    if (s.tags['span.kind'] !== 'server') continue;
+    const parent = byId.get(s.parentSpanID);
+    if (parent) calls.add(`${parent.service}→${s.service}`);
+  }
+  return calls;
+}
+
+/** Longest chain of services from the root, counting backing stores (peer.service of db spans) as a level. */
+export function serviceDepth(spans: MeshSpan[]): string[] {
+  let best: string[] = [];
+  const walk = (span: MeshSpan, path: string[]) => {
+    const here = span.tags['db.type'] ? String(span.tags['peer.service']) : span.service;
+    const next = path[path.length - 1] === here ? path : [...path, here];
+    if (next.length > best.length) best = next;
+    for (const c of childrenOf(spans, span)) walk(c, next);
+  };
+  for (const r of rootsOf(spans)) walk(r, []);
+  return best;
+}
+
+export const endUs = (s: MeshSpan) => s.startUs + s.durationUs;
+
+/** True when each span starts only after the one before it ended (a staircase). */
+export function isSequential(spans: MeshSpan[]): boolean {
+  const sorted = [...spans].sort((a, b) => a.startUs - b.startUs);
+  return sorted.every((s, i) => i === 0 || s.startUs >= endUs(sorted[i - 1]));
+}
+
+/** Most spans running at the same moment. */
+export function maxOverlap(spans: MeshSpan[]): number {
+  const edges = spans.flatMap((s) => [
+    { t: s.startUs, d: 1 },
+    { t: endUs(s), d: -1 },
+  ]);
+  edges.sort((a, b) => a.t - b.t || a.d - b.d);
+  let now = 0;
+  let max = 0;
+  for (const e of edges) max = Math.max(max, (now += e.d));
+  return max;
+}
+
+export const logMessages = (spans: MeshSpan[]) => spans.flatMap((s) => s.logs.map((l) => String(l.fields.message ?? l.fields.event ?? '')));
+export const errorSpans = (spans: MeshSpan[]) => spans.filter((s) => s.tags.error === true);

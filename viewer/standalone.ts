@@ -72,8 +72,8 @@ async function load(what: string, job: () => Promise<JaegerTrace[]>): Promise<vo
   } catch (e) {
     if (seq !== loadSeq) return;
     const text = e instanceof TraceLoadError ? e.message : `Could not open ${what}: ${e instanceof Error ? e.message : String(e)}`;
+    // Whatever was on show stays: a bad file loses nothing.
     say(text, true);
-    viewer.clear('');
   }
 }
 

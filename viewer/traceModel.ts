@@ -49,16 +49,26 @@ export interface TraceModel {
 }
 
 function checkSpan(s: unknown, i: number): asserts s is JaegerSpan {
-  if (!s || typeof s !== 'object') throw new TraceShapeError(`span #${i + 1} is not an object`);
-  const o = s as Record<string, unknown>;
+  const o = s as Record<string, unknown> | null;
+  if (
+    o &&
+    typeof o === 'object' &&
+    typeof o.spanID === 'string' &&
+    typeof o.startTime === 'number' &&
+    Number.isFinite(o.startTime) &&
+    typeof o.duration === 'number' &&
+    Number.isFinite(o.duration)
+  ) {
+    return;
+  }
+  // Only a bad span pays for building the message.
+  if (!o || typeof o !== 'object') throw new TraceShapeError(`span #${i + 1} is not an object`);
   const name = typeof o.spanID === 'string' ? `span #${i + 1} (${o.spanID})` : `span #${i + 1}`;
   if (typeof o.spanID !== 'string') throw new TraceShapeError(`${name} has no "spanID" string`);
   if (typeof o.startTime !== 'number' || !Number.isFinite(o.startTime)) {
     throw new TraceShapeError(`${name} has no numeric "startTime" (µs since the epoch)`);
   }
-  if (typeof o.duration !== 'number' || !Number.isFinite(o.duration)) {
-    throw new TraceShapeError(`${name} has no numeric "duration" (µs)`);
-  }
+  throw new TraceShapeError(`${name} has no numeric "duration" (µs)`);
 }
 
 /** The parent by `parentSpanID`, else the first CHILD_OF found in the trace, else the first FOLLOWS_FROM. */
@@ -67,16 +77,18 @@ function findParent(s: JaegerSpan, self: number, ids: Map<string, number>): numb
     const p = ids.get(s.parentSpanID);
     if (p !== undefined && p !== self) return p;
   }
-  const refs = Array.isArray(s.references) ? s.references : [];
-  for (const kind of ['CHILD_OF', 'FOLLOWS_FROM']) {
-    for (const r of refs) {
-      if (r && r.refType === kind && typeof r.spanID === 'string') {
-        const p = ids.get(r.spanID);
-        if (p !== undefined && p !== self) return p;
-      }
-    }
+  const refs = s.references;
+  if (!Array.isArray(refs)) return -1;
+  let followsFrom = -1;
+  for (let k = 0; k < refs.length; k++) {
+    const r = refs[k];
+    if (!r || typeof r.spanID !== 'string') continue;
+    const p = ids.get(r.spanID);
+    if (p === undefined || p === self) continue;
+    if (r.refType === 'CHILD_OF') return p;
+    if (r.refType === 'FOLLOWS_FROM' && followsFrom < 0) followsFrom = p;
   }
-  return -1;
+  return followsFrom;
 }
 
 export function buildTraceModel(trace: JaegerTrace): TraceModel {

@@ -1,0 +1,278 @@
+// The viewer's behaviour in headless Chromium: collapse/expand, details, text-only rendering, hotspot, 100k spans, legibility.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, screenshot, watchPage } from '../support/browser.ts';
+import { waitFor } from '../support/waitFor.ts';
+import { distDir, startFixtureServer, type FixtureServer } from './fixtureServer.ts';
+import { lockTrace, markupTrace, XSS } from './traces.ts';
+import { domRows, drawnSpans, headerStat, waitForSpans } from './viewerPage.ts';
+
+let browser: Browser;
+let files: FixtureServer;
+
+before(async () => {
+  assert.ok(existsSync(path.join(distDir, 'viewer.html')), `build first (npx vite build): ${distDir}/viewer.html is missing`);
+  [browser, files] = await Promise.all([launchBrowser(), startFixtureServer()]);
+});
+after(async () => {
+  await browser?.close();
+  await files?.close();
+});
+
+async function open(query: string, width = 1280, height = 800): Promise<{ page: Page; watch: ReturnType<typeof watchPage> }> {
+  const page = await browser.newPage({ viewport: { width, height } });
+  const watch = watchPage(page);
+  await page.goto(`${files.url}/viewer.html?${query}`);
+  return { page, watch };
+}
+
+const TWO = 'url=/fixtures/jaeger-json/two-services-11-spans.json';
+
+test('collapse and expand by click and by keyboard change the open rows', async () => {
+  const { page, watch } = await open(TWO);
+  try {
+    await waitForSpans(page, '11');
+    const openRows = () => page.evaluate(() => window.viewerPage.viewer.openRowCount());
+    // op3 (span-3) has two descendants: op1 and op2 of service2.
+    const op3 = page.locator('.tv-row:not([hidden])', { has: page.locator('.tv-op', { hasText: /^op3$/ }) }).first();
+    assert.equal(await op3.getAttribute('aria-expanded'), 'true');
+    await op3.locator('.tv-toggle').click();
+    await waitFor('op3 subtree hidden', async () => (await domRows(page)) === 9);
+    assert.equal(await openRows(), 9);
+    assert.equal(await op3.getAttribute('aria-expanded'), 'false');
+    await op3.locator('.tv-toggle').click();
+    await waitFor('op3 subtree back', async () => (await domRows(page)) === 11);
+    assert.deepEqual(await drawnSpans(page), ['op1', 'op2', 'op3', 'op1', 'op2', 'op2', 'op4', 'op3', 'op6', 'op7', 'op7']);
+
+    // Keyboard: focus the tree, Home, ArrowLeft collapses the root, ArrowRight opens it again.
+    await page.focus('.tv-viewport');
+    await page.keyboard.press('Home');
+    await page.keyboard.press('ArrowLeft');
+    await waitFor('only the root open', async () => (await domRows(page)) === 1);
+    await page.keyboard.press('ArrowRight');
+    await waitFor('all open again', async () => (await domRows(page)) === 11);
+    // A collapsed inner subtree stays collapsed when its ancestor reopens.
+    await op3.locator('.tv-toggle').click();
+    await page.focus('.tv-viewport');
+    await page.keyboard.press('Home');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowRight');
+    await waitFor('root open, op3 still shut', async () => (await domRows(page)) === 9);
+    assert.deepEqual(watch.errors, []);
+  } finally {
+    await page.close();
+  }
+});
+
+test('a click shows tags, logs at relative times, and the process', async () => {
+  const { page } = await open('url=/fixtures/jaeger-json/all-tag-types-5-spans.json', 1024, 768);
+  try {
+    await waitForSpans(page, '5');
+    await page.locator('.tv-row-error').click();
+    const details = page.locator('.tv-details');
+    await waitFor('details open', () => details.isVisible());
+    const text = (await details.textContent()) ?? '';
+    for (const piece of ['peer.service', 'service-y', 'peer.ipv4', '23456', 'temperature', '72.5', '9223372036854775222', 'base64 AAAwOQ==', '⚠ error', 'service-x']) {
+      assert.ok(text.includes(piece), `details mention ${piece}`);
+    }
+    await screenshot(page, 'viewer-details-tags-1024x768');
+    // The first span carries two logs at the trace start.
+    await page.locator('.tv-row', { has: page.locator('.tv-op', { hasText: 'test-general-conversion' }) }).click();
+    await waitFor('logs listed', async () => (await page.locator('.tv-d-log').count()) === 2);
+    const logs = await page.locator('.tv-d-log').allTextContents();
+    assert.match(logs[0]!, /^\+0 µs/);
+    assert.match(logs[0]!, /event\s*some-event/);
+    assert.match(logs[1]!, /x\s*y/);
+    await page.keyboard.press('Escape');
+    await waitFor('details closed', () => details.isHidden());
+  } finally {
+    await page.close();
+  }
+});
+
+test('markup in span data is shown as text, never run', async () => {
+  const url = files.put('markup.json', JSON.stringify(markupTrace()));
+  const { page, watch } = await open(`url=${url}`);
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  try {
+    await waitForSpans(page, '1');
+    assert.equal(await page.locator('.tv-row:not([hidden]) .tv-op').textContent(), XSS);
+    assert.equal(await page.locator('.tv-row:not([hidden]) .tv-service').textContent(), '<script>alert(2)</script>');
+    await page.locator('.tv-row:not([hidden])').click();
+    await waitFor('details open', () => page.locator('.tv-details').isVisible());
+    const text = (await page.locator('.tv-details').textContent()) ?? '';
+    assert.ok(text.split(XSS).length - 1 >= 4, 'operation, tag, log and warning all show the markup as characters');
+    assert.ok(text.includes('<b>key</b>'));
+    assert.equal(await page.locator('.tv img, .tv script, .tv b').count(), 0, 'no element was made from span data');
+    assert.deepEqual(dialogs, []);
+    assert.deepEqual(watch.errors, []);
+  } finally {
+    await page.close();
+  }
+});
+
+test('the hotspot is named in words with its share of the request', async () => {
+  const url = files.put('lock.json', JSON.stringify(lockTrace()));
+  const { page } = await open(`url=${url}`, 1024, 768);
+  try {
+    await waitForSpans(page, '3');
+    const sentence = page.locator('.tv-hotspot-sentence');
+    assert.equal(await sentence.textContent(), '62% of this request waited for the lock');
+    assert.match((await page.locator('.tv-hotspot-where').textContent()) ?? '', /inventory: db\.lock — log: “waiting behind 3”/);
+    // The critical path is drawn on the hotspot's bar, and following the link opens its details.
+    const lockRow = page.locator('.tv-row', { has: page.locator('.tv-op', { hasText: 'db.lock' }) });
+    assert.equal(await lockRow.locator('.tv-cpseg:not([hidden])').count(), 1);
+    await page.click('.tv-hotspot-where');
+    await waitFor('hotspot details', async () => ((await page.locator('.tv-details .tv-op').textContent()) ?? '') === 'db.lock');
+    assert.equal(await headerStat(page, 'Duration'), '100 ms');
+    assert.equal(await headerStat(page, 'Depth'), '2');
+    await screenshot(page, 'viewer-hotspot-1024x768');
+  } finally {
+    await page.close();
+  }
+});
+
+test('a generated 100k-span trace opens, scrolls and collapses with few DOM rows', async () => {
+  const { page, watch } = await open('synthetic=100000', 1920, 1080);
+  try {
+    await waitForSpans(page, '100,000');
+    const bound = 1080 / 16 + 20;
+    assert.ok((await page.locator('.tv-row').count()) <= bound, 'row elements stay bounded by the screen');
+    await page.evaluate(() => {
+      const v = document.querySelector<HTMLElement>('.tv-viewport')!;
+      v.scrollTop = v.scrollHeight / 2;
+    });
+    await waitFor('rows from the middle drawn', () =>
+      page.evaluate(() => [...document.querySelectorAll('.tv-row:not([hidden])')].some((r) => Math.abs(Number(r.getAttribute('aria-posinset')) - 50_000) < 40)),
+    );
+    assert.ok((await page.locator('.tv-row').count()) <= bound, 'still bounded after scrolling');
+    const mid = await drawnSpans(page);
+    assert.ok(mid.length > 10 && mid.every((op) => op.length > 0), 'the middle rows carry their names');
+    await screenshot(page, 'viewer-100k-middle-1920x1080');
+
+    await page.focus('.tv-viewport');
+    await page.keyboard.press('Home');
+    await page.keyboard.press('ArrowLeft');
+    await waitFor('root collapsed', async () => (await page.evaluate(() => window.viewerPage.viewer.openRowCount())) === 1);
+    await waitFor('one row drawn', async () => (await domRows(page)) === 1);
+    await page.keyboard.press('ArrowRight');
+    await waitFor('root open', async () => (await page.evaluate(() => window.viewerPage.viewer.openRowCount())) === 100_000);
+    assert.ok(await page.locator('.tv-hotspot-sentence').isVisible());
+    assert.deepEqual(watch.errors, []);
+  } finally {
+    await page.close();
+  }
+});
+
+/**
+ * WCAG contrast of each element's text against the first opaque background behind it, and its size.
+ * Kept as plain JavaScript text: tsx would wrap named functions in a helper the page does not have.
+ */
+const CONTRAST_PROBE = `(sels) => {
+  const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = (c) => {
+    const f = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]);
+  };
+  const bgOf = (e) => {
+    for (; e; e = e.parentElement) {
+      const c = rgb(getComputedStyle(e).backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3] > 0.85)) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const bad = [];
+  for (const sel of sels) {
+    for (const e of document.querySelectorAll(sel)) {
+      if (!e.offsetParent) continue;
+      const a = lum(rgb(getComputedStyle(e).color));
+      const b = lum(bgOf(e));
+      const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+      const size = parseFloat(getComputedStyle(e).fontSize);
+      if (ratio < 4.5) bad.push(sel + ' contrast ' + ratio.toFixed(2));
+      if (size < 16) bad.push(sel + ' font ' + size + 'px');
+    }
+  }
+  return [...new Set(bad)];
+}`;
+
+async function lowContrast(page: Page, selectors: string[]): Promise<string[]> {
+  return page.evaluate(`(${CONTRAST_PROBE})(${JSON.stringify(selectors)})`);
+}
+
+const TEXT = ['.tv-title', '.tv-stat-key', '.tv-stat-value', '.tv-legend-item', '.tv-hotspot-sentence', '.tv-hotspot-where', '.tv-axis-label', '.tv-tick', '.tv-service', '.tv-op', '.tv-err', '.tv-dur', '.tv-details dt', '.tv-details dd', '.tv-d-title'];
+
+for (const [w, h] of [
+  [1024, 768],
+  [1920, 1080],
+] as const) {
+  test(`legible at ${w}×${h}: text ≥ 16 px with contrast ≥ 4.5:1 (screenshot)`, async () => {
+    const { page } = await open(TWO, w, h);
+    try {
+      await waitForSpans(page, '11');
+      await page.locator('.tv-row-error').click();
+      await waitFor('details open', () => page.locator('.tv-details').isVisible());
+      assert.deepEqual(await lowContrast(page, TEXT), []);
+      await screenshot(page, `viewer-two-services-${w}x${h}`);
+    } finally {
+      await page.close();
+    }
+  });
+}
+
+test('latency chart marks p50/p95 and the comparison states the delta, on one time scale', async () => {
+  const { page, watch } = await open('', 1920, 1080);
+  try {
+    const lock = lockTrace();
+    const fixed = lockTrace();
+    // The plugged version: no wait for the lock.
+    fixed.spans[1]!.duration = 2000;
+    fixed.spans[1]!.logs = [];
+    fixed.spans[2]!.startTime = fixed.spans[1]!.startTime + 2000;
+    fixed.spans[0]!.duration = 30_000;
+    const result = await page.evaluate(
+      ([before, after]) => {
+        const vp = window.viewerPage;
+        document.querySelector('.vp-main')!.replaceChildren();
+        const host = document.createElement('div');
+        host.style.cssText = 'display:grid;grid-template-rows:300px 1fr;height:100%;gap:8px';
+        const chartHost = document.createElement('div');
+        const compareHost = document.createElement('div');
+        host.append(chartHost, compareHost);
+        document.querySelector('.vp-main')!.append(host);
+        const chart = vp.createLatencyChart(chartHost);
+        const t0 = Date.UTC(2026, 0, 1, 12, 0, 0);
+        for (let k = 0; k < 20; k++) chart.add(k < 12 ? 100 + (k % 4) * 20 : 30 + (k % 3) * 2, t0 + k * 1000, k === 12 ? 'lock plugged' : undefined);
+        const compare = vp.createTraceCompare(compareHost);
+        compare.show(before, after, 'Plugging the lock');
+        return chart.stats();
+      },
+      [lock, fixed] as const,
+    );
+    assert.deepEqual(result, { count: 20, p50: 100, p95: 160, latest: 32 });
+    await waitFor('p95 label drawn', async () => ((await page.locator('.lc-p95-text').textContent()) ?? '') === 'p95 160 ms');
+    assert.equal(await page.locator('.lc-p50-text').textContent(), 'p50 100 ms');
+    assert.equal(await page.locator('.lc-bar').count(), 20);
+    assert.equal(await page.locator('.lc-mark-text').textContent(), 'lock plugged');
+    assert.equal(await page.locator('.tc-delta').textContent(), 'After: 30 ms, 70 ms faster than before (100 ms) — 70% less time.');
+    assert.deepEqual(await page.locator('.tc-side-head').allTextContents(), ['Before: 100 ms · 3 spans', 'After: 30 ms · 3 spans']);
+    // Same scale: the "after" root bar is 30% as wide as the "before" one.
+    const widths = await page.$$eval('.tc-side .tv-row:not([hidden]) .tv-bar', (bars) => bars.map((b) => b.getBoundingClientRect().width));
+    const [beforeRoot, , , afterRoot] = widths;
+    assert.ok(Math.abs(afterRoot! / beforeRoot! - 0.3) < 0.02, `after/before bar ratio ${afterRoot! / beforeRoot!}`);
+    await screenshot(page, 'viewer-chart-compare-1920x1080');
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await waitFor('chart redrawn for the new size', async () => (await page.locator('.lc-svg').getAttribute('viewBox'))?.startsWith('0 0 1024') ?? false);
+    await screenshot(page, 'viewer-chart-compare-1024x768');
+    assert.deepEqual(watch.errors, []);
+  } finally {
+    await page.close();
+  }
+});

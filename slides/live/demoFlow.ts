@@ -305,10 +305,11 @@ export function createDemoFlowMachine(source: TraceSource) {
               input: ({ context }) => context.pending ?? { kind: 'normal', count: 1 },
               onDone: [
                 {
-                  guard: ({ event }) => event.output.length > 0,
+                  guard: ({ event }) => event.output.some((r) => r.traceID),
                   target: 'awaitingTrace',
                   actions: assign(({ context, event }) => {
-                    const results = event.output;
+                    // A request the mesh could not even start has no trace to wait for.
+                    const results = event.output.filter((r) => r.traceID);
                     // The slowest of a burst is the one worth looking at.
                     const focus = results.reduce((a, b) => (b.durationMs > a.durationMs ? b : a));
                     const at = context.now();
@@ -323,7 +324,19 @@ export function createDemoFlowMachine(source: TraceSource) {
                     };
                   }),
                 },
-                { target: 'failed', actions: assign({ error: 'The mesh answered with no requests.' }) },
+                {
+                  target: 'failed',
+                  actions: enqueueActions(({ event, enqueue }) => {
+                    const first = event.output[0];
+                    enqueue.assign({
+                      error: first
+                        ? `The mesh could not serve the request (status ${first.status}), so there is no trace.`
+                        : 'The mesh answered with no requests.',
+                    });
+                    // No trace at all usually means the entry service is gone: look at the mesh now.
+                    if (first && first.status >= 500) enqueue.raise({ type: 'MESH_TROUBLE' });
+                  }),
+                },
               ],
               onError: {
                 target: 'failed',

@@ -19,8 +19,8 @@ export interface LiveSourceOptions {
 /** Reads an error body's reason when the server gave one, for words on the slide. */
 async function reasonOf(res: Response): Promise<string> {
   try {
-    const body = (await res.json()) as { error?: unknown; errors?: { msg?: unknown }[] };
-    if (typeof body.error === 'string') return body.error;
+    const body = (await res.json()) as { error?: unknown; reason?: unknown; errors?: { msg?: unknown }[] };
+    if (typeof body.error === 'string') return typeof body.reason === 'string' ? `${body.error}: ${body.reason}` : body.error;
     const msg = body.errors?.[0]?.msg;
     if (typeof msg === 'string') return msg;
   } catch {
@@ -51,9 +51,23 @@ export function parseArrival(data: string): TraceArrival | null {
   return null;
 }
 
+let deckId: string | undefined;
+
+/** One anonymous attendee id per page, in the gate's charset (8–64 of A-Z a-z 0-9 _ -). */
+function deckAttendeeId(): string {
+  if (!deckId) {
+    const bytes = crypto.getRandomValues(new Uint8Array(9));
+    deckId = `deck-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+  }
+  return deckId;
+}
+
 export function createLiveTraceSource(opts: LiveSourceOptions): TraceSource {
   const base = opts.apiBase.replace(/\/$/, '');
-  const auth: Record<string, string> = opts.presenterToken ? { Authorization: `Bearer ${opts.presenterToken}` } : {};
+  // Without the presenter token the deck takes part like any attendee: the gate wants an id, and limits apply.
+  const auth: Record<string, string> = opts.presenterToken
+    ? { Authorization: `Bearer ${opts.presenterToken}` }
+    : { 'x-attendee-id': deckAttendeeId() };
 
   async function call(path: string, init: RequestInit, what: string): Promise<Response> {
     try {

@@ -315,3 +315,13 @@ test('a hole switch pairs the last trace before it with the first trace that sta
   assert.equal(t.ctx().comparison, null);
   t.actor.stop();
 });
+
+test('a request the mesh could not start (no trace id) fails at once instead of waiting for a trace', async () => {
+  const t = await started();
+  t.actor.send({ type: 'SEND', kind: 'normal', count: 1 });
+  t.sends[0]!.resolve([{ traceID: '', durationMs: 3, status: 502 }]);
+  await flush();
+  assert.equal(requestState(t.actor), 'failed');
+  assert.match(t.ctx().error ?? '', /status 502/);
+  t.actor.stop();
+});

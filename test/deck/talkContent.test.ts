@@ -1,0 +1,62 @@
+// The talk itself: 16 slides in the brief's order, notes a reader learns from, the live slides wired by their attributes.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { parseDeck } from '../../slides/build/parseDeck.ts';
+
+const deck = parseDeck(readFileSync('slides/talk.md', 'utf8'), 'slides/talk.md');
+const attr = (i: number, name: string) => deck.slides[i].attributes.find(([n]) => n === name)?.[1];
+const sentences = (markdown: string) => markdown.match(/[^.!?]+[.!?](?=\s|$)/g) ?? [];
+
+test('the talk has the 16 slides of the brief, in order', () => {
+  assert.equal(deck.frontMatter.separator, '<!--s-->');
+  assert.equal(deck.frontMatter.verticalSeparator, '<!--v-->');
+  assert.match(deck.frontMatter.title, /Plugging Performance Holes/);
+  const titles = deck.slides.map((s) => s.body.match(/^#{1,2} (.+)$/m)?.[1]);
+  assert.deepEqual(titles, [
+    'Plugging Performance Holes',
+    'Hotspots in web apps are hard to find',
+    'Tracing finds hotspots',
+    'Talk goals',
+    'What is tracing?',
+    'What tracing is not',
+    'Spans',
+    'Traces',
+    'A general example',
+    'A realistic example',
+    'Other terms',
+    'What is Jaeger?',
+    'How Jaeger works',
+    'Demo',
+    'Questions?',
+    'Thank you!',
+  ]);
+});
+
+test('every slide has notes of at least three full sentences', () => {
+  for (const s of deck.slides) assert.ok(sentences(s.notes).length >= 3, `slide at line ${s.line}: ${sentences(s.notes).length} sentences`);
+});
+
+test('the live slides carry their attributes and the Demo slide is #/demo', () => {
+  assert.equal(attr(13, 'id'), 'demo');
+  assert.equal(attr(13, 'data-live'), 'demo');
+  assert.equal(attr(9, 'data-live'), 'realistic-trace');
+  assert.equal(attr(12, 'data-live'), 'pipeline');
+  // Without the live parts these slides still make sense: each has its own picture or words.
+  assert.match(deck.slides[9].bodyHtml, /<img src="assets\/realistic-trace\.svg"/);
+  assert.match(deck.slides[12].bodyHtml, /<img src="assets\/jaeger-architecture\.svg"/);
+  assert.match(deck.slides[13].bodyHtml, /class="live-fallback"/);
+});
+
+test('slide 5 cites opentracing.io, and the notes tell readers what changed since 2019', () => {
+  assert.match(deck.slides[4].bodyHtml, /href="https:\/\/opentracing\.io\//);
+  const jaeger = deck.slides[11].notes;
+  for (const fact of [/OpenTelemetry/, /OpenCensus/, /deprecated/, /Jaeger v2/, /2024/, /jaeger-agent/, /UDP and HTTP/]) assert.match(jaeger, fact);
+});
+
+test('the pictures are the project’s own files, nothing from the internet', () => {
+  const html = deck.slides.map((s) => s.bodyHtml).join('\n');
+  const sources = [...html.matchAll(/src="([^"]+)"/g)].map((m) => m[1]);
+  assert.ok(sources.length >= 3);
+  for (const src of sources) assert.match(src, /^assets\/[\w-]+\.svg$/);
+});

@@ -2,6 +2,7 @@
 import { createTraceCompare } from '../../viewer/traceCompare.ts';
 import type { Comparison } from './demoFlow.ts';
 import { el } from './dom.ts';
+import { shortHoleName } from './holeSwitches.ts';
 
 export interface ComparePanel {
   show(c: Comparison): void;
@@ -10,7 +11,7 @@ export interface ComparePanel {
 }
 
 export function createComparePanel(host: HTMLElement, onClose: () => void): ComparePanel {
-  const close = el('button', { type: 'button', class: 'demo-compare-close' }, 'Back to the live trace');
+  const close = el('button', { type: 'button', class: 'demo-compare-close' }, 'Back to live trace');
   const body = el('div', { class: 'demo-compare-body' });
   host.append(close, body);
   close.addEventListener('click', onClose);
@@ -18,8 +19,7 @@ export function createComparePanel(host: HTMLElement, onClose: () => void): Comp
   return {
     show(c) {
       if (!c.before || !c.after) return;
-      const what = `${c.hole.title} ${c.hole.plugged ? 'plugged' : 'opened'}`;
-      compare.show(c.before, c.after, `${what}: the last trace before the switch, and the first after it`);
+      compare.show(c.before, c.after, `${shortHoleName(c.hole.holeId)} ${c.hole.plugged ? 'plugged' : 'opened'}: last trace before, first after`);
     },
     setZoom: (z) => compare.setZoom(z),
     destroy() {

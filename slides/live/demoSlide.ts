@@ -53,7 +53,6 @@ function mountDemo(host: HTMLElement, ctx: LiveContext): () => void {
   const releaseInput = guardInput(host);
 
   const viewer = createTraceViewer(viewerHost);
-  viewer.clear('Press “Send a request”: its trace appears here by itself.');
   const chart = createLatencyPanel(chartHost);
   const compare = createComparePanel(compareHost, () => actor.send({ type: 'DISMISS_COMPARISON' }));
 
@@ -102,6 +101,7 @@ function mountDemo(host: HTMLElement, ctx: LiveContext): () => void {
   burstButton.addEventListener('click', () => send('slow', 10));
 
   let shown: JaegerTrace | null = null;
+  let idleMessage = '';
   let chartData: unknown = null;
   let compared: unknown = null;
   const render = (s: DemoFlowSnapshot) => {
@@ -134,6 +134,18 @@ function mountDemo(host: HTMLElement, ctx: LiveContext): () => void {
         delete host.dataset.traceId;
       }
     }
+    if (!shown) {
+      const message =
+        c.mesh?.state === 'offline' || c.mesh?.state === 'down'
+          ? 'No trace yet: the mesh is not answering (see above).'
+          : 'Press “Send a request”: its trace appears here by itself.';
+      if (message !== idleMessage) {
+        idleMessage = message;
+        viewer.clear(message);
+      }
+    }
+    // Attendees cannot take part without a mesh: the join panel steps aside instead of inviting them.
+    joinHost.hidden = c.mesh?.state === 'offline';
     if (c.recent !== chartData) {
       chartData = c.recent;
       chart.update(c.recent, c.switches);

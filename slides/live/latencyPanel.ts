@@ -1,6 +1,7 @@
 // Feeds the viewer's latency chart from the flow's recent requests, labelling the first request after each hole switch.
 import { createLatencyChart } from '../../viewer/latencyChart.ts';
 import type { HoleSwitchMark, LatencyPoint } from './demoFlow.ts';
+import { shortHoleName } from './holeSwitches.ts';
 
 export interface LatencyPanel {
   update(recent: readonly LatencyPoint[], switches: readonly HoleSwitchMark[]): void;
@@ -18,7 +19,7 @@ export function createLatencyPanel(host: HTMLElement): LatencyPanel {
         added.add(p.traceID);
         const due = switches.filter((s) => !labelled.has(s) && s.at <= p.at);
         for (const s of due) labelled.add(s);
-        const label = due.map((s) => `${s.title} ${s.plugged ? 'plugged' : 'opened'}`).join(', ') || undefined;
+        const label = due.map((s) => `${shortHoleName(s.holeId)} ${s.plugged ? 'plugged' : 'opened'}`).join(', ') || undefined;
         chart.add(p.durationMs, p.at, label);
       }
       // The flow keeps a bounded list; forget ids it dropped so the set stays small too.

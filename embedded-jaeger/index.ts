@@ -86,7 +86,7 @@ export function createEmbeddedJaeger(opts: EmbeddedJaegerOptions): EmbeddedJaege
     return undefined;
   };
 
-  const stats = () => counters.snapshot(store, forwarder.stats());
+  const stats = () => counters.snapshot(store, forwarder.stats(), live.clientCount);
 
   const router = express.Router();
   router.get('/api/live', live.handler);

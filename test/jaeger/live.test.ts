@@ -1,0 +1,98 @@
+// GET /api/live: one coalesced `trace` event per grown trace, heartbeats, clients cleaned up; and the onTrace hook.
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { after, before, describe, it } from 'node:test';
+import { waitFor } from '../support/waitFor.ts';
+import { startHarness, type Harness } from './support/harness.ts';
+import { sampleBatch } from './support/sampleBatch.ts';
+import { encodeBinaryBatch } from './support/thriftrwCodec.ts';
+
+interface SseClient {
+  events: { event: string; data: any }[];
+  comments: string[];
+  close(): void;
+}
+
+function openSse(url: string): Promise<SseClient> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, (res) => {
+      assert.equal(res.statusCode, 200);
+      assert.match(String(res.headers['content-type']), /^text\/event-stream/);
+      const client: SseClient = { events: [], comments: [], close: () => req.destroy() };
+      let buf = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buf += chunk;
+        let i;
+        while ((i = buf.indexOf('\n\n')) >= 0) {
+          const frame = buf.slice(0, i);
+          buf = buf.slice(i + 2);
+          let event = 'message';
+          let data = '';
+          for (const line of frame.split('\n')) {
+            if (line.startsWith(':')) client.comments.push(line.slice(1).trim());
+            else if (line.startsWith('event: ')) event = line.slice(7);
+            else if (line.startsWith('data: ')) data += line.slice(6);
+          }
+          if (data) client.events.push({ event, data: JSON.parse(data) });
+        }
+      });
+      res.on('error', () => {});
+      resolve(client);
+    });
+    req.on('error', reject);
+  });
+}
+
+describe('live stream', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness({ liveTickMs: 100, liveHeartbeatMs: 200 });
+  });
+  after(() => h.close());
+
+  it('sends one trace event per tick for a burst of batches of one trace, with a summary', async () => {
+    const sse = await openSse(`${h.url}/api/live`);
+    const heard: string[] = [];
+    const off = h.jaeger.onTrace((id) => heard.push(id));
+    await waitFor('the client registered', () => sse.comments.some((c) => c.startsWith('connected')));
+    const b = sampleBatch({ traceIdLow: 0x5151n, spans: 6, service: 'frontend' });
+    // Six batches of one span each, in one synchronous burst (children first).
+    for (const s of [...b.spans.slice(1), b.spans[0]!]) h.jaeger.ingest('http', encodeBinaryBatch({ ...b, spans: [s] }));
+    const ev = await waitFor('a trace event', () => sse.events[0]);
+    assert.equal(ev.event, 'trace');
+    assert.deepEqual(ev.data, {
+      traceID: '0000000000005151',
+      spanCount: 6,
+      services: ['frontend'],
+      rootService: 'frontend',
+      rootOperation: 'GET /orders',
+      startTime: 1_700_000_000_000_000,
+      duration: 5_000,
+      error: false,
+    });
+    await waitFor('a heartbeat', () => sse.comments.includes('heartbeat'));
+    assert.equal(sse.events.length, 1, 'the burst was coalesced into one event');
+    assert.deepEqual(heard, ['0000000000005151']);
+    // A later span of the same trace is a new event.
+    h.jaeger.ingest('http', encodeBinaryBatch(sampleBatch({ traceIdLow: 0x5151n, spans: 1, firstSpanId: 50n, service: 'billing' })));
+    const ev2 = await waitFor('a second event', () => sse.events[1]);
+    assert.equal(ev2.data.spanCount, 7);
+    assert.deepEqual(ev2.data.services, ['frontend', 'billing']);
+    off();
+    sse.close();
+  });
+
+  it('forgets clients that disconnect', async () => {
+    const clients = await Promise.all([openSse(`${h.url}/api/live`), openSse(`${h.url}/api/live`)]);
+    await waitFor('both connected', () => clients.every((c) => c.comments.length > 0));
+    assert.equal(h.jaeger.stats().live.clients, 2);
+    for (const c of clients) c.close();
+    await waitFor('the server let go of both', () => h.jaeger.stats().live.clients === 0);
+    const fresh = await openSse(`${h.url}/api/live`);
+    h.jaeger.ingest('http', encodeBinaryBatch(sampleBatch({ traceIdLow: 0x6161n })));
+    await waitFor('the fresh client hears it', () => fresh.events.length === 1);
+    assert.equal(clients[0]!.events.length, 0);
+    fresh.close();
+  });
+});

@@ -27,7 +27,7 @@ export async function sendOrder(
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify({ kind }),
-      signal: AbortSignal.timeout(30_000),
+      signal: AbortSignal.timeout(60_000),
     });
     await res.arrayBuffer();
     return { traceID: res.headers.get(traceIdHeader) ?? '', durationMs: round(performance.now() - started), status: res.status };

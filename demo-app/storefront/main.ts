@@ -32,7 +32,7 @@ await runService('storefront', (app, kit) => {
     // Payments is the flaky dependency: each try gets a deadline, a timed-out try is retried.
     let attempts = 0;
     await withRetries(
-      { attempts: 4, timeoutMs: 200, backoffMs: 15 },
+      { attempts: 4, timeoutMs: 250, backoffMs: 15 },
       (n, signal) => {
         attempts = n;
         return kit.callPeer('payments', {

@@ -73,14 +73,20 @@ export function createMeshSupervisor(opts: SupervisorOptions) {
     );
   };
 
+  const checking = new Set<string>();
+  // Generous on purpose: on a busy laptop a slow answer is not a dead service, and a needless restart is worse.
   const checkHealth = async (s: Supervised) => {
     const snap = s.actor.getSnapshot();
-    if (snap.value !== 'healthy' || !snap.context.port) return;
+    if (snap.value !== 'healthy' || !snap.context.port || checking.has(s.name)) return;
+    checking.add(s.name);
     try {
-      const res = await fetch(`http://127.0.0.1:${snap.context.port}/healthz`, { signal: AbortSignal.timeout(1_000) });
+      const res = await fetch(`http://127.0.0.1:${snap.context.port}/healthz`, { signal: AbortSignal.timeout(2_500) });
+      await res.arrayBuffer();
       s.actor.send(res.ok ? { type: 'HEALTH_OK' } : { type: 'HEALTH_FAILED', reason: `answered ${res.status}` });
     } catch (e) {
       s.actor.send({ type: 'HEALTH_FAILED', reason: e instanceof Error ? e.message : String(e) });
+    } finally {
+      checking.delete(s.name);
     }
   };
 

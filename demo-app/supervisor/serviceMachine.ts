@@ -65,7 +65,7 @@ export const serviceMachine = setup({
     healthFailures: 0,
     lastExit: undefined,
     maxRestarts: input.maxRestarts ?? 20,
-    maxHealthFailures: input.maxHealthFailures ?? 3,
+    maxHealthFailures: input.maxHealthFailures ?? 4,
     startTimeoutMs: input.startTimeoutMs ?? 30_000,
   }),
   initial: 'starting',

@@ -119,7 +119,7 @@ describe('each hole, plugged, changes the next trace as designed', () => {
     assert.equal(failed.length, 2);
     for (const f of failed) {
       const errorLog = f.logs.find((l) => l.fields.event === 'error');
-      assert.match(String(errorLog?.fields.message), /timed out after 200 ms/);
+      assert.match(String(errorLog?.fields.message), /timed out after 250 ms/);
     }
     const root = rootsOf(open)[0];
     assert.equal(logMessages([root]).filter((msg) => msg.startsWith('payments attempt')).length, 2);

@@ -16,7 +16,7 @@ export interface TraceWaitOptions {
  * It counts as complete once two fetches in a row find the same number of spans.
  */
 export async function waitForTrace(apiBase: URL, traceID: string, opts: TraceWaitOptions = {}): Promise<JaegerTrace | undefined> {
-  const deadline = Date.now() + (opts.deadlineMs ?? 8000);
+  const deadline = Date.now() + (opts.deadlineMs ?? 12_000);
   const interval = opts.intervalMs ?? 400;
   const url = new URL(`api/traces/${encodeURIComponent(traceID)}`, apiBase);
   let best: JaegerTrace | undefined;

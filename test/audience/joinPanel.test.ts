@@ -4,13 +4,14 @@ import http from 'node:http';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import jsQR from 'jsqr';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { build, type Rollup } from 'vite';
 import { testConfig } from '../../server/config.ts';
 import { projectRoot, startDeckServer, type DeckServer } from '../../server/deckServer.ts';
 import { createLog } from '../../server/log.ts';
 import { launchBrowser, screenshot, watchPage } from '../support/browser.ts';
 import { waitFor } from '../support/waitFor.ts';
+import { qrPixels } from './qrPixels.ts';
 
 let server: DeckServer;
 let browser: Browser;
@@ -38,26 +39,6 @@ async function panelTestPage(): Promise<string> {
   return `<!doctype html><html><head><meta charset="utf-8"><style>${css}
 body { background: #1b1d22; color: #f2f2f2; font-family: sans-serif; margin: 24px; }</style></head>
 <body><div id="slot"></div><script type="module">${mount}</script></body></html>`;
-}
-
-/** Draws the panel's <svg> into a canvas the way it is shown, and hands back its pixels for jsQR. */
-async function qrPixels(page: Page): Promise<{ width: number; height: number; data: number[] }> {
-  return page.evaluate(async () => {
-    const svg = document.querySelector('.join-panel__qr svg')!;
-    const box = svg.getBoundingClientRect();
-    const img = new Image();
-    img.src = URL.createObjectURL(new Blob([new XMLSerializer().serializeToString(svg)], { type: 'image/svg+xml' }));
-    await img.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = Math.round(box.width);
-    canvas.height = Math.round(box.height);
-    const ctx = canvas.getContext('2d')!;
-    ctx.fillStyle = '#fff';
-    ctx.fillRect(0, 0, canvas.width, canvas.height);
-    ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
-    const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
-    return { width: canvas.width, height: canvas.height, data: Array.from(data) };
-  });
 }
 
 before(async () => {

@@ -1,0 +1,194 @@
+// Audience mode against the real mesh and embedded Jaeger: baggage on every span, limits and tokens on the real API, /join end to end.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import jsQR from 'jsqr';
+import type { Browser } from 'playwright-core';
+import type { AudienceStats, RateLimitedBody } from '../../join/audienceApi.ts';
+import type { JaegerEnvelope, JaegerTrace } from '../../model/jaegerJson.ts';
+import { testConfig } from '../../server/config.ts';
+import { startDeckServer, type DeckServer } from '../../server/deckServer.ts';
+import { createLog } from '../../server/log.ts';
+import { launchBrowser, screenshot, watchPage } from '../support/browser.ts';
+import { waitFor } from '../support/waitFor.ts';
+import { qrPixels } from './qrPixels.ts';
+
+const TOKEN = 'test-presenter-token';
+let server: DeckServer;
+let browser: Browser | undefined;
+
+before(async () => {
+  server = await startDeckServer(testConfig(), { log: createLog('test', 'silent') });
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+interface DemoResult {
+  traceID: string;
+  durationMs: number;
+  status: number;
+}
+
+function demoRequest(headers: Record<string, string>, body: unknown = { kind: 'normal', count: 1 }) {
+  return fetch(`${server.url}/api/demo/requests`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+}
+
+/** Spans stored by the collector, over every transport. */
+async function storedSpans(): Promise<number> {
+  const stats = (await (await fetch(`${server.url}/api/collector/stats`)).json()) as Record<string, { stored?: number }>;
+  return ['udpCompact', 'udpBinary', 'http'].reduce((n, via) => n + (stats[via]?.stored ?? 0), 0);
+}
+
+/**
+ * Flushes every service's reporter, then waits until the collector has stored as many spans as the
+ * mesh reported: from then on every trace so far is complete in the store.
+ */
+async function allSpansStored(): Promise<void> {
+  const counts = await server.mesh!.spanCounts();
+  const reported = counts.reduce((n, c) => n + c.reported, 0);
+  await waitFor(`${reported} reported spans to be stored`, async () => (await storedSpans()) >= reported, { timeoutMs: 15_000 });
+}
+
+async function trace(traceID: string): Promise<JaegerTrace> {
+  const res = await fetch(`${server.url}/api/traces/${traceID}`);
+  assert.equal(res.status, 200, `trace ${traceID}`);
+  return ((await res.json()) as JaegerEnvelope<JaegerTrace[]>).data[0];
+}
+
+function tag(span: JaegerTrace['spans'][number], key: string): unknown {
+  return span.tags.find((t) => t.key === key)?.value;
+}
+
+test("an attendee's id and nickname ride as baggage to every span of every service in its trace", async () => {
+  // 'ë' arrives as a Latin-1 header byte: the gate folds it before it becomes baggage.
+  const res = await demoRequest({ 'x-attendee-id': 'baggage-check-1', 'x-attendee-name': "Zoë  O'Neil" }, { kind: 'normal', count: 2 });
+  assert.equal(res.status, 200);
+  const results = (await res.json()) as DemoResult[];
+  assert.equal(results.length, 2);
+  await allSpansStored();
+  for (const r of results) {
+    const t = await trace(r.traceID);
+    const services = new Set(t.spans.map((s) => t.processes[s.processID].serviceName));
+    assert.ok(services.size >= 3, `the trace crosses services (${[...services].join(', ')})`);
+    for (const span of t.spans) {
+      const where = `${t.processes[span.processID].serviceName} ${span.operationName}`;
+      assert.equal(tag(span, 'baggage.attendee-id'), 'baggage-check-1', where);
+      assert.equal(tag(span, 'baggage.attendee-name'), "Zoe O'Neil", where);
+    }
+  }
+});
+
+test('on the real demo API: an attendee past its burst gets 429 with a reason; the presenter never does', async () => {
+  // Arriving together, 5 + 1 + 1 is more than the burst of 5 in any order: at least one is refused before it reaches the mesh.
+  const replies = await Promise.all([5, 1, 1].map((count) => demoRequest({ 'x-attendee-id': 'burst-check-1' }, { kind: 'normal', count })));
+  assert.ok(replies.some((r) => r.status === 200));
+  const limited = replies.find((r) => r.status === 429);
+  assert.ok(limited, `statuses ${replies.map((r) => r.status).join(', ')}`);
+  assert.ok(Number(limited.headers.get('retry-after')) >= 1);
+  const body = (await limited.json()) as RateLimitedBody;
+  assert.equal(body.limit, 'attendee');
+  assert.ok(body.reason.length > 10);
+  const stats = (await (await fetch(`${server.url}/api/audience/stats`)).json()) as AudienceStats;
+  assert.ok(stats.limited >= 1 && stats.limitedBy.attendee >= 1);
+
+  // More than any attendee may ask for, twice in a row: the presenter is never limited, and sends no attendee baggage.
+  const presenter = await Promise.all([1, 2].map(() => demoRequest({ authorization: `Bearer ${TOKEN}` }, { kind: 'normal', count: 6 })));
+  for (const res of presenter) {
+    assert.equal(res.status, 200);
+    assert.equal(((await res.json()) as DemoResult[]).length, 6);
+  }
+  const tooMany = await demoRequest({ 'x-attendee-id': 'burst-check-2' }, { kind: 'normal', count: 6 });
+  assert.equal(tooMany.status, 400);
+});
+
+test('hole switches need the presenter token: 401 without it or with a wrong one', async () => {
+  const holes = (await (await fetch(`${server.url}/api/holes`)).json()) as { id: string; plugged: boolean }[];
+  assert.ok(holes.length >= 1);
+  const put = (headers: Record<string, string>) =>
+    fetch(`${server.url}/api/holes/${holes[0].id}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ plugged: !holes[0].plugged }),
+    });
+  assert.equal((await put({})).status, 401);
+  assert.equal((await put({ authorization: 'Bearer guess' })).status, 401);
+  assert.equal((await put({ 'x-attendee-id': 'attendee-hacker' })).status, 401);
+  const ok = await put({ authorization: `Bearer ${TOKEN}` });
+  assert.equal(ok.status, 200);
+  // Put it back as it was for the next test.
+  await fetch(`${server.url}/api/holes/${holes[0].id}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+    body: JSON.stringify({ plugged: holes[0].plugged }),
+  });
+});
+
+test('/join end to end on a phone: a tap shows latency and where the time went; a 429 is met kindly', async () => {
+  const context = await browser!.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  const page = await context.newPage();
+  const watch = watchPage(page);
+  const traceIDs: string[] = [];
+  page.on('response', async (r) => {
+    if (r.url().endsWith('/api/demo/requests') && r.status() === 200) {
+      for (const d of (await r.json()) as DemoResult[]) traceIDs.push(d.traceID);
+    }
+  });
+  await page.goto(`${server.url}/join`);
+  await page.fill('#nickname', 'Ada <3');
+  await page.tap('#sendNormal');
+
+  await waitFor('the latency', async () => /^\d+(\.\d)?$/.test((await page.textContent('#latency')) ?? ''), { timeoutMs: 45_000 });
+  await waitFor('the summary of where the time went', async () => /spans across \d+ services\.$/.test((await page.textContent('#resultNote')) ?? ''), {
+    timeoutMs: 45_000,
+  });
+  const sinks = await page.locator('#sinks li').allTextContents();
+  assert.ok(sinks.length >= 1 && sinks.length <= 3, `top sinks: ${sinks.join(' | ')}`);
+  for (const s of sinks) assert.match(s, /^\d+(\.\d)? ms in \S+ · .+/);
+  await screenshot(page, 'join-phone-result');
+
+  // The nickname typed on the phone is the one on the presenter's screen.
+  await allSpansStored();
+  const t = await trace(traceIDs[0]);
+  assert.ok(t.spans.every((s) => tag(s, 'baggage.attendee-name') === 'Ada 3'));
+
+  // The same attendee (say, a second tab) spends its whole burst; once that has passed the gate, a tap meets a 429.
+  const id = (await page.evaluate(() => localStorage.getItem('pph.attendee-id')))!;
+  const before = ((await (await fetch(`${server.url}/api/audience/stats`)).json()) as AudienceStats).requestsTotal;
+  const burst = demoRequest({ 'x-attendee-id': id }, { kind: 'normal', count: 5 });
+  await waitFor('the burst to pass the gate', async () => ((await (await fetch(`${server.url}/api/audience/stats`)).json()) as AudienceStats).requestsTotal >= before + 5);
+  await page.tap('#sendSlow');
+  await waitFor('the friendly limit message', async () => (await page.textContent('#message'))?.startsWith('Easy there'), { timeoutMs: 45_000 });
+  assert.equal(await page.textContent('#message'), 'Easy there — the coffee bar is busy, try again in a second.');
+  assert.ok(await page.locator('#sendNormal').isDisabled(), 'buttons rest until Retry-After passes');
+  await screenshot(page, 'join-phone-limited');
+  await waitFor('buttons back', async () => page.locator('#sendNormal').isEnabled(), { timeoutMs: 15_000 });
+  assert.equal((await burst).status, 200);
+
+  // A 429 is an answer the page handles, not a fault: Chromium still logs the status line, nothing else.
+  assert.deepEqual(
+    watch.errors.filter((e) => !/status of 429/.test(e)),
+    [],
+  );
+  assert.deepEqual(watch.external, []);
+  await context.close();
+});
+
+test('on the Demo slide of the real deck (mesh up), the QR code as drawn decodes to the join URL', async () => {
+  const page = await browser!.newPage({ viewport: { width: 1920, height: 1080 } });
+  const watch = watchPage(page);
+  await page.goto(`${server.url}/#/demo`);
+  const qr = page.locator('.reveal .present .join-panel__qr svg');
+  await waitFor('the join panel drawn on the Demo slide', async () => ((await qr.count()) && (await qr.boundingBox())?.width) || false, { timeoutMs: 20_000 });
+  const { width, height, data } = await qrPixels(page);
+  assert.ok(width >= 60, `the QR code is drawn ${width} px wide`);
+  assert.equal(jsQR(Uint8ClampedArray.from(data), width, height)?.data, server.audience.joinUrl());
+  await screenshot(page, 'join-panel-on-demo-slide');
+  assert.deepEqual(watch.external, []);
+  await page.close();
+});

@@ -3,7 +3,7 @@ import type { JaegerKeyValue, JaegerSpan, JaegerTrace } from '../model/jaegerJso
 
 const SERVICES = ['frontend', 'orders', 'inventory', 'payments', 'shipping', 'pricing', 'users', 'search', 'ledger'];
 const OPERATIONS = ['GET /order', 'reserve stock', 'db.query', 'acquire lock', 'charge card', 'quote price', 'load profile', 'index lookup', 'append entry'];
-const MAX_DEPTH = 14;
+const MAX_DEPTH = 10;
 
 /** mulberry32: tiny, fast and good enough to make repeatable shapes. */
 function prng(seed: number): () => number {
@@ -42,8 +42,8 @@ export function generateTrace(spanCount: number, seed = 1): JaegerTrace {
       parents[i] = p;
       depth[i] = depth[p]! + 1;
       const pDur = ends[p]! - starts[p]!;
-      starts[i] = Math.round(starts[p]! + rand() * 0.7 * pDur);
-      ends[i] = Math.max(starts[i]! + 1, Math.round(starts[i]! + (ends[p]! - starts[i]!) * (0.05 + 0.9 * rand())));
+      starts[i] = Math.round(starts[p]! + rand() * 0.5 * pDur);
+      ends[i] = Math.max(starts[i]! + 1, Math.round(starts[i]! + (ends[p]! - starts[i]!) * (0.5 + 0.5 * rand())));
     }
     const svc = i === 0 ? 0 : 1 + Math.floor(rand() * (SERVICES.length - 1));
     const tags: JaegerKeyValue[] = [

@@ -217,6 +217,7 @@ export function buildTraceModel(trace: JaegerTrace): TraceModel {
 
   const services: string[] = [];
   const serviceIndex = new Map<string, number>();
+  const byProcess = new Map<string, number>();
   const service = new Uint16Array(n);
   const error = new Uint8Array(n);
   let errorCount = 0;
@@ -224,17 +225,28 @@ export function buildTraceModel(trace: JaegerTrace): TraceModel {
   for (let p = 0; p < n; p++) {
     const u = order[p]!;
     const s = spans[u]!;
-    const name = processes[s.processID]?.serviceName ?? (s.processID ? `process ${s.processID}` : 'unknown service');
-    let idx = serviceIndex.get(name);
+    let idx = byProcess.get(s.processID);
     if (idx === undefined) {
-      idx = services.length;
-      services.push(name);
-      serviceIndex.set(name, idx);
+      const name = processes[s.processID]?.serviceName ?? (s.processID ? `process ${s.processID}` : 'unknown service');
+      idx = serviceIndex.get(name);
+      if (idx === undefined) {
+        idx = services.length;
+        services.push(name);
+        serviceIndex.set(name, idx);
+      }
+      byProcess.set(s.processID, idx);
     }
     service[u] = Math.min(idx, 0xffff);
-    if (Array.isArray(s.tags) && s.tags.some((t) => t && t.key === 'error' && isTruthyTag(t))) {
-      error[u] = 1;
-      errorCount++;
+    const tags = s.tags;
+    if (Array.isArray(tags)) {
+      for (let k = 0; k < tags.length; k++) {
+        const t = tags[k];
+        if (t && t.key === 'error' && isTruthyTag(t)) {
+          error[u] = 1;
+          errorCount++;
+          break;
+        }
+      }
     }
   }
 

@@ -65,6 +65,7 @@ export function createWaterfall(opts: WaterfallOptions): Waterfall {
   const axis = el('div', 'tv-axis', element);
   axis.setAttribute('aria-hidden', 'true');
   el('div', 'tv-axis-label', axis).textContent = 'Service · operation';
+  el('div', 'tv-axis-dur', axis).textContent = 'Took';
   const axisTrack = el('div', 'tv-axis-track', axis);
   const tickLabels = TICKS.map((f, k) => {
     const t = el('span', 'tv-tick', axisTrack);
@@ -86,6 +87,7 @@ export function createWaterfall(opts: WaterfallOptions): Waterfall {
   let visible = new Int32Array(0);
   let visibleLen = 0;
   let collapsed = new Uint8Array(0);
+  let collapsedCount = 0;
   let rowH = 32;
   let cursor = 0;
   let selected = -1;
@@ -107,10 +109,10 @@ export function createWaterfall(opts: WaterfallOptions): Waterfall {
     const op = el('span', 'tv-op', label);
     const err = el('span', 'tv-err', label);
     err.textContent = '⚠ error';
+    const dur = el('span', 'tv-dur', row);
     const track = el('div', 'tv-track', row);
     const bar = el('div', 'tv-bar', track);
     const cpLayer = el('div', 'tv-cp', bar);
-    const dur = el('span', 'tv-dur', track);
     return { el: row, toggle, swatch, service, op, err, bar, cp: cpLayer, dur, segs: [], row: -1, span: -1, generation: -1 };
   }
 
@@ -136,19 +138,6 @@ export function createWaterfall(opts: WaterfallOptions): Waterfall {
     s.bar.style.left = `${left}%`;
     s.bar.style.width = `max(2px, ${width}%)`;
     s.dur.textContent = formatDuration(dur);
-    const end = left + width;
-    s.dur.classList.remove('tv-dur-inside');
-    if (end < 72) {
-      s.dur.style.left = `calc(${end}% + 0.4em)`;
-      s.dur.style.right = '';
-    } else if (left > 28) {
-      s.dur.style.left = '';
-      s.dur.style.right = `calc(${100 - left}% + 0.4em)`;
-    } else {
-      s.dur.style.left = `calc(${left}% + 0.4em)`;
-      s.dur.style.right = '';
-      s.dur.classList.add('tv-dur-inside');
-    }
 
     // Critical-path stripes, positioned within the bar.
     const c = cp!;
@@ -248,9 +237,18 @@ export function createWaterfall(opts: WaterfallOptions): Waterfall {
     const span = visible[row]!;
     if (collapsed[span] || m.childCount[span] === 0) return;
     collapsed[span] = 1;
+    collapsedCount++;
+    // The open rows under `span` are the run after it whose display positions stay inside its
+    // subtree; the open rows keep display order, so a binary search finds the run's end.
     const endPos = m.orderPos[span]! + m.subtreeSize[span]!;
-    let j = row + 1;
-    while (j < visibleLen && m.orderPos[visible[j]!]! < endPos) j++;
+    let lo = row + 1;
+    let hi = visibleLen;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (m.orderPos[visible[mid]!]! < endPos) lo = mid + 1;
+      else hi = mid;
+    }
+    const j = lo;
     visible.copyWithin(row + 1, j, visibleLen);
     visibleLen -= j - row - 1;
     if (cursor > row) cursor = cursor >= j ? cursor - (j - row - 1) : row;
@@ -263,13 +261,23 @@ export function createWaterfall(opts: WaterfallOptions): Waterfall {
     const span = visible[row]!;
     if (!collapsed[span]) return;
     collapsed[span] = 0;
+    collapsedCount--;
+    const from = m.orderPos[span]! + 1;
     const endPos = m.orderPos[span]! + m.subtreeSize[span]!;
-    const added = new Int32Array(m.subtreeSize[span]! - 1);
-    let count = 0;
-    for (let p = m.orderPos[span]! + 1; p < endPos; ) {
-      const s = m.order[p]!;
-      added[count++] = s;
-      p += collapsed[s] ? m.subtreeSize[s]! : 1;
+    let added: Int32Array;
+    let count: number;
+    if (collapsedCount === 0) {
+      // Nothing else is shut: the subtree opens as one block copy of the display order.
+      added = m.order.subarray(from, endPos);
+      count = added.length;
+    } else {
+      added = new Int32Array(endPos - from);
+      count = 0;
+      for (let p = from; p < endPos; ) {
+        const s = m.order[p]!;
+        added[count++] = s;
+        p += collapsed[s] ? m.subtreeSize[s]! : 1;
+      }
     }
     visible.copyWithin(row + 1 + count, row + 1, visibleLen);
     visible.set(added.subarray(0, count), row + 1);
@@ -386,6 +394,7 @@ export function createWaterfall(opts: WaterfallOptions): Waterfall {
       visible = m.order.slice();
       visibleLen = m.count;
       collapsed = new Uint8Array(m.count);
+      collapsedCount = 0;
       cursor = 0;
       selected = -1;
       generation++;
@@ -416,13 +425,19 @@ export function createWaterfall(opts: WaterfallOptions): Waterfall {
       if (!model) return;
       const row = rowOf(span);
       if (row >= 0) collapseAt(row);
-      else collapsed[span] = model.childCount[span]! > 0 ? 1 : 0;
+      else if (!collapsed[span] && model.childCount[span]! > 0) {
+        collapsed[span] = 1;
+        collapsedCount++;
+      }
     },
     expand(span) {
       if (!model) return;
       const row = rowOf(span);
       if (row >= 0) expandAt(row);
-      else collapsed[span] = 0;
+      else if (collapsed[span]) {
+        collapsed[span] = 0;
+        collapsedCount--;
+      }
     },
     toggle(span) {
       if (!model) return;

@@ -207,7 +207,7 @@ async function lowContrast(page: Page, selectors: string[]): Promise<string[]> {
   return page.evaluate(`(${CONTRAST_PROBE})(${JSON.stringify(selectors)})`);
 }
 
-const TEXT = ['.tv-title', '.tv-stat-key', '.tv-stat-value', '.tv-legend-item', '.tv-hotspot-sentence', '.tv-hotspot-where', '.tv-axis-label', '.tv-tick', '.tv-service', '.tv-op', '.tv-err', '.tv-dur', '.tv-details dt', '.tv-details dd', '.tv-d-title'];
+const TEXT = ['.tv-title', '.tv-stat-key', '.tv-stat-value', '.tv-legend-item', '.tv-hotspot-sentence', '.tv-hotspot-where', '.tv-axis-label', '.tv-axis-dur', '.tv-tick', '.tv-service', '.tv-op', '.tv-err', '.tv-dur', '.tv-details dt', '.tv-details dd', '.tv-d-title'];
 
 for (const [w, h] of [
   [1024, 768],

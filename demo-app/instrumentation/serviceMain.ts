@@ -29,10 +29,8 @@ export interface ServiceKit {
 /** Header the supervisor sends with admin calls; the value comes from MESH_ADMIN_TOKEN. */
 export const adminTokenHeader = 'x-mesh-admin-token';
 
-export interface ServiceReady {
-  type: 'listening';
-  port: number;
-}
+/** What a service tells its supervisor over IPC: its port, or why it could not start. */
+export type ServiceMessage = { type: 'listening'; port: number } | { type: 'failed'; reason: string };
 
 export function readMeshState(raw: string | undefined): MeshState {
   const parsed = raw ? (JSON.parse(raw) as Partial<MeshState>) : {};
@@ -41,6 +39,19 @@ export function readMeshState(raw: string | undefined): MeshState {
 
 export async function runService(name: string, defineRoutes: (app: Express, kit: ServiceKit) => void): Promise<void> {
   const log = createLog(name);
+  try {
+    await startService(name, log, defineRoutes);
+  } catch (e) {
+    // One line the supervisor can show instead of a stack trace.
+    const reason = e instanceof Error ? e.message : String(e);
+    log.error(`cannot start: ${reason}`);
+    const failed: ServiceMessage = { type: 'failed', reason };
+    if (process.send) process.send(failed, () => process.exit(1));
+    else process.exit(1);
+  }
+}
+
+async function startService(name: string, log: Log, defineRoutes: (app: Express, kit: ServiceKit) => void): Promise<void> {
   const traced = createServiceTracer(name, log);
   useTracer(traced.tracer);
   const state = readMeshState(process.env.MESH_STATE);
@@ -98,10 +109,10 @@ export async function runService(name: string, defineRoutes: (app: Express, kit:
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => resolve());
+    server.listen(Number(process.env.MESH_SERVICE_PORT ?? 0), '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const ready: ServiceReady = { type: 'listening', port };
+  const ready: ServiceMessage = { type: 'listening', port };
   if (process.send) process.send(ready);
   else console.log(`${name} listening on ${port}`);
   log.info(`listening on 127.0.0.1:${port} (tracing ${traced.enabled ? 'on' : 'off'})`);

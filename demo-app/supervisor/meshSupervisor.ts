@@ -159,8 +159,7 @@ export function createMeshSupervisor(opts: SupervisorOptions) {
             const failed = services.find((s) => stateOf(s) === 'crashed');
             if (failed) {
               const snap = failed.actor.getSnapshot();
-              const why = [snap.context.lastExit, ...failed.proc.recentErrors()].filter(Boolean).join(' | ');
-              reject(new Error(`mesh service ${failed.name} failed to start: ${why}`));
+              reject(new Error(`mesh service ${failed.name} failed to start: ${snap.context.lastExit ?? 'unknown reason'}`));
             } else if (services.every((s) => stateOf(s) === 'healthy')) resolve();
           };
           for (const s of services) waits.push(s.actor.subscribe(check));

@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Log } from '../../server/log.ts';
-import type { ServiceReady } from '../instrumentation/serviceMain.ts';
+import type { ServiceMessage } from '../instrumentation/serviceMain.ts';
 
 export interface ServiceProcessOptions {
   name: string;
@@ -16,16 +16,17 @@ export interface ServiceProcessOptions {
 
 export function createServiceProcess(opts: ServiceProcessOptions) {
   let child: ChildProcess | undefined;
-  const recentErrors: string[] = [];
 
   const forward = (stream: NodeJS.ReadableStream | null, asError: boolean) => {
     if (!stream) return;
     createInterface({ input: stream }).on('line', (line) => {
-      if (asError) {
-        recentErrors.push(line);
-        if (recentErrors.length > 5) recentErrors.shift();
-        opts.log.warn(line);
-      } else opts.log.info(line);
+      // The child logs "[name] LEVEL: msg"; the mesh log already names the service, so keep level and message only.
+      const m = /^\[[^\]]*\] (?:(ERROR|WARN): )?(.*)$/.exec(line);
+      const level = m?.[1] ?? (asError ? 'WARN' : '');
+      const text = m ? m[2] : line;
+      if (level === 'ERROR') opts.log.error(text);
+      else if (level === 'WARN') opts.log.warn(text);
+      else opts.log.info(text);
     });
   };
 
@@ -39,7 +40,6 @@ export function createServiceProcess(opts: ServiceProcessOptions) {
     get pid() {
       return child?.pid;
     },
-    recentErrors: () => [...recentErrors],
     spawn() {
       const c = spawn(process.execPath, ['--import', 'tsx', opts.entry], {
         cwd: opts.cwd,
@@ -49,15 +49,18 @@ export function createServiceProcess(opts: ServiceProcessOptions) {
       child = c;
       forward(c.stdout, false);
       forward(c.stderr, true);
-      c.on('message', (m: ServiceReady) => {
-        if (child === c && m?.type === 'listening' && typeof m.port === 'number') opts.onReady(m.port);
+      let failure = '';
+      c.on('message', (m: ServiceMessage) => {
+        if (child !== c) return;
+        if (m?.type === 'listening' && typeof m.port === 'number') opts.onReady(m.port);
+        if (m?.type === 'failed') failure = `: ${m.reason}`;
       });
       c.on('error', (e) => {
         if (child === c) opts.onExit(`could not start: ${e.message}`);
       });
       c.once('exit', (code, signal) => {
         // Only the current child speaks for the service; an old one dying late is not news.
-        if (child === c) opts.onExit(signal ? `killed by ${signal}` : `exited with code ${code}`);
+        if (child === c) opts.onExit(signal ? `killed by ${signal}` : `exited with code ${code}${failure}`);
       });
     },
     /** Immediate and synchronous: for crashes and for the parent's own exit. */

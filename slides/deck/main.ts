@@ -49,7 +49,9 @@ window.deckLiveParts = liveParts;
 document.documentElement.classList.toggle('deck-receiver', mode.receiver);
 
 if (!mode.receiver && !mode.print) {
-  connectLiveSlides(Reveal, liveParts, { presenterToken: mode.presenterToken, apiBase: '', offline: !mode.servedLive });
+  // `npm run dev` proxies /api to a running `npm start`, so the dev deck counts as live too.
+  const offline = !mode.servedLive && !import.meta.env.DEV;
+  connectLiveSlides(Reveal, liveParts, { presenterToken: mode.presenterToken, apiBase: '', offline });
 }
 
 void Reveal.initialize(config).then(() => {

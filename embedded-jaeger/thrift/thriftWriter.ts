@@ -19,6 +19,7 @@ import {
 } from './thriftReader.ts';
 
 abstract class ByteSink {
+  /** Replaced when it grows: always take the offset from room() before touching buf. */
   protected buf = Buffer.allocUnsafe(1024);
   protected len = 0;
 
@@ -34,7 +35,8 @@ abstract class ByteSink {
   }
 
   protected u8(b: number): void {
-    this.buf[this.room(1)] = b & 0xff;
+    const at = this.room(1);
+    this.buf[at] = b & 0xff;
   }
 
   bytes(): Buffer {
@@ -65,7 +67,8 @@ export class BinaryWriter extends ByteSink implements ThriftWriter {
   structEnd(): void {}
   writeFieldBegin(type: number, id: number): void {
     this.u8(type);
-    this.buf.writeInt16BE(id, this.room(2));
+    const at = this.room(2);
+    this.buf.writeInt16BE(id, at);
   }
   writeBoolField(id: number, v: boolean): void {
     this.writeFieldBegin(T_BOOL, id);
@@ -81,10 +84,12 @@ export class BinaryWriter extends ByteSink implements ThriftWriter {
     this.u8(v);
   }
   writeI16(v: number): void {
-    this.buf.writeInt16BE(v, this.room(2));
+    const at = this.room(2);
+    this.buf.writeInt16BE(v, at);
   }
   writeI32(v: number): void {
-    this.buf.writeInt32BE(v | 0, this.room(4));
+    const at = this.room(4);
+    this.buf.writeInt32BE(v | 0, at);
   }
   writeI64Parts(hi: number, lo: number): void {
     const at = this.room(8);
@@ -92,11 +97,13 @@ export class BinaryWriter extends ByteSink implements ThriftWriter {
     this.buf.writeUInt32BE(lo >>> 0, at + 4);
   }
   writeDouble(v: number): void {
-    this.buf.writeDoubleBE(v, this.room(8));
+    const at = this.room(8);
+    this.buf.writeDoubleBE(v, at);
   }
   writeBinary(src: Buffer, start: number, end: number): void {
     this.writeI32(end - start);
-    src.copy(this.buf, this.room(end - start), start, end);
+    const at = this.room(end - start);
+    src.copy(this.buf, at, start, end);
   }
   writeListBegin(elemType: number, n: number): void {
     this.u8(elemType);
@@ -197,11 +204,13 @@ export class CompactWriter extends ByteSink implements ThriftWriter {
     this.u8(l);
   }
   writeDouble(v: number): void {
-    this.buf.writeDoubleLE(v, this.room(8));
+    const at = this.room(8);
+    this.buf.writeDoubleLE(v, at);
   }
   writeBinary(src: Buffer, start: number, end: number): void {
     this.varint(end - start);
-    src.copy(this.buf, this.room(end - start), start, end);
+    const at = this.room(end - start);
+    src.copy(this.buf, at, start, end);
   }
   writeListBegin(elemType: number, n: number): void {
     const c = compactType(elemType);

@@ -1,0 +1,132 @@
+// Embedded Jaeger: spans/s decoded and ingested by our Thrift decoder vs jaeger-client's thriftrw, and store bytes per span.
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { decodeBinaryBatch, decodeCompactEmitBatch } from '../embedded-jaeger/jaegerThrift.ts';
+import { VIA_HTTP, VIA_UDP_COMPACT } from '../embedded-jaeger/spanModel.ts';
+import { BinaryReader } from '../embedded-jaeger/thrift/binaryReader.ts';
+import { T_STRUCT } from '../embedded-jaeger/thrift/thriftReader.ts';
+import { compactEmitBatch } from '../embedded-jaeger/thrift/thriftWriter.ts';
+import { TraceStore } from '../embedded-jaeger/traceStore.ts';
+import { jaegerThrift, thriftrwDecodeBatch } from '../test/jaeger/support/thriftrwCodec.ts';
+
+const SPANS_PER_BATCH = 10;
+const BATCHES = 2_000;
+
+function i64(v: bigint | number): Buffer {
+  const b = Buffer.alloc(8);
+  b.writeBigInt64BE(BigInt.asIntN(64, BigInt(v)));
+  return b;
+}
+const empty = Buffer.alloc(0);
+
+/** Tags the way jaeger-client writes them: every value field present, the type saying which counts. */
+function clientTag(key: string, value: string | number | boolean): object {
+  const t = { key, vType: 'STRING', vStr: '', vDouble: 0, vBool: false, vLong: i64(0), vBinary: empty };
+  if (typeof value === 'number') Object.assign(t, { vType: 'DOUBLE', vDouble: value });
+  else if (typeof value === 'boolean') Object.assign(t, { vType: 'BOOL', vBool: value });
+  else t.vStr = value;
+  return t;
+}
+
+/** A batch like one of the demo services' flushes: ten spans with typical HTTP tags and a log. */
+function clientBatch(n: number): Buffer {
+  const start = 1_700_000_000_000_000 + n * 1000;
+  const spans = [];
+  for (let i = 0; i < SPANS_PER_BATCH; i++) {
+    spans.push(
+      new jaegerThrift.Span({
+        traceIdLow: i64(0x1234_5678_0000n + BigInt(n)),
+        traceIdHigh: i64(0),
+        spanId: i64(BigInt(n) * 100n + BigInt(i) + 1n),
+        parentSpanId: i64(i === 0 ? 0 : BigInt(n) * 100n + 1n),
+        operationName: i === 0 ? 'GET /api/orders/:id' : `SELECT orders ${i % 3}`,
+        references: [],
+        flags: 1,
+        startTime: i64(start + i * 50),
+        duration: i64(200 + ((n * 7 + i * 13) % 5000)),
+        tags: [
+          clientTag('span.kind', i === 0 ? 'server' : 'client'),
+          clientTag('component', 'express'),
+          clientTag('http.method', 'GET'),
+          clientTag('http.url', `/api/orders/${n % 500}`),
+          clientTag('http.status_code', 200),
+          clientTag('error', false),
+        ],
+        logs: i % 2 === 0 ? [{ timestamp: i64(start + i * 50 + 10), fields: [clientTag('event', 'waiting behind'), clientTag('queue', i)] }] : [],
+      }),
+    );
+  }
+  const batch = new jaegerThrift.Batch({
+    process: new jaegerThrift.Process({
+      serviceName: `orders-${n % 5}`,
+      tags: [clientTag('jaeger.version', 'Node-3.19.0'), clientTag('hostname', 'stage-laptop'), clientTag('ip', '127.0.0.1'), clientTag('client-uuid', 'a1b2c3d4e5f60718')],
+    }),
+    spans,
+  });
+  const r = jaegerThrift.Batch.rw.toBuffer(batch);
+  if (r.err) throw r.err;
+  return r.value as Buffer;
+}
+
+/** Runs `round` until at least `ms` has passed; returns spans per second. */
+function measure(ms: number, round: () => void, spansPerRound: number): number {
+  round(); // warm-up
+  let rounds = 0;
+  const t0 = performance.now();
+  let t = t0;
+  while (t - t0 < ms) {
+    round();
+    rounds++;
+    t = performance.now();
+  }
+  return (rounds * spansPerRound) / ((t - t0) / 1000);
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+export async function run(): Promise<void> {
+  const binary = Array.from({ length: BATCHES }, (_, n) => clientBatch(n));
+  const compact = binary.map((b, n) => compactEmitBatch(new BinaryReader(b), n));
+  const spansPerRound = BATCHES * SPANS_PER_BATCH;
+  const avgBytes = binary.reduce((s, b) => s + b.length, 0) / BATCHES;
+  console.log(`${BATCHES} batches × ${SPANS_PER_BATCH} spans, jaeger-client style (all tag fields written), ${Math.round(avgBytes)} bytes/batch binary, ${Math.round(compact.reduce((s, b) => s + b.length, 0) / BATCHES)} compact`);
+  void T_STRUCT;
+
+  const thriftrw = measure(2_000, () => {
+    for (const b of binary) thriftrwDecodeBatch(b);
+  }, spansPerRound);
+  const oursDecode = measure(2_000, () => {
+    for (const b of binary) decodeBinaryBatch(b);
+  }, spansPerRound);
+  const oursIngest = measure(2_000, () => {
+    const store = new TraceStore(1e9, 1e9);
+    for (const b of binary) store.ingest(decodeBinaryBatch(b), VIA_HTTP);
+  }, spansPerRound);
+  const oursCompact = measure(2_000, () => {
+    const store = new TraceStore(1e9, 1e9);
+    for (const b of compact) store.ingest(decodeCompactEmitBatch(b), VIA_UDP_COMPACT);
+  }, spansPerRound);
+
+  console.log(`thriftrw (jaeger-client's) decode, binary:  ${fmt(thriftrw)} spans/s`);
+  console.log(`ours decode only, binary:                   ${fmt(oursDecode)} spans/s  (${(oursDecode / thriftrw).toFixed(1)}× thriftrw)`);
+  console.log(`ours decode + ingest, binary (HTTP door):   ${fmt(oursIngest)} spans/s  (${(oursIngest / thriftrw).toFixed(1)}× thriftrw decode alone)`);
+  console.log(`ours decode + ingest, compact (UDP 6831):   ${fmt(oursCompact)} spans/s  (${(oursCompact / thriftrw).toFixed(1)}× thriftrw decode alone)`);
+
+  // Retained heap per stored span: ingest 200,000 distinct spans into a fresh store between two full GCs.
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  const many = Array.from({ length: 20_000 }, (_, n) => clientBatch(BATCHES + n));
+  const heap = () => {
+    gc();
+    gc();
+    const m = process.memoryUsage();
+    return m.heapUsed + m.external;
+  };
+  const before = heap();
+  const store = new TraceStore(1e9, 1e9);
+  for (const b of many) store.ingest(decodeBinaryBatch(b), VIA_HTTP);
+  const after = heap();
+  const perSpan = (after - before) / store.spanCount;
+  console.log(`store: ${fmt(store.spanCount)} spans in ${fmt(store.traceCount)} traces retain ${fmt((after - before) / 1024 / 1024)} MiB → ${Math.round(perSpan)} bytes/span (aim ≤ 1024)`);
+  if (store.spanCount !== many.length * SPANS_PER_BATCH) throw new Error('bench ingest lost spans');
+}

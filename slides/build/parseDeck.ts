@@ -80,8 +80,8 @@ export function parseDeck(source: string, file = 'talk.md'): ParsedDeck {
     if (chunk.v === 0) stacks.push([]);
     stacks[stacks.length - 1].push(slide);
   }
+  // An empty body is one empty slide, reported as such: every deck has at least one chunk.
   const slides = stacks.flat();
-  if (slides.length === 0) problems.push({ line: bodyStart + 1, message: 'the deck has no slides' });
 
   const seenIds = new Map<string, number>();
   for (const slide of slides) {

@@ -44,3 +44,17 @@ export function formatValue(kv: JaegerKeyValue): string {
 export function isTruthyTag(kv: JaegerKeyValue): boolean {
   return kv.value === true || kv.value === 'true';
 }
+
+/** "After: 95 ms, 410 ms faster than before (505 ms) — 81% less time." */
+export function describeDelta(beforeUs: number, afterUs: number): string {
+  const diff = beforeUs - afterUs;
+  if (beforeUs <= 0 || Math.abs(diff) < beforeUs * 0.005) {
+    return `After: ${formatDuration(afterUs)}, about the same as before (${formatDuration(beforeUs)}).`;
+  }
+  if (diff > 0) {
+    return `After: ${formatDuration(afterUs)}, ${formatDuration(diff)} faster than before (${formatDuration(beforeUs)}) — ${formatShare(diff / beforeUs)} less time.`;
+  }
+  const times = afterUs / beforeUs;
+  const more = times >= 2 ? `${Number(times.toFixed(1))}× as long` : `${formatShare(-diff / beforeUs)} more time`;
+  return `After: ${formatDuration(afterUs)}, ${formatDuration(-diff)} slower than before (${formatDuration(beforeUs)}) — ${more}.`;
+}

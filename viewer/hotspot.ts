@@ -4,6 +4,27 @@ import type { CriticalPath } from './criticalPath.ts';
 import { formatDuration, formatShare, formatValue } from './format.ts';
 import { serviceOf, type TraceModel } from './traceModel.ts';
 
+/** What the span's words suggest it was doing; checked in order, first match wins. */
+const PHRASES: { test: RegExp; phrase: string }[] = [
+  { test: /\block|mutex|semaphore|contention/, phrase: 'waited for the lock' },
+  { test: /waiting behind|waits for|queue|queued|\bahead\b/, phrase: 'waited in a queue' },
+  { test: /\bpool\b|connection|acquire/, phrase: 'waited for a free connection' },
+  { test: /retr(y|ies|ying)|timed? ?out|timeout/, phrase: 'went to timeouts and retries' },
+  { test: /not answering|stall|unavailable/, phrase: 'waited on a dependency that did not answer' },
+  { test: /worker|fan-?out|barista/, phrase: 'waited for busy workers' },
+  { test: /cache miss|recompute|uncached/, phrase: 'redid work a cache would have saved' },
+  { test: /\bsleep|backoff|delay/, phrase: 'was spent sleeping' },
+];
+
+/** A repeated operation that, added up, owns much of the critical path (N+1 calls, a missing cache). */
+export interface RepeatedWork {
+  where: string;
+  count: number;
+  timeUs: number;
+  share: number;
+  sentence: string;
+}
+
 export interface Hotspot {
   span: number;
   /** Critical-path time owned by the span, µs. */
@@ -16,27 +37,56 @@ export interface Hotspot {
   where: string;
   /** A log line of the span that explains it, when it has one. */
   evidence: string | undefined;
+  /** Set when many small steps of one kind add up to more than the single hotspot. */
+  repeated: RepeatedWork | undefined;
 }
 
-/** What the span's words suggest it was doing; checked in order, first match wins. */
-const PHRASES: { test: RegExp; phrase: string }[] = [
-  { test: /\block|mutex|semaphore|contention/, phrase: 'waited for the lock' },
-  { test: /waiting behind|queue|queued/, phrase: 'waited in a queue' },
-  { test: /\bpool\b|connection|acquire/, phrase: 'waited for a free connection' },
-  { test: /retr(y|ies)|timed? ?out|timeout/, phrase: 'went to timeouts and retries' },
-  { test: /worker|fan-?out|batch/, phrase: 'waited for busy workers' },
-  { test: /cache miss|recompute|uncached/, phrase: 'redid work a cache would have saved' },
-  { test: /\bsleep|backoff|delay/, phrase: 'was spent sleeping' },
-];
-
+/** Log lines as text, the message first (it says more than the event name). */
 function logTexts(s: JaegerSpan): string[] {
   const out: string[] = [];
   for (const log of Array.isArray(s.logs) ? s.logs : []) {
     const fields = Array.isArray(log?.fields) ? log.fields : [];
-    const msg = fields.find((f) => f && (f.key === 'message' || f.key === 'event' || f.key === 'msg'));
-    if (msg) out.push(formatValue(msg));
+    const pick = ['message', 'msg', 'event'].map((k) => fields.find((f) => f && f.key === k)).find(Boolean);
+    if (pick) out.push(formatValue(pick));
   }
   return out;
+}
+
+/** A pool of one connection is a lock, whatever the span calls it. */
+function isPoolOfOne(s: JaegerSpan): boolean {
+  return Array.isArray(s.tags) && s.tags.some((t) => t && t.key === 'pool.size' && Number(t.value) === 1);
+}
+
+function phraseFor(s: JaegerSpan, logs: string[]): string | undefined {
+  if (isPoolOfOne(s)) return 'waited for the lock';
+  const words = [s.operationName, ...logs].join(' ').toLowerCase();
+  return PHRASES.find((p) => p.test.test(words))?.phrase;
+}
+
+const MIN_REPEATS = 3;
+
+function findRepeated(m: TraceModel, cp: CriticalPath, single: number): RepeatedWork | undefined {
+  const groups = new Map<string, { count: number; timeUs: number }>();
+  for (let i = 0; i < m.count; i++) {
+    if (cp.ownTime[i]! <= 0) continue;
+    const key = `${serviceOf(m, i)}: ${m.spans[i]!.operationName}`;
+    const g = groups.get(key) ?? { count: 0, timeUs: 0 };
+    g.count++;
+    g.timeUs += cp.ownTime[i]!;
+    groups.set(key, g);
+  }
+  let best: [string, { count: number; timeUs: number }] | undefined;
+  for (const e of groups) if (e[1].count >= MIN_REPEATS && (!best || e[1].timeUs > best[1].timeUs)) best = e;
+  if (!best || best[1].timeUs <= cp.ownTime[single]!) return undefined;
+  const [where, g] = best;
+  const share = g.timeUs / m.durationUs;
+  return {
+    where,
+    count: g.count,
+    timeUs: g.timeUs,
+    share,
+    sentence: `${formatShare(share)} went to ${g.count} calls of ${where}, one after another`,
+  };
 }
 
 export function findHotspot(m: TraceModel, cp: CriticalPath): Hotspot | undefined {
@@ -48,12 +98,9 @@ export function findHotspot(m: TraceModel, cp: CriticalPath): Hotspot | undefine
   const share = timeUs / m.durationUs;
   const where = `${serviceOf(m, best)}: ${span.operationName}`;
   const logs = logTexts(span);
-  const words = [span.operationName, ...logs].join(' ').toLowerCase();
-  const match = PHRASES.find((p) => p.test.test(words));
+  const phrase = phraseFor(span, logs);
   const evidence = logs.find((l) => PHRASES.some((p) => p.test.test(l.toLowerCase()))) ?? logs[0];
   const pct = formatShare(share);
-  const sentence = match
-    ? `${pct} of this request ${match.phrase}`
-    : `${pct} of this request (${formatDuration(timeUs)}) was spent in ${where}`;
-  return { span: best, timeUs, share, sentence, where, evidence };
+  const sentence = phrase ? `${pct} of this request ${phrase}` : `${pct} of this request (${formatDuration(timeUs)}) was spent in ${where}`;
+  return { span: best, timeUs, share, sentence, where, evidence, repeated: findRepeated(m, cp, best) };
 }

@@ -1,28 +1,16 @@
 // Two traces side by side on one time scale — before and after a hole was plugged — with the difference in words.
 import type { JaegerTrace } from '../model/jaegerJson.ts';
-import { formatDuration, formatShare } from './format.ts';
+import { describeDelta, formatDuration } from './format.ts';
 import { createTraceViewer, type TraceViewer } from './traceViewer.ts';
 import { buildTraceModel } from './traceModel.ts';
 import './traceCompare.css';
+
+export { describeDelta };
 
 export interface TraceCompare {
   show(before: JaegerTrace, after: JaegerTrace, caption?: string): void;
   setZoom(zoom: number): void;
   destroy(): void;
-}
-
-/** "After: 95 ms, 410 ms faster than before (505 ms) — 81% less time." */
-export function describeDelta(beforeUs: number, afterUs: number): string {
-  const diff = beforeUs - afterUs;
-  if (beforeUs <= 0 || Math.abs(diff) < beforeUs * 0.005) {
-    return `After: ${formatDuration(afterUs)}, about the same as before (${formatDuration(beforeUs)}).`;
-  }
-  if (diff > 0) {
-    return `After: ${formatDuration(afterUs)}, ${formatDuration(diff)} faster than before (${formatDuration(beforeUs)}) — ${formatShare(diff / beforeUs)} less time.`;
-  }
-  const times = afterUs / beforeUs;
-  const more = times >= 2 ? `${Number(times.toFixed(1))}× as long` : `${formatShare(-diff / beforeUs)} more time`;
-  return `After: ${formatDuration(afterUs)}, ${formatDuration(-diff)} slower than before (${formatDuration(beforeUs)}) — ${more}.`;
 }
 
 function duration(t: JaegerTrace): number {

@@ -66,6 +66,7 @@ export function createTraceHeader(): TraceHeader {
         detail.type = 'button';
         detail.title = 'Show this span';
         detail.addEventListener('click', () => onHotspot(hotspot.span));
+        if (hotspot.repeated) add(hot, 'span', 'tv-hotspot-more', `Also: ${hotspot.repeated.sentence}.`);
       }
     },
     clear() {

@@ -144,7 +144,7 @@ test('/join end to end on a phone: a tap shows latency and where the time went; 
   await page.tap('#sendNormal');
 
   await waitFor('the latency', async () => /^\d+(\.\d)?$/.test((await page.textContent('#latency')) ?? ''), { timeoutMs: 45_000 });
-  await waitFor('the summary of where the time went', async () => /spans across \d+ services\.$/.test((await page.textContent('#resultNote')) ?? ''), {
+  await waitFor('the summary of where the time went', async () => /spans across \d+ services(, \d+ with errors)?\.$/.test((await page.textContent('#resultNote')) ?? ''), {
     timeoutMs: 45_000,
   });
   const sinks = await page.locator('#sinks li').allTextContents();
@@ -157,18 +157,29 @@ test('/join end to end on a phone: a tap shows latency and where the time went; 
   const t = await trace(traceIDs[0]);
   assert.ok(t.spans.every((s) => tag(s, 'baggage.attendee-name') === 'Ada 3'));
 
-  // The same attendee (say, a second tab) spends its whole burst; once that has passed the gate, a tap meets a 429.
+  // The same attendee (say, a second tab) spends its whole burst; a tap right after meets a 429. On a loaded
+  // machine the tap may come late enough for a token to refill (2/s), so the pair is tried again until it is refused.
   const id = (await page.evaluate(() => localStorage.getItem('pph.attendee-id')))!;
-  const before = ((await (await fetch(`${server.url}/api/audience/stats`)).json()) as AudienceStats).requestsTotal;
-  const burst = demoRequest({ 'x-attendee-id': id }, { kind: 'normal', count: 5 });
-  await waitFor('the burst to pass the gate', async () => ((await (await fetch(`${server.url}/api/audience/stats`)).json()) as AudienceStats).requestsTotal >= before + 5);
-  await page.tap('#sendSlow');
+  const audience = async () => (await (await fetch(`${server.url}/api/audience/stats`)).json()) as AudienceStats;
+  const bursts: Promise<Response>[] = [];
+  for (let attempt = 1; ; attempt++) {
+    const before = await audience();
+    bursts.push(demoRequest({ 'x-attendee-id': id }, { kind: 'normal', count: 5 }));
+    await waitFor('the burst to pass the gate', async () => (await audience()).requestsTotal >= before.requestsTotal + 5);
+    await page.tap('#sendSlow');
+    const after = await waitFor('the tap to be answered or refused', async () => {
+      const s = await audience();
+      return (s.limited > before.limited || s.requestsTotal >= before.requestsTotal + 6) && s;
+    });
+    if (after.limited > before.limited) break;
+    assert.ok(attempt < 5, 'five bursts in a row never left the bucket empty for the next tap');
+  }
   await waitFor('the friendly limit message', async () => (await page.textContent('#message'))?.startsWith('Easy there'), { timeoutMs: 45_000 });
   assert.equal(await page.textContent('#message'), 'Easy there — the coffee bar is busy, try again in a second.');
   assert.ok(await page.locator('#sendNormal').isDisabled(), 'buttons rest until Retry-After passes');
   await screenshot(page, 'join-phone-limited');
   await waitFor('buttons back', async () => page.locator('#sendNormal').isEnabled(), { timeoutMs: 15_000 });
-  assert.equal((await burst).status, 200);
+  for (const b of bursts) assert.equal((await b).status, 200);
 
   // A 429 is an answer the page handles, not a fault: Chromium still logs the status line, nothing else.
   assert.deepEqual(

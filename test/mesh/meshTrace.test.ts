@@ -18,7 +18,8 @@ import { startMeshUnderTest, type MeshUnderTest } from './support/meshUnderTest.
 
 let m: MeshUnderTest;
 before(async () => {
-  m = await startMeshUnderTest();
+  // Spans leave only when a test asks (admin flush) or at SIGTERM: the last test relies on that.
+  m = await startMeshUnderTest(7, { JAEGER_REPORTER_FLUSH_INTERVAL: '60000' });
 });
 after(() => m?.close());
 
@@ -168,4 +169,16 @@ describe('each hole, plugged, changes the next trace as designed', () => {
     const plugged = await rootUs();
     assert.ok(plugged < open, `plugged ${plugged} µs < open ${open} µs`);
   });
+});
+
+test('on SIGTERM every service flushes its buffered spans before exiting', async () => {
+  const [r] = await m.mesh.sendRequests('normal', 1);
+  assert.equal(r.status, 200);
+  assert.equal(m.capture.trace(r.traceID).length, 0, 'JAEGER_REPORTER_FLUSH_INTERVAL=60000 holds the spans back');
+  await m.mesh.stop();
+  const spans = m.capture.trace(r.traceID);
+  assert.equal(rootsOf(spans).length, 1);
+  assert.equal(rootsOf(spans)[0].operation, 'POST /order');
+  assert.equal(new Set(spans.map((s) => s.service)).size, 6);
+  assert.ok(spans.length >= 20);
 });

@@ -16,9 +16,9 @@ export interface MeshUnderTest {
   close(): Promise<void>;
 }
 
-export async function startMeshUnderTest(seed = 7): Promise<MeshUnderTest> {
+export async function startMeshUnderTest(seed = 7, env: Record<string, string> = {}): Promise<MeshUnderTest> {
   const capture = await startThriftCapture();
-  const mesh = createMesh({ collectorEndpoint: capture.endpoint, seed, log: createLog('test', 'silent') });
+  const mesh = createMesh({ collectorEndpoint: capture.endpoint, seed, log: createLog('test', 'silent'), env });
   await mesh.start();
 
   /** Settled = every span each jaeger-client finished was accepted by the capture, and each trace has its root. */

@@ -9,6 +9,10 @@ import { startDeckServer, type DeckServer } from '../../server/deckServer.ts';
 import { createLog } from '../../server/log.ts';
 import { launchBrowser, screenshot, watchPage } from '../support/browser.ts';
 import { waitFor } from '../support/waitFor.ts';
+import type { JaegerTrace } from '../../model/jaegerJson.ts';
+import { postBatch } from '../jaeger/support/harness.ts';
+import { batchesFromTrace, idMapper } from '../jaeger/support/plainBatch.ts';
+import { encodeBinaryBatch } from '../jaeger/support/thriftrwCodec.ts';
 import { distDir, startFixtureServer, type FixtureServer } from './fixtureServer.ts';
 import { lockTrace } from './traces.ts';
 import { domRows, headerStat, statusText, waitForSpans } from './viewerPage.ts';
@@ -69,6 +73,26 @@ test('?traceID= of an unknown trace says so plainly (the query API answers 404)'
     await waitFor('the not-found message', async () => (await statusText(page)).includes('No trace with ID deadbeefdeadbeef was found'));
     assert.equal(await page.locator('.vp-status').getAttribute('role'), 'alert');
     assert.equal(await domRows(page), 0);
+  } finally {
+    await page.close();
+  }
+});
+
+test('?traceID= opens a trace that arrived as Thrift at the embedded collector', async () => {
+  const fixture = JSON.parse(readFileSync('test/fixtures/jaeger-json/two-services-11-spans.json', 'utf8')) as JaegerTrace;
+  const hexOf = idMapper();
+  const collector = `http://127.0.0.1:${deck.jaeger.ports.http}/api/traces`;
+  for (const b of batchesFromTrace(fixture, hexOf, true)) assert.equal((await postBatch(collector, encodeBinaryBatch(b))).status, 202);
+  const traceID = hexOf(fixture.traceID);
+  await waitFor('the trace in the query API', async () => (await fetch(`${deck.url}/api/traces/${traceID}`)).status === 200);
+  const { page, watch } = await newPage();
+  try {
+    await page.goto(`${deck.url}/viewer.html?traceID=${traceID}`);
+    await waitForSpans(page, '11');
+    await waitFor('every span drawn', async () => (await domRows(page)) === 11);
+    assert.equal(await headerStat(page, 'Services'), '2');
+    assert.equal(await headerStat(page, 'Depth'), '4');
+    assert.deepEqual(watch.errors, []);
   } finally {
     await page.close();
   }

@@ -276,3 +276,21 @@ test('latency chart marks p50/p95 and the comparison states the delta, on one ti
     await page.close();
   }
 });
+
+test('a trace arriving animates, except for readers who asked for reduced motion', async () => {
+  for (const [motion, expected] of [
+    ['no-preference', 'tv-arrive'],
+    ['reduce', 'none'],
+  ] as const) {
+    const page = await browser.newPage({ viewport: { width: 1024, height: 768 }, reducedMotion: motion });
+    try {
+      await page.goto(`${files.url}/viewer.html?${TWO}`);
+      await waitForSpans(page, '11');
+      assert.equal(await page.$eval('.tv-viewport', (e) => getComputedStyle(e).animationName), expected, motion);
+      // Nothing else moves: rows and bars have no transitions.
+      assert.equal(await page.$eval('.tv-row:not([hidden]) .tv-bar', (e) => getComputedStyle(e).transitionDuration), '0s');
+    } finally {
+      await page.close();
+    }
+  }
+});

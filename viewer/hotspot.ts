@@ -65,7 +65,7 @@ function phraseFor(s: JaegerSpan, logs: string[]): string | undefined {
 
 const MIN_REPEATS = 3;
 
-function findRepeated(m: TraceModel, cp: CriticalPath, single: number): RepeatedWork | undefined {
+function findRepeated(m: TraceModel, cp: CriticalPath, singleSpan: number): RepeatedWork | undefined {
   const groups = new Map<string, { count: number; timeUs: number }>();
   for (let i = 0; i < m.count; i++) {
     if (cp.ownTime[i]! <= 0) continue;
@@ -77,16 +77,15 @@ function findRepeated(m: TraceModel, cp: CriticalPath, single: number): Repeated
   }
   let best: [string, { count: number; timeUs: number }] | undefined;
   for (const e of groups) if (e[1].count >= MIN_REPEATS && (!best || e[1].timeUs > best[1].timeUs)) best = e;
-  if (!best || best[1].timeUs <= cp.ownTime[single]!) return undefined;
+  if (!best || best[1].timeUs <= cp.ownTime[singleSpan]!) return undefined;
   const [where, g] = best;
   const share = g.timeUs / m.durationUs;
-  return {
-    where,
-    count: g.count,
-    timeUs: g.timeUs,
-    share,
-    sentence: `${formatShare(share)} went to ${g.count} calls of ${where}, one after another`,
-  };
+  const single = `${serviceOf(m, singleSpan)}: ${m.spans[singleSpan]!.operationName}`;
+  const sentence =
+    where === single
+      ? `it ran ${g.count} times, one after another: ${formatShare(share)} of the request in all`
+      : `${formatShare(share)} went to ${g.count} calls of ${where}, one after another`;
+  return { where, count: g.count, timeUs: g.timeUs, share, sentence };
 }
 
 export function findHotspot(m: TraceModel, cp: CriticalPath): Hotspot | undefined {

@@ -116,6 +116,16 @@ test('N+1 calls: many small steps of one kind are added up and named', () => {
   assert.equal(h.repeated?.sentence, '80% went to 10 calls of menu: menudb SELECT, one after another');
 });
 
+test('when the hotspot itself repeats, the sentence says how often', () => {
+  const spans = [span('r', 1, undefined, 'POST /order', 0, 100)];
+  for (let k = 0; k < 3; k++) spans.push(span('r', 2 + k, 1, 'GET /recipe', k * 30, 30));
+  const t: JaegerTrace = { traceID: 'r', warnings: null, processes: { p1: { serviceName: 'kitchen', tags: [] } }, spans };
+  const m = buildTraceModel(t);
+  const h = findHotspot(m, findCriticalPath(m))!;
+  assert.equal(h.sentence, '30% of this request (30 ms) was spent in kitchen: GET /recipe');
+  assert.equal(h.repeated?.sentence, 'it ran 3 times, one after another: 90% of the request in all');
+});
+
 test('the before/after delta in words', () => {
   assert.equal(describeDelta(505_000, 95_000), 'After: 95 ms, 410 ms faster than before (505 ms) — 81% less time.');
   assert.equal(describeDelta(100_000, 300_000), 'After: 300 ms, 200 ms slower than before (100 ms) — 3× as long.');

@@ -225,17 +225,25 @@ test('print view (?print-pdf) renders every slide, each followed by its notes, a
   const seen = watchPage(page);
   await page.goto(`${server.url}/?print-pdf`);
   await waitFor('print layout', () => page.evaluate(() => document.querySelectorAll('.pdf-page section').length === 16), { timeoutMs: 20_000 });
+  // Each slide's page is followed by a page of its notes (reveal.js's 'separate-page' layout).
   const pages = await page.evaluate(() =>
-    [...document.querySelectorAll('.pdf-page')].map((p) => ({
-      slide: p.querySelector('section')?.id ?? null,
-      notes: (p.querySelector('.speaker-notes-pdf')?.textContent ?? '').trim().length,
-    })),
+    [...document.querySelectorAll('.pdf-page')]
+      .filter((p) => p.querySelector('section'))
+      .map((p) => ({
+        slide: p.querySelector('section')!.id,
+        notes: p.nextElementSibling?.matches('.speaker-notes-pdf[data-layout="separate-page"]') ? p.nextElementSibling.textContent!.trim().length : 0,
+      })),
   );
-  const slides = pages.filter((p) => p.slide);
-  assert.equal(slides.length, SLIDE_COUNT);
-  assert.equal(await page.evaluate(() => document.querySelectorAll('.speaker-notes-pdf[data-layout="separate-page"]').length), SLIDE_COUNT);
+  assert.equal(pages.length, SLIDE_COUNT);
+  for (const p of pages) assert.ok(p.notes > 100, `notes page after slide "${p.slide}"`);
   assert.equal(await page.evaluate(() => document.querySelectorAll('[data-live-state]').length), 0, 'no live part mounts in print');
   await screenshot(page, 'deck-print-first-page');
+  // A diagram slide and the page of notes that follows it, as they print.
+  const diagramPage = page.locator('.pdf-page', { has: page.locator('#how-jaeger-works') });
+  await diagramPage.screenshot({ path: path.join(testOutputDir, 'screenshots', 'deck-print-how-jaeger-works.png') });
+  await page
+    .locator('.pdf-page:has(#how-jaeger-works) + .speaker-notes-pdf')
+    .screenshot({ path: path.join(testOutputDir, 'screenshots', 'deck-print-how-jaeger-works-notes.png') });
   const pdf = path.join(testOutputDir, 'deck.pdf');
   await page.pdf({ path: pdf, preferCSSPageSize: true, printBackground: true });
   assert.ok(statSync(pdf).size > 50_000, 'the PDF has content');

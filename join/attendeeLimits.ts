@@ -19,9 +19,9 @@ export const defaultAttendeeLimits: AttendeeLimitSettings = {
   perAttendeeBurst: 5,
   perAttendeePerSecond: 2,
   maxCountPerCall: 5,
-  globalPerSecond: 150,
-  globalBurst: 150,
-  maxInFlight: 120,
+  globalPerSecond: 100,
+  globalBurst: 100,
+  maxInFlight: 40,
 };
 
 /** Why a request was refused: the attendee's own pace, everyone's pace, or a full mesh. */

@@ -75,9 +75,12 @@ interface Reply {
   body: string;
 }
 
-function request(url: URL, opts: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs?: number } = {}): Promise<Reply> {
+function request(
+  url: URL,
+  opts: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs?: number; ownConnection?: boolean } = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: opts.method ?? 'GET', headers: opts.headers, agent }, (res) => {
+    const req = http.request(url, { method: opts.method ?? 'GET', headers: opts.headers, agent: opts.ownConnection ? false : agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
@@ -91,7 +94,8 @@ function request(url: URL, opts: { method?: string; headers?: Record<string, str
 
 async function getJson<T>(base: URL, path: string, headers: Record<string, string> = {}): Promise<T | undefined> {
   try {
-    const r = await request(new URL(path, base), { headers, timeoutMs: 10_000 });
+    // Its own connection: a measurement must not queue behind the load it measures.
+    const r = await request(new URL(path, base), { headers, timeoutMs: 10_000, ownConnection: true });
     return r.status === 200 ? (JSON.parse(r.body) as T) : undefined;
   } catch {
     return undefined;
@@ -332,7 +336,7 @@ async function main(): Promise<void> {
   const serverSamples = samples.map((s) => s.server).filter((s): s is ServerStats => Boolean(s));
   const stat = (f: (s: ServerStats) => number | undefined) => {
     const v = serverSamples.map(f).filter((x): x is number => typeof x === 'number');
-    return { mean: v.reduce((a, b) => a + b, 0) / (v.length || 1), peak: Math.max(...v, NaN) };
+    return { mean: v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN, peak: v.length ? Math.max(...v) : NaN };
   };
   const cpu = stat((s) => s.cpuPercent);
   const tree = stat((s) => s.tree?.cpuPercent);

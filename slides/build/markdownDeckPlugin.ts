@@ -32,7 +32,7 @@ export function markdownDeckPlugin(options: MarkdownDeckOptions = {}): Plugin {
         if (!html.includes(SLIDES_PLACEHOLDER)) return html;
         const deck = parseDeck(readFileSync(talkPath, 'utf8'), path.relative(process.cwd(), talkPath));
         return html
-          .replace(/<title>[^<]*<\/title>/, `<title>${escapeHtml(deck.frontMatter.title)}</title>`)
+          .replace(/<title>[^<]*<\/title>/, () => `<title>${escapeHtml(deck.frontMatter.title)}</title>`)
           .replace(SLIDES_PLACEHOLDER, () => renderDeck(deck));
       },
     },

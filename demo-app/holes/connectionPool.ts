@@ -6,7 +6,7 @@ export interface PooledConnection {
 
 export interface Acquired {
   connection: PooledConnection;
-  /** How many callers were already waiting when this one asked. */
+  /** How many were ahead of this caller (holding a connection or queued) when it asked. */
   waitedBehind: number;
   waitedMs: number;
 }

@@ -66,7 +66,7 @@ export const serviceMachine = setup({
     lastExit: undefined,
     maxRestarts: input.maxRestarts ?? 20,
     maxHealthFailures: input.maxHealthFailures ?? 4,
-    startTimeoutMs: input.startTimeoutMs ?? 30_000,
+    startTimeoutMs: input.startTimeoutMs ?? 60_000,
   }),
   initial: 'starting',
   on: { STOP: '.stopped' },

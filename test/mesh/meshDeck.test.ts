@@ -112,6 +112,8 @@ test('a burst of 50 concurrent requests: every span jaeger-client reported is st
 });
 
 test('SIGKILL of a service under load: error spans, no hang, and the service is back within seconds', async () => {
+  // A switch set before the crash must survive it: the restarted orders gets the current switches at start.
+  await server.mesh!.setHole('n-plus-one', true);
   const victim = server.mesh!.processes().find((p) => p.name === 'orders')!;
   assert.ok(victim.pid);
   const load = (async () => {
@@ -152,6 +154,10 @@ test('SIGKILL of a service under load: error spans, no hang, and the service is 
   assert.notEqual(back.port, undefined);
   const [again] = (await (await demoRequests({ kind: 'normal', count: 1 })).json()) as DemoRequestResult[];
   assert.equal(again.status, 200, 'peers learnt the restarted service’s new address');
+  const fresh = await waitFor('the new trace', () => storedTrace(again.traceID).then((t) => t && rootsOf(t).some((s) => s.operation === 'POST /order') && t));
+  assert.equal(byOperation(fresh, 'orders', 'POST /stock/reserve').length, 1, 'the restarted orders still has N+1 plugged');
+  assert.equal(byOperation(fresh, 'orders', 'POST /stock/:item/reserve').length, 0);
+  await server.mesh!.setHole('n-plus-one', false);
 });
 
 test('with the mesh down, /healthz is 503 and demo requests answer 503 with a reason', async () => {

@@ -4,19 +4,12 @@ import type { CriticalPath } from './criticalPath.ts';
 import { formatDuration, formatOffset, formatValue } from './format.ts';
 import { paintService } from './palette.ts';
 import { serviceOf, type TraceModel } from './traceModel.ts';
+import { add } from './dom.ts';
 
 export interface SpanDetails {
   readonly element: HTMLElement;
   show(model: TraceModel, cp: CriticalPath, span: number): void;
   hide(): void;
-}
-
-function add<K extends keyof HTMLElementTagNameMap>(parent: HTMLElement, tag: K, cls: string, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  parent.appendChild(e);
-  return e;
 }
 
 function section(parent: HTMLElement, title: string): HTMLElement {

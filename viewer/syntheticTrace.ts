@@ -1,21 +1,10 @@
 // Seeded, realistic-looking traces of any size: for the speed demo (?synthetic=100000), the tests and the bench.
+import { seededRandom } from '../demo-app/instrumentation/seededJitter.ts';
 import type { JaegerKeyValue, JaegerSpan, JaegerTrace } from '../model/jaegerJson.ts';
 
 const SERVICES = ['frontend', 'orders', 'inventory', 'payments', 'shipping', 'pricing', 'users', 'search', 'ledger'];
 const OPERATIONS = ['GET /order', 'reserve stock', 'db.query', 'acquire lock', 'charge card', 'quote price', 'load profile', 'index lookup', 'append entry'];
 const MAX_DEPTH = 10;
-
-/** mulberry32: tiny, fast and good enough to make repeatable shapes. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function hexId(n: number): string {
   return n.toString(16).padStart(16, '0');
@@ -23,7 +12,7 @@ function hexId(n: number): string {
 
 export function generateTrace(spanCount: number, seed = 1): JaegerTrace {
   const n = Math.max(1, Math.floor(spanCount));
-  const rand = prng(seed);
+  const rand = seededRandom(seed);
   const traceID = hexId(0x5eed0000 + seed) + hexId(n);
   const t0 = 1_700_000_000_000_000;
   const starts = new Float64Array(n);

@@ -1,5 +1,6 @@
 // Two traces side by side on one time scale — before and after a hole was plugged — with the difference in words.
 import type { JaegerTrace } from '../model/jaegerJson.ts';
+import { add } from './dom.ts';
 import { describeDelta, formatDuration } from './format.ts';
 import { createTraceViewer, type TraceViewer } from './traceViewer.ts';
 import { buildTraceModel } from './traceModel.ts';
@@ -22,29 +23,17 @@ function duration(t: JaegerTrace): number {
 }
 
 export function createTraceCompare(container: HTMLElement): TraceCompare {
-  const root = document.createElement('section');
-  root.className = 'tc';
-  const caption = document.createElement('h3');
-  caption.className = 'tc-caption';
-  const delta = document.createElement('p');
-  delta.className = 'tc-delta';
+  const root = add(container, 'section', 'tc');
+  const caption = add(root, 'h3', 'tc-caption');
+  const delta = add(root, 'p', 'tc-delta');
   delta.setAttribute('role', 'status');
-  const sides = document.createElement('div');
-  sides.className = 'tc-sides';
-  root.append(caption, delta, sides);
-  container.appendChild(root);
+  const sides = add(root, 'div', 'tc-sides');
 
   const panes = (['Before', 'After'] as const).map((name) => {
-    const pane = document.createElement('div');
-    pane.className = `tc-side tc-${name.toLowerCase()}`;
-    const head = document.createElement('h4');
-    head.className = 'tc-side-head';
-    const hot = document.createElement('p');
-    hot.className = 'tc-side-hotspot';
-    const host = document.createElement('div');
-    host.className = 'tc-side-viewer';
-    pane.append(head, hot, host);
-    sides.appendChild(pane);
+    const pane = add(sides, 'div', `tc-side tc-${name.toLowerCase()}`);
+    const head = add(pane, 'h4', 'tc-side-head');
+    const hot = add(pane, 'p', 'tc-side-hotspot');
+    const host = add(pane, 'div', 'tc-side-viewer');
     const viewer: TraceViewer = createTraceViewer(host, { header: false });
     return { name, head, hot, viewer };
   });

@@ -3,19 +3,12 @@ import { formatCount, formatDuration } from './format.ts';
 import type { Hotspot } from './hotspot.ts';
 import { paintService } from './palette.ts';
 import { serviceOf, type TraceModel } from './traceModel.ts';
+import { add } from './dom.ts';
 
 export interface TraceHeader {
   readonly element: HTMLElement;
   show(model: TraceModel, hotspot: Hotspot | undefined, onHotspot: (span: number) => void): void;
   clear(): void;
-}
-
-function add<K extends keyof HTMLElementTagNameMap>(parent: HTMLElement, tag: K, cls: string, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  parent.appendChild(e);
-  return e;
 }
 
 function plural(n: number, one: string, many: string): string {

@@ -1,5 +1,6 @@
 // The span rows: a virtualised waterfall that keeps only the rows on screen in the DOM and reuses them while scrolling.
 import type { CriticalPath } from './criticalPath.ts';
+import { add } from './dom.ts';
 import { formatDuration } from './format.ts';
 import { paintService } from './palette.ts';
 import { serviceOf, type TraceModel } from './traceModel.ts';
@@ -50,36 +51,29 @@ const TICKS = [0, 0.25, 0.5, 0.75, 1];
 /** Deeper levels stop indenting so the names keep their room; the level is still announced. */
 const MAX_INDENT_LEVELS = 24;
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls: string, parent?: HTMLElement): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  e.className = cls;
-  if (parent) parent.appendChild(e);
-  return e;
-}
-
 let instances = 0;
 
 export function createWaterfall(opts: WaterfallOptions): Waterfall {
   const idBase = `tv${++instances}`;
-  const element = el('div', 'tv-waterfall');
-  const axis = el('div', 'tv-axis', element);
+  const element = add(null, 'div', 'tv-waterfall');
+  const axis = add(element, 'div', 'tv-axis');
   axis.setAttribute('aria-hidden', 'true');
-  el('div', 'tv-axis-label', axis).textContent = 'Service · operation';
-  el('div', 'tv-axis-dur', axis).textContent = 'Took';
-  const axisTrack = el('div', 'tv-axis-track', axis);
+  add(axis, 'div', 'tv-axis-label', 'Service · operation');
+  add(axis, 'div', 'tv-axis-dur', 'Took');
+  const axisTrack = add(axis, 'div', 'tv-axis-track');
   const tickLabels = TICKS.map((f, k) => {
-    const t = el('span', 'tv-tick', axisTrack);
+    const t = add(axisTrack, 'span', 'tv-tick');
     t.style.left = `${f * 100}%`;
     if (k === 0) t.classList.add('tv-tick-first');
     if (k === TICKS.length - 1) t.classList.add('tv-tick-last');
     return t;
   });
 
-  const viewport = el('div', 'tv-viewport', element);
+  const viewport = add(element, 'div', 'tv-viewport');
   viewport.tabIndex = 0;
   viewport.setAttribute('role', 'tree');
   viewport.setAttribute('aria-label', 'Spans of the trace; arrows move, left and right collapse and expand, Enter shows details');
-  const spacer = el('div', 'tv-spacer', viewport);
+  const spacer = add(viewport, 'div', 'tv-spacer');
 
   let model: TraceModel | undefined;
   let cp: CriticalPath | undefined;
@@ -97,22 +91,22 @@ export function createWaterfall(opts: WaterfallOptions): Waterfall {
   let frame = 0;
 
   function makeSlot(): RowSlot {
-    const row = el('div', 'tv-row', viewport);
+    const row = add(viewport, 'div', 'tv-row');
     row.hidden = true;
     row.setAttribute('role', 'treeitem');
     row.id = `${idBase}-r${pool.length}`;
-    const label = el('div', 'tv-label', row);
-    const toggle = el('span', 'tv-toggle', label);
+    const label = add(row, 'div', 'tv-label');
+    const toggle = add(label, 'span', 'tv-toggle');
     toggle.setAttribute('aria-hidden', 'true');
-    const swatch = el('span', 'tv-swatch', label);
-    const service = el('span', 'tv-service', label);
-    const op = el('span', 'tv-op', label);
-    const err = el('span', 'tv-err', label);
+    const swatch = add(label, 'span', 'tv-swatch');
+    const service = add(label, 'span', 'tv-service');
+    const op = add(label, 'span', 'tv-op');
+    const err = add(label, 'span', 'tv-err');
     err.textContent = '⚠ error';
-    const dur = el('span', 'tv-dur', row);
-    const track = el('div', 'tv-track', row);
-    const bar = el('div', 'tv-bar', track);
-    const cpLayer = el('div', 'tv-cp', bar);
+    const dur = add(row, 'span', 'tv-dur');
+    const track = add(row, 'div', 'tv-track');
+    const bar = add(track, 'div', 'tv-bar');
+    const cpLayer = add(bar, 'div', 'tv-cp');
     return { el: row, toggle, swatch, service, op, err, bar, cp: cpLayer, dur, segs: [], row: -1, span: -1, generation: -1 };
   }
 
@@ -143,7 +137,7 @@ export function createWaterfall(opts: WaterfallOptions): Waterfall {
     const c = cp!;
     const from = c.offset[span]!;
     const count = c.offset[span + 1]! - from;
-    while (s.segs.length < count) s.segs.push(el('div', 'tv-cpseg', s.cp));
+    while (s.segs.length < count) s.segs.push(add(s.cp, 'div', 'tv-cpseg'));
     for (let k = 0; k < s.segs.length; k++) {
       const seg = s.segs[k]!;
       if (k >= count || dur <= 0) {

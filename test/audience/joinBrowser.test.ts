@@ -1,10 +1,11 @@
-// The join panel in headless Chromium: its QR code, as drawn, decodes to the join URL; its counts follow the attendees.
+// Audience mode in headless Chromium without the mesh: /join on a phone (clean, offline, tiny, present) and the join panel (QR decodes, counts follow).
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import jsQR from 'jsqr';
 import type { Browser } from 'playwright-core';
+import type { AudienceStats } from '../../join/audienceApi.ts';
 import { build, type Rollup } from 'vite';
 import { testConfig } from '../../server/config.ts';
 import { projectRoot, startDeckServer, type DeckServer } from '../../server/deckServer.ts';
@@ -83,4 +84,57 @@ test('the join panel shows a QR code that decodes to the join URL, the URL as te
   await page.evaluate(() => (window as unknown as { panel: { destroy(): void } }).panel.destroy());
   assert.equal(await page.locator('.join-panel').count(), 0);
   await page.close();
+});
+
+const stats = async () => (await (await fetch(`${server.url}/api/audience/stats`)).json()) as AudienceStats;
+
+test('/join on a 390×844 touch phone: clean, offline, a few KB, counted as connected, nickname cleaned', async () => {
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  const page = await phone.newPage();
+  const watch = watchPage(page);
+  let bytes = 0;
+  page.on('response', async (r) => {
+    if (r.request().resourceType() === 'eventsource') return;
+    bytes += (await r.body().catch(() => Buffer.alloc(0))).length;
+  });
+  await page.goto(`${server.url}/join`, { waitUntil: 'load' });
+
+  await waitFor('the page to count itself', async () => (await page.textContent('#crowd'))?.includes('You are the first one here'));
+  assert.equal((await stats()).attendeesConnected, 1);
+  // The id the page made is kept: a reload is the same attendee.
+  const id = await page.evaluate(() => localStorage.getItem('pph.attendee-id'));
+  assert.match(id ?? '', /^[A-Za-z0-9_-]{22}$/);
+
+  // Fits 360 px wide without sideways scrolling; both buttons are thumb-sized.
+  for (const width of [390, 360]) {
+    await page.setViewportSize({ width, height: 780 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.equal(overflow, 0, `no sideways scroll at ${width} px`);
+  }
+  for (const sel of ['#sendNormal', '#sendSlow']) {
+    const box = (await page.locator(sel).boundingBox())!;
+    assert.ok(box.height >= 48 && box.width >= 140, `${sel} is ${box.width}×${box.height}`);
+  }
+
+  await page.fill('#nickname', '  Zoë <b>Ada</b>  ');
+  await page.locator('#nickname').blur();
+  assert.equal(await page.inputValue('#nickname'), 'Zoe bAdab');
+
+  // Without the mesh the demo API is absent: the attendee is told so, in words.
+  await page.tap('#sendNormal');
+  await waitFor('a message', async () => (await page.locator('#message').isVisible()) && page.textContent('#message'));
+  assert.equal(await page.textContent('#message'), 'The demo is not running right now.');
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  await screenshot(page, 'join-phone-390');
+  assert.deepEqual(watch.errors.filter((e) => !/404/.test(e)), []);
+  assert.deepEqual(watch.external, []);
+  // The whole page (HTML, script, style) weighs a few tens of KB at most.
+  assert.ok(bytes < 40_000, `/join weighs ${bytes} bytes`);
+
+  await page.reload({ waitUntil: 'load' });
+  assert.equal(await page.evaluate(() => localStorage.getItem('pph.attendee-id')), id);
+  assert.equal(await page.inputValue('#nickname'), 'Zoe bAdab');
+  await phone.close();
+  await waitFor('the attendee to leave', async () => (await stats()).attendeesConnected === 0);
 });

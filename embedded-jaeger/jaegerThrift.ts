@@ -1,6 +1,7 @@
 // Decodes jaeger.thrift Batch/Span/Process (and agent.thrift's emitBatch message) into the compact span model.
 import { BinaryReader } from './thrift/binaryReader.ts';
 import { CompactReader } from './thrift/compactReader.ts';
+import { StringTable, fast } from './thrift/stringTable.ts';
 import {
   MSG_CALL,
   MSG_ONEWAY,
@@ -32,31 +33,19 @@ import {
   type TagList,
 } from './spanModel.ts';
 
-/**
- * Repeated strings (service, operation and tag names, common values) share one copy. Capped:
- * when full it starts over, so hostile input cannot grow it without bound.
- */
-class Interner {
-  private map = new Map<string, string>();
-  constructor(private readonly cap: number) {}
-  get(s: string): string {
-    const hit = this.map.get(s);
-    if (hit !== undefined) return hit;
-    if (this.map.size >= this.cap) this.map.clear();
-    this.map.set(s, s);
-    return s;
-  }
+/** Service, operation and tag names, and short tag values, shared across spans (see stringTable.ts). */
+const strings = new StringTable();
+
+function readName(r: ThriftReader): string {
+  const at = r.readBinaryRange();
+  return strings.get(r.buf, at, r.pos);
 }
-const names = new Interner(20_000);
-const values = new Interner(50_000);
-/** Longer values are rarely repeated; interning them would only churn the table. */
-const INTERN_VALUE_MAX = 64;
 
 const scratch = Buffer.alloc(16);
 function hex64(hi: number, lo: number): string {
   scratch.writeUInt32BE(hi >>> 0, 0);
   scratch.writeUInt32BE(lo >>> 0, 4);
-  return scratch.toString('hex', 0, 8);
+  return fast(scratch).hexSlice(0, 8);
 }
 function hexTrace(hiHi: number, hiLo: number, loHi: number, loLo: number): string {
   if (hiHi === 0 && hiLo === 0) return hex64(loHi, loLo);
@@ -64,7 +53,16 @@ function hexTrace(hiHi: number, hiLo: number, loHi: number, loLo: number): strin
   scratch.writeUInt32BE(hiLo >>> 0, 4);
   scratch.writeUInt32BE(loHi >>> 0, 8);
   scratch.writeUInt32BE(loLo >>> 0, 12);
-  return scratch.toString('hex', 0, 16);
+  return fast(scratch).hexSlice(0, 16);
+}
+
+/** Spans of one trace often travel together: their id text is made once. */
+let lastTrace = { hiHi: 0, hiLo: 0, loHi: 0, loLo: 0, hex: '' };
+function traceHex(hiHi: number, hiLo: number, loHi: number, loLo: number): string {
+  const l = lastTrace;
+  if (l.loLo === loLo && l.loHi === loHi && l.hiLo === hiLo && l.hiHi === hiHi && l.hex) return l.hex;
+  lastTrace = { hiHi, hiLo, loHi, loLo, hex: hexTrace(hiHi, hiLo, loHi, loLo) };
+  return lastTrace.hex;
 }
 
 function expect(r: ThriftReader, got: number, want: number): boolean {
@@ -74,28 +72,31 @@ function expect(r: ThriftReader, got: number, want: number): boolean {
   return false;
 }
 
-function readTag(r: ThriftReader, out: TagList): void {
+/** Appends one Tag to `out` at `i`; returns the next index. Values are decoded only for the tag's own type. */
+function readTag(r: ThriftReader, out: TagList, i: number): number {
   let key: string | undefined;
   let vType = -1;
-  let value: string | number | boolean | undefined;
-  let str: string | undefined;
-  let dbl: number | undefined;
-  let bool: boolean | undefined;
-  let long: number | string | undefined;
-  let bin: string | undefined;
+  // jaeger-client writes every value field of every tag; only the one vType names is decoded.
+  let strAt = -1;
+  let strEnd = 0;
+  let binAt = -1;
+  let binEnd = 0;
+  let dbl = 0;
+  let bool = false;
+  let long: number | string = 0;
   r.structBegin();
   for (let t = r.readFieldBegin(); t !== T_STOP; t = r.readFieldBegin()) {
     switch (r.fieldId) {
       case 1:
-        if (expect(r, t, T_STRING)) key = names.get(r.readString());
+        if (expect(r, t, T_STRING)) key = readName(r);
         break;
       case 2:
         if (expect(r, t, T_I32)) vType = r.readI32();
         break;
       case 3:
         if (expect(r, t, T_STRING)) {
-          const s = r.readString();
-          str = s.length <= INTERN_VALUE_MAX ? values.get(s) : s;
+          strAt = r.readBinaryRange();
+          strEnd = r.pos;
         }
         break;
       case 4:
@@ -112,8 +113,8 @@ function readTag(r: ThriftReader, out: TagList): void {
         break;
       case 7:
         if (expect(r, t, T_STRING)) {
-          const at = r.readBinaryRange();
-          bin = r.buf.toString('base64', at, r.pos);
+          binAt = r.readBinaryRange();
+          binEnd = r.pos;
         }
         break;
       default:
@@ -122,26 +123,30 @@ function readTag(r: ThriftReader, out: TagList): void {
   }
   r.structEnd();
   if (key === undefined) throw new ThriftDecodeError(`tag without a key (before offset ${r.pos})`);
+  let value: string | number | boolean;
   switch (vType) {
     case TAG_STRING:
-      value = str ?? '';
+      value = strAt < 0 ? '' : strings.get(r.buf, strAt, strEnd);
       break;
     case TAG_DOUBLE:
-      value = dbl ?? 0;
+      value = dbl;
       break;
     case TAG_BOOL:
-      value = bool ?? false;
+      value = bool;
       break;
     case TAG_LONG:
-      value = long ?? 0;
+      value = long;
       break;
     case TAG_BINARY:
-      value = bin ?? '';
+      value = binAt < 0 ? '' : fast(r.buf).base64Slice(binAt, binEnd);
       break;
     default:
       throw new ThriftDecodeError(`tag "${key.slice(0, 40)}" has ${vType === -1 ? 'no type' : `unknown type ${vType}`}`);
   }
-  out.push(key, vType, value);
+  out[i] = key;
+  out[i + 1] = vType;
+  out[i + 2] = value;
+  return i + 3;
 }
 
 function readTagList(r: ThriftReader, t: number): TagList | null {
@@ -149,8 +154,8 @@ function readTagList(r: ThriftReader, t: number): TagList | null {
   const n = r.readListBegin();
   if (n === 0) return null;
   if (r.elemType !== T_STRUCT) throw new ThriftDecodeError(`tag list of type ${r.elemType}, expected structs`);
-  const out: TagList = [];
-  for (let i = 0; i < n; i++) readTag(r, out);
+  const out: TagList = new Array(n * 3);
+  for (let i = 0, at = 0; i < n; i++) at = readTag(r, out, at);
   return out;
 }
 
@@ -272,7 +277,7 @@ function readSpan(r: ThriftReader, process: ProcessRecord): SpanRecord {
         break;
       case 5:
         if (expect(r, t, T_STRING)) {
-          operationName = names.get(r.readString());
+          operationName = readName(r);
           seen |= 4;
         }
         break;
@@ -308,7 +313,7 @@ function readSpan(r: ThriftReader, process: ProcessRecord): SpanRecord {
   if (seen !== SPAN_REQUIRED) throw new ThriftDecodeError(`span misses required field(s): ${missing(seen)}`);
   if (loHi === 0 && loLo === 0 && hiHi === 0 && hiLo === 0) throw new ThriftDecodeError(`span ${spanId} has trace id 0`);
   return {
-    traceId: hexTrace(hiHi, hiLo, loHi, loLo),
+    traceId: traceHex(hiHi, hiLo, loHi, loLo),
     spanId,
     parentSpanId,
     operationName,
@@ -332,7 +337,7 @@ function readProcess(r: ThriftReader): ProcessRecord {
   let tags: TagList | null = null;
   r.structBegin();
   for (let t = r.readFieldBegin(); t !== T_STOP; t = r.readFieldBegin()) {
-    if (r.fieldId === 1 && expect(r, t, T_STRING)) serviceName = names.get(r.readString());
+    if (r.fieldId === 1 && expect(r, t, T_STRING)) serviceName = readName(r);
     else if (r.fieldId === 2) tags = readTagList(r, t);
     else if (r.fieldId !== 1) r.skip(t, 1);
   }

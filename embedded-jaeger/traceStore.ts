@@ -107,6 +107,8 @@ export class TraceStore {
       span.via = via;
       const key = traceKey(span.traceId);
       let trace = this.traces.get(key);
+      // One id string per trace, not per span.
+      if (trace) span.traceId = trace.traceID;
       if (!trace) {
         trace = { key, traceID: span.traceId, spans: [], startTime: span.startTime, endTime: span.startTime + span.duration, byId: null, stamp };
         this.traces.set(key, trace);

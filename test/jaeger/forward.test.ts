@@ -73,9 +73,12 @@ describe('forwarding and proxying to a real Jaeger (another instance speaking th
     const port = (srv.address() as { port: number }).port;
     const a = await startHarness({ forwardUrl: `http://127.0.0.1:${port}/api/traces` });
     try {
-      await sendUdp(a.jaeger.ports.udpCompact, [encodeCompactEmitBatch(sampleBatch({ traceIdLow: 0x3001n, spans: 4 }))]);
+      // 60 spans: several KiB, so the writer has to grow its buffer mid-batch.
+      const datagram = encodeCompactEmitBatch(sampleBatch({ traceIdLow: 0x3001n, spans: 60 }));
+      assert.ok(datagram.length > 4096);
+      await sendUdp(a.jaeger.ports.udpCompact, [datagram]);
       await waitFor('thriftrw decoded it', () => decoded.length === 1);
-      assert.deepEqual(decoded, [4]);
+      assert.deepEqual(decoded, [60]);
     } finally {
       await a.close();
       srv.close();

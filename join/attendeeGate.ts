@@ -4,6 +4,7 @@ import { isPresenter } from '../server/presenterAuth.ts';
 import type { Log } from '../server/log.ts';
 import { ATTENDEE_ID_HEADER, ATTENDEE_NAME_HEADER, attendeeBaggage, parseAttendee } from './attendeeIdentity.ts';
 import type { AttendeeLimits, LimitScope } from './attendeeLimits.ts';
+import type { RateLimitedBody } from './audienceApi.ts';
 import { RateWindow } from './rateWindow.ts';
 
 /** What the attendee's page shows for each refusal; the page words it kindly, these say exactly why. */
@@ -45,10 +46,19 @@ export function createAttendeeGate(opts: AttendeeGateOptions): RequestHandler {
   const parseJson = express.json({ limit: '2kb' });
   let unloggedLimits = 0;
   let lastLimitLog = 0;
+  let unloggedBad = 0;
+  let lastBadLog = 0;
 
   const bad = (res: Response, reason: string) => {
     counters.rejected++;
-    log.warn(`attendee request refused (400): ${reason}`);
+    unloggedBad++;
+    // A broken or hostile client repeating itself gets one line a second, with how many it was.
+    const now = Date.now();
+    if (now - lastBadLog >= 1000) {
+      log.warn(`attendee request refused (400): ${reason}${unloggedBad > 1 ? ` (+${unloggedBad - 1} more since the last line)` : ''}`);
+      lastBadLog = now;
+      unloggedBad = 0;
+    }
     res.status(400).json({ error: 'bad attendee request', reason });
   };
 
@@ -81,7 +91,8 @@ export function createAttendeeGate(opts: AttendeeGateOptions): RequestHandler {
       noteLimited(admission.scope);
       const retryAfterSeconds = Math.max(1, Math.ceil(admission.retryAfterMs / 1000));
       res.setHeader('Retry-After', String(retryAfterSeconds));
-      res.status(429).json({ error: 'rate limited', limit: admission.scope, reason: LIMIT_REASONS[admission.scope], retryAfterSeconds });
+      const body: RateLimitedBody = { error: 'rate limited', limit: admission.scope, reason: LIMIT_REASONS[admission.scope], retryAfterSeconds };
+      res.status(429).json(body);
       return;
     }
     res.once('close', admission.release);

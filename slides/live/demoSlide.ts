@@ -8,6 +8,7 @@ import { el, guardInput, setText } from './dom.ts';
 import { requestPhase, statusLine } from './flowStatus.ts';
 import { createHoleSwitches } from './holeSwitches.ts';
 import type { LiveContext, LivePart } from './index.ts';
+import { livePartFrom } from './partLifecycle.ts';
 import { createLatencyPanel } from './latencyPanel.ts';
 import { createComparePanel } from './comparePanel.ts';
 import { rememberTrace } from './latestTrace.ts';
@@ -81,6 +82,8 @@ function mountDemo(host: HTMLElement, ctx: LiveContext): () => void {
     compare.setZoom(z);
     zoomOut.disabled = zoomIndex === 0;
     zoomIn.disabled = zoomIndex === ZOOMS.length - 1;
+    // Zoomed, the slide's title steps aside (CSS); reveal.js re-centres the slide's new height.
+    (window as { Reveal?: { layout?: () => void } }).Reveal?.layout?.();
   };
   zoomOut.addEventListener('click', () => {
     zoomIndex = Math.max(0, zoomIndex - 1);
@@ -178,15 +181,5 @@ function mountDemo(host: HTMLElement, ctx: LiveContext): () => void {
 }
 
 export function createDemoSlide(): LivePart {
-  let teardown: (() => void) | undefined;
-  return {
-    mount(host, ctx) {
-      teardown?.();
-      teardown = mountDemo(host, ctx);
-    },
-    unmount() {
-      teardown?.();
-      teardown = undefined;
-    },
-  };
+  return livePartFrom(mountDemo);
 }

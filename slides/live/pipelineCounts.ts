@@ -1,6 +1,7 @@
 // "How Jaeger works": live span counts through each stage of the embedded pipeline, polled every second while shown.
 import { el, setText } from './dom.ts';
 import type { LiveContext, LivePart } from './index.ts';
+import { livePartFrom } from './partLifecycle.ts';
 import { offlineNotice } from './offlineNotice.ts';
 import './pipelineCounts.css';
 
@@ -100,15 +101,5 @@ function mountPipeline(host: HTMLElement, ctx: LiveContext): () => void {
 }
 
 export function createPipelineCounts(): LivePart {
-  let teardown: (() => void) | undefined;
-  return {
-    mount(host, ctx) {
-      teardown?.();
-      teardown = mountPipeline(host, ctx);
-    },
-    unmount() {
-      teardown?.();
-      teardown = undefined;
-    },
-  };
+  return livePartFrom(mountPipeline);
 }

@@ -6,6 +6,7 @@ import { createDemoFlowMachine } from './demoFlow.ts';
 import { el, guardInput, setText } from './dom.ts';
 import { statusLine } from './flowStatus.ts';
 import type { LiveContext, LivePart } from './index.ts';
+import { livePartFrom } from './partLifecycle.ts';
 import { latestTrace, rememberTrace } from './latestTrace.ts';
 import { offlineNotice } from './offlineNotice.ts';
 import { sourceFor } from './sourceFor.ts';
@@ -59,15 +60,5 @@ function mountRealistic(host: HTMLElement, ctx: LiveContext): () => void {
 }
 
 export function createRealisticTrace(): LivePart {
-  let teardown: (() => void) | undefined;
-  return {
-    mount(host, ctx) {
-      teardown?.();
-      teardown = mountRealistic(host, ctx);
-    },
-    unmount() {
-      teardown?.();
-      teardown = undefined;
-    },
-  };
+  return livePartFrom(mountRealistic);
 }

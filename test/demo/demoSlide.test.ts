@@ -83,6 +83,14 @@ test('a click draws the trace of that request with every mesh service, pushed ov
   await page.setViewportSize({ width: 1024, height: 768 });
   await page.waitForTimeout(300); // reveal.js re-lays out on resize; nothing to wait on but its debounce
   await screenshot(page, 'demo-1024x768');
+  // Presenter zoom: rows and text grow for the back of the room.
+  const rowHeight = () => page.locator('.demo-viewer .tv-row').first().evaluate((r) => r.getBoundingClientRect().height);
+  const before = await rowHeight();
+  await page.click('.demo-zoom-in');
+  await page.click('.demo-zoom-in');
+  assert.equal(await page.locator('.demo-slide').getAttribute('data-zoom'), '1.5');
+  await waitFor('bigger rows', async () => (await rowHeight()) >= before * 1.4);
+  await screenshot(page, 'demo-zoom-1.5-1024x768');
   assert.deepEqual(watch.errors, []);
   assert.deepEqual(watch.external, []);
   await page.close();

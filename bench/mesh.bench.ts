@@ -1,4 +1,6 @@
 // `npm run bench mesh`: mesh throughput with tracing on vs JAEGER_DISABLED=true, and latency with holes open vs plugged.
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import { createMesh, type Mesh, type RequestKind } from '../demo-app/index.ts';
 import { createEmbeddedJaeger } from '../embedded-jaeger/index.ts';
 import { createLog } from '../server/log.ts';
@@ -25,8 +27,25 @@ const setAll = async (mesh: Mesh, plugged: boolean) => {
   for (const h of mesh.holes()) await mesh.setHole(h.id, plugged);
 };
 
-/** Closed loop: `concurrency` clients, each sending its next order as soon as the last one answered. */
-async function throughput(mesh: Mesh): Promise<{ perSecond: number; errors: number }> {
+/** CPU time (user + system, ms) the mesh's processes have used so far; undefined where /proc is missing. */
+function meshCpuMs(mesh: Mesh): number | undefined {
+  try {
+    const ticksPerMs = 100 / 1000; // USER_HZ is 100 on Linux
+    return mesh.processes().reduce((sum, p) => {
+      const fields = readFileSync(`/proc/${p.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return sum + (Number(fields[11]) + Number(fields[12])) / ticksPerMs;
+    }, 0);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Closed loop: `concurrency` clients, each sending its next order as soon as the last one answered.
+ * Also CPU per order, which a busy machine disturbs far less than orders per second.
+ */
+async function throughput(mesh: Mesh): Promise<{ perSecond: number; errors: number; cpuMsPerOrder: number | undefined }> {
+  const cpuBefore = meshCpuMs(mesh);
   const until = performance.now() + throughputSeconds * 1000;
   let done = 0;
   let errors = 0;
@@ -39,7 +58,9 @@ async function throughput(mesh: Mesh): Promise<{ perSecond: number; errors: numb
       }
     }),
   );
-  return { perSecond: done / throughputSeconds, errors };
+  const cpuAfter = meshCpuMs(mesh);
+  const cpuMsPerOrder = cpuBefore === undefined || cpuAfter === undefined ? undefined : (cpuAfter - cpuBefore) / done;
+  return { perSecond: done / throughputSeconds, errors, cpuMsPerOrder };
 }
 
 async function latency(mesh: Mesh, kind: RequestKind) {
@@ -86,11 +107,16 @@ export async function run(): Promise<void> {
       return throughput(mesh);
     });
     console.log(`throughput, all holes plugged, ${concurrency} concurrent clients, ${throughputSeconds} s each:`);
-    console.log(`  tracing on:           ${traced.tput.perSecond.toFixed(1)} orders/s (${traced.tput.errors} errors)`);
-    console.log(`  JAEGER_DISABLED=true: ${untraced.perSecond.toFixed(1)} orders/s (${untraced.errors} errors)`);
-    console.log(`  ratio on/off: ${(traced.tput.perSecond / untraced.perSecond).toFixed(2)} (tracing overhead ${((1 - traced.tput.perSecond / untraced.perSecond) * 100).toFixed(0)} %)`);
+    const cpu = (x: number | undefined) => (x === undefined ? 'n/a' : `${x.toFixed(1)} ms`);
+    console.log(`  tracing on:           ${traced.tput.perSecond.toFixed(1)} orders/s, mesh CPU ${cpu(traced.tput.cpuMsPerOrder)}/order (${traced.tput.errors} errors)`);
+    console.log(`  JAEGER_DISABLED=true: ${untraced.perSecond.toFixed(1)} orders/s, mesh CPU ${cpu(untraced.cpuMsPerOrder)}/order (${untraced.errors} errors)`);
+    console.log(`  throughput ratio on/off: ${(traced.tput.perSecond / untraced.perSecond).toFixed(2)}`);
+    if (traced.tput.cpuMsPerOrder && untraced.cpuMsPerOrder) {
+      console.log(`  CPU per order ratio on/off: ${(traced.tput.cpuMsPerOrder / untraced.cpuMsPerOrder).toFixed(2)}`);
+    }
     const stats = jaeger.stats().http;
     console.log(`  embedded Jaeger: ${stats.stored} spans stored, ${stats.rejected} bodies rejected (${spansPerOrder} spans reported before the throughput run)`);
+    console.log(`  load average at the end: ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores (figures above are only comparable on a quiet machine)`);
   } finally {
     await jaeger.stop();
   }

@@ -14,7 +14,7 @@ function keyValues(list: TagList | null): JaegerKeyValue[] {
   return out;
 }
 
-/** Jaeger turns parentSpanId into a leading CHILD_OF reference unless a CHILD_OF reference already names that span. */
+/** Jaeger (model.MaybeAddParentSpanID) turns parentSpanId into a leading CHILD_OF reference unless a reference already names that span. */
 function references(s: SpanRecord): JaegerReference[] {
   const refs: JaegerReference[] = (s.refs ?? []).map((r) => ({
     refType: r.refType === REF_CHILD_OF ? 'CHILD_OF' : 'FOLLOWS_FROM',
@@ -23,7 +23,7 @@ function references(s: SpanRecord): JaegerReference[] {
   }));
   if (s.parentSpanId) {
     const own = traceKey(s.traceId);
-    const named = (s.refs ?? []).some((r) => r.refType === REF_CHILD_OF && r.spanId === s.parentSpanId && traceKey(r.traceId) === own);
+    const named = (s.refs ?? []).some((r) => r.spanId === s.parentSpanId && traceKey(r.traceId) === own);
     if (!named) refs.unshift({ refType: 'CHILD_OF', traceID: s.traceId, spanID: s.parentSpanId });
   }
   return refs;

@@ -61,7 +61,7 @@ export interface Mesh {
   setHole(id: string, plugged: boolean): Promise<HoleState>;
   /** Sends `count` requests at once through the mesh; `baggage` rides in uberctx-* headers. */
   sendRequests(kind: RequestKind, count: number, opts?: { baggage?: Record<string, string> }): Promise<DemoRequestResult[]>;
-  /** Each service's jaeger-client counters after flushing its buffer: spans finished, reported, failed, dropped. */
+  /** Each running service's jaeger-client counters after flushing its buffer: spans finished, reported, failed, dropped. */
   spanCounts(): Promise<({ name: string } & SpanCounts)[]>;
   /** Pids and ports, for tests and diagnostics. */
   processes(): ServiceProcessInfo[];
@@ -121,12 +121,15 @@ export function createMesh(opts: MeshOptions): Mesh {
     },
     async spanCounts() {
       const ports = supervisor.ports();
-      return Promise.all(
+      const counts = await Promise.all(
         meshServiceNames.map(async (name) => {
-          const counts = (await supervisor.admin(ports[name], 'POST', '/flush')) as SpanCounts;
-          return { name, finished: counts.finished, reported: counts.reported, failed: counts.failed, dropped: counts.dropped };
+          // A service that is down has no counters to give (its old process's died with it): leave it out.
+          if (!ports[name]) return undefined;
+          const c = (await supervisor.admin(ports[name], 'POST', '/flush').catch(() => undefined)) as SpanCounts | undefined;
+          return c && { name, finished: c.finished, reported: c.reported, failed: c.failed, dropped: c.dropped };
         }),
       );
+      return counts.filter((c) => c !== undefined);
     },
     processes: () => {
       const pids = supervisor.pids();

@@ -129,7 +129,9 @@ async function startService(name: string, log: Log, defineRoutes: (app: Express,
     void traced.close().then(() => process.exit(0));
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  // Ctrl-C reaches the whole process group; the supervisor answers it with SIGTERM, so a service
+  // ignores it rather than exiting early and looking like a crash to be restarted.
+  process.on('SIGINT', () => {});
   // The IPC channel closes when the supervisor dies, however it dies: never outlive it.
   process.on('disconnect', () => shutdown('supervisor gone'));
 }

@@ -41,6 +41,29 @@ function requestedCount(body: unknown): number {
   return typeof count === 'number' && Number.isInteger(count) && count >= 1 ? count : 1;
 }
 
+/** Past this, a slot is freed even if the demo API never answered: a hung request must not hold it forever. */
+const SLOT_TIMEOUT_MS = 60_000;
+
+/**
+ * Frees the request's slot when the demo API answers it, not when the phone hangs up: a phone that
+ * gives up leaves its request running in the mesh, and the cap is there to bound the mesh's work.
+ * An abandoned response never emits 'finish', so the moment of answering is caught at res.end.
+ */
+function holdUntilAnswered(res: Response, release: () => void): void {
+  const timer = setTimeout(release, SLOT_TIMEOUT_MS);
+  timer.unref();
+  const done = () => {
+    clearTimeout(timer);
+    release();
+  };
+  const end = res.end.bind(res) as (...args: unknown[]) => Response;
+  res.end = ((...args: unknown[]) => {
+    done();
+    return end(...args);
+  }) as Response['end'];
+  res.once('finish', done);
+}
+
 export function createAttendeeGate(opts: AttendeeGateOptions): RequestHandler {
   const { limits, counters, log } = opts;
   const parseJson = express.json({ limit: '2kb' });
@@ -95,8 +118,7 @@ export function createAttendeeGate(opts: AttendeeGateOptions): RequestHandler {
       res.status(429).json(body);
       return;
     }
-    res.once('close', admission.release);
-    res.once('finish', admission.release);
+    holdUntilAnswered(res, admission.release);
     counters.admitted.add(count);
     res.locals.baggage = attendeeBaggage(who.attendee);
     next();

@@ -13,6 +13,8 @@ interface Options {
   rate: number;
   duration: number;
   slowShare: number;
+  /** How many attendees also hold a /api/live stream (default: all, as the issue's aim says). */
+  live: number;
   token: string | undefined;
 }
 
@@ -23,6 +25,7 @@ usage: npm run loadtest -- --url http://127.0.0.1:8080 --attendees 500 --rate 10
   --rate       demo requests per second, all attendees together (0.1–${LIMITS.rate})
   --duration   seconds of sending (1–${LIMITS.duration})
   --slow-share share of "slow" requests (default 0.1)
+  --live       how many attendees also hold /api/live (default: all; 0 separates the live stream's cost)
   --token      presenter token; only used to read the mesh's span counters when not on loopback (never to skip limits)
 Loopback URLs only: this tool loads the machine it runs on, never someone else's.`);
   process.exit(2);
@@ -37,6 +40,7 @@ function parseOptions(argv: string[]): Options {
       rate: { type: 'string', default: '10' },
       duration: { type: 'string', default: '10' },
       'slow-share': { type: 'string', default: '0.1' },
+      live: { type: 'string' },
       token: { type: 'string' },
     },
     strict: true,
@@ -55,9 +59,13 @@ function parseOptions(argv: string[]): Options {
   };
   const slowShare = Number(values['slow-share']);
   if (!(slowShare >= 0 && slowShare <= 1)) usage('--slow-share must be from 0 to 1');
+  const attendees = Math.floor(num('attendees', 1));
+  const live = values.live === undefined ? attendees : Number(values.live);
+  if (!Number.isInteger(live) || live < 0 || live > attendees) usage(`--live must be a whole number from 0 to --attendees`);
   return {
     url,
-    attendees: Math.floor(num('attendees', 1)),
+    attendees,
+    live,
     rate: num('rate', 0.1),
     duration: num('duration', 1),
     slowShare,
@@ -221,7 +229,8 @@ async function main(): Promise<void> {
   for (let i = 0; i < ids.length; i += 50) {
     const wave = ids.slice(i, i + 50);
     presence.push(...(await Promise.all(wave.map((id) => openStream(new URL(`/api/audience/presence?attendee=${id}`, base))))));
-    live.push(...(await Promise.all(wave.map(() => openStream(new URL('/api/live', base))))));
+    const liveWave = wave.slice(0, Math.max(0, opts.live - live.length));
+    live.push(...(await Promise.all(liveWave.map(() => openStream(new URL('/api/live', base))))));
   }
   const liveRefused = live.filter((s) => s.status !== 200).length;
   const presenceRefused = presence.filter((s) => s.status !== 200).length;

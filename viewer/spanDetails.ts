@@ -13,7 +13,7 @@ export interface SpanDetails {
 }
 
 function section(parent: HTMLElement, title: string): HTMLElement {
-  const s = add(parent, 'section', 'tv-d-section');
+  const s = add(parent, 'div', 'tv-d-section');
   add(s, 'h4', 'tv-d-title', title);
   return s;
 }

@@ -23,7 +23,7 @@ function duration(t: JaegerTrace): number {
 }
 
 export function createTraceCompare(container: HTMLElement): TraceCompare {
-  const root = add(container, 'section', 'tc');
+  const root = add(container, 'div', 'tc');
   const caption = add(root, 'h3', 'tc-caption');
   const delta = add(root, 'p', 'tc-delta');
   delta.setAttribute('role', 'status');

@@ -19,7 +19,7 @@ export function shortHoleName(id: string): string {
 export function createHoleSwitches(source: TraceSource, onSwitched: OnHoleSwitched): HoleSwitchesPanel {
   const list = el('ul', { class: 'demo-holes-list' });
   const problem = el('p', { class: 'demo-holes-problem', role: 'alert' });
-  const element = el('section', { class: 'demo-holes', 'aria-label': 'Performance holes (presenter)' }, el('h3', {}, 'Holes:'), list, problem);
+  const element = el('div', { role: 'group', class: 'demo-holes', 'aria-label': 'Performance holes (presenter)' }, el('h3', {}, 'Holes:'), list, problem);
   const abort = new AbortController();
   let destroyed = false;
 

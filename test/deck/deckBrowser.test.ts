@@ -262,8 +262,7 @@ test('#/demo deep-links to the Demo slide, which mounts its live part', async ()
 
 // reveal.js takes every <section> inside a slide for a (vertical) slide of its own, so a live
 // part must draw with other elements; then the deck keeps 16 slides and numbers them right.
-const sectionsInLiveParts = 'live parts still draw <section> elements (slides/live/holeSwitches.ts, viewer/traceCompare.ts, viewer/spanDetails.ts)';
-test('the mounted Demo slide leaves the slide count and numbers alone', { todo: sectionsInLiveParts }, async () => {
+test('the mounted Demo slide leaves the slide count and numbers alone', async () => {
   const page = await newPage();
   await openDeck(page, '?token=test-presenter-token#/demo');
   await waitFor('demo live part mounted', () => page.evaluate(() => document.querySelector('#demo [data-live-host]')?.getAttribute('data-live-state') === 'mounted'));

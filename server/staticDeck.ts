@@ -1,6 +1,7 @@
 // Serves the built deck (dist/), building it first when it is missing or older than its sources.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import compression from 'compression';
 import express, { type Router } from 'express';
 import type { Log } from './log.ts';
 
@@ -40,6 +41,9 @@ export const LIVE_SERVER_META = '<meta name="deck-server" content="live">';
 export function staticDeckRouter(root: string, distDir: string): Router {
   const dir = path.resolve(root, distDir);
   const router = express.Router();
+  // Phones on a venue network fetch the deck and /join: gzip them. Only here — the API's
+  // server-sent events must not sit in a compression buffer.
+  router.use(compression());
   const pages = new Map<string, { mtimeMs: number; html: string }>();
   router.get(['/', '/index.html', '/viewer', '/viewer.html', '/join', '/join.html'], (req, res, next) => {
     const name = req.path === '/' ? 'index' : req.path.slice(1).replace(/\.html$/, '');

@@ -28,6 +28,8 @@ test('the deck is served at / and marked as served live (static hosts lack the m
   assert.equal(res.status, 200);
   assert.match(res.headers.get('content-type') ?? '', /text\/html/);
   assert.ok((await res.text()).includes(LIVE_SERVER_META));
+  const gz = await fetch(`${server.url}/`, { headers: { 'accept-encoding': 'gzip' } });
+  assert.equal(gz.headers.get('content-encoding'), 'gzip', 'the deck is sent compressed to phones on a slow network');
   const join = await fetch(`${server.url}/join`);
   assert.equal(join.status, 200);
   assert.ok((await join.text()).includes(LIVE_SERVER_META));

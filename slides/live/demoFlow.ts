@@ -300,6 +300,11 @@ export function createDemoFlowMachine(source: TraceSource) {
           },
 
           requesting: {
+            on: {
+              TRACE_ARRIVED: {
+                actions: ['noteSeen', ({ event }) => source.prefetchTrace?.(event.traceID)],
+              },
+            },
             invoke: {
               src: 'sendRequests',
               input: ({ context }) => context.pending ?? { kind: 'normal', count: 1 },

@@ -51,6 +51,10 @@ export function parseArrival(data: string): TraceArrival | null {
   return null;
 }
 
+/** Early fetches are kept briefly and for a handful of traces: they only bridge a request's answer. */
+const PREFETCH_FRESH_MS = 3_000;
+const PREFETCH_KEPT = 20;
+
 let deckId: string | undefined;
 
 /** One anonymous attendee id per page, in the gate's charset (8–64 of A-Z a-z 0-9 _ -). */
@@ -76,6 +80,40 @@ export function createLiveTraceSource(opts: LiveSourceOptions): TraceSource {
       if (isAbort(e)) throw e;
       throw new SourceError(`Can't reach the deck server (${what}).`, true);
     }
+  }
+
+  async function getTrace(traceID: string, signal: AbortSignal): Promise<JaegerTrace | null> {
+    const res = await call(`/api/traces/${encodeURIComponent(traceID)}`, { signal, cache: 'no-store' }, 'fetching a trace');
+    if (res.status === 404) return null;
+    if (!res.ok) throw new SourceError(`The trace store answered: ${await reasonOf(res)}`, false);
+    const traces: JaegerTrace[] = tracesFromJaegerFile(await res.json());
+    return traces[0] ?? null;
+  }
+
+  interface Prefetch {
+    trace: Promise<JaegerTrace | null>;
+    at: number;
+    inFlight: boolean;
+    /** The trace grew while this fetch was under way. */
+    again: boolean;
+  }
+  const prefetched = new Map<string, Prefetch>();
+
+  function prefetch(traceID: string): void {
+    const current = prefetched.get(traceID);
+    // One early fetch at a time per trace; announcements meanwhile ask for one more after it.
+    if (current?.inFlight) {
+      current.again = true;
+      return;
+    }
+    const entry: Prefetch = { trace: getTrace(traceID, new AbortController().signal), at: performance.now(), inFlight: true, again: false };
+    prefetched.set(traceID, entry);
+    const settle = () => {
+      entry.inFlight = false;
+      if (entry.again && prefetched.get(traceID) === entry) prefetch(traceID);
+    };
+    entry.trace.then(settle, settle); // a failed guess is simply not used
+    while (prefetched.size > PREFETCH_KEPT) prefetched.delete(prefetched.keys().next().value!);
   }
 
   return {
@@ -121,13 +159,15 @@ export function createLiveTraceSource(opts: LiveSourceOptions): TraceSource {
       return body;
     },
 
-    async fetchTrace(traceID, signal) {
-      const res = await call(`/api/traces/${encodeURIComponent(traceID)}`, { signal, cache: 'no-store' }, 'fetching a trace');
-      if (res.status === 404) return null;
-      if (!res.ok) throw new SourceError(`The trace store answered: ${await reasonOf(res)}`, false);
-      const traces: JaegerTrace[] = tracesFromJaegerFile(await res.json());
-      return traces[0] ?? null;
+    fetchTrace(traceID, signal) {
+      const early = prefetched.get(traceID);
+      prefetched.delete(traceID);
+      // An early copy is good only if nothing arrived after it was asked for.
+      if (early && !early.again && performance.now() - early.at < PREFETCH_FRESH_MS) return early.trace;
+      return getTrace(traceID, signal);
     },
+
+    prefetchTrace: prefetch,
 
     openStream(handlers: StreamHandlers) {
       const es = new EventSource(`${base}/api/live`);

@@ -52,6 +52,11 @@ export interface TraceSource {
   sendRequests(kind: RequestKind, count: number, signal: AbortSignal): Promise<DemoRequestResult[]>;
   /** The trace, or null when the store does not know it (yet). */
   fetchTrace(traceID: string, signal: AbortSignal): Promise<JaegerTrace | null>;
+  /**
+   * A hint that `fetchTrace(traceID)` may follow shortly: a trace announced while our request is
+   * still under way is probably ours, and fetching it early takes a round trip off the slide.
+   */
+  prefetchTrace?(traceID: string): void;
   /** Opens the stream of trace arrivals; returns the function that closes it. */
   openStream(handlers: StreamHandlers): () => void;
   holes(signal: AbortSignal): Promise<HoleSwitch[]>;

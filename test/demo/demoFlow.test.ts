@@ -23,11 +23,13 @@ function scriptedSource() {
   const sends: ({ kind: string; count: number } & Deferred<DemoRequestResult[]>)[] = [];
   const fetches: ({ traceID: string } & Deferred<JaegerTrace | null>)[] = [];
   const streams: { handlers: StreamHandlers; closed: boolean }[] = [];
+  const prefetches: string[] = [];
   const source: TraceSource = {
     kind: 'live',
     health: () => new Promise((resolve, reject) => health.push({ resolve, reject })),
     sendRequests: (kind, count) => new Promise((resolve, reject) => sends.push({ kind, count, resolve, reject })),
     fetchTrace: (traceID) => new Promise((resolve, reject) => fetches.push({ traceID, resolve, reject })),
+    prefetchTrace: (traceID) => prefetches.push(traceID),
     openStream: (handlers) => {
       const s = { handlers, closed: false };
       streams.push(s);
@@ -38,7 +40,7 @@ function scriptedSource() {
     holes: async () => [],
     setHole: async (id, plugged) => ({ id, title: id, plugged }),
   };
-  return { source, health, sends, fetches, streams, lastStream: () => streams[streams.length - 1]! };
+  return { source, health, sends, fetches, streams, prefetches, lastStream: () => streams[streams.length - 1]! };
 }
 
 function trace(traceID: string, startMs: number, durationMs = 100, spans = 1): JaegerTrace {
@@ -93,6 +95,7 @@ test('a click goes requesting → awaiting trace → showing once the stream ann
   await flush();
   assert.deepEqual(requestState(t.actor), { awaitingTrace: 'waiting' });
   assert.equal(t.fetches.length, 0, 'no polling: nothing fetched before the stream says so');
+  assert.deepEqual(t.prefetches, [], 'no early fetch outside a request under way');
   t.lastStream().handlers.onTrace({ traceID: 'aa' });
   assert.deepEqual(requestState(t.actor), { awaitingTrace: 'fetching' });
   assert.equal(t.fetches[0]!.traceID, 'aa');
@@ -119,6 +122,7 @@ test('a trace announced before the request answered is fetched as soon as the an
   await flush();
   assert.deepEqual(requestState(t.actor), { awaitingTrace: 'fetching' });
   assert.equal(t.fetches[0]!.traceID, 'b2', 'the slowest of the burst is the one shown');
+  assert.deepEqual(t.prefetches, ['b2'], 'announced while the request was under way: fetched early');
   t.actor.stop();
 });
 

@@ -224,9 +224,13 @@ test('"A realistic example" shows a real trace from the mesh, all services drawn
   const watch = watchPage(page);
   await page.goto(`${server.url}/?token=test-presenter-token#/realistic-example`);
   const host = page.locator('section#realistic-example [data-live-host]');
-  await page.waitForFunction(() => document.querySelector<HTMLElement>('section#realistic-example [data-live-host]')?.dataset.traceId, undefined, {
-    timeout: 20_000,
-  });
+  await page
+    .waitForFunction(() => document.querySelector<HTMLElement>('section#realistic-example [data-live-host]')?.dataset.traceId, undefined, {
+      timeout: 30_000,
+    })
+    .catch(async (e: unknown) => {
+      throw new Error(`no trace drawn; the slide says: ${await page.locator('.realistic-status').textContent()} (${String(e)})`);
+    });
   const traceID = (await host.getAttribute('data-trace-id'))!;
   const res = await fetch(`${server.url}/api/traces/${traceID}`);
   assert.equal(res.status, 200, 'the shown trace is one the store holds');

@@ -1,5 +1,6 @@
 // `npm run bench viewer`: the trace viewer in real headless Chromium — first render and collapse/expand at 1k, 10k, 100k spans, against a naive one-node-per-span render measured in the same run.
 import http from 'node:http';
+import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import express from 'express';
@@ -135,7 +136,8 @@ export async function run(): Promise<void> {
     // Warm-up: first use compiles the code paths; not what a presenter sees twice.
     await page.evaluate(`(${VIEWER_RUN})(500)`);
 
-    console.log(`viewer in headless Chromium, 1920×1080, median of ${REPEATS} collapse/expand of the root (the largest subtree)`);
+    const load = os.loadavg()[0]!.toFixed(1);
+    console.log(`viewer in headless Chromium, 1920×1080, median of ${REPEATS} collapse/expand of the root (the largest subtree); ${os.cpus().length} cores, load average ${load}`);
     console.log('spans    | viewer: first render  collapse  expand  DOM rows | naive: first render  collapse  expand | speed-up: render  collapse  expand');
     for (const n of SIZES) {
       const ours = (await page.evaluate(`(${VIEWER_RUN})(${n})`)) as Figures;

@@ -11,7 +11,11 @@ export interface AttendeeLimitSettings {
   /** Everyone together: a sustained rate the mesh answers without drowning… */
   globalPerSecond: number;
   globalBurst: number;
-  /** …and at most this many attendee demo requests inside the mesh at once, so the presenter's stay fast. */
+  /**
+   * …and at most this many attendee demo requests inside the mesh at once. With its holes open the mesh
+   * serialises on a one-connection pool and answers a few requests a second (measured with the load test),
+   * so a deeper queue only makes everyone, the presenter included, wait longer behind it.
+   */
   maxInFlight: number;
 }
 
@@ -21,7 +25,7 @@ export const defaultAttendeeLimits: AttendeeLimitSettings = {
   maxCountPerCall: 5,
   globalPerSecond: 100,
   globalBurst: 100,
-  maxInFlight: 40,
+  maxInFlight: 8,
 };
 
 /** Why a request was refused: the attendee's own pace, everyone's pace, or a full mesh. */

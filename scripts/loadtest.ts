@@ -26,7 +26,8 @@ usage: npm run loadtest -- --url http://127.0.0.1:8080 --attendees 500 --rate 10
   --duration   seconds of sending (1–${LIMITS.duration})
   --slow-share share of "slow" requests (default 0.1)
   --live       how many attendees also hold /api/live (default: all; 0 separates the live stream's cost)
-  --token      presenter token; only used to read the mesh's span counters when not on loopback (never to skip limits)
+  --token      presenter token: one presenter request every 5 s measures how responsive the mesh stays for the
+               presenter under the crowd (presenter requests are never rate-limited)
 Loopback URLs only: this tool loads the machine it runs on, never someone else's.`);
   process.exit(2);
 }
@@ -281,6 +282,21 @@ async function main(): Promise<void> {
     inFlight.add(p);
   };
 
+  const presenterLatencies: number[] = [];
+  const presenterProbe = opts.token
+    ? setInterval(() => {
+        const t0 = performance.now();
+        void request(new URL('/api/demo/requests', base), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...auth },
+          body: JSON.stringify({ kind: 'normal', count: 1 }),
+          ownConnection: true,
+        })
+          .then((r) => r.status === 200 && presenterLatencies.push(performance.now() - t0))
+          .catch(() => undefined);
+      }, 5000)
+    : undefined;
+
   const sampler = setInterval(() => {
     void Promise.all([getJson<ServerStats>(base, '/api/server/stats', auth), getJson<AudienceStats>(base, '/api/audience/stats')]).then(
       ([server, audience]) => {
@@ -310,6 +326,7 @@ async function main(): Promise<void> {
   const sendSeconds = (performance.now() - started) / 1000;
   await Promise.race([Promise.all(inFlight), new Promise((r) => setTimeout(r, REQUEST_TIMEOUT_MS + 1000))]);
   clearInterval(sampler);
+  clearInterval(presenterProbe);
   const clientCpu = process.cpuUsage(clientCpuBefore);
   const clientSeconds = (performance.now() - started) / 1000;
 
@@ -362,6 +379,9 @@ async function main(): Promise<void> {
       `rate-limited ${limited}; other errors ${other}` + (errors.length ? ` [${errors.map(([k, v]) => `${k}: ${v}`).join(', ')}]` : ''),
     `latency    client p50 ${fmt(percentile(lat, 50))} ms, p95 ${fmt(percentile(lat, 95))} ms, p99 ${fmt(percentile(lat, 99))} ms, max ${fmt(lat.at(-1) ?? NaN)} ms` +
       ` | mesh-measured p50 ${fmt(percentile(srv, 50))} ms, p99 ${fmt(percentile(srv, 99))} ms; traces with status ≥ 500: ${results.badStatuses}`,
+    opts.token
+      ? `presenter  ${presenterLatencies.length} probe requests (one per 5 s, never limited): p50 ${fmt(percentile(presenterLatencies.sort((a, b) => a - b), 50))} ms, max ${fmt(presenterLatencies.at(-1) ?? NaN)} ms`
+      : 'presenter  no --token given: presenter latency not probed',
     `attendees  ${connected} connected on presence at start, ${finalAudience?.attendeesConnected ?? '–'} at end before closing; ` +
       `presence streams lost ${presenceLost}`,
     `live       ${live.length - liveRefused} /api/live streams (${liveRefused} refused), lost ${liveLost}; ` +

@@ -23,7 +23,7 @@ function captionFor(s: DemoFlowSnapshot, trace: JaegerTrace): string {
   const c = s.context;
   if (c.shownOrigin === 'ours') {
     const n = c.lastResults.length;
-    return n > 1 ? `Your burst of ${n}: the slowest request` : 'Your request';
+    return n > 1 ? `Slowest of your ${n}` : 'Your request';
   }
   const who = traceAttendee(trace);
   return who ? `From ${who}` : 'From elsewhere (not sent from this slide)';
@@ -116,7 +116,7 @@ function mountDemo(host: HTMLElement, ctx: LiveContext): () => void {
     host.dataset.stream = typeof v.stream === 'string' ? v.stream : Object.values(v.stream as object)[0] === 'open' ? 'open' : 'connecting';
     const line = statusLine(s);
     // Once a trace is up, the status line says whose it is: there is no room for a caption row.
-    setText(status, line.tone === 'ok' && c.trace ? `${captionFor(s, c.trace)} — arrived by itself over the live stream.` : line.text);
+    setText(status, line.tone === 'ok' && c.trace ? `${captionFor(s, c.trace)} — it arrived by itself.` : line.text);
     status.dataset.tone = line.tone;
     const busy = phase === 'requesting' || phase === 'awaitingTrace';
     const usable = c.mesh?.state === 'up';

@@ -103,6 +103,10 @@ test('Space on a focused button presses it instead of turning the slide', async 
   await page.keyboard.press('Space');
   await answered;
   assert.equal(await page.evaluate(() => window.Reveal.getCurrentSlide()?.id), 'demo');
+  // A presenter's clicker (PageDown) still moves on, even with focus inside the demo.
+  await page.focus('.demo-zoom-in');
+  await page.keyboard.press('PageDown');
+  await waitFor('the next slide', () => page.evaluate(() => window.Reveal.getCurrentSlide()?.id !== 'demo'));
   await page.close();
 });
 

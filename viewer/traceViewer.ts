@@ -5,7 +5,7 @@ import { findHotspot, type Hotspot } from './hotspot.ts';
 import { createSpanDetails } from './spanDetails.ts';
 import { createTraceHeader } from './traceHeader.ts';
 import { buildTraceModel, type TraceModel } from './traceModel.ts';
-import { createWaterfall } from './waterfall.ts';
+import { createWaterfall, type WaterfallSnapshot } from './waterfall.ts';
 import './viewer.css';
 
 export interface TraceViewerOptions {
@@ -58,6 +58,25 @@ export interface ShowTimings {
 
 const BASE_ROW_PX = 34;
 
+/** Span IDs of the collapsed and selected spans, to find them again in a newer copy of the trace. */
+function idsOf(m: TraceModel, snap: WaterfallSnapshot): { collapsed: string[]; selected: string | undefined } {
+  return {
+    collapsed: snap.collapsed.map((i) => m.spans[i]!.spanID),
+    selected: snap.selected >= 0 ? m.spans[snap.selected]!.spanID : undefined,
+  };
+}
+
+function indicesOf(m: TraceModel, ids: { collapsed: string[]; selected: string | undefined }): Map<string, number> {
+  const wanted = new Set(ids.collapsed);
+  if (ids.selected !== undefined) wanted.add(ids.selected);
+  const at = new Map<string, number>();
+  if (wanted.size === 0) return at;
+  m.spans.forEach((s, i) => {
+    if (wanted.has(s.spanID) && !at.has(s.spanID)) at.set(s.spanID, i);
+  });
+  return at;
+}
+
 export function createTraceViewer(container: HTMLElement, opts: TraceViewerOptions = {}): TraceViewer {
   const root = document.createElement('div');
   root.className = 'tv';
@@ -100,6 +119,11 @@ export function createTraceViewer(container: HTMLElement, opts: TraceViewerOptio
     opts.onSelectSpan?.(model.spans[span]!.spanID);
   }
 
+  function hideDetails(): void {
+    details.hide();
+    root.classList.remove('tv-has-details');
+  }
+
   function setMessage(text: string): void {
     message.textContent = text;
     message.hidden = text === '';
@@ -115,8 +139,9 @@ export function createTraceViewer(container: HTMLElement, opts: TraceViewerOptio
 
   return {
     show(trace) {
-      details.hide();
-      root.classList.remove('tv-has-details');
+      // The same trace again (it gained spans, live): keep what the reader opened, shut and chose.
+      const kept = model && model.trace.traceID === trace.traceID ? waterfall.snapshot() : undefined;
+      const keptIDs = kept && model ? idsOf(model, kept) : undefined;
       const t0 = performance.now();
       try {
         model = buildTraceModel(trace);
@@ -125,6 +150,7 @@ export function createTraceViewer(container: HTMLElement, opts: TraceViewerOptio
         cp = undefined;
         header.clear();
         waterfall.clear();
+        hideDetails();
         setMessage(`This trace cannot be drawn: ${e instanceof Error ? e.message : String(e)}`);
         return;
       }
@@ -135,9 +161,17 @@ export function createTraceViewer(container: HTMLElement, opts: TraceViewerOptio
       setMessage('');
       root.dataset.traceId = String(trace.traceID);
       showModel();
+      if (kept && keptIDs) {
+        const at = indicesOf(model, keptIDs);
+        waterfall.restore({ ...kept, collapsed: keptIDs.collapsed.map((id) => at.get(id) ?? -1), selected: keptIDs.selected === undefined ? -1 : at.get(keptIDs.selected) ?? -1 });
+        const sel = keptIDs.selected === undefined ? undefined : at.get(keptIDs.selected);
+        if (sel !== undefined && !details.element.hidden) details.show(model, cp, sel);
+        else hideDetails();
+      } else hideDetails();
       // Phase timings for the bench (and anyone profiling a big trace in devtools).
       lastTimings = { modelMs: t1 - t0, criticalPathMs: t2 - t1, drawMs: performance.now() - t2 };
-      // Replay the arrival animation (CSS turns it off for prefers-reduced-motion).
+      if (kept) return;
+      // A new trace arriving: replay the arrival animation (CSS turns it off for prefers-reduced-motion).
       root.classList.remove('tv-arrive');
       void root.offsetWidth;
       root.classList.add('tv-arrive');

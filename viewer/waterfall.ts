@@ -26,7 +26,17 @@ export interface Waterfall {
   visibleCount(): number;
   /** Highlights a span's row, opening its ancestors and scrolling to it. */
   select(span: number | null): void;
+  /** What the reader changed (collapsed spans, scroll, choice), to carry over to a newer copy of the trace. */
+  snapshot(): WaterfallSnapshot;
+  /** Re-applies a snapshot after setModel; span indices of −1 are skipped. */
+  restore(snap: WaterfallSnapshot): void;
   destroy(): void;
+}
+
+export interface WaterfallSnapshot {
+  collapsed: number[];
+  selected: number;
+  scrollTop: number;
 }
 
 /** One reusable DOM row and what it currently shows. */
@@ -49,7 +59,7 @@ interface RowSlot {
 const OVERSCAN = 4;
 const TICKS = [0, 0.25, 0.5, 0.75, 1];
 /** Deeper levels stop indenting so the names keep their room; the level is still announced. */
-const MAX_INDENT_LEVELS = 24;
+const MAX_INDENT_LEVELS = 14;
 
 let instances = 0;
 
@@ -453,6 +463,20 @@ export function createWaterfall(opts: WaterfallOptions): Waterfall {
       selected = span;
       const row = rowOf(span);
       if (row >= 0) moveCursor(row);
+      schedule();
+    },
+    snapshot() {
+      const shut: number[] = [];
+      for (let i = 0; i < collapsed.length; i++) if (collapsed[i]) shut.push(i);
+      return { collapsed: shut, selected, scrollTop: viewport.scrollTop };
+    },
+    restore(snap) {
+      if (!model) return;
+      // Outermost first, so each is collapsed while still on screen (cheapest path).
+      const order = snap.collapsed.filter((i) => i >= 0 && i < model!.count).sort((a, b) => model!.orderPos[a]! - model!.orderPos[b]!);
+      for (const i of order) this.collapse(i);
+      selected = snap.selected >= 0 && snap.selected < model.count ? snap.selected : -1;
+      viewport.scrollTop = snap.scrollTop;
       schedule();
     },
     destroy() {

@@ -294,3 +294,31 @@ test('a trace arriving animates, except for readers who asked for reduced motion
     }
   }
 });
+
+test('the same trace shown again with more spans keeps what the reader collapsed and chose', async () => {
+  const { page, watch } = await open(TWO);
+  try {
+    await waitForSpans(page, '11');
+    const full = await page.evaluate(async (url) => (await fetch(url)).json(), '/fixtures/jaeger-json/two-services-11-spans.json');
+    // Live, a trace grows: first nine spans, then all eleven.
+    await page.evaluate((t) => window.viewerPage.viewer.show({ ...t, spans: t.spans.slice(0, 9) }), full);
+    await waitForSpans(page, '9');
+    const row = (op: string) => page.locator('.tv-row:not([hidden])', { has: page.locator('.tv-op', { hasText: new RegExp(`^${op}$`) }) }).first();
+    await row('op3').locator('.tv-toggle').click();
+    await row('op6').click();
+    await waitFor('details of op6', async () => ((await page.locator('.tv-details .tv-op').textContent()) ?? '') === 'op6');
+    await page.evaluate((t) => window.viewerPage.viewer.show(t), full);
+    await waitForSpans(page, '11');
+    assert.equal(await page.evaluate(() => window.viewerPage.viewer.openRowCount()), 9, 'op3 stays collapsed');
+    assert.equal(await page.locator('.tv-details .tv-op').textContent(), 'op6', 'the details stay on the chosen span');
+    assert.equal(await row('op6').getAttribute('aria-selected'), 'true');
+    // A different trace starts fresh.
+    await page.evaluate(() => window.viewerPage.viewer.show(window.viewerPage.generateTrace(50, 2)));
+    await waitForSpans(page, '50');
+    assert.equal(await page.evaluate(() => window.viewerPage.viewer.openRowCount()), 50);
+    assert.ok(await page.locator('.tv-details').isHidden());
+    assert.deepEqual(watch.errors, []);
+  } finally {
+    await page.close();
+  }
+});

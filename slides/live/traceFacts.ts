@@ -19,16 +19,6 @@ export function traceDurationMs(trace: JaegerTrace): number {
   return end > start ? (end - start) / 1000 : 0;
 }
 
-/** Distinct service names of a trace's spans. */
-export function traceServices(trace: JaegerTrace): string[] {
-  const names = new Set<string>();
-  for (const s of trace.spans) {
-    const p = trace.processes[s.processID];
-    if (p) names.add(p.serviceName);
-  }
-  return [...names].sort();
-}
-
 /** The attendee who sent a trace, from the baggage tags jaeger-client writes on the spans. */
 export function traceAttendee(trace: JaegerTrace): string | null {
   let id: string | null = null;

@@ -100,26 +100,15 @@ export function createEmbeddedJaeger(opts: EmbeddedJaegerOptions): EmbeddedJaege
       forwarder = createForwarder(opts.forwardUrl, log);
       closers.push(() => forwarder.close());
       try {
-        const compact = await startUdpAgent({
-          host: opts.host,
-          port: opts.udpCompactPort,
-          envName: 'COLLECTOR_UDP_COMPACT_PORT',
-          what: 'Jaeger agent (UDP, Thrift compact)',
-          onDatagram: (m) => receive(VIA_UDP_COMPACT, m),
-          log,
-        });
-        closers.push(compact.close);
-        ports.udpCompact = compact.port;
-        const binary = await startUdpAgent({
-          host: opts.host,
-          port: opts.udpBinaryPort,
-          envName: 'COLLECTOR_UDP_BINARY_PORT',
-          what: 'Jaeger agent (UDP, Thrift binary)',
-          onDatagram: (m) => receive(VIA_UDP_BINARY, m),
-          log,
-        });
-        closers.push(binary.close);
-        ports.udpBinary = binary.port;
+        const agents = [
+          { via: VIA_UDP_COMPACT, name: 'udpCompact', port: opts.udpCompactPort, envName: 'COLLECTOR_UDP_COMPACT_PORT', what: 'Jaeger agent (UDP, Thrift compact)' },
+          { via: VIA_UDP_BINARY, name: 'udpBinary', port: opts.udpBinaryPort, envName: 'COLLECTOR_UDP_BINARY_PORT', what: 'Jaeger agent (UDP, Thrift binary)' },
+        ] as const;
+        for (const a of agents) {
+          const agent = await startUdpAgent({ host: opts.host, port: a.port, envName: a.envName, what: a.what, onDatagram: (m) => receive(a.via, m), log });
+          closers.push(agent.close);
+          ports[a.name] = agent.port;
+        }
         const http = await startCollectorHttp({
           host: opts.host,
           port: opts.httpPort,

@@ -3,20 +3,16 @@ import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import type { JaegerEnvelope, JaegerTrace } from '../../model/jaegerJson.ts';
+import type { JaegerTrace } from '../../model/jaegerJson.ts';
 import { createEmbeddedJaeger } from '../../embedded-jaeger/index.ts';
 import { createLog } from '../../server/log.ts';
 import { PortInUseError } from '../../server/portErrors.ts';
 import { waitFor } from '../support/waitFor.ts';
 import { encodeCompactEmitBatch } from './support/compactEncoder.ts';
-import { getJson, postBatch, sendUdp, startHarness, type Harness } from './support/harness.ts';
+import { fetchTrace, getJson, postBatch, sendUdp, startHarness, type Harness } from './support/harness.ts';
 import { sampleBatch } from './support/sampleBatch.ts';
 import { encodeBinaryBatch, encodeBinaryEmitBatch } from './support/thriftrwCodec.ts';
 
-async function traceJson(h: Harness, id: string): Promise<JaegerTrace | undefined> {
-  const r = await getJson<JaegerEnvelope<JaegerTrace[]>>(`${h.url}/api/traces/${id}`);
-  return r.status === 200 ? r.body.data[0] : undefined;
-}
 
 describe('collector HTTP: bad input gets a reason, a counter, and loses nothing', () => {
   let h: Harness;
@@ -24,7 +20,7 @@ describe('collector HTTP: bad input gets a reason, a counter, and loses nothing'
   before(async () => {
     h = await startHarness({ maxBodyBytes: 4096 });
     assert.equal((await postBatch(h.collectorUrl, encodeBinaryBatch(sampleBatch({ traceIdLow: 0xabcn })))).status, 202);
-    good = (await traceJson(h, '0000000000000abc'))!;
+    good = (await fetchTrace(h, '0000000000000abc'))!;
     assert.equal(good.spans.length, 3);
   });
   after(() => h.close());
@@ -56,7 +52,7 @@ describe('collector HTTP: bad input gets a reason, a counter, and loses nothing'
       assert.equal(after.http.rejected, before.http.rejected + 1);
       assert.ok(after.http.lastRejection, 'the reason is kept for /api/collector/stats');
       assert.equal(after.store.spans, before.store.spans, 'nothing stored');
-      assert.deepEqual(await traceJson(h, '0000000000000abc'), good, 'the stored trace is untouched');
+      assert.deepEqual(await fetchTrace(h, '0000000000000abc'), good, 'the stored trace is untouched');
     });
   }
 
@@ -64,7 +60,7 @@ describe('collector HTTP: bad input gets a reason, a counter, and loses nothing'
     assert.equal((await fetch(h.collectorUrl)).status, 405);
     assert.equal((await fetch(h.collectorUrl.replace('/api/traces', '/nope'), { method: 'POST' })).status, 404);
     assert.equal((await postBatch(h.collectorUrl, valid(), 'application/vnd.apache.thrift.binary')).status, 202);
-    assert.equal((await traceJson(h, 'def'))?.spans.length, 3);
+    assert.equal((await fetchTrace(h, 'def'))?.spans.length, 3);
   });
 });
 
@@ -89,7 +85,7 @@ describe('agent UDP doors', () => {
     );
     b.spans[1]!.references = [{ refType: 1, traceIdHigh: 1n, traceIdLow: 0xfedcba9876543210n, spanId: 1n }];
     await sendUdp(h.jaeger.ports.udpCompact, [encodeCompactEmitBatch(b)]);
-    const t = await waitFor('the compact batch', () => traceJson(h, '1fedcba9876543210'));
+    const t = await waitFor('the compact batch', () => fetchTrace(h, '1fedcba9876543210'));
     assert.equal(t.traceID, '0000000000000001fedcba9876543210');
     const tags = t.spans[0]!.tags;
     assert.deepEqual(tags.slice(3), [
@@ -114,7 +110,7 @@ describe('agent UDP doors', () => {
     await sendUdp(h.jaeger.ports.udpBinary, [encodeBinaryEmitBatch(children), encodeBinaryEmitBatch(root), encodeBinaryEmitBatch(root)]);
     await waitFor('three datagrams', () => h.jaeger.stats().udpBinary.received >= 3);
     assert.equal(h.jaeger.stats().udpBinary.duplicates, 1);
-    const t = (await traceJson(h, '77'))!;
+    const t = (await fetchTrace(h, '77'))!;
     assert.deepEqual(t.spans.map((s) => s.spanID.slice(-1)), ['2', '3', '4', '1']);
     assert.equal(t.spans[0]!.references[0]!.spanID, '0000000000000001');
   });
@@ -135,7 +131,7 @@ describe('agent UDP doors', () => {
     assert.equal(h.jaeger.stats().store.spans, spans);
     assert.match(h.jaeger.stats().udpCompact.lastRejection!, /list of|cannot fit|truncated/);
     await sendUdp(h.jaeger.ports.udpCompact, [good]);
-    assert.equal((await waitFor('the good datagram', () => traceJson(h, '99'))).spans.length, 3);
+    assert.equal((await waitFor('the good datagram', () => fetchTrace(h, '99'))).spans.length, 3);
   });
 });
 

@@ -1,17 +1,12 @@
 // Forwarding to another Jaeger (HTTP collector or UDP compact agent) and reading from another Jaeger's query API.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { JaegerEnvelope, JaegerTrace } from '../../model/jaegerJson.ts';
 import { waitFor } from '../support/waitFor.ts';
 import { encodeCompactEmitBatch } from './support/compactEncoder.ts';
-import { getJson, postBatch, sendUdp, startHarness, type Harness } from './support/harness.ts';
+import { fetchTrace, getJson, postBatch, sendUdp, startHarness, type Harness } from './support/harness.ts';
 import { sampleBatch } from './support/sampleBatch.ts';
 import { encodeBinaryBatch, encodeBinaryEmitBatch, thriftrwDecodeBatch } from './support/thriftrwCodec.ts';
 
-async function trace(h: Harness, id: string): Promise<JaegerTrace | undefined> {
-  const r = await getJson<JaegerEnvelope<JaegerTrace[]>>(`${h.url}/api/traces/${id}`);
-  return r.status === 200 ? r.body.data[0] : undefined;
-}
 
 /** Sends one batch through each door of `from`; resolves the three trace ids. */
 async function sendThroughEveryDoor(from: Harness, base: bigint): Promise<string[]> {
@@ -35,8 +30,8 @@ describe('forwarding and proxying to a real Jaeger (another instance speaking th
     try {
       const ids = await sendThroughEveryDoor(a, 0x1000n);
       for (const id of ids) {
-        const there = await waitFor(`forwarded ${id}`, () => trace(real, id));
-        assert.deepEqual(there, await trace(a, id));
+        const there = await waitFor(`forwarded ${id}`, () => fetchTrace(real, id));
+        assert.deepEqual(there, await fetchTrace(a, id));
       }
       await waitFor('forward count', () => a.jaeger.stats().forward.batches === 3);
       assert.equal(a.jaeger.stats().forward.errors, 0);
@@ -50,7 +45,7 @@ describe('forwarding and proxying to a real Jaeger (another instance speaking th
     try {
       const before = real.jaeger.stats().udpCompact.stored;
       const ids = await sendThroughEveryDoor(a, 0x2000n);
-      for (const id of ids) assert.deepEqual(await waitFor(`forwarded ${id}`, () => trace(real, id)), await trace(a, id));
+      for (const id of ids) assert.deepEqual(await waitFor(`forwarded ${id}`, () => fetchTrace(real, id)), await fetchTrace(a, id));
       assert.equal(real.jaeger.stats().udpCompact.stored - before, 9);
       assert.equal(real.jaeger.stats().udpCompact.rejected, 0);
     } finally {
@@ -100,7 +95,7 @@ describe('forwarding and proxying to a real Jaeger (another instance speaking th
     const viaProxy = await startHarness({ queryUrl: real.url });
     try {
       await postBatch(real.collectorUrl, encodeBinaryBatch(sampleBatch({ traceIdLow: 0x5000n, service: 'only-in-real' })));
-      assert.deepEqual(await trace(viaProxy, '5000'), await trace(real, '5000'));
+      assert.deepEqual(await fetchTrace(viaProxy, '5000'), await fetchTrace(real, '5000'));
       assert.ok((await getJson(`${viaProxy.url}/api/services`)).body.data.includes('only-in-real'));
       assert.equal((await getJson(`${viaProxy.url}/api/traces/abcdef`)).status, 404);
       assert.equal(viaProxy.jaeger.store.traceCount, 0);

@@ -3,6 +3,7 @@ import dgram from 'node:dgram';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import type { JaegerEnvelope, JaegerTrace } from '../../../model/jaegerJson.ts';
 import { createEmbeddedJaeger, type EmbeddedJaeger, type EmbeddedJaegerOptions } from '../../../embedded-jaeger/index.ts';
 import { createLog } from '../../../server/log.ts';
 
@@ -60,4 +61,10 @@ export async function postBatch(url: string, body: Buffer, contentType = 'applic
 export async function getJson<T = any>(url: string): Promise<{ status: number; body: T }> {
   const r = await fetch(url);
   return { status: r.status, body: (await r.json()) as T };
+}
+
+/** The trace as the query API answers it, or undefined while it is unknown (404). */
+export async function fetchTrace(h: Harness, id: string): Promise<JaegerTrace | undefined> {
+  const r = await getJson<JaegerEnvelope<JaegerTrace[]>>(`${h.url}/api/traces/${id}`);
+  return r.status === 200 ? r.body.data[0] : undefined;
 }

@@ -98,10 +98,18 @@ export type DemoFlowEvent =
   | { type: 'HOLE_SWITCHED'; holeId: string; title: string; plugged: boolean; at: number }
   | { type: 'DISMISS_COMPARISON' };
 
+/** What the slide keeps when the presenter steps away and comes back: the story so far, not the wiring. */
+export type DemoFlowMemory = Pick<DemoFlowContext, 'trace' | 'shownOrigin' | 'recent' | 'switches' | 'ours' | 'lastResults'>;
+
+export function memoryOf(c: DemoFlowContext): DemoFlowMemory {
+  return { trace: c.trace, shownOrigin: c.shownOrigin, recent: c.recent, switches: c.switches, ours: c.ours, lastResults: c.lastResults };
+}
+
 export interface DemoFlowInput {
   timing?: Partial<DemoTiming>;
   now?: () => number;
   followForeign?: boolean;
+  resume?: DemoFlowMemory;
 }
 
 const OURS_KEPT = 500;
@@ -215,6 +223,7 @@ export function createDemoFlowMachine(source: TraceSource) {
       switches: [],
       comparison: null,
       error: null,
+      ...input.resume,
     }),
     states: {
       health: {
@@ -285,13 +294,14 @@ export function createDemoFlowMachine(source: TraceSource) {
       },
 
       request: {
-        initial: 'idle',
+        initial: 'resuming',
         on: {
           TRACE_ARRIVED: { actions: 'noteSeen' },
           HOLE_SWITCHED: { actions: 'noteSwitch' },
           DISMISS_COMPARISON: { actions: assign({ comparison: null }) },
         },
         states: {
+          resuming: { always: [{ guard: 'hasTrace', target: 'showing' }, { target: 'idle' }] },
           idle: {
             on: {
               SEND: { target: 'requesting', actions: 'startRequest' },

@@ -3,7 +3,7 @@ import { createActor } from 'xstate';
 import type { JaegerTrace } from '../../model/jaegerJson.ts';
 import { createJoinPanel, type JoinPanel } from '../../join/joinPanel.ts';
 import { createTraceViewer } from '../../viewer/index.ts';
-import { createDemoFlowMachine, type DemoFlowSnapshot } from './demoFlow.ts';
+import { createDemoFlowMachine, memoryOf, type DemoFlowMemory, type DemoFlowSnapshot } from './demoFlow.ts';
 import { el, guardInput, setText } from './dom.ts';
 import { requestPhase, statusLine } from './flowStatus.ts';
 import { createHoleSwitches } from './holeSwitches.ts';
@@ -18,6 +18,9 @@ import { sourceFor } from './sourceFor.ts';
 import './demoSlide.css';
 
 const ZOOMS = [1, 1.25, 1.5, 1.75, 2];
+
+/** The trace and chart survive a trip to another slide and back (the page keeps them, not the server). */
+let remembered: DemoFlowMemory | undefined;
 
 function captionFor(s: DemoFlowSnapshot, trace: JaegerTrace): string {
   const c = s.context;
@@ -57,7 +60,7 @@ function mountDemo(host: HTMLElement, ctx: LiveContext): () => void {
   const chart = createLatencyPanel(chartHost);
   const compare = createComparePanel(compareHost, () => actor.send({ type: 'DISMISS_COMPARISON' }));
 
-  const actor = createActor(createDemoFlowMachine(source), { input: {} });
+  const actor = createActor(createDemoFlowMachine(source), { input: { resume: remembered } });
 
   const holes = ctx.presenterToken
     ? createHoleSwitches(source, (hole, at) => actor.send({ type: 'HOLE_SWITCHED', holeId: hole.id, title: hole.title, plugged: hole.plugged, at }))
@@ -166,6 +169,7 @@ function mountDemo(host: HTMLElement, ctx: LiveContext): () => void {
   render(actor.getSnapshot());
 
   return () => {
+    remembered = memoryOf(actor.getSnapshot().context);
     sub.unsubscribe();
     // Stopping the actor closes the live stream and clears every timer it started.
     actor.stop();

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createActor, SimulatedClock } from 'xstate';
 import type { JaegerTrace } from '../../model/jaegerJson.ts';
-import { createDemoFlowMachine, defaultTiming, type DemoFlowActor } from '../../slides/live/demoFlow.ts';
+import { createDemoFlowMachine, defaultTiming, memoryOf, type DemoFlowActor } from '../../slides/live/demoFlow.ts';
 import {
   SourceError,
   type DemoRequestResult,
@@ -66,13 +66,13 @@ function trace(traceID: string, startMs: number, durationMs = 100, spans = 1): J
 const flush = () => new Promise((r) => setImmediate(r));
 const UP: MeshHealth = { state: 'up', services: [{ name: 'frontend', state: 'healthy' }] };
 
-async function started(opts: { followForeign?: boolean } = {}) {
+async function started(opts: { followForeign?: boolean; resume?: ReturnType<typeof memoryOf> } = {}) {
   const clock = new SimulatedClock();
   clock.set(1_000_000);
   const s = scriptedSource();
   const actor: DemoFlowActor = createActor(createDemoFlowMachine(s.source), {
     clock,
-    input: { now: () => clock.now(), followForeign: opts.followForeign },
+    input: { now: () => clock.now(), followForeign: opts.followForeign, resume: opts.resume },
   });
   actor.start();
   s.health[0]!.resolve(UP);
@@ -328,4 +328,25 @@ test('a request the mesh could not start (no trace id) fails at once instead of 
   assert.equal(requestState(t.actor), 'failed');
   assert.match(t.ctx().error ?? '', /status 502/);
   t.actor.stop();
+});
+
+test('coming back to the slide resumes with the last trace and chart, and no request in flight', async () => {
+  const first = await started();
+  first.actor.send({ type: 'SEND', kind: 'normal', count: 1 });
+  first.sends[0]!.resolve([{ traceID: 'r1', durationMs: 40, status: 200 }]);
+  await flush();
+  first.lastStream().handlers.onTrace({ traceID: 'r1' });
+  first.fetches[0]!.resolve(trace('r1', 1_000_000, 40));
+  await flush();
+  const memory = memoryOf(first.ctx());
+  first.actor.stop();
+
+  const again = await started({ resume: memory });
+  assert.deepEqual(requestState(again.actor), { showing: { refresh: 'idle', follow: 'dwelling' } });
+  assert.equal(again.ctx().trace?.traceID, 'r1');
+  assert.deepEqual(again.ctx().recent.map((p) => p.traceID), ['r1']);
+  assert.equal(again.sends.length, 0);
+  again.lastStream().handlers.onTrace({ traceID: 'r1' });
+  assert.equal(again.fetches[0]?.traceID, 'r1', 'late spans of the resumed trace still refresh it');
+  again.actor.stop();
 });

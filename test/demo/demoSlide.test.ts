@@ -110,10 +110,14 @@ test('Space on a focused button presses it instead of turning the slide', async 
   await page.close();
 });
 
-test('leaving the slide unmounts the demo; the speaker-view copy never mounts it', async () => {
+test('leaving the slide unmounts the demo, coming back shows the same trace; the speaker-view copy never mounts it', async () => {
   const { page } = await openDemo();
+  const traceID = await sendAndWait(page);
   await page.evaluate(() => window.Reveal.next());
   await waitFor('the demo to unmount', () => page.evaluate(() => document.querySelector('.demo-slide') === null), { timeoutMs: 20_000 });
+  await page.evaluate(() => window.Reveal.prev());
+  await page.waitForFunction((id) => document.querySelector<HTMLElement>('[data-demo-state]')?.dataset.traceId === id, traceID);
+  assert.match(await page.locator('.demo-chart').innerText(), /Last 1 request/);
   await page.close();
   const receiver = await browser.newPage();
   const requests: string[] = [];

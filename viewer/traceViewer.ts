@@ -1,6 +1,7 @@
 // The trace viewer itself: header, virtualised waterfall and details pane wired to one trace model.
 import type { JaegerTrace } from '../model/jaegerJson.ts';
 import { findCriticalPath, type CriticalPath } from './criticalPath.ts';
+import { add } from './dom.ts';
 import { findHotspot, type Hotspot } from './hotspot.ts';
 import { createSpanDetails } from './spanDetails.ts';
 import { createTraceHeader } from './traceHeader.ts';
@@ -78,25 +79,20 @@ function indicesOf(m: TraceModel, ids: { collapsed: string[]; selected: string |
 }
 
 export function createTraceViewer(container: HTMLElement, opts: TraceViewerOptions = {}): TraceViewer {
-  const root = document.createElement('div');
-  root.className = 'tv';
+  const root = add(null, 'div', 'tv');
   const header = createTraceHeader();
-  const message = document.createElement('p');
-  message.className = 'tv-message';
+  if (opts.header !== false) root.append(header.element);
+  const message = add(root, 'p', 'tv-message');
   message.setAttribute('role', 'status');
-  const body = document.createElement('div');
-  body.className = 'tv-body';
+  const body = add(root, 'div', 'tv-body');
   const details = createSpanDetails(() => select(null));
   const waterfall = createWaterfall({ onSelect: (span) => select(span, false) });
   body.append(waterfall.element, details.element);
-  if (opts.header !== false) root.append(header.element);
-  root.append(message, body);
   container.appendChild(root);
 
   let model: TraceModel | undefined;
   let cp: CriticalPath | undefined;
   let hotspot: Hotspot | undefined;
-  let zoom = 1;
   let lastTimings: ShowTimings | undefined;
   let axisUs = opts.axisUs;
   const baseRow = Math.max(BASE_ROW_PX, opts.rowHeight ?? BASE_ROW_PX);
@@ -106,8 +102,7 @@ export function createTraceViewer(container: HTMLElement, opts: TraceViewerOptio
     if (!model || !cp) return;
     if (fromOutside) waterfall.select(span);
     if (span === null || span < 0) {
-      details.hide();
-      root.classList.remove('tv-has-details');
+      hideDetails();
       opts.onSelectSpan?.(null);
       if (!fromOutside) waterfall.select(null);
       return;
@@ -182,13 +177,12 @@ export function createTraceViewer(container: HTMLElement, opts: TraceViewerOptio
       hotspot = undefined;
       delete root.dataset.traceId;
       header.clear();
-      details.hide();
-      root.classList.remove('tv-has-details');
+      hideDetails();
       waterfall.clear();
       setMessage(text);
     },
     setZoom(z) {
-      zoom = Number.isFinite(z) && z > 0 ? Math.min(4, Math.max(0.75, z)) : 1;
+      const zoom = Number.isFinite(z) && z > 0 ? Math.min(4, Math.max(0.75, z)) : 1;
       root.style.setProperty('--tv-zoom', String(zoom));
       waterfall.setRowHeight(baseRow * zoom);
     },

@@ -119,9 +119,9 @@ export async function run(): Promise<void> {
       for (let i = from; i < from + BATCHES; i++) steadyCompact.ingest(decodeCompactEmitBatch(manyCompact[i]!), VIA_UDP_COMPACT);
     },
   };
-  // Interleaved, best of three: the machine is shared, so a neighbour's burst hits every contender alike.
+  // Interleaved, best of five: the machine is shared, so a neighbour's burst hits every contender alike.
   const best: Record<string, number> = {};
-  for (let k = 0; k < 3; k++) for (const [name, round] of Object.entries(contenders)) best[name] = Math.max(best[name] ?? 0, measure(1_000, round, spansPerRound));
+  for (let k = 0; k < 5; k++) for (const [name, round] of Object.entries(contenders)) best[name] = Math.max(best[name] ?? 0, measure(700, round, spansPerRound));
   const thriftrw = best.thriftrw!;
   const ratio = (x: number) => `${(x / thriftrw).toFixed(1)}× thriftrw`;
   console.log(`thriftrw (jaeger-client's) decode, binary:            ${fmt(thriftrw)} spans/s`);

@@ -37,7 +37,7 @@ export async function startUdpAgent(opts: UdpAgentOptions): Promise<{ port: numb
   } catch {
     /* not every platform reports it */
   }
-  // Linux reports twice what it grants and caps the request at net.core.rmem_max.
+  // As the OS reports it: Linux caps the request at net.core.rmem_max and reports double what it grants.
   const note = recvBufferSize < WANTED_RECV_BUFFER ? ` (asked for ${WANTED_RECV_BUFFER >> 10} KiB; raise net.core.rmem_max to allow more)` : '';
   opts.log.info(`${opts.what} on udp://${opts.host}:${port}, receive buffer ${recvBufferSize >> 10} KiB${note}`);
   return {

@@ -129,7 +129,8 @@ function readTag(r: ThriftReader, out: TagList, i: number): number {
       value = strAt < 0 ? '' : strings.get(r.buf, strAt, strEnd);
       break;
     case TAG_DOUBLE:
-      value = dbl;
+      // Whole numbers (status codes, counts) become small integers: no heap box per stored value.
+      value = (dbl | 0) === dbl ? dbl | 0 : dbl;
       break;
     case TAG_BOOL:
       value = bool;

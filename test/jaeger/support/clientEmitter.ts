@@ -1,7 +1,7 @@
 // Child process: a real jaeger-client tracer reporting spans to the embedded Jaeger; prints what it reported.
-// Usage: node --import tsx clientEmitter.ts '{"sender":"http","endpoint":"…"}' | '{"sender":"udp","port":6832}'
 import jaegerClient from 'jaeger-client';
 
+/** Given as one JSON argument, e.g. {"sender":"http","endpoint":"…"} or {"sender":"udp","port":6832}. */
 interface Options {
   sender: 'http' | 'udp';
   endpoint?: string;

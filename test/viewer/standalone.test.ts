@@ -210,6 +210,8 @@ test('the zoom buttons enlarge rows and text', async () => {
     await waitFor('bigger rows', async () => (await measure()).height > before.height * 1.4);
     const zoomed = await measure();
     assert.ok(zoomed.font >= before.font * 1.4, `zoomed text ${zoomed.font}px vs ${before.font}px`);
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await screenshot(page, 'viewer-zoom-1.5-1024x768');
   } finally {
     await page.close();
   }

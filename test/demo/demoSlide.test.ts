@@ -53,6 +53,16 @@ async function fetchTrace(traceID: string): Promise<JaegerTrace> {
   return ((await res.json()) as { data: JaegerTrace[] }).data[0]!;
 }
 
+/** The stored trace once every mesh service has reported its part (each flushes on its own timer). */
+async function traceFromEveryService(traceID: string): Promise<JaegerTrace> {
+  const names = server.mesh!.services().map((s) => s.name);
+  return waitFor(`trace ${traceID} from every service`, async () => {
+    const t = await fetchTrace(traceID);
+    const seen = new Set(Object.values(t.processes).map((p) => p.serviceName));
+    return names.every((n) => seen.has(n)) ? t : undefined;
+  });
+}
+
 /** Clicks "Send a request" and returns the trace id the server answered with, once that trace is drawn. */
 async function sendAndWait(page: Page): Promise<string> {
   const answered = page.waitForResponse((r) => r.url().endsWith('/api/demo/requests') && r.request().method() === 'POST');
@@ -141,14 +151,14 @@ test('plugging a hole from the presenter switches changes the next trace and sho
   const hole = page.locator('.demo-hole[data-hole="n-plus-one"]');
   await hole.waitFor();
   assert.equal(await hole.getAttribute('aria-checked'), 'false');
-  const before = await fetchTrace(await sendAndWait(page));
+  const before = await traceFromEveryService(await sendAndWait(page));
   const perItem = (t: JaegerTrace) => t.spans.filter((s) => s.operationName.includes('/stock/:item/reserve')).length;
   assert.ok(perItem(before) > 0, 'with the hole open, stock is reserved one item at a time');
   try {
     await hole.click();
     await waitFor('the switch to report plugged', async () => (await hole.getAttribute('aria-checked')) === 'true');
     assert.equal(server.mesh!.holes().find((h) => h.id === 'n-plus-one')?.plugged, true);
-    const afterTrace = await fetchTrace(await sendAndWait(page));
+    const afterTrace = await traceFromEveryService(await sendAndWait(page));
     assert.equal(perItem(afterTrace), 0, 'plugged: no per-item calls');
     assert.ok(afterTrace.spans.some((s) => s.operationName.includes('/stock/reserve')), 'plugged: one batch call');
     await page.waitForSelector('.demo-compare:not([hidden])');
@@ -250,8 +260,10 @@ test('"A realistic example" shows a real trace from the mesh, all services drawn
   const res = await fetch(`${server.url}/api/traces/${traceID}`);
   assert.equal(res.status, 200, 'the shown trace is one the store holds');
   const trace = ((await res.json()) as { data: JaegerTrace[] }).data[0]!;
-  const legend = await host.locator('.tv-legend').innerText();
-  for (const s of server.mesh!.services()) assert.ok(legend.includes(s.name), `${s.name} drawn`);
+  await waitFor('every mesh service drawn', async () => {
+    const legend = await host.locator('.tv-legend').innerText();
+    return server.mesh!.services().every((s) => legend.includes(s.name));
+  });
   assert.ok(trace.spans.length > 10);
   await screenshot(page, 'realistic-trace-1920x1080');
   assert.deepEqual(watch.errors, []);

@@ -17,6 +17,7 @@ import {
   type ThriftReader,
   partsAreSafe,
   partsToDecimal,
+  hexTrace,
   partsToNumber,
 } from './thrift/thriftReader.ts';
 import {
@@ -41,20 +42,7 @@ function readName(r: ThriftReader): string {
   return strings.get(r.buf, at, r.pos);
 }
 
-const scratch = Buffer.alloc(16);
-function hex64(hi: number, lo: number): string {
-  scratch.writeUInt32BE(hi >>> 0, 0);
-  scratch.writeUInt32BE(lo >>> 0, 4);
-  return fast(scratch).hexSlice(0, 8);
-}
-function hexTrace(hiHi: number, hiLo: number, loHi: number, loLo: number): string {
-  if (hiHi === 0 && hiLo === 0) return hex64(loHi, loLo);
-  scratch.writeUInt32BE(hiHi >>> 0, 0);
-  scratch.writeUInt32BE(hiLo >>> 0, 4);
-  scratch.writeUInt32BE(loHi >>> 0, 8);
-  scratch.writeUInt32BE(loLo >>> 0, 12);
-  return fast(scratch).hexSlice(0, 16);
-}
+const NO_PARENT = '0000000000000000';
 
 /** Spans of one trace often travel together: their id text is made once. */
 let lastTrace = { hiHi: 0, hiLo: 0, loHi: 0, loLo: 0, hex: '' };
@@ -202,10 +190,7 @@ function readRef(r: ThriftReader): RefRecord {
         }
         break;
       case 4:
-        if (expect(r, t, T_I64)) {
-          r.readI64Parts();
-          spanId = hex64(r.hi, r.lo);
-        }
+        if (expect(r, t, T_I64)) spanId = r.readI64Hex();
         break;
       default:
         r.skip(t, 1);
@@ -265,15 +250,14 @@ function readSpan(r: ThriftReader, process: ProcessRecord): SpanRecord {
         break;
       case 3:
         if (expect(r, t, T_I64)) {
-          r.readI64Parts();
-          spanId = hex64(r.hi, r.lo);
+          spanId = r.readI64Hex();
           seen |= 2;
         }
         break;
       case 4:
         if (expect(r, t, T_I64)) {
-          r.readI64Parts();
-          parentSpanId = r.hi === 0 && r.lo === 0 ? '' : hex64(r.hi, r.lo);
+          const id = r.readI64Hex();
+          parentSpanId = id === NO_PARENT ? '' : id;
         }
         break;
       case 5:
@@ -347,6 +331,25 @@ function readProcess(r: ThriftReader): ProcessRecord {
   return { serviceName, tags, key: tags ? `${serviceName}\u0000${JSON.stringify(tags)}` : serviceName };
 }
 
+/** A client sends the same Process with every batch: its bytes are the key, so it is decoded once. */
+const processByBytes = new Map<string, ProcessRecord>();
+const MAX_PROCESSES = 1_000;
+
+function readProcessOnce(r: ThriftReader): ProcessRecord {
+  const start = r.pos;
+  r.skip(T_STRUCT, 1);
+  const bytes = fast(r.buf).latin1Slice(start, r.pos);
+  const known = processByBytes.get(bytes);
+  if (known) return known;
+  const end = r.pos;
+  r.pos = start;
+  const p = readProcess(r);
+  if (r.pos !== end) throw new ThriftDecodeError('process struct re-read to a different length');
+  if (processByBytes.size >= MAX_PROCESSES) processByBytes.clear();
+  processByBytes.set(bytes, p);
+  return p;
+}
+
 /** Reads a Batch struct at the reader's position. */
 export function readBatch(r: ThriftReader): DecodedBatch {
   const batchStart = r.pos;
@@ -356,7 +359,7 @@ export function readBatch(r: ThriftReader): DecodedBatch {
   const placeholder: ProcessRecord = { serviceName: '', tags: null, key: '' };
   r.structBegin();
   for (let t = r.readFieldBegin(); t !== T_STOP; t = r.readFieldBegin()) {
-    if (r.fieldId === 1 && t === T_STRUCT) process = readProcess(r);
+    if (r.fieldId === 1 && t === T_STRUCT) process = readProcessOnce(r);
     else if (r.fieldId === 2 && t === T_LIST) {
       const n = r.readListBegin();
       if (n > 0 && r.elemType !== T_STRUCT) throw new ThriftDecodeError(`span list of type ${r.elemType}, expected structs`);

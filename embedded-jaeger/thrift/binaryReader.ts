@@ -1,4 +1,5 @@
 // Thrift binary protocol reader (TBinaryProtocol): the collector's HTTP body and the agent's port 6832.
+import { fast } from './stringTable.ts';
 import {
   MSG_CALL,
   T_STOP,
@@ -60,10 +61,17 @@ export class BinaryReader implements ThriftReader {
   structEnd(): void {}
 
   readFieldBegin(): number {
-    const type = this.buf[this.need(1)]!;
-    if (type === T_STOP) return T_STOP;
-    const at = this.need(2);
-    this.fieldId = this.buf.readInt16BE(at);
+    const b = this.buf;
+    const at = this.pos;
+    if (at >= this.end) throw truncated(1, at, 0);
+    const type = b[at]!;
+    if (type === T_STOP) {
+      this.pos = at + 1;
+      return T_STOP;
+    }
+    if (at + 3 > this.end) throw truncated(3, at, this.end - at);
+    this.pos = at + 3;
+    this.fieldId = ((b[at + 1]! << 24) | (b[at + 2]! << 16)) >> 16;
     return type;
   }
 
@@ -80,7 +88,9 @@ export class BinaryReader implements ThriftReader {
   }
 
   readI32(): number {
-    return this.buf.readInt32BE(this.need(4));
+    const at = this.need(4);
+    const b = this.buf;
+    return (b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!;
   }
 
   readI64Parts(): void {
@@ -93,6 +103,11 @@ export class BinaryReader implements ThriftReader {
   readI64Number(): number {
     this.readI64Parts();
     return partsToNumber(this.hi, this.lo);
+  }
+
+  readI64Hex(): string {
+    const at = this.need(8);
+    return fast(this.buf).hexSlice(at, at + 8);
   }
 
   readDouble(): number {

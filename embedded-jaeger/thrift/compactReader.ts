@@ -16,6 +16,7 @@ import {
   ThriftDecodeError,
   type MessageHeader,
   type ThriftReader,
+  hex64,
   partsToNumber,
   skipValue,
   truncated,
@@ -166,6 +167,11 @@ export class CompactReader implements ThriftReader {
   readI64Number(): number {
     this.readI64Parts();
     return partsToNumber(this.hi, this.lo);
+  }
+
+  readI64Hex(): string {
+    this.readI64Parts();
+    return hex64(this.hi, this.lo);
   }
 
   readDouble(): number {

@@ -5,6 +5,7 @@ interface FastSlices {
   utf8Slice(start: number, end: number): string;
   hexSlice(start: number, end: number): string;
   base64Slice(start: number, end: number): string;
+  latin1Slice(start: number, end: number): string;
 }
 export const fast = (b: Buffer): FastSlices => b as unknown as FastSlices;
 
@@ -12,7 +13,7 @@ const SLOTS = 16_384;
 const MAX_LEN = 48;
 
 /**
- * A direct-mapped cache keyed by the bytes themselves (FNV-1a hash, then a byte compare).
+ * A direct-mapped cache keyed by the bytes themselves (FNV-1a over the ends, then a full byte compare).
  * A hit returns the string made last time; a miss makes it and takes the slot. Fixed size,
  * so hostile input can only thrash it, never grow it.
  */
@@ -25,8 +26,11 @@ export class StringTable {
     const len = end - start;
     if (len === 0) return '';
     if (len > MAX_LEN) return fast(buf).utf8Slice(start, end);
+    // Hash the ends only (where names and values differ); the byte compare below decides.
     let h = 0x811c9dc5 ^ len;
-    for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 16777619);
+    const headEnd = len > 8 ? start + 4 : end;
+    for (let i = start; i < headEnd; i++) h = Math.imul(h ^ buf[i]!, 16777619);
+    if (len > 8) for (let i = end - 4; i < end; i++) h = Math.imul(h ^ buf[i]!, 16777619);
     const slot = (h >>> 0) & (SLOTS - 1);
     const base = slot * MAX_LEN;
     const bytes = this.bytes;

@@ -63,6 +63,8 @@ export interface ThriftReader {
   readI64Parts(): void;
   /** A 64-bit integer as a JS number; exact within ±2^53. */
   readI64Number(): number;
+  /** A 64-bit integer as 16 lowercase hex digits (span ids). */
+  readI64Hex(): string;
   readDouble(): number;
   readString(): string;
   /** Skips over a binary value and returns where its bytes start; they end at `pos` (no copy). */
@@ -94,6 +96,21 @@ export function partsAreSafe(hi: number, lo: number): boolean {
 /** Decimal text of the signed 64-bit value, for longs beyond 2^53 (rare: BigInt only here). */
 export function partsToDecimal(hi: number, lo: number): string {
   return BigInt.asIntN(64, (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0)).toString();
+}
+
+const hexScratch = Buffer.alloc(16);
+
+/** 16 hex digits of a 64-bit value given as unsigned halves. */
+export function hex64(hi: number, lo: number): string {
+  hexScratch.writeUInt32BE(hi >>> 0, 0);
+  hexScratch.writeUInt32BE(lo >>> 0, 4);
+  return hexScratch.toString('hex', 0, 8);
+}
+
+/** Lowercase hex as Jaeger prints trace ids: 16 digits, or 32 when the high half is not zero. */
+export function hexTrace(hiHi: number, hiLo: number, loHi: number, loLo: number): string {
+  if (hiHi === 0 && hiLo === 0) return hex64(loHi, loLo);
+  return hex64(hiHi, hiLo) + hex64(loHi, loLo);
 }
 
 /** Shared skip logic: walks any value using the reader's own primitives. */

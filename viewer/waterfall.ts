@@ -61,6 +61,28 @@ const TICKS = [0, 0.25, 0.5, 0.75, 1];
 /** Deeper levels stop indenting so the names keep their room; the level is still announced. */
 const MAX_INDENT_LEVELS = 14;
 
+/** A parent of thousands of sequential calls would need thousands of stripes; nearby ones merge. */
+const MAX_STRIPES = 64;
+
+/** The span's critical-path segments as [start, end, start, end…], merged down to at most ~MAX_STRIPES. */
+function stripesOf(c: CriticalPath, span: number, dur: number): number[] {
+  const from = c.offset[span]!;
+  const count = c.offset[span + 1]! - from;
+  const out: number[] = [];
+  if (count <= MAX_STRIPES) {
+    for (let k = from; k < from + count; k++) out.push(c.segStart[k]!, c.segEnd[k]!);
+    return out;
+  }
+  const order = Array.from({ length: count }, (_, k) => from + k).sort((a, b) => c.segStart[a]! - c.segStart[b]!);
+  const gap = dur / MAX_STRIPES;
+  for (const k of order) {
+    const last = out.length - 1;
+    if (last > 0 && c.segStart[k]! - out[last]! < gap) out[last] = Math.max(out[last]!, c.segEnd[k]!);
+    else out.push(c.segStart[k]!, c.segEnd[k]!);
+  }
+  return out;
+}
+
 let instances = 0;
 
 export function createWaterfall(opts: WaterfallOptions): Waterfall {
@@ -144,9 +166,8 @@ export function createWaterfall(opts: WaterfallOptions): Waterfall {
     s.dur.textContent = formatDuration(dur);
 
     // Critical-path stripes, positioned within the bar.
-    const c = cp!;
-    const from = c.offset[span]!;
-    const count = c.offset[span + 1]! - from;
+    const stripes = stripesOf(cp!, span, dur);
+    const count = stripes.length / 2;
     while (s.segs.length < count) s.segs.push(add(s.cp, 'div', 'tv-cpseg'));
     for (let k = 0; k < s.segs.length; k++) {
       const seg = s.segs[k]!;
@@ -155,8 +176,8 @@ export function createWaterfall(opts: WaterfallOptions): Waterfall {
         continue;
       }
       seg.hidden = false;
-      seg.style.left = `${((c.segStart[from + k]! - start) / dur) * 100}%`;
-      seg.style.width = `max(2px, ${((c.segEnd[from + k]! - c.segStart[from + k]!) / dur) * 100}%)`;
+      seg.style.left = `${((stripes[2 * k]! - start) / dur) * 100}%`;
+      seg.style.width = `max(2px, ${((stripes[2 * k + 1]! - stripes[2 * k]!) / dur) * 100}%)`;
     }
     s.el.classList.toggle('tv-row-critical', count > 0);
   }

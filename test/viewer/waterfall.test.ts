@@ -322,3 +322,25 @@ test('the same trace shown again with more spans keeps what the reader collapsed
     await page.close();
   }
 });
+
+test('a parent of hundreds of sequential calls gets a bounded number of critical-path stripes', async () => {
+  const { page } = await open('', 1280, 800);
+  try {
+    // Built in the page from plain JavaScript text (tsx would wrap a named helper the page lacks).
+    await page.evaluate(`(() => {
+      const traceID = 'abcabcabcabcabca';
+      const hex = (n) => n.toString(16).padStart(16, '0');
+      const spans = [{ traceID, spanID: hex(1), operationName: 'GET /menu', references: [], startTime: 1e15, duration: 1000000, tags: [], logs: [], processID: 'p1', warnings: null }];
+      for (let k = 0; k < 500; k++) {
+        spans.push({ traceID, spanID: hex(2 + k), operationName: 'menudb SELECT', references: [{ refType: 'CHILD_OF', traceID, spanID: hex(1) }], startTime: 1e15 + k * 2000 + 500, duration: 1500, tags: [], logs: [], processID: 'p1', warnings: null });
+      }
+      window.viewerPage.viewer.show({ traceID, spans, processes: { p1: { serviceName: 'menu', tags: [] } }, warnings: null });
+    })()`);
+    await waitForSpans(page, '501');
+    const rootStripes = await page.locator('.tv-row:not([hidden])').first().locator('.tv-cpseg:not([hidden])').count();
+    assert.ok(rootStripes > 0 && rootStripes <= 65, `root row draws ${rootStripes} stripes`);
+    assert.match((await page.locator('.tv-hotspot').textContent()) ?? '', /went to 500 calls of menu: menudb SELECT, one after another/);
+  } finally {
+    await page.close();
+  }
+});

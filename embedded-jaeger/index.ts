@@ -95,6 +95,12 @@ export function createEmbeddedJaeger(opts: EmbeddedJaegerOptions): EmbeddedJaege
   });
   router.use(opts.queryUrl ? createQueryProxy(opts.queryUrl, log) : createQueryApi(store));
 
+  const stop = async () => {
+    live.close();
+    for (const close of closers.reverse()) await close().catch((e: unknown) => log.error(`while stopping: ${String(e)}`));
+    closers.length = 0;
+  };
+
   return {
     async start() {
       forwarder = createForwarder(opts.forwardUrl, log);
@@ -125,15 +131,11 @@ export function createEmbeddedJaeger(opts: EmbeddedJaegerOptions): EmbeddedJaege
         if (opts.queryUrl) log.info(`query API proxied to ${opts.queryUrl}`);
         if (opts.forwardUrl) log.info(`forwarding every batch to ${opts.forwardUrl}`);
       } catch (e) {
-        await this.stop();
+        await stop();
         throw e;
       }
     },
-    async stop() {
-      live.close();
-      for (const close of closers.reverse()) await close().catch((e: unknown) => log.error(`while stopping: ${String(e)}`));
-      closers.length = 0;
-    },
+    stop,
     ports,
     queryRouter: router,
     onTrace: (listener) => live.onTrace(listener),

@@ -1,9 +1,11 @@
 // The standalone viewer page (/viewer.html): opens a trace by ?traceID, by same-origin ?url, or from a dropped or picked file.
+import { createActor } from 'xstate';
 import type { JaegerTrace } from '../model/jaegerJson.ts';
 import { createLatencyChart } from './latencyChart.ts';
 import { generateTrace } from './syntheticTrace.ts';
 import { createTraceCompare } from './traceCompare.ts';
-import { loadTracesByID, loadTracesFromFile, loadTracesFromUrl, TraceLoadError } from './traceSource.ts';
+import { standaloneFlow } from './standaloneFlow.ts';
+import { loadTracesByID, loadTracesFromFile, loadTracesFromUrl } from './traceSource.ts';
 import { createTraceViewer } from './traceViewer.ts';
 import './standalone.css';
 
@@ -27,8 +29,6 @@ const page = new URL(location.href);
 const viewer = createTraceViewer(main);
 let traces: JaegerTrace[] = [];
 let zoomStep = Math.max(0, ZOOMS.indexOf(Number(page.searchParams.get('zoom'))));
-/** Each load gets a number; an answer from an older load that arrives late is ignored. */
-let loadSeq = 0;
 
 function say(text: string, isError = false): void {
   status.textContent = text;
@@ -63,24 +63,27 @@ function open(list: JaegerTrace[], source: string): void {
   showTrace(0);
 }
 
-async function load(what: string, job: () => Promise<JaegerTrace[]>): Promise<void> {
-  const seq = ++loadSeq;
-  say(`Loading ${what}…`);
-  try {
-    const list = await job();
-    if (seq === loadSeq) open(list, what);
-  } catch (e) {
-    if (seq !== loadSeq) return;
-    const text = e instanceof TraceLoadError ? e.message : `Could not open ${what}: ${e instanceof Error ? e.message : String(e)}`;
-    // Whatever was on show stays: a bad file loses nothing.
-    say(text, true);
+const flow = createActor(standaloneFlow);
+let shownList: JaegerTrace[] | undefined;
+flow.subscribe((snap) => {
+  if (snap.matches('empty')) viewer.clear(EMPTY);
+  else if (snap.matches('loading')) say(`Loading ${snap.context.request?.what ?? 'the trace'}…`);
+  else if (snap.matches('failed')) say(snap.context.error ?? 'Could not open the trace.', true);
+  else if (snap.matches('showing') && snap.context.traces !== shownList) {
+    shownList = snap.context.traces;
+    open(shownList, snap.context.source);
   }
+});
+flow.start();
+
+function load(what: string, job: () => Promise<JaegerTrace[]>): void {
+  flow.send({ type: 'load', request: { what, job } });
 }
 
 select.addEventListener('change', () => showTrace(Number(select.value)));
 fileInput.addEventListener('change', () => {
   const f = fileInput.files?.[0];
-  if (f) void load(`“${f.name}”`, () => loadTracesFromFile(f));
+  if (f) load(`“${f.name}”`, () => loadTracesFromFile(f));
   fileInput.value = '';
 });
 
@@ -101,7 +104,7 @@ document.addEventListener('drop', (e) => {
   dragDepth = 0;
   drop.hidden = true;
   const f = e.dataTransfer?.files[0];
-  if (f) void load(`“${f.name}”`, () => loadTracesFromFile(f));
+  if (f) load(`“${f.name}”`, () => loadTracesFromFile(f));
 });
 
 function applyZoom(): void {
@@ -122,12 +125,12 @@ applyZoom();
 const traceID = page.searchParams.get('traceID');
 const url = page.searchParams.get('url');
 const synthetic = Number(page.searchParams.get('synthetic'));
-if (traceID !== null) void load(`trace ${traceID}`, () => loadTracesByID(traceID.trim(), page));
-else if (url !== null) void load(url, () => loadTracesFromUrl(url, page));
+if (traceID !== null) load(`trace ${traceID}`, () => loadTracesByID(traceID.trim(), page));
+else if (url !== null) load(url, () => loadTracesFromUrl(url, page));
 else if (Number.isInteger(synthetic) && synthetic > 0 && synthetic <= 1_000_000) {
   // The speed demo: a generated trace as big as asked, drawn where Jaeger's UI would freeze.
-  open([generateTrace(synthetic)], `a generated trace of ${synthetic} spans`);
-} else viewer.clear(EMPTY);
+  flow.send({ type: 'open', traces: [generateTrace(synthetic)], source: `a generated trace of ${synthetic} spans` });
+}
 
 /** For scripting the page (tests, the bench): the viewer and the other parts, built from this same bundle. */
 declare global {
@@ -141,4 +144,10 @@ declare global {
     };
   }
 }
-window.viewerPage = { viewer, open: (list) => open(list, 'the trace'), generateTrace, createLatencyChart, createTraceCompare };
+window.viewerPage = {
+  viewer,
+  open: (traces) => flow.send({ type: 'open', traces, source: 'the trace' }),
+  generateTrace,
+  createLatencyChart,
+  createTraceCompare,
+};

@@ -281,6 +281,7 @@ function selfTimes(start: Float64Array, duration: Float64Array, parent: Int32Arr
 
 /** One pass per concern, each its own function so the engine optimises each loop on its own. */
 export function buildTraceModel(trace: JaegerTrace): TraceModel {
+  if (!trace || !Array.isArray(trace.spans)) throw new TraceShapeError('this trace has no "spans" list');
   const spans = trace.spans;
   const n = spans.length;
   if (n === 0) throw new TraceShapeError('this trace has no spans');

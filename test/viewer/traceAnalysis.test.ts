@@ -59,6 +59,7 @@ test('a malformed span is named in the error', () => {
   (t.spans[1] as unknown as Record<string, unknown>).duration = '62ms';
   assert.throws(() => buildTraceModel(t), (e: unknown) => e instanceof TraceShapeError && /span #2 \(0000000000000002\) has no numeric "duration"/.test(e.message));
   assert.throws(() => buildTraceModel({ ...t, spans: [] }), /no spans/);
+  assert.throws(() => buildTraceModel({ ...t, spans: null as never }), /no "spans" list/);
 });
 
 test('the critical path of a one-root trace covers the root exactly once', () => {

@@ -1,4 +1,5 @@
 // Embedded Jaeger: spans/s decoded and ingested by our Thrift decoder vs jaeger-client's thriftrw, and store bytes per span.
+import os from 'node:os';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { decodeBinaryBatch, decodeCompactEmitBatch } from '../embedded-jaeger/jaegerThrift.ts';
@@ -128,6 +129,7 @@ export async function run(): Promise<void> {
   console.log(`ours, decode only, binary:                            ${fmt(best.decode!)} spans/s  (${ratio(best.decode!)})`);
   console.log(`ours, decode + ingest, binary (HTTP collector door):  ${fmt(best.ingest!)} spans/s  (${ratio(best.ingest!)})`);
   console.log(`ours, decode + ingest, compact (UDP 6831 door):       ${fmt(best.compact!)} spans/s  (${ratio(best.compact!)})`);
+  console.log(`(load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores: on a busy machine every figure drops, thriftrw's most)`);
   if (steady.evictedSpans === 0) throw new Error('the steady-state store never evicted');
 
   // Retained heap per stored span: ingest 200,000 distinct spans into a fresh store between two full GCs.

@@ -1,0 +1,39 @@
+// The recording trace source: the traces bundled with the static deck stand in for the mesh; nothing can be sent.
+import type { JaegerTrace } from '../../model/jaegerJson.ts';
+import { loadRecording, manifest, recordedOn, type RecordingManifest } from '../recordings/recordings.ts';
+import { SourceError, type HoleSwitch, type TraceSource } from './traceSource.ts';
+
+export interface RecordingTraceSource extends TraceSource {
+  readonly kind: 'recording';
+  readonly manifest: RecordingManifest;
+}
+
+export function createRecordingTraceSource(m: RecordingManifest = manifest): RecordingTraceSource {
+  const why = `This copy of the deck replays traces recorded on ${recordedOn(m)}; no live mesh is behind it.`;
+  return {
+    kind: 'recording',
+    manifest: m,
+    async health() {
+      return { state: 'offline', reason: why };
+    },
+    async sendRequests() {
+      throw new SourceError(why, false);
+    },
+    async fetchTrace(traceID): Promise<JaegerTrace | null> {
+      const rec = m.recordings.find((r) => r.traceID === traceID);
+      return rec ? loadRecording(rec) : null;
+    },
+    openStream() {
+      // A recording never grows: no arrivals to announce.
+      return () => {};
+    },
+    async holes(): Promise<HoleSwitch[]> {
+      const seen = new Map<string, HoleSwitch>();
+      for (const r of m.recordings) if (r.holeId && !seen.has(r.holeId)) seen.set(r.holeId, { id: r.holeId, title: r.holeTitle, plugged: false });
+      return [...seen.values()];
+    },
+    async setHole() {
+      throw new SourceError(why, false);
+    },
+  };
+}

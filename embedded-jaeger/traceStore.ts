@@ -155,21 +155,32 @@ export class TraceStore {
       trace.byId = new Map();
       for (const s of trace.spans) addById(trace.byId, s);
     }
-    const service = span.process.serviceName;
-    let idx = this.services.get(service);
-    if (!idx) this.services.set(service, (idx = { traces: new Set(), operations: new Map() }));
+    const idx = this.serviceIndex(span.process.serviceName);
     idx.traces.add(trace);
     let ops = idx.operations.get(span.operationName);
     if (!ops) idx.operations.set(span.operationName, (ops = new Set()));
     ops.add(trace);
   }
 
+  /** The spans of a batch share one process, so the last lookup is nearly always the answer. */
+  private lastIndex: { service: string; idx: ServiceIndex } | undefined;
+  private serviceIndex(service: string): ServiceIndex {
+    const last = this.lastIndex;
+    if (last && last.service === service) return last.idx;
+    let idx = this.services.get(service);
+    if (!idx) this.services.set(service, (idx = { traces: new Set(), operations: new Map() }));
+    this.lastIndex = { service, idx };
+    return idx;
+  }
+
   private evictOverflow(stamp: number): void {
-    while (this.spanCount > this.maxSpans || this.traces.size > this.maxTraces) {
-      const oldest = this.traces.values().next().value as TraceRecord | undefined;
+    if (this.spanCount <= this.maxSpans && this.traces.size <= this.maxTraces) return;
+    for (const oldest of this.traces.values()) {
       // The trace that just grew is never evicted by its own spans; a single trace may overshoot.
-      if (!oldest || oldest.stamp === stamp) break;
+      if (oldest.stamp === stamp) break;
+      // Deleting the entry being visited is safe for a Map iterator.
       this.evict(oldest);
+      if (this.spanCount <= this.maxSpans && this.traces.size <= this.maxTraces) break;
     }
   }
 
@@ -180,8 +191,7 @@ export class TraceStore {
     this.evictedSpans += trace.spans.length;
     for (const s of trace.spans) {
       this.evictedByVia[s.via]!++;
-      const idx = this.services.get(s.process.serviceName);
-      if (!idx) continue;
+      const idx = this.serviceIndex(s.process.serviceName);
       idx.traces.delete(trace);
       idx.operations.get(s.operationName)?.delete(trace);
     }

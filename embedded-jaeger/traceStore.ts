@@ -138,9 +138,17 @@ export class TraceStore {
     return p;
   }
 
+  /** Also lets the span share its parent-id text with a stored span: siblings and parents repeat it. */
   private isDuplicate(trace: TraceRecord, span: SpanRecord): boolean {
     if (trace.byId) return trace.byId.get(span.spanId)?.some((s) => sameSpan(s, span)) ?? false;
-    for (const s of trace.spans) if (sameSpan(s, span)) return true;
+    const parent = span.parentSpanId;
+    for (const s of trace.spans) {
+      if (sameSpan(s, span)) return true;
+      if (parent !== '') {
+        if (s.spanId === parent) span.parentSpanId = s.spanId;
+        else if (s.parentSpanId === parent) span.parentSpanId = s.parentSpanId;
+      }
+    }
     return false;
   }
 

@@ -20,6 +20,8 @@ declare global {
 }
 
 const mode = readDeckMode(window.location, document, window);
+// `npm run dev` proxies /api to a running `npm start`, so the dev deck counts as live too.
+const offline = !mode.servedLive && !import.meta.env.DEV;
 const motion = mode.reducedMotion ? 'none' : 'fade';
 
 const config: RevealConfig = {
@@ -38,8 +40,9 @@ const config: RevealConfig = {
   transitionSpeed: 'fast',
   keyboardCondition: revealMayTakeKey,
   // Print carries the spoken talk: each slide's notes on a page of their own. reveal.js
-  // accepts 'separate-page' here although its typings only say boolean.
-  showNotes: (mode.print ? 'separate-page' : false) as boolean,
+  // accepts 'separate-page' here although its typings only say boolean. A static copy is read
+  // alone, so there the notes sit beside each slide from the start (?showNotes=false hides them).
+  showNotes: (mode.print ? 'separate-page' : offline) as boolean,
   pdfSeparateFragments: false,
   plugins: [Notes],
 };
@@ -47,13 +50,12 @@ const config: RevealConfig = {
 window.Reveal = Reveal;
 window.deckLiveParts = liveParts;
 document.documentElement.classList.toggle('deck-receiver', mode.receiver);
+document.documentElement.classList.toggle('deck-self-study', offline);
 
 if (!mode.receiver && !mode.print) {
-  // `npm run dev` proxies /api to a running `npm start`, so the dev deck counts as live too.
-  const offline = !mode.servedLive && !import.meta.env.DEV;
   connectLiveSlides(Reveal, liveParts, { presenterToken: mode.presenterToken, apiBase: '', offline });
 }
 
 void Reveal.initialize(config).then(() => {
-  if (!mode.receiver && !mode.print) mountSelfStudyToggle(Reveal, document, window);
+  if (!mode.receiver && !mode.print) mountSelfStudyToggle(Reveal, document, window, { notesByDefault: offline });
 });

@@ -1,7 +1,13 @@
 // The visible "Notes" button: switches self-study mode (each slide's notes beside it) and keeps the choice in the URL.
 import type { RevealApi } from 'reveal.js';
 
-export function mountSelfStudyToggle(deck: RevealApi, doc: Document, win: Window): HTMLButtonElement {
+export interface SelfStudyOptions {
+  /** Notes start shown (the static self-study copy); the URL then records only a choice to hide them. */
+  notesByDefault?: boolean;
+}
+
+export function mountSelfStudyToggle(deck: RevealApi, doc: Document, win: Window, opts: SelfStudyOptions = {}): HTMLButtonElement {
+  const byDefault = Boolean(opts.notesByDefault);
   const button = doc.createElement('button');
   button.type = 'button';
   button.className = 'notes-toggle';
@@ -15,8 +21,8 @@ export function mountSelfStudyToggle(deck: RevealApi, doc: Document, win: Window
     render();
     // Same URL form reveal.js reads on load, so a reload or a shared link keeps the mode.
     const url = new URL(win.location.href);
-    if (showNotes) url.searchParams.set('showNotes', 'true');
-    else url.searchParams.delete('showNotes');
+    if (showNotes === byDefault) url.searchParams.delete('showNotes');
+    else url.searchParams.set('showNotes', String(showNotes));
     win.history.replaceState(win.history.state, '', url);
   });
   render();

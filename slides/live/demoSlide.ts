@@ -12,7 +12,7 @@ import { livePartFrom } from './partLifecycle.ts';
 import { createLatencyPanel } from './latencyPanel.ts';
 import { createComparePanel } from './comparePanel.ts';
 import { rememberTrace } from './latestTrace.ts';
-import { offlineNotice } from './offlineNotice.ts';
+import { mountRecordingReplay } from './recordingPanel.ts';
 import { traceAttendee } from './traceFacts.ts';
 import { sourceFor } from './sourceFor.ts';
 import './demoSlide.css';
@@ -34,7 +34,7 @@ function captionFor(s: DemoFlowSnapshot, trace: JaegerTrace): string {
 
 function mountDemo(host: HTMLElement, ctx: LiveContext): () => void {
   const source = sourceFor(ctx);
-  if (!source) return offlineNotice(host, 'demo-slide');
+  if (!source) return mountRecordingReplay(host, 'demo');
 
   const sendButton = el('button', { type: 'button', class: 'demo-send' }, 'Send a request');
   const burstButton = el('button', { type: 'button', class: 'demo-burst' }, 'Burst of 10 slow');

@@ -2,7 +2,7 @@
 import { el, setText } from './dom.ts';
 import type { LiveContext, LivePart } from './index.ts';
 import { livePartFrom } from './partLifecycle.ts';
-import { offlineNotice } from './offlineNotice.ts';
+import { mountRecordingReplay } from './recordingPanel.ts';
 import './pipelineCounts.css';
 
 interface TransportCounters {
@@ -50,7 +50,7 @@ const STAGES: { key: keyof StageCounts; name: string; unit: string }[] = [
 const POLL_MS = 1000;
 
 function mountPipeline(host: HTMLElement, ctx: LiveContext): () => void {
-  if (ctx.offline) return offlineNotice(host, 'pipeline-counts');
+  if (ctx.offline) return mountRecordingReplay(host, 'pipeline');
   const cells = new Map<keyof StageCounts, { count: HTMLElement; rate: HTMLElement }>();
   const row = el('ol', { class: 'pipeline-stages' });
   for (const st of STAGES) {

@@ -8,13 +8,13 @@ import { statusLine } from './flowStatus.ts';
 import type { LiveContext, LivePart } from './index.ts';
 import { livePartFrom } from './partLifecycle.ts';
 import { latestTrace, rememberTrace } from './latestTrace.ts';
-import { offlineNotice } from './offlineNotice.ts';
+import { mountRecordingReplay } from './recordingPanel.ts';
 import { sourceFor } from './sourceFor.ts';
 import './realisticTrace.css';
 
 function mountRealistic(host: HTMLElement, ctx: LiveContext): () => void {
   const source = sourceFor(ctx);
-  if (!source) return offlineNotice(host, 'realistic-trace');
+  if (!source) return mountRecordingReplay(host, 'realistic');
   const status = el('p', { class: 'realistic-status', role: 'status' });
   const viewerHost = el('div', { class: 'realistic-viewer' });
   const root = el('div', { class: 'realistic-trace' }, viewerHost, status);

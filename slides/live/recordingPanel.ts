@@ -1,12 +1,15 @@
 // Self-study replay: the Demo, "A realistic example" and "How Jaeger works" slides drawn from recorded traces, marked as such.
 import { createTraceViewer } from '../../viewer/index.ts';
 import { createTraceCompare } from '../../viewer/traceCompare.ts';
-import { exampleRecording, recordedOn, recordedPairs, walkthroughFor, type RecordedPair } from '../recordings/recordings.ts';
+import { exampleRecording, manifest, recordedOn, recordedPairs, walkthroughFor, type RecordedPair } from '../recordings/recordings.ts';
 import { el, guardInput, setText } from './dom.ts';
 import { shortHoleName } from './holeSwitches.ts';
 import { createRecordingTraceSource } from './recordingTraceSource.ts';
-import './recordingPanel.css';
+// The live parts' own styles keep the viewer's headings readable inside reveal.js; the replay reuses them.
+import './demoSlide.css';
+import './realisticTrace.css';
 import './pipelineCounts.css';
+import './recordingPanel.css';
 
 export type ReplaySlide = 'demo' | 'realistic' | 'pipeline';
 
@@ -16,7 +19,7 @@ function recordingBanner(): HTMLElement {
     'p',
     { class: 'rec-banner', role: 'note' },
     el('span', { class: 'rec-badge' }, 'Recording'),
-    ` Recorded on ${recordedOn()} — no live mesh behind this copy.`,
+    ` Recorded on ${recordedOn(manifest)} — no live mesh behind this copy.`,
   );
 }
 
@@ -32,11 +35,11 @@ function mountDemoReplay(host: HTMLElement): () => void {
   const source = createRecordingTraceSource();
   const pairs = recordedPairs(source.manifest);
   const picker = el('div', { class: 'rec-picker', role: 'group', 'aria-label': 'Recorded before/after pairs' });
-  const stage = el('div', { class: 'rec-stage' });
+  const stage = el('div', { class: 'rec-stage demo-compare' });
   const title = el('h3', { class: 'rec-walk-title' });
   const prose = el('div', { class: 'rec-walk-text' });
   const walk = el('aside', { class: 'rec-walk', 'aria-label': 'Walk-through' }, title, prose);
-  const root = el('div', { class: 'rec-replay rec-demo' }, recordingBanner(), picker, el('div', { class: 'rec-main' }, stage, walk));
+  const root = el('div', { class: 'demo-slide rec-replay rec-demo', 'data-zoom': '1' }, recordingBanner(), picker, el('div', { class: 'rec-main' }, stage, walk));
   host.append(root);
   const releaseInput = guardInput(host);
   const compare = createTraceCompare(stage);
@@ -63,7 +66,8 @@ function mountDemoReplay(host: HTMLElement): () => void {
       // The reader may have picked another pair, or left the slide, while the files loaded.
       if (!alive || chosen !== i) return;
       if (!before || !after) throw new Error('a trace of the pair is missing');
-      compare.show(before, after, `${pairLabel(pair)}: before and after plugging`);
+      // No caption: the pressed picker button already names the pair, and rows need the height.
+      compare.show(before, after);
       host.dataset.pair = pair.id;
       host.dataset.beforeSpans = String(before.spans.length);
       host.dataset.afterSpans = String(after.spans.length);
@@ -86,9 +90,9 @@ function mountDemoReplay(host: HTMLElement): () => void {
 }
 
 function mountRealisticReplay(host: HTMLElement): () => void {
-  const rec = exampleRecording();
+  const rec = exampleRecording(manifest);
   const viewerHost = el('div', { class: 'realistic-viewer' });
-  const root = el('div', { class: 'rec-replay rec-realistic' }, recordingBanner(), viewerHost);
+  const root = el('div', { class: 'realistic-trace rec-replay rec-realistic' }, recordingBanner(), viewerHost);
   host.append(root);
   const releaseInput = guardInput(host);
   const viewer = createTraceViewer(viewerHost);

@@ -50,7 +50,6 @@ const config: RevealConfig = {
 window.Reveal = Reveal;
 window.deckLiveParts = liveParts;
 document.documentElement.classList.toggle('deck-receiver', mode.receiver);
-document.documentElement.classList.toggle('deck-self-study', offline);
 
 if (!mode.receiver && !mode.print) {
   connectLiveSlides(Reveal, liveParts, { presenterToken: mode.presenterToken, apiBase: '', offline });

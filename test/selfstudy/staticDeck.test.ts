@@ -69,27 +69,30 @@ async function goTo(page: Page, id: string): Promise<void> {
 
 const demoHost = 'section#demo [data-live-host]';
 
-test('every slide renders with its notes beside it by default; nothing is missing, nothing leaves the machine', async () => {
-  const { page, seen } = await openDeck(FULL_HD);
-  assert.equal(await page.getAttribute('.notes-toggle', 'aria-pressed'), 'true');
-  const ids = await page.evaluate(() => window.Reveal.getSlides().map((s) => s.id));
-  assert.equal(ids.length, 16);
-  for (const id of ids) {
-    await goTo(page, id);
-    await page.waitForSelector('.reveal.show-notes .speaker-notes', { state: 'visible' });
-    const { title, notes } = await page.evaluate(() => ({
-      title: window.Reveal.getCurrentSlide().querySelector('h1, h2')?.textContent ?? '',
-      notes: document.querySelector('.speaker-notes')?.textContent ?? '',
-    }));
-    assert.ok(title.trim().length > 0, `slide ${id} has a visible title`);
-    assert.ok(notes.trim().length > 40, `slide ${id} shows its notes`);
-  }
-  await page.waitForLoadState('networkidle');
-  assert.deepEqual(seen.errors, []);
-  assert.deepEqual(seen.external, []);
-  assert.deepEqual(failures, []);
-  await page.context().close();
-});
+for (const viewport of [FULL_HD, XGA]) {
+  test(`every slide renders with its notes beside it by default; nothing is missing, nothing leaves the machine (${viewport.width}×${viewport.height})`, async () => {
+    const { page, seen } = await openDeck(viewport);
+    assert.equal(await page.getAttribute('.notes-toggle', 'aria-pressed'), 'true');
+    const ids = await page.evaluate(() => window.Reveal.getSlides().map((s) => s.id));
+    assert.equal(ids.length, 16);
+    for (const id of ids) {
+      await goTo(page, id);
+      await page.waitForSelector('.reveal.show-notes .speaker-notes', { state: 'visible' });
+      const { title, notes } = await page.evaluate(() => ({
+        title: window.Reveal.getCurrentSlide().querySelector('h1, h2')?.textContent ?? '',
+        notes: document.querySelector('.speaker-notes')?.textContent ?? '',
+      }));
+      assert.ok(title.trim().length > 0, `slide ${id} has a visible title`);
+      assert.ok(notes.trim().length > 40, `slide ${id} shows its notes`);
+      await screenshot(page, `selfstudy-${viewport.width}-${String(ids.indexOf(id) + 1).padStart(2, '0')}-${id}`);
+    }
+    await page.waitForLoadState('networkidle');
+    assert.deepEqual(seen.errors, []);
+    assert.deepEqual(seen.external, []);
+    assert.deepEqual(failures, []);
+    await page.context().close();
+  });
+}
 
 for (const viewport of [FULL_HD, XGA]) {
   test(`the Demo slide replays every recorded before/after pair, marked as a recording (${viewport.width}×${viewport.height})`, async () => {
@@ -164,9 +167,16 @@ test('the Notes toggle hides the notes, and the choice survives a reload', async
 
 test('print view (?print-pdf) of the static copy carries every slide with its notes and prints to PDF', async () => {
   const { page, seen } = await openDeck(FULL_HD, '?print-pdf');
-  await page.waitForSelector('html.reveal-print .pdf-page');
-  const notes = await page.locator('.speaker-notes-pdf').count();
-  assert.ok(notes >= 16, `${notes} notes pages`);
+  await waitFor('print layout', () => page.evaluate(() => document.querySelectorAll('.pdf-page section').length === 16), { timeoutMs: 20_000 });
+  // Each slide's page is followed by a page with its notes: the spoken talk travels with the PDF.
+  const notesAfter = await page.evaluate(() =>
+    [...document.querySelectorAll('.pdf-page')]
+      .filter((p) => p.querySelector('section'))
+      .map((p) => (p.nextElementSibling?.matches('.speaker-notes-pdf') ? p.nextElementSibling.textContent!.trim().length : 0)),
+  );
+  assert.equal(notesAfter.length, 16);
+  for (const [i, n] of notesAfter.entries()) assert.ok(n > 100, `notes after slide ${i + 1}`);
+  await screenshot(page, 'selfstudy-print-1920x1080');
   const pdf = await page.pdf({ width: '1280px', height: '720px', printBackground: true });
   assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
   assert.deepEqual(seen.errors, []);

@@ -4,8 +4,9 @@ import { createLiveTraceSource } from './liveTraceSource.ts';
 import type { TraceSource } from './traceSource.ts';
 
 /**
- * The one place that decides where traces come from. The static self-study build will return
- * a recording source here; the slides themselves never know the difference.
+ * The one place that decides where live traces come from. With no server (null) the parts hand
+ * their host to the self-study replay (recordingPanel.ts, over recordingTraceSource.ts): a
+ * recording has no requests to send, so it gets its own panel rather than the live flow.
  */
 export function sourceFor(ctx: LiveContext): TraceSource | null {
   if (ctx.offline) return null;

@@ -24,7 +24,7 @@ export interface TransportCounters {
 export interface CollectorStatsSnapshot extends Record<TransportName, TransportCounters> {
   store: ReturnType<TraceStore['stats']>;
   forward: { target: string | null; batches: number; errors: number; dropped: number };
-  live: { clients: number };
+  live: { clients: number; maxClients: number; refused: number; droppedSlow: number };
 }
 
 const LOG_EVERY_MS = 5_000;
@@ -74,8 +74,8 @@ export class CollectorStats {
     c.duplicates += duplicates;
   }
 
-  snapshot(store: TraceStore, forward: CollectorStatsSnapshot['forward'], liveClients: number): CollectorStatsSnapshot {
-    const out = { store: store.stats(), forward, live: { clients: liveClients } } as CollectorStatsSnapshot;
+  snapshot(store: TraceStore, forward: CollectorStatsSnapshot['forward'], live: CollectorStatsSnapshot['live']): CollectorStatsSnapshot {
+    const out = { store: store.stats(), forward, live } as CollectorStatsSnapshot;
     TRANSPORTS.forEach((name, via) => {
       out[name] = { ...this.byVia[via]!, evicted: store.evictedByVia[via]! };
     });

@@ -33,6 +33,8 @@ export interface EmbeddedJaegerOptions {
   /** Live stream coalescing tick (default 50 ms) and heartbeat (default 15 s). */
   liveTickMs?: number;
   liveHeartbeatMs?: number;
+  /** Most /api/live clients at once (default 2000); past it, 503 with the reason. */
+  liveMaxClients?: number;
   log: Log;
 }
 
@@ -64,7 +66,7 @@ export function createEmbeddedJaeger(opts: EmbeddedJaegerOptions): EmbeddedJaege
   const ports = { udpCompact: opts.udpCompactPort, udpBinary: opts.udpBinaryPort, http: opts.httpPort };
   const store = new TraceStore(opts.maxSpans, opts.maxTraces);
   const counters = new CollectorStats(log);
-  const live = new LiveStream(store, log, { tickMs: opts.liveTickMs, heartbeatMs: opts.liveHeartbeatMs });
+  const live = new LiveStream(store, log, { tickMs: opts.liveTickMs, heartbeatMs: opts.liveHeartbeatMs, maxClients: opts.liveMaxClients });
   let forwarder: Forwarder = createForwarder(undefined, log);
   const closers: (() => Promise<void>)[] = [];
 
@@ -86,7 +88,7 @@ export function createEmbeddedJaeger(opts: EmbeddedJaegerOptions): EmbeddedJaege
     return undefined;
   };
 
-  const stats = () => counters.snapshot(store, forwarder.stats(), live.clientCount);
+  const stats = () => counters.snapshot(store, forwarder.stats(), live.snapshot());
 
   const router = express.Router();
   router.get('/api/live', live.handler);

@@ -8,11 +8,20 @@ export interface LiveStreamOptions {
   /** Growth within one tick becomes one event per trace, so a burst cannot flood a slide. */
   tickMs?: number;
   heartbeatMs?: number;
+  /** Clients past this get 503 (default 2000: a room of phones plus the deck). */
   maxClients?: number;
 }
 
-/** A client that has this much unsent data is too slow to follow and gets dropped. */
-const MAX_BACKLOG_BYTES = 1 << 20;
+export const DEFAULT_LIVE_MAX_CLIENTS = 2000;
+
+/**
+ * A client that has this much unsent data is too slow to follow and gets dropped: with
+ * hundreds of phones, buffering without bound for one stalled one would grow the heap for all.
+ */
+const MAX_BACKLOG_BYTES = 256 * 1024;
+
+const HELLO = Buffer.from('retry: 2000\n: connected — one "trace" event per trace that gains spans\n\n');
+const HEARTBEAT = Buffer.from(': heartbeat\n\n');
 
 export class LiveStream {
   private readonly clients = new Set<Response>();
@@ -23,6 +32,8 @@ export class LiveStream {
   private readonly tickMs: number;
   private readonly heartbeatMs: number;
   private readonly maxClients: number;
+  private slowDropped = 0;
+  private refused = 0;
 
   constructor(
     private readonly store: TraceStore,
@@ -31,11 +42,16 @@ export class LiveStream {
   ) {
     this.tickMs = opts.tickMs ?? 50;
     this.heartbeatMs = opts.heartbeatMs ?? 15_000;
-    this.maxClients = opts.maxClients ?? 200;
+    this.maxClients = opts.maxClients ?? DEFAULT_LIVE_MAX_CLIENTS;
   }
 
   get clientCount(): number {
     return this.clients.size;
+  }
+
+  /** Clients, the cap, and how many were refused (cap) or dropped (stopped reading). */
+  snapshot(): { clients: number; maxClients: number; refused: number; droppedSlow: number } {
+    return { clients: this.clients.size, maxClients: this.maxClients, refused: this.refused, droppedSlow: this.slowDropped };
   }
 
   onTrace(listener: (traceID: string) => void): () => void {
@@ -54,10 +70,11 @@ export class LiveStream {
     this.tickTimer = undefined;
     const batch = [...this.dirty];
     this.dirty.clear();
+    const frames: string[] = [];
     for (const t of batch) {
       // A trace evicted within the tick is gone; announcing it would send viewers to a 404.
       if (this.store.get(t.key) !== t) continue;
-      if (this.clients.size > 0) this.send(`event: trace\ndata: ${JSON.stringify(summarize(t))}\n\n`);
+      if (this.clients.size > 0) frames.push(`event: trace\ndata: ${JSON.stringify(summarize(t))}\n\n`);
       for (const l of this.listeners) {
         try {
           l(t.traceID);
@@ -66,17 +83,21 @@ export class LiveStream {
         }
       }
     }
+    // The whole tick is encoded once and handed to every socket as the same bytes: one write
+    // per client per tick, whatever the number of traces or clients.
+    if (frames.length > 0) this.send(Buffer.from(frames.join('')));
   }
 
-  private send(frame: string): void {
+  private send(chunk: Buffer): void {
     for (const res of this.clients) {
       if (res.writableLength > MAX_BACKLOG_BYTES) {
-        this.log.warn('live: dropping a client that stopped reading');
+        this.slowDropped++;
+        this.log.warn(`live: dropping a client that stopped reading (${res.writableLength} bytes unsent)`);
         this.drop(res);
         res.destroy();
         continue;
       }
-      res.write(frame);
+      res.write(chunk);
     }
   }
 
@@ -90,19 +111,25 @@ export class LiveStream {
 
   handler = (req: Request, res: Response): void => {
     if (this.clients.size >= this.maxClients) {
-      res.status(503).json({ error: `too many live clients (${this.maxClients})` });
+      this.refused++;
+      res
+        .status(503)
+        .set('Retry-After', '10')
+        .json({ error: `live stream full: ${this.clients.size} clients connected, the limit is ${this.maxClients} (LIVE_MAX_CLIENTS)` });
       return;
     }
+    // Events are small and must arrive now; Nagle would hold them back per socket.
+    req.socket.setNoDelay(true);
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',
       Connection: 'keep-alive',
       'X-Accel-Buffering': 'no',
     });
-    res.write('retry: 2000\n: connected — one "trace" event per trace that gains spans\n\n');
+    res.write(HELLO);
     this.clients.add(res);
-    this.heartbeat ??= setInterval(() => this.send(': heartbeat\n\n'), this.heartbeatMs).unref();
-    req.on('close', () => this.drop(res));
+    this.heartbeat ??= setInterval(() => this.send(HEARTBEAT), this.heartbeatMs).unref();
+    res.on('close', () => this.drop(res));
   };
 
   close(): void {

@@ -24,6 +24,8 @@ export interface AppConfig {
   /** Trace store bounds (`STORE_MAX_SPANS`, `STORE_MAX_TRACES`). */
   storeMaxSpans: number;
   storeMaxTraces: number;
+  /** Most clients of `GET /api/live` at once (`LIVE_MAX_CLIENTS`, default 2000); more get 503. */
+  liveMaxClients: number;
   /** Seed for the mesh's simulated service times (`MESH_SEED`), so rehearsals repeat. */
   meshSeed: number;
   /** Start the demo mesh (`MESH`, default on; `MESH=off` serves the deck alone). */
@@ -55,6 +57,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     jaegerForwardUrl: env.JAEGER_FORWARD_URL || undefined,
     storeMaxSpans: intFrom(env, 'STORE_MAX_SPANS', 500_000),
     storeMaxTraces: intFrom(env, 'STORE_MAX_TRACES', 20_000),
+    liveMaxClients: intFrom(env, 'LIVE_MAX_CLIENTS', 2000),
     meshSeed: intFrom(env, 'MESH_SEED', 42),
     meshEnabled: (env.MESH ?? 'on') !== 'off',
     distDir: env.DIST_DIR || 'dist',

@@ -54,6 +54,7 @@ export async function startDeckServer(config: AppConfig, opts: DeckServerOptions
       httpPort: config.collectorHttpPort,
       maxSpans: config.storeMaxSpans,
       maxTraces: config.storeMaxTraces,
+      liveMaxClients: config.liveMaxClients,
       queryUrl: config.jaegerQueryUrl,
       forwardUrl: config.jaegerForwardUrl,
       log: log.child('jaeger'),

@@ -2,7 +2,7 @@
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import { isPresenter } from '../server/presenterAuth.ts';
 import type { Log } from '../server/log.ts';
-import { ATTENDEE_ID_HEADER, ATTENDEE_NAME_HEADER, attendeeBaggage, parseAttendee } from './attendeeIdentity.ts';
+import { ATTENDEE_ID_HEADER, ATTENDEE_NAME_HEADER, anonymousAttendeeId, attendeeBaggage, parseAttendee } from './attendeeIdentity.ts';
 import type { AttendeeLimits, LimitScope } from './attendeeLimits.ts';
 import type { RateLimitedBody } from './audienceApi.ts';
 import { RateWindow } from './rateWindow.ts';
@@ -102,7 +102,7 @@ export function createAttendeeGate(opts: AttendeeGateOptions): RequestHandler {
   };
 
   const admit = (req: Request, res: Response, next: (err?: unknown) => void) => {
-    const who = parseAttendee(req.get(ATTENDEE_ID_HEADER), req.get(ATTENDEE_NAME_HEADER));
+    const who = parseAttendee(req.get(ATTENDEE_ID_HEADER), req.get(ATTENDEE_NAME_HEADER), anonymousAttendeeId(req.socket.remoteAddress));
     if (!who.ok) return bad(res, who.reason);
     const count = requestedCount(req.body);
     if (count > limits.settings.maxCountPerCall) {

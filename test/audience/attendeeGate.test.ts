@@ -81,7 +81,6 @@ describe('attendee gate over HTTP', () => {
   test('malformed attendee headers or bodies are a 400 with a reason, and counted', async () => {
     const before = gate.counters.rejected;
     const cases: [Record<string, string>, unknown, RegExp][] = [
-      [{}, { kind: 'normal', count: 1 }, /missing x-attendee-id/],
       [{ 'x-attendee-id': 'no' }, { kind: 'normal', count: 1 }, /x-attendee-id must be/],
       [{ 'x-attendee-id': 'attendee-0002', 'x-attendee-name': '<img src=x>' }, { kind: 'normal' }, /nickname may hold only/],
       [{ 'x-attendee-id': 'attendee-0002' }, { kind: 'normal', count: 6 }, /at most 5 requests at once/],
@@ -128,6 +127,14 @@ describe('attendee gate over HTTP', () => {
     assert.equal((await post(gate.url, { 'x-attendee-id': 'crowd-member-11' })).status, 200);
   });
 
+  test('a caller without an attendee id (a script, curl) is an anonymous attendee, limited per address', async () => {
+    fakeNow += 60_000;
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) statuses.push((await post(gate.url, {})).status);
+    assert.equal(statuses[0], 200);
+    assert.ok(statuses.includes(429), `one address shares one attendee's limit: ${statuses.join(',')}`);
+  });
+
   test('requests carrying the presenter token are never limited and carry no attendee baggage', async () => {
     fakeNow += 60_000;
     for (let i = 0; i < 30; i++) {
@@ -136,7 +143,8 @@ describe('attendee gate over HTTP', () => {
       assert.equal(((await res.json()) as { baggage: unknown }).baggage, null);
     }
     const wrong = await post(gate.url, { authorization: 'Bearer not-the-token' });
-    assert.equal(wrong.status, 400, 'a wrong token is just an attendee without an id');
+    assert.equal(wrong.status, 200, 'a wrong token is just an attendee without an id');
+    assert.match(((await wrong.json()) as { baggage: Record<string, string> }).baggage['attendee-id']!, /^anon-[0-9a-f]{16}$/);
   });
 });
 

@@ -5,7 +5,7 @@ import { summarize } from './traceJson.ts';
 import type { TraceRecord, TraceStore } from './traceStore.ts';
 
 export interface LiveStreamOptions {
-  /** Growth within one tick becomes one event per trace, so a burst cannot flood a slide. */
+  /** Growth within one tick becomes one event per trace, so a burst cannot flood a slide (clients: see fanOutMs). */
   tickMs?: number;
   heartbeatMs?: number;
   /** Clients past this get 503 (default 2000: a room of phones plus the deck). */
@@ -20,14 +20,36 @@ export const DEFAULT_LIVE_MAX_CLIENTS = 2000;
  */
 const MAX_BACKLOG_BYTES = 256 * 1024;
 
+/** Socket writes per second the fan-out aims at, whatever the crowd (each costs a syscall). */
+const WRITES_PER_SECOND = 4000;
+const MAX_FAN_OUT_MS = 1000;
+
+const CRLF = Buffer.from('\r\n');
+
+/** One tick's bytes, framed once per transfer encoding and shared by every socket. */
+class WireFrames {
+  private chunked: Buffer | undefined;
+  constructor(private readonly payload: Buffer) {}
+
+  for(res: Response): Buffer {
+    // HTTP/1.0 clients get the stream unframed (the connection's end ends it).
+    if (!(res as Response & { chunkedEncoding?: boolean }).chunkedEncoding) return this.payload;
+    this.chunked ??= Buffer.concat([Buffer.from(`${this.payload.length.toString(16)}\r\n`), this.payload, CRLF]);
+    return this.chunked;
+  }
+}
+
 const HELLO = Buffer.from('retry: 2000\n: connected — one "trace" event per trace that gains spans\n\n');
 const HEARTBEAT = Buffer.from(': heartbeat\n\n');
 
 export class LiveStream {
   private readonly clients = new Set<Response>();
   private readonly listeners = new Set<(traceID: string) => void>();
+  /** Grown traces not yet told to in-process listeners / not yet sent to clients. */
   private readonly dirty = new Set<TraceRecord>();
+  private readonly unsent = new Set<TraceRecord>();
   private tickTimer: NodeJS.Timeout | undefined;
+  private fanOutTimer: NodeJS.Timeout | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private readonly tickMs: number;
   private readonly heartbeatMs: number;
@@ -63,18 +85,27 @@ export class LiveStream {
   grew(traces: TraceRecord[]): void {
     if (traces.length === 0) return;
     for (const t of traces) this.dirty.add(t);
-    this.tickTimer ??= setTimeout(() => this.flush(), this.tickMs).unref();
+    this.tickTimer ??= setTimeout(() => this.tell(), this.tickMs).unref();
+    if (this.clients.size === 0) return;
+    for (const t of traces) this.unsent.add(t);
+    this.fanOutTimer ??= setTimeout(() => this.fanOut(), this.fanOutMs()).unref();
   }
 
-  private flush(): void {
+  /**
+   * Each fan-out costs one socket write per client, so with a crowd the period stretches to
+   * keep writes near WRITES_PER_SECOND (500 clients: 125 ms, 2000: 500 ms); growth in
+   * between is merged per trace, so nothing is lost, only batched.
+   */
+  private fanOutMs(): number {
+    return Math.min(MAX_FAN_OUT_MS, Math.max(this.tickMs, Math.ceil((this.clients.size * 1000) / WRITES_PER_SECOND)));
+  }
+
+  private tell(): void {
     this.tickTimer = undefined;
     const batch = [...this.dirty];
     this.dirty.clear();
-    const frames: string[] = [];
     for (const t of batch) {
-      // A trace evicted within the tick is gone; announcing it would send viewers to a 404.
       if (this.store.get(t.key) !== t) continue;
-      if (this.clients.size > 0) frames.push(`event: trace\ndata: ${JSON.stringify(summarize(t))}\n\n`);
       for (const l of this.listeners) {
         try {
           l(t.traceID);
@@ -83,21 +114,39 @@ export class LiveStream {
         }
       }
     }
-    // The whole tick is encoded once and handed to every socket as the same bytes: one write
-    // per client per tick, whatever the number of traces or clients.
-    if (frames.length > 0) this.send(Buffer.from(frames.join('')));
   }
 
-  private send(chunk: Buffer): void {
+  private fanOut(): void {
+    this.fanOutTimer = undefined;
+    const frames: string[] = [];
+    for (const t of this.unsent) {
+      // A trace evicted within the tick is gone; announcing it would send viewers to a 404.
+      if (this.store.get(t.key) === t) frames.push(`event: trace\ndata: ${JSON.stringify(summarize(t))}\n\n`);
+    }
+    this.unsent.clear();
+    // Encoded once and handed to every socket as the same bytes: one write per client per
+    // fan-out, whatever the number of traces.
+    if (frames.length > 0 && this.clients.size > 0) this.send(Buffer.from(frames.join('')));
+  }
+
+  private send(payload: Buffer): void {
+    const frames = new WireFrames(payload);
     for (const res of this.clients) {
-      if (res.writableLength > MAX_BACKLOG_BYTES) {
+      const socket = res.socket;
+      if (!socket || socket.destroyed) {
+        this.drop(res);
+        continue;
+      }
+      if (socket.writableLength + res.writableLength > MAX_BACKLOG_BYTES) {
         this.slowDropped++;
-        this.log.warn(`live: dropping a client that stopped reading (${res.writableLength} bytes unsent)`);
+        this.log.warn(`live: dropping a client that stopped reading (${socket.writableLength} bytes unsent)`);
         this.drop(res);
         res.destroy();
         continue;
       }
-      res.write(chunk);
+      // Straight to the socket, already framed: res.write would cork, encode a chunk header
+      // and writev three pieces per client per tick, which was most of the fan-out's cost.
+      socket.write(frames.for(res));
     }
   }
 
@@ -126,6 +175,7 @@ export class LiveStream {
       Connection: 'keep-alive',
       'X-Accel-Buffering': 'no',
     });
+    // Through res, so the headers go out first; later frames go straight to the socket.
     res.write(HELLO);
     this.clients.add(res);
     this.heartbeat ??= setInterval(() => this.send(HEARTBEAT), this.heartbeatMs).unref();
@@ -134,7 +184,9 @@ export class LiveStream {
 
   close(): void {
     if (this.tickTimer) clearTimeout(this.tickTimer);
-    this.tickTimer = undefined;
+    if (this.fanOutTimer) clearTimeout(this.fanOutTimer);
+    this.tickTimer = this.fanOutTimer = undefined;
+    this.unsent.clear();
     for (const res of this.clients) res.end();
     this.clients.clear();
     if (this.heartbeat) clearInterval(this.heartbeat);

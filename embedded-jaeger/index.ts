@@ -53,7 +53,8 @@ export interface EmbeddedJaeger {
   stats(): CollectorStatsSnapshot;
   /**
    * The whole receive path for one datagram or body, without a socket: decode, store, announce,
-   * forward. Returns undefined when accepted, else the rejection reason.
+   * forward. Returns undefined when accepted, else the rejection reason. Stored spans keep
+   * their tags and logs in `raw`: do not reuse the buffer afterwards.
    */
   ingest(via: 'udpCompact' | 'udpBinary' | 'http', raw: Buffer): string | undefined;
 }

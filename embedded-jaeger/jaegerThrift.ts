@@ -32,6 +32,7 @@ import {
   type RefRecord,
   type SpanRecord,
   type TagList,
+  type WireBytes,
 } from './spanModel.ts';
 
 /** Service, operation and tag names, and short tag values, shared across spans (see stringTable.ts). */
@@ -215,7 +216,76 @@ function readStructList<T>(r: ThriftReader, t: number, read: (r: ThriftReader) =
 /** Required-field bits of a Span: traceIdLow, spanId, operationName, startTime, duration. */
 const SPAN_REQUIRED = 0b11111;
 
-function readSpan(r: ThriftReader, process: ProcessRecord): SpanRecord {
+/** What checking a tag list found: whether it holds any tag, and error=true among them. */
+const LIST_NONEMPTY = 1;
+const LIST_ERROR = 2;
+
+/** "error" as bytes, to spot the error tag without making a string. */
+const ERROR_KEY = Buffer.from('error');
+
+/**
+ * Walks a tag list as readTagList would, throwing on exactly the same bad input, but keeps
+ * nothing: ingest only needs to know the list is sound and whether it says error=true.
+ */
+function checkTagList(r: ThriftReader, t: number): number {
+  if (!expect(r, t, T_LIST)) return 0;
+  const n = r.readListBegin();
+  if (n === 0) return 0;
+  if (r.elemType !== T_STRUCT) throw new ThriftDecodeError(`tag list of type ${r.elemType}, expected structs`);
+  let found = LIST_NONEMPTY;
+  for (let i = 0; i < n; i++) {
+    let keyAt = -1;
+    let keyEnd = 0;
+    let vType = -1;
+    let bool = false;
+    r.structBegin();
+    for (let f = r.readFieldBegin(); f !== T_STOP; f = r.readFieldBegin()) {
+      const id = r.fieldId;
+      if (id === 1) {
+        if (expect(r, f, T_STRING)) {
+          keyAt = r.readBinaryRange();
+          keyEnd = r.pos;
+        }
+      } else if (id === 2) {
+        if (expect(r, f, T_I32)) vType = r.readI32();
+      } else if (id === 5) {
+        if (expect(r, f, T_BOOL)) bool = r.readBool();
+      } else r.skip(f, 1);
+    }
+    r.structEnd();
+    if (keyAt < 0) throw new ThriftDecodeError(`tag without a key (before offset ${r.pos})`);
+    if (vType < TAG_STRING || vType > TAG_BINARY) {
+      const key = strings.get(r.buf, keyAt, keyEnd);
+      throw new ThriftDecodeError(`tag "${key.slice(0, 40)}" has ${vType === -1 ? 'no type' : `unknown type ${vType}`}`);
+    }
+    if (vType === TAG_BOOL && bool && keyEnd - keyAt === 5 && r.buf.compare(ERROR_KEY, 0, 5, keyAt, keyEnd) === 0) found |= LIST_ERROR;
+  }
+  return found;
+}
+
+/** readLog's checks without keeping anything (see checkTagList); returns whether the list holds a log. */
+function checkLogList(r: ThriftReader, t: number): boolean {
+  if (!expect(r, t, T_LIST)) return false;
+  const n = r.readListBegin();
+  if (n === 0) return false;
+  if (r.elemType !== T_STRUCT) throw new ThriftDecodeError(`list of type ${r.elemType}, expected structs`);
+  for (let i = 0; i < n; i++) {
+    let timestamp = false;
+    r.structBegin();
+    for (let f = r.readFieldBegin(); f !== T_STOP; f = r.readFieldBegin()) {
+      if (r.fieldId === 1 && expect(r, f, T_I64)) {
+        r.readI64Parts();
+        timestamp = true;
+      } else if (r.fieldId === 2) checkTagList(r, f);
+      else if (r.fieldId !== 1) r.skip(f, 1);
+    }
+    r.structEnd();
+    if (!timestamp) throw new ThriftDecodeError(`log without a timestamp (before offset ${r.pos})`);
+  }
+  return true;
+}
+
+function readSpan(r: ThriftReader, process: ProcessRecord, wire: WireBytes): SpanRecord {
   let seen = 0;
   let loHi = 0;
   let loLo = 0;
@@ -228,8 +298,9 @@ function readSpan(r: ThriftReader, process: ProcessRecord): SpanRecord {
   let flags = 0;
   let startTime = 0;
   let duration = 0;
-  let tags: TagList | null = null;
-  let logs: LogRecord[] | null = null;
+  let tagsAt = -1;
+  let logsAt = -1;
+  let error = false;
   r.structBegin();
   for (let t = r.readFieldBegin(); t !== T_STOP; t = r.readFieldBegin()) {
     switch (r.fieldId) {
@@ -284,12 +355,19 @@ function readSpan(r: ThriftReader, process: ProcessRecord): SpanRecord {
           seen |= 16;
         }
         break;
-      case 10:
-        tags = readTagList(r, t);
+      case 10: {
+        // Checked in full so a bad tag rejects the batch now; only the offset is kept.
+        const at = r.pos;
+        const found = checkTagList(r, t);
+        if (found !== 0) tagsAt = at;
+        error = (found & LIST_ERROR) !== 0;
         break;
-      case 11:
-        logs = readStructList(r, t, readLog);
+      }
+      case 11: {
+        const at = r.pos;
+        if (checkLogList(r, t)) logsAt = at;
         break;
+      }
       default:
         r.skip(t, 1);
     }
@@ -306,8 +384,10 @@ function readSpan(r: ThriftReader, process: ProcessRecord): SpanRecord {
     startTime,
     duration,
     refs,
-    tags,
-    logs,
+    wire,
+    tagsAt,
+    logsAt,
+    error,
     process,
     via: 0,
   };
@@ -364,8 +444,9 @@ export function readBatch(r: ThriftReader): DecodedBatch {
       const n = r.readListBegin();
       if (n > 0 && r.elemType !== T_STRUCT) throw new ThriftDecodeError(`span list of type ${r.elemType}, expected structs`);
       const p = process ?? placeholder;
+      const wire: WireBytes = { buf: r.buf, compact: r instanceof CompactReader };
       spans = new Array(n);
-      for (let i = 0; i < n; i++) spans[i] = readSpan(r, p);
+      for (let i = 0; i < n; i++) spans[i] = readSpan(r, p, wire);
     } else r.skip(t, 1);
   }
   r.structEnd();
@@ -406,4 +487,18 @@ export function decodeBinaryEmitBatch(buf: Buffer): DecodedBatch {
 /** The collector's HTTP body: a bare binary Batch. */
 export function decodeBinaryBatch(buf: Buffer): DecodedBatch {
   return readBatch(new BinaryReader(buf));
+}
+
+function readerAt(wire: WireBytes, at: number): ThriftReader {
+  return wire.compact ? new CompactReader(wire.buf, at) : new BinaryReader(wire.buf, at);
+}
+
+/** A stored span's tags, decoded again from the bytes it arrived in (they were checked on arrival). */
+export function spanTags(s: SpanRecord): TagList | null {
+  return s.tagsAt < 0 ? null : readTagList(readerAt(s.wire, s.tagsAt), T_LIST);
+}
+
+/** A stored span's logs, decoded again from the bytes it arrived in. */
+export function spanLogs(s: SpanRecord): LogRecord[] | null {
+  return s.logsAt < 0 ? null : readStructList(readerAt(s.wire, s.logsAt), T_LIST, readLog);
 }

@@ -43,6 +43,13 @@ export const VIA_HTTP = 2;
 export const TRANSPORTS = ['udpCompact', 'udpBinary', 'http'] as const;
 export type TransportName = (typeof TRANSPORTS)[number];
 
+/** A datagram or body as received, shared by the spans of its batch. */
+export interface WireBytes {
+  readonly buf: Buffer;
+  /** Thrift compact protocol (else binary). */
+  readonly compact: boolean;
+}
+
 export interface SpanRecord {
   /** Lowercase hex as Jaeger prints it: 16 digits, or 32 when the high half is not zero. */
   traceId: string;
@@ -56,8 +63,17 @@ export interface SpanRecord {
   /** µs. */
   duration: number;
   refs: RefRecord[] | null;
-  tags: TagList | null;
-  logs: LogRecord[] | null;
+  /**
+   * Tags and logs stay in the bytes they arrived in (checked while decoding, decoded again
+   * when a query needs them): most spans are stored and evicted unread, and keeping them as
+   * objects made garbage collection the cost of ingest.
+   */
+  wire: WireBytes;
+  /** Offsets in `wire.buf` of the span's tag and log lists; -1 when it has none. */
+  tagsAt: number;
+  logsAt: number;
+  /** The span carries the tag error=true (live summaries need it without decoding). */
+  error: boolean;
   process: ProcessRecord;
   via: number;
 }

@@ -1,5 +1,6 @@
 // Renders stored traces in the Jaeger query service's JSON shape (model/jaegerJson.ts), field for field.
 import type { JaegerKeyValue, JaegerLog, JaegerProcess, JaegerReference, JaegerSpan, JaegerTrace, JaegerValueType } from '../model/jaegerJson.ts';
+import { spanLogs, spanTags } from './jaegerThrift.ts';
 import { REF_CHILD_OF, type ProcessRecord, type SpanRecord, type TagList } from './spanModel.ts';
 import { traceKey, type TraceRecord } from './traceStore.ts';
 
@@ -30,7 +31,7 @@ function references(s: SpanRecord): JaegerReference[] {
 }
 
 function logs(s: SpanRecord): JaegerLog[] {
-  return s.logs ? s.logs.map((l) => ({ timestamp: l.timestamp, fields: keyValues(l.fields) })) : [];
+  return spanLogs(s)?.map((l) => ({ timestamp: l.timestamp, fields: keyValues(l.fields) })) ?? [];
 }
 
 export function toJaegerTrace(trace: TraceRecord): JaegerTrace {
@@ -53,7 +54,7 @@ export function toJaegerTrace(trace: TraceRecord): JaegerTrace {
       references: references(s),
       startTime: s.startTime,
       duration: s.duration,
-      tags: keyValues(s.tags),
+      tags: keyValues(spanTags(s)),
       logs: logs(s),
       processID: pid,
       warnings: null,
@@ -88,7 +89,7 @@ export function summarize(trace: TraceRecord): TraceSummary {
     if (!services.includes(s.process.serviceName)) services.push(s.process.serviceName);
     const hasParentHere = (s.parentSpanId && ids.has(s.parentSpanId)) || s.refs?.some((r) => ids.has(r.spanId));
     if (!hasParentHere && (!root || s.startTime < root.startTime)) root = s;
-    if (!error && s.tags) for (let i = 0; i < s.tags.length; i += 3) if (s.tags[i] === 'error' && s.tags[i + 2] === true) error = true;
+    if (s.error) error = true;
   }
   return {
     traceID: trace.traceID,

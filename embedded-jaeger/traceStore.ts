@@ -1,4 +1,5 @@
 // The bounded in-memory trace store: assembles traces from spans in any order, evicts whole traces, answers searches.
+import { spanLogs, spanTags } from './jaegerThrift.ts';
 import { REF_CHILD_OF, type DecodedBatch, type ProcessRecord, type SpanRecord } from './spanModel.ts';
 
 export interface TraceRecord {
@@ -283,9 +284,12 @@ function spanMatches(s: SpanRecord, q: TraceQuery): boolean {
 }
 
 function hasTag(s: SpanRecord, key: string, value: string): boolean {
-  if (s.tags && listHas(s.tags, key, value)) return true;
   if (s.process.tags && listHas(s.process.tags, key, value)) return true;
-  if (s.logs) for (const l of s.logs) if (listHas(l.fields, key, value)) return true;
+  // Tags and logs are decoded for the search only (spans keep them as bytes; see spanModel.ts).
+  const tags = spanTags(s);
+  if (tags && listHas(tags, key, value)) return true;
+  const logs = spanLogs(s);
+  if (logs) for (const l of logs) if (listHas(l.fields, key, value)) return true;
   return false;
 }
 

@@ -1,12 +1,13 @@
 // /api/live under a room of phones: 600 streams on the real deck server all hear a trace, /healthz keeps answering, the next one gets a clear 503.
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { testConfig } from '../../server/config.ts';
 import { startDeckServer, type DeckServer } from '../../server/deckServer.ts';
 import { createLog } from '../../server/log.ts';
 import { waitFor } from '../support/waitFor.ts';
-import { postBatch } from './support/harness.ts';
+import { postBatch, startHarness } from './support/harness.ts';
 import { sampleBatch } from './support/sampleBatch.ts';
 import { encodeBinaryBatch } from './support/thriftrwCodec.ts';
 
@@ -87,5 +88,44 @@ describe('live stream with a crowd', () => {
     const again = await connect(`${deck.url}/api/live`);
     phones.push(again);
     assert.equal(again.status, 200);
+  });
+});
+
+describe('live stream with a phone that stops reading', () => {
+  it('drops that stream once its unsent backlog is full, and keeps serving the others', async () => {
+    const h = await startHarness({ liveTickMs: 10 });
+    const reader = await connect(`${h.url}/api/live`);
+    // A raw client that sends its request and never reads a byte: the server's writes pile up.
+    const { port } = new URL(h.url);
+    const stalled = net.connect(Number(port), '127.0.0.1');
+    stalled.pause();
+    let closedByServer = false;
+    stalled.on('close', () => (closedByServer = true));
+    stalled.on('error', () => {});
+    stalled.write('GET /api/live HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n');
+    try {
+      await waitFor('both streams registered', () => h.jaeger.stats().live.clients === 2);
+      // Grow traces until the stalled stream's backlog (kernel buffers + 256 KiB) overflows.
+      let low = 0x10000n;
+      await waitFor(
+        'the stalled stream was dropped',
+        async () => {
+          for (let i = 0; i < 200; i++) h.jaeger.ingest('http', encodeBinaryBatch(sampleBatch({ traceIdLow: low++, spans: 1 })));
+          await new Promise((r) => setImmediate(r));
+          return h.jaeger.stats().live.droppedSlow === 1;
+        },
+        { timeoutMs: 30_000 },
+      );
+      assert.equal(h.jaeger.stats().live.clients, 1, 'the reading stream stays');
+      // Reading again drains what the kernel held, then meets the server's close.
+      stalled.resume();
+      await waitFor('the server closed the stalled connection', () => closedByServer);
+      const last = (low - 1n).toString(16).padStart(16, '0');
+      await waitFor('the reading stream hears the newest trace', () => reader.heard.has(last));
+    } finally {
+      reader.close();
+      stalled.destroy();
+      await h.close();
+    }
   });
 });

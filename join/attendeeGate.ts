@@ -1,8 +1,9 @@
 // The middleware every attendee demo request passes: identity check, rate limits, and baggage for the mesh.
+import { createHash } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import { isPresenter } from '../server/presenterAuth.ts';
 import type { Log } from '../server/log.ts';
-import { ATTENDEE_ID_HEADER, ATTENDEE_NAME_HEADER, anonymousAttendeeId, attendeeBaggage, parseAttendee } from './attendeeIdentity.ts';
+import { ATTENDEE_ID_HEADER, ATTENDEE_NAME_HEADER, attendeeBaggage, parseAttendee } from './attendeeIdentity.ts';
 import type { AttendeeLimits, LimitScope } from './attendeeLimits.ts';
 import type { RateLimitedBody } from './audienceApi.ts';
 import { RateWindow } from './rateWindow.ts';
@@ -33,6 +34,14 @@ export interface AttendeeGateOptions {
   presenterToken: string;
   counters: GateCounters;
   log: Log;
+}
+
+/**
+ * A caller that sends no id (a script, curl) is still an attendee: it gets an anonymous id
+ * derived from its address, so it shares one rate limit per address instead of being refused.
+ */
+function anonymousAttendeeId(address: string | undefined): string {
+  return `anon-${createHash('sha256').update(address ?? 'unknown').digest('hex').slice(0, 16)}`;
 }
 
 /** `count` as the demo API will read it, when it is a sane number; the API itself rejects the rest. */

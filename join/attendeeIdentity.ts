@@ -1,5 +1,4 @@
 // Who an attendee is: the anonymous id and optional nickname their page sends, checked and made header-safe.
-import { createHash } from 'node:crypto';
 
 /** The page keeps this id in localStorage; the server only checks its shape. */
 export const ATTENDEE_ID_HEADER = 'x-attendee-id';
@@ -44,14 +43,6 @@ export function foldNickname(raw: string): string {
 /** What the page sends: the folded nickname with anything outside the charset dropped, cut to length. */
 export function cleanNickname(raw: string): string {
   return foldNickname(raw).replace(/[^A-Za-z0-9 ._'-]+/g, '').replace(/ {2,}/g, ' ').trim().slice(0, NICKNAME_MAX).trim();
-}
-
-/**
- * A caller that sends no id (a script, curl) is still an attendee: it gets an anonymous id
- * derived from its address, so it shares one rate limit per address instead of being refused.
- */
-export function anonymousAttendeeId(address: string | undefined): string {
-  return `anon-${createHash('sha256').update(address ?? 'unknown').digest('hex').slice(0, 16)}`;
 }
 
 export function parseAttendee(idHeader: string | undefined, nameHeader: string | undefined, fallbackId?: string): IdentityResult {

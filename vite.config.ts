@@ -1,11 +1,23 @@
 // Vite build of the browser side: the deck (index.html), the standalone viewer and the attendee page.
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import { markdownDeckPlugin } from './slides/build/markdownDeckPlugin.ts';
+
+/** Fails the build when browser code reaches for a Node built-in: vite would only warn, and the page would break at run time. */
+function noNodeBuiltinsInBrowser(): Plugin {
+  return {
+    name: 'no-node-builtins-in-browser',
+    enforce: 'pre',
+    resolveId(id, importer) {
+      if (id.startsWith('node:')) this.error(`${id} imported by ${importer ?? '?'}: browser code cannot use Node built-ins`);
+      return null;
+    },
+  };
+}
 
 export default defineConfig({
   // Relative asset URLs so the static build also works under any sub-path (self-study hosting).
   base: './',
-  plugins: [markdownDeckPlugin()],
+  plugins: [noNodeBuiltinsInBrowser(), markdownDeckPlugin()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

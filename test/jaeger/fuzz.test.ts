@@ -1,6 +1,7 @@
 // Fuzz: >100,000 mutated packets (seeded) mixed with valid ones; nothing throws, every valid batch is stored whole.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { seededRandom } from '../../demo-app/instrumentation/seededJitter.ts';
 import { waitFor } from '../support/waitFor.ts';
 import { encodeCompactEmitBatch } from './support/compactEncoder.ts';
 import { sendUdp, startHarness, type Harness } from './support/harness.ts';
@@ -12,16 +13,7 @@ type Door = 'udpCompact' | 'udpBinary' | 'http';
 const DOORS: Door[] = ['udpCompact', 'udpBinary', 'http'];
 const ENCODE: Record<Door, (b: PlainBatch) => Buffer> = { udpCompact: encodeCompactEmitBatch, udpBinary: encodeBinaryEmitBatch, http: encodeBinaryBatch };
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = seededRandom;
 
 function richBatch(i: number, traceIdHigh: bigint): PlainBatch {
   const b = sampleBatch({ traceIdLow: BigInt(i + 1), traceIdHigh, spans: 1 + (i % 4), service: `svc-${i % 5}` });

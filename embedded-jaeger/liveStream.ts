@@ -12,7 +12,7 @@ export interface LiveStreamOptions {
   maxClients?: number;
 }
 
-export const DEFAULT_LIVE_MAX_CLIENTS = 2000;
+const DEFAULT_LIVE_MAX_CLIENTS = 2000;
 
 /**
  * A client that has this much unsent data is too slow to follow and gets dropped: with

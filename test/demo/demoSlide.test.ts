@@ -130,6 +130,8 @@ test('Space on a focused button presses it instead of turning the slide', async 
 test('leaving the slide unmounts the demo, coming back shows the same trace; the speaker-view copy never mounts it', async () => {
   const { page } = await openDemo();
   const traceID = await sendAndWait(page);
+  // The trace can beat the request's answer over /api/live; the chart point comes with the answer.
+  await waitFor('the answer charted', async () => /Last 1 request/.test(await page.locator('.demo-chart').innerText()));
   await page.evaluate(() => window.Reveal.next());
   await waitFor('the demo to unmount', () => page.evaluate(() => document.querySelector('.demo-slide') === null), { timeoutMs: 20_000 });
   await page.evaluate(() => window.Reveal.prev());

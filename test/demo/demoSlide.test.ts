@@ -136,7 +136,8 @@ test('leaving the slide unmounts the demo, coming back shows the same trace; the
   await waitFor('the demo to unmount', () => page.evaluate(() => document.querySelector('.demo-slide') === null), { timeoutMs: 20_000 });
   await page.evaluate(() => window.Reveal.prev());
   await page.waitForFunction((id) => document.querySelector<HTMLElement>('[data-demo-state]')?.dataset.traceId === id, traceID);
-  assert.match(await page.locator('.demo-chart').innerText(), /Last 1 request/);
+  // The chart draws on the next animation frame after the remount.
+  await waitFor('the chart to show the kept request again', async () => /Last 1 request/.test(await page.locator('.demo-chart').innerText()));
   await page.close();
   const receiver = await browser.newPage();
   const requests: string[] = [];

@@ -84,10 +84,6 @@ function measure(ms: number, round: () => void, spansPerRound: number): number {
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
-export function sampleBatches(n: number): Buffer[] {
-  return Array.from({ length: n }, (_, i) => clientBatch(i));
-}
-
 export async function run(): Promise<void> {
   const binary = Array.from({ length: BATCHES }, (_, n) => clientBatch(n));
   const compact = binary.map((b, n) => compactEmitBatch(new BinaryReader(b), n));

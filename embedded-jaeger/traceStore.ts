@@ -1,6 +1,7 @@
 // The bounded in-memory trace store: assembles traces from spans in any order, evicts whole traces, answers searches.
 import { spanLogs, spanTags } from './jaegerThrift.ts';
 import { REF_CHILD_OF, type DecodedBatch, type ProcessRecord, type SpanRecord } from './spanModel.ts';
+import type { JaegerDependencyLink } from '../model/jaegerJson.ts';
 
 export interface TraceRecord {
   /** The trace id without leading zeros: jaeger-client's toTraceId() may drop them, Jaeger prints them. */
@@ -234,7 +235,7 @@ export class TraceStore {
   }
 
   /** Calls between services: a child span whose parent span belongs to another service. */
-  dependencies(sinceUs: number, untilUs: number): { parent: string; child: string; callCount: number }[] {
+  dependencies(sinceUs: number, untilUs: number): JaegerDependencyLink[] {
     const counts = new Map<string, { parent: string; child: string; callCount: number }>();
     for (const t of this.traces.values()) {
       if (t.startTime > untilUs || t.endTime < sinceUs) continue;

@@ -8,6 +8,7 @@ import { testConfig } from '../server/config.ts';
 import { createLog } from '../server/log.ts';
 import { waitFor } from '../test/support/waitFor.ts';
 import type { Recording, RecordingManifest } from '../slides/recordings/manifestTypes.ts';
+import { traceDurationMs } from '../slides/live/traceFacts.ts';
 
 const outDir = path.join(projectRoot, 'slides', 'recordings');
 const tracesDir = path.join(outDir, 'traces');
@@ -34,12 +35,6 @@ async function settledTrace(server: DeckServer, traceID: string): Promise<Jaeger
     { timeoutMs: 15_000, intervalMs: 300 },
   );
   return trace!;
-}
-
-function traceDurationMs(t: JaegerTrace): number {
-  const start = Math.min(...t.spans.map((s) => s.startTime));
-  const end = Math.max(...t.spans.map((s) => s.startTime + s.duration));
-  return Math.round((end - start) / 100) / 10;
 }
 
 async function setAll(server: DeckServer, plugged: boolean): Promise<void> {
@@ -71,7 +66,7 @@ async function main(): Promise<void> {
       file,
       kind,
       traceID: trace.traceID,
-      durationMs: traceDurationMs(trace),
+      durationMs: Math.round(traceDurationMs(trace) * 10) / 10,
       spanCount: trace.spans.length,
       services: new Set(Object.values(trace.processes).map((p) => p.serviceName)).size,
       ...meta,

@@ -1,6 +1,6 @@
 // Presenter-only actions: a bearer token compared in constant time.
 import { timingSafeEqual } from 'node:crypto';
-import type { Request, RequestHandler } from 'express';
+import type { Request } from 'express';
 
 export function isPresenter(req: Request, token: string): boolean {
   const header = req.get('authorization') ?? '';
@@ -9,11 +9,4 @@ export function isPresenter(req: Request, token: string): boolean {
   const given = Buffer.from(match[1].trim());
   const want = Buffer.from(token);
   return given.length === want.length && timingSafeEqual(given, want);
-}
-
-export function requirePresenter(token: string): RequestHandler {
-  return (req, res, next) => {
-    if (isPresenter(req, token)) return next();
-    res.status(401).json({ error: 'presenter token required: send "Authorization: Bearer <token>"' });
-  };
 }

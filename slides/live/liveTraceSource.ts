@@ -4,7 +4,6 @@ import {
   SourceError,
   type DemoRequestResult,
   type HoleSwitch,
-  type MeshHealth,
   type RequestKind,
   type StreamHandlers,
   type TraceArrival,

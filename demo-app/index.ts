@@ -7,8 +7,8 @@ import { createHoleSwitches, isHoleId } from './holes/holeSwitches.ts';
 import type { SpanCounts } from './instrumentation/spanCounters.ts';
 import { createMeshSupervisor } from './supervisor/meshSupervisor.ts';
 
-export type ServiceState = 'starting' | 'healthy' | 'crashed' | 'restarting' | 'stopped';
-export type RequestKind = 'normal' | 'slow';
+import type { DemoRequestResult, HoleState, RequestKind, ServiceState } from '../model/demoApi.ts';
+export type { DemoRequestResult, HoleState, RequestKind, ServiceState } from '../model/demoApi.ts';
 
 /** The services, storefront first (it is the entry point). */
 export const meshServiceNames = ['storefront', 'menu', 'orders', 'inventory', 'payments', 'kitchen'] as const;
@@ -21,18 +21,6 @@ export interface MeshOptions {
   /** Extra environment for every service, e.g. { JAEGER_DISABLED: 'true' } for the overhead bench. */
   env?: Record<string, string>;
   healthIntervalMs?: number;
-}
-
-export interface HoleState {
-  id: string;
-  title: string;
-  plugged: boolean;
-}
-
-export interface DemoRequestResult {
-  traceID: string;
-  durationMs: number;
-  status: number;
 }
 
 /** Thrown when a demo request cannot even start because the mesh's entry point is down. */

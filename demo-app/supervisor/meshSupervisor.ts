@@ -8,7 +8,8 @@ import { adminTokenHeader, type MeshState } from '../instrumentation/serviceMain
 import { serviceMachine } from './serviceMachine.ts';
 import { createServiceProcess, type ServiceProcess } from './serviceProcess.ts';
 
-export type ServiceState = 'starting' | 'healthy' | 'crashed' | 'restarting' | 'stopped';
+import type { ServiceState } from '../../model/demoApi.ts';
+export type { ServiceState } from '../../model/demoApi.ts';
 
 export interface SupervisorOptions {
   names: readonly string[];

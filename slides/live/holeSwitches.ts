@@ -1,6 +1,6 @@
 // Presenter controls on the Demo slide: one switch per performance hole, PUT with the presenter token.
 import { el, setText } from './dom.ts';
-import type { HoleSwitch, TraceSource } from './traceSource.ts';
+import type { HoleState, TraceSource } from './traceSource.ts';
 
 export interface HoleSwitchesPanel {
   readonly element: HTMLElement;
@@ -8,7 +8,7 @@ export interface HoleSwitchesPanel {
 }
 
 /** Called after the server confirmed a switch, with the moment it took effect. */
-export type OnHoleSwitched = (hole: HoleSwitch, at: number) => void;
+export type OnHoleSwitched = (hole: HoleState, at: number) => void;
 
 /** A label short enough for five switches in one row; the full title stays in the tooltip and for screen readers. */
 export function shortHoleName(id: string): string {
@@ -23,7 +23,7 @@ export function createHoleSwitches(source: TraceSource, onSwitched: OnHoleSwitch
   const abort = new AbortController();
   let destroyed = false;
 
-  function render(holes: HoleSwitch[]): void {
+  function render(holes: HoleState[]): void {
     list.replaceChildren(...holes.map(switchFor));
   }
 
@@ -33,7 +33,7 @@ export function createHoleSwitches(source: TraceSource, onSwitched: OnHoleSwitch
     setText(state, plugged ? 'plugged' : 'open');
   }
 
-  function switchFor(hole: HoleSwitch): HTMLElement {
+  function switchFor(hole: HoleState): HTMLElement {
     const state = el('span', { class: 'demo-hole-state' });
     const button = el(
       'button',

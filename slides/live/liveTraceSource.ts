@@ -1,9 +1,10 @@
 // The live trace source: the deck server's demo API, Jaeger query API and /api/live stream over HTTP.
+import type { HealthBody } from '../../model/demoApi.ts';
 import { tracesFromJaegerFile, type JaegerTrace } from '../../model/jaegerJson.ts';
 import {
   SourceError,
   type DemoRequestResult,
-  type HoleSwitch,
+  type HoleState,
   type RequestKind,
   type StreamHandlers,
   type TraceArrival,
@@ -126,7 +127,7 @@ export function createLiveTraceSource(opts: LiveSourceOptions): TraceSource {
         if (isAbort(e)) throw e;
         return { state: 'down', reason: "Can't reach the deck server.", services: [] };
       }
-      let body: { mesh?: boolean; services?: { name: string; state: string }[] } = {};
+      let body: Partial<HealthBody> = {};
       try {
         body = (await res.json()) as typeof body;
       } catch {
@@ -192,7 +193,7 @@ export function createLiveTraceSource(opts: LiveSourceOptions): TraceSource {
     async holes(signal) {
       const res = await call('/api/holes', { signal, cache: 'no-store' }, 'reading the holes');
       if (!res.ok) throw new SourceError(`Couldn't read the holes: ${await reasonOf(res)}`, res.status >= 500);
-      return (await res.json()) as HoleSwitch[];
+      return (await res.json()) as HoleState[];
     },
 
     async setHole(id, plugged) {
@@ -202,7 +203,7 @@ export function createLiveTraceSource(opts: LiveSourceOptions): TraceSource {
         'switching a hole',
       );
       if (!res.ok) throw new SourceError(`Couldn't switch the hole: ${await reasonOf(res)}`, res.status >= 500);
-      return (await res.json()) as HoleSwitch;
+      return (await res.json()) as HoleState;
     },
   };
 }

@@ -1,7 +1,7 @@
 // The recording trace source: the traces bundled with the static deck stand in for the mesh; nothing can be sent.
 import type { JaegerTrace } from '../../model/jaegerJson.ts';
 import { loadRecording, manifest, recordedOn, type RecordingManifest } from '../recordings/recordings.ts';
-import { SourceError, type HoleSwitch, type TraceSource } from './traceSource.ts';
+import { SourceError, type HoleState, type TraceSource } from './traceSource.ts';
 
 export interface RecordingTraceSource extends TraceSource {
   readonly kind: 'recording';
@@ -27,8 +27,8 @@ export function createRecordingTraceSource(m: RecordingManifest = manifest): Rec
       // A recording never grows: no arrivals to announce.
       return () => {};
     },
-    async holes(): Promise<HoleSwitch[]> {
-      const seen = new Map<string, HoleSwitch>();
+    async holes(): Promise<HoleState[]> {
+      const seen = new Map<string, HoleState>();
       for (const r of m.recordings) if (r.holeId && !seen.has(r.holeId)) seen.set(r.holeId, { id: r.holeId, title: r.holeTitle, plugged: false });
       return [...seen.values()];
     },

@@ -1,19 +1,8 @@
 // Where the live slides get their data: an interface the flow machine talks to, so a recording can stand in for the mesh.
 import type { JaegerTrace } from '../../model/jaegerJson.ts';
 
-export type RequestKind = 'normal' | 'slow';
-
-export interface DemoRequestResult {
-  traceID: string;
-  durationMs: number;
-  status: number;
-}
-
-export interface HoleSwitch {
-  id: string;
-  title: string;
-  plugged: boolean;
-}
+import type { DemoRequestResult, HoleState, RequestKind, ServiceHealth } from '../../model/demoApi.ts';
+export type { DemoRequestResult, HoleState, RequestKind } from '../../model/demoApi.ts';
 
 /** What one `trace` event of the live stream tells: which trace gained spans. */
 export interface TraceArrival {
@@ -24,8 +13,8 @@ export interface TraceArrival {
 
 /** The mesh as the slide sees it; `offline` means no server is behind the deck at all. */
 export type MeshHealth =
-  | { state: 'up'; services: { name: string; state: string }[] }
-  | { state: 'down'; reason: string; services: { name: string; state: string }[] }
+  | { state: 'up'; services: ServiceHealth[] }
+  | { state: 'down'; reason: string; services: ServiceHealth[] }
   | { state: 'offline'; reason: string };
 
 /** A failure the slide explains in words; `meshTrouble` asks the flow to re-check the mesh. */
@@ -59,6 +48,6 @@ export interface TraceSource {
   prefetchTrace?(traceID: string): void;
   /** Opens the stream of trace arrivals; returns the function that closes it. */
   openStream(handlers: StreamHandlers): () => void;
-  holes(signal: AbortSignal): Promise<HoleSwitch[]>;
-  setHole(id: string, plugged: boolean): Promise<HoleSwitch>;
+  holes(signal: AbortSignal): Promise<HoleState[]>;
+  setHole(id: string, plugged: boolean): Promise<HoleState>;
 }

@@ -2,3 +2,4 @@
 export * from './jaegerJson.ts';
 export * from './demoApi.ts';
 export * from './findings.ts';
+export * from './holes.ts';

@@ -1,20 +1,9 @@
 // The five performance holes of the demo: their ids, titles, and the switch state pushed to every service.
-export const holeCatalog = [
-  { id: 'lock-contention', title: 'Orders database behind a pool of one connection' },
-  { id: 'n-plus-one', title: 'Stock reserved one item at a time (N+1 calls)' },
-  { id: 'flaky-dependency', title: 'Payments stalls: timeouts and retries' },
-  { id: 'worker-pool', title: 'One barista for every drink (undersized worker pool)' },
-  { id: 'missing-cache', title: 'Recipes and prices read from the database every time' },
-] as const;
-
-export type HoleId = (typeof holeCatalog)[number]['id'];
+import { holeCatalog, isHoleId, type HoleId } from '../../model/holes.ts';
+export { holeCatalog, isHoleId, type HoleId };
 
 /** For each hole, true when it is plugged (the fix is on). */
 export type HoleSwitches = Record<HoleId, boolean>;
-
-export function isHoleId(id: string): id is HoleId {
-  return holeCatalog.some((h) => h.id === id);
-}
 
 export function allOpen(): HoleSwitches {
   return Object.fromEntries(holeCatalog.map((h) => [h.id, false])) as HoleSwitches;

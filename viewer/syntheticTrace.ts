@@ -1,10 +1,20 @@
 // Seeded, realistic-looking traces of any size: for the speed demo (?synthetic=100000), the tests and the bench.
-import { seededRandom } from '../demo-app/instrumentation/seededJitter.ts';
 import type { JaegerKeyValue, JaegerSpan, JaegerTrace } from '../model/jaegerJson.ts';
 
 const SERVICES = ['frontend', 'orders', 'inventory', 'payments', 'shipping', 'pricing', 'users', 'search', 'ledger'];
 const OPERATIONS = ['GET /order', 'reserve stock', 'db.query', 'acquire lock', 'charge card', 'quote price', 'load profile', 'index lookup', 'append entry'];
 const MAX_DEPTH = 10;
+
+/** mulberry32, the public-domain 32-bit generator: browser code must not reach into the mesh's helpers for it. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let x = Math.imul(state ^ (state >>> 15), state | 1);
+    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 function hexId(n: number): string {
   return n.toString(16).padStart(16, '0');

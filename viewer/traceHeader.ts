@@ -24,6 +24,9 @@ export function createTraceHeader(): TraceHeader {
       element.replaceChildren();
       const root = m.roots[0]!;
       add(element, 'h2', 'tv-title', `${serviceOf(m, root)}: ${m.spans[root]!.operationName}`);
+      const id = add(element, 'p', 'tv-trace-id');
+      add(id, 'span', 'tv-stat-key', 'Trace ');
+      add(id, 'code', 'tv-trace-id-value', m.trace.traceID);
       const stats = add(element, 'p', 'tv-stats');
       const facts = [
         ['Duration', formatDuration(m.durationUs)],

@@ -47,6 +47,10 @@ export interface TraceViewer {
   selectSpan(spanID: string | null): void;
   /** The time axis width in µs, for lining up another viewer on the same scale. */
   setAxis(axisUs: number | undefined): void;
+  /** Marks the rows of these spans (e.g. a finding's); an empty list clears. Returns how many were found. */
+  highlightSpans(spanIDs: readonly string[]): number;
+  /** Opens the span's ancestors and scrolls it into view; false if the trace has no such span. */
+  revealSpan(spanID: string): boolean;
   /** How long the last show() spent in each phase. */
   timings(): ShowTimings | undefined;
 }
@@ -207,6 +211,20 @@ export function createTraceViewer(container: HTMLElement, opts: TraceViewerOptio
       if (spanID === null) return select(null);
       const i = model.spans.findIndex((s) => s.spanID === spanID);
       if (i >= 0) select(i);
+    },
+    highlightSpans(spanIDs) {
+      if (!model) return 0;
+      const wanted = new Set(spanIDs);
+      const found: number[] = [];
+      if (wanted.size > 0) model.spans.forEach((s, i) => wanted.has(s.spanID) && found.push(i));
+      waterfall.highlight(found);
+      return found.length;
+    },
+    revealSpan(spanID) {
+      if (!model) return false;
+      const i = model.spans.findIndex((s) => s.spanID === spanID);
+      if (i >= 0) waterfall.reveal(i);
+      return i >= 0;
     },
     timings: () => lastTimings,
     setAxis(us) {

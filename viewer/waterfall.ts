@@ -26,6 +26,10 @@ export interface Waterfall {
   visibleCount(): number;
   /** Highlights a span's row, opening its ancestors and scrolling to it. */
   select(span: number | null): void;
+  /** Marks these spans' rows (search matches, a finding's spans); null clears. */
+  highlight(spans: ArrayLike<number> | null): void;
+  /** Opens the span's ancestors and scrolls its row into view, without choosing it. */
+  reveal(span: number): void;
   /** What the reader changed (collapsed spans, scroll, choice), to carry over to a newer copy of the trace. */
   snapshot(): WaterfallSnapshot;
   /** Re-applies a snapshot after setModel; span indices of −1 are skipped. */
@@ -117,6 +121,7 @@ export function createWaterfall(opts: WaterfallOptions): Waterfall {
   let rowH = 32;
   let cursor = 0;
   let selected = -1;
+  let marked = new Uint8Array(0);
   /** Bumped whenever what a row shows for the same span changes (model, collapse state). */
   let generation = 0;
   const pool: RowSlot[] = [];
@@ -217,6 +222,7 @@ export function createWaterfall(opts: WaterfallOptions): Waterfall {
         s.el.title = hasKids && isCollapsed ? `${model.subtreeSize[span]! - 1} spans hidden` : '';
       }
       s.el.classList.toggle('tv-row-selected', span === selected);
+      s.el.classList.toggle('tv-row-marked', marked[span] === 1);
       s.el.classList.toggle('tv-row-cursor', r === cursor);
       s.el.setAttribute('aria-selected', String(span === selected));
       if (r === cursor) viewport.setAttribute('aria-activedescendant', s.el.id);
@@ -419,6 +425,7 @@ export function createWaterfall(opts: WaterfallOptions): Waterfall {
       visible = m.order.slice();
       visibleLen = m.count;
       collapsed = new Uint8Array(m.count);
+      marked = new Uint8Array(m.count);
       collapsedCount = 0;
       cursor = 0;
       selected = -1;
@@ -484,6 +491,28 @@ export function createWaterfall(opts: WaterfallOptions): Waterfall {
       selected = span;
       const row = rowOf(span);
       if (row >= 0) moveCursor(row);
+      schedule();
+    },
+    highlight(spans) {
+      if (!model) return;
+      marked.fill(0);
+      if (spans) for (let k = 0; k < spans.length; k++) if (spans[k]! >= 0 && spans[k]! < model.count) marked[spans[k]!] = 1;
+      schedule();
+    },
+    reveal(span) {
+      if (!model || span < 0 || span >= model.count) return;
+      for (let p = model.parent[span]!, chain: number[] = []; ; p = model.parent[p]!) {
+        if (p < 0) {
+          for (let k = chain.length - 1; k >= 0; k--) if (collapsed[chain[k]!]) this.expand(chain[k]!);
+          break;
+        }
+        chain.push(p);
+      }
+      const row = rowOf(span);
+      if (row < 0) return;
+      cursor = row;
+      // Centre the row: a match at the very edge is easy to miss.
+      viewport.scrollTop = Math.max(0, row * rowH - viewport.clientHeight / 2 + rowH / 2);
       schedule();
     },
     snapshot() {

@@ -43,40 +43,87 @@ export const holeCatalog = [
     title: 'Orders database behind a pool of one connection',
     shortName: 'lock',
     findingKind: 'lock-contention',
-    pattern: { warmup: [], kind: 'slow', count: 5, concurrent: true, signature: 'a burst queues on the one connection' },
-    settings: [],
+    pattern: {
+      warmup: [],
+      kind: 'normal',
+      count: 5,
+      concurrent: true,
+      signature:
+        'The five orders queue for the one orders-db connection: their "orders-db acquire connection" spans log "waiting behind 1" … "waiting behind 4" and grow into a staircase, while each transaction itself stays short.',
+    },
+    settings: [
+      { name: 'orders-db connection pool', open: '1 connection', plugged: '16 connections', why: 'One connection held for a whole order transaction (N+1 reservations included) makes every concurrent order wait its turn; 16 is more than the mesh ever admits at once (8 attendee requests plus the presenter), so nobody waits.' },
+    ],
   },
   {
     id: 'n-plus-one',
     title: 'Stock reserved one item at a time (N+1 calls)',
     shortName: 'N+1',
     findingKind: 'n-plus-one',
-    pattern: { warmup: [], kind: 'normal', count: 3, concurrent: false, signature: 'one reserve call per item, one after another' },
-    settings: [],
+    pattern: {
+      warmup: [],
+      kind: 'normal',
+      count: 3,
+      concurrent: false,
+      signature:
+        'Each order makes orders call inventory "POST /stock/:item/reserve" once per drink (3 for a normal order, 6 for a slow one), each call starting only after the one before ended; plugged, one "POST /stock/reserve" with every item.',
+    },
+    settings: [
+      { name: 'stock reservation', open: 'one call per drink, one after another (UPDATE 9 ms each)', plugged: 'one batch call (UPDATE 11 ms)', why: 'The batch costs a little more than one single UPDATE, so the gain shown is the round trips saved, not a cheaper statement.' },
+    ],
   },
   {
     id: 'flaky-dependency',
     title: 'Payments stalls: timeouts and retries',
     shortName: 'flaky',
     findingKind: 'retries',
-    pattern: { warmup: [], kind: 'slow', count: 3, concurrent: false, signature: 'the first charge attempt times out and is retried' },
-    settings: [],
+    pattern: {
+      warmup: [],
+      kind: 'slow',
+      count: 2,
+      concurrent: false,
+      signature:
+        'Every slow order: the first two "POST /charge" attempts are error spans "timed out after 250 ms" and the root logs "payments attempt N failed … retrying"; the third attempt charges. Also the first attempt of every 3rd normal order since the hole was opened. Plugged: one clean charge.',
+    },
+    settings: [
+      { name: 'payments retries', open: '4 attempts, 250 ms deadline each, 15 ms × n backoff', plugged: 'the same', why: 'A healthy charge takes about 8 ms, so 250 ms is never reached by chance even in a burst, yet two timeouts still read as a clear quarter-second step each; 4 attempts cover the two planned stalls with one to spare.' },
+      { name: 'card-network stall', open: '1 s, on attempts 1–2 of every slow order and attempt 1 of every 3rd normal order', plugged: 'never', why: 'The stall is longer than any deadline, so a stalled attempt always ends in the caller\'s timeout, never in a slow success; a count instead of the old 35 % coin makes the same request show the same retries at every rehearsal.' },
+    ],
   },
   {
     id: 'worker-pool',
     title: 'One barista for every drink (undersized worker pool)',
     shortName: 'workers',
     findingKind: 'pool-saturation',
-    pattern: { warmup: [], kind: 'slow', count: 3, concurrent: false, signature: 'drinks brewed one at a time: a staircase' },
-    settings: [],
+    pattern: {
+      warmup: [],
+      kind: 'slow',
+      count: 2,
+      concurrent: false,
+      signature:
+        'Every slow order: kitchen brews its 6 drinks one after another ("brew …" spans in a staircase) and the "POST /brew" span logs "… waits for a barista (N ahead)"; plugged, the 6 brews overlap.',
+    },
+    settings: [
+      { name: 'baristas', open: '1', plugged: '8', why: 'One barista turns a team order of 6 drinks into 6 steps; 8 brews a whole slow order at once with room for a second order arriving.' },
+    ],
   },
   {
     id: 'missing-cache',
     title: 'Recipes and prices read from the database every time',
     shortName: 'cache',
     findingKind: 'repeated-work',
-    pattern: { warmup: [{ kind: 'normal', count: 1 }], kind: 'normal', count: 3, concurrent: false, signature: 'the same recipe read again for every drink' },
-    settings: [],
+    pattern: {
+      warmup: [{ kind: 'slow', count: 1 }],
+      kind: 'slow',
+      count: 2,
+      concurrent: false,
+      signature:
+        'Every slow order (6 drinks of 2 kinds) reads menu-db 12 times, a price and a recipe per drink, for 2 distinct rows. Plugged: the warm-up order fills the cache (2 reads), and the next ones read only "menu-cache GET" hits.',
+    },
+    settings: [
+      { name: 'menu SELECT', open: '24 ms per read', plugged: '24 ms, on a cache miss only', why: 'A three-table join on a small database; 12 repeated reads (about 290 ms) dominate a slow order, while one read stays small next to a network call.' },
+      { name: 'menu cache', open: 'none', plugged: 'read-through, 60 s TTL', why: 'Longer than any stretch of the demo, so a cache warmed after plugging stays warm for the next trace; short enough that a changed price would show within a minute.' },
+    ],
   },
 ] as const satisfies readonly HoleSpec[];
 

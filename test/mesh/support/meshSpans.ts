@@ -17,6 +17,7 @@ export function fromJaegerTrace(trace: JaegerTrace): MeshSpan[] {
     durationUs: s.duration,
     tags: Object.fromEntries(s.tags.map((t) => [t.key, t.value])),
     logs: s.logs.map((l) => ({ timestampUs: l.timestamp, fields: Object.fromEntries(l.fields.map((f) => [f.key, f.value])) })),
+    references: s.references.map((r) => ({ refType: r.refType, spanID: r.spanID })),
   }));
 }
 

@@ -29,6 +29,7 @@ interface ThriftSpan {
   duration: Buffer;
   tags?: ThriftTag[] | null;
   logs?: { timestamp: Buffer; fields: ThriftTag[] }[] | null;
+  references?: { refType: string | number; spanId: Buffer }[] | null;
 }
 interface ThriftBatch {
   process: { serviceName: string };
@@ -46,6 +47,8 @@ export interface CapturedSpan {
   durationUs: number;
   tags: Record<string, string | number | boolean>;
   logs: { timestampUs: number; fields: Record<string, string | number | boolean> }[];
+  /** Explicit references only (jaeger-client sends CHILD_OF as parentSpanId, not here). */
+  references?: { refType: 'CHILD_OF' | 'FOLLOWS_FROM'; spanID: string }[];
 }
 
 const hex = (b: Buffer) => b.toString('hex');
@@ -91,6 +94,10 @@ export async function startThriftCapture() {
           logs: (s.logs ?? []).map((l) => ({
             timestampUs: int64(l.timestamp),
             fields: Object.fromEntries(l.fields.map((t) => [t.key, tagValue(t)])),
+          })),
+          references: (s.references ?? []).map((r) => ({
+            refType: r.refType === 'FOLLOWS_FROM' || r.refType === 1 ? 'FOLLOWS_FROM' : 'CHILD_OF',
+            spanID: hex(r.spanId),
           })),
         });
       }

@@ -1,0 +1,166 @@
+// Plain HTTP and socket helpers for the attack script: each call on its own connection, every wait bounded.
+import http from 'node:http';
+import net from 'node:net';
+
+export interface Reply {
+  status: number;
+  body: string;
+  bytes: number;
+  ms: number;
+  headers: http.IncomingHttpHeaders;
+}
+
+export interface CallOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+  timeoutMs?: number;
+  /** Keep at most this many bytes of the body (the rest is counted, not kept). */
+  keepBytes?: number;
+}
+
+/** One request on a fresh connection; rejects with the network error or 'timeout'. */
+export function call(url: URL, opts: CallOptions = {}): Promise<Reply> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: opts.method ?? 'GET', headers: opts.headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      let bytes = 0;
+      const keep = opts.keepBytes ?? 1 << 20;
+      res.on('data', (c: Buffer) => {
+        if (bytes < keep) chunks.push(c);
+        bytes += c.length;
+      });
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          body: Buffer.concat(chunks).subarray(0, keep).toString('utf8'),
+          bytes,
+          ms: performance.now() - started,
+          headers: res.headers,
+        }),
+      );
+      res.on('error', reject);
+    });
+    req.setTimeout(opts.timeoutMs ?? 30_000, () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}
+
+export function errorKind(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  return err?.code ?? err?.message ?? String(e);
+}
+
+/** An open server-sent-events stream: its status and the events it has heard. */
+export interface EventStream {
+  readonly status: number;
+  readonly traceIDs: Set<string>;
+  events: number;
+  /** The server or the network ended it before we did. */
+  lost: boolean;
+  close(): void;
+}
+
+/** Resolves once the status line is in (or with status 0 on a network error / timeout). */
+export function openEventStream(url: URL, headers: Record<string, string> = {}, timeoutMs = 10_000): Promise<EventStream> {
+  return new Promise((resolve) => {
+    let closing = false;
+    let settled = false;
+    const stream = {
+      status: 0,
+      traceIDs: new Set<string>(),
+      events: 0,
+      lost: false,
+      close: () => {
+        closing = true;
+        req.destroy();
+      },
+    };
+    const settle = () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(stream);
+    };
+    const timer = setTimeout(() => {
+      req.destroy();
+      settle();
+    }, timeoutMs);
+    const req = http.get(url, { agent: false, headers: { accept: 'text/event-stream', ...headers } }, (res) => {
+      stream.status = res.statusCode ?? 0;
+      settle();
+      res.setEncoding('utf8');
+      let pending = '';
+      res.on('data', (chunk: string) => {
+        pending += chunk;
+        let cut: number;
+        while ((cut = pending.indexOf('\n\n')) >= 0) {
+          const frame = pending.slice(0, cut);
+          pending = pending.slice(cut + 2);
+          if (!/^event: /m.test(frame)) continue;
+          stream.events++;
+          const data = /^data: (.*)$/m.exec(frame)?.[1];
+          const id = data && /"traceID":"([0-9a-f]+)"/.exec(data)?.[1];
+          if (id) stream.traceIDs.add(id);
+        }
+        if (pending.length > 1 << 20) pending = '';
+      });
+      res.on('close', () => {
+        if (!closing) stream.lost = true;
+      });
+    });
+    req.on('error', () => {
+      if (!closing) stream.lost = true;
+      settle();
+    });
+  });
+}
+
+/** A raw TCP connection that sends `greeting` (maybe nothing) and then idles; `closedByServer` tells if the server hung up. */
+export interface IdleSocket {
+  connected: boolean;
+  closedByServer: boolean;
+  error: string | undefined;
+  close(): void;
+}
+
+export function openIdleSocket(port: number, host: string, greeting: string): Promise<IdleSocket> {
+  return new Promise((resolve) => {
+    const state: IdleSocket = { connected: false, closedByServer: false, error: undefined, close: () => socket.destroy() };
+    let closing = false;
+    state.close = () => {
+      closing = true;
+      socket.destroy();
+    };
+    const socket = net.connect({ port, host });
+    socket.setTimeout(5000, () => resolve(state));
+    socket.on('connect', () => {
+      state.connected = true;
+      if (greeting) socket.write(greeting);
+      resolve(state);
+    });
+    socket.on('data', () => undefined);
+    socket.on('close', () => {
+      if (!closing) state.closedByServer = true;
+      resolve(state);
+    });
+    socket.on('error', (e) => {
+      state.error = errorKind(e);
+      resolve(state);
+    });
+  });
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Runs `fn` on up to `width` items at once. */
+export async function pool<T>(items: T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
+}

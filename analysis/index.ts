@@ -1,20 +1,23 @@
 // The hole finder's door: Jaeger trace in, ranked findings out. No DOM, no Node built-ins (browser, server and CLI share it).
 import type { JaegerTrace } from '../model/jaegerJson.ts';
 import type { Finding, FindingAggregate, TraceFindings } from '../model/findings.ts';
+import { analyze, type AnalyzeOptions } from './analyze.ts';
+import { aggregate } from './aggregate.ts';
+
+export type { AnalyzeOptions };
+export { TraceInputError } from './traceIndex.ts';
 
 /** Every finding in one trace, ranked by the time it cost on the critical path (largest first). */
-export function analyzeTrace(trace: JaegerTrace): Finding[] {
-  void trace;
-  return []; // filled in by the hole finder's detectors
+export function analyzeTrace(trace: JaegerTrace, options?: AnalyzeOptions): Finding[] {
+  return analyze(trace, options);
 }
 
 /** The findings of several traces, in input order. */
-export function analyzeTraces(traces: JaegerTrace[]): TraceFindings[] {
-  return traces.map((t) => ({ traceID: t.traceID, findings: analyzeTrace(t) }));
+export function analyzeTraces(traces: JaegerTrace[], options?: AnalyzeOptions): TraceFindings[] {
+  return traces.map((t) => ({ traceID: t.traceID, findings: analyzeTrace(t, options) }));
 }
 
 /** Per kind and place, how many of the given traces show it and its median cost; most frequent first. */
 export function aggregateFindings(perTrace: TraceFindings[]): FindingAggregate[] {
-  void perTrace;
-  return [];
+  return aggregate(perTrace);
 }

@@ -1,0 +1,51 @@
+// Runs every detector on one trace and keeps the findings that cost enough to matter, ranked by cost.
+import type { Finding } from '../model/findings.ts';
+import type { JaegerTrace } from '../model/jaegerJson.ts';
+import { findCriticalPath } from './criticalPath.ts';
+import { detectLockContention } from './detectors/lockContention.ts';
+import { detectNPlusOne } from './detectors/nPlusOne.ts';
+import { detectPoolSaturation } from './detectors/poolSaturation.ts';
+import { detectRepeatedWork } from './detectors/repeatedWork.ts';
+import { detectRetries } from './detectors/retries.ts';
+import { detectSequentialCalls } from './detectors/sequentialCalls.ts';
+import { sameOperationGroups, type AnalysisContext, type Detector } from './siblings.ts';
+import { spanRoles } from './spanRoles.ts';
+import { indexTrace } from './traceIndex.ts';
+
+export interface AnalyzeOptions {
+  /** A finding must cost at least this share of the request (default 0.05): smaller ones are noise on a slide. */
+  minShare?: number;
+  /** …and at least this many ms (default 1). */
+  minCostMs?: number;
+}
+
+const DETECTORS: Detector[] = [
+  detectLockContention,
+  detectNPlusOne,
+  detectRetries,
+  detectPoolSaturation,
+  detectRepeatedWork,
+  detectSequentialCalls,
+];
+
+export function analyze(trace: JaegerTrace, options: AnalyzeOptions = {}): Finding[] {
+  const ix = indexTrace(trace);
+  if (ix.n === 0 || ix.durationUs <= 0) return [];
+  const cp = findCriticalPath(ix);
+  const ctx: AnalysisContext = { ix, cp, roles: spanRoles(ix), groups: sameOperationGroups(ix) };
+  const floorUs = Math.max((options.minCostMs ?? 1) * 1000, (options.minShare ?? 0.05) * ix.durationUs);
+  const out: Finding[] = [];
+  for (const detect of DETECTORS) {
+    for (const c of detect(ctx)) {
+      if (c.costUs < floorUs) continue;
+      const { costUs, ...rest } = c;
+      out.push({ ...rest, costMs: round(costUs / 1000, 1), share: round(Math.min(1, costUs / ix.durationUs), 3) });
+    }
+  }
+  return out.sort((a, b) => b.costMs - a.costMs);
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

@@ -1,0 +1,81 @@
+// pool-saturation: a fan-out of like tasks that ran at most k at a time, each new one starting as another ended (a staircase).
+import { ownPathWithin } from '../criticalPath.ts';
+import { costTail } from '../wording.ts';
+import { longest, overlapSlackUs, pathTime, peakConcurrency, spanIdsOf, type Candidate, type Detector } from '../siblings.ts';
+import { forEachChild, tagString, type TraceIndex } from '../traceIndex.ts';
+
+const MIN_TASKS = 3;
+
+/** Like tasks: same service and component, or the same first word of the operation ("resize 1", "resize 2"). */
+function familyOf(ix: TraceIndex, i: number): string {
+  const s = ix.spans[i]!;
+  const component = tagString(s, 'component');
+  const head = (s.operationName ?? '').split(/[\s:/(]/)[0] ?? '';
+  return `${ix.service[i]}\u0000${component ?? ''}\u0000${head}`;
+}
+
+/** Tasks (after the first k) that started the moment another task of the same fan-out ended. */
+function handoffs(ix: TraceIndex, members: number[], slackUs: number): number {
+  const ends = members.map((m) => ix.end[m]!).sort((a, b) => a - b);
+  let count = 0;
+  for (const m of members) {
+    const s = ix.start[m]!;
+    let lo = 0;
+    let hi = ends.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ends[mid]! < s - slackUs) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < ends.length && ends[lo]! <= s + slackUs && ends[lo]! !== ix.end[m]) count++;
+  }
+  return count;
+}
+
+export const detectPoolSaturation: Detector = ({ ix, cp, roles }) => {
+  const out: Candidate[] = [];
+  const families = new Map<string, number[]>();
+  for (let p = 0; p < ix.n; p++) {
+    if (ix.childOffset[p + 1]! - ix.childOffset[p]! < MIN_TASKS) continue;
+    families.clear();
+    forEachChild(ix, p, (c) => {
+      const key = familyOf(ix, c);
+      const list = families.get(key);
+      if (list) list.push(c);
+      else families.set(key, [c]);
+    });
+    for (const members of families.values()) {
+      if (members.length < MIN_TASKS) continue;
+      const calls = members.every((m) => roles.isCall(m));
+      const slack = Math.max(overlapSlackUs(ix, members), 200);
+      const k = peakConcurrency(ix, members, slack);
+      if (k >= members.length) continue;
+      // One at a time is a pool only for in-process tasks; calls one at a time are a loop (n-plus-one).
+      if (k === 1 && calls) continue;
+      const waiting = members.length - k;
+      const h = handoffs(ix, members, Math.max(slack, 1000));
+      if (h < Math.max(2, Math.ceil(0.8 * waiting))) continue;
+      const from = Math.min(...members.map((m) => ix.start[m]!));
+      const to = Math.max(...members.map((m) => ix.end[m]!));
+      const onPath = pathTime(cp, members) + ownPathWithin(cp, p, from, to);
+      const costUs = Math.min(onPath, to - from) - longest(ix, members);
+      if (costUs <= 0) continue;
+      const head = (ix.spans[members[0]!]!.operationName ?? '').split(/[\s:/(]/)[0] || 'task';
+      const service = ix.service[p]!;
+      out.push({
+        kind: 'pool-saturation',
+        title: `${members.length} ${head} tasks ran at most ${k} at a time in ${ix.service[members[0]!]}: ${costTail(costUs, ix.durationUs)}`,
+        service,
+        operation: ix.spans[p]!.operationName,
+        spanIDs: spanIdsOf(ix, members),
+        costUs,
+        evidence: [
+          `${members.length} like tasks under ${service}: ${ix.spans[p]!.operationName}, never more than ${k} running`,
+          `${h} of them started the moment another ended: a staircase`,
+        ],
+        fix: `Let more run at once: a pool of ${members.length} (or enough workers for the fan-out) would finish in about the longest task.`,
+      });
+    }
+  }
+  return out;
+};

@@ -1,0 +1,63 @@
+// repeated-work: the same read with the same input done again in one request, which a cache (or reading once) would save.
+import { counted, costTail, plural } from '../wording.ts';
+import { spanIdsOf, type Candidate, type Detector } from '../siblings.ts';
+
+export const detectRepeatedWork: Detector = ({ ix, cp, roles }) => {
+  // Reads whose input the span shows; a read already served from a cache is not missing one.
+  const byInput = new Map<string, number[]>();
+  for (let k = 0; k < ix.n; k++) {
+    const i = ix.topo[k]!;
+    if (!roles.isCall(i) || !roles.isRead(i) || roles.servedFromCache(i)) continue;
+    const input = roles.inputKey(i);
+    if (input === undefined) continue;
+    const key = `${ix.service[i]}\u0000${ix.spans[i]!.operationName}\u0000${input}`;
+    const list = byInput.get(key);
+    if (list) list.push(i);
+    else byInput.set(key, [i]);
+  }
+  const member = new Uint8Array(ix.n);
+  for (const list of byInput.values()) if (list.length >= 2) for (const i of list) member[i] = 1;
+  // A repeated call's own repeated children (its query, say) are the same repetition: count the outermost only.
+  const inside = new Uint8Array(ix.n);
+  for (let k = 0; k < ix.n; k++) {
+    const i = ix.topo[k]!;
+    const p = ix.parent[i]!;
+    if (p >= 0 && (inside[p] || member[p])) inside[i] = 1;
+  }
+  const places = new Map<string, { service: string; operation: string; runs: number[]; repeats: number[]; inputs: number }>();
+  for (const list of byInput.values()) {
+    const outer = list.filter((i) => !inside[i]).sort((a, b) => ix.start[a]! - ix.start[b]! || a - b);
+    if (outer.length < 2) continue;
+    const first = outer[0]!;
+    const key = `${ix.service[first]}\u0000${ix.spans[first]!.operationName}`;
+    const place = places.get(key) ?? { service: ix.service[first]!, operation: ix.spans[first]!.operationName, runs: [], repeats: [], inputs: 0 };
+    place.runs.push(...outer);
+    place.repeats.push(...outer.slice(1));
+    place.inputs++;
+    places.set(key, place);
+  }
+  const out: Candidate[] = [];
+  for (const place of places.values()) {
+    let costUs = 0;
+    for (const i of place.repeats) costUs += cp.subtree[i]!;
+    if (costUs <= 0) continue;
+    const first = place.runs[0]!;
+    const verb = roles.verb(first);
+    const noun = verb && verb !== 'GET' ? verb : 'read';
+    const total = place.runs.length;
+    out.push({
+      kind: 'repeated-work',
+      title: `${total} ${plural(noun)} from ${place.service} for only ${counted(place.inputs, 'distinct input')}: ${costTail(costUs, ix.durationUs)}`,
+      service: place.service,
+      operation: place.operation,
+      spanIDs: spanIdsOf(ix, place.repeats),
+      costUs,
+      evidence: [
+        `"${place.operation}" ran ${total} times; ${counted(place.repeats.length, 'run')} repeated an input already read in this request`,
+        `no cache hit recorded on these reads`,
+      ],
+      fix: `Cache what "${place.operation}" reads (or read it once per request and pass it along).`,
+    });
+  }
+  return out;
+};

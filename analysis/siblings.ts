@@ -1,0 +1,87 @@
+// Children of one parent doing the same operation, and how they overlapped: the raw material of most detectors.
+import type { Finding } from '../model/findings.ts';
+import type { CriticalPath } from './criticalPath.ts';
+import type { SpanRoles } from './spanRoles.ts';
+import { forEachChild, type TraceIndex } from './traceIndex.ts';
+
+/** Same parent, same service, same operation name; members by start time. */
+export interface SiblingGroup {
+  parent: number;
+  members: number[];
+}
+
+/** What every detector gets: the indexed trace, its critical path, span roles and the sibling groups. */
+export interface AnalysisContext {
+  ix: TraceIndex;
+  cp: CriticalPath;
+  roles: SpanRoles;
+  groups: SiblingGroup[];
+}
+
+/** A finding before its share is known; costs stay in µs until the end. */
+export type Candidate = Omit<Finding, 'costMs' | 'share'> & { costUs: number };
+
+export type Detector = (ctx: AnalysisContext) => Candidate[];
+
+/** Groups of two or more, over the whole trace, in one pass over the children lists. */
+export function sameOperationGroups(ix: TraceIndex): SiblingGroup[] {
+  const out: SiblingGroup[] = [];
+  const byKey = new Map<string, number[]>();
+  for (let p = 0; p < ix.n; p++) {
+    if (ix.childOffset[p + 1]! - ix.childOffset[p]! < 2) continue;
+    byKey.clear();
+    forEachChild(ix, p, (c) => {
+      const key = `${ix.service[c]}\u0000${ix.spans[c]!.operationName}`;
+      const list = byKey.get(key);
+      if (list) list.push(c);
+      else byKey.set(key, [c]);
+    });
+    for (const members of byKey.values()) if (members.length >= 2) out.push({ parent: p, members });
+  }
+  return out;
+}
+
+/**
+ * How much two consecutive steps may overlap and still count as one after the other: clocks
+ * in whole milliseconds (jaeger-client's default) make back-to-back calls touch or overlap by 1 ms.
+ */
+export function overlapSlackUs(ix: TraceIndex, members: readonly number[]): number {
+  let shortest = Infinity;
+  for (const m of members) shortest = Math.min(shortest, ix.end[m]! - ix.start[m]!);
+  return Math.min(1000, 0.25 * (Number.isFinite(shortest) ? shortest : 0));
+}
+
+/** The most members running at one moment (members sorted by start). */
+export function peakConcurrency(ix: TraceIndex, members: readonly number[], slackUs: number): number {
+  const ends = members.map((m) => ix.end[m]!).sort((a, b) => a - b);
+  let e = 0;
+  let active = 0;
+  let peak = 0;
+  for (const m of members) {
+    const s = ix.start[m]!;
+    while (e < ends.length && ends[e]! <= s + slackUs) {
+      e++;
+      active--;
+    }
+    active++;
+    if (active > peak) peak = active;
+  }
+  return peak;
+}
+
+/** Sum of the members' critical-path time, subtrees included, µs. */
+export function pathTime(cp: CriticalPath, members: readonly number[]): number {
+  let t = 0;
+  for (const m of members) t += cp.subtree[m]!;
+  return t;
+}
+
+export function longest(ix: TraceIndex, members: readonly number[]): number {
+  let best = 0;
+  for (const m of members) best = Math.max(best, ix.end[m]! - ix.start[m]!);
+  return best;
+}
+
+export function spanIdsOf(ix: TraceIndex, members: readonly number[]): string[] {
+  return members.map((m) => ix.spans[m]!.spanID);
+}

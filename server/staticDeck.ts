@@ -26,9 +26,15 @@ export function deckIsStale(root: string, distDir: string): boolean {
 
 export async function ensureDeckBuilt(root: string, distDir: string, log: Log): Promise<void> {
   if (!deckIsStale(root, distDir)) return;
+  // vite is a devDependency: a production install (npm ci --omit=dev) serves the deck `npm run build` made.
+  const vite = await import('vite').catch(() => undefined);
+  const built = existsSync(path.join(root, distDir, 'index.html'));
+  if (!vite) {
+    if (built) return log.warn('deck sources are newer than dist/ and vite is not installed: serving the deck as built');
+    throw new Error(`no built deck in ${distDir}/ and vite is not installed: run \`npm run build\` in a full install first`);
+  }
   log.info('building the deck (first start or sources changed)…');
-  const { build } = await import('vite');
-  await build({ root, logLevel: 'warn', configFile: path.join(root, 'vite.config.ts') });
+  await vite.build({ root, logLevel: 'warn', configFile: path.join(root, 'vite.config.ts') });
 }
 
 /**

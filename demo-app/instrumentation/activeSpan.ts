@@ -1,6 +1,6 @@
 // The span a piece of work belongs to, carried across awaits, plus the one way spans start and finish here.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Span, SpanContext, Tracer } from 'opentracing';
+import { followsFrom, type Reference, type Span, type SpanContext, type Tracer } from 'opentracing';
 import { preciseNowMs } from './preciseClock.ts';
 
 const current = new AsyncLocalStorage<Span>();
@@ -41,9 +41,29 @@ export function markError(span: Span, error: unknown) {
   span.log({ event: 'error', 'error.kind': e.name, message: e.message }, preciseNowMs());
 }
 
-export function finishSpan(span: Span, error?: unknown) {
+export function finishSpan(span: Span, error?: unknown, atMs = preciseNowMs()) {
   if (error !== undefined) markError(span, error);
-  span.finish(preciseNowMs());
+  span.finish(atMs);
+}
+
+interface JaegerSpanInternals {
+  _spanContext?: { parentId?: Buffer | null };
+  _references?: Reference[];
+}
+
+/**
+ * Turns a span's CHILD_OF link into FOLLOWS_FROM: for work that outlives the span that started it (a server
+ * still busy after its caller gave up). The parent id stays, as Jaeger's own clients send it; the explicit
+ * FOLLOWS_FROM reference to the same span tells Jaeger (and our checks) it need not end inside it.
+ */
+export function detachFromCaller(span: Span) {
+  const internals = span as unknown as JaegerSpanInternals;
+  const parentId = internals._spanContext?.parentId;
+  if (!parentId || !internals._references) return;
+  // Reporters read only the referenced context's traceId and spanId.
+  const traceId = (span.context() as { traceId?: Buffer }).traceId;
+  internals._references.push(followsFrom({ traceId, spanId: parentId } as unknown as SpanContext));
+  span.setTag('caller.gone', true);
 }
 
 /** Runs `fn` inside a new span that is active for everything `fn` awaits. */

@@ -3,6 +3,16 @@ import jaeger from 'jaeger-client';
 import type { Tracer } from 'opentracing';
 import type { Log } from '../../server/log.ts';
 import { createSpanCounters, type SpanCounts } from './spanCounters.ts';
+import { createSpanReporter, type SpanReporter } from './spanReporter.ts';
+
+/**
+ * How long a finished span may wait before it is sent, chosen by measurement (`npm run bench mesh`): short
+ * enough that a trace is whole on the slide within ~150 ms of its request's end, long enough that a busy
+ * service sends one batch per tick rather than one per request.
+ */
+export const defaultFlushIntervalMs = 50;
+/** A batch this big is sent at once (about 40 KB of Thrift: one request body, never a jumbo one). */
+export const maxBatchSpans = 150;
 
 export interface ServiceTracer {
   readonly tracer: Tracer;
@@ -24,14 +34,21 @@ export function createServiceTracer(serviceName: string, log: Log): ServiceTrace
   const env = process.env;
   // jaeger-client falls back to the *remote* sampler when none is configured; only honour an explicit choice.
   const sampler = env.JAEGER_SAMPLER_TYPE ? undefined : { type: 'const', param: 1 };
+  const flushIntervalMs = Number(env.JAEGER_REPORTER_FLUSH_INTERVAL) || defaultFlushIntervalMs;
+  // Our reporter when spans go to a collector over HTTP (the mesh's setup); jaeger-client's own for anything
+  // else (agent over UDP), or when MESH_REPORTER=jaeger-client asks for it (the bench compares the two).
+  const ours: SpanReporter | undefined =
+    env.JAEGER_ENDPOINT && env.MESH_REPORTER !== 'jaeger-client' && env.JAEGER_DISABLED !== 'true'
+      ? createSpanReporter({ endpoint: env.JAEGER_ENDPOINT, flushIntervalMs, maxBatchSpans, onError: (m) => log.warn(`span reporter: ${m}`) })
+      : undefined;
   const tracer = jaeger.initTracerFromEnv(
     {
       serviceName: env.JAEGER_SERVICE_NAME || serviceName,
       ...(sampler ? { sampler } : {}),
-      // 50 ms keeps a trace on the slide close behind its request; an empty flush sends nothing.
-      reporter: env.JAEGER_REPORTER_FLUSH_INTERVAL ? {} : { flushIntervalMs: 50 },
+      reporter: { flushIntervalMs },
     },
     {
+      ...(ours ? { reporter: ours as unknown as jaeger.Reporter } : {}),
       // jaeger-client's default logger is silent: route its complaints into the service log.
       logger: { info: (m: string) => log.info(`jaeger-client: ${m}`), error: (m: string) => log.error(`jaeger-client: ${m}`) },
       metrics: counters.factory as unknown as jaeger.PrometheusMetricsFactory,
@@ -52,7 +69,7 @@ export function createServiceTracer(serviceName: string, log: Log): ServiceTrace
   return {
     tracer,
     enabled,
-    counts: counters.snapshot,
+    counts: () => (ours ? { finished: counters.snapshot().finished, ...ours.counts() } : counters.snapshot()),
     flush: () => new Promise<void>((resolve) => flushAll(tracer._reporter, resolve)),
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,27 +1,24 @@
-// `npm run bench mesh`: mesh throughput with tracing on vs JAEGER_DISABLED=true, and latency with holes open vs plugged.
+// `npm run bench mesh`: tracing overhead (ours vs jaeger-client's reporter vs JAEGER_DISABLED) in alternating rounds, span order, holes open vs plugged.
 import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
+import express from 'express';
 import { createMesh, type Mesh, type RequestKind } from '../demo-app/index.ts';
-import { createEmbeddedJaeger } from '../embedded-jaeger/index.ts';
+import { createEmbeddedJaeger, type EmbeddedJaeger } from '../embedded-jaeger/index.ts';
+import type { JaegerEnvelope, JaegerTrace } from '../model/index.ts';
 import { createLog } from '../server/log.ts';
 
 const log = createLog('bench', 'silent');
-const throughputSeconds = Number(process.env.BENCH_SECONDS ?? 8);
+const roundSeconds = Number(process.env.BENCH_SECONDS ?? 4);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const concurrency = 8;
+/** Extra flush intervals of our reporter to compare, e.g. BENCH_FLUSH_SWEEP=25,100. */
+const sweep = (process.env.BENCH_FLUSH_SWEEP ?? '').split(',').filter(Boolean).map(Number);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (x: number) => `${x.toFixed(0)} ms`;
-
-async function withMesh<T>(env: Record<string, string>, collectorEndpoint: string, work: (mesh: Mesh) => Promise<T>): Promise<T> {
-  const mesh = createMesh({ collectorEndpoint, seed: 42, log, env });
-  await mesh.start();
-  try {
-    await mesh.sendRequests('normal', 5); // warm the JIT and the keep-alive connections
-    return await work(mesh);
-  } finally {
-    await mesh.stop();
-  }
-}
+const spread = (xs: number[], digits = 2) => `${median(xs).toFixed(digits)} (${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)})`;
 
 const setAll = async (mesh: Mesh, plugged: boolean) => {
   for (const h of mesh.holes()) await mesh.setHole(h.id, plugged);
@@ -30,23 +27,20 @@ const setAll = async (mesh: Mesh, plugged: boolean) => {
 /** CPU time (user + system, ms) the mesh's processes have used so far; undefined where /proc is missing. */
 function meshCpuMs(mesh: Mesh): number | undefined {
   try {
-    const ticksPerMs = 100 / 1000; // USER_HZ is 100 on Linux
     return mesh.processes().reduce((sum, p) => {
       const fields = readFileSync(`/proc/${p.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      return sum + (Number(fields[11]) + Number(fields[12])) / ticksPerMs;
+      return sum + (Number(fields[11]) + Number(fields[12])) * 10; // USER_HZ 100: a tick is 10 ms
     }, 0);
   } catch {
     return undefined;
   }
 }
 
-/**
- * Closed loop: `concurrency` clients, each sending its next order as soon as the last one answered.
- * Also CPU per order, which a busy machine disturbs far less than orders per second.
- */
-async function throughput(mesh: Mesh): Promise<{ perSecond: number; errors: number; cpuMsPerOrder: number | undefined }> {
+/** Closed loop: `concurrency` clients, each sending its next order as soon as the last one answered. */
+async function throughput(mesh: Mesh, seconds: number) {
   const cpuBefore = meshCpuMs(mesh);
-  const until = performance.now() + throughputSeconds * 1000;
+  const started = performance.now();
+  const until = started + seconds * 1000;
   let done = 0;
   let errors = 0;
   await Promise.all(
@@ -58,66 +52,160 @@ async function throughput(mesh: Mesh): Promise<{ perSecond: number; errors: numb
       }
     }),
   );
+  const elapsed = (performance.now() - started) / 1000;
   const cpuAfter = meshCpuMs(mesh);
-  const cpuMsPerOrder = cpuBefore === undefined || cpuAfter === undefined ? undefined : (cpuAfter - cpuBefore) / done;
-  return { perSecond: done / throughputSeconds, errors, cpuMsPerOrder };
+  return { perSecond: done / elapsed, errors, cpuMsPerOrder: cpuBefore === undefined || cpuAfter === undefined ? undefined : (cpuAfter - cpuBefore) / done };
 }
 
 async function latency(mesh: Mesh, kind: RequestKind) {
   const lone: number[] = [];
   for (let i = 0; i < 5; i++) lone.push((await mesh.sendRequests(kind, 1))[0].durationMs);
-  const burst = await mesh.sendRequests(kind, 10);
-  const b = burst.map((r) => r.durationMs);
+  const b = (await mesh.sendRequests(kind, 10)).map((r) => r.durationMs);
   return { lone: median(lone), burstMedian: median(b), burstMax: Math.max(...b) };
 }
 
-export async function run(): Promise<void> {
-  const jaeger = createEmbeddedJaeger({
-    host: '127.0.0.1',
-    udpCompactPort: 0,
-    udpBinaryPort: 0,
-    httpPort: 0,
-    maxSpans: 2_000_000,
-    maxTraces: 100_000,
-    log,
-  });
+interface Variant {
+  name: string;
+  env: Record<string, string>;
+  traced: boolean;
+  mesh?: Mesh;
+  perSecond: number[];
+  cpu: number[];
+  errors: number;
+}
+
+/** The embedded Jaeger with its query API on a loopback port, as the deck serves it. */
+async function startJaeger(): Promise<{ jaeger: EmbeddedJaeger; endpoint: string; trace(id: string): Promise<JaegerTrace | undefined>; close(): Promise<void> }> {
+  const jaeger = createEmbeddedJaeger({ host: '127.0.0.1', udpCompactPort: 0, udpBinaryPort: 0, httpPort: 0, maxSpans: 2_000_000, maxTraces: 100_000, log });
   await jaeger.start();
-  const endpoint = `http://127.0.0.1:${jaeger.ports.http}/api/traces`;
-  try {
-    const traced = await withMesh({}, endpoint, async (mesh) => {
-      const rows: [string, Awaited<ReturnType<typeof latency>>][] = [];
-      await setAll(mesh, false);
-      rows.push(['normal, holes open', await latency(mesh, 'normal')]);
-      rows.push(['slow,   holes open', await latency(mesh, 'slow')]);
-      await setAll(mesh, true);
-      await mesh.sendRequests('slow', 1); // a warm cache, as on stage after the first request
-      rows.push(['normal, all plugged', await latency(mesh, 'normal')]);
-      rows.push(['slow,   all plugged', await latency(mesh, 'slow')]);
-      console.log('latency (tracing on)          lone (median of 5)   burst of 10: median / max');
-      for (const [label, r] of rows) console.log(`  ${label.padEnd(26)} ${ms(r.lone).padStart(10)}   ${ms(r.burstMedian).padStart(14)} / ${ms(r.burstMax)}`);
-      const open = rows[0][1];
-      const plugged = rows[2][1];
-      console.log(`  open ÷ plugged (normal): lone ${(open.lone / plugged.lone).toFixed(1)}×, burst max ${(open.burstMax / plugged.burstMax).toFixed(1)}×`);
-      const counts = await mesh.spanCounts();
-      return { tput: await throughput(mesh), counts };
-    });
-    const spansPerOrder = traced.counts.reduce((n, c) => n + c.reported, 0);
-    const untraced = await withMesh({ JAEGER_DISABLED: 'true' }, endpoint, async (mesh) => {
-      await setAll(mesh, true);
-      return throughput(mesh);
-    });
-    console.log(`throughput, all holes plugged, ${concurrency} concurrent clients, ${throughputSeconds} s each:`);
-    const cpu = (x: number | undefined) => (x === undefined ? 'n/a' : `${x.toFixed(1)} ms`);
-    console.log(`  tracing on:           ${traced.tput.perSecond.toFixed(1)} orders/s, mesh CPU ${cpu(traced.tput.cpuMsPerOrder)}/order (${traced.tput.errors} errors)`);
-    console.log(`  JAEGER_DISABLED=true: ${untraced.perSecond.toFixed(1)} orders/s, mesh CPU ${cpu(untraced.cpuMsPerOrder)}/order (${untraced.errors} errors)`);
-    console.log(`  throughput ratio on/off: ${(traced.tput.perSecond / untraced.perSecond).toFixed(2)}`);
-    if (traced.tput.cpuMsPerOrder && untraced.cpuMsPerOrder) {
-      console.log(`  CPU per order ratio on/off: ${(traced.tput.cpuMsPerOrder / untraced.cpuMsPerOrder).toFixed(2)}`);
+  const app = express();
+  app.use(jaeger.queryRouter);
+  const server = http.createServer(app);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    jaeger,
+    endpoint: `http://127.0.0.1:${jaeger.ports.http}/api/traces`,
+    async trace(id) {
+      const res = await fetch(`${base}/api/traces/${id}`);
+      return res.ok ? ((await res.json()) as JaegerEnvelope<JaegerTrace[]>).data[0] : undefined;
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      await jaeger.stop();
+    },
+  };
+}
+
+/** The worst CHILD_OF child outside its parent over the traces (µs); FOLLOWS_FROM children may outlive theirs. */
+function worstStray(traces: JaegerTrace[]) {
+  let early = 0;
+  let late = 0;
+  let pairs = 0;
+  for (const t of traces) {
+    const byId = new Map(t.spans.map((s) => [s.spanID, s]));
+    for (const s of t.spans) {
+      const ref = s.references.find((r) => r.refType === 'CHILD_OF');
+      const p = ref && byId.get(ref.spanID);
+      if (!p) continue;
+      pairs++;
+      early = Math.max(early, p.startTime - s.startTime);
+      late = Math.max(late, s.startTime + s.duration - (p.startTime + p.duration));
     }
-    const stats = jaeger.stats().http;
-    console.log(`  embedded Jaeger: ${stats.stored} spans stored, ${stats.rejected} bodies rejected (${spansPerOrder} spans reported before the throughput run)`);
-    console.log(`  load average at the end: ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores (figures above are only comparable on a quiet machine)`);
+  }
+  return { early, late, pairs };
+}
+
+/** Time from a request's answer until its trace is whole in the store (every span its services reported). */
+async function timeToWholeTrace(mesh: Mesh, trace: (id: string) => Promise<JaegerTrace | undefined>, samples: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const [r] = await mesh.sendRequests('normal', 1);
+    const answered = performance.now();
+    const seen: { at: number; n: number }[] = [];
+    while (performance.now() - answered < 600) {
+      seen.push({ at: performance.now() - answered, n: (await trace(r.traceID))?.spans.length ?? 0 });
+      await new Promise((res) => setTimeout(res, 3));
+    }
+    const whole = (await trace(r.traceID))?.spans.length ?? 0;
+    out.push(seen.find((s) => s.n === whole)?.at ?? 600);
+  }
+  return out;
+}
+
+export async function run(): Promise<void> {
+  const j = await startJaeger();
+  const variants: Variant[] = [
+    { name: 'traced, our reporter', env: {}, traced: true, perSecond: [], cpu: [], errors: 0 },
+    { name: 'traced, jaeger-client reporter', env: { MESH_REPORTER: 'jaeger-client' }, traced: true, perSecond: [], cpu: [], errors: 0 },
+    { name: 'JAEGER_DISABLED=true', env: { JAEGER_DISABLED: 'true' }, traced: false, perSecond: [], cpu: [], errors: 0 },
+    ...sweep.map((f) => ({ name: `traced, our reporter, ${f} ms`, env: { JAEGER_REPORTER_FLUSH_INTERVAL: String(f) }, traced: true, perSecond: [], cpu: [], errors: 0 })),
+  ];
+  try {
+    for (const v of variants) {
+      v.mesh = createMesh({ collectorEndpoint: j.endpoint, seed: 42, log, env: v.env });
+      await v.mesh.start();
+    }
+    const main = variants[0].mesh!;
+
+    // Holes open vs plugged, and span order, on the mesh as the talk runs it.
+    const rows: [string, Awaited<ReturnType<typeof latency>>][] = [];
+    rows.push(['normal, holes open', await latency(main, 'normal')]);
+    rows.push(['slow,   holes open', await latency(main, 'slow')]);
+    for (const v of variants) await setAll(v.mesh!, true);
+    await main.sendRequests('slow', 1); // a warm cache, as on stage after the first request
+    rows.push(['normal, all plugged', await latency(main, 'normal')]);
+    rows.push(['slow,   all plugged', await latency(main, 'slow')]);
+    console.log('latency (tracing on)          lone (median of 5)   burst of 10: median / max');
+    for (const [label, r] of rows) console.log(`  ${label.padEnd(26)} ${ms(r.lone).padStart(10)}   ${ms(r.burstMedian).padStart(14)} / ${ms(r.burstMax)}`);
+    console.log(`  open ÷ plugged (normal): lone ${(rows[0][1].lone / rows[2][1].lone).toFixed(1)}×, burst max ${(rows[0][1].burstMax / rows[2][1].burstMax).toFixed(1)}×`);
+
+    // Span order over 200 traces: singles and bursts, holes open and plugged.
+    const ids: string[] = [];
+    await setAll(main, false);
+    for (let i = 0; i < 40; i++) ids.push(...(await main.sendRequests(i % 4 === 0 ? 'slow' : 'normal', 1)).map((r) => r.traceID));
+    for (let i = 0; i < 6; i++) ids.push(...(await main.sendRequests('normal', 10)).map((r) => r.traceID));
+    await setAll(main, true);
+    for (let i = 0; i < 40; i++) ids.push(...(await main.sendRequests(i % 4 === 0 ? 'slow' : 'normal', 1)).map((r) => r.traceID));
+    for (let i = 0; i < 6; i++) ids.push(...(await main.sendRequests('normal', 10)).map((r) => r.traceID));
+    await main.spanCounts(); // flushes every service
+    await new Promise((r) => setTimeout(r, 200));
+    const traces = (await Promise.all(ids.map((id) => j.trace(id)))).filter((t) => t !== undefined);
+    const stray = worstStray(traces);
+    console.log(`span order over ${traces.length} traces (${stray.pairs} CHILD_OF pairs): worst child start before its parent ${stray.early} µs, worst child end after its parent ${stray.late} µs`);
+
+    // Request answered → trace whole in the store, per traced variant.
+    for (const v of variants.filter((x) => x.traced)) {
+      const t = await timeToWholeTrace(v.mesh!, j.trace, 15);
+      console.log(`  answer → whole trace in the store, ${v.name}: median ${ms(median(t))}, max ${ms(Math.max(...t))} (15 normal orders; the slide adds its 50 ms live tick)`);
+    }
+
+    // Throughput, all holes plugged, in alternating rounds so a busy machine hits every variant alike.
+    for (const v of variants) await v.mesh!.sendRequests('normal', 10); // warm
+    for (let r = 0; r < rounds; r++) {
+      for (const v of variants) {
+        const t = await throughput(v.mesh!, roundSeconds);
+        v.perSecond.push(t.perSecond);
+        if (t.cpuMsPerOrder !== undefined) v.cpu.push(t.cpuMsPerOrder);
+        v.errors += t.errors;
+      }
+    }
+    console.log(`throughput, all holes plugged, ${concurrency} concurrent clients, ${rounds} alternating rounds of ${roundSeconds} s: median (min–max)`);
+    for (const v of variants) {
+      console.log(`  ${v.name.padEnd(34)} ${spread(v.perSecond, 1)} orders/s, mesh CPU ${v.cpu.length ? spread(v.cpu, 1) : 'n/a'} ms/order, ${v.errors} errors`);
+    }
+    const off = variants.find((v) => !v.traced)!;
+    for (const v of variants.filter((x) => x.traced)) {
+      const ratios = v.perSecond.map((x, i) => x / off.perSecond[i]);
+      const cpu = v.cpu.length === off.cpu.length && v.cpu.length ? v.cpu.map((x, i) => x / off.cpu[i]) : [];
+      console.log(`  ratio traced/untraced, ${v.name}: throughput ${spread(ratios)}${cpu.length ? `, CPU per order ${spread(cpu)}` : ''} (per round, median (min–max))`);
+    }
+    const stats = j.jaeger.stats().http;
+    console.log(`  embedded Jaeger: ${stats.stored} spans stored, ${stats.rejected} bodies rejected`);
+    console.log(`  load average at the end: ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores (figures are only comparable on a quiet machine)`);
   } finally {
-    await jaeger.stop();
+    await Promise.all(variants.map((v) => v.mesh?.stop()));
+    await j.close();
   }
 }

@@ -25,8 +25,10 @@ export const holeSettings = {
 
 /** Deadlines between services (issue: a hung service must cost a bounded wait, never a hang). */
 export const callDeadlines = {
-  /** Any call from one service to another, unless it brings its own (payments' 250 ms). */
+  /** Any call from one service to another behind the storefront. */
   peerCallMs: 2_000,
+  /** The storefront's calls: longer than `peerCallMs`, so a deeper service's timeout arrives first and is named. */
+  entryCallMs: 3_000,
   /** The deck server's wait for a whole order through the storefront. */
   orderMs: 15_000,
 } as const;

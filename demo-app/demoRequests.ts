@@ -1,7 +1,4 @@
-// Sends demo orders into the storefront from the deck server and reports each one's trace id and latency.
-import { traceIdHeader } from './instrumentation/serverSpans.ts';
-import type { DemoRequestResult, RequestKind } from './index.ts';
-
+// Attendee baggage for demo orders: keys and values checked before they become uberctx-* headers.
 export class InvalidBaggageError extends Error {
   override name = 'InvalidBaggageError';
 }
@@ -15,26 +12,3 @@ export function baggageHeaders(baggage: Record<string, string> | undefined): Rec
   }
   return headers;
 }
-
-export async function sendOrder(
-  storefrontPort: number,
-  kind: RequestKind,
-  headers: Record<string, string>,
-): Promise<DemoRequestResult> {
-  const started = performance.now();
-  try {
-    const res = await fetch(`http://127.0.0.1:${storefrontPort}/order`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify({ kind }),
-      signal: AbortSignal.timeout(60_000),
-    });
-    await res.arrayBuffer();
-    return { traceID: res.headers.get(traceIdHeader) ?? '', durationMs: round(performance.now() - started), status: res.status };
-  } catch {
-    // The storefront went away mid-request: still an answer, never a hang.
-    return { traceID: '', durationMs: round(performance.now() - started), status: 502 };
-  }
-}
-
-const round = (ms: number) => Math.round(ms * 100) / 100;

@@ -2,7 +2,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Log } from '../server/log.ts';
-import { baggageHeaders, sendOrder } from './demoRequests.ts';
+import { baggageHeaders } from './demoRequests.ts';
+import { placeOrder } from './storefront/client.ts';
 import { createHoleSwitches, isHoleId } from './holes/holeSwitches.ts';
 import type { SpanCounts } from './instrumentation/spanCounters.ts';
 import { createMeshSupervisor } from './supervisor/meshSupervisor.ts';
@@ -105,7 +106,7 @@ export function createMesh(opts: MeshOptions): Mesh {
         throw new MeshDownError(`the storefront service is ${supervisor.state('storefront') ?? 'not started'}`);
       }
       const headers = baggageHeaders(requestOpts.baggage);
-      return Promise.all(Array.from({ length: count }, () => sendOrder(port, kind, headers)));
+      return Promise.all(Array.from({ length: count }, () => placeOrder(port, kind, headers)));
     },
     async spanCounts() {
       const ports = supervisor.ports();

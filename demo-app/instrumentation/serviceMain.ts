@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { createLog, type Log } from '../../server/log.ts';
+import { callDeadlines } from '../config.ts';
 import { allOpen, parseHoleSwitches, type HoleSwitches } from '../holes/holeSwitches.ts';
 import { useTracer } from './activeSpan.ts';
 import { createPeerClient, type CallPeer, type PeerDirectory } from './peerCalls.ts';
@@ -65,7 +66,9 @@ async function startService(name: string, log: Log, defineRoutes: (app: Express,
       holeListeners.push(listener);
       listener(state.holes);
     },
-    callPeer: createPeerClient(() => state.peers),
+    // The entry service waits a little longer than the services behind it, so that when a deep service
+    // hangs, the error that reaches the slide names that service, not the one in between.
+    callPeer: createPeerClient(() => state.peers, name === 'storefront' ? callDeadlines.entryCallMs : callDeadlines.peerCallMs),
   };
 
   const adminToken = process.env.MESH_ADMIN_TOKEN ?? '';

@@ -112,7 +112,7 @@ export function createMeshSupervisor(opts: SupervisorOptions) {
         let actor!: Actor<typeof serviceMachine>;
         const proc = createServiceProcess({
           name,
-          entry: path.join(opts.demoAppDir, name, 'main.ts'),
+          entry: path.join(opts.demoAppDir, name, 'server.ts'),
           cwd: opts.projectRoot,
           env: () => ({
             ...process.env,

@@ -13,10 +13,13 @@ export interface UdpAgentOptions {
   what: string;
   onDatagram: (msg: Buffer) => void;
   log: Log;
+  /** Receive buffer to ask for (default WANTED_RECV_BUFFER). */
+  recvBufferBytes?: number;
 }
 
 export async function startUdpAgent(opts: UdpAgentOptions): Promise<{ port: number; recvBufferSize: number; close(): Promise<void> }> {
-  const socket = dgram.createSocket({ type: 'udp4', recvBufferSize: WANTED_RECV_BUFFER });
+  const wanted = opts.recvBufferBytes ?? WANTED_RECV_BUFFER;
+  const socket = dgram.createSocket({ type: 'udp4', recvBufferSize: wanted });
   await new Promise<void>((resolve, reject) => {
     const onError = (e: Error) => {
       socket.close();
@@ -38,7 +41,7 @@ export async function startUdpAgent(opts: UdpAgentOptions): Promise<{ port: numb
     /* not every platform reports it */
   }
   // As the OS reports it: Linux caps the request at net.core.rmem_max and reports double what it grants.
-  const note = recvBufferSize < WANTED_RECV_BUFFER ? ` (asked for ${WANTED_RECV_BUFFER >> 10} KiB; raise net.core.rmem_max to allow more)` : '';
+  const note = recvBufferSize < wanted ? ` (asked for ${wanted >> 10} KiB; raise net.core.rmem_max to allow more)` : '';
   opts.log.info(`${opts.what} on udp://${opts.host}:${port}, receive buffer ${recvBufferSize >> 10} KiB${note}`);
   return {
     port,

@@ -2,6 +2,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { asPortError } from '../server/portErrors.ts';
+import { handleOtlpTraces, OTLP_TRACES_PATH, type OtlpDoorOptions } from './otlp/otlpHttp.ts';
 
 const ACCEPTED_TYPES = new Set(['application/x-thrift', 'application/vnd.apache.thrift.binary']);
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -16,6 +17,8 @@ export interface CollectorHttpOptions {
   onBody: BodyHandler;
   /** A request refused before decoding (wrong type, too large): counted as a rejection. */
   onRefused: (bytes: number, reason: string) => void;
+  /** OTLP/HTTP's POST /v1/traces on the same port, when given. */
+  otlp?: OtlpDoorOptions;
 }
 
 function reply(res: http.ServerResponse, status: number, reason?: string, close = false): void {
@@ -30,7 +33,8 @@ export async function startCollectorHttp(opts: CollectorHttpOptions): Promise<{ 
   const server = http.createServer((req, res) => {
     const url = req.url ?? '/';
     const path = url.split('?')[0];
-    if (path !== '/api/traces') return reply(res, 404, 'not found: the collector accepts POST /api/traces');
+    if (path === OTLP_TRACES_PATH && opts.otlp) return handleOtlpTraces(req, res, opts.otlp);
+    if (path !== '/api/traces') return reply(res, 404, `not found: the collector accepts POST /api/traces${opts.otlp ? ` and POST ${OTLP_TRACES_PATH}` : ''}`);
     if (req.method !== 'POST') {
       res.setHeader('Allow', 'POST');
       return reply(res, 405, 'method not allowed: POST a Thrift Batch to /api/traces');

@@ -1,33 +1,19 @@
-// Counters per transport (received, rejected, stored, evicted…) and throttled rejection logging.
+// Counters per transport (received, rejected, stored, evicted, losses…) and throttled rejection logging.
+import type { CollectorStatsSnapshot, TransportCounters } from '../model/collectorStats.ts';
 import type { Log } from '../server/log.ts';
-import { TRANSPORTS, type TransportName } from './spanModel.ts';
+import { TRANSPORTS, type DecodedBatch } from './spanModel.ts';
 import type { TraceStore } from './traceStore.ts';
 
-export interface TransportCounters {
-  /** Datagrams or request bodies that arrived. */
-  received: number;
-  /** …of which could not be used (undecodable, wrong content type, too large). */
-  rejected: number;
-  /** Bytes that arrived. */
-  bytes: number;
-  /** Spans in accepted batches. */
-  spans: number;
-  /** Spans added to the store. */
-  stored: number;
-  /** Spans already stored (same id, timing, operation and process) and dropped. */
-  duplicates: number;
-  /** Spans since evicted to respect the store's limits. */
-  evicted: number;
-  lastRejection: string | null;
-}
-
-export interface CollectorStatsSnapshot extends Record<TransportName, TransportCounters> {
-  store: ReturnType<TraceStore['stats']>;
-  forward: { target: string | null; batches: number; errors: number; dropped: number };
-  live: { clients: number; maxClients: number; refused: number; droppedSlow: number };
-}
+export type { CollectorStatsSnapshot, TransportCounters } from '../model/collectorStats.ts';
 
 const LOG_EVERY_MS = 5_000;
+/** Clients remembered for seqNo gaps and their own drop reports; past it the table starts over. */
+const MAX_CLIENTS = 10_000;
+
+interface ClientState {
+  lastSeqNo: number;
+  dropped: number;
+}
 
 export class CollectorStats {
   readonly byVia: TransportCounters[] = TRANSPORTS.map(() => ({
@@ -38,10 +24,16 @@ export class CollectorStats {
     stored: 0,
     duplicates: 0,
     evicted: 0,
+    oddSpans: 0,
+    missingBatches: 0,
+    clientDropped: 0,
+    kernelDrops: null,
     lastRejection: null,
   }));
-  private lastLogAt = [0, 0, 0];
-  private suppressed = [0, 0, 0];
+  private lastLogAt = TRANSPORTS.map(() => 0);
+  private suppressed = TRANSPORTS.map(() => 0);
+  /** Per door: client (its client-uuid tag, else its process) → what its batches told us. */
+  private clients = TRANSPORTS.map(() => new Map<string, ClientState>());
 
   constructor(private readonly log: Log) {}
 
@@ -74,11 +66,44 @@ export class CollectorStats {
     c.duplicates += duplicates;
   }
 
-  snapshot(store: TraceStore, forward: CollectorStatsSnapshot['forward'], live: CollectorStatsSnapshot['live']): CollectorStatsSnapshot {
+  /** What a batch says about losses before it: gaps in its client's seqNo, the client's own drop count; and odd spans kept. */
+  batch(via: number, b: DecodedBatch): void {
+    const c = this.byVia[via]!;
+    c.oddSpans += b.oddSpans;
+    if (b.seqNo < 0 && b.clientDropped < 0) return;
+    const clients = this.clients[via]!;
+    const id = clientId(b);
+    let st = clients.get(id);
+    if (!st) {
+      if (clients.size >= MAX_CLIENTS) clients.clear();
+      clients.set(id, (st = { lastSeqNo: -1, dropped: 0 }));
+    }
+    if (b.seqNo >= 0) {
+      // A number lower than the last one is a restarted client (or a reordered datagram): start over, count nothing.
+      if (st.lastSeqNo >= 0 && b.seqNo > st.lastSeqNo + 1) c.missingBatches += b.seqNo - st.lastSeqNo - 1;
+      if (b.seqNo > st.lastSeqNo || b.seqNo < st.lastSeqNo - 1000) st.lastSeqNo = b.seqNo;
+    }
+    if (b.clientDropped >= 0) {
+      c.clientDropped += b.clientDropped - st.dropped;
+      st.dropped = b.clientDropped;
+    }
+  }
+
+  /**
+   * `kernelDrops` reads each UDP door's drop counter (see udpLoss.ts); the HTTP doors have none.
+   */
+  snapshot(store: TraceStore, forward: CollectorStatsSnapshot['forward'], live: CollectorStatsSnapshot['live'], kernelDrops: (via: number) => number | null): CollectorStatsSnapshot {
     const out = { store: store.stats(), forward, live } as CollectorStatsSnapshot;
     TRANSPORTS.forEach((name, via) => {
-      out[name] = { ...this.byVia[via]!, evicted: store.evictedByVia[via]! };
+      out[name] = { ...this.byVia[via]!, evicted: store.evictedByVia[via]!, kernelDrops: kernelDrops(via) };
     });
     return out;
   }
+}
+
+/** jaeger-client tags its process with a client-uuid; without one, the process itself names the client. */
+function clientId(b: DecodedBatch): string {
+  const tags = b.process.tags;
+  if (tags) for (let i = 0; i < tags.length; i += 3) if (tags[i] === 'client-uuid') return String(tags[i + 2]);
+  return b.process.key;
 }

@@ -7,10 +7,15 @@ import { CollectorStats, type CollectorStatsSnapshot } from './collectorStats.ts
 import { createForwarder, type Forwarder } from './forwarder.ts';
 import { decodeBinaryBatch, decodeBinaryEmitBatch, decodeCompactEmitBatch } from './jaegerThrift.ts';
 import { LiveStream } from './liveStream.ts';
-import { createQueryApi } from './queryApi.ts';
+import { decodeOtlpJson, decodeOtlpProtobuf } from './otlp/otlpDecode.ts';
+import { startOtlpHttp, type OtlpDoorOptions } from './otlp/otlpHttp.ts';
+import { otlpToBatches } from './otlp/otlpToSpans.ts';
+import { createQueryApi, DEFAULT_MAX_CLOCK_SKEW_US } from './queryApi.ts';
+import { createQueryApiV3 } from './queryApiV3.ts';
 import { createQueryProxy } from './queryProxy.ts';
-import { VIA_HTTP, VIA_UDP_BINARY, VIA_UDP_COMPACT, type DecodedBatch } from './spanModel.ts';
+import { VIA_HTTP, VIA_OTLP, VIA_UDP_BINARY, VIA_UDP_COMPACT, type DecodedBatch } from './spanModel.ts';
 import { TraceStore } from './traceStore.ts';
+import { kernelDrops } from './udpLoss.ts';
 
 export type { CollectorStatsSnapshot } from './collectorStats.ts';
 export type { TraceSummary } from './traceJson.ts';
@@ -25,6 +30,12 @@ export interface EmbeddedJaegerOptions {
   udpCompactPort: number;
   udpBinaryPort: number;
   httpPort: number;
+  /** OTLP/HTTP's own port (4318 in the app); absent = only POST /v1/traces on the collector's HTTP port. */
+  otlpHttpPort?: number;
+  /** Receive buffer asked for each UDP socket (default 8 MiB; tests ask for little to see kernel drops). */
+  udpRecvBufferBytes?: number;
+  /** Largest clock-skew shift in µs the query applies (default 1 s; 0 = only warn, Jaeger's default). */
+  maxClockSkewUs?: number;
   maxSpans: number;
   maxTraces: number;
   /** Serve queries from a real Jaeger query service instead of the store. */
@@ -45,7 +56,8 @@ export interface EmbeddedJaeger {
   /** Binds the sockets; rejects with a PortInUseError naming the env variable on a taken port. */
   start(): Promise<void>;
   stop(): Promise<void>;
-  readonly ports: { udpCompact: number; udpBinary: number; http: number };
+  /** otlpHttp is -1 when no OTLP port of its own was asked for. */
+  readonly ports: { udpCompact: number; udpBinary: number; http: number; otlpHttp: number };
   /** Mounted on the public server: /api/traces…, /api/services…, /api/dependencies, /api/live, /api/collector/stats. */
   readonly queryRouter: Router;
   /** Called with a trace id each time that trace gains spans. Returns an unsubscribe function. */
@@ -60,6 +72,8 @@ export interface EmbeddedJaeger {
    * their tags and logs in `raw`: do not reuse the buffer afterwards.
    */
   ingest(via: 'udpCompact' | 'udpBinary' | 'http', raw: Buffer): string | undefined;
+  /** The same for an OTLP/HTTP body (already inflated): protobuf, or JSON when `json`. */
+  ingestOtlp(body: Buffer, json: boolean): string | undefined;
 }
 
 const DECODERS: ((buf: Buffer) => DecodedBatch)[] = [decodeCompactEmitBatch, decodeBinaryEmitBatch, decodeBinaryBatch];
@@ -67,7 +81,7 @@ const VIA = { udpCompact: VIA_UDP_COMPACT, udpBinary: VIA_UDP_BINARY, http: VIA_
 
 export function createEmbeddedJaeger(opts: EmbeddedJaegerOptions): EmbeddedJaeger {
   const log = opts.log;
-  const ports = { udpCompact: opts.udpCompactPort, udpBinary: opts.udpBinaryPort, http: opts.httpPort };
+  const ports = { udpCompact: opts.udpCompactPort, udpBinary: opts.udpBinaryPort, http: opts.httpPort, otlpHttp: -1 };
   const store = new TraceStore(opts.maxSpans, opts.maxTraces);
   const counters = new CollectorStats(log);
   const live = new LiveStream(store, log, { tickMs: opts.liveTickMs, heartbeatMs: opts.liveHeartbeatMs, maxClients: opts.liveMaxClients });
@@ -87,19 +101,54 @@ export function createEmbeddedJaeger(opts: EmbeddedJaegerOptions): EmbeddedJaege
     }
     const out = store.ingest(batch, via);
     counters.accepted(via, batch.spans.length, out.stored, out.duplicates);
+    counters.batch(via, batch);
     live.grew(out.touched);
     forwarder.forward(via, raw, batch);
     return undefined;
   };
 
-  const stats = () => counters.snapshot(store, forwarder.stats(), live.snapshot());
+  /** OTLP: decoded and checked whole before any span is stored, as the Thrift doors do; not forwarded (the forwarder speaks Thrift). */
+  const receiveOtlp = (body: Buffer, json: boolean, wireBytes = body.length): string | undefined => {
+    counters.received(VIA_OTLP, wireBytes);
+    let batches: DecodedBatch[];
+    try {
+      batches = otlpToBatches(json ? decodeOtlpJson(body) : decodeOtlpProtobuf(body));
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e);
+      counters.rejected(VIA_OTLP, reason);
+      return reason;
+    }
+    for (const b of batches) {
+      const out = store.ingest(b, VIA_OTLP);
+      counters.accepted(VIA_OTLP, b.spans.length, out.stored, out.duplicates);
+      live.grew(out.touched);
+    }
+    return undefined;
+  };
+  const otlpDoor: OtlpDoorOptions = {
+    maxBodyBytes: opts.maxBodyBytes ?? 8 * 1024 * 1024,
+    onBody: receiveOtlp,
+    onRefused: (bytes, reason) => {
+      counters.received(VIA_OTLP, bytes);
+      counters.rejected(VIA_OTLP, reason);
+    },
+  };
+
+  const udpDrops = (via: number) =>
+    via === VIA_UDP_COMPACT ? kernelDrops(opts.host, ports.udpCompact) : via === VIA_UDP_BINARY ? kernelDrops(opts.host, ports.udpBinary) : null;
+  const stats = () => counters.snapshot(store, forwarder.stats(), live.snapshot(), udpDrops);
 
   const router = express.Router();
   router.get('/api/live', live.handler);
   router.get('/api/collector/stats', (_req, res) => {
     res.json(stats());
   });
-  router.use(opts.queryUrl ? createQueryProxy(opts.queryUrl, log) : createQueryApi(store));
+  const maxClockSkewUs = opts.maxClockSkewUs ?? DEFAULT_MAX_CLOCK_SKEW_US;
+  if (opts.queryUrl) router.use(createQueryProxy(opts.queryUrl, log));
+  else {
+    router.use(createQueryApi(store, { maxClockSkewUs }));
+    router.use(createQueryApiV3(store, { maxClockSkewUs }));
+  }
 
   const stop = async () => {
     live.close();
@@ -117,7 +166,7 @@ export function createEmbeddedJaeger(opts: EmbeddedJaegerOptions): EmbeddedJaege
           { via: VIA_UDP_BINARY, name: 'udpBinary', port: opts.udpBinaryPort, envName: 'COLLECTOR_UDP_BINARY_PORT', what: 'Jaeger agent (UDP, Thrift binary)' },
         ] as const;
         for (const a of agents) {
-          const agent = await startUdpAgent({ host: opts.host, port: a.port, envName: a.envName, what: a.what, onDatagram: (m) => receive(a.via, m), log });
+          const agent = await startUdpAgent({ host: opts.host, port: a.port, envName: a.envName, what: a.what, onDatagram: (m) => receive(a.via, m), log, recvBufferBytes: opts.udpRecvBufferBytes });
           closers.push(agent.close);
           ports[a.name] = agent.port;
         }
@@ -130,9 +179,16 @@ export function createEmbeddedJaeger(opts: EmbeddedJaegerOptions): EmbeddedJaege
             counters.received(VIA_HTTP, bytes);
             counters.rejected(VIA_HTTP, reason);
           },
+          otlp: otlpDoor,
         });
         closers.push(http.close);
         ports.http = http.port;
+        if (opts.otlpHttpPort !== undefined) {
+          const otlp = await startOtlpHttp(opts.host, opts.otlpHttpPort, otlpDoor);
+          closers.push(otlp.close);
+          ports.otlpHttp = otlp.port;
+          log.info(`OTLP/HTTP receiver on http://${opts.host}:${otlp.port}/v1/traces (also on the collector's port)`);
+        }
         log.info(`Jaeger collector on http://${opts.host}:${http.port}/api/traces; store keeps ${opts.maxSpans} spans / ${opts.maxTraces} traces`);
         if (opts.queryUrl) log.info(`query API proxied to ${opts.queryUrl}`);
         if (opts.forwardUrl) log.info(`forwarding every batch to ${opts.forwardUrl}`);
@@ -148,5 +204,6 @@ export function createEmbeddedJaeger(opts: EmbeddedJaegerOptions): EmbeddedJaege
     store,
     stats,
     ingest: (via, raw) => receive(VIA[via], raw),
+    ingestOtlp: (body, json) => receiveOtlp(body, json),
   };
 }

@@ -21,6 +21,9 @@ import {
   partsToNumber,
 } from './thrift/thriftReader.ts';
 import {
+  NOTE_UNKNOWN_REF_TYPE,
+  NOTE_UNKNOWN_TAG_TYPE,
+  SPAN_KINDS,
   TAG_BINARY,
   TAG_BOOL,
   TAG_DOUBLE,
@@ -60,6 +63,9 @@ function expect(r: ThriftReader, got: number, want: number): boolean {
   r.skip(got, 1);
   return false;
 }
+
+/** The value Jaeger gives a tag whose type number it does not know. */
+export const UNKNOWN_TAG_VALUE = '<Unknown Jaeger TagType "<UNSET>">';
 
 /** Appends one Tag to `out` at `i`; returns the next index. Values are decoded only for the tag's own type. */
 function readTag(r: ThriftReader, out: TagList, i: number): number {
@@ -131,7 +137,10 @@ function readTag(r: ThriftReader, out: TagList, i: number): number {
       value = binAt < 0 ? '' : fast(r.buf).base64Slice(binAt, binEnd);
       break;
     default:
-      throw new ThriftDecodeError(`tag "${key.slice(0, 40)}" has ${vType === -1 ? 'no type' : `unknown type ${vType}`}`);
+      if (vType === -1) throw new ThriftDecodeError(`tag "${key.slice(0, 40)}" has no type`);
+      // Jaeger keeps such a tag as a string saying so (its Thrift translator's wording) and the span with it.
+      value = UNKNOWN_TAG_VALUE;
+      vType = TAG_STRING;
   }
   out[i] = key;
   out[i + 1] = vType;
@@ -162,6 +171,9 @@ function readLog(r: ThriftReader): LogRecord {
   if (timestamp === undefined) throw new ThriftDecodeError(`log without a timestamp (before offset ${r.pos})`);
   return { timestamp, fields: fields ?? [] };
 }
+
+/** NOTE_* bits raised while reading the current span's references. */
+let refNotes = 0;
 
 function readRef(r: ThriftReader): RefRecord {
   let refType = -1;
@@ -198,7 +210,9 @@ function readRef(r: ThriftReader): RefRecord {
     }
   }
   r.structEnd();
-  if (refType !== 0 && refType !== 1) throw new ThriftDecodeError(`span reference with ${refType === -1 ? 'no type' : `unknown type ${refType}`}`);
+  if (refType === -1) throw new ThriftDecodeError('span reference with no type');
+  // Jaeger reads any type but CHILD_OF as FOLLOWS_FROM and keeps the span; noted so it shows as a warning.
+  if (refType !== 0 && refType !== 1) refNotes |= NOTE_UNKNOWN_REF_TYPE;
   if (spanId === undefined) throw new ThriftDecodeError('span reference without a span id');
   return { refType, traceId: hexTrace(hiHi, hiLo, loHi, loLo), spanId };
 }
@@ -219,6 +233,20 @@ const SPAN_REQUIRED = 0b11111;
 /** What checking a tag list found: whether it holds any tag, and error=true among them. */
 const LIST_NONEMPTY = 1;
 const LIST_ERROR = 2;
+const LIST_UNKNOWN_TYPE = 4;
+/** Bits 8+ carry the span.kind tag's value as an index into SPAN_KINDS. */
+const LIST_KIND_SHIFT = 8;
+
+const SPAN_KIND_KEY = Buffer.from('span.kind');
+const KIND_VALUES = SPAN_KINDS.map((k) => Buffer.from(k));
+
+function kindOf(buf: Buffer, at: number, end: number): number {
+  for (let k = 1; k < KIND_VALUES.length; k++) {
+    const v = KIND_VALUES[k]!;
+    if (end - at === v.length && buf.compare(v, 0, v.length, at, end) === 0) return k;
+  }
+  return 0;
+}
 
 /** "error" as bytes, to spot the error tag without making a string. */
 const ERROR_KEY = Buffer.from('error');
@@ -238,6 +266,8 @@ function checkTagList(r: ThriftReader, t: number): number {
     let keyEnd = 0;
     let vType = -1;
     let bool = false;
+    let strAt = -1;
+    let strEnd = 0;
     r.structBegin();
     for (let f = r.readFieldBegin(); f !== T_STOP; f = r.readFieldBegin()) {
       const id = r.fieldId;
@@ -248,26 +278,33 @@ function checkTagList(r: ThriftReader, t: number): number {
         }
       } else if (id === 2) {
         if (expect(r, f, T_I32)) vType = r.readI32();
+      } else if (id === 3) {
+        if (expect(r, f, T_STRING)) {
+          strAt = r.readBinaryRange();
+          strEnd = r.pos;
+        }
       } else if (id === 5) {
         if (expect(r, f, T_BOOL)) bool = r.readBool();
       } else r.skip(f, 1);
     }
     r.structEnd();
     if (keyAt < 0) throw new ThriftDecodeError(`tag without a key (before offset ${r.pos})`);
-    if (vType < TAG_STRING || vType > TAG_BINARY) {
-      const key = strings.get(r.buf, keyAt, keyEnd);
-      throw new ThriftDecodeError(`tag "${key.slice(0, 40)}" has ${vType === -1 ? 'no type' : `unknown type ${vType}`}`);
+    if (vType === -1) throw new ThriftDecodeError(`tag "${strings.get(r.buf, keyAt, keyEnd).slice(0, 40)}" has no type`);
+    if (vType > TAG_BINARY || vType < TAG_STRING) found |= LIST_UNKNOWN_TYPE;
+    else if (vType === TAG_BOOL && bool && keyEnd - keyAt === 5 && r.buf.compare(ERROR_KEY, 0, 5, keyAt, keyEnd) === 0) found |= LIST_ERROR;
+    else if (vType === TAG_STRING && strAt >= 0 && keyEnd - keyAt === 9 && r.buf.compare(SPAN_KIND_KEY, 0, 9, keyAt, keyEnd) === 0) {
+      found = (found & 0xff) | (kindOf(r.buf, strAt, strEnd) << LIST_KIND_SHIFT);
     }
-    if (vType === TAG_BOOL && bool && keyEnd - keyAt === 5 && r.buf.compare(ERROR_KEY, 0, 5, keyAt, keyEnd) === 0) found |= LIST_ERROR;
   }
   return found;
 }
 
-/** readLog's checks without keeping anything (see checkTagList); returns whether the list holds a log. */
-function checkLogList(r: ThriftReader, t: number): boolean {
-  if (!expect(r, t, T_LIST)) return false;
+/** readLog's checks without keeping anything (see checkTagList); returns LIST_* bits (LIST_NONEMPTY when it holds a log). */
+function checkLogList(r: ThriftReader, t: number): number {
+  if (!expect(r, t, T_LIST)) return 0;
   const n = r.readListBegin();
-  if (n === 0) return false;
+  if (n === 0) return 0;
+  let found = LIST_NONEMPTY;
   if (r.elemType !== T_STRUCT) throw new ThriftDecodeError(`list of type ${r.elemType}, expected structs`);
   for (let i = 0; i < n; i++) {
     let timestamp = false;
@@ -276,13 +313,13 @@ function checkLogList(r: ThriftReader, t: number): boolean {
       if (r.fieldId === 1 && expect(r, f, T_I64)) {
         r.readI64Parts();
         timestamp = true;
-      } else if (r.fieldId === 2) checkTagList(r, f);
+      } else if (r.fieldId === 2) found |= checkTagList(r, f) & LIST_UNKNOWN_TYPE;
       else if (r.fieldId !== 1) r.skip(f, 1);
     }
     r.structEnd();
     if (!timestamp) throw new ThriftDecodeError(`log without a timestamp (before offset ${r.pos})`);
   }
-  return true;
+  return found;
 }
 
 function readSpan(r: ThriftReader, process: ProcessRecord, wire: WireBytes): SpanRecord {
@@ -301,6 +338,9 @@ function readSpan(r: ThriftReader, process: ProcessRecord, wire: WireBytes): Spa
   let tagsAt = -1;
   let logsAt = -1;
   let error = false;
+  let kind = 0;
+  let notes = 0;
+  refNotes = 0;
   r.structBegin();
   for (let t = r.readFieldBegin(); t !== T_STOP; t = r.readFieldBegin()) {
     switch (r.fieldId) {
@@ -361,11 +401,15 @@ function readSpan(r: ThriftReader, process: ProcessRecord, wire: WireBytes): Spa
         const found = checkTagList(r, t);
         if (found !== 0) tagsAt = at;
         error = (found & LIST_ERROR) !== 0;
+        kind = found >>> LIST_KIND_SHIFT;
+        if (found & LIST_UNKNOWN_TYPE) notes |= NOTE_UNKNOWN_TAG_TYPE;
         break;
       }
       case 11: {
         const at = r.pos;
-        if (checkLogList(r, t)) logsAt = at;
+        const found = checkLogList(r, t);
+        if (found !== 0) logsAt = at;
+        if (found & LIST_UNKNOWN_TYPE) notes |= NOTE_UNKNOWN_TAG_TYPE;
         break;
       }
       default:
@@ -388,6 +432,9 @@ function readSpan(r: ThriftReader, process: ProcessRecord, wire: WireBytes): Spa
     tagsAt,
     logsAt,
     error,
+    kind,
+    notes: notes | refNotes,
+    inline: null,
     process,
     via: 0,
   };
@@ -435,6 +482,8 @@ export function readBatch(r: ThriftReader): DecodedBatch {
   const batchStart = r.pos;
   let process: ProcessRecord | undefined;
   let spans: SpanRecord[] | undefined;
+  let seqNo = -1;
+  let clientDropped = -1;
   // Spans may precede the process on the wire; their process is patched in afterwards.
   const placeholder: ProcessRecord = { serviceName: '', tags: null, key: '' };
   r.structBegin();
@@ -447,13 +496,29 @@ export function readBatch(r: ThriftReader): DecodedBatch {
       const wire: WireBytes = { buf: r.buf, compact: r instanceof CompactReader };
       spans = new Array(n);
       for (let i = 0; i < n; i++) spans[i] = readSpan(r, p, wire);
-    } else r.skip(t, 1);
+    } else if (r.fieldId === 3 && t === T_I64) seqNo = r.readI64Number();
+    else if (r.fieldId === 4 && t === T_STRUCT) clientDropped = readClientStats(r);
+    else r.skip(t, 1);
   }
   r.structEnd();
   if (!process) throw new ThriftDecodeError('batch without a process');
   if (!spans) throw new ThriftDecodeError('batch without a span list');
   if (spans.length > 0 && spans[0]!.process === placeholder) for (const s of spans) s.process = process;
-  return { process, spans, batchStart, batchEnd: r.pos };
+  let oddSpans = 0;
+  for (const s of spans) if (s.notes !== 0) oddSpans++;
+  return { process, spans, batchStart, batchEnd: r.pos, seqNo, clientDropped, oddSpans };
+}
+
+/** ClientStats: the spans the client says it dropped itself (full queue, too large, failed to emit), summed. */
+function readClientStats(r: ThriftReader): number {
+  let dropped = 0;
+  r.structBegin();
+  for (let t = r.readFieldBegin(); t !== T_STOP; t = r.readFieldBegin()) {
+    if (r.fieldId >= 1 && r.fieldId <= 3 && t === T_I64) dropped += r.readI64Number();
+    else r.skip(t, 1);
+  }
+  r.structEnd();
+  return dropped;
 }
 
 /** Reads agent.thrift's `emitBatch` message (a oneway call whose field 1 is the Batch). */
@@ -495,10 +560,12 @@ function readerAt(wire: WireBytes, at: number): ThriftReader {
 
 /** A stored span's tags, decoded again from the bytes it arrived in (they were checked on arrival). */
 export function spanTags(s: SpanRecord): TagList | null {
+  if (s.inline) return s.inline.tags;
   return s.tagsAt < 0 ? null : readTagList(readerAt(s.wire, s.tagsAt), T_LIST);
 }
 
 /** A stored span's logs, decoded again from the bytes it arrived in. */
 export function spanLogs(s: SpanRecord): LogRecord[] | null {
+  if (s.inline) return s.inline.logs;
   return s.logsAt < 0 ? null : readStructList(readerAt(s.wire, s.logsAt), T_LIST, readLog);
 }

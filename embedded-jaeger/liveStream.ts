@@ -13,6 +13,11 @@ export interface LiveStreamOptions {
 }
 
 const DEFAULT_LIVE_MAX_CLIENTS = 2000;
+/**
+ * Streams of the presenter (marked by the server as `res.locals.presenter`, from the token)
+ * connect past the cap, up to this many: a full room never takes the demo off the projector.
+ */
+const PRESENTER_RESERVE = 16;
 
 /**
  * A client that has this much unsent data is too slow to follow and gets dropped: with
@@ -44,6 +49,7 @@ const HEARTBEAT = Buffer.from(': heartbeat\n\n');
 
 export class LiveStream {
   private readonly clients = new Set<Response>();
+  private readonly presenters = new Set<Response>();
   private readonly listeners = new Set<(traceID: string) => void>();
   /** Grown traces not yet told to in-process listeners / not yet sent to clients. */
   private readonly dirty = new Set<TraceRecord>();
@@ -152,6 +158,7 @@ export class LiveStream {
 
   private drop(res: Response): void {
     this.clients.delete(res);
+    this.presenters.delete(res);
     if (this.clients.size === 0 && this.heartbeat) {
       clearInterval(this.heartbeat);
       this.heartbeat = undefined;
@@ -159,12 +166,14 @@ export class LiveStream {
   }
 
   handler = (req: Request, res: Response): void => {
-    if (this.clients.size >= this.maxClients) {
+    const presenter = res.locals.presenter === true;
+    const others = this.clients.size - this.presenters.size;
+    if (presenter ? this.presenters.size >= PRESENTER_RESERVE : others >= this.maxClients) {
       this.refused++;
-      res
-        .status(503)
-        .set('Retry-After', '10')
-        .json({ error: `live stream full: ${this.clients.size} clients connected, the limit is ${this.maxClients} (LIVE_MAX_CLIENTS)` });
+      const error = presenter
+        ? `live stream: the presenter already holds ${PRESENTER_RESERVE} streams`
+        : `live stream full: ${others} clients connected, the limit is ${this.maxClients} (LIVE_MAX_CLIENTS)`;
+      res.status(503).set('Retry-After', '10').json({ error });
       return;
     }
     // Events are small and must arrive now; Nagle would hold them back per socket.
@@ -178,6 +187,7 @@ export class LiveStream {
     // Through res, so the headers go out first; later frames go straight to the socket.
     res.write(HELLO);
     this.clients.add(res);
+    if (presenter) this.presenters.add(res);
     this.heartbeat ??= setInterval(() => this.send(HEARTBEAT), this.heartbeatMs).unref();
     res.on('close', () => this.drop(res));
   };
@@ -189,6 +199,7 @@ export class LiveStream {
     this.unsent.clear();
     for (const res of this.clients) res.end();
     this.clients.clear();
+    this.presenters.clear();
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = undefined;
     this.listeners.clear();

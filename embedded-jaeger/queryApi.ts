@@ -1,12 +1,16 @@
 // The Jaeger query JSON API over the trace store: /api/traces…, /api/services…, /api/operations, /api/dependencies.
 import express, { type Request, type Response, type Router } from 'express';
 import type { JaegerEnvelope, JaegerError } from '../model/jaegerJson.ts';
-import { parseGoDurationUs } from './goDuration.ts';
-import { toJaegerTrace } from './traceJson.ts';
+import { parseGoDurationUs, parseLookbackUs } from './goDuration.ts';
+import { BadQuery, boolParam, int32Param, one, paddedTraceId, sendJson, traceIdFromPath } from './queryParams.ts';
+import { toJaegerTrace, type RenderOptions } from './traceJson.ts';
 import { parseTraceId, type TraceQuery, type TraceStore } from './traceStore.ts';
+import { addressOf, isOwnMachine } from '../server/clientAddress.ts';
+import { HeavyQueries, MAX_SEARCH_LIMIT, collectInSlices, streamEnvelope } from './boundedAnswer.ts';
 
 const DEFAULT_LIMIT = 100;
-const DEFAULT_LOOKBACK_US = 3_600_000_000;
+/** Jaeger's query service searches the last 48 h when no start is given. */
+const DEFAULT_LOOKBACK_US = 48 * 3_600_000_000;
 const DEFAULT_DEPENDENCY_LOOKBACK_MS = 24 * 3_600_000;
 
 export function envelope<T>(data: T, total = 0): JaegerEnvelope<T> {
@@ -19,13 +23,18 @@ export function sendError(res: Response, code: number, msg: string): void {
   res.status(code).json(body);
 }
 
-class BadQuery extends Error {}
-
-function one(req: Request, name: string): string | undefined {
-  const v = req.query[name];
-  const s = Array.isArray(v) ? v[0] : v;
-  return typeof s === 'string' && s !== '' ? s : undefined;
+export interface QueryApiOptions {
+  /** Largest clock-skew shift in µs for adjusted (not raw) answers; 0 = only warn, as Jaeger's default. */
+  maxClockSkewUs?: number;
 }
+
+/** raw=true answers the trace as stored; otherwise Jaeger's adjusters run (here: clock skew). */
+function renderOptions(req: Request, opts: QueryApiOptions): RenderOptions {
+  return boolParam(req, 'raw') ? {} : { maxClockSkewUs: opts.maxClockSkewUs ?? DEFAULT_MAX_CLOCK_SKEW_US };
+}
+
+/** Our default: shift up to 1 s (Jaeger's is 0, warn only; see the README for why). */
+export const DEFAULT_MAX_CLOCK_SKEW_US = 1_000_000;
 
 function all(req: Request, name: string): string[] {
   const v = req.query[name];
@@ -58,7 +67,11 @@ function tagsParam(req: Request): Record<string, string> | undefined {
       throw new BadQuery(`malformed 'tags' parameter, expected a JSON object: ${JSON.stringify(raw.slice(0, 60))}`);
     }
     if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw new BadQuery("malformed 'tags' parameter, expected a JSON object");
-    for (const [k, v] of Object.entries(obj)) tags[k] = String(v);
+    for (const [k, v] of Object.entries(obj)) {
+      // Jaeger reads tags= into map[string]string: any other value type is a bad request.
+      if (typeof v !== 'string') throw new BadQuery(`malformed 'tags' parameter: the value of ${JSON.stringify(k.slice(0, 40))} is not a string`);
+      tags[k] = v;
+    }
   }
   for (const kv of all(req, 'tag')) {
     const i = kv.indexOf(':');
@@ -70,72 +83,111 @@ function tagsParam(req: Request): Record<string, string> | undefined {
 
 export function parseTraceQuery(req: Request, nowUs = Date.now() * 1000): TraceQuery {
   const end = intParam(req, 'end') ?? nowUs;
-  const lookback = one(req, 'lookback');
-  const lookbackUs = lookback && lookback !== 'custom' ? parseGoDurationUs(lookback) : undefined;
-  if (lookback && lookback !== 'custom' && lookbackUs === undefined) throw new BadQuery(`unable to parse param 'lookback': ${JSON.stringify(lookback.slice(0, 40))}`);
-  const start = intParam(req, 'start') ?? end - (lookbackUs ?? DEFAULT_LOOKBACK_US);
-  const minDuration = durationParam(req, 'minDuration');
-  const maxDuration = durationParam(req, 'maxDuration');
+  // Jaeger ignores lookback (the UI sends it beside start/end: 1h…4w); without a start we honour it.
+  let start = intParam(req, 'start');
+  if (start === undefined) {
+    const lookback = one(req, 'lookback');
+    const lookbackUs = lookback && lookback !== 'custom' ? parseLookbackUs(lookback) : undefined;
+    if (lookback && lookback !== 'custom' && lookbackUs === undefined) throw new BadQuery(`unable to parse param 'lookback': ${JSON.stringify(lookback.slice(0, 40))}`);
+    start = end - (lookbackUs ?? DEFAULT_LOOKBACK_US);
+  }
+  // 0 means "no bound" for both, as in Jaeger.
+  const minDuration = durationParam(req, 'minDuration') || undefined;
+  const maxDuration = durationParam(req, 'maxDuration') || undefined;
   if (minDuration !== undefined && maxDuration !== undefined && maxDuration < minDuration) {
     throw new BadQuery("'maxDuration' should be greater than 'minDuration'");
   }
-  const limit = intParam(req, 'limit') ?? DEFAULT_LIMIT;
+  const limit = int32Param(req, 'limit') ?? DEFAULT_LIMIT;
   if (limit < 0) throw new BadQuery("'limit' must not be negative");
-  return { service: one(req, 'service'), operation: one(req, 'operation'), tags: tagsParam(req), minDuration, maxDuration, start, end, limit };
+  // Bounded whatever is asked: 0 ("no limit") means the default, more than MAX_SEARCH_LIMIT means that many.
+  const bounded = limit === 0 ? DEFAULT_LIMIT : Math.min(limit, MAX_SEARCH_LIMIT);
+  return { service: one(req, 'service'), operation: one(req, 'operation'), tags: tagsParam(req), minDuration, maxDuration, start, end, limit: bounded };
 }
 
-export function createQueryApi(store: TraceStore): Router {
+export function createQueryApi(store: TraceStore, opts: QueryApiOptions = {}): Router {
   const router = express.Router();
+  const heavy = new HeavyQueries();
 
   router.get('/api/traces/:traceID', (req, res) => {
     const raw = String(req.params.traceID);
-    const key = parseTraceId(raw);
-    if (!key) return sendError(res, 400, `cannot parse traceID ${JSON.stringify(raw.slice(0, 40))}: expected 1 to 32 hex digits`);
+    const key = traceIdFromPath(raw);
+    if (!key) return sendError(res, 400, `cannot parse traceID ${JSON.stringify(raw.slice(0, 40))}: expected 1 to 32 hex digits or 16 bytes in base64`);
+    let render: RenderOptions;
+    try {
+      intParam(req, 'start');
+      intParam(req, 'end');
+      render = renderOptions(req, opts);
+    } catch (e) {
+      if (e instanceof BadQuery) return sendError(res, 400, e.message);
+      throw e;
+    }
     const trace = store.get(key);
     if (!trace) return sendError(res, 404, 'trace not found');
-    res.json(envelope([toJaegerTrace(trace)]));
+    sendJson(req, res, envelope([toJaegerTrace(trace, render)]));
   });
 
   router.get('/api/traces', (req, res) => {
     const ids = all(req, 'traceID');
+    let q: TraceQuery;
+    let render: RenderOptions;
+    try {
+      q = parseTraceQuery(req);
+      render = renderOptions(req, opts);
+    } catch (e) {
+      if (e instanceof BadQuery) return sendError(res, 400, e.message);
+      throw e;
+    }
     if (ids.length > 0) {
       const errors: JaegerError[] = [];
       const data = [];
       for (const id of ids) {
         const key = parseTraceId(id);
-        if (!key) return sendError(res, 400, `cannot parse traceID ${JSON.stringify(id.slice(0, 40))}`);
+        if (!key) return sendError(res, 400, `cannot parse traceID param: ${JSON.stringify(id.slice(0, 40))} is not 1 to 32 hex digits`);
         const t = store.get(key);
-        if (t) data.push(toJaegerTrace(t));
-        else errors.push({ code: 404, msg: 'trace not found', traceID: id });
+        if (t) data.push(toJaegerTrace(t, render));
+        // As Jaeger: no code, the id re-printed in its canonical form.
+        else errors.push({ msg: 'trace not found', traceID: paddedTraceId(key) });
       }
-      res.json({ ...envelope(data), errors: errors.length ? errors : null });
+      sendJson(req, res, { ...envelope(data), errors: errors.length ? errors : null });
       return;
     }
-    let q: TraceQuery;
-    try {
-      q = parseTraceQuery(req);
-    } catch (e) {
-      if (e instanceof BadQuery) return sendError(res, 400, e.message);
-      throw e;
+    // The search and its answer run in slices, a few at a time (see boundedAnswer.ts).
+    const address = addressOf(req.socket);
+    const release = heavy.tryStart(address, isOwnMachine(address));
+    if (!release) {
+      res.set('Retry-After', '2');
+      return sendError(res, 503, 'too many searches running at once: try again in a moment');
     }
-    res.json(envelope(store.find(q).map(toJaegerTrace)));
+    res.once('close', release);
+    void (async () => {
+      const hits = await collectInSlices(store.scan(q), () => res.destroyed);
+      if (!hits) return release();
+      hits.sort((a, b) => b.startTime - a.startTime);
+      await streamEnvelope(req, res, envelope([]), hits.slice(0, q.limit), (t) => toJaegerTrace(t, render));
+      release();
+    })().catch((e: unknown) => {
+      release();
+      if (!res.headersSent) sendError(res, 500, 'search failed');
+      else res.destroy();
+      void e;
+    });
   });
 
-  router.get('/api/services', (_req, res) => {
+  router.get('/api/services', (req, res) => {
     const names = store.serviceNames();
-    res.json(envelope(names, names.length));
+    sendJson(req, res, envelope(names, names.length));
   });
 
   router.get('/api/services/:service/operations', (req, res) => {
     const ops = store.operations(String(req.params.service));
-    res.json(envelope(ops, ops.length));
+    sendJson(req, res, envelope(ops, ops.length));
   });
 
   router.get('/api/operations', (req, res) => {
     const service = one(req, 'service');
     if (!service) return sendError(res, 400, "parameter 'service' is required");
-    const ops = store.operations(service).map((name) => ({ name, spanKind: '' }));
-    res.json(envelope(ops, ops.length));
+    const ops = store.operationKinds(service, one(req, 'spanKind'));
+    sendJson(req, res, envelope(ops, ops.length));
   });
 
   router.get('/api/dependencies', (req, res) => {
@@ -150,7 +202,7 @@ export function createQueryApi(store: TraceStore): Router {
     const service = one(req, 'service');
     let links = store.dependencies((endTs - lookback) * 1000, endTs * 1000);
     if (service) links = links.filter((l) => l.parent === service || l.child === service);
-    res.json(envelope(links));
+    sendJson(req, res, envelope(links));
   });
 
   return router;

@@ -3,7 +3,19 @@ import express, { type Router } from 'express';
 import type { Log } from '../server/log.ts';
 import { sendError } from './queryApi.ts';
 
-const ROUTES = ['/api/traces', '/api/traces/:traceID', '/api/services', '/api/services/:service/operations', '/api/operations', '/api/dependencies'];
+const ROUTES = [
+  '/api/traces',
+  '/api/traces/:traceID',
+  '/api/services',
+  '/api/services/:service/operations',
+  '/api/operations',
+  '/api/dependencies',
+  '/api/v3/services',
+  '/api/v3/operations',
+  '/api/v3/trace-summaries',
+  '/api/v3/traces',
+  '/api/v3/traces/:traceID',
+];
 
 export function createQueryProxy(queryUrl: string, log: Log): Router {
   const base = queryUrl.replace(/\/+$/, '');

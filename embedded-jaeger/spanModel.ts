@@ -40,7 +40,9 @@ export interface ProcessRecord {
 export const VIA_UDP_COMPACT = 0;
 export const VIA_UDP_BINARY = 1;
 export const VIA_HTTP = 2;
-export const TRANSPORTS = ['udpCompact', 'udpBinary', 'http'] as const;
+/** OTLP/HTTP (protobuf or JSON) on the collector's port and the OTLP port. */
+export const VIA_OTLP = 3;
+export const TRANSPORTS = ['udpCompact', 'udpBinary', 'http', 'otlp'] as const;
 export type TransportName = (typeof TRANSPORTS)[number];
 
 /** A datagram or body as received, shared by the spans of its batch. */
@@ -48,6 +50,19 @@ export interface WireBytes {
   readonly buf: Buffer;
   /** Thrift compact protocol (else binary). */
   readonly compact: boolean;
+}
+
+/** OpenTelemetry's span kinds, numbered as OTLP numbers them (0 = not said). */
+export const SPAN_KINDS = ['', 'internal', 'server', 'client', 'producer', 'consumer'] as const;
+
+/** What arrived odd but was kept (shown as span warnings, counted per door). */
+export const NOTE_UNKNOWN_TAG_TYPE = 1;
+export const NOTE_UNKNOWN_REF_TYPE = 2;
+
+/** Tags and logs of a span that did not arrive as Thrift (OTLP): already in the store's shape. */
+export interface InlineFields {
+  tags: TagList | null;
+  logs: LogRecord[] | null;
 }
 
 export interface SpanRecord {
@@ -74,6 +89,12 @@ export interface SpanRecord {
   logsAt: number;
   /** The span carries the tag error=true (live summaries need it without decoding). */
   error: boolean;
+  /** Index into SPAN_KINDS, from the span.kind tag or OTLP's kind. */
+  kind: number;
+  /** NOTE_* bits. */
+  notes: number;
+  /** Set for spans that did not arrive as Thrift; then tagsAt/logsAt are -1. */
+  inline: InlineFields | null;
   process: ProcessRecord;
   via: number;
 }
@@ -84,4 +105,10 @@ export interface DecodedBatch {
   /** Byte range of the Batch struct in the input, so it can be forwarded without re-encoding. */
   batchStart: number;
   batchEnd: number;
+  /** Batch.seqNo (newer clients number their batches so gaps show lost datagrams); -1 when absent. */
+  seqNo: number;
+  /** Batch.stats: the client's own count of spans it dropped (full queue + too large + failed to emit); -1 when absent. */
+  clientDropped: number;
+  /** Spans kept despite an unknown tag or reference type. */
+  oddSpans: number;
 }

@@ -1,7 +1,8 @@
 // Renders stored traces in the Jaeger query service's JSON shape (model/jaegerJson.ts), field for field.
 import type { JaegerKeyValue, JaegerLog, JaegerProcess, JaegerReference, JaegerSpan, JaegerTrace, JaegerValueType } from '../model/jaegerJson.ts';
 import { spanLogs, spanTags } from './jaegerThrift.ts';
-import { REF_CHILD_OF, type ProcessRecord, type SpanRecord, type TagList } from './spanModel.ts';
+import { correctClockSkew } from './clockSkew.ts';
+import { NOTE_UNKNOWN_REF_TYPE, NOTE_UNKNOWN_TAG_TYPE, REF_CHILD_OF, type SpanRecord, type TagList } from './spanModel.ts';
 import { traceKey, type TraceRecord } from './traceStore.ts';
 
 const TYPE_NAMES: readonly JaegerValueType[] = ['string', 'float64', 'bool', 'int64', 'binary'];
@@ -34,15 +35,30 @@ function logs(s: SpanRecord): JaegerLog[] {
   return spanLogs(s)?.map((l) => ({ timestamp: l.timestamp, fields: keyValues(l.fields) })) ?? [];
 }
 
-export function toJaegerTrace(trace: TraceRecord): JaegerTrace {
-  // Process ids p1, p2… in order of first appearance, one per distinct process, as Jaeger numbers them.
-  const pids = new Map<ProcessRecord, string>();
+/** Warnings for what arrived odd but was kept (see spanModel.ts NOTE_*). */
+function noteWarnings(notes: number): string[] | null {
+  if (notes === 0) return null;
+  const out: string[] = [];
+  if (notes & NOTE_UNKNOWN_TAG_TYPE) out.push('a tag or log field had an unknown value type; kept as a string saying so');
+  if (notes & NOTE_UNKNOWN_REF_TYPE) out.push('a reference had an unknown type; read as FOLLOWS_FROM');
+  return out;
+}
+
+export interface RenderOptions {
+  /** Run Jaeger's clock-skew adjuster with this largest shift in µs (0 = only warn); absent = raw, as stored. */
+  maxClockSkewUs?: number;
+}
+
+export function toJaegerTrace(trace: TraceRecord, opts: RenderOptions = {}): JaegerTrace {
+  // Process ids p1, p2… in order of first appearance, one per distinct process (by content, as Jaeger
+  // hashes them: the same process may be two objects once the store's process table has turned over).
+  const pids = new Map<string, string>();
   const processes: Record<string, JaegerProcess> = {};
   const spans: JaegerSpan[] = trace.spans.map((s) => {
-    let pid = pids.get(s.process);
+    let pid = pids.get(s.process.key);
     if (!pid) {
       pid = `p${pids.size + 1}`;
-      pids.set(s.process, pid);
+      pids.set(s.process.key, pid);
       processes[pid] = { serviceName: s.process.serviceName, tags: keyValues(s.process.tags) };
     }
     // Key order follows Jaeger's output; flags is omitted when 0, as Go's omitempty does.
@@ -57,10 +73,12 @@ export function toJaegerTrace(trace: TraceRecord): JaegerTrace {
       tags: keyValues(spanTags(s)),
       logs: logs(s),
       processID: pid,
-      warnings: null,
+      warnings: noteWarnings(s.notes),
     };
   });
-  return { traceID: trace.traceID, spans, processes, warnings: null };
+  const out: JaegerTrace = { traceID: trace.traceID, spans, processes, warnings: null };
+  if (opts.maxClockSkewUs !== undefined) correctClockSkew(out, opts.maxClockSkewUs);
+  return out;
 }
 
 /** What a live subscriber learns each time a trace grows (documented in embedded-jaeger/README.md). */

@@ -1,6 +1,6 @@
 // The bounded in-memory trace store: assembles traces from spans in any order, evicts whole traces, answers searches.
 import { spanLogs, spanTags } from './jaegerThrift.ts';
-import { REF_CHILD_OF, type DecodedBatch, type ProcessRecord, type SpanRecord } from './spanModel.ts';
+import { REF_CHILD_OF, SPAN_KINDS, TRANSPORTS, type DecodedBatch, type LogRecord, type ProcessRecord, type SpanRecord, type TagList } from './spanModel.ts';
 import type { JaegerDependencyLink } from '../model/jaegerJson.ts';
 
 export interface TraceRecord {
@@ -42,6 +42,14 @@ interface ServiceIndex {
   traces: Set<TraceRecord>;
   /** operation → traces holding a span of this service with that operation. */
   operations: Map<string, Set<TraceRecord>>;
+  /** operation → bit set of the span kinds (SPAN_KINDS indexes) it was seen with; outlives eviction, like the names. */
+  kinds: Map<string, number>;
+}
+
+/** One entry of Jaeger's operation list: a name with one span kind ('' when the spans said none). */
+export interface OperationKind {
+  name: string;
+  spanKind: string;
 }
 
 const BY_ID_THRESHOLD = 32;
@@ -53,12 +61,16 @@ export function traceKey(id: string): string {
   return i === 0 ? id : id.slice(i);
 }
 
-/** Accepts a trace id as typed by a person or a client: hex, 1–32 digits, leading zeros optional. */
+/** Accepts a trace id as Jaeger does: hex, 1–32 digits, any case, leading zeros optional, nothing around it. */
 export function parseTraceId(id: string): string | undefined {
-  const lower = id.trim().toLowerCase();
+  const lower = id.toLowerCase();
   return /^[0-9a-f]{1,32}$/.test(lower) ? traceKey(lower) : undefined;
 }
 
+/**
+ * Jaeger keeps a span sent twice unless both copies are identical (its query drops exact
+ * copies): the cheap fields are compared first, tags and logs only when those all agree.
+ */
 function sameSpan(a: SpanRecord, b: SpanRecord): boolean {
   return (
     a.spanId === b.spanId &&
@@ -66,8 +78,32 @@ function sameSpan(a: SpanRecord, b: SpanRecord): boolean {
     a.duration === b.duration &&
     a.operationName === b.operationName &&
     a.parentSpanId === b.parentSpanId &&
-    a.process === b.process
+    a.process.key === b.process.key &&
+    a.flags === b.flags &&
+    a.error === b.error &&
+    a.kind === b.kind &&
+    sameRefs(a, b) &&
+    sameList(spanTags(a), spanTags(b)) &&
+    sameLogs(spanLogs(a), spanLogs(b))
   );
+}
+
+function sameRefs(a: SpanRecord, b: SpanRecord): boolean {
+  const x = a.refs ?? [];
+  const y = b.refs ?? [];
+  return x.length === y.length && x.every((r, i) => r.refType === y[i]!.refType && r.spanId === y[i]!.spanId && r.traceId === y[i]!.traceId);
+}
+
+function sameList(x: TagList | null, y: TagList | null): boolean {
+  const a = x ?? [];
+  const b = y ?? [];
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+function sameLogs(x: LogRecord[] | null, y: LogRecord[] | null): boolean {
+  const a = x ?? [];
+  const b = y ?? [];
+  return a.length === b.length && a.every((l, i) => l.timestamp === b[i]!.timestamp && sameList(l.fields, b[i]!.fields));
 }
 
 /** The span's parent within its trace: parentSpanId (jaeger-client) or its first CHILD_OF reference. */
@@ -86,7 +122,7 @@ export class TraceStore {
   evictedTraces = 0;
   evictedSpans = 0;
   /** Spans evicted, by the transport they arrived on. */
-  readonly evictedByVia = [0, 0, 0];
+  readonly evictedByVia = TRANSPORTS.map(() => 0);
 
   constructor(
     readonly maxSpans: number,
@@ -170,6 +206,8 @@ export class TraceStore {
     let ops = idx.operations.get(span.operationName);
     if (!ops) idx.operations.set(span.operationName, (ops = new Set()));
     ops.add(trace);
+    const kinds = idx.kinds.get(span.operationName) ?? 0;
+    if ((kinds & (1 << span.kind)) === 0) idx.kinds.set(span.operationName, kinds | (1 << span.kind));
   }
 
   /** The spans of a batch share one process, so the last lookup is nearly always the answer. */
@@ -178,7 +216,7 @@ export class TraceStore {
     const last = this.lastIndex;
     if (last && last.service === service) return last.idx;
     let idx = this.services.get(service);
-    if (!idx) this.services.set(service, (idx = { traces: new Set(), operations: new Map() }));
+    if (!idx) this.services.set(service, (idx = { traces: new Set(), operations: new Map(), kinds: new Map() }));
     this.lastIndex = { service, idx };
     return idx;
   }
@@ -220,6 +258,18 @@ export class TraceStore {
     return [...(this.services.get(service)?.operations.keys() ?? [])].sort();
   }
 
+  /** Jaeger's (name, span kind) pairs for a service, by name; `kind` ('' = not said) filters when given. */
+  operationKinds(service: string, kind?: string): OperationKind[] {
+    const out: OperationKind[] = [];
+    for (const name of this.operations(service)) {
+      const bits = this.services.get(service)!.kinds.get(name) ?? 1;
+      SPAN_KINDS.forEach((k, i) => {
+        if (bits & (1 << i) && (kind === undefined || kind === k)) out.push({ name, spanKind: k });
+      });
+    }
+    return out;
+  }
+
   /** Newest first (by trace start), at most `limit`; 0 means no limit. */
   find(q: TraceQuery): TraceRecord[] {
     let candidates: Iterable<TraceRecord>;
@@ -232,6 +282,24 @@ export class TraceStore {
     for (const t of candidates) if (t.spans.some((s) => spanMatches(s, q))) hits.push(t);
     hits.sort((a, b) => b.startTime - a.startTime);
     return q.limit > 0 ? hits.slice(0, q.limit) : hits;
+  }
+
+  /**
+   * The search in steps, for answers that must not hold the event loop (embedded-jaeger/boundedAnswer.ts):
+   * yields each matching trace, and `undefined` after every `step` traces looked at so the caller can pause.
+   */
+  *scan(q: TraceQuery, step = 100): Generator<TraceRecord | undefined> {
+    let candidates: Iterable<TraceRecord>;
+    if (q.service !== undefined) {
+      const idx = this.services.get(q.service);
+      if (!idx) return;
+      candidates = q.operation !== undefined ? (idx.operations.get(q.operation) ?? []) : idx.traces;
+    } else candidates = this.traces.values();
+    let looked = 0;
+    for (const t of candidates) {
+      if (t.spans.some((s) => spanMatches(s, q))) yield t;
+      if (++looked % step === 0) yield undefined;
+    }
   }
 
   /** Calls between services: a child span whose parent span belongs to another service. */

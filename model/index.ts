@@ -3,3 +3,4 @@ export * from './jaegerJson.ts';
 export * from './demoApi.ts';
 export * from './findings.ts';
 export * from './holes.ts';
+export * from './collectorStats.ts';

@@ -61,7 +61,8 @@ export interface JaegerTrace {
 }
 
 export interface JaegerError {
-  code: number;
+  /** Absent on a traceID= search's "trace not found" entries (Jaeger omits it there). */
+  code?: number;
   msg: string;
   traceID?: string;
 }

@@ -16,6 +16,8 @@ export interface AppConfig {
   udpBinaryPort: number;
   /** Embedded Jaeger collector, Thrift over HTTP (`COLLECTOR_HTTP_PORT`, 14268). */
   collectorHttpPort: number;
+  /** Embedded OTLP/HTTP receiver, POST /v1/traces on loopback (`COLLECTOR_OTLP_HTTP_PORT`, 4318; 0 = any free port). */
+  collectorOtlpHttpPort: number;
   /** Read traces from a real Jaeger query service instead (`JAEGER_QUERY_URL`). */
   jaegerQueryUrl: string | undefined;
   /** Also forward every received batch to a real Jaeger collector (`JAEGER_FORWARD_URL`,
@@ -53,6 +55,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     udpCompactPort: intFrom(env, 'COLLECTOR_UDP_COMPACT_PORT', 6831),
     udpBinaryPort: intFrom(env, 'COLLECTOR_UDP_BINARY_PORT', 6832),
     collectorHttpPort: intFrom(env, 'COLLECTOR_HTTP_PORT', 14268),
+    collectorOtlpHttpPort: intFrom(env, 'COLLECTOR_OTLP_HTTP_PORT', 4318),
     jaegerQueryUrl: env.JAEGER_QUERY_URL || undefined,
     jaegerForwardUrl: env.JAEGER_FORWARD_URL || undefined,
     storeMaxSpans: intFrom(env, 'STORE_MAX_SPANS', 500_000),
@@ -74,6 +77,7 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     udpCompactPort: 0,
     udpBinaryPort: 0,
     collectorHttpPort: 0,
+    collectorOtlpHttpPort: 0,
     ...overrides,
   };
 }

@@ -40,7 +40,7 @@ for (const [door, send] of Object.entries(DOORS)) {
         await send(h, fixture, hexOf);
         const want = expectedTrace(fixture, hexOf);
         const got = await waitFor(`all ${fixture.spans.length} spans of ${file}`, async () => {
-          const r = await getJson<JaegerEnvelope<JaegerTrace[]>>(`${h.url}/api/traces/${want.traceID}`);
+          const r = await getJson<JaegerEnvelope<JaegerTrace[]>>(`${h.url}/api/traces/${want.traceID}?raw=true`);
           return r.status === 200 && r.body.data[0]!.spans.length === fixture.spans.length && r.body;
         });
         assert.deepEqual(Object.keys(got), ['data', 'total', 'limit', 'offset', 'errors']);

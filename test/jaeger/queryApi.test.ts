@@ -42,7 +42,10 @@ describe('query API', () => {
     assert.deepEqual(o.body.data, ['GET /', 'GET /slow', 'child 1', 'child 2']);
     assert.equal(o.body.total, 4);
     const o2 = await getJson(`${h.url}/api/operations?service=billing`);
-    assert.deepEqual(o2.body.data, [{ name: 'charge', spanKind: '' }, { name: 'child 1', spanKind: '' }, { name: 'child 2', spanKind: '' }]);
+    assert.deepEqual(o2.body.data, [{ name: 'charge', spanKind: 'server' }, { name: 'child 1', spanKind: 'client' }, { name: 'child 2', spanKind: 'client' }]);
+    const servers = await getJson(`${h.url}/api/operations?service=frontend&spanKind=server`);
+    assert.deepEqual(servers.body.data, [{ name: 'GET /', spanKind: 'server' }, { name: 'GET /slow', spanKind: 'server' }], 'the spanKind filter, as the UI asks for server operations');
+    assert.equal(servers.body.total, 2);
   });
 
   it('searches by service, operation, tags, durations, time window and limit', async () => {
@@ -58,7 +61,10 @@ describe('query API', () => {
     assert.deepEqual(await search(`service=billing&${win}`), ['a3', 'a1']);
     assert.deepEqual(await search(`service=billing&limit=1&${win}`), ['a3']);
     assert.deepEqual(await search(`service=billing&start=${T0 + 1500}&end=${T0 + 3000}`), ['a3']);
-    assert.deepEqual(await search(`service=frontend`), [], 'the default window is the last hour');
+    assert.deepEqual(await search(`service=frontend`), [], 'the default window is the last 48 hours');
+    assert.deepEqual(await search(`service=frontend&lookback=2d&${win}`), ['a2', 'a1'], 'lookback beside start/end is ignored, as Jaeger does (UI v2.14 "Last 2 Days")');
+    assert.deepEqual(await search(`service=frontend&lookback=3w&${win}`), ['a2', 'a1']);
+    assert.deepEqual(await search(`service=frontend&maxDuration=0&minDuration=0&${win}`), ['a2', 'a1'], 'maxDuration=0 means no maximum');
     assert.deepEqual(await search(`service=nobody&${win}`), []);
     assert.deepEqual(await search(`traceID=a1&traceID=00000000000000a3`), ['a1', 'a3']);
   });
@@ -76,8 +82,27 @@ describe('query API', () => {
     const bad = await getJson(`${h.url}/api/traces/not-hex`);
     assert.equal(bad.status, 400);
     assert.match(bad.body.errors[0].msg, /cannot parse traceID/);
-    const some = await getJson(`${h.url}/api/traces?traceID=a1&traceID=b0`);
-    assert.deepEqual(some.body.errors, [{ code: 404, msg: 'trace not found', traceID: 'b0' }]);
+    const some = await getJson(`${h.url}/api/traces?traceID=a1&traceID=b0&traceID=1000000000000000b0`);
+    assert.deepEqual(some.body.errors, [
+      { msg: 'trace not found', traceID: '00000000000000b0' },
+      { msg: 'trace not found', traceID: '000000000000001000000000000000b0' },
+    ], 'missing ids as Jaeger reports them: no code, the id re-padded');
+    // Jaeger v2 also takes the 16 id bytes in base64 (standard or URL-safe, padded or not).
+    const bytes = Buffer.from('000000000000000000000000000000a1', 'hex');
+    for (const id of [bytes.toString('base64'), bytes.toString('base64url')]) {
+      const r = await getJson<JaegerEnvelope<JaegerTrace[]>>(`${h.url}/api/traces/${encodeURIComponent(id)}`);
+      assert.equal(r.status, 200, id);
+      assert.equal(r.body.data[0]!.traceID, '00000000000000a1');
+    }
+  });
+
+  it('prettyPrint indents the answer; raw=true skips the adjusters', async () => {
+    const pretty = await fetch(`${h.url}/api/services?prettyPrint=true`);
+    assert.equal(await pretty.text(), JSON.stringify({ data: ['billing', 'frontend'], total: 2, limit: 0, offset: 0, errors: null }, null, '    '));
+    const plain = await fetch(`${h.url}/api/services?prettyPrint=false`);
+    assert.equal(await plain.text(), JSON.stringify({ data: ['billing', 'frontend'], total: 2, limit: 0, offset: 0, errors: null }));
+    const raw = await getJson(`${h.url}/api/traces/a1?raw=1`);
+    assert.equal(raw.status, 200);
   });
 
   it('rejects malformed search parameters with 400 and a reason', async () => {
@@ -87,12 +112,20 @@ describe('query API', () => {
       ['tags=%7Bnot-json', /tags/],
       ['limit=many', /limit/],
       ['start=yesterday', /start/],
+      ['limit=2147483648', /limit/],
+      ['raw=yes', /raw/],
+      [`tags=${encodeURIComponent('{"http.status_code":200}')}`, /tags/],
+      ['traceID=%20a1', /traceID/],
+      ['traceID=a1%20', /traceID/],
     ] as const) {
       const r = await getJson(`${h.url}/api/traces?service=frontend&${qs}`);
       assert.equal(r.status, 400, qs);
       assert.match(r.body.errors[0].msg, reason);
       assert.equal(r.body.data, null);
     }
+    assert.equal((await getJson(`${h.url}/api/traces?service=frontend&limit=2147483647`)).status, 200, 'the largest int32 is a limit');
+    assert.equal((await getJson(`${h.url}/api/traces/%20a1`)).status, 400, 'a space-padded id is not an id');
+    assert.equal((await getJson(`${h.url}/api/traces/a1?raw=maybe`)).status, 400);
   });
 
   it('derives dependencies from parent→child spans across services', async () => {
@@ -109,6 +142,6 @@ describe('query API', () => {
     assert.equal(r.body.udpCompact.received, 0);
     assert.equal(r.body.store.spans, 12);
     assert.equal(r.body.store.traces, 3);
-    assert.deepEqual(Object.keys(r.body).sort(), ['forward', 'http', 'live', 'store', 'udpBinary', 'udpCompact']);
+    assert.deepEqual(Object.keys(r.body).sort(), ['forward', 'http', 'live', 'otlp', 'store', 'udpBinary', 'udpCompact']);
   });
 });

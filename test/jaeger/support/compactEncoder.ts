@@ -64,7 +64,7 @@ function writeTag(o: Out, t: PlainTag) {
   o.field(CT.binary, 1);
   o.str(t.key);
   o.field(CT.i32, 2);
-  o.zigzag(BigInt(TAG_TYPE[t.type]));
+  o.zigzag(BigInt(t.typeNumber ?? TAG_TYPE[t.type]));
   if (t.type === 'string') {
     o.field(CT.binary, 3);
     o.str(t.value as string);
@@ -152,6 +152,21 @@ export function encodeCompactEmitBatch(b: PlainBatch, seqId = 0): Buffer {
         o.end();
       }
     }
+    o.end();
+  }
+  if (b.seqNo !== undefined) {
+    o.field(CT.i64, 3);
+    o.zigzag(BigInt(b.seqNo));
+  }
+  if (b.clientStats) {
+    o.field(CT.struct, 4);
+    o.begin();
+    o.field(CT.i64, 1);
+    o.zigzag(BigInt(b.clientStats.fullQueueDroppedSpans));
+    o.field(CT.i64, 2);
+    o.zigzag(BigInt(b.clientStats.tooLargeDroppedSpans));
+    o.field(CT.i64, 3);
+    o.zigzag(BigInt(b.clientStats.failedToEmitSpans));
     o.end();
   }
   o.end(); // Batch

@@ -6,9 +6,12 @@ export interface PlainTag {
   type: 'string' | 'float64' | 'bool' | 'int64' | 'binary';
   /** int64 as bigint, binary as bytes. */
   value: string | number | boolean | bigint | Buffer;
+  /** Written instead of the type's own number (the compact test encoder only): an unknown type. */
+  typeNumber?: number;
 }
 export interface PlainRef {
-  refType: 0 | 1;
+  /** 0 CHILD_OF, 1 FOLLOWS_FROM; other numbers only through the compact test encoder. */
+  refType: number;
   traceIdHigh: bigint;
   traceIdLow: bigint;
   spanId: bigint;
@@ -29,6 +32,9 @@ export interface PlainSpan {
 export interface PlainBatch {
   process: { serviceName: string; tags: PlainTag[] };
   spans: PlainSpan[];
+  /** Batch.seqNo and Batch.stats (compact test encoder only). */
+  seqNo?: number;
+  clientStats?: { fullQueueDroppedSpans: number; tooLargeDroppedSpans: number; failedToEmitSpans: number };
 }
 
 export const TAG_TYPES = ['string', 'float64', 'bool', 'int64', 'binary'] as const;

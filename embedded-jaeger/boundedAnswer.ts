@@ -1,0 +1,122 @@
+// Searches and big answers in slices: a public query never holds the event loop for long, never builds its whole reply in memory, and only a few run at once.
+import type { Request, Response } from 'express';
+import type { JaegerEnvelope } from '../model/jaegerJson.ts';
+
+/** Work done between pauses: the rest of the server (the presenter's /healthz, the live stream) runs in between. */
+export const SLICE_MS = 10;
+/** The most traces one search answers (the Jaeger UI's own largest "Limit Results" choice); larger limits are cut to it. */
+export const MAX_SEARCH_LIMIT = 1500;
+
+const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Runs a search given as a generator that yields a hit or `undefined` (a step with no hit),
+ * pausing every SLICE_MS. Stops early when `gone()` says the client left.
+ */
+export async function collectInSlices<T>(steps: Iterator<T | undefined>, gone: () => boolean): Promise<T[] | undefined> {
+  const hits: T[] = [];
+  let sliceStart = performance.now();
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return hits;
+    if (next.value !== undefined) hits.push(next.value);
+    if (performance.now() - sliceStart >= SLICE_MS) {
+      await pause();
+      if (gone()) return undefined;
+      sliceStart = performance.now();
+    }
+  }
+}
+
+/** The pretty-printing indent, when the caller asked (Jaeger's prettyPrint: anything but "false"). */
+function indentOf(req: Request): string {
+  const v = req.query.prettyPrint;
+  const s = Array.isArray(v) ? v[0] : v;
+  return typeof s === 'string' && s !== '' && s !== 'false' ? '    ' : '';
+}
+
+function gone(res: Response): boolean {
+  return res.destroyed || res.writableEnded || !res.socket || res.socket.destroyed;
+}
+
+/** Resolves when the socket wants more, or when it is gone. */
+function drained(res: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
+}
+
+/**
+ * Writes `shell` (an envelope with an empty `data`) with `items` rendered into its data array one
+ * at a time: the bytes are the same as JSON.stringify of the whole envelope, but the reply is
+ * sent as it is made, paced by the client (backpressure) and by SLICE_MS (the event loop).
+ */
+export async function streamEnvelope<T>(req: Request, res: Response, shell: JaegerEnvelope<unknown[]>, items: readonly T[], render: (item: T) => unknown): Promise<void> {
+  const indent = indentOf(req);
+  const text = JSON.stringify({ ...shell, data: [] }, null, indent);
+  const marker = indent ? '"data": []' : '"data":[]';
+  const at = text.indexOf(marker) + marker.length - 1;
+  let head = text.slice(0, at);
+  let tail = text.slice(at);
+  const sep = indent ? ',\n' : ',';
+  if (indent && items.length > 0) {
+    head += '\n';
+    tail = `\n${indent}${tail}`;
+  }
+  const pad = indent + indent;
+
+  res.status(200).type('application/json');
+  res.write(head);
+  let sliceStart = performance.now();
+  for (let i = 0; i < items.length; i++) {
+    let json = JSON.stringify(render(items[i]!), null, indent);
+    if (indent) json = pad + json.replace(/\n/g, `\n${pad}`);
+    const more = res.write(i === 0 ? json : sep + json);
+    if (!more) await drained(res);
+    if (performance.now() - sliceStart >= SLICE_MS) {
+      await pause();
+      sliceStart = performance.now();
+    }
+    if (gone(res)) return;
+  }
+  res.end(tail);
+}
+
+/**
+ * At most `total` heavy answers at once for the room, and at most `perAddress` for one device: a
+ * script that opens many searches waits its turn instead of taking every cycle of the presenter's
+ * laptop. The server's own machine (the presenter) has its own `total`, so the room cannot use it up.
+ */
+export class HeavyQueries {
+  private readonly running = { room: 0, own: 0 };
+  private readonly byAddress = new Map<string, number>();
+
+  constructor(
+    private readonly total = 4,
+    private readonly perAddress = 2,
+  ) {}
+
+  /** A release function, or undefined when the caller must come back later. */
+  tryStart(address: string, ownMachine: boolean): (() => void) | undefined {
+    const pool = ownMachine ? 'own' : 'room';
+    const mine = this.byAddress.get(address) ?? 0;
+    if (this.running[pool] >= this.total || (!ownMachine && mine >= this.perAddress)) return undefined;
+    this.running[pool]++;
+    this.byAddress.set(address, mine + 1);
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.running[pool]--;
+      const left = (this.byAddress.get(address) ?? 1) - 1;
+      if (left <= 0) this.byAddress.delete(address);
+      else this.byAddress.set(address, left);
+    };
+  }
+}

@@ -1,0 +1,136 @@
+// OTLP resource spans → the store's span model, mapped as Jaeger v2 shows OTLP spans in its v1 JSON (resource → process, scope/kind/status → tags, events → logs, links → references).
+import { REF_CHILD_OF, REF_FOLLOWS_FROM, TAG_BINARY, TAG_BOOL, TAG_DOUBLE, TAG_LONG, TAG_STRING, type DecodedBatch, type LogRecord, type ProcessRecord, type RefRecord, type SpanRecord, type TagList, type WireBytes } from '../spanModel.ts';
+import { OtlpDecodeError, type OtlpAttrs, type OtlpResourceSpans, type OtlpSpan, type OtlpValue } from './otlpDecode.ts';
+
+/** Service names Jaeger's ingest sanitizer gives a resource without a usable service.name. */
+const MISSING_SERVICE = 'missing-service-name';
+const EMPTY_SERVICE = 'empty-service-name';
+const WRONG_TYPE_SERVICE = 'service-name-wrong-type';
+const EMPTY_SPAN_NAME = 'empty-span-name';
+
+/** OTLP span kinds → the span.kind tag values (OpenTracing's words), indexed as SPAN_KINDS. */
+const KIND_TAG = ['', 'internal', 'server', 'client', 'producer', 'consumer'];
+const STATUS_OK = 1;
+const STATUS_ERROR = 2;
+
+/** OTLP spans keep nothing in wire bytes: their tags and logs are stored already decoded. */
+const NO_WIRE: WireBytes = { buf: Buffer.alloc(0), compact: false };
+
+function push(out: TagList, key: string, v: OtlpValue): void {
+  switch (v.kind) {
+    case 'bool':
+      out.push(key, TAG_BOOL, v.value);
+      break;
+    case 'int':
+      out.push(key, TAG_LONG, v.value);
+      break;
+    case 'double':
+      out.push(key, TAG_DOUBLE, v.value);
+      break;
+    case 'bytes':
+      out.push(key, TAG_BINARY, v.value);
+      break;
+    default:
+      // strings, and arrays and maps as their JSON text (Jaeger's AsString); an empty value is "".
+      out.push(key, TAG_STRING, v.value);
+  }
+}
+
+function tagList(attrs: OtlpAttrs, skip?: string): TagList {
+  const out: TagList = [];
+  for (const [k, v] of attrs) if (k !== skip) push(out, k, v);
+  return out;
+}
+
+/** Jaeger prints a trace id with 16 digits when its high half is zero. */
+function jaegerTraceId(hex32: string): string {
+  return hex32.startsWith('0000000000000000') ? hex32.slice(16) : hex32;
+}
+
+function processOf(resource: OtlpAttrs): ProcessRecord {
+  const svc = resource.find(([k]) => k === 'service.name')?.[1];
+  const serviceName = !svc ? MISSING_SERVICE : svc.kind !== 'string' ? WRONG_TYPE_SERVICE : svc.value === '' ? EMPTY_SERVICE : (svc.value as string);
+  const tags = tagList(resource, 'service.name');
+  return { serviceName, tags: tags.length ? tags : null, key: tags.length ? `${serviceName}\u0000${JSON.stringify(tags)}` : serviceName };
+}
+
+/** Tags in the order Jaeger's translator writes them: scope, attributes, kind, status, trace state. */
+function spanTagList(s: OtlpSpan, scopeName: string, scopeVersion: string): TagList {
+  const tags: TagList = [];
+  if (scopeName) tags.push('otel.scope.name', TAG_STRING, scopeName);
+  if (scopeVersion) tags.push('otel.scope.version', TAG_STRING, scopeVersion);
+  for (const [k, v] of s.attributes) push(tags, k, v);
+  if (s.kind >= 1 && s.kind <= 5) tags.push('span.kind', TAG_STRING, KIND_TAG[s.kind]!);
+  if (s.statusCode === STATUS_OK) tags.push('otel.status_code', TAG_STRING, 'OK');
+  if (s.statusCode === STATUS_ERROR) tags.push('otel.status_code', TAG_STRING, 'ERROR', 'error', TAG_BOOL, true);
+  if (s.statusMessage) tags.push('otel.status_description', TAG_STRING, s.statusMessage);
+  if (s.traceState) tags.push('w3c.tracestate', TAG_STRING, s.traceState);
+  return tags;
+}
+
+function logsOf(s: OtlpSpan): LogRecord[] | null {
+  if (s.events.length === 0) return null;
+  return s.events.map((e) => {
+    const fields: TagList = [];
+    if (e.name && !e.attributes.some(([k]) => k === 'event')) fields.push('event', TAG_STRING, e.name);
+    for (const [k, v] of e.attributes) push(fields, k, v);
+    return { timestamp: e.time.us, fields };
+  });
+}
+
+/** Links become references (opentracing.ref_type says which; FOLLOWS_FROM otherwise); one naming the parent sets the parent's type. */
+function refsOf(s: OtlpSpan, traceId: string): RefRecord[] | null {
+  if (s.links.length === 0) return null;
+  const refs: RefRecord[] = [];
+  for (const l of s.links) {
+    const rt = l.attributes.find(([k]) => k === 'opentracing.ref_type')?.[1];
+    const refType = rt && rt.value === 'child_of' ? REF_CHILD_OF : REF_FOLLOWS_FROM;
+    const linkTrace = jaegerTraceId(l.traceId || '0'.repeat(32));
+    if (s.parentSpanId && linkTrace === traceId && l.spanId === s.parentSpanId) {
+      // Jaeger keeps the parent first, with the link's type.
+      refs.unshift({ refType, traceId, spanId: s.parentSpanId });
+      continue;
+    }
+    refs.push({ refType, traceId: linkTrace, spanId: l.spanId || '0'.repeat(16) });
+  }
+  return refs;
+}
+
+function toSpan(s: OtlpSpan, scopeName: string, scopeVersion: string, process: ProcessRecord): SpanRecord {
+  if (!s.traceId || /^0+$/.test(s.traceId)) throw new OtlpDecodeError(`span ${s.spanId || '(no id)'} has no trace id`);
+  if (!s.spanId || /^0+$/.test(s.spanId)) throw new OtlpDecodeError(`a span of trace ${s.traceId} has no span id`);
+  const traceId = jaegerTraceId(s.traceId);
+  const tags = spanTagList(s, scopeName, scopeVersion);
+  // Jaeger turns an end not after the start into start + 1 ns: 0 µs here.
+  const durationNs = (s.end.us - s.start.us) * 1000 + (s.end.rest - s.start.rest);
+  const parent = s.parentSpanId && !/^0+$/.test(s.parentSpanId) ? s.parentSpanId : '';
+  return {
+    traceId,
+    spanId: s.spanId,
+    parentSpanId: parent,
+    operationName: s.name || EMPTY_SPAN_NAME,
+    flags: 0,
+    startTime: s.start.us,
+    duration: durationNs > 0 ? Math.floor(durationNs / 1000) : 0,
+    refs: refsOf({ ...s, parentSpanId: parent }, traceId),
+    wire: NO_WIRE,
+    tagsAt: -1,
+    logsAt: -1,
+    error: s.statusCode === STATUS_ERROR || s.attributes.some(([k, v]) => k === 'error' && v.kind === 'bool' && v.value === true),
+    kind: s.kind >= 1 && s.kind <= 5 ? s.kind : 0,
+    notes: 0,
+    inline: { tags: tags.length ? tags : null, logs: logsOf(s) },
+    process,
+    via: 0,
+  };
+}
+
+/** One DecodedBatch per resource (the store's batches share one process). Throws OtlpDecodeError on a span Jaeger could not store. */
+export function otlpToBatches(request: OtlpResourceSpans[]): DecodedBatch[] {
+  return request.map((rs) => {
+    const process = processOf(rs.resource);
+    const spans: SpanRecord[] = [];
+    for (const sc of rs.scopes) for (const s of sc.spans) spans.push(toSpan(s, sc.name, sc.version, process));
+    return { process, spans, batchStart: 0, batchEnd: 0, seqNo: -1, clientDropped: -1, oddSpans: 0 };
+  });
+}

@@ -1,6 +1,7 @@
 // The middleware every attendee demo request passes: identity check, rate limits, and baggage for the mesh.
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response } from 'express';
+import { addressOf, isOwnMachine } from '../server/clientAddress.ts';
 import { isPresenter } from '../server/presenterAuth.ts';
 import type { Log } from '../server/log.ts';
 import { ATTENDEE_ID_HEADER, ATTENDEE_NAME_HEADER, attendeeBaggage, parseAttendee } from './attendeeIdentity.ts';
@@ -10,7 +11,7 @@ import { RateWindow } from './rateWindow.ts';
 
 /** What the attendee's page shows for each refusal; the page words it kindly, these say exactly why. */
 const LIMIT_REASONS: Record<LimitScope, string> = {
-  attendee: 'you are sending requests faster than about 2 per second',
+  attendee: 'you (or your device) are sending requests faster than about 2 per second',
   everyone: 'the audience together is sending more requests than the demo takes',
   busy: 'the demo mesh is full of requests right now',
 };
@@ -42,6 +43,14 @@ export interface AttendeeGateOptions {
  */
 function anonymousAttendeeId(address: string | undefined): string {
   return `anon-${createHash('sha256').update(address ?? 'unknown').digest('hex').slice(0, 16)}`;
+}
+
+/** Keyed per server start: a published tag cannot be turned back into the id, nor guessed from one. */
+const TAG_KEY = randomBytes(16);
+
+/** What spans show for an attendee: stable for one id during a talk, useless as a credential. */
+export function publicAttendeeTag(id: string): string {
+  return `a-${createHmac('sha256', TAG_KEY).update(id).digest('hex').slice(0, 12)}`;
 }
 
 /** `count` as the demo API will read it, when it is a sane number; the API itself rejects the rest. */
@@ -118,7 +127,8 @@ export function createAttendeeGate(opts: AttendeeGateOptions): RequestHandler {
       return bad(res, `attendees may send at most ${limits.settings.maxCountPerCall} requests at once`);
     }
 
-    const admission = limits.admit(who.attendee.id, count);
+    const address = addressOf(req.socket);
+    const admission = limits.admit(who.attendee.id, count, isOwnMachine(address) ? undefined : address);
     if (!admission.ok) {
       noteLimited(admission.scope);
       const retryAfterSeconds = Math.max(1, Math.ceil(admission.retryAfterMs / 1000));
@@ -129,7 +139,7 @@ export function createAttendeeGate(opts: AttendeeGateOptions): RequestHandler {
     }
     holdUntilAnswered(res, admission.release);
     counters.admitted.add(count);
-    res.locals.baggage = attendeeBaggage(who.attendee);
+    res.locals.baggage = attendeeBaggage(who.attendee, publicAttendeeTag(who.attendee.id));
     next();
   };
 

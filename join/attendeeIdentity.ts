@@ -64,9 +64,13 @@ export function parseAttendee(idHeader: string | undefined, nameHeader: string |
   return { ok: true, attendee: { id: idHeader, name: name === '' ? undefined : name } };
 }
 
-/** Baggage for the mesh: every value already header-safe (checked above), keys as the span tags show them. */
-export function attendeeBaggage(attendee: Attendee): Record<string, string> {
-  const baggage: Record<string, string> = { 'attendee-id': attendee.id };
+/**
+ * Baggage for the mesh: every value already header-safe (checked above), keys as the span tags show them.
+ * Spans are public (the query API), and the id is what spends an attendee's allowance, so the
+ * baggage carries `publicTag` (a keyed hash the server makes, see attendeeGate.ts), never the id.
+ */
+export function attendeeBaggage(attendee: Attendee, publicTag: string): Record<string, string> {
+  const baggage: Record<string, string> = { 'attendee-id': publicTag };
   if (attendee.name !== undefined) baggage['attendee-name'] = attendee.name;
   return baggage;
 }

@@ -17,6 +17,14 @@ export interface AttendeeLimitSettings {
    * so a deeper queue only makes everyone, the presenter included, wait longer behind it.
    */
   maxInFlight: number;
+  /**
+   * Each device (network address) together, whatever ids it invents: ids are made up by the page,
+   * so a script could mint a fresh one per call. A phone with two browsers fits comfortably.
+   */
+  perAddressBurst: number;
+  perAddressPerSecond: number;
+  /** Mesh slots one device may hold at once, so no single device takes every slot. */
+  maxInFlightPerAddress: number;
 }
 
 export const defaultAttendeeLimits: AttendeeLimitSettings = {
@@ -26,6 +34,9 @@ export const defaultAttendeeLimits: AttendeeLimitSettings = {
   globalPerSecond: 100,
   globalBurst: 100,
   maxInFlight: 8,
+  perAddressBurst: 8,
+  perAddressPerSecond: 3,
+  maxInFlightPerAddress: 5,
 };
 
 /** Why a request was refused: the attendee's own pace, everyone's pace, or a full mesh. */
@@ -35,6 +46,8 @@ export type Admission = { ok: true; release: () => void } | { ok: false; scope: 
 
 export class AttendeeLimits {
   private readonly perAttendee = new Map<string, TokenBucket>();
+  private readonly perAddress = new Map<string, TokenBucket>();
+  private readonly inFlightByAddress = new Map<string, number>();
   private readonly global: TokenBucket;
   private inFlight = 0;
   private lastPrune: number;
@@ -47,25 +60,33 @@ export class AttendeeLimits {
     this.lastPrune = clock();
   }
 
-  /** Admits `count` demo requests for `attendeeId`, or says which limit refused them and for how long. */
-  admit(attendeeId: string, count: number): Admission {
+  /**
+   * Admits `count` demo requests for `attendeeId` from `address` (undefined: the server's own
+   * machine, which has no per-device limit), or says which limit refused them and for how long.
+   */
+  admit(attendeeId: string, count: number, address?: string): Admission {
     const now = this.clock();
     this.prune(now);
     if (this.inFlight + count > this.settings.maxInFlight) return { ok: false, scope: 'busy', retryAfterMs: 1000 };
+    const deviceInFlight = address === undefined ? 0 : (this.inFlightByAddress.get(address) ?? 0);
+    if (address !== undefined && deviceInFlight + count > this.settings.maxInFlightPerAddress) return { ok: false, scope: 'busy', retryAfterMs: 1000 };
 
-    let bucket = this.perAttendee.get(attendeeId);
-    if (!bucket) {
-      bucket = new TokenBucket(this.settings.perAttendeeBurst, this.settings.perAttendeePerSecond, now);
-      this.perAttendee.set(attendeeId, bucket);
+    const bucket = bucketOf(this.perAttendee, attendeeId, this.settings.perAttendeeBurst, this.settings.perAttendeePerSecond, now);
+    const device = address === undefined ? undefined : bucketOf(this.perAddress, address, this.settings.perAddressBurst, this.settings.perAddressPerSecond, now);
+    if (device && !device.tryTake(count, now)) return { ok: false, scope: 'attendee', retryAfterMs: device.waitMs(count, now) };
+    if (!bucket.tryTake(count, now)) {
+      device?.giveBack(count);
+      return { ok: false, scope: 'attendee', retryAfterMs: bucket.waitMs(count, now) };
     }
-    if (!bucket.tryTake(count, now)) return { ok: false, scope: 'attendee', retryAfterMs: bucket.waitMs(count, now) };
     if (!this.global.tryTake(count, now)) {
       // Refused for everyone's sake: this attendee keeps the tokens it did not get to use.
       bucket.giveBack(count);
+      device?.giveBack(count);
       return { ok: false, scope: 'everyone', retryAfterMs: this.global.waitMs(count, now) };
     }
 
     this.inFlight += count;
+    if (address !== undefined) this.inFlightByAddress.set(address, deviceInFlight + count);
     let released = false;
     return {
       ok: true,
@@ -73,6 +94,10 @@ export class AttendeeLimits {
         if (released) return;
         released = true;
         this.inFlight -= count;
+        if (address === undefined) return;
+        const left = (this.inFlightByAddress.get(address) ?? count) - count;
+        if (left <= 0) this.inFlightByAddress.delete(address);
+        else this.inFlightByAddress.set(address, left);
       },
     };
   }
@@ -90,5 +115,12 @@ export class AttendeeLimits {
     if (now - this.lastPrune < 10_000) return;
     this.lastPrune = now;
     for (const [id, bucket] of this.perAttendee) if (bucket.isFull(now)) this.perAttendee.delete(id);
+    for (const [address, bucket] of this.perAddress) if (bucket.isFull(now)) this.perAddress.delete(address);
   }
+}
+
+function bucketOf(map: Map<string, TokenBucket>, key: string, burst: number, perSecond: number, now: number): TokenBucket {
+  let bucket = map.get(key);
+  if (!bucket) map.set(key, (bucket = new TokenBucket(burst, perSecond, now)));
+  return bucket;
 }

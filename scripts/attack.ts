@@ -15,6 +15,7 @@ Loopback URLs only, every attack bounded in count and time: this tool attacks th
   process.exit(2);
 }
 
+const ATTACKER_ADDRESS = '127.0.0.2';
 const LOOPBACK = ['127.0.0.1', 'localhost', '[::1]'];
 
 function loopbackUrl(raw: string, flag: string): URL {
@@ -52,6 +53,8 @@ export async function runAttacks(opts: { base: URL; collector: URL; token: strin
   });
   const earlier = before.status === 200 ? (JSON.parse(before.body) as { traceID: string }[]).map((x) => x.traceID).filter(Boolean) : [];
 
+  // Attacks come from another loopback address, as another device on the venue network would.
+  const from = opts.base.hostname === '127.0.0.1' ? ATTACKER_ADDRESS : undefined;
   const results: AttackResult[] = [];
   for (const attack of ATTACKS) {
     if (opts.only && !opts.only.includes(attack.name)) continue;
@@ -60,7 +63,7 @@ export async function runAttacks(opts: { base: URL; collector: URL; token: strin
     const started = performance.now();
     let saw: Record<string, unknown>;
     try {
-      saw = await attack.run({ base: opts.base, collector: opts.collector, size: opts.size, loaded: () => probe.reconnectLive() });
+      saw = await attack.run({ base: opts.base, collector: opts.collector, size: opts.size, from, loaded: () => probe.reconnectLive() });
     } catch (e) {
       saw = { failed: e instanceof Error ? e.message : String(e) };
     }

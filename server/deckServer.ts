@@ -8,10 +8,17 @@ import { createEmbeddedJaeger, type EmbeddedJaeger } from '../embedded-jaeger/in
 import { createMesh, type Mesh } from '../demo-app/index.ts';
 import { createDemoApi } from '../demo-app/demoApi.ts';
 import { createAudience, type Audience } from '../join/index.ts';
+import { isOwnMachine, addressOf } from './clientAddress.ts';
 import type { AppConfig } from './config.ts';
+import { defaultConnectionLimits, guardConnections, serverTimeouts, type ConnectionLimits } from './connectionGuard.ts';
+import { finalErrorHandler, notFound } from './errorHandler.ts';
 import { createLog, type Log } from './log.ts';
+import { PageVisits } from './pageVisits.ts';
 import { asPortError } from './portErrors.ts';
+import { isPresenter } from './presenterAuth.ts';
+import { ServerStatsSampler, type ServerStats } from './serverStats.ts';
 import { ensureDeckBuilt, staticDeckRouter } from './staticDeck.ts';
+import { streamSlots } from './streamSlots.ts';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -30,7 +37,14 @@ export interface DeckServerOptions {
   log?: Log;
   /** Build the deck when stale (npm start). Tests build once up front instead. */
   buildDeck?: boolean;
+  /** Overrides of the connection caps and timeouts (tests tighten them). */
+  connectionLimits?: Partial<ConnectionLimits>;
+  /** Streams of each kind (/api/live, presence) one device may hold. */
+  streamsPerDevice?: number;
 }
+
+/** A browser holds at most six connections per host; a few streams cover a deck, a speaker view and a phone tab. */
+const DEFAULT_STREAMS_PER_DEVICE = 4;
 
 /**
  * Starts every part in dependency order and stops what already started if a later part
@@ -52,6 +66,7 @@ export async function startDeckServer(config: AppConfig, opts: DeckServerOptions
       udpCompactPort: config.udpCompactPort,
       udpBinaryPort: config.udpBinaryPort,
       httpPort: config.collectorHttpPort,
+      otlpHttpPort: config.collectorOtlpHttpPort,
       maxSpans: config.storeMaxSpans,
       maxTraces: config.storeMaxTraces,
       liveMaxClients: config.liveMaxClients,
@@ -74,29 +89,65 @@ export async function startDeckServer(config: AppConfig, opts: DeckServerOptions
     }
 
     let port = config.port;
+    const visits = new PageVisits();
     const audience = createAudience({
       config,
       log: log.child('audience'),
       port: () => port,
-      meshSpanCounts: mesh ? () => mesh!.spanCounts() : undefined,
+      loadedPage: visits.loadedPage,
     });
+    audience.start();
     stops.push(() => audience.stop());
+    const serverStats = new ServerStatsSampler(log.child('stats'));
+    serverStats.start();
+    stops.push(async () => serverStats.stop());
 
+    const perDevice = opts.streamsPerDevice ?? DEFAULT_STREAMS_PER_DEVICE;
+    const streamLog = log.child('streams');
     const app = express();
     app.disable('x-powered-by');
     app.set('trust proxy', false);
+    app.use((_req, res, next) => {
+      // The deck's address once held the presenter token: no page of ours tells another site where it came from.
+      res.setHeader('Referrer-Policy', 'no-referrer');
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      next();
+    });
     app.get('/healthz', (_req, res) => {
       const services = mesh?.services() ?? [];
       const down = services.filter((s) => s.state !== 'healthy');
       res.status(down.length === 0 ? 200 : 503).json({ ok: down.length === 0, mesh: Boolean(mesh), services });
     });
+    app.use(['/api/traces/', '/api/v3/traces/'], (req, res, next) => {
+      // An empty id would fall through to the search and answer someone else's traces.
+      if (req.path !== '/' || req.originalUrl.split('?')[0]!.endsWith('/traces')) return next();
+      res.status(400).json({ data: null, total: 0, limit: 0, offset: 0, errors: [{ code: 400, msg: 'empty trace id: ask for /api/traces/<1 to 32 hex digits>' }] });
+    });
+    app.get('/api/live', streamSlots({ name: 'live', perAddress: perDevice, presenterToken: config.presenterToken, log: streamLog }));
+    app.get('/api/audience/presence', streamSlots({ name: 'presence', perAddress: perDevice, presenterToken: config.presenterToken, log: streamLog }));
     app.use(jaeger.queryRouter);
     if (mesh) app.use(createDemoApi({ mesh, presenterToken: config.presenterToken, attendeeGate: audience.gate, log: log.child('demo-api') }));
     app.use(audience.router);
+    // How hard the machine works is the presenter's business, not the venue network's.
+    app.get('/api/server/stats', async (req, res) => {
+      if (!isOwnMachine(addressOf(req.socket)) && !isPresenter(req, config.presenterToken)) {
+        res.status(401).json({ error: 'server stats are for the presenter: send "Authorization: Bearer <token>" or ask from this machine' });
+        return;
+      }
+      res.setHeader('Cache-Control', 'no-store');
+      const body: ServerStats & { connections?: unknown; meshSpans?: unknown[] | null } = { ...serverStats.stats(), connections: guard?.stats() };
+      if (req.query.spans === '1') body.meshSpans = mesh ? await mesh.spanCounts().catch(() => null) : null;
+      res.json(body);
+    });
+    app.use(visits.middleware);
     app.use(staticDeckRouter(projectRoot, config.distDir));
     app.use('/api', (_req, res) => res.status(404).json({ error: 'no such API endpoint' }));
+    app.use(notFound);
+    app.use(finalErrorHandler(log.child('http')));
 
-    const server = http.createServer(app);
+    const limits = { ...defaultConnectionLimits(), ...opts.connectionLimits };
+    const server = http.createServer(serverTimeouts(limits), app);
+    const guard = guardConnections(server, limits, log.child('connections'));
     await new Promise<void>((resolve, reject) => {
       server.once('error', (e) => reject(asPortError(e, config.port, 'PORT', 'deck server')));
       server.listen(config.port, config.host, () => resolve());

@@ -9,6 +9,8 @@ export interface AttackContext {
   base: URL;
   collector: URL;
   size: Size;
+  /** The attacker's own address: another device than the presenter's machine (127.0.0.1). */
+  from: string | undefined;
   /** Call once the attack's load is in place: the presenter reloads the deck then. */
   loaded(): Promise<void>;
 }
@@ -75,7 +77,7 @@ const bigSearch: Attack = {
       urls.map(async (u) => {
         while (Date.now() < until) {
           try {
-            const r = await call(new URL(u, ctx.base), { timeoutMs: 60_000, keepBytes: 0 });
+            const r = await call(new URL(u, ctx.base), { timeoutMs: 60_000, keepBytes: 0, localAddress: ctx.from });
             tally(statuses, String(r.status));
             maxMs = Math.max(maxMs, r.ms);
             maxBytes = Math.max(maxBytes, r.bytes);
@@ -89,11 +91,11 @@ const bigSearch: Attack = {
   },
 };
 
-async function holdStreams(urls: URL[], headers: Record<string, string> = {}): Promise<{ streams: EventStream[]; statuses: Record<string, number> }> {
+async function holdStreams(urls: URL[], from: string | undefined): Promise<{ streams: EventStream[]; statuses: Record<string, number> }> {
   const streams: EventStream[] = [];
   const statuses: Record<string, number> = {};
   await pool(urls, 100, async (u) => {
-    const s = await openEventStream(u, headers, 10_000);
+    const s = await openEventStream(u, {}, 10_000, from);
     tally(statuses, String(s.status));
     streams.push(s);
   });
@@ -105,7 +107,7 @@ const liveFlood: Attack = {
   what: 'hold as many /api/live streams as the server lets one address have, then the presenter reloads',
   async run(ctx) {
     const n = pick(ctx, 60, 2100);
-    const { streams, statuses } = await holdStreams(Array.from({ length: n }, () => new URL('/api/live', ctx.base)));
+    const { streams, statuses } = await holdStreams(Array.from({ length: n }, () => new URL('/api/live', ctx.base)), ctx.from);
     await ctx.loaded();
     await sleep(pick(ctx, 1500, 5000));
     // Another device on the venue network (its own address) opening the deck without a token.
@@ -128,7 +130,7 @@ const presenceFlood: Attack = {
   async run(ctx) {
     const n = pick(ctx, 100, 5000);
     const urls = Array.from({ length: n }, (_, i) => new URL(`/api/audience/presence?attendee=made-up-${i}-${Date.now()}`, ctx.base));
-    const { streams, statuses } = await holdStreams(urls);
+    const { streams, statuses } = await holdStreams(urls, ctx.from);
     await ctx.loaded();
     await sleep(1500);
     const shown = await call(new URL('/api/audience/stats', ctx.base), { timeoutMs: 10_000 })
@@ -160,7 +162,7 @@ const idleConnections: Attack = {
       50,
       async (i) => {
         // Half send nothing, half start a request and never finish its headers.
-        const s = await openIdleSocket(port, ctx.base.hostname, i % 2 ? 'GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ' : '');
+        const s = await openIdleSocket(port, ctx.base.hostname, i % 2 ? 'GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ' : '', ctx.from);
         if (s.error) tally(errors, s.error);
         sockets.push(s);
       },
@@ -205,7 +207,7 @@ const idRotation: Attack = {
     let n = 0;
     const attack = Array.from({ length: loops }, async () => {
       while (Date.now() < until) {
-        const r = await send(`invented-${process.pid}-${n++}`, 5).catch((e: unknown) => ({ status: 0, body: errorKind(e) }));
+        const r = await send(`invented-${process.pid}-${n++}`, 5, ctx.from).catch((e: unknown) => ({ status: 0, body: errorKind(e) }));
         tally(attacker, String(r.status || r.body));
         if (r.status === 429) await sleep(50);
       }
@@ -241,7 +243,7 @@ const holeSpam: Attack = {
       Array.from({ length: n }, (_, i) => i),
       20,
       async () => {
-        const r = await call(new URL('/api/holes/lock-contention', ctx.base), { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"plugged":true}', timeoutMs: 10_000 }).catch(
+        const r = await call(new URL('/api/holes/lock-contention', ctx.base), { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"plugged":true}', timeoutMs: 10_000, localAddress: ctx.from }).catch(
           (e: unknown) => ({ status: errorKind(e) }),
         );
         tally(statuses, String(r.status));
@@ -262,7 +264,7 @@ const badPaths: Attack = {
     const answers: Record<string, string> = {};
     const leaks: string[] = [];
     for (const p of BAD_PATHS) {
-      const r = await call(new URL(p, ctx.base), { timeoutMs: 10_000, keepBytes: 4096 }).catch(() => undefined);
+      const r = await call(new URL(p, ctx.base), { timeoutMs: 10_000, keepBytes: 4096, localAddress: ctx.from }).catch(() => undefined);
       if (!r) {
         answers[p] = 'no answer';
         continue;

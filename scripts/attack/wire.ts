@@ -17,13 +17,15 @@ export interface CallOptions {
   timeoutMs?: number;
   /** Keep at most this many bytes of the body (the rest is counted, not kept). */
   keepBytes?: number;
+  /** Send from this local address (another loopback address plays another device). */
+  localAddress?: string;
 }
 
 /** One request on a fresh connection; rejects with the network error or 'timeout'. */
 export function call(url: URL, opts: CallOptions = {}): Promise<Reply> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: opts.method ?? 'GET', headers: opts.headers, agent: false }, (res) => {
+    const req = http.request(url, { method: opts.method ?? 'GET', headers: opts.headers, agent: false, localAddress: opts.localAddress }, (res) => {
       const chunks: Buffer[] = [];
       let bytes = 0;
       const keep = opts.keepBytes ?? 1 << 20;
@@ -64,7 +66,7 @@ export interface EventStream {
 }
 
 /** Resolves once the status line is in (or with status 0 on a network error / timeout). */
-export function openEventStream(url: URL, headers: Record<string, string> = {}, timeoutMs = 10_000): Promise<EventStream> {
+export function openEventStream(url: URL, headers: Record<string, string> = {}, timeoutMs = 10_000, localAddress?: string): Promise<EventStream> {
   return new Promise((resolve) => {
     let closing = false;
     let settled = false;
@@ -88,7 +90,7 @@ export function openEventStream(url: URL, headers: Record<string, string> = {}, 
       req.destroy();
       settle();
     }, timeoutMs);
-    const req = http.get(url, { agent: false, headers: { accept: 'text/event-stream', ...headers } }, (res) => {
+    const req = http.get(url, { agent: false, localAddress, headers: { accept: 'text/event-stream', ...headers } }, (res) => {
       stream.status = res.statusCode ?? 0;
       settle();
       res.setEncoding('utf8');
@@ -126,7 +128,7 @@ export interface IdleSocket {
   close(): void;
 }
 
-export function openIdleSocket(port: number, host: string, greeting: string): Promise<IdleSocket> {
+export function openIdleSocket(port: number, host: string, greeting: string, localAddress?: string): Promise<IdleSocket> {
   return new Promise((resolve) => {
     const state: IdleSocket = { connected: false, closedByServer: false, error: undefined, close: () => socket.destroy() };
     let closing = false;
@@ -134,7 +136,7 @@ export function openIdleSocket(port: number, host: string, greeting: string): Pr
       closing = true;
       socket.destroy();
     };
-    const socket = net.connect({ port, host });
+    const socket = net.connect({ port, host, localAddress });
     socket.setTimeout(5000, () => resolve(state));
     socket.on('connect', () => {
       state.connected = true;

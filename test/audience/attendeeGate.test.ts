@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import express from 'express';
-import { createAttendeeGate, createGateCounters } from '../../join/attendeeGate.ts';
+import { createAttendeeGate, createGateCounters, publicAttendeeTag } from '../../join/attendeeGate.ts';
 import { cleanNickname, parseAttendee } from '../../join/attendeeIdentity.ts';
 import { AttendeeLimits, defaultAttendeeLimits, type AttendeeLimitSettings } from '../../join/attendeeLimits.ts';
 import type { RateLimitedBody } from '../../join/audienceApi.ts';
@@ -69,11 +69,13 @@ describe('attendee gate over HTTP', () => {
   });
   after(() => gate.close());
 
-  test('a well-formed attendee gets header-safe baggage with id and nickname', async () => {
+  test('a well-formed attendee gets header-safe baggage with a keyed tag of the id (never the id) and the nickname', async () => {
     const res = await post(gate.url, { 'x-attendee-id': 'attendee-0001', 'x-attendee-name': 'Zoë  B' });
     assert.equal(res.status, 200);
     const body = (await res.json()) as { baggage: Record<string, string>; body: unknown };
-    assert.deepEqual(body.baggage, { 'attendee-id': 'attendee-0001', 'attendee-name': 'Zoe B' });
+    assert.deepEqual(body.baggage, { 'attendee-id': publicAttendeeTag('attendee-0001'), 'attendee-name': 'Zoe B' });
+    assert.match(body.baggage['attendee-id']!, /^a-[0-9a-f]{12}$/);
+    assert.notEqual(publicAttendeeTag('attendee-0001'), publicAttendeeTag('attendee-0002'));
     // The body stays readable for the demo API after the gate parsed it.
     assert.deepEqual(body.body, { kind: 'normal', count: 1 });
   });
@@ -144,7 +146,8 @@ describe('attendee gate over HTTP', () => {
     }
     const wrong = await post(gate.url, { authorization: 'Bearer not-the-token' });
     assert.equal(wrong.status, 200, 'a wrong token is just an attendee without an id');
-    assert.match(((await wrong.json()) as { baggage: Record<string, string> }).baggage['attendee-id']!, /^anon-[0-9a-f]{16}$/);
+    // Its anonymous id (from its address) is spent like any id, and spans show only its keyed tag.
+    assert.match(((await wrong.json()) as { baggage: Record<string, string> }).baggage['attendee-id']!, /^a-[0-9a-f]{12}$/);
   });
 });
 

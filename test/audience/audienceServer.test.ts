@@ -4,7 +4,7 @@ import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import type { AudienceStats, JoinInfo } from '../../join/audienceApi.ts';
 import { lanIPv4, resolveJoinUrl } from '../../join/joinUrl.ts';
-import type { ServerStats } from '../../join/serverStats.ts';
+import type { ServerStats } from '../../server/serverStats.ts';
 import { summarizeTrace } from '../../join/traceSummary.ts';
 import type { JaegerTrace } from '../../model/jaegerJson.ts';
 import { testConfig } from '../../server/config.ts';

@@ -2,6 +2,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { Log } from './log.ts';
 
 /** Linux's clock ticks per second for /proc/<pid>/stat times (USER_HZ, 100 on every mainstream build). */
 const TICKS_PER_SECOND = 100;
@@ -20,6 +21,17 @@ export interface ServerStats {
   loadAverage1m: number;
   uptimeSeconds: number;
 }
+
+const EMPTY: ServerStats = {
+  cpuPercent: 0,
+  rssBytes: 0,
+  heapUsedBytes: 0,
+  tree: null,
+  eventLoopDelayMs: { p50: 0, p99: 0, max: 0 },
+  cores: 0,
+  loadAverage1m: 0,
+  uptimeSeconds: 0,
+};
 
 interface ProcTimes {
   ticks: number;
@@ -59,24 +71,48 @@ function processTree(root: number): number[] {
 }
 
 export class ServerStatsSampler {
-  private readonly timer: NodeJS.Timeout;
+  private timer: NodeJS.Timeout | undefined;
   private readonly loop = monitorEventLoopDelay({ resolution: 10 });
   private lastCpu = process.cpuUsage();
   private lastAt = performance.now();
   private lastTicks = new Map<number, number>();
-  private readonly hasProc: boolean;
-  private current: ServerStats;
+  private hasProc = false;
+  private current: ServerStats | undefined;
+  private failing = false;
 
-  constructor(intervalMs = 1000) {
+  constructor(
+    private readonly log: Log,
+    private readonly intervalMs = 1000,
+  ) {}
+
+  start(): void {
+    if (this.timer) return;
     this.hasProc = readProc(process.pid) !== undefined;
     this.loop.enable();
-    this.current = this.sample();
-    this.timer = setInterval(() => (this.current = this.sample()), intervalMs);
+    this.tick();
+    this.timer = setInterval(() => this.tick(), this.intervalMs);
     this.timer.unref();
   }
 
+  /**
+   * Out of file descriptors (a flood of connections), reading /proc or even process.memoryUsage()
+   * throws EMFILE: the last figures stay, one line says why, and sampling resumes when it can.
+   */
+  private tick(): void {
+    try {
+      this.current = this.sample();
+      if (this.failing) this.log.info('server stats: sampling again');
+      this.failing = false;
+    } catch (e) {
+      if (!this.failing) this.log.warn(`server stats: cannot sample (${(e as NodeJS.ErrnoException).code ?? String(e)}); keeping the last figures`);
+      this.failing = true;
+    }
+  }
+
+  /** The latest sample (taken now if sampling has not started). */
   stats(): ServerStats {
-    return this.current;
+    if (!this.current) this.tick();
+    return this.current ?? EMPTY;
   }
 
   private sample(): ServerStats {
@@ -122,7 +158,8 @@ export class ServerStatsSampler {
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
     this.loop.disable();
   }
 }

@@ -39,6 +39,10 @@ export interface SpanRoles {
   peerOf(i: number): string | undefined;
   /** A short noun for one call, e.g. "SELECT" or "call to inventory". */
   verb(i: number): string | undefined;
+  /** The span's component tag (the library or kind of worker that made it). */
+  component(i: number): string | undefined;
+  /** The sibling just before this span is a cache lookup that missed (cache.hit=false). */
+  afterCacheMiss(i: number): boolean;
   /** The span or something below it was served from a cache (cache.hit=true). */
   servedFromCache(i: number): boolean;
   /** First text of the span (name, tag or log) with a wait word, if any. */
@@ -81,81 +85,158 @@ function fieldTexts(s: JaegerSpan): string[] {
   return out;
 }
 
+/** The tags every detector asks about, read in one pass over each span's tags. */
+interface SpanFacts {
+  kind: (string | undefined)[];
+  callTag: Uint8Array;
+  peer: (string | undefined)[];
+  statement: (string | undefined)[];
+  url: (string | undefined)[];
+  method: (string | undefined)[];
+  component: (string | undefined)[];
+  /** 1 = cache.hit true, 2 = cache.hit false. */
+  cacheHit: Uint8Array;
+}
+
+function readFacts(ix: TraceIndex): SpanFacts {
+  const n = ix.n;
+  const f: SpanFacts = {
+    kind: new Array<string | undefined>(n),
+    callTag: new Uint8Array(n),
+    peer: new Array<string | undefined>(n),
+    statement: new Array<string | undefined>(n),
+    url: new Array<string | undefined>(n),
+    method: new Array<string | undefined>(n),
+    component: new Array<string | undefined>(n),
+    cacheHit: new Uint8Array(n),
+  };
+  for (let i = 0; i < n; i++) {
+    let peerRank = 9;
+    for (const t of tagsOf(ix.spans[i]!)) {
+      if (!t) continue;
+      const k = t.key;
+      if (CALL_TAGS.has(k)) f.callTag[i] = 1;
+      switch (k) {
+        case 'span.kind':
+          f.kind[i] = String(t.value);
+          break;
+        case 'peer.service':
+        case 'db.instance':
+        case 'db.name':
+        case 'db.namespace': {
+          const rank = PEER_KEYS.indexOf(k);
+          if (rank < peerRank) {
+            peerRank = rank;
+            f.peer[i] = String(t.value);
+          }
+          break;
+        }
+        case 'db.statement':
+        case 'db.query.text':
+          f.statement[i] ??= String(t.value);
+          break;
+        case 'http.url':
+        case 'url.full':
+        case 'http.target':
+          if (f.url[i] === undefined || k !== 'http.target') f.url[i] = String(t.value);
+          break;
+        case 'http.method':
+        case 'http.request.method':
+          f.method[i] = String(t.value).toUpperCase();
+          break;
+        case 'component':
+          f.component[i] = String(t.value);
+          break;
+        case 'cache.hit':
+          if (t.value === true || t.value === 'true') f.cacheHit[i] = 1;
+          else if (t.value === false || t.value === 'false') f.cacheHit[i] = 2;
+          break;
+      }
+    }
+  }
+  return f;
+}
+
+const PEER_KEYS = ['peer.service', 'db.instance', 'db.name', 'db.namespace'];
+
 export function spanRoles(ix: TraceIndex): SpanRoles {
   const { spans, service } = ix;
+  const f = readFacts(ix);
   const crossChild = new Uint8Array(ix.n);
   for (let i = 0; i < ix.n; i++) {
     const p = ix.parent[i]!;
     if (p >= 0 && service[p] !== service[i]) crossChild[p] = 1;
   }
   // Bottom-up: a cache hit anywhere below means this call was already cached.
-  const cacheBelow = new Uint8Array(ix.n);
+  const cacheBelow = Uint8Array.from(f.cacheHit, (v) => (v === 1 ? 1 : 0));
   for (let k = ix.n - 1; k >= 0; k--) {
     const i = ix.topo[k]!;
-    const v = spans[i]!.tags ? tagString(spans[i]!, 'cache.hit') : undefined;
-    if (v === 'true') cacheBelow[i] = 1;
     const p = ix.parent[i]!;
     if (p >= 0 && cacheBelow[i]) cacheBelow[p] = 1;
   }
   const inputCache = new Map<number, string | undefined>();
 
   const isCall = (i: number): boolean => {
-    const s = spans[i]!;
-    const kind = tagString(s, 'span.kind');
+    const kind = f.kind[i];
     if (kind === 'server' || kind === 'consumer') return false;
-    if (kind === 'client' || kind === 'producer' || crossChild[i]) return true;
-    for (const t of tagsOf(s)) if (t && CALL_TAGS.has(t.key)) return true;
-    return false;
+    return kind === 'client' || kind === 'producer' || crossChild[i] === 1 || f.callTag[i] === 1;
   };
 
   const verb = (i: number): string | undefined => {
-    const s = spans[i]!;
-    const st = statementOf(s);
+    const st = f.statement[i];
     if (st) return statementVerb(st);
-    const method = tagString(s, 'http.method') ?? tagString(s, 'http.request.method');
-    if (method) return method.toUpperCase();
-    const m = /^([A-Z]+)\s+\//.exec(s.operationName ?? '');
+    if (f.method[i]) return f.method[i];
+    const m = /^([A-Z]+)\s+\//.exec(spans[i]!.operationName ?? '');
     return m ? m[1] : undefined;
   };
 
   return {
     isCall,
     isRead(i) {
-      const s = spans[i]!;
       const v = verb(i);
       if (v) return READ_VERBS.test(v);
-      return READ_OPERATION.test(s.operationName ?? '');
+      return READ_OPERATION.test(spans[i]!.operationName ?? '');
     },
     inputKey(i) {
       if (inputCache.has(i)) return inputCache.get(i);
-      const s = spans[i]!;
-      let key = statementOf(s) ?? tagString(s, 'http.url') ?? tagString(s, 'url.full') ?? tagString(s, 'http.target');
+      let key = f.statement[i] ?? f.url[i];
       if (key === undefined) {
         const parts: string[] = [];
-        for (const t of tagsOf(s)) if (t && !NOT_INPUT.test(t.key) && INPUT_LIKE.test(t.key)) parts.push(`${t.key}=${String(t.value)}`);
+        for (const t of tagsOf(spans[i]!)) if (t && !NOT_INPUT.test(t.key) && INPUT_LIKE.test(t.key)) parts.push(`${t.key}=${String(t.value)}`);
         if (parts.length > 0) key = parts.sort().join('&');
       }
       inputCache.set(i, key);
       return key;
     },
     peerOf(i) {
-      const s = spans[i]!;
-      const tagged = tagString(s, 'peer.service') ?? tagString(s, 'db.instance') ?? tagString(s, 'db.name') ?? tagString(s, 'db.namespace');
-      if (tagged) return tagged;
+      if (f.peer[i]) return f.peer[i];
       let callee: string | undefined;
       forEachChild(ix, i, (c) => {
         if (callee === undefined && service[c] !== service[i]) callee = service[c];
       });
       if (callee) return callee;
-      const url = tagString(s, 'http.url') ?? tagString(s, 'url.full');
+      const url = f.url[i];
+      const s = spans[i]!;
       return (url && hostOf(url)) ?? tagString(s, 'net.peer.name') ?? tagString(s, 'server.address') ?? tagString(s, 'db.system');
     },
+    component: (i) => f.component[i],
     verb,
     servedFromCache: (i) => cacheBelow[i] === 1,
+    afterCacheMiss(i) {
+      const p = ix.parent[i]!;
+      if (p < 0) return false;
+      let before = -1;
+      forEachChild(ix, p, (c) => {
+        if (c !== i && ix.end[c]! <= ix.start[i]! + 1000 && (before < 0 || ix.end[c]! > ix.end[before]!)) before = c;
+      });
+      return before >= 0 && f.cacheHit[before] === 2;
+    },
     waitText(i) {
       const s = spans[i]!;
+      // A count or time of waiting stated as zero says there was no wait, whatever else the words say.
+      for (const t of tagsOf(s)) if (t && typeof t.value === 'number' && t.value === 0 && WAIT_WORDS.test(words(t.key))) return undefined;
       if (WAIT_WORDS.test(s.operationName ?? '')) return s.operationName;
-      for (const t of tagsOf(s)) if (t && WAIT_WORDS.test(words(t.key)) && typeof t.value !== 'boolean') return `${t.key}=${String(t.value)}`;
+      for (const t of tagsOf(s)) if (t && WAIT_WORDS.test(words(t.key)) && typeof t.value === 'number') return `${t.key}=${String(t.value)}`;
       return fieldTexts(s).find((x) => WAIT_WORDS.test(x));
     },
     retryText(i) {

@@ -114,9 +114,7 @@ export function indexTrace(trace: JaegerTrace): TraceIndex {
   }
 
   // Children sorted by start: one global sort, then bucketing keeps that order inside each parent.
-  const byStart = new Int32Array(n);
-  for (let i = 0; i < n; i++) byStart[i] = i;
-  byStart.sort((a, b) => start[a]! - start[b]! || a - b);
+  const byStart = sortByStart(start);
   const childOffset = new Int32Array(n + 1);
   for (let i = 0; i < n; i++) if (parent[i]! >= 0) childOffset[parent[i]! + 1]!++;
   for (let i = 0; i < n; i++) childOffset[i + 1]! += childOffset[i]!;
@@ -172,6 +170,29 @@ export function indexTrace(trace: JaegerTrace): TraceIndex {
     service,
     error,
   };
+}
+
+/**
+ * Span indices by start time in whole µs (ties by index). Start and index packed into one double sort
+ * natively, several times faster than a comparator on 100k spans; traces too long or too big
+ * to pack take the comparator.
+ */
+function sortByStart(start: Float64Array): Int32Array {
+  const n = start.length;
+  const out = new Int32Array(n);
+  let maxStart = 0;
+  for (let i = 0; i < n; i++) if (start[i]! > maxStart) maxStart = start[i]!;
+  const bits = Math.max(1, Math.ceil(Math.log2(n + 1)));
+  if (Math.ceil(maxStart) * 2 ** bits < 2 ** 52) {
+    const packed = new Float64Array(n);
+    const scale = 2 ** bits;
+    for (let i = 0; i < n; i++) packed[i] = Math.floor(start[i]!) * scale + i;
+    packed.sort();
+    for (let i = 0; i < n; i++) out[i] = packed[i]! % scale;
+    return out;
+  }
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out.sort((a, b) => start[a]! - start[b]! || a - b);
 }
 
 /** Marks a removed child with −1; readers skip negative entries. Only cycle breaking uses it. */

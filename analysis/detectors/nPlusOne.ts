@@ -20,6 +20,8 @@ export const detectNPlusOne: Detector = ({ ix, cp, roles, groups }) => {
     const known = inputs.filter((k) => k !== undefined).length;
     // Reads mostly repeating the same input are a missing cache (repeated-work), not a loop to batch.
     if (members.every((m) => roles.isRead(m)) && known > 0 && (known - distinct) * 2 >= members.length) continue;
+    // Each call right after a cache miss is a read-through cache filling up: cold-start cost, gone on the next request.
+    if (members.filter((m) => roles.afterCacheMiss(m)).length * 2 >= members.length) continue;
     const costUs = pathTime(cp, members) - longest(ix, members);
     if (costUs <= 0) continue;
     const first = members[0]!;

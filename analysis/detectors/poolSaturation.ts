@@ -2,16 +2,19 @@
 import { ownPathWithin } from '../criticalPath.ts';
 import { costTail } from '../wording.ts';
 import { longest, overlapSlackUs, pathTime, peakConcurrency, spanIdsOf, type Candidate, type Detector } from '../siblings.ts';
-import { forEachChild, tagString, type TraceIndex } from '../traceIndex.ts';
+import type { SpanRoles } from '../spanRoles.ts';
+import { forEachChild, type TraceIndex } from '../traceIndex.ts';
 
 const MIN_TASKS = 3;
 
 /** Like tasks: same service and component, or the same first word of the operation ("resize 1", "resize 2"). */
-function familyOf(ix: TraceIndex, i: number): string {
-  const s = ix.spans[i]!;
-  const component = tagString(s, 'component');
-  const head = (s.operationName ?? '').split(/[\s:/(]/)[0] ?? '';
-  return `${ix.service[i]}\u0000${component ?? ''}\u0000${head}`;
+function familyOf(ix: TraceIndex, roles: SpanRoles, i: number): string {
+  return `${ix.service[i]}\u0000${roles.component(i) ?? ''}\u0000${headWord(ix.spans[i]!.operationName)}`;
+}
+
+function headWord(op: string | undefined): string {
+  const m = /^[^\s:/(]*/.exec(op ?? '');
+  return m ? m[0] : '';
 }
 
 /** Tasks (after the first k) that started the moment another task of the same fan-out ended. */
@@ -39,7 +42,7 @@ export const detectPoolSaturation: Detector = ({ ix, cp, roles }) => {
     if (ix.childOffset[p + 1]! - ix.childOffset[p]! < MIN_TASKS) continue;
     families.clear();
     forEachChild(ix, p, (c) => {
-      const key = familyOf(ix, c);
+      const key = familyOf(ix, roles, c);
       const list = families.get(key);
       if (list) list.push(c);
       else families.set(key, [c]);
@@ -50,8 +53,11 @@ export const detectPoolSaturation: Detector = ({ ix, cp, roles }) => {
       const slack = Math.max(overlapSlackUs(ix, members), 200);
       const k = peakConcurrency(ix, members, slack);
       if (k >= members.length) continue;
-      // One at a time is a pool only for in-process tasks; calls one at a time are a loop (n-plus-one).
+      // One at a time is a pool only for in-process tasks (calls one at a time are n-plus-one's), and only
+      // when the spans also speak of queueing: a plain loop of in-process steps looks the same.
       if (k === 1 && calls) continue;
+      const queueText = roles.waitText(p) ?? members.map((m) => roles.waitText(m)).find((x) => x !== undefined);
+      if (k === 1 && !queueText) continue;
       const waiting = members.length - k;
       const h = handoffs(ix, members, Math.max(slack, 1000));
       if (h < Math.max(2, Math.ceil(0.8 * waiting))) continue;
@@ -60,7 +66,7 @@ export const detectPoolSaturation: Detector = ({ ix, cp, roles }) => {
       const onPath = pathTime(cp, members) + ownPathWithin(cp, p, from, to);
       const costUs = Math.min(onPath, to - from) - longest(ix, members);
       if (costUs <= 0) continue;
-      const head = (ix.spans[members[0]!]!.operationName ?? '').split(/[\s:/(]/)[0] || 'task';
+      const head = headWord(ix.spans[members[0]!]!.operationName) || 'task';
       const service = ix.service[p]!;
       out.push({
         kind: 'pool-saturation',
@@ -72,6 +78,7 @@ export const detectPoolSaturation: Detector = ({ ix, cp, roles }) => {
         evidence: [
           `${members.length} like tasks under ${service}: ${ix.spans[p]!.operationName}, never more than ${k} running`,
           `${h} of them started the moment another ended: a staircase`,
+          ...(queueText ? [queueText] : []),
         ],
         fix: `Let more run at once: a pool of ${members.length} (or enough workers for the fan-out) would finish in about the longest task.`,
       });

@@ -1,0 +1,59 @@
+// `npm run bench analyzer`: the hole finder against ground truth on the real mesh (a confusion table), and its speed on 1k/10k/100k-span traces.
+import os from 'node:os';
+import { analyzeTrace } from '../analysis/index.ts';
+import { formatConfusion, measureConfusion } from '../test/analysis/support/confusion.ts';
+import { generateTrace } from '../test/analysis/support/generatedTrace.ts';
+import { startGroundTruth } from '../test/analysis/support/groundTruth.ts';
+
+/** Traces per mesh state (ANALYZER_TRACES, default 20). */
+const perState = Number(process.env.ANALYZER_TRACES ?? 20);
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** A baseline in the same run: one pass touching every span's tags, the least any analysis must do. */
+function touchEveryTag(trace: ReturnType<typeof generateTrace>): number {
+  let n = 0;
+  for (const s of trace.spans) for (const t of s.tags) n += t.key.length;
+  return n;
+}
+
+function speed(): void {
+  console.log('analysis time on generated traces (median of 5 runs, alternating with a baseline pass over every tag):');
+  for (const size of [1_000, 10_000, 100_000]) {
+    const trace = generateTrace(size);
+    analyzeTrace(trace); // warm the JIT
+    const times: number[] = [];
+    const base: number[] = [];
+    let findings = 0;
+    for (let r = 0; r < 5; r++) {
+      let t0 = performance.now();
+      findings = analyzeTrace(trace).length;
+      times.push(performance.now() - t0);
+      t0 = performance.now();
+      touchEveryTag(trace);
+      base.push(performance.now() - t0);
+    }
+    const spread = `${Math.min(...times).toFixed(1)}–${Math.max(...times).toFixed(1)}`;
+    console.log(
+      `  ${String(size).padStart(7)} spans: ${median(times).toFixed(1).padStart(7)} ms (spread ${spread}), ${(median(times) / median(base)).toFixed(0)}× one pass over the tags; ${findings} findings`,
+    );
+  }
+}
+
+export async function run(): Promise<void> {
+  speed();
+  if (process.env.ANALYZER_SKIP_MESH) return;
+  const gt = await startGroundTruth(Number(process.env.MESH_SEED ?? 42));
+  try {
+    const t0 = performance.now();
+    const rows = await measureConfusion(gt, (count) => Math.ceil(perState / count));
+    console.log(`\nconfusion table on the real mesh (MESH_SEED ${process.env.MESH_SEED ?? 42}; each hole alone open with its pattern, then all plugged with every pattern):`);
+    console.log(formatConfusion(rows));
+    const traces = rows.reduce((n, r) => n + r.traces, 0);
+    const ms = rows.reduce((n, r) => n + r.analysisMs, 0);
+    console.log(`  ${traces} traces analysed in ${ms.toFixed(0)} ms (${(ms / traces).toFixed(2)} ms each); the run took ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  } finally {
+    await gt.close();
+  }
+  console.log(`  load average at the end: ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`);
+}

@@ -1,0 +1,105 @@
+// Ground truth for the hole finder: the real mesh with one hole open (or none), its documented request pattern, the stored traces back as Jaeger JSON.
+import express from 'express';
+import type { AddressInfo } from 'node:net';
+import { createMesh, type Mesh } from '../../../demo-app/index.ts';
+import { createEmbeddedJaeger, type EmbeddedJaeger } from '../../../embedded-jaeger/index.ts';
+import { holeCatalog, type HoleSpec, type JaegerEnvelope, type JaegerTrace } from '../../../model/index.ts';
+import { createLog } from '../../../server/log.ts';
+import { waitFor } from '../../support/waitFor.ts';
+
+export interface GroundTruth {
+  mesh: Mesh;
+  jaeger: EmbeddedJaeger;
+  /** Plugs every hole but `open` (null: all plugged). */
+  openOnly(open: string | null): Promise<void>;
+  /** Sends the hole's pattern (warm-up unjudged) `rounds` times; returns the judged traces. */
+  runPattern(hole: HoleSpec, rounds: number): Promise<JaegerTrace[]>;
+  close(): Promise<void>;
+}
+
+export async function startGroundTruth(seed = 42): Promise<GroundTruth> {
+  const log = createLog('ground-truth', 'silent');
+  const jaeger = createEmbeddedJaeger({ host: '127.0.0.1', udpCompactPort: 0, udpBinaryPort: 0, httpPort: 0, maxSpans: 500_000, maxTraces: 20_000, log });
+  await jaeger.start();
+  const app = express();
+  app.use(jaeger.queryRouter);
+  const server = await new Promise<import('node:http').Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const mesh = createMesh({ collectorEndpoint: `http://127.0.0.1:${jaeger.ports.http}/api/traces`, seed, log });
+  try {
+    await mesh.start();
+  } catch (e) {
+    server.close();
+    await jaeger.stop();
+    throw e;
+  }
+
+  const fetchTrace = async (id: string): Promise<JaegerTrace | undefined> => {
+    const res = await fetch(`${base}/api/traces/${id}`);
+    if (res.status === 404) return undefined;
+    if (!res.ok) throw new Error(`trace ${id}: HTTP ${res.status}`);
+    return ((await res.json()) as JaegerEnvelope<JaegerTrace[]>).data[0];
+  };
+
+  /**
+   * Settled: every span each service finished was reported, and each trace is whole (its root is
+   * there and its span count held still across two reads).
+   */
+  const settled = async (ids: string[]): Promise<JaegerTrace[]> => {
+    await waitFor(
+      'every finished span to be reported',
+      async () => {
+        const counts = await mesh.spanCounts();
+        return counts.reduce((n, c) => n + c.finished - c.reported, 0) === 0;
+      },
+      { timeoutMs: 20_000, intervalMs: 50 },
+    );
+    const seen = new Map<string, number>();
+    return waitFor(
+      'every trace to be stored whole',
+      async () => {
+        const traces = await Promise.all(ids.map(fetchTrace));
+        let still = true;
+        traces.forEach((t, i) => {
+          const n = t?.spans.length ?? -1;
+          const hasRoot = t?.spans.some((s) => !s.parentSpanID && !s.references?.some((r) => r.refType === 'CHILD_OF')) ?? false;
+          if (!hasRoot || seen.get(ids[i]!) !== n) still = false;
+          seen.set(ids[i]!, n);
+        });
+        return still && (traces as JaegerTrace[]);
+      },
+      { timeoutMs: 20_000, intervalMs: 100 },
+    );
+  };
+
+  const send = async (kind: 'normal' | 'slow', count: number, concurrent: boolean): Promise<string[]> => {
+    if (concurrent) return (await mesh.sendRequests(kind, count)).map((r) => r.traceID);
+    const ids: string[] = [];
+    for (let i = 0; i < count; i++) ids.push((await mesh.sendRequests(kind, 1))[0]!.traceID);
+    return ids;
+  };
+
+  await mesh.sendRequests('normal', 2); // warm the JIT and the connections
+  return {
+    mesh,
+    jaeger,
+    async openOnly(open) {
+      for (const h of holeCatalog) await mesh.setHole(h.id, h.id !== open);
+    },
+    async runPattern(hole, rounds) {
+      const ids: string[] = [];
+      for (let r = 0; r < rounds; r++) {
+        for (const w of hole.pattern.warmup) await send(w.kind, w.count, false);
+        ids.push(...(await send(hole.pattern.kind, hole.pattern.count, hole.pattern.concurrent)));
+      }
+      return settled(ids);
+    },
+    async close() {
+      await mesh.stop();
+      await new Promise((r) => server.close(r));
+      await jaeger.stop();
+    },
+  };
+}

@@ -32,6 +32,9 @@ function hostFor(section: HTMLElement): { host: HTMLElement; ownHost: boolean } 
  */
 export function connectLiveSlides(deck: RevealApi, parts: Record<string, LivePartFactory>, ctx: LiveContext): { sync(): void; stop(): void } {
   let mounted: Mounted | undefined;
+  // Each part is made once and then mounted and unmounted as its slide comes and goes, so what it
+  // keeps (the Demo slide's flow machine) outlives a trip to another slide.
+  const made = new Map<string, LivePart>();
 
   const unmount = () => {
     if (!mounted) return;
@@ -55,7 +58,8 @@ export function connectLiveSlides(deck: RevealApi, parts: Record<string, LivePar
     if (!section || !name || !factory) return;
     const { host, ownHost } = hostFor(section);
     try {
-      const part = factory();
+      const part = made.get(name) ?? factory();
+      made.set(name, part);
       part.mount(host, ctx);
       mounted = { section, host, part, ownHost };
       host.setAttribute('data-live-state', 'mounted');

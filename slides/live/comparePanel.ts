@@ -1,29 +1,40 @@
-// The before/after pair of a hole switch on the Demo slide: the viewer's comparison plus a way back to the live trace.
-import { createTraceCompare } from '../../viewer/traceCompare.ts';
-import type { Comparison } from './demoFlow.ts';
-import { el } from './dom.ts';
-import { shortHoleName } from './holeSwitches.ts';
+// A plug's proof on the stage: the verdict in words (medians, the finding gone) over the typical trace before and after.
+import { createTraceCompare } from '../../viewer/index.ts';
+import { el, setText } from './dom.ts';
+import type { ProofResult } from './proofVerdict.ts';
 
 export interface ComparePanel {
-  show(c: Comparison): void;
+  show(result: ProofResult): void;
   setZoom(z: number): void;
   destroy(): void;
 }
 
 export function createComparePanel(host: HTMLElement, onClose: () => void): ComparePanel {
   const close = el('button', { type: 'button', class: 'demo-compare-close' }, 'Back to live trace');
+  const headline = el('p', { class: 'proof-headline', role: 'status' });
+  const finding = el('p', { class: 'proof-finding' });
+  const suggestion = el('p', { class: 'proof-suggestion' });
+  const verdict = el('div', { class: 'proof-verdict' }, headline, finding, suggestion);
   const body = el('div', { class: 'demo-compare-body' });
-  host.append(close, body);
+  host.append(verdict, close, body);
   close.addEventListener('click', onClose);
   const compare = createTraceCompare(body);
   return {
-    show(c) {
-      if (!c.before || !c.after) return;
-      compare.show(c.before, c.after, `${shortHoleName(c.hole.holeId)} ${c.hole.plugged ? 'plugged' : 'opened'}: last trace before, first after`);
+    show(r) {
+      host.dataset.verdict = r.verdict;
+      host.dataset.hole = r.holeId;
+      setText(headline, r.headline);
+      setText(finding, r.findingLine ?? '');
+      finding.hidden = !r.findingLine;
+      setText(suggestion, r.suggestion ?? '');
+      suggestion.hidden = !r.suggestion;
+      // No caption: the verdict above says what the pair is; the panes name themselves Before and After.
+      compare.show(r.before.typical, r.after.typical);
     },
     setZoom: (z) => compare.setZoom(z),
     destroy() {
       compare.destroy();
+      verdict.remove();
       close.remove();
       body.remove();
     },

@@ -1,517 +1,475 @@
-// The Demo slide's flow as an xstate machine: mesh health, the live stream, and one request's way to a drawn trace.
-import { assign, enqueueActions, fromCallback, fromPromise, setup, type ActorRefFrom, type SnapshotFrom } from 'xstate';
+// The Demo slide's flow: a parent machine that owns what the stage shows and spawns child machines for the mesh, the stream, requests, the crowd and proofs.
+import { assign, enqueueActions, fromPromise, sendTo, setup, type ActorRefFrom, type SnapshotFrom } from 'xstate';
+import type { FindingsAggregateResponse } from '../../model/findings.ts';
+import { holeCatalog, type HoleSpec } from '../../model/holes.ts';
 import type { JaegerTrace } from '../../model/jaegerJson.ts';
-import { traceDurationMs, traceStartMs } from './traceFacts.ts';
-import {
-  SourceError,
-  type DemoRequestResult,
-  type MeshHealth,
-  type RequestKind,
-  type TraceArrival,
-  type TraceSource,
-} from './traceSource.ts';
+import { crowdLaneMachine } from './crowdLane.ts';
+import type { ChildEvent, CrowdItem, HoleSwitchMark, LatencyPoint, ProofProgress, Sample } from './flowEvents.ts';
+import { liveStreamMachine } from './liveStream.ts';
+import { meshWatchMachine } from './meshWatch.ts';
+import { plugProofMachine } from './plugProof.ts';
+import { presenterRequestMachine } from './presenterRequest.ts';
+import type { ProofResult } from './proofVerdict.ts';
+import { traceAttendee, traceDurationMs, failureOrigin } from './traceFacts.ts';
+import type { HoleState, MeshHealth, RequestKind, TraceSource } from './traceSource.ts';
+
+export type { CrowdItem, HoleSwitchMark, LatencyPoint } from './flowEvents.ts';
 
 export interface DemoTiming {
-  /** How long the mesh may take to answer a demo request before the slide calls it failed. */
   requestTimeoutMs: number;
-  /** How long after the answer the trace may take to reach the store. */
   traceTimeoutMs: number;
-  /** /healthz polling while the mesh is down. */
+  /** /healthz polling while the pushed mesh events are unavailable. */
   healthPollMs: number;
-  /** Re-check while the mesh is up, so a crash shows even when nobody clicks. */
-  healthRecheckMs: number;
-  /** First reconnect delay of the live stream; doubles per failure up to the max. */
   streamBackoffMs: number;
   streamBackoffMaxMs: number;
-  /** A stream that neither opens nor fails within this is treated as failed. */
   streamConnectTimeoutMs: number;
-  /** A shown trace stays at least this long before an attendee's trace replaces it. */
+  /** An attendee's trace stays at least this long before the next one replaces it (when nothing is pinned). */
   dwellMs: number;
+  /** Quiet time after an attendee's spans arrive before the crowd lane fetches the trace. */
+  crowdSettleMs: number;
+  /** How often the aggregate findings are refreshed, and over which window. */
+  findingsEveryMs: number;
+  findingsLookbackMs: number;
 }
 
 export const defaultTiming: DemoTiming = {
   requestTimeoutMs: 20_000,
   traceTimeoutMs: 10_000,
   healthPollMs: 2_000,
-  healthRecheckMs: 10_000,
   streamBackoffMs: 500,
   streamBackoffMaxMs: 10_000,
   streamConnectTimeoutMs: 8_000,
   dwellMs: 1_500,
+  crowdSettleMs: 300,
+  findingsEveryMs: 5_000,
+  findingsLookbackMs: 120_000,
 };
 
-export interface LatencyPoint {
-  traceID: string;
-  durationMs: number;
-  /** ms since the epoch, when the slide learnt of it */
-  at: number;
-  origin: 'ours' | 'foreign';
-  kind?: RequestKind;
-}
-
-export interface HoleSwitchMark {
-  holeId: string;
-  title: string;
-  plugged: boolean;
-  at: number;
-}
-
-/** Last trace before a hole switch against the first trace that started after it. */
-export interface Comparison {
-  hole: HoleSwitchMark;
-  before: JaegerTrace | null;
-  after: JaegerTrace | null;
+/** What the main view shows, and whether the presenter holds it there. */
+export interface Stage {
+  trace: JaegerTrace | null;
+  origin: 'ours' | 'crowd' | 'opened' | null;
+  /** Pinned: arriving traffic never replaces it (the presenter's own request, a trace opened from the crowd, an open span). */
+  pinned: boolean;
+  /** The shown request failed: why, in words. */
+  failure: string | null;
+  /** The span where the failure started, for the viewer to open. */
+  failureSpan: string | null;
+  /** How many requests the shown one was sent with (a burst shows its slowest). */
+  of: number;
 }
 
 export interface DemoFlowContext {
+  source: TraceSource;
   timing: DemoTiming;
   now: () => number;
-  /** Attendees' traces replace the shown one (the demo slide); off for one-shot parts. */
-  followForeign: boolean;
+  /** Attendees' traces come into the main view while nothing is pinned; off for one-shot parts. */
+  followCrowd: boolean;
   mesh: MeshHealth | null;
-  streamAttempts: number;
+  stream: 'connecting' | 'open' | 'retrying';
   streamProblem: string | null;
+  stage: Stage;
+  /** An attendee trace waiting for the dwell of the one shown to end. */
+  waitingCrowd: JaegerTrace | null;
   pending: { kind: RequestKind; count: number } | null;
-  lastResults: DemoRequestResult[];
-  /** Trace ids this slide asked for (bounded), so their late spans don't count as attendees'. */
   ours: string[];
-  /** Trace ids the stream announced recently (bounded): an arrival may beat the request's answer. */
-  seen: string[];
-  awaited: { traceID: string; fetchedEmpty: boolean } | null;
-  trace: JaegerTrace | null;
-  shownOrigin: 'ours' | 'foreign' | null;
-  refreshDirty: boolean;
-  pendingForeign: string | null;
-  recent: LatencyPoint[];
+  samples: Sample[];
+  points: LatencyPoint[];
   switches: HoleSwitchMark[];
-  comparison: Comparison | null;
+  holes: HoleState[];
+  holeProblem: string | null;
+  proving: ProofProgress | null;
+  comparison: ProofResult | null;
+  crowd: CrowdItem[];
+  findings: FindingsAggregateResponse | null;
   error: string | null;
 }
 
 export type DemoFlowEvent =
+  | ChildEvent
+  | { type: 'ENTER' }
+  | { type: 'LEAVE' }
   | { type: 'SEND'; kind: RequestKind; count: number }
-  | ({ type: 'TRACE_ARRIVED' } & TraceArrival)
-  | { type: 'STREAM_OPEN' }
-  | { type: 'STREAM_ERROR'; reason: string }
-  | { type: 'MESH_TROUBLE' }
-  | { type: 'MESH_RECOVERED' }
-  | { type: 'HOLE_SWITCHED'; holeId: string; title: string; plugged: boolean; at: number }
+  | { type: 'SWITCH'; holeId: string }
+  | { type: 'OPEN_TRACE'; traceID: string }
+  | { type: 'PIN' }
+  | { type: 'UNPIN' }
   | { type: 'DISMISS_COMPARISON' };
-
-/** What the slide keeps when the presenter steps away and comes back: the story so far, not the wiring. */
-export type DemoFlowMemory = Pick<DemoFlowContext, 'trace' | 'shownOrigin' | 'recent' | 'switches' | 'ours' | 'lastResults'>;
-
-export function memoryOf(c: DemoFlowContext): DemoFlowMemory {
-  return { trace: c.trace, shownOrigin: c.shownOrigin, recent: c.recent, switches: c.switches, ours: c.ours, lastResults: c.lastResults };
-}
 
 export interface DemoFlowInput {
   timing?: Partial<DemoTiming>;
   now?: () => number;
-  followForeign?: boolean;
-  resume?: DemoFlowMemory;
+  followCrowd?: boolean;
 }
 
 const OURS_KEPT = 500;
-const SEEN_KEPT = 1000;
-const RECENT_KEPT = 120;
+const SAMPLES_KEPT = 60;
+const POINTS_KEPT = 60;
+const CROWD_KEPT = 60;
+/** Recent requests older than this are not reused as a plug's "before". */
+const REUSE_WITHIN_MS = 180_000;
+
+const emptyStage: Stage = { trace: null, origin: null, pinned: false, failure: null, failureSpan: null, of: 1 };
 
 function keepLast<T>(list: T[], max: number): T[] {
   return list.length > max ? list.slice(list.length - max) : list;
 }
 
-function withSeen(seen: string[], id: string): string[] {
-  return keepLast([...seen.filter((s) => s !== id), id], SEEN_KEPT);
+/** Adds or updates a chart point by trace id: a later, whole copy of a trace gives its final duration. */
+function upsertPoint(points: LatencyPoint[], p: LatencyPoint): LatencyPoint[] {
+  const i = points.findIndex((x) => x.traceID === p.traceID);
+  if (i < 0) return keepLast([...points, p], POINTS_KEPT);
+  const next = points.slice();
+  // Ours wins over the crowd's guess: a trace can reach the crowd lane a moment before our request's answer names it.
+  next[i] = { ...points[i]!, durationMs: p.durationMs, failed: p.failed || points[i]!.failed, origin: p.origin === 'ours' ? 'ours' : points[i]!.origin };
+  return next;
 }
 
-function messageOf(e: unknown): string {
-  if (e instanceof Error) return e.message;
-  return String(e);
+function isFailedTrace(t: JaegerTrace): boolean {
+  return failureOrigin(t) !== undefined;
 }
 
-/** Puts a freshly fetched trace into the comparison wherever it belongs. */
-function compareWith(c: Comparison | null, trace: JaegerTrace): Comparison | null {
-  if (!c) return c;
-  if (c.after?.traceID === trace.traceID) return { ...c, after: trace };
-  if (c.before?.traceID === trace.traceID) return { ...c, before: trace };
-  if (!c.after && traceStartMs(trace) >= c.hole.at) return { ...c, after: trace };
-  return c;
+export function pluggedSignature(holes: readonly HoleState[]): string {
+  return holes
+    .filter((h) => h.plugged)
+    .map((h) => h.id)
+    .sort()
+    .join(',');
+}
+
+/** Recent requests that can stand for "before" a plug: the hole's request pattern, same switches, warm, recent. */
+export function reusableBefore(spec: HoleSpec, samples: readonly Sample[], holes: string, now: number): string[] {
+  const p = spec.pattern;
+  const warmAfter = p.warmup.reduce((n, w) => n + w.count, 0);
+  const fit = samples.filter(
+    (s) => s.kind === p.kind && s.holes === holes && s.sinceSwitch >= warmAfter && now - s.at < REUSE_WITHIN_MS && (p.concurrent ? s.burst >= p.count : s.burst === 1),
+  );
+  if (p.concurrent) {
+    // One whole burst: its requests queued on each other, which is what the hole needs.
+    const last = fit[fit.length - 1];
+    if (!last) return [];
+    const burst = fit.filter((s) => s.at === last.at);
+    return burst.length >= p.count ? burst.map((s) => s.traceID) : [];
+  }
+  return fit.length >= p.count ? fit.slice(-p.count).map((s) => s.traceID) : [];
 }
 
 export function createDemoFlowMachine(source: TraceSource) {
   return setup({
     types: {} as { context: DemoFlowContext; events: DemoFlowEvent; input: DemoFlowInput },
     actors: {
-      checkHealth: fromPromise<MeshHealth>(({ signal }) => source.health(signal)),
-      sendRequests: fromPromise<DemoRequestResult[], { kind: RequestKind; count: number }>(({ input, signal }) =>
-        source.sendRequests(input.kind, input.count, signal),
-      ),
-      fetchTrace: fromPromise<JaegerTrace | null, { traceID: string }>(({ input, signal }) => source.fetchTrace(input.traceID, signal)),
-      liveStream: fromCallback<DemoFlowEvent>(({ sendBack }) =>
-        source.openStream({
-          onOpen: () => sendBack({ type: 'STREAM_OPEN' }),
-          onTrace: (a) => sendBack({ type: 'TRACE_ARRIVED', ...a }),
-          onError: (reason) => sendBack({ type: 'STREAM_ERROR', reason }),
-        }),
-      ),
+      meshWatch: meshWatchMachine,
+      liveStream: liveStreamMachine,
+      crowdLane: crowdLaneMachine,
+      presenterRequest: presenterRequestMachine,
+      plugProof: plugProofMachine,
+      loadHoles: fromPromise<HoleState[]>(({ signal }) => source.holes(signal)),
+      setHole: fromPromise<HoleState, { id: string; plugged: boolean }>(({ input: i }) => source.setHole(i.id, i.plugged)),
+      fetchTrace: fromPromise<JaegerTrace | null, { traceID: string }>(({ input: i, signal }) => source.fetchTrace(i.traceID, signal)),
+      loadFindings: fromPromise<FindingsAggregateResponse | null, number>(({ input: lookback, signal }) => source.findings(lookback, signal)),
     },
     delays: {
-      requestTimeout: ({ context }) => context.timing.requestTimeoutMs,
-      traceTimeout: ({ context }) => context.timing.traceTimeoutMs,
-      healthPoll: ({ context }) => context.timing.healthPollMs,
-      healthRecheck: ({ context }) => context.timing.healthRecheckMs,
-      streamConnectTimeout: ({ context }) => context.timing.streamConnectTimeoutMs,
-      streamBackoff: ({ context }) =>
-        Math.min(context.timing.streamBackoffMs * 2 ** Math.max(0, context.streamAttempts - 1), context.timing.streamBackoffMaxMs),
       dwell: ({ context }) => context.timing.dwellMs,
+      findingsEvery: ({ context }) => context.timing.findingsEveryMs,
     },
     guards: {
-      isAwaited: ({ context, event }) => event.type === 'TRACE_ARRIVED' && event.traceID === context.awaited?.traceID,
-      awaitedAlreadySeen: ({ context }) =>
-        context.awaited !== null && !context.awaited.fetchedEmpty && context.seen.includes(context.awaited.traceID),
-      isShown: ({ context, event }) => event.type === 'TRACE_ARRIVED' && event.traceID === context.trace?.traceID,
-      isForeignToFollow: ({ context, event }) =>
-        context.followForeign &&
-        event.type === 'TRACE_ARRIVED' &&
-        event.traceID !== context.trace?.traceID &&
-        !context.ours.includes(event.traceID),
-      hasPendingForeign: ({ context }) => context.pendingForeign !== null,
-      hasTrace: ({ context }) => context.trace !== null,
-      refreshDirty: ({ context }) => context.refreshDirty,
+      isShown: ({ context, event }) => event.type === 'TRACE_ARRIVED' && event.traceID === context.stage.trace?.traceID,
+      mayFollow: ({ context }) => context.followCrowd && !context.stage.pinned,
+      hasWaitingCrowd: ({ context }) => context.followCrowd && !context.stage.pinned && context.waitingCrowd !== null,
+      plugging: ({ context, event }) => event.type === 'SWITCH' && context.holes.some((h) => h.id === event.holeId && !h.plugged) && holeCatalog.some((h) => h.id === event.holeId),
     },
     actions: {
-      noteSeen: assign({
-        seen: ({ context, event }) => (event.type === 'TRACE_ARRIVED' ? withSeen(context.seen, event.traceID) : context.seen),
+      forwardToCrowd: sendTo('crowd', ({ event }) => (event.type === 'TRACE_ARRIVED' ? { type: 'ARRIVAL', traceID: event.traceID } : { type: 'NONE' })),
+      noteOurs: enqueueActions(({ context, event, enqueue }) => {
+        if (event.type !== 'OURS') return;
+        const at = context.now();
+        const holes = pluggedSignature(context.holes);
+        const lastSwitch = context.switches[context.switches.length - 1]?.at ?? -Infinity;
+        const since = context.samples.filter((s) => s.at > lastSwitch).length;
+        const samples = event.results.map((r, i): Sample => ({ traceID: r.traceID, kind: event.kind, burst: event.burst, holes, sinceSwitch: since + (event.burst > 1 ? 0 : i), at }));
+        let points = context.points;
+        for (const r of event.results) points = upsertPoint(points, { traceID: r.traceID, durationMs: r.durationMs, at, origin: 'ours', failed: r.status >= 400 });
+        enqueue.assign({
+          ours: keepLast([...context.ours, ...event.results.map((r) => r.traceID)], OURS_KEPT),
+          samples: keepLast([...context.samples, ...samples], SAMPLES_KEPT),
+          points,
+          crowd: context.crowd.filter((c) => !event.results.some((r) => r.traceID === c.traceID)),
+        });
+        enqueue.sendTo('crowd', { type: 'OURS', ids: event.results.map((r) => r.traceID) });
       }),
-      notePendingForeign: assign({
-        pendingForeign: ({ context, event }) => (event.type === 'TRACE_ARRIVED' ? event.traceID : context.pendingForeign),
+      noteCrowd: assign(({ context, event }) => {
+        if (event.type !== 'CROWD_TRACE' || context.ours.includes(event.trace.traceID)) return {};
+        const t = event.trace;
+        const durationMs = traceDurationMs(t);
+        const failed = isFailedTrace(t);
+        const known = context.crowd.find((c) => c.traceID === t.traceID);
+        const item: CrowdItem = { traceID: t.traceID, who: traceAttendee(t), durationMs, at: known?.at ?? context.now(), failed };
+        const crowd = known ? context.crowd.map((c) => (c.traceID === t.traceID ? item : c)) : keepLast([...context.crowd, item], CROWD_KEPT);
+        return { crowd, points: upsertPoint(context.points, { traceID: t.traceID, durationMs, at: item.at, origin: 'crowd', failed }) };
       }),
-      startRequest: assign({
-        pending: ({ context, event }) => (event.type === 'SEND' ? { kind: event.kind, count: event.count } : context.pending),
-        error: null,
-        awaited: null,
-        pendingForeign: null,
-        refreshDirty: false,
+      showCrowd: assign(({ context, event }) => {
+        const trace = event.type === 'CROWD_TRACE' ? event.trace : context.waitingCrowd;
+        if (!trace || context.ours.includes(trace.traceID)) return {};
+        return { stage: { ...emptyStage, trace, origin: 'crowd' as const, failureSpan: failureOrigin(trace) ?? null }, waitingCrowd: null };
       }),
-      noteStreamOpen: assign({ streamAttempts: 0, streamProblem: null }),
+      keepCrowdWaiting: assign({ waitingCrowd: ({ context, event }) => (event.type === 'CROWD_TRACE' && !context.ours.includes(event.trace.traceID) ? event.trace : context.waitingCrowd) }),
       noteSwitch: assign(({ context, event }) => {
-        if (event.type !== 'HOLE_SWITCHED') return {};
-        const hole: HoleSwitchMark = { holeId: event.holeId, title: event.title, plugged: event.plugged, at: event.at };
-        return { switches: keepLast([...context.switches, hole], 50), comparison: { hole, before: context.trace, after: null } };
+        if (event.type !== 'HOLE_CONFIRMED') return {};
+        return {
+          holes: context.holes.map((h) => (h.id === event.hole.id ? { ...h, plugged: event.hole.plugged } : h)),
+          switches: keepLast([...context.switches, { holeId: event.hole.id, plugged: event.hole.plugged, at: event.at }], 50),
+        };
       }),
     },
   }).createMachine({
     id: 'demoFlow',
-    type: 'parallel',
-    context: ({ input }) => ({
-      timing: { ...defaultTiming, ...input.timing },
-      now: input.now ?? Date.now,
-      followForeign: input.followForeign ?? true,
+    context: ({ input: i }) => ({
+      source,
+      timing: { ...defaultTiming, ...i.timing },
+      now: i.now ?? Date.now,
+      followCrowd: i.followCrowd ?? true,
       mesh: null,
-      streamAttempts: 0,
+      stream: 'connecting',
       streamProblem: null,
+      stage: emptyStage,
+      waitingCrowd: null,
       pending: null,
-      lastResults: [],
       ours: [],
-      seen: [],
-      awaited: null,
-      trace: null,
-      shownOrigin: null,
-      refreshDirty: false,
-      pendingForeign: null,
-      recent: [],
+      samples: [],
+      points: [],
       switches: [],
+      holes: [],
+      holeProblem: null,
+      proving: null,
       comparison: null,
+      crowd: [],
+      findings: null,
       error: null,
-      ...input.resume,
     }),
+    initial: 'offstage',
     states: {
-      health: {
-        initial: 'checking',
-        states: {
-          checking: {
-            invoke: {
-              src: 'checkHealth',
-              onDone: [
-                {
-                  guard: ({ event }) => event.output.state === 'up',
-                  target: 'up',
-                  actions: enqueueActions(({ context, event, enqueue }) => {
-                    const wasDown = context.mesh !== null && context.mesh.state !== 'up';
-                    enqueue.assign({ mesh: event.output });
-                    if (wasDown) enqueue.raise({ type: 'MESH_RECOVERED' });
-                  }),
-                },
-                { guard: ({ event }) => event.output.state === 'offline', target: 'offline', actions: assign({ mesh: ({ event }) => event.output }) },
-                { target: 'down', actions: assign({ mesh: ({ event }) => event.output }) },
-              ],
-              onError: {
-                target: 'down',
-                actions: assign({ mesh: ({ event }) => ({ state: 'down', reason: messageOf(event.error), services: [] }) as MeshHealth }),
-              },
-            },
-          },
-          up: { after: { healthRecheck: 'checking' }, on: { MESH_TROUBLE: 'checking' } },
-          down: { after: { healthPoll: 'checking' } },
-          // No mesh behind this server (MESH=off): nothing will come back by itself.
-          offline: {},
+      // Not on screen: no stream, no timers; the context keeps the story so far for the way back.
+      offstage: { on: { ENTER: 'onstage' } },
+      onstage: {
+        type: 'parallel',
+        on: {
+          LEAVE: 'offstage',
+          MESH: { actions: assign({ mesh: ({ event }) => event.mesh }) },
+          MESH_TROUBLE: { actions: sendTo('mesh', { type: 'RECHECK' }) },
+          STREAM_STATE: { actions: assign({ stream: ({ event }) => event.state, streamProblem: ({ event }) => event.problem }) },
+          OURS: { actions: 'noteOurs' },
+          HOLE_CONFIRMED: { actions: 'noteSwitch' },
+          PIN: { guard: ({ context }) => context.stage.trace !== null, actions: assign({ stage: ({ context }) => ({ ...context.stage, pinned: true }) }) },
+          UNPIN: { actions: assign({ stage: ({ context }) => ({ ...context.stage, pinned: false }), comparison: null }) },
+          DISMISS_COMPARISON: { actions: assign({ comparison: null }) },
         },
-      },
-
-      stream: {
-        initial: 'live',
+        invoke: [
+          { id: 'mesh', src: 'meshWatch', input: ({ context }) => ({ source: context.source, pollMs: context.timing.healthPollMs }) },
+          {
+            id: 'stream',
+            src: 'liveStream',
+            input: ({ context }) => ({
+              source: context.source,
+              backoffMs: context.timing.streamBackoffMs,
+              backoffMaxMs: context.timing.streamBackoffMaxMs,
+              connectTimeoutMs: context.timing.streamConnectTimeoutMs,
+            }),
+          },
+          { id: 'crowd', src: 'crowdLane', input: ({ context }) => ({ source: context.source, settleMs: context.timing.crowdSettleMs }) },
+        ],
         states: {
-          live: {
-            invoke: { src: 'liveStream' },
-            initial: 'connecting',
-            on: {
-              STREAM_ERROR: {
-                target: 'retrying',
-                actions: assign({
-                  streamAttempts: ({ context }) => context.streamAttempts + 1,
-                  streamProblem: ({ event }) => event.reason,
-                }),
-              },
-            },
+          presenter: {
+            initial: 'idle',
             states: {
-              connecting: {
-                on: { STREAM_OPEN: { target: 'open', actions: 'noteStreamOpen' } },
-                after: {
-                  streamConnectTimeout: {
-                    target: '#demoFlow.stream.retrying',
-                    actions: assign({
-                      streamAttempts: ({ context }) => context.streamAttempts + 1,
-                      streamProblem: 'The live trace stream did not open.',
+              idle: {
+                on: {
+                  SEND: { target: 'requesting', actions: assign({ pending: ({ event }) => ({ kind: event.kind, count: event.count }), error: null, comparison: null }) },
+                  SWITCH: [
+                    { guard: 'plugging', target: 'proving', actions: assign({ error: null, holeProblem: null }) },
+                    { target: 'switching', actions: assign({ error: null, holeProblem: null }) },
+                  ],
+                  OPEN_TRACE: { target: 'opening' },
+                },
+              },
+              requesting: {
+                on: { TRACE_ARRIVED: { actions: sendTo('request', ({ event }) => event) }, STREAM_OPEN: { actions: sendTo('request', { type: 'STREAM_OPEN' }) } },
+                invoke: {
+                  id: 'request',
+                  src: 'presenterRequest',
+                  input: ({ context }) => ({
+                    source: context.source,
+                    kind: context.pending?.kind ?? 'normal',
+                    count: context.pending?.count ?? 1,
+                    requestTimeoutMs: context.timing.requestTimeoutMs,
+                    traceTimeoutMs: context.timing.traceTimeoutMs,
+                  }),
+                  onDone: {
+                    target: 'idle',
+                    actions: enqueueActions(({ context, event, enqueue }) => {
+                      const out = event.output;
+                      if (!out.trace) {
+                        enqueue.assign({ error: out.failure ?? 'Something went wrong.' });
+                        return;
+                      }
+                      const t = out.trace;
+                      enqueue.assign({
+                        stage: { trace: t, origin: 'ours', pinned: true, failure: out.failure, failureSpan: out.failure ? failureOrigin(t) ?? null : null, of: out.results.length },
+                        points: upsertPoint(context.points, { traceID: t.traceID, durationMs: traceDurationMs(t), at: context.now(), origin: 'ours', failed: Boolean(out.failure) }),
+                        waitingCrowd: null,
+                      });
+                      if (out.stale) enqueue.raise({ type: 'TRACE_ARRIVED', traceID: t.traceID });
                     }),
                   },
                 },
               },
-              open: {},
-            },
-          },
-          retrying: { after: { streamBackoff: 'live' } },
-        },
-      },
-
-      request: {
-        initial: 'resuming',
-        on: {
-          TRACE_ARRIVED: { actions: 'noteSeen' },
-          HOLE_SWITCHED: { actions: 'noteSwitch' },
-          DISMISS_COMPARISON: { actions: assign({ comparison: null }) },
-        },
-        states: {
-          resuming: { always: [{ guard: 'hasTrace', target: 'showing' }, { target: 'idle' }] },
-          idle: {
-            on: {
-              SEND: { target: 'requesting', actions: 'startRequest' },
-              TRACE_ARRIVED: { guard: 'isForeignToFollow', target: 'following', actions: ['noteSeen', 'notePendingForeign'] },
-            },
-          },
-
-          requesting: {
-            on: {
-              TRACE_ARRIVED: {
-                actions: ['noteSeen', ({ event }) => source.prefetchTrace?.(event.traceID)],
-              },
-            },
-            invoke: {
-              src: 'sendRequests',
-              input: ({ context }) => context.pending ?? { kind: 'normal', count: 1 },
-              onDone: [
-                {
-                  guard: ({ event }) => event.output.some((r) => r.traceID),
-                  target: 'awaitingTrace',
-                  actions: assign(({ context, event }) => {
-                    // A request the mesh could not even start has no trace to wait for.
-                    const results = event.output.filter((r) => r.traceID);
-                    // The slowest of a burst is the one worth looking at.
-                    const focus = results.reduce((a, b) => (b.durationMs > a.durationMs ? b : a));
-                    const at = context.now();
-                    const points = results.map(
-                      (r): LatencyPoint => ({ traceID: r.traceID, durationMs: r.durationMs, at, origin: 'ours', kind: context.pending?.kind }),
-                    );
+              proving: {
+                entry: assign(({ context, event }) => ({ proving: { holeId: event.type === 'SWITCH' ? event.holeId : '', text: 'Preparing the proof…' }, comparison: null })),
+                exit: assign({ proving: null }),
+                on: { PROOF_PROGRESS: { actions: assign({ proving: ({ context, event }) => (context.proving ? { ...context.proving, text: event.text } : null) }) } },
+                invoke: {
+                  id: 'proof',
+                  src: 'plugProof',
+                  input: ({ context, event }) => {
+                    const id = event.type === 'SWITCH' ? event.holeId : '';
+                    const spec = holeCatalog.find((h) => h.id === id)!;
                     return {
-                      lastResults: results,
-                      ours: keepLast([...context.ours, ...results.map((r) => r.traceID)], OURS_KEPT),
-                      awaited: { traceID: focus.traceID, fetchedEmpty: false },
-                      recent: keepLast([...context.recent, ...points], RECENT_KEPT),
+                      source: context.source,
+                      spec,
+                      reuse: reusableBefore(spec, context.samples, pluggedSignature(context.holes), context.now()),
+                      traceTimeoutMs: context.timing.traceTimeoutMs,
                     };
-                  }),
-                },
-                {
-                  target: 'failed',
-                  actions: enqueueActions(({ event, enqueue }) => {
-                    const first = event.output[0];
-                    enqueue.assign({
-                      error: first
-                        ? `The mesh could not serve the request (status ${first.status}), so there is no trace.`
-                        : 'The mesh answered with no requests.',
-                    });
-                    // No trace at all usually means the entry service is gone: look at the mesh now.
-                    if (first && first.status >= 500) enqueue.raise({ type: 'MESH_TROUBLE' });
-                  }),
-                },
-              ],
-              onError: {
-                target: 'failed',
-                actions: enqueueActions(({ event, enqueue }) => {
-                  enqueue.assign({ error: messageOf(event.error) });
-                  if (event.error instanceof SourceError && event.error.meshTrouble) enqueue.raise({ type: 'MESH_TROUBLE' });
-                }),
-              },
-            },
-            after: {
-              requestTimeout: {
-                target: 'failed',
-                actions: assign({
-                  error: ({ context }) => `The mesh did not answer within ${Math.round(context.timing.requestTimeoutMs / 1000)} s.`,
-                }),
-              },
-            },
-          },
-
-          awaitingTrace: {
-            initial: 'waiting',
-            after: {
-              traceTimeout: {
-                target: 'failed',
-                actions: assign({
-                  error: ({ context }) =>
-                    `The request finished but its trace did not arrive within ${Math.round(context.timing.traceTimeoutMs / 1000)} s.`,
-                }),
-              },
-            },
-            states: {
-              waiting: {
-                always: { guard: 'awaitedAlreadySeen', target: 'fetching' },
-                on: {
-                  TRACE_ARRIVED: { guard: 'isAwaited', target: 'fetching', actions: 'noteSeen' },
-                  // Arrivals during a reconnect are lost: look once instead.
-                  STREAM_OPEN: 'fetching',
+                  },
+                  onDone: {
+                    target: 'idle',
+                    actions: assign(({ context, event }) =>
+                      event.output.result
+                        ? {
+                            comparison: event.output.result,
+                            stage: { ...emptyStage, trace: event.output.result.after.typical, origin: 'ours' as const, pinned: true },
+                            // Every sampled request's whole trace gives its final duration on the chart.
+                            points: [...event.output.result.before.traces, ...event.output.result.after.traces].reduce(
+                              (pts, t) => upsertPoint(pts, { traceID: t.traceID, durationMs: traceDurationMs(t), at: context.now(), origin: 'ours', failed: false }),
+                              context.points,
+                            ),
+                          }
+                        : { holeProblem: event.output.error },
+                    ),
+                  },
                 },
               },
-              fetching: {
+              switching: {
+                invoke: {
+                  src: 'setHole',
+                  input: ({ context, event }) => {
+                    const id = event.type === 'SWITCH' ? event.holeId : '';
+                    return { id, plugged: !context.holes.find((h) => h.id === id)?.plugged };
+                  },
+                  onDone: { target: 'idle', actions: enqueueActions(({ event, enqueue }) => enqueue.raise({ type: 'HOLE_CONFIRMED', hole: event.output, at: Date.now() })) },
+                  onError: { target: 'idle', actions: assign({ holeProblem: ({ event }) => (event.error instanceof Error ? event.error.message : String(event.error)) }) },
+                },
+              },
+              opening: {
                 invoke: {
                   src: 'fetchTrace',
-                  input: ({ context }) => ({ traceID: context.awaited?.traceID ?? '' }),
-                  onDone: [
-                    {
-                      guard: ({ event }) => event.output !== null,
-                      target: '#demoFlow.request.showing',
-                      actions: assign(({ context, event }) => ({
-                        trace: event.output,
-                        shownOrigin: 'ours' as const,
-                        comparison: compareWith(context.comparison, event.output!),
-                      })),
-                    },
-                    {
-                      target: 'waiting',
-                      actions: assign({ awaited: ({ context }) => (context.awaited ? { ...context.awaited, fetchedEmpty: true } : null) }),
-                    },
-                  ],
-                  onError: { target: '#demoFlow.request.failed', actions: assign({ error: ({ event }) => messageOf(event.error) }) },
-                },
-                on: {
-                  // Spans that land while the first fetch is under way get picked up by a refresh.
-                  TRACE_ARRIVED: { guard: 'isAwaited', actions: ['noteSeen', assign({ refreshDirty: true })] },
+                  input: ({ event }) => ({ traceID: event.type === 'OPEN_TRACE' ? event.traceID : '' }),
+                  onDone: {
+                    target: 'idle',
+                    actions: assign(({ context, event }) =>
+                      event.output
+                        ? {
+                            stage: { ...emptyStage, trace: event.output, origin: 'opened' as const, pinned: true, failureSpan: failureOrigin(event.output) ?? null },
+                            comparison: null,
+                            error: null,
+                          }
+                        : { error: 'That trace is no longer in the store.' },
+                    ),
+                  },
+                  onError: { target: 'idle', actions: assign({ error: ({ event }) => (event.error instanceof Error ? event.error.message : String(event.error)) }) },
                 },
               },
             },
           },
 
-          showing: {
-            type: 'parallel',
-            on: { SEND: { target: 'requesting', actions: 'startRequest' } },
+          holes: {
+            initial: 'loading',
             states: {
-              refresh: {
-                initial: 'check',
-                states: {
-                  check: { always: [{ guard: 'refreshDirty', target: 'loading' }, { target: 'idle' }] },
-                  idle: {
-                    on: { TRACE_ARRIVED: { guard: 'isShown', target: 'loading', actions: 'noteSeen' } },
-                  },
-                  loading: {
-                    entry: assign({ refreshDirty: false }),
-                    invoke: {
-                      src: 'fetchTrace',
-                      input: ({ context }) => ({ traceID: context.trace?.traceID ?? '' }),
-                      onDone: {
-                        target: 'check',
-                        actions: assign(({ context, event }) =>
-                          event.output && event.output.traceID === context.trace?.traceID
-                            ? { trace: event.output, comparison: compareWith(context.comparison, event.output) }
-                            : {},
-                        ),
-                      },
-                      onError: 'idle',
-                    },
-                    on: { TRACE_ARRIVED: { guard: 'isShown', actions: ['noteSeen', assign({ refreshDirty: true })] } },
-                  },
+              loading: {
+                invoke: {
+                  src: 'loadHoles',
+                  onDone: { target: 'loaded', actions: assign({ holes: ({ event }) => event.output }) },
+                  onError: { target: 'loaded', actions: assign({ holeProblem: ({ event }) => (event.error instanceof Error ? event.error.message : String(event.error)) }) },
                 },
               },
-              follow: {
-                initial: 'dwelling',
-                states: {
-                  dwelling: {
-                    after: { dwell: 'ready' },
-                    on: { TRACE_ARRIVED: { guard: 'isForeignToFollow', actions: ['noteSeen', 'notePendingForeign'] } },
+              loaded: {},
+            },
+          },
+
+          // The shown trace grows while its services flush: fetch it again when the stream says so.
+          refresh: {
+            initial: 'idle',
+            states: {
+              idle: { on: { TRACE_ARRIVED: { guard: 'isShown', target: 'loading' } } },
+              loading: {
+                on: { TRACE_ARRIVED: { guard: 'isShown', target: 'again' } },
+                invoke: {
+                  src: 'fetchTrace',
+                  input: ({ context }) => ({ traceID: context.stage.trace?.traceID ?? '' }),
+                  onDone: {
+                    target: 'idle',
+                    actions: assign(({ context, event }) => {
+                      const t = event.output;
+                      if (!t || t.traceID !== context.stage.trace?.traceID) return {};
+                      const failed = Boolean(context.stage.failure);
+                      return {
+                        stage: { ...context.stage, trace: t, failureSpan: context.stage.failureSpan ?? (failed ? failureOrigin(t) ?? null : null) },
+                        points: context.points.some((p) => p.traceID === t.traceID)
+                          ? upsertPoint(context.points, { traceID: t.traceID, durationMs: traceDurationMs(t), at: 0, origin: 'ours', failed })
+                          : context.points,
+                      };
+                    }),
                   },
-                  ready: {
-                    always: { guard: 'hasPendingForeign', target: '#demoFlow.request.following' },
-                    on: {
-                      TRACE_ARRIVED: { guard: 'isForeignToFollow', target: '#demoFlow.request.following', actions: ['noteSeen', 'notePendingForeign'] },
-                    },
-                  },
+                  onError: 'idle',
                 },
+              },
+              again: { always: 'loading' },
+            },
+          },
+
+          // Attendees' traces: into the crowd lane always, into the main view only while nothing is pinned, one per dwell.
+          crowd: {
+            initial: 'ready',
+            on: {
+              TRACE_ARRIVED: { actions: 'forwardToCrowd' },
+            },
+            states: {
+              ready: {
+                always: { guard: 'hasWaitingCrowd', target: 'dwelling', actions: 'showCrowd' },
+                on: {
+                  CROWD_TRACE: [
+                    { guard: 'mayFollow', target: 'dwelling', actions: ['noteCrowd', 'showCrowd'] },
+                    { actions: 'noteCrowd' },
+                  ],
+                },
+              },
+              dwelling: {
+                after: { dwell: 'ready' },
+                on: { CROWD_TRACE: { actions: ['noteCrowd', 'keepCrowdWaiting'] } },
               },
             },
           },
 
-          following: {
-            entry: assign({ refreshDirty: false }),
-            on: {
-              SEND: { target: 'requesting', actions: 'startRequest' },
-              TRACE_ARRIVED: [
-                // More spans of the trace being fetched: fetch it again once it is shown.
-                { guard: ({ context, event }) => event.traceID === context.pendingForeign, actions: ['noteSeen', assign({ refreshDirty: true })] },
-                { guard: 'isForeignToFollow', actions: ['noteSeen', 'notePendingForeign'] },
-              ],
-            },
-            invoke: {
-              src: 'fetchTrace',
-              input: ({ context }) => ({ traceID: context.pendingForeign ?? '' }),
-              onDone: [
-                {
-                  guard: ({ event }) => event.output !== null,
-                  target: 'showing',
-                  actions: assign(({ context, event }) => {
-                    const trace = event.output!;
-                    const point: LatencyPoint = { traceID: trace.traceID, durationMs: traceDurationMs(trace), at: context.now(), origin: 'foreign' };
-                    return {
-                      trace,
-                      shownOrigin: 'foreign' as const,
-                      pendingForeign: context.pendingForeign === trace.traceID ? null : context.pendingForeign,
-                      recent: keepLast([...context.recent, point], RECENT_KEPT),
-                      comparison: compareWith(context.comparison, trace),
-                    };
-                  }),
+          findings: {
+            initial: 'loading',
+            states: {
+              loading: {
+                invoke: {
+                  src: 'loadFindings',
+                  input: ({ context }) => context.timing.findingsLookbackMs,
+                  onDone: { target: 'waiting', actions: assign({ findings: ({ event }) => event.output }) },
+                  onError: 'waiting',
                 },
-                { guard: 'hasTrace', target: 'showing', actions: assign({ pendingForeign: null }) },
-                { target: 'idle', actions: assign({ pendingForeign: null }) },
-              ],
-              onError: [
-                { guard: 'hasTrace', target: 'showing', actions: assign({ pendingForeign: null }) },
-                { target: 'idle', actions: assign({ pendingForeign: null }) },
-              ],
-            },
-          },
-
-          failed: {
-            on: {
-              SEND: { target: 'requesting', actions: 'startRequest' },
-              MESH_RECOVERED: [{ guard: 'hasTrace', target: 'showing', actions: assign({ error: null }) }, { target: 'idle', actions: assign({ error: null }) }],
-              TRACE_ARRIVED: { guard: 'isForeignToFollow', target: 'following', actions: ['noteSeen', 'notePendingForeign', assign({ error: null })] },
+              },
+              waiting: { after: { findingsEvery: 'loading' } },
             },
           },
         },
@@ -523,3 +481,12 @@ export function createDemoFlowMachine(source: TraceSource) {
 export type DemoFlowMachine = ReturnType<typeof createDemoFlowMachine>;
 export type DemoFlowActor = ActorRefFrom<DemoFlowMachine>;
 export type DemoFlowSnapshot = SnapshotFrom<DemoFlowMachine>;
+
+/** The presenter region's state as one word, for the status line and for tests (data-demo-state). */
+export function presenterPhase(s: DemoFlowSnapshot): string {
+  const v = s.value;
+  if (typeof v === 'string') return v;
+  const p = (v as { onstage?: { presenter?: string } }).onstage?.presenter ?? 'idle';
+  if (p === 'idle') return s.context.error ? 'failed' : s.context.stage.trace ? 'showing' : 'idle';
+  return p;
+}

@@ -1,74 +1,77 @@
-// The Demo slide's live part: request buttons, the trace arriving by itself, latency chart, before/after, presenter switches.
+// The Demo slide's live part: the presenter's trace pinned on the stage, the audience in a lane beside it, hole switches that prove each plug.
 import { createActor } from 'xstate';
+import { analyzeTrace } from '../../analysis/index.ts';
+import type { Finding } from '../../model/findings.ts';
+import { holeCatalog } from '../../model/holes.ts';
 import type { JaegerTrace } from '../../model/jaegerJson.ts';
 import { createJoinPanel, type JoinPanel } from '../../join/joinPanel.ts';
 import { createTraceViewer } from '../../viewer/index.ts';
-import { createDemoFlowMachine, memoryOf, type DemoFlowMemory, type DemoFlowSnapshot } from './demoFlow.ts';
+import { createComparePanel } from './comparePanel.ts';
+import { createCrowdPanel } from './crowdPanel.ts';
+import { createDemoFlowMachine, presenterPhase, type DemoFlowActor, type DemoFlowSnapshot } from './demoFlow.ts';
+import { createDemoGuide } from './demoGuide.ts';
 import { el, guardInput, setText } from './dom.ts';
-import { requestPhase, statusLine } from './flowStatus.ts';
+import { statusLine } from './flowStatus.ts';
 import { createHoleSwitches } from './holeSwitches.ts';
 import type { LiveContext, LivePart } from './index.ts';
-import { livePartFrom } from './partLifecycle.ts';
-import { createLatencyPanel } from './latencyPanel.ts';
-import { createComparePanel } from './comparePanel.ts';
 import { rememberTrace } from './latestTrace.ts';
 import { mountRecordingReplay } from './recordingPanel.ts';
-import { traceAttendee } from './traceFacts.ts';
 import { sourceFor } from './sourceFor.ts';
 import './demoSlide.css';
 
 const ZOOMS = [1, 1.25, 1.5, 1.75, 2];
+/** The smallest text on the slide (the viewer's 0.9 em at 18 px) must read at least this large on screen. */
+const MIN_SCREEN_TEXT_PX = 16;
+const SMALLEST_TEXT_CSS_PX = 18 * 0.9;
+const lockHole = holeCatalog.find((h) => h.id === 'lock-contention')!;
 
-/** The trace and chart survive a trip to another slide and back (the page keeps them, not the server). */
-let remembered: DemoFlowMemory | undefined;
-
-function captionFor(s: DemoFlowSnapshot, trace: JaegerTrace): string {
-  const c = s.context;
-  if (c.shownOrigin === 'ours') {
-    const n = c.lastResults.length;
-    return n > 1 ? `Slowest of your ${n}` : 'Your request';
+function findingsOf(trace: JaegerTrace): Finding[] {
+  try {
+    return analyzeTrace(trace);
+  } catch {
+    return [];
   }
-  const who = traceAttendee(trace);
-  return who ? `From ${who}` : 'From elsewhere (not sent from this slide)';
 }
 
-function mountDemo(host: HTMLElement, ctx: LiveContext): () => void {
-  const source = sourceFor(ctx);
-  if (!source) return mountRecordingReplay(host, 'demo');
+function deckScale(): number {
+  const reveal = (window as { Reveal?: { getScale?: () => number } }).Reveal;
+  return reveal?.getScale?.() ?? 1;
+}
 
+function mountDemo(host: HTMLElement, ctx: LiveContext, actor: DemoFlowActor): () => void {
   const sendButton = el('button', { type: 'button', class: 'demo-send' }, 'Send a request');
-  const burstButton = el('button', { type: 'button', class: 'demo-burst' }, 'Burst of 10 slow');
+  const burstButton = el('button', { type: 'button', class: 'demo-burst' }, `Burst of ${lockHole.pattern.count} ${lockHole.pattern.kind}`);
   const status = el('p', { class: 'demo-status', role: 'status', 'aria-live': 'polite' });
+  const pinButton = el('button', { type: 'button', class: 'demo-pin', hidden: '' });
   const zoomOut = el('button', { type: 'button', class: 'demo-zoom-out', 'aria-label': 'Smaller' }, 'A−');
   const zoomIn = el('button', { type: 'button', class: 'demo-zoom-in', 'aria-label': 'Larger' }, 'A+');
+  const findingsLine = el('ul', { class: 'demo-findings', 'aria-label': 'Holes the finder sees in this trace' });
   const viewerHost = el('div', { class: 'demo-viewer' });
   const compareHost = el('div', { class: 'demo-compare', hidden: '' });
   const side = el('aside', { class: 'demo-side' });
-  const chartHost = el('div', { class: 'demo-chart' });
   const joinHost = el('div', { class: 'demo-join' });
   const root = el(
     'div',
     { class: 'demo-slide' },
-    el('div', { class: 'demo-bar' }, sendButton, burstButton, status, el('div', { class: 'demo-zoom', role: 'group', 'aria-label': 'Presenter zoom' }, zoomOut, zoomIn)),
-    el('div', { class: 'demo-main' }, el('div', { class: 'demo-stage' }, viewerHost, compareHost), side),
+    el('div', { class: 'demo-bar' }, sendButton, burstButton, status, pinButton, el('div', { class: 'demo-zoom', role: 'group', 'aria-label': 'Presenter zoom' }, zoomOut, zoomIn)),
+    el('div', { class: 'demo-main' }, el('div', { class: 'demo-stage' }, findingsLine, viewerHost, compareHost), side),
   );
-  side.append(chartHost);
   host.append(root);
   const releaseInput = guardInput(host);
 
-  const viewer = createTraceViewer(viewerHost);
-  const chart = createLatencyPanel(chartHost);
+  const viewer = createTraceViewer(viewerHost, { onSelectSpan: (id) => id && actor.send({ type: 'PIN' }) });
   const compare = createComparePanel(compareHost, () => actor.send({ type: 'DISMISS_COMPARISON' }));
+  const crowd = createCrowdPanel((traceID) => actor.send({ type: 'OPEN_TRACE', traceID }));
+  side.append(crowd.element, joinHost);
 
-  const actor = createActor(createDemoFlowMachine(source), { input: { resume: remembered } });
+  const send = (kind: 'normal' | 'slow', count: number) => actor.send({ type: 'SEND', kind, count });
+  const holes = ctx.presenterToken ? createHoleSwitches((holeId) => actor.send({ type: 'SWITCH', holeId })) : undefined;
+  const guide = ctx.presenterToken ? createDemoGuide(send) : undefined;
+  // Presenter-only rows under the buttons: the side column has no room for five switches.
+  const main = root.querySelector('.demo-main');
+  if (holes) root.insertBefore(holes.element, main);
+  if (guide) root.insertBefore(guide.element, main);
 
-  const holes = ctx.presenterToken
-    ? createHoleSwitches(source, (hole, at) => actor.send({ type: 'HOLE_SWITCHED', holeId: hole.id, title: hole.title, plugged: hole.plugged, at }))
-    : undefined;
-  // Presenter-only row under the buttons: the side column has no room for five switches.
-  if (holes) root.insertBefore(holes.element, root.querySelector('.demo-main'));
-
-  side.append(joinHost);
   let join: JoinPanel | undefined;
   try {
     join = createJoinPanel(joinHost, { apiBase: ctx.apiBase });
@@ -76,7 +79,9 @@ function mountDemo(host: HTMLElement, ctx: LiveContext): () => void {
     joinHost.textContent = `The join panel could not start (${e instanceof Error ? e.message : String(e)}).`;
   }
 
+  // Zoom: by hand with A−/A+, else the smallest step at which the smallest text reads 16 px on this screen.
   let zoomIndex = 0;
+  let zoomByHand = false;
   const applyZoom = () => {
     const z = ZOOMS[zoomIndex]!;
     root.style.setProperty('--demo-zoom', String(z));
@@ -85,66 +90,97 @@ function mountDemo(host: HTMLElement, ctx: LiveContext): () => void {
     compare.setZoom(z);
     zoomOut.disabled = zoomIndex === 0;
     zoomIn.disabled = zoomIndex === ZOOMS.length - 1;
-    // Zoomed, the slide's title steps aside (CSS); reveal.js re-centres the slide's new height.
     (window as { Reveal?: { layout?: () => void } }).Reveal?.layout?.();
   };
+  const autoZoom = () => {
+    if (zoomByHand) return;
+    const scale = deckScale();
+    const fit = ZOOMS.findIndex((z) => SMALLEST_TEXT_CSS_PX * z * scale >= MIN_SCREEN_TEXT_PX - 0.01);
+    const want = fit < 0 ? ZOOMS.length - 1 : fit;
+    if (want !== zoomIndex) {
+      zoomIndex = want;
+      applyZoom();
+    }
+  };
   zoomOut.addEventListener('click', () => {
+    zoomByHand = true;
     zoomIndex = Math.max(0, zoomIndex - 1);
     applyZoom();
   });
   zoomIn.addEventListener('click', () => {
+    zoomByHand = true;
     zoomIndex = Math.min(ZOOMS.length - 1, zoomIndex + 1);
     applyZoom();
   });
   applyZoom();
+  autoZoom();
+  window.addEventListener('resize', autoZoom);
 
-  const send = (kind: 'normal' | 'slow', count: number) => {
-    // A new request means the audience wants the live trace again, not the last comparison.
-    if (actor.getSnapshot().context.comparison?.after) actor.send({ type: 'DISMISS_COMPARISON' });
-    actor.send({ type: 'SEND', kind, count });
-  };
   sendButton.addEventListener('click', () => send('normal', 1));
-  burstButton.addEventListener('click', () => send('slow', 10));
+  burstButton.addEventListener('click', () => send(lockHole.pattern.kind, lockHole.pattern.count));
+  pinButton.addEventListener('click', () => actor.send({ type: actor.getSnapshot().context.stage.pinned ? 'UNPIN' : 'PIN' }));
+  findingsLine.addEventListener('click', (e) => {
+    const b = (e.target as Element).closest<HTMLElement>('[data-finding]');
+    const f = b ? shownFindings[Number(b.dataset.finding)] : undefined;
+    if (!f) return;
+    viewer.highlightSpans(f.spanIDs);
+    if (f.spanIDs[0]) viewer.revealSpan(f.spanIDs[0]);
+  });
 
   let shown: JaegerTrace | null = null;
+  let shownFindings: Finding[] = [];
   let idleMessage = '';
-  let chartData: unknown = null;
   let compared: unknown = null;
   const render = (s: DemoFlowSnapshot) => {
     const c = s.context;
-    const phase = requestPhase(s);
-    const v = s.value as { health: string; stream: unknown };
+    const phase = presenterPhase(s);
     host.dataset.demoState = phase;
     host.dataset.mesh = c.mesh?.state ?? 'unknown';
-    host.dataset.stream = typeof v.stream === 'string' ? v.stream : Object.values(v.stream as object)[0] === 'open' ? 'open' : 'connecting';
+    host.dataset.stream = c.stream;
+    host.dataset.pinned = String(c.stage.pinned);
     const line = statusLine(s);
-    // Once a trace is up, the status line says whose it is: there is no room for a caption row.
-    setText(status, line.tone === 'ok' && c.trace ? `${captionFor(s, c.trace)} — it arrived by itself.` : line.text);
+    setText(status, line.text);
     status.dataset.tone = line.tone;
-    const busy = phase === 'requesting' || phase === 'awaitingTrace';
-    const usable = c.mesh?.state === 'up';
+    const busy = phase === 'requesting' || phase === 'proving' || phase === 'switching';
+    const usable = c.mesh !== null && c.mesh.state !== 'offline';
     sendButton.disabled = busy || !usable;
     burstButton.disabled = busy || !usable;
+    pinButton.hidden = !c.stage.trace || Boolean(c.comparison);
+    setText(pinButton, c.stage.pinned ? 'Unpin' : 'Pin');
+    pinButton.title = c.stage.pinned ? 'Let the audience’s traces take the stage again' : 'Keep this trace on the stage';
 
-    if (c.trace !== shown) {
-      shown = c.trace;
-      if (shown) {
-        viewer.show(shown);
-        viewerHost.removeAttribute('data-arrived');
-        void viewerHost.offsetWidth; // restart the arrival animation for each new trace
-        viewerHost.setAttribute('data-arrived', '');
-        host.dataset.traceId = shown.traceID;
-        host.dataset.spanCount = String(shown.spans.length);
-        if (c.shownOrigin === 'ours') rememberTrace(shown);
+    const t = c.stage.trace;
+    if (t !== shown) {
+      const fresh = t?.traceID !== shown?.traceID;
+      shown = t;
+      if (t) {
+        viewer.show(t);
+        host.dataset.traceId = t.traceID;
+        host.dataset.spanCount = String(t.spans.length);
+        if (c.stage.origin === 'ours') rememberTrace(t);
+        shownFindings = findingsOf(t);
+        findingsLine.replaceChildren(
+          ...shownFindings.slice(0, 2).map((f, i) => el('li', {}, el('button', { type: 'button', class: 'demo-finding', 'data-finding': String(i), 'data-kind': f.kind }, f.title))),
+        );
+        viewerHost.classList.toggle('has-findings', shownFindings.length > 0);
+        if (c.stage.failureSpan) {
+          viewer.highlightSpans([c.stage.failureSpan]);
+          viewer.revealSpan(c.stage.failureSpan);
+          if (fresh && c.stage.origin === 'ours') viewer.selectSpan(c.stage.failureSpan);
+        } else if (shownFindings[0]) viewer.highlightSpans(shownFindings[0].spanIDs);
+        if (fresh) {
+          viewerHost.removeAttribute('data-arrived');
+          void viewerHost.offsetWidth; // restart the arrival animation for each new trace
+          viewerHost.setAttribute('data-arrived', '');
+        }
       } else {
         delete host.dataset.traceId;
+        findingsLine.replaceChildren();
       }
     }
     if (!shown) {
       const message =
-        c.mesh?.state === 'offline' || c.mesh?.state === 'down'
-          ? 'No trace yet: the mesh is not answering (see above).'
-          : 'Press “Send a request”: its trace appears here by itself.';
+        c.mesh?.state === 'offline' ? 'No trace: the mesh is not running here (see above).' : 'Press “Send a request”: its trace appears here by itself.';
       if (message !== idleMessage) {
         idleMessage = message;
         viewer.clear(message);
@@ -152,38 +188,61 @@ function mountDemo(host: HTMLElement, ctx: LiveContext): () => void {
     }
     // Attendees cannot take part without a mesh: the join panel steps aside instead of inviting them.
     joinHost.hidden = c.mesh?.state === 'offline';
-    if (c.recent !== chartData) {
-      chartData = c.recent;
-      chart.update(c.recent, c.switches);
-    }
-    const comparison = c.comparison?.after && c.comparison.before ? c.comparison : null;
-    if (comparison !== compared) {
-      compared = comparison;
-      if (comparison) compare.show(comparison);
-      compareHost.hidden = !comparison;
-      viewerHost.hidden = Boolean(comparison);
+    crowd.update({ crowd: c.crowd, points: c.points, switches: c.switches, findings: c.findings, now: c.now() });
+    holes?.update(c.holes, c.proving?.holeId ?? (phase === 'switching' ? '' : null), c.holeProblem);
+    guide?.update(new Set(c.holes.filter((h) => h.plugged).map((h) => h.id)));
+    if (c.comparison !== compared) {
+      compared = c.comparison;
+      if (c.comparison) compare.show(c.comparison);
+      compareHost.hidden = !c.comparison;
+      viewerHost.hidden = Boolean(c.comparison);
+      findingsLine.hidden = Boolean(c.comparison);
+      root.classList.toggle('demo-comparing', Boolean(c.comparison));
     }
   };
   const sub = actor.subscribe(render);
-  actor.start();
+  actor.send({ type: 'ENTER' });
   render(actor.getSnapshot());
 
   return () => {
-    remembered = memoryOf(actor.getSnapshot().context);
+    // Leaving stops the children (stream, mesh watch, timers); the machine keeps the story for the way back.
+    actor.send({ type: 'LEAVE' });
     sub.unsubscribe();
-    // Stopping the actor closes the live stream and clears every timer it started.
-    actor.stop();
+    window.removeEventListener('resize', autoZoom);
     holes?.destroy();
+    guide?.destroy();
     join?.destroy();
-    chart.destroy();
+    crowd.destroy();
     compare.destroy();
     viewer.destroy();
     releaseInput();
     root.remove();
-    for (const k of ['demoState', 'mesh', 'stream', 'traceId', 'spanCount']) delete host.dataset[k];
+    for (const k of ['demoState', 'mesh', 'stream', 'traceId', 'spanCount', 'pinned']) delete host.dataset[k];
   };
 }
 
+/** One part per deck: its flow machine lives as long as the page, so a trip to another slide and back keeps the story. */
 export function createDemoSlide(): LivePart {
-  return livePartFrom(mountDemo);
+  let session: { actor: DemoFlowActor; key: string } | undefined;
+  let teardown: (() => void) | undefined;
+  return {
+    mount(host, ctx) {
+      teardown?.();
+      const source = sourceFor(ctx);
+      if (!source) {
+        teardown = mountRecordingReplay(host, 'demo');
+        return;
+      }
+      const key = `${ctx.apiBase}\n${ctx.presenterToken ?? ''}`;
+      if (session?.key !== key) {
+        session?.actor.stop();
+        session = { actor: createActor(createDemoFlowMachine(source), { input: {} }).start(), key };
+      }
+      teardown = mountDemo(host, ctx, session.actor);
+    },
+    unmount() {
+      teardown?.();
+      teardown = undefined;
+    },
+  };
 }

@@ -1,36 +1,42 @@
-// The flow's state in words for the status line of any live part, and as one word for tests (data-demo-state).
-import type { DemoFlowSnapshot } from './demoFlow.ts';
-import { formatMs } from '../../viewer/latencyChart.ts';
+// The flow's state in words for the status line of any live part, with a tone for its colour.
+import { presenterPhase, type DemoFlowSnapshot } from './demoFlow.ts';
+import { traceAttendee } from './traceFacts.ts';
 
-/** The request region's state as one word, for the status line and for tests (data-demo-state). */
-export function requestPhase(s: DemoFlowSnapshot): string {
-  const r = (s.value as { request: unknown }).request;
-  return typeof r === 'string' ? r : Object.keys(r as object)[0]!;
+export { presenterPhase as requestPhase };
+
+export type Tone = 'ok' | 'busy' | 'bad';
+
+/** Who sent the trace on the stage, in a few words. */
+export function stageCaption(s: DemoFlowSnapshot): string {
+  const st = s.context.stage;
+  if (!st.trace) return '';
+  if (st.origin === 'ours') return st.of > 1 ? `Slowest of your ${st.of}` : 'Your request';
+  const who = traceAttendee(st.trace);
+  const from = who ? `From ${who}` : 'From elsewhere (not sent from this slide)';
+  return st.origin === 'opened' ? `${from}, opened from the audience lane` : from;
 }
 
-export function statusLine(s: DemoFlowSnapshot): { text: string; tone: 'ok' | 'busy' | 'bad' } {
+export function statusLine(s: DemoFlowSnapshot): { text: string; tone: Tone } {
   const c = s.context;
-  const v = s.value as { health: string; stream: unknown };
   if (c.mesh?.state === 'offline') return { text: `The live demo isn't running: ${c.mesh.reason}`, tone: 'bad' };
-  if (c.mesh?.state === 'down') return { text: `${c.mesh.reason} Checking again every few seconds…`, tone: 'bad' };
-  if (v.stream === 'retrying') return { text: `Live trace stream lost — reconnecting…`, tone: 'bad' };
+  if (c.mesh?.state === 'down') return { text: `Mesh trouble: ${c.mesh.reason}`, tone: 'bad' };
+  if (c.stream === 'retrying') return { text: 'Live trace stream lost — reconnecting…', tone: 'bad' };
   if (c.mesh === null) return { text: 'Checking the demo mesh…', tone: 'busy' };
-  switch (requestPhase(s)) {
+  switch (presenterPhase(s)) {
     case 'requesting': {
       const n = c.pending?.count ?? 1;
-      return { text: n === 1 ? 'Sending a request through the mesh…' : `Sending ${n} ${c.pending?.kind ?? ''} requests at once…`, tone: 'busy' };
+      return { text: n === 1 ? `Sending a ${c.pending?.kind ?? 'normal'} request through the mesh…` : `Sending ${n} ${c.pending?.kind ?? ''} requests at once…`, tone: 'busy' };
     }
-    case 'awaitingTrace': {
-      const slowest = Math.max(...c.lastResults.map((r) => r.durationMs));
-      return { text: `Answered in ${formatMs(slowest)} — waiting for its trace…`, tone: 'busy' };
-    }
-    case 'following':
-      return { text: 'A trace from the audience is arriving…', tone: 'busy' };
+    case 'proving':
+      return { text: c.proving?.text ?? 'Proving the plug…', tone: 'busy' };
+    case 'switching':
+      return { text: 'Switching…', tone: 'busy' };
+    case 'opening':
+      return { text: 'Opening that trace…', tone: 'busy' };
     case 'failed':
       return { text: c.error ?? 'Something went wrong.', tone: 'bad' };
-    case 'showing':
-      return { text: 'Ready. The trace below arrived by itself over the live stream.', tone: 'ok' };
-    default:
-      return { text: 'Ready. Send a request and watch its trace arrive.', tone: 'ok' };
   }
+  if (c.stage.failure) return { text: `${stageCaption(s)}: ${c.stage.failure} The marked span shows where.`, tone: 'bad' };
+  if (c.stage.trace) return { text: `${stageCaption(s)}${c.stage.pinned ? ' — pinned' : ''}.`, tone: 'ok' };
+  return { text: 'Ready. Send a request and watch its trace arrive.', tone: 'ok' };
 }

@@ -1,35 +1,155 @@
-// Feeds the viewer's latency chart from the flow's recent requests, labelling the first request after each hole switch.
-import { createLatencyChart } from '../../viewer/latencyChart.ts';
-import type { HoleSwitchMark, LatencyPoint } from './demoFlow.ts';
-import { shortHoleName } from './holeSwitches.ts';
+// The crowd lane's latency chart: each request's final duration over time, ours and the audience's apart, hole switches as labelled lines.
+import { holeCatalog } from '../../model/holes.ts';
+import type { HoleSwitchMark, LatencyPoint } from './flowEvents.ts';
+import { formatMs, median } from './traceFacts.ts';
 
 export interface LatencyPanel {
-  update(recent: readonly LatencyPoint[], switches: readonly HoleSwitchMark[]): void;
+  update(points: readonly LatencyPoint[], switches: readonly HoleSwitchMark[]): void;
   destroy(): void;
 }
 
+const SVG = 'http://www.w3.org/2000/svg';
+
+function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>, parent: Element, text?: string): SVGElementTagNameMap[K] {
+  const e = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+  if (text !== undefined) e.textContent = text;
+  parent.appendChild(e);
+  return e;
+}
+
+/** A round top for the y axis (1, 2, 2.5, 5 × 10^k), so its labels read well. */
+function niceCeil(x: number): number {
+  if (x <= 0) return 1;
+  const p = 10 ** Math.floor(Math.log10(x));
+  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= x) return m * p;
+  return 10 * p;
+}
+
+const shortName = (id: string) => holeCatalog.find((h) => h.id === id)?.shortName ?? id;
+const clock = (at: number) => new Date(at).toLocaleTimeString('en-GB', { hour12: false, hour: '2-digit', minute: '2-digit' });
+
+/**
+ * Labels placed left to right on as many lines as it takes so that none overlaps another
+ * (widths estimated from the font: the SVG is drawn before it is measured).
+ */
+export function placeLabels(xs: readonly number[], widths: readonly number[], lines: number): number[] {
+  const ends: number[] = Array.from({ length: lines }, () => -Infinity);
+  return xs.map((x, i) => {
+    let line = ends.findIndex((end) => end <= x);
+    if (line < 0) line = ends.indexOf(Math.min(...ends));
+    ends[line] = x + widths[i]!;
+    return line;
+  });
+}
+
 export function createLatencyPanel(host: HTMLElement): LatencyPanel {
-  const chart = createLatencyChart(host, { window: 40 });
-  const added = new Set<string>();
-  const labelled = new Set<HoleSwitchMark>();
+  const root = document.createElement('figure');
+  root.className = 'lp';
+  const summary = document.createElement('figcaption');
+  summary.className = 'lp-summary';
+  const chart = document.createElementNS(SVG, 'svg');
+  chart.setAttribute('class', 'lp-svg');
+  chart.setAttribute('role', 'img');
+  root.append(summary, chart);
+  host.append(root);
+  let points: readonly LatencyPoint[] = [];
+  let switches: readonly HoleSwitchMark[] = [];
+  let frame = 0;
+
+  function draw(): void {
+    frame = 0;
+    chart.replaceChildren();
+    const font = parseFloat(getComputedStyle(root).fontSize) || 16;
+    const w = Math.max(200, chart.clientWidth || 300);
+    const h = Math.max(120, chart.clientHeight || 170);
+    chart.setAttribute('viewBox', `0 0 ${w} ${h}`);
+    if (points.length === 0) {
+      summary.textContent = 'No requests yet: each one lands here with its final duration.';
+      chart.setAttribute('aria-label', summary.textContent);
+      return;
+    }
+    const durations = points.map((p) => p.durationMs);
+    const crowd = points.filter((p) => p.origin === 'crowd').length;
+    summary.textContent = `Last ${points.length}: median ${formatMs(median(durations))} · ${crowd} from the audience`;
+    chart.setAttribute('aria-label', summary.textContent);
+
+    const labelLines = 2;
+    const left = font * 3.6;
+    const right = font * 0.6;
+    const top = font * 1.25 * labelLines + 2;
+    const bottom = font * 1.5;
+    const plotW = w - left - right;
+    const plotH = h - top - bottom;
+    const yMax = niceCeil(Math.max(...durations) * 1.05);
+    const y = (ms: number) => top + plotH - (Math.min(ms, yMax) / yMax) * plotH;
+    const t0 = Math.min(...points.map((p) => p.at), ...switches.map((s) => s.at).filter((at) => at >= Math.min(...points.map((p) => p.at))));
+    const t1 = Math.max(...points.map((p) => p.at), t0 + 1);
+    const x = (at: number) => left + ((at - t0) / (t1 - t0)) * plotW;
+
+    for (const f of [0, 0.5, 1]) {
+      svg('line', { x1: left, x2: left + plotW, y1: y(yMax * f), y2: y(yMax * f), class: 'lp-grid' }, chart);
+      svg('text', { x: left - font * 0.3, y: y(yMax * f), class: 'lp-axis', 'text-anchor': 'end', 'dominant-baseline': 'middle' }, chart, formatMs(yMax * f));
+    }
+
+    // Switches inside the window, as labelled vertical lines; labels stack on lines so they never overlap.
+    const shown = switches.filter((s) => s.at >= t0 && s.at <= t1 + 60_000);
+    const texts = shown.map((s) => `${shortName(s.holeId)} ${s.plugged ? 'plugged' : 'opened'}`);
+    const lines = placeLabels(
+      shown.map((s) => Math.min(x(s.at), left + plotW)),
+      texts.map((t) => t.length * font * 0.58 + font * 0.6),
+      labelLines,
+    );
+    shown.forEach((s, i) => {
+      const sx = Math.min(x(s.at), left + plotW);
+      svg('line', { x1: sx, x2: sx, y1: top - 2, y2: top + plotH, class: `lp-switch${s.plugged ? ' lp-switch-plugged' : ''}`, 'data-hole': s.holeId }, chart);
+      const anchorEnd = sx + texts[i]!.length * font * 0.58 > w;
+      svg(
+        'text',
+        { x: anchorEnd ? sx - 3 : sx + 3, y: font * (lines[i]! + 0.95), class: 'lp-switch-text', 'text-anchor': anchorEnd ? 'end' : 'start' },
+        chart,
+        texts[i],
+      );
+    });
+
+    const r = Math.max(3, font * 0.28);
+    for (const p of points) {
+      const attrs = { 'data-trace-id': p.traceID, 'data-ms': p.durationMs.toFixed(3), 'data-origin': p.origin };
+      const cx = x(p.at);
+      const cy = y(p.durationMs);
+      if (p.failed) {
+        const g = svg('g', { ...attrs, class: 'lp-point lp-failed' }, chart);
+        svg('path', { d: `M${cx - r} ${cy - r}L${cx + r} ${cy + r}M${cx - r} ${cy + r}L${cx + r} ${cy - r}` }, g);
+      } else if (p.origin === 'crowd') {
+        svg('rect', { ...attrs, class: 'lp-point lp-crowd', x: cx - r, y: cy - r, width: 2 * r, height: 2 * r, transform: `rotate(45 ${cx} ${cy})` }, chart);
+      } else {
+        svg('circle', { ...attrs, class: 'lp-point lp-ours', cx, cy, r }, chart);
+      }
+    }
+
+    // Two clock labels at most, and only when both fit side by side.
+    const a = clock(t0);
+    const b = clock(t1);
+    svg('text', { x: left, y: h - font * 0.25, class: 'lp-axis' }, chart, a);
+    if (b !== a && plotW > (a.length + b.length + 2) * font * 0.6) svg('text', { x: left + plotW, y: h - font * 0.25, class: 'lp-axis', 'text-anchor': 'end' }, chart, b);
+  }
+
+  const schedule = () => {
+    if (!frame) frame = requestAnimationFrame(draw);
+  };
+  const resize = new ResizeObserver(schedule);
+  resize.observe(chart);
+  draw();
   return {
-    update(recent, switches) {
-      for (const p of recent) {
-        if (added.has(p.traceID)) continue;
-        added.add(p.traceID);
-        const due = switches.filter((s) => !labelled.has(s) && s.at <= p.at);
-        for (const s of due) labelled.add(s);
-        const label = due.map((s) => `${shortHoleName(s.holeId)} ${s.plugged ? 'plugged' : 'opened'}`).join(', ') || undefined;
-        chart.add(p.durationMs, p.at, label);
-      }
-      // The flow keeps a bounded list; forget ids it dropped so the set stays small too.
-      if (added.size > recent.length * 2) {
-        const keep = new Set(recent.map((p) => p.traceID));
-        for (const id of added) if (!keep.has(id)) added.delete(id);
-      }
+    update(p, s) {
+      points = p;
+      switches = s;
+      schedule();
     },
     destroy() {
-      chart.destroy();
+      if (frame) cancelAnimationFrame(frame);
+      resize.disconnect();
+      root.remove();
     },
   };
 }

@@ -1,11 +1,14 @@
 // The live trace source: the deck server's demo API, Jaeger query API and /api/live stream over HTTP.
-import type { HealthBody } from '../../model/demoApi.ts';
+import type { HealthBody, ServiceState } from '../../model/demoApi.ts';
+import type { FindingsAggregateResponse } from '../../model/findings.ts';
 import { tracesFromJaegerFile, type JaegerTrace } from '../../model/jaegerJson.ts';
 import {
   SourceError,
   type DemoRequestResult,
   type HoleState,
   type RequestKind,
+  type MeshEventHandlers,
+  type ServiceStateEvent,
   type StreamHandlers,
   type TraceArrival,
   type TraceSource,
@@ -49,6 +52,19 @@ export function parseArrival(data: string): TraceArrival | null {
     if (/^[0-9a-f]{1,32}$/i.test(data.trim())) return { traceID: data.trim() };
   }
   return null;
+}
+
+const SERVICE_STATES: readonly ServiceState[] = ['starting', 'healthy', 'hung', 'crashed', 'restarting', 'stopped'];
+
+/** Parses one `service` event of /api/mesh/events; anything malformed is dropped. */
+export function parseServiceEvent(data: string): ServiceStateEvent | null {
+  try {
+    const o = JSON.parse(data) as Partial<ServiceStateEvent>;
+    if (typeof o?.name !== 'string' || !SERVICE_STATES.includes(o.state as ServiceState)) return null;
+    return { name: o.name, state: o.state as ServiceState, reason: typeof o.reason === 'string' ? o.reason : undefined, at: typeof o.at === 'number' ? o.at : Date.now() };
+  } catch {
+    return null;
+  }
 }
 
 /** Early fetches are kept briefly and for a handful of traces: they only bridge a request's answer. */
@@ -188,6 +204,34 @@ export function createLiveTraceSource(opts: LiveSourceOptions): TraceSource {
         closed = true;
         es.close();
       };
+    },
+
+    openMeshEvents(handlers: MeshEventHandlers) {
+      const es = new EventSource(`${base}/api/mesh/events`);
+      let closed = false;
+      es.addEventListener('open', () => handlers.onOpen());
+      es.addEventListener('service', (ev) => {
+        const event = parseServiceEvent((ev as MessageEvent<string>).data);
+        if (event) handlers.onService(event);
+      });
+      es.addEventListener('error', () => {
+        if (closed) return;
+        closed = true;
+        es.close();
+        handlers.onError('The mesh event stream dropped.');
+      });
+      return () => {
+        closed = true;
+        es.close();
+      };
+    },
+
+    async findings(lookbackMs, signal) {
+      const res = await call(`/api/findings?lookback=${Math.max(1, Math.round(lookbackMs / 1000))}s`, { signal, cache: 'no-store' }, 'reading the findings');
+      if (res.status === 404) return null;
+      if (!res.ok) throw new SourceError(`The hole finder answered: ${await reasonOf(res)}`, false);
+      const body = (await res.json()) as FindingsAggregateResponse;
+      return Array.isArray(body?.data) ? body : null;
     },
 
     async holes(signal) {

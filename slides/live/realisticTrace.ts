@@ -23,7 +23,7 @@ function mountRealistic(host: HTMLElement, ctx: LiveContext): () => void {
   const viewer = createTraceViewer(viewerHost);
 
   // One-shot: this slide shows its own request and ignores attendees' traffic.
-  const actor = createActor(createDemoFlowMachine(source), { input: { followForeign: false } });
+  const actor = createActor(createDemoFlowMachine(source), { input: { followCrowd: false } });
   let shown: JaegerTrace | null = null;
   const show = (trace: JaegerTrace) => {
     shown = trace;
@@ -36,7 +36,7 @@ function mountRealistic(host: HTMLElement, ctx: LiveContext): () => void {
   else viewer.clear('Sending one request through the mesh…');
 
   const sub = actor.subscribe((s) => {
-    const t = s.context.trace;
+    const t = s.context.stage.trace;
     if (t && t !== shown) {
       rememberTrace(t);
       show(t);
@@ -46,6 +46,7 @@ function mountRealistic(host: HTMLElement, ctx: LiveContext): () => void {
     status.dataset.tone = line.tone;
   });
   actor.start();
+  actor.send({ type: 'ENTER' });
   if (!reused) actor.send({ type: 'SEND', kind: 'normal', count: 1 });
 
   return () => {

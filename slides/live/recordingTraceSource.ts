@@ -27,6 +27,12 @@ export function createRecordingTraceSource(m: RecordingManifest = manifest): Rec
       // A recording never grows: no arrivals to announce.
       return () => {};
     },
+    openMeshEvents() {
+      return () => {};
+    },
+    async findings() {
+      return null;
+    },
     async holes(): Promise<HoleState[]> {
       const seen = new Map<string, HoleState>();
       for (const r of m.recordings) if (r.holeId && !seen.has(r.holeId)) seen.set(r.holeId, { id: r.holeId, title: r.holeTitle, plugged: false });

@@ -37,3 +37,47 @@ export function traceAttendee(trace: JaegerTrace): string | null {
   }
   return id === null ? null : `attendee ${id}`;
 }
+
+/**
+ * A trace is whole once its root has landed: the root starts first and ends after everything it
+ * waited for. Without dangling parent links, the earliest span having no parent is that root (a
+ * parentless span elsewhere in the trace is an orphan, not the entry).
+ */
+export function hasRoot(trace: JaegerTrace, allowDangling = false): boolean {
+  const ids = new Set(trace.spans.map((s) => s.spanID));
+  let first: JaegerTrace['spans'][number] | undefined;
+  for (const s of trace.spans) {
+    if (!first || s.startTime < first.startTime) first = s;
+    if (!allowDangling && (s.references.some((r) => r.refType === 'CHILD_OF' && !ids.has(r.spanID)) || (s.parentSpanID && !ids.has(s.parentSpanID)))) return false;
+  }
+  return first !== undefined && !first.references.some((r) => r.refType === 'CHILD_OF') && !first.parentSpanID;
+}
+
+function isErrorSpan(s: JaegerTrace['spans'][number]): boolean {
+  return s.tags.some((t) => t.key === 'error' && (t.value === true || t.value === 'true'));
+}
+
+/** The error span deepest in the tree (no failing child): where a failure started, for the viewer to open. */
+export function failureOrigin(trace: JaegerTrace): string | undefined {
+  const failing = trace.spans.filter(isErrorSpan);
+  if (failing.length === 0) return undefined;
+  const parentsOfFailing = new Set(failing.flatMap((s) => [...s.references.map((r) => r.spanID), s.parentSpanID ?? '']));
+  const leaf = failing.filter((s) => !parentsOfFailing.has(s.spanID)).sort((a, b) => a.startTime - b.startTime)[0];
+  return (leaf ?? failing[0])?.spanID;
+}
+
+/** Middle value (mean of the two middles for an even count); NaN for none. */
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Milliseconds for the slide: "0.8 ms", "387 ms", "1.24 s". */
+export function formatMs(ms: number): string {
+  if (!Number.isFinite(ms)) return '—';
+  if (ms >= 1000) return `${Number((ms / 1000).toFixed(2))} s`;
+  if (ms >= 10) return `${Math.round(ms)} ms`;
+  return `${Number(ms.toFixed(1))} ms`;
+}

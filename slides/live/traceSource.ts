@@ -1,8 +1,9 @@
 // Where the live slides get their data: an interface the flow machine talks to, so a recording can stand in for the mesh.
 import type { JaegerTrace } from '../../model/jaegerJson.ts';
 
-import type { DemoRequestResult, HoleState, RequestKind, ServiceHealth } from '../../model/demoApi.ts';
-export type { DemoRequestResult, HoleState, RequestKind } from '../../model/demoApi.ts';
+import type { DemoRequestResult, HoleState, RequestKind, ServiceHealth, ServiceStateEvent } from '../../model/demoApi.ts';
+import type { FindingsAggregateResponse } from '../../model/findings.ts';
+export type { DemoRequestResult, HoleState, RequestKind, ServiceStateEvent } from '../../model/demoApi.ts';
 
 /** What one `trace` event of the live stream tells: which trace gained spans. */
 export interface TraceArrival {
@@ -35,6 +36,13 @@ export interface StreamHandlers {
   onError(reason: string): void;
 }
 
+export interface MeshEventHandlers {
+  onOpen(): void;
+  onService(event: ServiceStateEvent): void;
+  /** The event stream broke or does not exist; the watcher falls back to /healthz and retries later. */
+  onError(reason: string): void;
+}
+
 export interface TraceSource {
   readonly kind: 'live' | 'recording' | 'none';
   health(signal: AbortSignal): Promise<MeshHealth>;
@@ -48,6 +56,10 @@ export interface TraceSource {
   prefetchTrace?(traceID: string): void;
   /** Opens the stream of trace arrivals; returns the function that closes it. */
   openStream(handlers: StreamHandlers): () => void;
+  /** Pushed service state changes (`/api/mesh/events`); returns the function that closes the stream. */
+  openMeshEvents(handlers: MeshEventHandlers): () => void;
+  /** Findings across recent traces, or null when the server has no hole finder. */
+  findings(lookbackMs: number, signal: AbortSignal): Promise<FindingsAggregateResponse | null>;
   holes(signal: AbortSignal): Promise<HoleState[]>;
   setHole(id: string, plugged: boolean): Promise<HoleState>;
 }

@@ -1,128 +1,177 @@
-// The Demo slide's flow machine on its own: a scripted trace source and a simulated clock drive every path and timeout.
+// The Demo slide's flow machines on their own: a scripted trace source and a simulated clock drive the parent and its children.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createActor, SimulatedClock } from 'xstate';
-import type { JaegerTrace } from '../../model/jaegerJson.ts';
-import { createDemoFlowMachine, defaultTiming, memoryOf, type DemoFlowActor } from '../../slides/live/demoFlow.ts';
-import {
-  SourceError,
-  type DemoRequestResult,
-  type MeshHealth,
-  type StreamHandlers,
-  type TraceSource,
-} from '../../slides/live/traceSource.ts';
+import type { JaegerSpan, JaegerTrace } from '../../model/jaegerJson.ts';
+import { holeCatalog } from '../../model/holes.ts';
+import { createDemoFlowMachine, defaultTiming, reusableBefore, type DemoFlowActor } from '../../slides/live/demoFlow.ts';
+import { judgePlug, sideOf } from '../../slides/live/proofVerdict.ts';
+import { hasRoot } from '../../slides/live/traceFacts.ts';
+import type { DemoRequestResult, MeshEventHandlers, MeshHealth, StreamHandlers, TraceSource } from '../../slides/live/traceSource.ts';
 
 interface Deferred<T> {
   resolve(v: T): void;
   reject(e: unknown): void;
 }
 
-/** A trace source whose every answer the test gives by hand, recording what the machine asked. */
+/** A trace source whose every answer the test gives by hand, recording what the machines asked. */
 function scriptedSource() {
   const health: Deferred<MeshHealth>[] = [];
   const sends: ({ kind: string; count: number } & Deferred<DemoRequestResult[]>)[] = [];
   const fetches: ({ traceID: string } & Deferred<JaegerTrace | null>)[] = [];
   const streams: { handlers: StreamHandlers; closed: boolean }[] = [];
-  const prefetches: string[] = [];
+  const meshStreams: { handlers: MeshEventHandlers; closed: boolean }[] = [];
   const source: TraceSource = {
     kind: 'live',
     health: () => new Promise((resolve, reject) => health.push({ resolve, reject })),
     sendRequests: (kind, count) => new Promise((resolve, reject) => sends.push({ kind, count, resolve, reject })),
     fetchTrace: (traceID) => new Promise((resolve, reject) => fetches.push({ traceID, resolve, reject })),
-    prefetchTrace: (traceID) => prefetches.push(traceID),
     openStream: (handlers) => {
       const s = { handlers, closed: false };
       streams.push(s);
-      return () => {
-        s.closed = true;
-      };
+      return () => void (s.closed = true);
     },
+    openMeshEvents: (handlers) => {
+      const s = { handlers, closed: false };
+      meshStreams.push(s);
+      return () => void (s.closed = true);
+    },
+    findings: async () => null,
     holes: async () => [],
     setHole: async (id, plugged) => ({ id, title: id, plugged }),
   };
-  return { source, health, sends, fetches, streams, prefetches, lastStream: () => streams[streams.length - 1]! };
+  return { source, health, sends, fetches, streams, meshStreams, stream: () => streams[streams.length - 1]! };
 }
 
-function trace(traceID: string, startMs: number, durationMs = 100, spans = 1): JaegerTrace {
+function span(traceID: string, id: string, startMs: number, durationMs: number, parent?: string, tags: JaegerSpan['tags'] = []): JaegerSpan {
   return {
     traceID,
-    processes: { p1: { serviceName: 'frontend', tags: [] } },
+    spanID: id,
+    operationName: 'op',
+    references: parent ? [{ refType: 'CHILD_OF', traceID, spanID: parent }] : [],
+    startTime: startMs * 1000,
+    duration: durationMs * 1000,
+    tags,
+    logs: [],
+    processID: 'p1',
     warnings: null,
-    spans: Array.from({ length: spans }, (_, i) => ({
-      traceID,
-      spanID: `${traceID}-${i}`,
-      operationName: 'GET /',
-      references: [],
-      startTime: startMs * 1000,
-      duration: durationMs * 1000,
-      tags: [],
-      logs: [],
-      processID: 'p1',
-      warnings: null,
-    })),
   };
 }
 
-const flush = () => new Promise((r) => setImmediate(r));
-const UP: MeshHealth = { state: 'up', services: [{ name: 'frontend', state: 'healthy' }] };
+/** A root of `durationMs` with one child; `partial` leaves the root out (it lands last). */
+function trace(traceID: string, durationMs: number, partial = false, tags: JaegerSpan['tags'] = []): JaegerTrace {
+  const spans = [span(traceID, `${traceID}-c`, 1_000_010, durationMs / 2, `${traceID}-r`)];
+  if (!partial) spans.unshift(span(traceID, `${traceID}-r`, 1_000_000, durationMs, undefined, tags));
+  return { traceID, spans, processes: { p1: { serviceName: 'frontend', tags: [] } }, warnings: null };
+}
 
-async function started(opts: { followForeign?: boolean; resume?: ReturnType<typeof memoryOf> } = {}) {
+const flush = async () => {
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+};
+const UP: MeshHealth = { state: 'up', services: [{ name: 'frontend', state: 'healthy' }, { name: 'payments', state: 'healthy' }] };
+
+async function started() {
   const clock = new SimulatedClock();
   clock.set(1_000_000);
   const s = scriptedSource();
-  const actor: DemoFlowActor = createActor(createDemoFlowMachine(s.source), {
-    clock,
-    input: { now: () => clock.now(), followForeign: opts.followForeign, resume: opts.resume },
-  });
+  const actor: DemoFlowActor = createActor(createDemoFlowMachine(s.source), { clock, input: { now: () => clock.now() } });
   actor.start();
+  actor.send({ type: 'ENTER' });
   s.health[0]!.resolve(UP);
-  s.lastStream().handlers.onOpen();
+  s.stream().handlers.onOpen();
   await flush();
   return { ...s, clock, actor, ctx: () => actor.getSnapshot().context };
 }
 
-function requestState(actor: DemoFlowActor): unknown {
-  return (actor.getSnapshot().value as Record<string, unknown>).request;
+async function showOurs(t: Awaited<ReturnType<typeof started>>, id: string, ms: number) {
+  t.actor.send({ type: 'SEND', kind: 'normal', count: 1 });
+  t.sends[t.sends.length - 1]!.resolve([{ traceID: id, durationMs: ms, status: 200 }]);
+  await flush();
+  t.stream().handlers.onTrace({ traceID: id });
+  t.fetches[t.fetches.length - 1]!.resolve(trace(id, ms));
+  await flush();
 }
 
-test('a click goes requesting → awaiting trace → showing once the stream announces the trace', async () => {
+test('a press is sent, its trace fetched once the stream names it, and pinned on the stage', async () => {
   const t = await started();
-  assert.deepEqual(t.actor.getSnapshot().value, { health: 'up', stream: { live: 'open' }, request: 'idle' });
   t.actor.send({ type: 'SEND', kind: 'normal', count: 1 });
-  assert.equal(requestState(t.actor), 'requesting');
   assert.deepEqual({ kind: t.sends[0]!.kind, count: t.sends[0]!.count }, { kind: 'normal', count: 1 });
   t.sends[0]!.resolve([{ traceID: 'aa', durationMs: 120, status: 200 }]);
   await flush();
-  assert.deepEqual(requestState(t.actor), { awaitingTrace: 'waiting' });
   assert.equal(t.fetches.length, 0, 'no polling: nothing fetched before the stream says so');
-  assert.deepEqual(t.prefetches, [], 'no early fetch outside a request under way');
-  t.lastStream().handlers.onTrace({ traceID: 'aa' });
-  assert.deepEqual(requestState(t.actor), { awaitingTrace: 'fetching' });
+  t.stream().handlers.onTrace({ traceID: 'aa' });
   assert.equal(t.fetches[0]!.traceID, 'aa');
-  t.fetches[0]!.resolve(trace('aa', 1_000_000));
+  t.fetches[0]!.resolve(trace('aa', 100));
   await flush();
-  assert.equal(t.ctx().trace?.traceID, 'aa');
-  assert.equal(t.ctx().shownOrigin, 'ours');
+  assert.equal(t.ctx().stage.trace?.traceID, 'aa');
+  assert.equal(t.ctx().stage.pinned, true);
   assert.deepEqual(
-    t.ctx().recent.map((p) => [p.traceID, p.durationMs, p.origin]),
-    [['aa', 120, 'ours']],
+    t.ctx().points.map((p) => [p.traceID, p.durationMs, p.origin]),
+    [['aa', 100, 'ours']],
+    'the chart point is the trace’s duration',
   );
   t.actor.stop();
 });
 
-test('a trace announced before the request answered is fetched as soon as the answer names it', async () => {
+test('attendee traffic never replaces a pinned trace; it goes to the crowd lane with its final duration', async () => {
   const t = await started();
-  t.actor.send({ type: 'SEND', kind: 'slow', count: 3 });
-  t.lastStream().handlers.onTrace({ traceID: 'b2' });
-  t.sends[0]!.resolve([
-    { traceID: 'b1', durationMs: 300, status: 200 },
-    { traceID: 'b2', durationMs: 900, status: 200 },
-    { traceID: 'b3', durationMs: 500, status: 200 },
-  ]);
+  await showOurs(t, 'mine', 200);
+  for (let i = 0; i < 10; i++) t.stream().handlers.onTrace({ traceID: `att${i}` });
+  t.clock.increment(defaultTiming.crowdSettleMs);
   await flush();
-  assert.deepEqual(requestState(t.actor), { awaitingTrace: 'fetching' });
-  assert.equal(t.fetches[0]!.traceID, 'b2', 'the slowest of the burst is the one shown');
-  assert.deepEqual(t.prefetches, ['b2'], 'announced while the request was under way: fetched early');
+  const asked = t.fetches.filter((f) => f.traceID.startsWith('att'));
+  assert.equal(asked.length, 8, 'the crowd lane fetches in bounded batches');
+  // Half of them have not got their root yet: they are looked at again, not charted short.
+  asked.forEach((f, i) => f.resolve(trace(f.traceID, 1000 + i, i % 2 === 1)));
+  await flush();
+  assert.equal(t.ctx().stage.trace?.traceID, 'mine', 'the presenter keeps the stage');
+  assert.equal(t.ctx().crowd.length, 4);
+  assert.ok(t.ctx().crowd.every((c) => c.durationMs >= 1000), 'only whole traces are charted');
+  t.clock.increment(defaultTiming.crowdSettleMs);
+  await flush();
+  for (const f of t.fetches.filter((x) => x.traceID.startsWith('att')).slice(8)) f.resolve(trace(f.traceID, 1500));
+  await flush();
+  assert.ok(t.ctx().crowd.length >= 8);
+  assert.equal(t.ctx().stage.trace?.traceID, 'mine');
+  t.actor.send({ type: 'UNPIN' });
+  t.stream().handlers.onTrace({ traceID: 'late' });
+  t.clock.increment(defaultTiming.crowdSettleMs);
+  await flush();
+  t.fetches[t.fetches.length - 1]!.resolve(trace('late', 300, false, [{ key: 'baggage.attendee-name', type: 'string', value: 'Ada' }]));
+  await flush();
+  assert.equal(t.ctx().stage.trace?.traceID, 'late', 'unpinned, the audience’s next trace takes the stage');
+  assert.equal(t.ctx().stage.origin, 'crowd');
+  t.actor.stop();
+});
+
+test('a pushed service event names the service at once; leaving stops the streams and keeps the story', async () => {
+  const t = await started();
+  await showOurs(t, 'kept', 90);
+  t.meshStreams[0]!.handlers.onService({ name: 'payments', state: 'crashed', reason: 'exited with code 1', at: 0 });
+  assert.equal(t.ctx().mesh?.state, 'down');
+  assert.match((t.ctx().mesh as { reason: string }).reason, /payments crashed \(exited with code 1\)/);
+  t.meshStreams[0]!.handlers.onService({ name: 'payments', state: 'healthy', at: 0 });
+  assert.equal(t.ctx().mesh?.state, 'up');
+  t.actor.send({ type: 'LEAVE' });
+  assert.ok(t.stream().closed && t.meshStreams[0]!.closed, 'no stream left open off the slide');
+  t.actor.send({ type: 'ENTER' });
+  assert.equal(t.ctx().stage.trace?.traceID, 'kept');
+  assert.equal(t.streams.length, 2, 'the stream reopens on the way back');
+  t.actor.stop();
+});
+
+test('a request that failed says why in words and points at the failing span', async () => {
+  const t = await started();
+  t.actor.send({ type: 'SEND', kind: 'normal', count: 1 });
+  t.sends[0]!.resolve([{ traceID: 'ff', durationMs: 2100, status: 502, error: 'payments did not answer within 2 s' }]);
+  await flush();
+  t.stream().handlers.onTrace({ traceID: 'ff' });
+  const failed = trace('ff', 2100);
+  failed.spans[1]!.tags.push({ key: 'error', type: 'bool', value: true });
+  t.fetches[0]!.resolve(failed);
+  await flush();
+  assert.match(t.ctx().stage.failure ?? '', /payments did not answer within 2 s/);
+  assert.equal(t.ctx().stage.failureSpan, 'ff-c');
   t.actor.stop();
 });
 
@@ -130,223 +179,39 @@ test('a request the mesh never answers fails after the request timeout, not befo
   const t = await started();
   t.actor.send({ type: 'SEND', kind: 'normal', count: 1 });
   t.clock.increment(defaultTiming.requestTimeoutMs - 1);
-  assert.equal(requestState(t.actor), 'requesting');
+  assert.equal(t.ctx().error, null);
   t.clock.increment(1);
-  assert.equal(requestState(t.actor), 'failed');
+  await flush();
   assert.match(t.ctx().error ?? '', /did not answer within 20 s/);
   t.actor.stop();
 });
 
-test('a trace that never arrives fails after the trace timeout; the next click starts afresh', async () => {
-  const t = await started();
-  t.actor.send({ type: 'SEND', kind: 'normal', count: 1 });
-  t.sends[0]!.resolve([{ traceID: 'cc', durationMs: 50, status: 200 }]);
-  await flush();
-  t.clock.increment(defaultTiming.traceTimeoutMs - 1);
-  assert.deepEqual(requestState(t.actor), { awaitingTrace: 'waiting' });
-  t.clock.increment(1);
-  assert.equal(requestState(t.actor), 'failed');
-  assert.match(t.ctx().error ?? '', /trace did not arrive within 10 s/);
-  t.actor.send({ type: 'SEND', kind: 'normal', count: 1 });
-  assert.equal(requestState(t.actor), 'requesting');
-  assert.equal(t.ctx().error, null);
-  t.actor.stop();
+test('a trace is whole once its earliest span is a root and no span points at a missing parent', () => {
+  assert.equal(hasRoot(trace('w', 10)), true);
+  assert.equal(hasRoot(trace('p', 10, true)), false);
+  const orphan = trace('o', 10, true);
+  orphan.spans.push(span('o', 'late', 1_000_050, 1)); // a parentless span that started late is not the root
+  assert.equal(hasRoot(orphan), false);
 });
 
-test('a store that does not know the trace yet sends the flow back to waiting for the next arrival', async () => {
-  const t = await started();
-  t.actor.send({ type: 'SEND', kind: 'normal', count: 1 });
-  t.sends[0]!.resolve([{ traceID: 'dd', durationMs: 50, status: 200 }]);
-  await flush();
-  t.lastStream().handlers.onTrace({ traceID: 'dd' });
-  t.fetches[0]!.resolve(null);
-  await flush();
-  assert.deepEqual(requestState(t.actor), { awaitingTrace: 'waiting' });
-  assert.equal(t.fetches.length, 1, 'no busy loop on a known-but-missing trace');
-  t.lastStream().handlers.onTrace({ traceID: 'dd' });
-  assert.equal(t.fetches.length, 2);
-  t.actor.stop();
+test('a plug is judged on medians with the spread as noise; a small or overlapping gain is "no measurable difference"', () => {
+  const hole = holeCatalog.find((h) => h.id === 'n-plus-one')!;
+  const side = (ms: number[]) => sideOf(ms.map((m, i) => trace(`t${m}-${i}`, m)), false);
+  const clear = judgePlug(hole, side([380, 400, 420]), side([150, 152, 160]));
+  assert.equal(clear.verdict, 'faster');
+  assert.match(clear.headline, /400 ms → 152 ms, 62% less time/);
+  const noisy = judgePlug(hole, side([380, 400, 420]), side([370, 390, 430]));
+  assert.equal(noisy.verdict, 'same');
+  assert.match(noisy.headline, /no measurable difference/);
+  assert.match(noisy.suggestion ?? '', /3 normal requests one after another/);
+  const slower = judgePlug(hole, side([380, 400, 420]), side([500, 520, 540]));
+  assert.equal(slower.verdict, 'same', 'never announced as a slowdown');
 });
 
-test('an unreachable mesh: the request fails, health is re-checked, polled while down, and the flow recovers by itself', async () => {
-  const t = await started();
-  t.actor.send({ type: 'SEND', kind: 'normal', count: 1 });
-  t.sends[0]!.reject(new SourceError("Can't reach the deck server (sending a request).", true));
-  await flush();
-  assert.equal(requestState(t.actor), 'failed');
-  assert.equal(t.health.length, 2, 'a failed request triggers a health check at once');
-  t.health[1]!.resolve({ state: 'down', reason: 'Mesh services down: inventory (crashed).', services: [] });
-  await flush();
-  assert.equal((t.actor.getSnapshot().value as Record<string, unknown>).health, 'down');
-  assert.equal(t.ctx().mesh?.state, 'down');
-  t.clock.increment(defaultTiming.healthPollMs - 1);
-  assert.equal(t.health.length, 2);
-  t.clock.increment(1);
-  assert.equal(t.health.length, 3, '/healthz is polled while down');
-  t.health[2]!.resolve(UP);
-  await flush();
-  assert.equal((t.actor.getSnapshot().value as Record<string, unknown>).health, 'up');
-  assert.equal(requestState(t.actor), 'idle', 'the error clears once the mesh is back');
-  assert.equal(t.ctx().error, null);
-  t.actor.stop();
-});
-
-test('a server with the mesh switched off is offline and stays quiet', async () => {
-  const clock = new SimulatedClock();
-  const s = scriptedSource();
-  const actor = createActor(createDemoFlowMachine(s.source), { clock, input: {} });
-  actor.start();
-  s.health[0]!.resolve({ state: 'offline', reason: 'The demo mesh is switched off on this server (MESH=off).' });
-  await flush();
-  assert.equal((actor.getSnapshot().value as Record<string, unknown>).health, 'offline');
-  clock.increment(60_000);
-  assert.equal(s.health.length, 1, 'no polling of a mesh that is not there');
-  actor.stop();
-});
-
-test('the live stream reconnects with a doubling backoff and resets it once open', async () => {
-  const t = await started();
-  assert.equal(t.streams.length, 1);
-  t.lastStream().handlers.onError('The live trace stream dropped.');
-  assert.ok(t.streams[0]!.closed);
-  assert.equal(t.ctx().streamProblem, 'The live trace stream dropped.');
-  t.clock.increment(499);
-  assert.equal(t.streams.length, 1);
-  t.clock.increment(1);
-  assert.equal(t.streams.length, 2, 'first retry after 500 ms');
-  t.lastStream().handlers.onError('The live trace stream dropped.');
-  t.clock.increment(999);
-  assert.equal(t.streams.length, 2);
-  t.clock.increment(1);
-  assert.equal(t.streams.length, 3, 'second retry after 1 s');
-  t.lastStream().handlers.onOpen();
-  assert.equal(t.ctx().streamAttempts, 0);
-  assert.equal(t.ctx().streamProblem, null);
-  t.lastStream().handlers.onError('again');
-  t.clock.increment(500);
-  assert.equal(t.streams.length, 4, 'backoff starts over after a good connection');
-  t.actor.stop();
-  assert.ok(t.lastStream().closed, 'stopping the flow closes the stream');
-});
-
-test('a stream that never opens counts as failed after the connect timeout', async () => {
-  const clock = new SimulatedClock();
-  const s = scriptedSource();
-  const actor = createActor(createDemoFlowMachine(s.source), { clock, input: {} });
-  actor.start();
-  clock.increment(defaultTiming.streamConnectTimeoutMs);
-  assert.deepEqual((actor.getSnapshot().value as Record<string, unknown>).stream, 'retrying');
-  assert.ok(s.streams[0]!.closed);
-  actor.stop();
-});
-
-test('when the stream comes back while a trace is awaited, the flow looks it up once', async () => {
-  const t = await started();
-  t.actor.send({ type: 'SEND', kind: 'normal', count: 1 });
-  t.sends[0]!.resolve([{ traceID: 'ee', durationMs: 50, status: 200 }]);
-  await flush();
-  t.lastStream().handlers.onError('dropped');
-  t.clock.increment(500);
-  t.lastStream().handlers.onOpen();
-  assert.equal(t.fetches[0]?.traceID, 'ee');
-  t.actor.stop();
-});
-
-test("attendees' traces are shown as they arrive, but not sooner than the dwell time after the last one", async () => {
-  const t = await started();
-  t.lastStream().handlers.onTrace({ traceID: 'f1' });
-  assert.equal(requestState(t.actor), 'following');
-  t.fetches[0]!.resolve(trace('f1', 1_000_000, 80));
-  await flush();
-  assert.equal(t.ctx().trace?.traceID, 'f1');
-  assert.equal(t.ctx().shownOrigin, 'foreign');
-  assert.deepEqual(t.ctx().recent.map((p) => [p.traceID, p.durationMs, p.origin]), [['f1', 80, 'foreign']]);
-  t.lastStream().handlers.onTrace({ traceID: 'f2' });
-  assert.equal(t.fetches.length, 1, 'the shown trace dwells');
-  t.clock.increment(defaultTiming.dwellMs);
-  assert.equal(t.fetches[1]?.traceID, 'f2');
-  t.actor.stop();
-});
-
-test('late spans of our own burst are not mistaken for attendees, and more spans of the shown trace refresh it', async () => {
-  const t = await started();
-  t.actor.send({ type: 'SEND', kind: 'slow', count: 2 });
-  t.sends[0]!.resolve([
-    { traceID: 'g1', durationMs: 900, status: 200 },
-    { traceID: 'g2', durationMs: 300, status: 200 },
-  ]);
-  await flush();
-  t.lastStream().handlers.onTrace({ traceID: 'g1' });
-  t.fetches[0]!.resolve(trace('g1', 1_000_000, 900, 3));
-  await flush();
-  t.clock.increment(defaultTiming.dwellMs);
-  t.lastStream().handlers.onTrace({ traceID: 'g2' });
-  assert.equal(t.fetches.length, 1, 'g2 is ours: no switch');
-  t.lastStream().handlers.onTrace({ traceID: 'g1' });
-  assert.equal(t.fetches[1]?.traceID, 'g1');
-  t.lastStream().handlers.onTrace({ traceID: 'g1' });
-  t.fetches[1]!.resolve(trace('g1', 1_000_000, 900, 5));
-  await flush();
-  assert.equal(t.ctx().trace?.spans.length, 5);
-  assert.equal(t.fetches[2]?.traceID, 'g1', 'an arrival during a refresh triggers one more');
-  t.fetches[2]!.resolve(trace('g1', 1_000_000, 900, 6));
-  await flush();
-  assert.equal(t.ctx().trace?.spans.length, 6);
-  assert.equal(t.fetches.length, 3);
-  t.actor.stop();
-});
-
-test('a hole switch pairs the last trace before it with the first trace that started after it', async () => {
-  const t = await started({ followForeign: false });
-  t.actor.send({ type: 'SEND', kind: 'normal', count: 1 });
-  t.sends[0]!.resolve([{ traceID: 'h1', durationMs: 700, status: 200 }]);
-  await flush();
-  t.lastStream().handlers.onTrace({ traceID: 'h1' });
-  t.fetches[0]!.resolve(trace('h1', 1_000_000, 700));
-  await flush();
-  t.actor.send({ type: 'HOLE_SWITCHED', holeId: 'lock', title: 'Lock contention', plugged: true, at: 1_005_000 });
-  assert.equal(t.ctx().comparison?.before?.traceID, 'h1');
-  assert.equal(t.ctx().comparison?.after, null);
-  t.actor.send({ type: 'SEND', kind: 'normal', count: 1 });
-  t.sends[1]!.resolve([{ traceID: 'h2', durationMs: 90, status: 200 }]);
-  await flush();
-  t.lastStream().handlers.onTrace({ traceID: 'h2' });
-  t.fetches[1]!.resolve(trace('h2', 1_006_000, 90));
-  await flush();
-  assert.equal(t.ctx().comparison?.after?.traceID, 'h2');
-  assert.deepEqual(t.ctx().switches.map((s) => [s.holeId, s.plugged]), [['lock', true]]);
-  t.actor.send({ type: 'DISMISS_COMPARISON' });
-  assert.equal(t.ctx().comparison, null);
-  t.actor.stop();
-});
-
-test('a request the mesh could not start (no trace id) fails at once instead of waiting for a trace', async () => {
-  const t = await started();
-  t.actor.send({ type: 'SEND', kind: 'normal', count: 1 });
-  t.sends[0]!.resolve([{ traceID: '', durationMs: 3, status: 502 }]);
-  await flush();
-  assert.equal(requestState(t.actor), 'failed');
-  assert.match(t.ctx().error ?? '', /status 502/);
-  t.actor.stop();
-});
-
-test('coming back to the slide resumes with the last trace and chart, and no request in flight', async () => {
-  const first = await started();
-  first.actor.send({ type: 'SEND', kind: 'normal', count: 1 });
-  first.sends[0]!.resolve([{ traceID: 'r1', durationMs: 40, status: 200 }]);
-  await flush();
-  first.lastStream().handlers.onTrace({ traceID: 'r1' });
-  first.fetches[0]!.resolve(trace('r1', 1_000_000, 40));
-  await flush();
-  const memory = memoryOf(first.ctx());
-  first.actor.stop();
-
-  const again = await started({ resume: memory });
-  assert.deepEqual(requestState(again.actor), { showing: { refresh: 'idle', follow: 'dwelling' } });
-  assert.equal(again.ctx().trace?.traceID, 'r1');
-  assert.deepEqual(again.ctx().recent.map((p) => p.traceID), ['r1']);
-  assert.equal(again.sends.length, 0);
-  again.lastStream().handlers.onTrace({ traceID: 'r1' });
-  assert.equal(again.fetches[0]?.traceID, 'r1', 'late spans of the resumed trace still refresh it');
-  again.actor.stop();
+test('recent requests are reused as "before" only when they match the pattern, the switches and are warm', () => {
+  const cache = holeCatalog.find((h) => h.id === 'missing-cache')!;
+  const s = (traceID: string, sinceSwitch: number, kind: 'normal' | 'slow' = cache.pattern.kind) => ({ traceID, kind, burst: 1, holes: '', sinceSwitch, at: 1000 });
+  assert.deepEqual(reusableBefore(cache, [s('a', 0), s('b', 1), s('c', 2)], '', 2000), ['b', 'c'], 'the cold first one is left out');
+  assert.deepEqual(reusableBefore(cache, [s('a', 1), s('b', 2)], 'n-plus-one', 2000), [], 'other switches: not like for like');
+  assert.deepEqual(reusableBefore(cache, [s('a', 1)], '', 2000), [], 'not enough samples: the slide sends the pattern');
 });

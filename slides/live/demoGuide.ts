@@ -1,0 +1,64 @@
+// The presenter's on-slide guide (token holders only): one line per step of the demo script, with a button that sends the step's request.
+import type { RequestKind } from '../../model/demoApi.ts';
+import { el, setText } from './dom.ts';
+import { scriptSteps } from './demoScript.ts';
+
+export interface DemoGuide {
+  readonly element: HTMLElement;
+  /** Moves to the first step whose hole is still open. */
+  update(plugged: ReadonlySet<string>): void;
+  destroy(): void;
+}
+
+export function createDemoGuide(onSend: (kind: RequestKind, count: number) => void): DemoGuide {
+  const steps = scriptSteps();
+  const label = el('span', { class: 'guide-step' });
+  const text = el('span', { class: 'guide-text' });
+  const sendIt = el('button', { type: 'button', class: 'guide-send' }, 'Send it');
+  const prev = el('button', { type: 'button', class: 'guide-nav', 'aria-label': 'Previous step' }, '‹');
+  const next = el('button', { type: 'button', class: 'guide-nav', 'aria-label': 'Next step' }, '›');
+  const element = el('p', { class: 'demo-guide', 'aria-label': 'Demo script (presenter only)' }, prev, label, text, sendIt, next);
+  let at = 0;
+  let chosenByHand = false;
+
+  const render = () => {
+    const s = steps[at]!;
+    setText(label, `${at + 1}/${steps.length} ${s.spec.shortName}:`);
+    setText(text, `${s.send} ${s.look} ${s.flip}`);
+    element.dataset.hole = s.spec.id;
+    element.title = `${s.spec.title}. ${s.proof}`;
+  };
+  prev.addEventListener('click', () => {
+    at = (at + steps.length - 1) % steps.length;
+    chosenByHand = true;
+    render();
+  });
+  next.addEventListener('click', () => {
+    at = (at + 1) % steps.length;
+    chosenByHand = true;
+    render();
+  });
+  sendIt.addEventListener('click', () => {
+    const p = steps[at]!.spec.pattern;
+    // One request is enough to see the signature; a burst is what the lock needs.
+    onSend(p.kind, p.concurrent ? p.count : 1);
+  });
+  render();
+  let lastPlugged = '';
+  return {
+    element,
+    update(plugged) {
+      const key = [...plugged].sort().join(',');
+      if (key === lastPlugged) return;
+      lastPlugged = key;
+      if (chosenByHand && plugged.size === 0) return;
+      const open = steps.findIndex((s) => !plugged.has(s.spec.id));
+      at = open < 0 ? 0 : open;
+      chosenByHand = false;
+      render();
+    },
+    destroy() {
+      element.remove();
+    },
+  };
+}

@@ -1,0 +1,155 @@
+// Child machine of the Demo flow: one press of a request button, from sending through the mesh to the trace fetched once the stream announces it.
+import { assign, enqueueActions, fromPromise, sendParent, setup } from 'xstate';
+import type { JaegerTrace } from '../../model/jaegerJson.ts';
+import { SourceError, type DemoRequestResult, type RequestKind, type TraceSource } from './traceSource.ts';
+
+export interface PresenterRequestInput {
+  source: TraceSource;
+  kind: RequestKind;
+  count: number;
+  requestTimeoutMs: number;
+  traceTimeoutMs: number;
+}
+
+/** How a press ended: a trace to show (possibly of a failed request), or words saying why there is none. */
+export interface PresenterRequestOutput {
+  results: DemoRequestResult[];
+  trace: JaegerTrace | null;
+  /** The shown request failed, or there is no trace at all: why, in words. */
+  failure: string | null;
+  /** Spans arrived after the fetch began: the shown copy should be fetched again. */
+  stale: boolean;
+}
+
+interface Ctx extends PresenterRequestInput {
+  results: DemoRequestResult[];
+  focus: string | null;
+  /** Ids the stream announced while we waited (an arrival may beat the request's answer). */
+  seen: string[];
+  fetchedEmpty: boolean;
+  trace: JaegerTrace | null;
+  failure: string | null;
+  stale: boolean;
+}
+
+type Ev = { type: 'TRACE_ARRIVED'; traceID: string } | { type: 'STREAM_OPEN' };
+
+/** A failed request in words: the server's reason when it gave one, else its status. */
+export function failureWords(r: DemoRequestResult): string | null {
+  if (r.status < 400 && !r.error) return null;
+  return r.error ? `The request failed: ${r.error}.` : `The request failed (HTTP ${r.status}).`;
+}
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export const presenterRequestMachine = setup({
+  types: {} as { context: Ctx; events: Ev; input: PresenterRequestInput; output: PresenterRequestOutput },
+  actors: {
+    send: fromPromise<DemoRequestResult[], Ctx>(({ input, signal }) => input.source.sendRequests(input.kind, input.count, signal)),
+    fetch: fromPromise<JaegerTrace | null, { source: TraceSource; traceID: string }>(({ input, signal }) => input.source.fetchTrace(input.traceID, signal)),
+  },
+  delays: {
+    requestTimeout: ({ context }) => context.requestTimeoutMs,
+    traceTimeout: ({ context }) => context.traceTimeoutMs,
+  },
+  guards: {
+    isFocus: ({ context, event }) => event.type === 'TRACE_ARRIVED' && event.traceID === context.focus,
+    focusSeen: ({ context }) => !context.fetchedEmpty && context.focus !== null && context.seen.includes(context.focus),
+  },
+  actions: {
+    noteSeen: assign({ seen: ({ context, event }) => (event.type === 'TRACE_ARRIVED' ? [...context.seen.slice(-200), event.traceID] : context.seen) }),
+  },
+}).createMachine({
+  id: 'presenterRequest',
+  context: ({ input }) => ({ ...input, results: [], focus: null, seen: [], fetchedEmpty: false, trace: null, failure: null, stale: false }),
+  initial: 'sending',
+  output: ({ context }) => ({ results: context.results, trace: context.trace, failure: context.failure, stale: context.stale }),
+  states: {
+    sending: {
+      on: {
+        TRACE_ARRIVED: { actions: ['noteSeen', ({ context, event }) => context.source.prefetchTrace?.(event.traceID)] },
+      },
+      invoke: {
+        src: 'send',
+        input: ({ context }) => context,
+        onDone: [
+          {
+            guard: ({ event }) => event.output.some((r) => r.traceID),
+            target: 'awaiting',
+            actions: [
+              assign(({ event }) => {
+                const results = event.output.filter((r) => r.traceID);
+                // The slowest of a burst is the one worth looking at; a failure beats any success.
+                const focus = results.reduce((a, b) => (Number(b.status >= 400) - Number(a.status >= 400) || b.durationMs - a.durationMs) > 0 ? b : a);
+                return { results, focus: focus.traceID, failure: failureWords(focus) };
+              }),
+              sendParent(({ context, event }) => ({ type: 'OURS', results: event.output.filter((r) => r.traceID), kind: context.kind, burst: context.count })),
+            ],
+          },
+          {
+            target: 'done',
+            actions: [
+              assign(({ event }) => {
+                const first = event.output[0];
+                return {
+                  results: event.output,
+                  failure: first ? `${failureWords(first) ?? 'The request failed.'} The mesh could not start it, so there is no trace.` : 'The mesh answered with no requests.',
+                };
+              }),
+              sendParent({ type: 'MESH_TROUBLE' }),
+            ],
+          },
+        ],
+        onError: {
+          target: 'done',
+          actions: enqueueActions(({ event, enqueue }) => {
+            enqueue.assign({ failure: messageOf(event.error) });
+            if (event.error instanceof SourceError && event.error.meshTrouble) enqueue.sendParent({ type: 'MESH_TROUBLE' });
+          }),
+        },
+      },
+      after: {
+        requestTimeout: {
+          target: 'done',
+          actions: [assign({ failure: ({ context }) => `The mesh did not answer within ${Math.round(context.requestTimeoutMs / 1000)} s.` }), sendParent({ type: 'MESH_TROUBLE' })],
+        },
+      },
+    },
+    awaiting: {
+      initial: 'waiting',
+      after: {
+        traceTimeout: {
+          target: 'done',
+          actions: assign({
+            failure: ({ context }) => `The request finished but its trace did not arrive within ${Math.round(context.traceTimeoutMs / 1000)} s.`,
+          }),
+        },
+      },
+      states: {
+        waiting: {
+          always: { guard: 'focusSeen', target: 'fetching' },
+          on: {
+            TRACE_ARRIVED: { guard: 'isFocus', target: 'fetching', actions: 'noteSeen' },
+            // Arrivals during a reconnect are lost: look once instead.
+            STREAM_OPEN: 'fetching',
+          },
+        },
+        fetching: {
+          on: { TRACE_ARRIVED: { guard: 'isFocus', actions: assign({ stale: true }) } },
+          invoke: {
+            src: 'fetch',
+            input: ({ context }) => ({ source: context.source, traceID: context.focus ?? '' }),
+            onDone: [
+              { guard: ({ event }) => event.output !== null, target: '#presenterRequest.done', actions: assign({ trace: ({ event }) => event.output }) },
+              { target: 'waiting', actions: assign({ fetchedEmpty: true, stale: false }) },
+            ],
+            onError: { target: '#presenterRequest.done', actions: assign({ failure: ({ event }) => messageOf(event.error) }) },
+          },
+        },
+      },
+    },
+    done: { type: 'final' },
+  },
+});

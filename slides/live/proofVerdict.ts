@@ -1,0 +1,113 @@
+// Judges a plug from like-for-like samples: median before vs after, the spread that counts as noise, and the finding that went away.
+import { analyzeTrace } from '../../analysis/index.ts';
+import type { Finding } from '../../model/findings.ts';
+import type { HoleSpec } from '../../model/holes.ts';
+import type { JaegerTrace } from '../../model/jaegerJson.ts';
+import { formatMs, median, traceDurationMs } from './traceFacts.ts';
+
+export interface ProofSide {
+  traces: JaegerTrace[];
+  durationsMs: number[];
+  medianMs: number;
+  /** The trace closest to the median: the one drawn for this side. */
+  typical: JaegerTrace;
+  /** True when recent requests were reused instead of sending new ones. */
+  reused: boolean;
+}
+
+export interface ProofResult {
+  holeId: string;
+  shortName: string;
+  /** `faster`: every "after" median below every "before" sample by more than the noise; else `same`. */
+  verdict: 'faster' | 'same';
+  /** e.g. "N+1 plugged: 387 → 152 ms, 61% less time (median of 3 normal requests each, warm)". */
+  headline: string;
+  /** e.g. "Gone: 12 sequential SELECTs from menu, one per item…" — null when the hole finder named nothing. */
+  findingLine: string | null;
+  /** When the difference is within the noise: the request pattern that shows this hole. */
+  suggestion: string | null;
+  before: ProofSide;
+  after: ProofSide;
+}
+
+/** Below this share a difference is not worth announcing even when the samples do not overlap. */
+const MIN_GAIN = 0.05;
+
+export function sideOf(traces: JaegerTrace[], reused: boolean): ProofSide {
+  const durationsMs = traces.map(traceDurationMs);
+  const medianMs = median(durationsMs);
+  let typical = traces[0]!;
+  let best = Infinity;
+  traces.forEach((t, i) => {
+    const d = Math.abs(durationsMs[i]! - medianMs);
+    if (d < best) {
+      best = d;
+      typical = t;
+    }
+  });
+  return { traces, durationsMs, medianMs, typical, reused };
+}
+
+/** The request pattern in words: "a burst of 5 slow requests", "3 normal requests one after another". */
+export function patternWords(h: HoleSpec): string {
+  const p = h.pattern;
+  const warm = p.warmup.length ? `, after ${p.warmup.map((w) => `${w.count} ${w.kind}`).join(' and ')} to warm up` : '';
+  return p.concurrent ? `a burst of ${p.count} ${p.kind} requests at once${warm}` : `${p.count} ${p.kind} requests one after another${warm}`;
+}
+
+/** The hole's findings by place (service and operation): a hole's kind can show at several places at once. */
+function findingsByPlace(traces: JaegerTrace[], kind: Finding['kind']): Map<string, { count: number; example: Finding }> {
+  const places = new Map<string, { count: number; example: Finding }>();
+  for (const t of traces) {
+    let found: Finding[] = [];
+    try {
+      found = analyzeTrace(t).filter((x) => x.kind === kind);
+    } catch {
+      // A finder that trips on one trace must not take the proof down: it just names nothing there.
+    }
+    const seen = new Set<string>();
+    for (const f of found) {
+      const place = `${f.service}\n${f.operation}`;
+      if (seen.has(place)) continue;
+      seen.add(place);
+      const p = places.get(place);
+      if (p) p.count++;
+      else places.set(place, { count: 1, example: f });
+    }
+  }
+  return places;
+}
+
+export function judgePlug(hole: HoleSpec, before: ProofSide, after: ProofSide): ProofResult {
+  const b = before.medianMs;
+  const a = after.medianMs;
+  const minBefore = Math.min(...before.durationsMs);
+  const gain = b > 0 ? (b - a) / b : 0;
+  const faster = a < minBefore && gain >= MIN_GAIN;
+  const n = Math.min(before.traces.length, after.traces.length);
+  const what = `median of ${n === before.traces.length && n === after.traces.length ? n : `${before.traces.length} and ${after.traces.length}`} ${hole.pattern.kind} request${n === 1 ? '' : 's'} each${hole.pattern.concurrent ? ', sent as a burst' : ''}, warm`;
+  const range = (s: ProofSide) => `${formatMs(Math.min(...s.durationsMs))}–${formatMs(Math.max(...s.durationsMs))}`;
+  const headline = faster
+    ? `${hole.shortName} plugged: ${formatMs(b)} → ${formatMs(a)}, ${Math.round(gain * 100)}% less time (${what}).`
+    : `${hole.shortName} plugged: no measurable difference — before ${range(before)}, after ${range(after)} (${what}).`;
+
+  // Gone: a place where the hole's kind showed in most "before" traces and in no "after" trace.
+  const was = findingsByPlace(before.traces, hole.findingKind);
+  const still = findingsByPlace(after.traces, hole.findingKind);
+  const gone = [...was].filter(([place, w]) => w.count * 2 >= before.traces.length && !still.has(place)).sort((x, y) => y[1].example.costMs - x[1].example.costMs);
+  const left = [...still].filter(([place]) => was.has(place));
+  let findingLine: string | null = null;
+  if (gone.length > 0) findingLine = `Gone: ${gone[0]![1].example.title}`;
+  else if (left.length > 0) findingLine = `Still seen in ${left[0]![1].count} of ${after.traces.length} after: ${left[0]![1].example.title}`;
+
+  return {
+    holeId: hole.id,
+    shortName: hole.shortName,
+    verdict: faster ? 'faster' : 'same',
+    headline,
+    findingLine,
+    suggestion: faster ? null : `This hole shows on ${patternWords(hole)} (${hole.pattern.signature}); send that, then switch again.`,
+    before,
+    after,
+  };
+}

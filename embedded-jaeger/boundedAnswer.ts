@@ -28,6 +28,20 @@ export async function collectInSlices<T>(steps: Iterator<T | undefined>, gone: (
   }
 }
 
+/** Maps `items` with `fn`, pausing every SLICE_MS. */
+export async function inSlices<T, R>(items: readonly T[], fn: (item: T) => R): Promise<R[]> {
+  const out: R[] = [];
+  let sliceStart = performance.now();
+  for (const item of items) {
+    out.push(fn(item));
+    if (performance.now() - sliceStart >= SLICE_MS) {
+      await pause();
+      sliceStart = performance.now();
+    }
+  }
+  return out;
+}
+
 /** The pretty-printing indent, when the caller asked (Jaeger's prettyPrint: anything but "false"). */
 function indentOf(req: Request): string {
   const v = req.query.prettyPrint;

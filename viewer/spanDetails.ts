@@ -1,14 +1,15 @@
 // The details of one span — tags, logs at times relative to the trace, process — written as text only.
-import type { JaegerKeyValue } from '../model/jaegerJson.ts';
+import type { JaegerKeyValue, JaegerSpan } from '../model/jaegerJson.ts';
 import type { CriticalPath } from './criticalPath.ts';
 import { formatDuration, formatOffset, formatValue } from './format.ts';
 import { paintService } from './palette.ts';
-import { serviceOf, type TraceModel } from './traceModel.ts';
+import { operationOf, serviceOf, spanIdOf, type TraceModel } from './traceModel.ts';
 import { add } from './dom.ts';
 
 export interface SpanDetails {
   readonly element: HTMLElement;
-  show(model: TraceModel, cp: CriticalPath, span: number): void;
+  /** The model's facts at once; tags, logs and the rest when `full` arrives (big files keep them on disk). */
+  show(model: TraceModel, cp: CriticalPath, span: number, full: Promise<JaegerSpan>): void;
   hide(): void;
 }
 
@@ -39,10 +40,11 @@ export function createSpanDetails(onClose: () => void): SpanDetails {
   element.hidden = true;
   element.setAttribute('aria-label', 'Span details');
 
+  let shown = 0;
   return {
     element,
-    show(m, cp, i) {
-      const s = m.spans[i]!;
+    show(m, cp, i, full) {
+      const mine = ++shown;
       element.replaceChildren();
       element.hidden = false;
 
@@ -51,7 +53,7 @@ export function createSpanDetails(onClose: () => void): SpanDetails {
       paintService(swatch, m.service[i]!);
       const h = add(head, 'h3', 'tv-d-name');
       add(h, 'span', 'tv-service', serviceOf(m, i));
-      add(h, 'span', 'tv-op', s.operationName);
+      add(h, 'span', 'tv-op', operationOf(m, i));
       if (m.error[i]) add(head, 'span', 'tv-err', '⚠ error');
       const close = add(head, 'button', 'tv-d-close', '✕ Close');
       close.type = 'button';
@@ -62,13 +64,36 @@ export function createSpanDetails(onClose: () => void): SpanDetails {
         { key: 'Starts at', type: 'string', value: formatOffset(m.start[i]!) },
         { key: 'Self time', type: 'string', value: formatDuration(m.selfTime[i]!) },
         { key: 'On the critical path', type: 'string', value: cp.ownTime[i]! > 0 ? formatDuration(cp.ownTime[i]!) : 'no' },
-        { key: 'Span ID', type: 'string', value: s.spanID },
+        { key: 'Span ID', type: 'string', value: spanIdOf(m, i) },
       ];
       const p = m.parent[i]!;
-      if (p >= 0) facts.push({ key: 'Parent', type: 'string', value: `${m.spans[p]!.operationName} (${m.spans[p]!.spanID})` });
+      if (p >= 0) facts.push({ key: 'Parent', type: 'string', value: `${operationOf(m, p)} (${spanIdOf(m, p)})` });
       if (m.childCount[i]! > 0) facts.push({ key: 'Children', type: 'string', value: String(m.childCount[i]) });
       pairs(add(element, 'div', 'tv-d-facts'), facts, '');
+      const rest = add(element, 'div', 'tv-d-rest');
+      add(rest, 'p', 'tv-d-empty', 'Reading tags and logs…');
+      element.scrollTop = 0;
+      full.then(
+        (s) => {
+          if (mine !== shown) return;
+          rest.replaceChildren();
+          fillRest(rest, m, i, s);
+        },
+        (e: unknown) => {
+          if (mine === shown) rest.replaceChildren(add(null, 'p', 'tv-d-empty', `Could not read this span's tags and logs (${e instanceof Error ? e.message : String(e)}).`));
+        },
+      );
+    },
+    hide() {
+      shown++;
+      element.hidden = true;
+      element.replaceChildren();
+    },
+  };
+}
 
+/** Tags, logs, process, references and warnings of the full span, all as text. */
+function fillRest(element: HTMLElement, m: TraceModel, i: number, s: JaegerSpan): void {
       pairs(section(element, 'Tags'), s.tags, 'No tags.');
 
       const logs = section(element, 'Logs');
@@ -84,7 +109,7 @@ export function createSpanDetails(onClose: () => void): SpanDetails {
         }
       }
 
-      const proc = m.trace.processes?.[s.processID];
+      const proc = m.processes[s.processID];
       const pr = section(element, 'Process');
       pairs(pr, [{ key: 'service', type: 'string', value: serviceOf(m, i) }, ...(proc?.tags ?? [])], '');
 
@@ -92,7 +117,7 @@ export function createSpanDetails(onClose: () => void): SpanDetails {
       if (refs.length > 0) {
         pairs(
           section(element, 'References'),
-          refs.map((r) => ({ key: String(r?.refType), type: 'string' as const, value: String(r?.spanID) })),
+          refs.map((r: JaegerSpan['references'][number]) => ({ key: String(r?.refType), type: 'string' as const, value: String(r?.spanID) })),
           '',
         );
       }
@@ -101,11 +126,4 @@ export function createSpanDetails(onClose: () => void): SpanDetails {
         const ul = add(w, 'ul', 'tv-d-warnings');
         for (const text of s.warnings) add(ul, 'li', '', String(text));
       }
-      element.scrollTop = 0;
-    },
-    hide() {
-      element.hidden = true;
-      element.replaceChildren();
-    },
-  };
 }

@@ -1,16 +1,19 @@
-// The standalone viewer page (/viewer.html): opens a trace by ?traceID, by same-origin ?url, or from a dropped or picked file.
+// The standalone viewer page (/viewer.html): opens traces by ?traceID, same-origin ?url, ?synthetic, or dropped/picked files, and compares two.
+import { startTraceWorker, loadTraces, type TraceRequest } from './traceLoader.ts';
+// The worker starts before anything else: reading a big file is most of the wait.
+startTraceWorker();
 import { createActor } from 'xstate';
 import type { JaegerTrace } from '../model/jaegerJson.ts';
 import { createLatencyChart } from './latencyChart.ts';
+import { describeLoaded, loadedFromTrace, type LoadedTrace } from './loadedTrace.ts';
 import { generateTrace } from './syntheticTrace.ts';
 import { createTraceCompare } from './traceCompare.ts';
 import { standaloneFlow } from './standaloneFlow.ts';
-import { loadTracesByID, loadTracesFromFile, loadTracesFromUrl } from './traceSource.ts';
 import { createTraceViewer } from './traceViewer.ts';
 import './standalone.css';
 
 const ZOOMS = [1, 1.25, 1.5, 2, 2.5];
-const EMPTY = 'Open a trace: drop a Jaeger JSON file anywhere on this page, use “Open a Jaeger JSON file…”, or add ?traceID=… or ?url=… to the address.';
+const EMPTY = 'Open a trace: drop a Jaeger JSON file anywhere on this page (two files to compare them), use “Open Jaeger JSON files…”, or add ?traceID=… or ?url=… to the address.';
 
 function must<T extends Element>(selector: string): T {
   const e = document.querySelector<T>(selector);
@@ -20,15 +23,23 @@ function must<T extends Element>(selector: string): T {
 
 const status = must<HTMLElement>('.vp-status');
 const main = must<HTMLElement>('.vp-main');
+const compareHost = must<HTMLElement>('.vp-compare');
 const fileInput = must<HTMLInputElement>('.vp-file');
 const pick = must<HTMLElement>('.vp-pick');
 const select = must<HTMLSelectElement>('.vp-select');
 const drop = must<HTMLElement>('.vp-drop');
+const comparePrevious = must<HTMLButtonElement>('.vp-compare-previous');
+const backToOne = must<HTMLButtonElement>('.vp-compare-back');
 const page = new URL(location.href);
 
-const viewer = createTraceViewer(main);
-let traces: JaegerTrace[] = [];
+const viewer = createTraceViewer(main, { tools: true });
+const compare = createTraceCompare(compareHost);
+let traces: LoadedTrace[] = [];
+let shownAt = -1;
+/** The trace on show before the current one: "compare with the previous trace". */
+let previous: LoadedTrace | undefined;
 let zoomStep = Math.max(0, ZOOMS.indexOf(Number(page.searchParams.get('zoom'))));
+let pendingFind = page.searchParams.get('find') ?? '';
 
 function say(text: string, isError = false): void {
   status.textContent = text;
@@ -36,56 +47,97 @@ function say(text: string, isError = false): void {
   status.setAttribute('role', isError ? 'alert' : 'status');
 }
 
-function describe(t: JaegerTrace, k: number): string {
-  const first = t.spans.find((s) => !s.references?.length && !s.parentSpanID) ?? t.spans[0];
-  return `${k + 1}. ${first?.operationName ?? 'no spans'} — ${t.spans.length} spans — ${t.traceID}`;
+function comparing(on: boolean): void {
+  compareHost.hidden = !on;
+  main.hidden = on;
+  backToOne.hidden = !on;
+  comparePrevious.hidden = on || !previous;
 }
 
 function showTrace(k: number): void {
   const t = traces[k];
   if (!t) return;
-  viewer.show(t);
-  const s = viewer.summary();
-  document.title = s ? `Trace ${t.traceID} — trace viewer` : 'Trace viewer';
+  const current = traces[shownAt];
+  if (current && current !== t) previous = current;
+  shownAt = k;
+  comparing(false);
+  viewer.showLoaded(t);
+  document.title = t.model ? `Trace ${t.traceID} — trace viewer` : 'Trace viewer';
+  document.body.dataset.shown = t.traceID;
+  if (pendingFind) {
+    viewer.find(pendingFind);
+    pendingFind = '';
+  }
 }
 
-function open(list: JaegerTrace[], source: string): void {
+function showComparison(before: LoadedTrace, after: LoadedTrace): void {
+  comparing(true);
+  compare.showLoaded(before, after, `${before.traceID} → ${after.traceID}`);
+  document.body.dataset.shown = `${before.traceID} ${after.traceID}`;
+}
+
+function open(list: LoadedTrace[], source: string, compareTwo = false): void {
   traces = list;
   select.replaceChildren();
   pick.hidden = list.length < 2;
   list.forEach((t, k) => {
     const o = document.createElement('option');
     o.value = String(k);
-    o.textContent = describe(t, k);
+    o.textContent = describeLoaded(t, k);
     select.appendChild(o);
   });
+  if (compareTwo && list.length === 2) {
+    say('');
+    shownAt = -1;
+    return showComparison(list[0]!, list[1]!);
+  }
   say(list.length > 1 ? `${source} holds ${list.length} traces; showing the first — pick another above.` : '');
   showTrace(0);
 }
 
 const flow = createActor(standaloneFlow);
-let shownList: JaegerTrace[] | undefined;
+let shownList: LoadedTrace[] | undefined;
+let compareNext = false;
 flow.subscribe((snap) => {
   if (snap.matches('empty')) viewer.clear(EMPTY);
   else if (snap.matches('loading')) say(`Loading ${snap.context.request?.what ?? 'the trace'}…`);
   else if (snap.matches('failed')) say(snap.context.error ?? 'Could not open the trace.', true);
   else if (snap.matches('showing') && snap.context.traces !== shownList) {
     shownList = snap.context.traces;
-    open(shownList, snap.context.source);
+    open(shownList, snap.context.source, compareNext);
+    compareNext = false;
   }
 });
 flow.start();
 
-function load(what: string, job: () => Promise<JaegerTrace[]>): void {
+function load(what: string, job: () => Promise<LoadedTrace[]>, compareTwo = false): void {
+  compareNext = compareTwo;
   flow.send({ type: 'load', request: { what, job } });
+}
+
+/** Two sources to compare: the first trace of each. */
+function loadPair(what: string, a: TraceRequest, b: TraceRequest): void {
+  load(what, async () => {
+    const [x, y] = await Promise.all([loadTraces(a), loadTraces(b)]);
+    return [x[0]!, y[0]!];
+  }, true);
+}
+
+function openFiles(files: File[]): void {
+  if (files.length >= 2) loadPair(`“${files[0]!.name}” and “${files[1]!.name}”`, { kind: 'file', file: files[0]! }, { kind: 'file', file: files[1]! });
+  else if (files[0]) load(`“${files[0].name}”`, () => loadTraces({ kind: 'file', file: files[0]! }));
 }
 
 select.addEventListener('change', () => showTrace(Number(select.value)));
 fileInput.addEventListener('change', () => {
-  const f = fileInput.files?.[0];
-  if (f) load(`“${f.name}”`, () => loadTracesFromFile(f));
+  openFiles([...(fileInput.files ?? [])]);
   fileInput.value = '';
 });
+comparePrevious.addEventListener('click', () => {
+  const current = traces[shownAt];
+  if (previous && current) showComparison(previous, current);
+});
+backToOne.addEventListener('click', () => showTrace(Math.max(0, shownAt)));
 
 // Drag and drop anywhere on the page; the overlay says what will happen.
 let dragDepth = 0;
@@ -103,13 +155,13 @@ document.addEventListener('drop', (e) => {
   e.preventDefault();
   dragDepth = 0;
   drop.hidden = true;
-  const f = e.dataTransfer?.files[0];
-  if (f) load(`“${f.name}”`, () => loadTracesFromFile(f));
+  openFiles([...(e.dataTransfer?.files ?? [])]);
 });
 
 function applyZoom(): void {
   const z = ZOOMS[zoomStep]!;
   viewer.setZoom(z);
+  compare.setZoom(z);
   document.body.style.fontSize = `${18 * z}px`;
 }
 must<HTMLButtonElement>('.vp-zoom-in').addEventListener('click', () => {
@@ -121,15 +173,23 @@ must<HTMLButtonElement>('.vp-zoom-out').addEventListener('click', () => {
   applyZoom();
 });
 applyZoom();
+comparing(false);
 
+const href = page.href;
 const traceID = page.searchParams.get('traceID');
 const url = page.searchParams.get('url');
+const compareID = page.searchParams.get('compare');
+const compareUrl = page.searchParams.get('compareUrl');
 const synthetic = Number(page.searchParams.get('synthetic'));
-if (traceID !== null) load(`trace ${traceID}`, () => loadTracesByID(traceID.trim(), page));
-else if (url !== null) load(url, () => loadTracesFromUrl(url, page));
+if (traceID !== null && compareID !== null) {
+  loadPair(`traces ${traceID} and ${compareID}`, { kind: 'id', traceID: traceID.trim(), page: href }, { kind: 'id', traceID: compareID.trim(), page: href });
+} else if (url !== null && compareUrl !== null) {
+  loadPair(`${url} and ${compareUrl}`, { kind: 'url', url, page: href }, { kind: 'url', url: compareUrl, page: href });
+} else if (traceID !== null) load(`trace ${traceID}`, () => loadTraces({ kind: 'id', traceID: traceID.trim(), page: href }));
+else if (url !== null) load(url, () => loadTraces({ kind: 'url', url, page: href }));
 else if (Number.isInteger(synthetic) && synthetic > 0 && synthetic <= 1_000_000) {
   // The speed demo: a generated trace as big as asked, drawn where Jaeger's UI would freeze.
-  flow.send({ type: 'open', traces: [generateTrace(synthetic)], source: `a generated trace of ${synthetic} spans` });
+  load(`a generated trace of ${synthetic} spans`, () => loadTraces({ kind: 'synthetic', count: synthetic, seed: 1 }));
 }
 
 /** For scripting the page (tests, the bench): the viewer and the other parts, built from this same bundle. */
@@ -141,13 +201,16 @@ declare global {
       generateTrace: typeof generateTrace;
       createLatencyChart: typeof createLatencyChart;
       createTraceCompare: typeof createTraceCompare;
+      /** The trace on show and the other traces of its source, as loaded. */
+      traces: () => LoadedTrace[];
     };
   }
 }
 window.viewerPage = {
   viewer,
-  open: (traces) => flow.send({ type: 'open', traces, source: 'the trace' }),
+  open: (list) => flow.send({ type: 'open', traces: list.map(loadedFromTrace), source: 'the trace' }),
   generateTrace,
   createLatencyChart,
   createTraceCompare,
+  traces: () => traces,
 };

@@ -1,17 +1,17 @@
 // The standalone page's loading lifecycle: empty → loading → showing | failed; a newer load replaces an older one.
 import { assign, fromPromise, setup } from 'xstate';
-import type { JaegerTrace } from '../model/jaegerJson.ts';
+import type { LoadedTrace } from './loadedTrace.ts';
 import { TraceLoadError } from './traceSource.ts';
 
 export interface LoadRequest {
   /** How the source is named in messages, e.g. “trace abc…” or “lock.json”. */
   what: string;
-  job: () => Promise<JaegerTrace[]>;
+  job: () => Promise<LoadedTrace[]>;
 }
 
 export interface StandaloneContext {
   request: LoadRequest | undefined;
-  traces: JaegerTrace[];
+  traces: LoadedTrace[];
   /** Which source the traces came from, for the status line. */
   source: string;
   error: string | undefined;
@@ -25,11 +25,11 @@ function messageOf(e: unknown, what: string): string {
 export const standaloneFlow = setup({
   types: {
     context: {} as StandaloneContext,
-    events: {} as { type: 'load'; request: LoadRequest } | { type: 'open'; traces: JaegerTrace[]; source: string },
+    events: {} as { type: 'load'; request: LoadRequest } | { type: 'open'; traces: LoadedTrace[]; source: string },
   },
   actors: {
     // Re-entering "loading" stops the previous invocation, so a late answer never replaces a newer one.
-    load: fromPromise<JaegerTrace[], LoadRequest>(({ input }) => input.job()),
+    load: fromPromise<LoadedTrace[], LoadRequest>(({ input }) => input.job()),
   },
 }).createMachine({
   id: 'standaloneViewer',

@@ -1,26 +1,22 @@
 // Two traces side by side on one time scale — before and after a hole was plugged — with the difference in words.
 import type { JaegerTrace } from '../model/jaegerJson.ts';
+import { loadedFromTrace, type LoadedTrace } from './loadedTrace.ts';
 import { add } from './dom.ts';
 import { describeDelta, formatDuration } from './format.ts';
 import { createTraceViewer, type TraceViewer } from './traceViewer.ts';
-import { buildTraceModel } from './traceModel.ts';
 import './traceCompare.css';
 
 export { describeDelta };
 
 export interface TraceCompare {
   show(before: JaegerTrace, after: JaegerTrace, caption?: string): void;
+  /** The same for traces the worker loaded (the standalone page). */
+  showLoaded(before: LoadedTrace, after: LoadedTrace, caption?: string): void;
   setZoom(zoom: number): void;
   destroy(): void;
 }
 
-function duration(t: JaegerTrace): number {
-  try {
-    return buildTraceModel(t).durationUs;
-  } catch {
-    return 0;
-  }
-}
+const durationOf = (t: LoadedTrace) => t.model?.durationUs ?? 0;
 
 export function createTraceCompare(container: HTMLElement): TraceCompare {
   const root = add(container, 'div', 'tc');
@@ -34,28 +30,32 @@ export function createTraceCompare(container: HTMLElement): TraceCompare {
     const head = add(pane, 'h4', 'tc-side-head');
     const hot = add(pane, 'p', 'tc-side-hotspot');
     const host = add(pane, 'div', 'tc-side-viewer');
-    const viewer: TraceViewer = createTraceViewer(host, { header: false });
+    // The pane's line names its worst hole, once the hole finder has spoken.
+    const viewer: TraceViewer = createTraceViewer(host, { header: false, onFindings: (f) => (hot.textContent = f[0]?.title ?? 'No performance holes found.') });
     return { name, head, hot, viewer };
   });
 
+  function showBoth(before: LoadedTrace, after: LoadedTrace, text: string | undefined): void {
+    caption.textContent = text ?? 'Before and after';
+    caption.hidden = !text;
+    const beforeUs = durationOf(before);
+    const afterUs = durationOf(after);
+    // One scale for both, so the shorter trace looks shorter.
+    const axis = Math.max(beforeUs, afterUs, 1);
+    [before, after].forEach((trace, k) => {
+      const p = panes[k]!;
+      p.hot.textContent = '';
+      p.viewer.setAxis(axis);
+      p.viewer.showLoaded(trace);
+      const s = p.viewer.summary();
+      p.head.textContent = s ? `${p.name}: ${formatDuration(s.durationUs)} · ${s.spanCount} spans` : p.name;
+    });
+    delta.textContent = describeDelta(beforeUs, afterUs);
+  }
+
   return {
-    show(before, after, text) {
-      caption.textContent = text ?? 'Before and after';
-      caption.hidden = !text;
-      const beforeUs = duration(before);
-      const afterUs = duration(after);
-      // One scale for both, so the shorter trace looks shorter.
-      const axis = Math.max(beforeUs, afterUs, 1);
-      [before, after].forEach((trace, k) => {
-        const p = panes[k]!;
-        p.viewer.setAxis(axis);
-        p.viewer.show(trace);
-        const s = p.viewer.summary();
-        p.head.textContent = s ? `${p.name}: ${formatDuration(s.durationUs)} · ${s.spanCount} spans` : p.name;
-        p.hot.textContent = s?.hotspot?.sentence ?? '';
-      });
-      delta.textContent = describeDelta(beforeUs, afterUs);
-    },
+    show: (before, after, text) => showBoth(loadedFromTrace(before), loadedFromTrace(after), text),
+    showLoaded: showBoth,
     setZoom(z) {
       root.style.setProperty('--tv-zoom', String(z));
       for (const p of panes) p.viewer.setZoom(z);

@@ -1,13 +1,12 @@
-// The trace's summary line: what it was, how long it took, which services, how deep, how many spans, and the hotspot.
+// The trace's summary line: what it was, its ID, how long it took, which services, how deep, how many spans.
 import { formatCount, formatDuration } from './format.ts';
-import type { Hotspot } from './hotspot.ts';
 import { paintService } from './palette.ts';
-import { serviceOf, type TraceModel } from './traceModel.ts';
+import { operationOf, serviceOf, type TraceModel } from './traceModel.ts';
 import { add } from './dom.ts';
 
 export interface TraceHeader {
   readonly element: HTMLElement;
-  show(model: TraceModel, hotspot: Hotspot | undefined, onHotspot: (span: number) => void): void;
+  show(model: TraceModel): void;
   clear(): void;
 }
 
@@ -20,13 +19,13 @@ export function createTraceHeader(): TraceHeader {
   element.className = 'tv-header';
   return {
     element,
-    show(m, hotspot, onHotspot) {
+    show(m) {
       element.replaceChildren();
       const root = m.roots[0]!;
-      add(element, 'h2', 'tv-title', `${serviceOf(m, root)}: ${m.spans[root]!.operationName}`);
+      add(element, 'h2', 'tv-title', `${serviceOf(m, root)}: ${operationOf(m, root)}`);
       const id = add(element, 'p', 'tv-trace-id');
       add(id, 'span', 'tv-stat-key', 'Trace ');
-      add(id, 'code', 'tv-trace-id-value', m.trace.traceID);
+      add(id, 'code', 'tv-trace-id-value', m.traceID);
       const stats = add(element, 'p', 'tv-stats');
       const facts = [
         ['Duration', formatDuration(m.durationUs)],
@@ -53,17 +52,6 @@ export function createTraceHeader(): TraceHeader {
       add(cpKey, 'span', 'tv-cp-key');
       add(cpKey, 'span', '', 'critical path');
 
-      if (hotspot) {
-        const hot = add(element, 'p', 'tv-hotspot');
-        hot.setAttribute('role', 'status');
-        add(hot, 'strong', 'tv-hotspot-sentence', hotspot.sentence);
-        const label = hotspot.sentence.includes(hotspot.where) ? 'show this span' : hotspot.where;
-        const detail = add(hot, 'button', 'tv-hotspot-where', `${label}${hotspot.evidence ? ` — log: “${hotspot.evidence}”` : ''}`);
-        detail.type = 'button';
-        detail.title = 'Show this span';
-        detail.addEventListener('click', () => onHotspot(hotspot.span));
-        if (hotspot.repeated) add(hot, 'span', 'tv-hotspot-more', `Also: ${hotspot.repeated.sentence}.`);
-      }
     },
     clear() {
       element.replaceChildren();

@@ -1,20 +1,17 @@
-// Flattens a Jaeger trace into typed arrays once, so drawing and interaction never walk span objects again.
-import type { JaegerSpan, JaegerTrace } from '../model/jaegerJson.ts';
-import { isTruthyTag } from './format.ts';
+// Indexes a trace's span columns once into typed arrays, so drawing and interaction never walk span objects again.
+import type { JaegerProcess, JaegerTrace } from '../model/jaegerJson.ts';
+import { columnsFromTrace, REF_CHILD_OF, REF_FOLLOWS_FROM, REF_PARENT_SPAN_ID, TraceShapeError, type SpanColumns } from './spanColumns.ts';
 import { buildSpanIdIndex, type SpanIdIndex } from './spanIdIndex.ts';
 
-/** A trace that cannot be drawn, with a reason a person can act on. */
-export class TraceShapeError extends Error {
-  override name = 'TraceShapeError';
-}
+export { TraceShapeError };
 
 /**
- * Every array is indexed by span index (the span's position in `trace.spans`) unless its
- * name says "pos" (a position in display order).
+ * Every array is indexed by span index (the span's position in the file) unless its name says
+ * "pos" (a position in display order). Only typed arrays and strings: it crosses from the worker
+ * that builds it to the page without copying.
  */
 export interface TraceModel {
-  readonly trace: JaegerTrace;
-  readonly spans: readonly JaegerSpan[];
+  readonly traceID: string;
   readonly count: number;
   /** Absolute start of the earliest span, µs since the epoch. */
   readonly traceStartUs: number;
@@ -33,6 +30,8 @@ export interface TraceModel {
   /** Duration not covered by any child. */
   readonly selfTime: Float64Array;
   readonly service: Uint16Array;
+  readonly operation: Uint32Array;
+  readonly operations: readonly string[];
   readonly error: Uint8Array;
   /** Display order: depth first, siblings by start time. */
   readonly order: Int32Array;
@@ -47,49 +46,53 @@ export interface TraceModel {
   /** Deepest level + 1 (a lone root has depth 1). */
   readonly levels: number;
   readonly errorCount: number;
+  /** Span IDs joined by "\n"; span i's is idText[idOffset[i] … idOffset[i+1] − 1). */
+  readonly idText: string;
+  readonly idOffset: Int32Array;
+  /** Lower-cased tag "key=value" pairs and log values, one line per span, lines starting at searchOffset[i]. */
+  readonly searchText: string;
+  readonly searchOffset: Int32Array;
+  readonly processes: Record<string, JaegerProcess>;
 }
 
-function checkSpan(s: unknown, i: number): asserts s is JaegerSpan {
-  const o = s as Record<string, unknown> | null;
-  if (
-    o &&
-    typeof o === 'object' &&
-    typeof o.spanID === 'string' &&
-    typeof o.startTime === 'number' &&
-    Number.isFinite(o.startTime) &&
-    typeof o.duration === 'number' &&
-    Number.isFinite(o.duration)
-  ) {
-    return;
+/** Earliest start and latest end, and times relative to that start. */
+function readTimes(c: SpanColumns) {
+  const n = c.count;
+  let t0 = Infinity;
+  let t1 = -Infinity;
+  const start = new Float64Array(n);
+  const duration = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const s = c.startTime[i]!;
+    const d = Math.max(0, c.duration[i]!);
+    if (s < t0) t0 = s;
+    if (s + d > t1) t1 = s + d;
+    duration[i] = d;
   }
-  // Only a bad span pays for building the message.
-  if (!o || typeof o !== 'object') throw new TraceShapeError(`span #${i + 1} is not an object`);
-  const name = typeof o.spanID === 'string' ? `span #${i + 1} (${o.spanID})` : `span #${i + 1}`;
-  if (typeof o.spanID !== 'string') throw new TraceShapeError(`${name} has no "spanID" string`);
-  if (typeof o.startTime !== 'number' || !Number.isFinite(o.startTime)) {
-    throw new TraceShapeError(`${name} has no numeric "startTime" (µs since the epoch)`);
-  }
-  throw new TraceShapeError(`${name} has no numeric "duration" (µs)`);
+  for (let i = 0; i < n; i++) start[i] = c.startTime[i]! - t0;
+  return { t0, t1, start, duration };
 }
 
 /** The parent by `parentSpanID`, else the first CHILD_OF found in the trace, else the first FOLLOWS_FROM. */
-function findParent(s: JaegerSpan, self: number, ids: SpanIdIndex): number {
-  if (typeof s.parentSpanID === 'string') {
-    const p = ids.get(s.parentSpanID);
-    if (p >= 0 && p !== self) return p;
+function findParents(c: SpanColumns, ids: SpanIdIndex): Int32Array {
+  const n = c.count;
+  const parent = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let found = -1;
+    let followsFrom = -1;
+    for (let k = c.refOffset[i]!; k < c.refOffset[i + 1]!; k++) {
+      const p = ids.get(c.refSpanID[k]!);
+      if (p < 0 || p === i) continue;
+      const kind = c.refKind[k]!;
+      if (kind === REF_PARENT_SPAN_ID || kind === REF_CHILD_OF) {
+        found = p;
+        break;
+      }
+      if (kind === REF_FOLLOWS_FROM && followsFrom < 0) followsFrom = p;
+    }
+    parent[i] = found >= 0 ? found : followsFrom;
   }
-  const refs = s.references;
-  if (!Array.isArray(refs)) return -1;
-  let followsFrom = -1;
-  for (let k = 0; k < refs.length; k++) {
-    const r = refs[k];
-    if (!r || typeof r.spanID !== 'string') continue;
-    const p = ids.get(r.spanID);
-    if (p < 0 || p === self) continue;
-    if (r.refType === 'CHILD_OF') return p;
-    if (r.refType === 'FOLLOWS_FROM' && followsFrom < 0) followsFrom = p;
-  }
-  return followsFrom;
+  return parent;
 }
 
 /**
@@ -115,73 +118,6 @@ function sortByStart(start: Float64Array): Int32Array {
   for (let i = 0; i < n; i++) out[i] = i;
   out.sort((a, b) => start[a]! - start[b]! || a - b);
   return out;
-}
-
-/**
- * Service index per span (services numbered in display order) and the error flag. Kept
- * apart: inlined in one big builder this loop ran many times slower.
- */
-function servicesAndErrors(trace: JaegerTrace, order: Int32Array) {
-  const spans = trace.spans;
-  const n = spans.length;
-  const services: string[] = [];
-  const serviceIndex = new Map<string, number>();
-  const byProcess = new Map<string, number>();
-  const service = new Uint16Array(n);
-  const error = new Uint8Array(n);
-  let errorCount = 0;
-  const processes = trace.processes && typeof trace.processes === 'object' ? trace.processes : {};
-  for (let p = 0; p < n; p++) {
-    const u = order[p]!;
-    const s = spans[u]!;
-    let idx = byProcess.get(s.processID);
-    if (idx === undefined) {
-      const name = processes[s.processID]?.serviceName ?? (s.processID ? `process ${s.processID}` : 'unknown service');
-      idx = serviceIndex.get(name);
-      if (idx === undefined) {
-        idx = services.length;
-        services.push(name);
-        serviceIndex.set(name, idx);
-      }
-      byProcess.set(s.processID, idx);
-    }
-    service[u] = Math.min(idx, 0xffff);
-    const tags = s.tags;
-    if (Array.isArray(tags)) {
-      for (let k = 0; k < tags.length; k++) {
-        const t = tags[k];
-        if (t && t.key === 'error' && isTruthyTag(t)) {
-          error[u] = 1;
-          errorCount++;
-          break;
-        }
-      }
-    }
-  }
-
-  return { services, service, error, errorCount };
-}
-
-/** Validates every span and reads its times relative to the earliest start. */
-function readTimes(spans: readonly JaegerSpan[]) {
-  const n = spans.length;
-  let t0 = Infinity;
-  let t1 = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const s = spans[i];
-    checkSpan(s, i);
-    if (s.startTime < t0) t0 = s.startTime;
-    const end = s.startTime + Math.max(0, s.duration);
-    if (end > t1) t1 = end;
-  }
-  const start = new Float64Array(n);
-  const duration = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const s = spans[i]!;
-    start[i] = s.startTime - t0;
-    duration[i] = Math.max(0, s.duration);
-  }
-  return { t0, t1, start, duration };
 }
 
 /** Children lists sorted by start: spans, already sorted by start, bucketed under their parent. */
@@ -279,28 +215,71 @@ function selfTimes(start: Float64Array, duration: Float64Array, parent: Int32Arr
   return selfTime;
 }
 
-/** One pass per concern, each its own function so the engine optimises each loop on its own. */
-export function buildTraceModel(trace: JaegerTrace): TraceModel {
-  if (!trace || !Array.isArray(trace.spans)) throw new TraceShapeError('this trace has no "spans" list');
-  const spans = trace.spans;
-  const n = spans.length;
-  if (n === 0) throw new TraceShapeError('this trace has no spans');
-  if (n > 0x7fffffff) throw new TraceShapeError('too many spans');
+/** Service index per span, services numbered in display order (so colours follow the tree). */
+function servicesInOrder(c: SpanColumns, order: Int32Array) {
+  const n = c.count;
+  const names: string[] = [];
+  const byName = new Map<string, number>();
+  const byProcess = new Int32Array(c.processIDs.length).fill(-1);
+  const service = new Uint16Array(n);
+  for (let p = 0; p < n; p++) {
+    const u = order[p]!;
+    const pk = c.process[u]!;
+    let idx = byProcess[pk]!;
+    if (idx < 0) {
+      const pid = c.processIDs[pk]!;
+      const name = c.processes[pid]?.serviceName ?? (pid ? `process ${pid}` : 'unknown service');
+      idx = byName.get(name) ?? -1;
+      if (idx < 0) {
+        idx = names.length;
+        names.push(name);
+        byName.set(name, idx);
+      }
+      byProcess[pk] = idx;
+    }
+    service[u] = Math.min(idx, 0xffff);
+  }
+  return { services: names, service };
+}
 
-  const { t0, t1, start, duration } = readTimes(spans);
+/** Where each span's line starts in the search text (lines end in "\n"). */
+function lineStarts(text: string, n: number): Int32Array {
+  const at = new Int32Array(n + 1);
+  let pos = 0;
+  for (let i = 0; i < n; i++) {
+    at[i] = pos;
+    const nl = text.indexOf('\n', pos);
+    pos = nl < 0 ? text.length : nl + 1;
+  }
+  at[n] = text.length;
+  return at;
+}
+
+/** One pass per concern, each its own function so the engine optimises each loop on its own. */
+export function indexSpans(c: SpanColumns): TraceModel {
+  const n = c.count;
+  if (n === 0) throw new TraceShapeError('this trace has no spans');
+  const { t0, t1, start, duration } = readTimes(c);
   // Duplicate span IDs exist in real exports: the first keeps the ID, every span still gets a row.
-  const ids = buildSpanIdIndex(n, (i) => spans[i]!.spanID);
-  const parent = new Int32Array(n);
-  for (let i = 0; i < n; i++) parent[i] = findParent(spans[i]!, i, ids);
+  const ids = buildSpanIdIndex(n, (i) => c.spanIDs[i]!);
+  const parent = findParents(c, ids);
   const byStart = sortByStart(start);
   const { childOffset, childList } = childrenByStart(parent, byStart);
   const tree = walkTree(parent, byStart, childOffset, childList);
   const selfTime = selfTimes(start, duration, parent, childOffset, childList);
-  const { services, service, error, errorCount } = servicesAndErrors(trace, tree.order);
-
+  const { services, service } = servicesInOrder(c, tree.order);
+  let errorCount = 0;
+  for (let i = 0; i < n; i++) errorCount += c.error[i]!;
+  const idText = c.spanIDs.join('\n');
+  const idOffset = new Int32Array(n + 1);
+  for (let i = 0, pos = 0; i < n; i++) {
+    idOffset[i] = pos;
+    pos += c.spanIDs[i]!.length + 1;
+    idOffset[i + 1] = pos;
+  }
+  const searchText = c.searchLines.toLowerCase();
   return {
-    trace,
-    spans,
+    traceID: c.traceID,
     count: n,
     traceStartUs: t0,
     durationUs: t1 - t0,
@@ -310,12 +289,23 @@ export function buildTraceModel(trace: JaegerTrace): TraceModel {
     ...tree,
     selfTime,
     service,
-    error,
+    operation: c.operation,
+    operations: c.operations,
+    error: c.error,
     childOffset,
     childList,
     services,
     errorCount,
+    idText,
+    idOffset,
+    searchText,
+    searchOffset: lineStarts(searchText, n),
+    processes: c.processes,
   };
+}
+
+export function buildTraceModel(trace: JaegerTrace): TraceModel {
+  return indexSpans(columnsFromTrace(trace));
 }
 
 /** Children of `u` in the drawn tree (a cut reference cycle can leave stale entries in childList). */
@@ -328,4 +318,39 @@ export function forEachChild(m: TraceModel, u: number, fn: (child: number) => vo
 
 export function serviceOf(m: TraceModel, span: number): string {
   return m.services[m.service[span]!] ?? 'unknown service';
+}
+
+export function operationOf(m: TraceModel, span: number): string {
+  return m.operations[m.operation[span]!] ?? '';
+}
+
+export function spanIdOf(m: TraceModel, span: number): string {
+  return m.idText.slice(m.idOffset[span]!, m.idOffset[span + 1]! - 1);
+}
+
+/** Index of the first span with this ID, or −1: one native string search, no map kept. */
+export function findSpanIndex(m: TraceModel, id: string): number {
+  if (!id || id.includes('\n')) return -1;
+  for (let at = m.idText.indexOf(id); at >= 0; at = m.idText.indexOf(id, at + 1)) {
+    const end = at + id.length;
+    if ((at === 0 || m.idText.charCodeAt(at - 1) === 10) && (end === m.idText.length || m.idText.charCodeAt(end) === 10)) {
+      let lo = 0;
+      let hi = m.count - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (m.idOffset[mid]! <= at) lo = mid;
+        else hi = mid - 1;
+      }
+      return lo;
+    }
+  }
+  return -1;
+}
+
+/** Indices of the spans with these IDs (unknown ones left out), in the order given. */
+export function findSpanIndices(m: TraceModel, ids: readonly string[]): number[] {
+  if (ids.length <= 16) return ids.map((id) => findSpanIndex(m, id)).filter((i) => i >= 0);
+  const wanted = new Map<string, number>();
+  for (let i = m.count - 1; i >= 0; i--) wanted.set(spanIdOf(m, i), i);
+  return ids.map((id) => wanted.get(id) ?? -1).filter((i) => i >= 0);
 }

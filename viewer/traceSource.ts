@@ -42,7 +42,8 @@ async function fetchText(url: URL, what: string): Promise<Response> {
   }
 }
 
-export async function loadTracesByID(id: string, page: URL): Promise<JaegerTrace[]> {
+/** The query API's answer for a trace ID, or a TraceLoadError saying why there is none. */
+export async function fetchTraceByID(id: string, page: URL): Promise<Response> {
   if (!/^[0-9A-Za-z_-]{1,64}$/.test(id)) {
     throw new TraceLoadError(`“${id}” is not a trace ID: expected up to 64 letters and digits (hex from Jaeger).`);
   }
@@ -53,7 +54,7 @@ export async function loadTracesByID(id: string, page: URL): Promise<JaegerTrace
     throw new TraceLoadError(`No trace with ID ${id} was found. It may not have arrived yet, or it has been dropped from the store.`);
   }
   if (!res.ok) throw new TraceLoadError(`The query API answered ${res.status} for trace ${id}${await reasonOf(res)}.`);
-  return parseTraceFile(await res.text(), `The answer for trace ${id}`);
+  return res;
 }
 
 /** Only files from this page's own origin: the viewer must not become a way to fetch from elsewhere. */
@@ -70,13 +71,10 @@ export function sameOriginUrl(raw: string, page: URL): URL {
   return url;
 }
 
-export async function loadTracesFromUrl(raw: string, page: URL): Promise<JaegerTrace[]> {
+/** A same-origin file's answer, or a TraceLoadError saying why there is none. */
+export async function fetchTraceUrl(raw: string, page: URL): Promise<Response> {
   const url = sameOriginUrl(raw, page);
   const res = await fetchText(url, url.pathname);
   if (!res.ok) throw new TraceLoadError(`Could not open ${url.pathname}: the server answered ${res.status}${await reasonOf(res)}.`);
-  return parseTraceFile(await res.text(), url.pathname);
-}
-
-export async function loadTracesFromFile(file: File): Promise<JaegerTrace[]> {
-  return parseTraceFile(await file.text(), `The file “${file.name}”`);
+  return res;
 }

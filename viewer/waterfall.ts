@@ -3,7 +3,7 @@ import type { CriticalPath } from './criticalPath.ts';
 import { add } from './dom.ts';
 import { formatDuration } from './format.ts';
 import { paintService } from './palette.ts';
-import { serviceOf, type TraceModel } from './traceModel.ts';
+import { operationOf, serviceOf, type TraceModel } from './traceModel.ts';
 
 export interface WaterfallOptions {
   /** A row was chosen (click, Enter or Space); null when the choice is cleared (Escape). */
@@ -22,6 +22,13 @@ export interface Waterfall {
   collapse(span: number): void;
   expand(span: number): void;
   toggle(span: number): void;
+  /** Collapses every span with children: only the roots stay open. */
+  collapseAll(): void;
+  expandAll(): void;
+  /** Opens (+1) or shuts (−1) one more level of the tree, counted from what is open now. */
+  stepLevel(delta: 1 | -1): void;
+  /** Shows only [fromUs, toUs) of the trace across the track (µs from the trace start); undefined = all. */
+  setWindow(fromUs: number | undefined, toUs?: number): void;
   /** Rows the tree has open right now (not the DOM rows, which stay few). */
   visibleCount(): number;
   /** Highlights a span's row, opening its ancestors and scrolling to it. */
@@ -114,6 +121,8 @@ export function createWaterfall(opts: WaterfallOptions): Waterfall {
   let model: TraceModel | undefined;
   let cp: CriticalPath | undefined;
   let axisUs = 1;
+  let winFrom = 0;
+  let winTo = 1;
   let visible = new Int32Array(0);
   let visibleLen = 0;
   let collapsed = new Uint8Array(0);
@@ -157,15 +166,16 @@ export function createWaterfall(opts: WaterfallOptions): Waterfall {
     paintService(s.swatch, m.service[span]!);
     paintService(s.bar, m.service[span]!);
     s.service.textContent = serviceName;
-    s.op.textContent = m.spans[span]!.operationName;
+    s.op.textContent = operationOf(m, span);
     const isError = m.error[span] === 1;
     s.err.hidden = !isError;
     s.el.classList.toggle('tv-row-error', isError);
 
     const start = m.start[span]!;
     const dur = m.duration[span]!;
-    const left = (start / axisUs) * 100;
-    const width = (dur / axisUs) * 100;
+    const scale = winTo - winFrom;
+    const left = ((start - winFrom) / scale) * 100;
+    const width = (dur / scale) * 100;
     s.bar.style.left = `${left}%`;
     s.bar.style.width = `max(2px, ${width}%)`;
     s.dur.textContent = formatDuration(dur);
@@ -317,6 +327,24 @@ export function createWaterfall(opts: WaterfallOptions): Waterfall {
     changed();
   }
 
+  /** Rebuilds the open rows from `collapsed` in one pass over the display order. */
+  function rebuildOpenRows(): void {
+    const m = model!;
+    let len = 0;
+    for (let p = 0; p < m.count; ) {
+      const s = m.order[p]!;
+      visible[len++] = s;
+      p += collapsed[s] ? m.subtreeSize[s]! : 1;
+    }
+    visibleLen = len;
+    cursor = Math.min(cursor, Math.max(0, len - 1));
+    changed();
+  }
+
+  function drawTicks(): void {
+    TICKS.forEach((f, k) => (tickLabels[k]!.textContent = f === 0 && winFrom === 0 ? '0' : formatDuration(winFrom + f * (winTo - winFrom))));
+  }
+
   function changed(): void {
     generation++;
     layout();
@@ -426,12 +454,14 @@ export function createWaterfall(opts: WaterfallOptions): Waterfall {
       visibleLen = m.count;
       collapsed = new Uint8Array(m.count);
       marked = new Uint8Array(m.count);
+      winFrom = 0;
+      winTo = axisUs;
       collapsedCount = 0;
       cursor = 0;
       selected = -1;
       generation++;
       for (const s of pool) s.span = -1;
-      TICKS.forEach((f, k) => (tickLabels[k]!.textContent = f === 0 ? '0' : formatDuration(f * axisUs)));
+      drawTicks();
       layout();
       viewport.scrollTop = 0;
       resizePool();
@@ -475,6 +505,48 @@ export function createWaterfall(opts: WaterfallOptions): Waterfall {
       if (!model) return;
       if (collapsed[span]) this.expand(span);
       else this.collapse(span);
+    },
+    collapseAll() {
+      if (!model) return;
+      let shut = 0;
+      for (let i = 0; i < model.count; i++) shut += collapsed[i] = model.childCount[i]! > 0 ? 1 : 0;
+      collapsedCount = shut;
+      rebuildOpenRows();
+    },
+    expandAll() {
+      if (!model) return;
+      collapsed.fill(0);
+      collapsedCount = 0;
+      visible.set(model.order);
+      visibleLen = model.count;
+      changed();
+    },
+    stepLevel(delta) {
+      if (!model) return;
+      // The open depth: the deepest level of rows on show; one level more or less than that stays open.
+      let deepest = 0;
+      for (let r = 0; r < visibleLen; r++) deepest = Math.max(deepest, model.depth[visible[r]!]!);
+      let allOpen = collapsedCount === 0;
+      const keep = delta > 0 ? deepest + 1 : Math.max(0, deepest - 1);
+      if (delta > 0 && allOpen) return;
+      let shut = 0;
+      for (let i = 0; i < model.count; i++) shut += collapsed[i] = model.childCount[i]! > 0 && model.depth[i]! >= keep ? 1 : 0;
+      collapsedCount = shut;
+      allOpen = shut === 0;
+      rebuildOpenRows();
+    },
+    setWindow(from, to) {
+      if (!model) return;
+      if (from === undefined || to === undefined || !(to > from)) {
+        winFrom = 0;
+        winTo = axisUs;
+      } else {
+        winFrom = Math.max(0, from);
+        winTo = Math.min(Math.max(axisUs, model.durationUs), to);
+      }
+      drawTicks();
+      for (const s of pool) s.span = -1;
+      changed();
     },
     visibleCount: () => visibleLen,
     select(span) {

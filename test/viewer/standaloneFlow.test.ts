@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createActor } from 'xstate';
+import { loadedFromTrace } from '../../viewer/loadedTrace.ts';
 import { standaloneFlow } from '../../viewer/standaloneFlow.ts';
 import { TraceLoadError } from '../../viewer/traceSource.ts';
 import { waitFor } from '../support/waitFor.ts';
@@ -11,9 +12,9 @@ test('a late answer from an older load never replaces a newer one', async () => 
   const actor = createActor(standaloneFlow).start();
   let releaseOld!: () => void;
   const old = new Promise<void>((r) => (releaseOld = r));
-  actor.send({ type: 'load', request: { what: 'old', job: async () => (await old, [lockTrace()]) } });
+  actor.send({ type: 'load', request: { what: 'old', job: async () => (await old, [loadedFromTrace(lockTrace())]) } });
   assert.ok(actor.getSnapshot().matches('loading'));
-  actor.send({ type: 'load', request: { what: 'new', job: async () => [markupTrace()] } });
+  actor.send({ type: 'load', request: { what: 'new', job: async () => [loadedFromTrace(markupTrace())] } });
   await waitFor('the new trace shown', () => actor.getSnapshot().matches('showing'));
   releaseOld();
   await new Promise((r) => setImmediate(r));
@@ -24,7 +25,7 @@ test('a late answer from an older load never replaces a newer one', async () => 
 
 test('a failed load says why and keeps the traces already shown', async () => {
   const actor = createActor(standaloneFlow).start();
-  actor.send({ type: 'open', traces: [lockTrace()], source: 'a file' });
+  actor.send({ type: 'open', traces: [loadedFromTrace(lockTrace())], source: 'a file' });
   actor.send({ type: 'load', request: { what: 'bad.json', job: async () => Promise.reject(new TraceLoadError('bad.json is not valid JSON (x).')) } });
   await waitFor('the failure', () => actor.getSnapshot().matches('failed'));
   assert.equal(actor.getSnapshot().context.error, 'bad.json is not valid JSON (x).');

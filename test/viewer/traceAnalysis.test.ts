@@ -1,13 +1,14 @@
-// The viewer's analysis without a browser: tree building from real Jaeger exports, self time, critical path, hotspot wording.
+// The viewer's analysis without a browser: tree building from real Jaeger exports, the fast file reader, find, self time, critical path.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { tracesFromJaegerFile, type JaegerSpan, type JaegerTrace } from '../../model/jaegerJson.ts';
 import { findCriticalPath } from '../../viewer/criticalPath.ts';
-import { findHotspot } from '../../viewer/hotspot.ts';
+import { scanJaegerFile, ScanGaveUp } from '../../viewer/jsonScan.ts';
+import { findSpans } from '../../viewer/traceSearch.ts';
 import { generateTrace } from '../../viewer/syntheticTrace.ts';
 import { describeDelta } from '../../viewer/format.ts';
-import { buildTraceModel, TraceShapeError } from '../../viewer/traceModel.ts';
+import { buildTraceModel, findSpanIndex, indexSpans, operationOf, spanIdOf, TraceShapeError } from '../../viewer/traceModel.ts';
 import { lockTrace } from './traces.ts';
 
 const fixture = (name: string) => tracesFromJaegerFile(JSON.parse(readFileSync(`test/fixtures/jaeger-json/${name}.json`, 'utf8')))[0]!;
@@ -72,59 +73,53 @@ test('the critical path of a one-root trace covers the root exactly once', () =>
   }
 });
 
-test('the lock hotspot: share and wording from the span and its log', () => {
+const bytes = (x: unknown) => new TextEncoder().encode(typeof x === 'string' ? x : JSON.stringify(x));
+
+test('the fast reader builds the same tree as the ordinary parse, on every fixture and a generated trace', () => {
+  const files = ['all-tag-types-5-spans', 'overlapping-children-3-spans', 'two-services-11-spans'].map((n) => readFileSync(`test/fixtures/jaeger-json/${n}.json`, 'utf8'));
+  // A bare trace with keys in an unusual order, spaces and escapes, next to the envelope form.
+  const odd = JSON.parse(files[2]!) as { data?: JaegerTrace[] } & JaegerTrace;
+  const bare = odd.data ? odd.data[0]! : odd;
+  const reordered = JSON.stringify({ spans: bare.spans.map((s) => ({ ...s, operationName: `${s.operationName} \u00e9 "q"` })), processes: bare.processes, traceID: bare.traceID }, null, 2);
+  for (const text of [...files, reordered, JSON.stringify({ data: [generateTrace(3000, 5)] })]) {
+    const ordinary = tracesFromJaegerFile(JSON.parse(text)).map(buildTraceModel);
+    const fast = scanJaegerFile(bytes(text)).map((t) => indexSpans(t.columns));
+    assert.equal(fast.length, ordinary.length);
+    fast.forEach((f, k) => {
+      const o = ordinary[k]!;
+      for (const key of ['order', 'parent', 'depth', 'selfTime', 'service', 'error', 'operation'] as const) assert.deepEqual([...f[key]], [...o[key]], key);
+      assert.deepEqual(f.operations, o.operations);
+      assert.equal(f.idText, o.idText);
+      assert.deepEqual(f.services, o.services);
+    });
+  }
+});
+
+test('the fast reader keeps each span\'s bytes, and gives up (for the ordinary parse) on anything odd', () => {
+  const t = lockTrace();
+  const text = JSON.stringify({ data: [t] });
+  const [scanned] = scanJaegerFile(bytes(text));
+  const r = scanned!.ranges;
+  assert.deepEqual(JSON.parse(text.slice(r[2], r[3])), t.spans[1]);
+  for (const bad of ['{"data": [ {"traceID": ', '{"hello":"world"}', '[1,2]', '{"traceID":"x","spans":[{"spanID":"a","startTime":"soon","duration":1}]}', '{"data":[]} x']) {
+    assert.throws(() => scanJaegerFile(bytes(bad)), ScanGaveUp, bad);
+  }
+});
+
+test('find in trace: service, operation, tag and log values, several words, span IDs; results in display order', () => {
   const m = buildTraceModel(lockTrace());
-  const h = findHotspot(m, findCriticalPath(m))!;
-  assert.equal(h.sentence, '62% of this request waited for the lock');
-  assert.equal(h.where, 'inventory: db.lock');
-  assert.equal(h.evidence, 'waiting behind 3');
-  assert.equal(h.repeated, undefined);
-});
-
-function span(traceID: string, id: number, parent: number | undefined, op: string, startMs: number, durMs: number, extra: Partial<JaegerSpan> = {}): JaegerSpan {
-  const hex = (n: number) => n.toString(16).padStart(16, '0');
-  return {
-    traceID, spanID: hex(id), operationName: op, startTime: 1e15 + startMs * 1000, duration: durMs * 1000,
-    references: parent === undefined ? [] : [{ refType: 'CHILD_OF', traceID, spanID: hex(parent) }],
-    tags: [], logs: [], processID: 'p1', warnings: null, ...extra,
-  };
-}
-
-test('a pool of one connection is called a lock, in the words of its log', () => {
-  const t: JaegerTrace = {
-    traceID: 'x', warnings: null, processes: { p1: { serviceName: 'orders', tags: [] } },
-    spans: [
-      span('x', 1, undefined, 'POST /orders', 0, 50),
-      span('x', 2, 1, 'ordersdb acquire connection', 5, 40, {
-        tags: [{ key: 'pool.size', type: 'int64', value: 1 }],
-        logs: [{ timestamp: 1e15 + 45_000, fields: [{ key: 'event', type: 'string', value: 'waited' }, { key: 'message', type: 'string', value: 'waiting behind 2' }] }],
-      }),
-    ],
-  };
-  const m = buildTraceModel(t);
-  const h = findHotspot(m, findCriticalPath(m))!;
-  assert.equal(h.sentence, '80% of this request waited for the lock');
-  assert.equal(h.evidence, 'waiting behind 2');
-});
-
-test('N+1 calls: many small steps of one kind are added up and named', () => {
-  const spans = [span('n', 1, undefined, 'GET /menu', 0, 100)];
-  for (let k = 0; k < 10; k++) spans.push(span('n', 2 + k, 1, 'menudb SELECT', 10 + k * 8, 8));
-  const t: JaegerTrace = { traceID: 'n', warnings: null, processes: { p1: { serviceName: 'menu', tags: [] } }, spans };
-  const m = buildTraceModel(t);
-  const h = findHotspot(m, findCriticalPath(m))!;
-  assert.equal(h.where, 'menu: GET /menu', 'the single biggest owner is still the handler itself');
-  assert.equal(h.repeated?.sentence, '80% went to 10 calls of menu: menudb SELECT, one after another');
-});
-
-test('when the hotspot itself repeats, the sentence says how often', () => {
-  const spans = [span('r', 1, undefined, 'POST /order', 0, 100)];
-  for (let k = 0; k < 3; k++) spans.push(span('r', 2 + k, 1, 'GET /recipe', k * 30, 30));
-  const t: JaegerTrace = { traceID: 'r', warnings: null, processes: { p1: { serviceName: 'kitchen', tags: [] } }, spans };
-  const m = buildTraceModel(t);
-  const h = findHotspot(m, findCriticalPath(m))!;
-  assert.equal(h.sentence, '30% of this request (30 ms) was spent in kitchen: GET /recipe');
-  assert.equal(h.repeated?.sentence, 'it ran 3 times, one after another: 90% of the request in all');
+  const ops = (q: string) => [...findSpans(m, q)].map((i) => operationOf(m, i));
+  assert.deepEqual(ops('inventory'), ['db.lock', 'db.query']);
+  assert.deepEqual(ops('DB.LOCK'), ['db.lock']);
+  assert.deepEqual(ops('behind 3'), ['db.lock'], 'a log value, both words');
+  assert.deepEqual(ops('span.kind=server'), ['GET /checkout'], 'a tag as key=value');
+  assert.deepEqual(ops('server'), ['GET /checkout'], 'a tag value');
+  assert.deepEqual(ops('nothing-like-this'), []);
+  assert.deepEqual(ops('  '), []);
+  assert.deepEqual(ops('0000000000000003'), ['db.query'], 'a span ID');
+  assert.equal(findSpanIndex(m, '0000000000000002'), 1);
+  assert.equal(spanIdOf(m, 2), '0000000000000003');
+  assert.equal(findSpanIndex(m, '000000000000000'), -1, 'only whole IDs');
 });
 
 test('the before/after delta in words', () => {

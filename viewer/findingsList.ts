@@ -1,0 +1,77 @@
+// The hole finder's findings above every view of the trace: what each hole cost, and a click shows its spans.
+import type { Finding } from '../model/findings.ts';
+import { add } from './dom.ts';
+import { formatShare } from './format.ts';
+
+export interface FindingsList {
+  readonly element: HTMLElement;
+  /** `indices[k]` are the span indices of finding k. */
+  show(findings: readonly Finding[], indices: readonly number[][]): void;
+  waiting(text: string): void;
+  clear(): void;
+}
+
+const SHOWN = 4;
+
+export function createFindingsList(onPick: (spans: number[], finding: Finding) => void): FindingsList {
+  const element = add(null, 'section', 'tv-findings');
+  element.setAttribute('aria-label', 'Findings: performance holes in this trace');
+  element.hidden = true;
+  let showAll = false;
+  let last: { findings: readonly Finding[]; indices: readonly number[][] } | undefined;
+
+  function draw(): void {
+    if (!last) return;
+    const { findings, indices } = last;
+    element.replaceChildren();
+    element.hidden = false;
+    if (findings.length === 0) {
+      add(element, 'p', 'tv-findings-none', 'No performance holes found in this trace.');
+      return;
+    }
+    const ol = add(element, 'ol', 'tv-findings-list');
+    findings.slice(0, showAll ? findings.length : SHOWN).forEach((f, k) => {
+      const li = add(ol, 'li', 'tv-finding');
+      li.dataset.kind = f.kind;
+      const b = add(li, 'button', 'tv-finding-pick');
+      b.type = 'button';
+      b.title = `Show the ${indices[k]?.length ?? 0} spans of this finding`;
+      add(b, 'span', 'tv-finding-share', formatShare(f.share));
+      add(b, 'span', 'tv-finding-title', f.title);
+      b.addEventListener('click', () => {
+        for (const other of element.querySelectorAll('.tv-finding-on')) other.classList.remove('tv-finding-on');
+        li.classList.add('tv-finding-on');
+        onPick(indices[k] ?? [], f);
+      });
+      if (f.fix) add(li, 'span', 'tv-finding-fix', `Fix: ${f.fix}`);
+    });
+    if (findings.length > SHOWN) {
+      const more = add(element, 'button', 'tv-findings-more', showAll ? 'Fewer' : `All ${findings.length} findings`);
+      more.type = 'button';
+      more.addEventListener('click', () => {
+        showAll = !showAll;
+        draw();
+      });
+    }
+  }
+
+  return {
+    element,
+    show(findings, indices) {
+      last = { findings, indices };
+      showAll = false;
+      draw();
+    },
+    waiting(text) {
+      last = undefined;
+      element.hidden = false;
+      element.replaceChildren();
+      add(element, 'p', 'tv-findings-none', text);
+    },
+    clear() {
+      last = undefined;
+      element.hidden = true;
+      element.replaceChildren();
+    },
+  };
+}

@@ -1,0 +1,426 @@
+// Reads a Jaeger JSON file's bytes straight into span columns, without an object per span: the fast path for big files.
+// Anything unexpected (bad JSON, odd shapes) makes it give up with ScanGaveUp; the caller then parses the
+// file the ordinary way, which either works or names the problem. So this reader only has to be right, not complete.
+import type { JaegerProcess } from '../model/jaegerJson.ts';
+import { Interner, REF_CHILD_OF, REF_FOLLOWS_FROM, REF_PARENT_SPAN_ID, type SpanColumns } from './spanColumns.ts';
+
+export class ScanGaveUp extends Error {
+  override name = 'ScanGaveUp';
+}
+
+export interface ScannedTrace {
+  columns: SpanColumns;
+  /** Byte range [start, end) of each span's object in the file, as pairs. */
+  ranges: Float64Array;
+}
+
+const QUOTE = 34;
+const BACKSLASH = 92;
+const COMMA = 44;
+const COLON = 58;
+const OPEN_OBJ = 123;
+const CLOSE_OBJ = 125;
+const OPEN_ARR = 91;
+const CLOSE_ARR = 93;
+const NEWLINE = 10;
+const SPACE = 32;
+const EQUALS = 61;
+
+const enc = new TextEncoder();
+const K = {
+  data: enc.encode('data'),
+  traceID: enc.encode('traceID'),
+  spans: enc.encode('spans'),
+  processes: enc.encode('processes'),
+  spanID: enc.encode('spanID'),
+  operationName: enc.encode('operationName'),
+  startTime: enc.encode('startTime'),
+  duration: enc.encode('duration'),
+  processID: enc.encode('processID'),
+  references: enc.encode('references'),
+  parentSpanID: enc.encode('parentSpanID'),
+  refType: enc.encode('refType'),
+  tags: enc.encode('tags'),
+  logs: enc.encode('logs'),
+  fields: enc.encode('fields'),
+  key: enc.encode('key'),
+  value: enc.encode('value'),
+  true: enc.encode('true'),
+  '"CHILD_OF"': enc.encode('"CHILD_OF"'),
+  '"FOLLOWS_FROM"': enc.encode('"FOLLOWS_FROM"'),
+  '"true"': enc.encode('"true"'),
+};
+
+/** A growable byte buffer for the search lines. */
+class Bytes {
+  buf = new Uint8Array(1 << 16);
+  len = 0;
+  push(src: Uint8Array, from: number, to: number): void {
+    const need = this.len + (to - from);
+    if (need > this.buf.length) {
+      const bigger = new Uint8Array(Math.max(need, this.buf.length * 2));
+      bigger.set(this.buf.subarray(0, this.len));
+      this.buf = bigger;
+    }
+    this.buf.set(src.subarray(from, to), this.len);
+    this.len = need;
+  }
+  byte(c: number): void {
+    if (this.len === this.buf.length) this.push(new Uint8Array([c]), 0, 1);
+    else this.buf[this.len++] = c;
+  }
+}
+
+export function scanJaegerFile(b: Uint8Array): ScannedTrace[] {
+  const utf8 = new TextDecoder();
+  let p = 0;
+  // The key just read: bytes [ks, ke).
+  let ks = 0;
+  let ke = 0;
+
+  const fail = (): never => {
+    throw new ScanGaveUp(`unexpected input at byte ${p}`);
+  };
+  const ws = () => {
+    for (;;) {
+      const c = b[p];
+      if (c === SPACE || c === NEWLINE || c === 13 || c === 9) p++;
+      else return;
+    }
+  };
+  const skipString = () => {
+    p++;
+    for (;;) {
+      const c = b[p++];
+      if (c === QUOTE) return;
+      if (c === BACKSLASH) p++;
+      else if (c === undefined) fail();
+    }
+  };
+  /** Reads the string at p; escapes and non-ASCII go through the ordinary decoders. */
+  const str = (): string => {
+    if (b[p] !== QUOTE) fail();
+    const s = ++p;
+    let high = 0;
+    for (;;) {
+      const c = b[p];
+      if (c === QUOTE) break;
+      if (c === BACKSLASH) {
+        p = s - 1;
+        skipString();
+        return JSON.parse(utf8.decode(b.subarray(s - 1, p))) as string;
+      }
+      if (c === undefined) fail();
+      high |= c;
+      p++;
+    }
+    const e = p++;
+    if (high < 128 && e - s < 256) return String.fromCharCode.apply(null, b.subarray(s, e) as unknown as number[]);
+    return utf8.decode(b.subarray(s, e));
+  };
+  /** Skips any value, containers included, minding strings. */
+  const skip = () => {
+    ws();
+    const c = b[p];
+    if (c === QUOTE) return skipString();
+    if (c === OPEN_OBJ || c === OPEN_ARR) {
+      let depth = 0;
+      for (;;) {
+        const d = b[p];
+        if (d === QUOTE) {
+          skipString();
+          continue;
+        }
+        p++;
+        if (d === OPEN_OBJ || d === OPEN_ARR) depth++;
+        else if (d === CLOSE_OBJ || d === CLOSE_ARR) {
+          if (--depth === 0) return;
+        } else if (d === undefined) fail();
+      }
+    }
+    const from = p;
+    for (;;) {
+      const d = b[p];
+      if (d === COMMA || d === CLOSE_OBJ || d === CLOSE_ARR || d === SPACE || d === NEWLINE || d === 13 || d === 9 || d === undefined) break;
+      p++;
+    }
+    if (p === from) fail();
+  };
+  /** A JSON number; anything else (a string, null) is NaN, which the caller treats as missing. */
+  const num = (): number => {
+    ws();
+    const from = p;
+    let v = 0;
+    let c = b[p];
+    if (c! >= 48 && c! <= 57) {
+      do {
+        v = v * 10 + (c! - 48);
+        c = b[++p];
+      } while (c! >= 48 && c! <= 57);
+      if (c !== 46 && c !== 101 && c !== 69 && v <= Number.MAX_SAFE_INTEGER) return v;
+    }
+    p = from;
+    skip();
+    const text = String.fromCharCode.apply(null, b.subarray(from, p) as unknown as number[]);
+    return /^-?\d/.test(text) ? Number(text) : NaN;
+  };
+  const is = (k: Uint8Array) => {
+    if (ke - ks !== k.length) return false;
+    for (let i = 0; i < k.length; i++) if (b[ks + i] !== k[i]) return false;
+    return true;
+  };
+  const valueIs = (k: Uint8Array) => {
+    for (let i = 0; i < k.length; i++) if (b[p + i] !== k[i]) return false;
+    const after = b[p + k.length];
+    return after === COMMA || after === CLOSE_OBJ || after === SPACE || after === NEWLINE || after === 13 || after === 9;
+  };
+  const open = (c: number): boolean => {
+    ws();
+    if (b[p] !== c) fail();
+    p++;
+    ws();
+    if (b[p] === c + 2) {
+      p++;
+      return false;
+    }
+    return true;
+  };
+  const key = () => {
+    ws();
+    if (b[p] !== QUOTE) fail();
+    ks = p + 1;
+    skipString();
+    ke = p - 1;
+    ws();
+    if (b[p] !== COLON) fail();
+    p++;
+    ws();
+  };
+  const more = (close: number): boolean => {
+    ws();
+    const c = b[p++];
+    if (c === COMMA) return true;
+    if (c !== close) fail();
+    return false;
+  };
+  /** The raw text of the value at p (a string's content without quotes), copied into the search line. */
+  const copyValue = (into: Bytes) => {
+    ws();
+    const from = p;
+    skip();
+    if (b[from] === QUOTE) into.push(b, from + 1, p - 1);
+    else into.push(b, from, p);
+  };
+
+  /** `{key, type, value}` lists (tags, log fields); returns true when an error=true tag is among them. */
+  const keyValues = (search: Bytes, withKeys: boolean): boolean => {
+    let isError = false;
+    if (!open(OPEN_ARR)) return false;
+    do {
+      if (!open(OPEN_OBJ)) continue;
+      let keyFrom = -1;
+      let keyTo = -1;
+      let valueFrom = -1;
+      let valueTo = -1;
+      let errorKey = false;
+      let truthy = false;
+      do {
+        key();
+        if (is(K.key)) {
+          if (b[p] !== QUOTE) fail();
+          keyFrom = p + 1;
+          skipString();
+          keyTo = p - 1;
+          errorKey = keyTo - keyFrom === 5 && b[keyFrom] === 101 && b[keyFrom + 1] === 114 && b[keyFrom + 2] === 114 && b[keyFrom + 3] === 111 && b[keyFrom + 4] === 114;
+        } else if (is(K.value)) {
+          truthy = valueIs(K.true) || valueIs(K['"true"']);
+          valueFrom = p;
+          skip();
+          valueTo = p;
+        } else skip();
+      } while (more(CLOSE_OBJ));
+      if (errorKey && truthy) isError = true;
+      if (withKeys && keyFrom >= 0) {
+        search.push(b, keyFrom, keyTo);
+        search.byte(EQUALS);
+      }
+      if (valueFrom >= 0) {
+        if (b[valueFrom] === QUOTE) search.push(b, valueFrom + 1, valueTo - 1);
+        else search.push(b, valueFrom, valueTo);
+      }
+      search.byte(SPACE);
+    } while (more(CLOSE_ARR));
+    return isError;
+  };
+
+  const trace = (): ScannedTrace | undefined => {
+    let traceID: string | undefined;
+    let sawSpans = false;
+    const ops = new Interner();
+    const procs = new Interner();
+    const spanIDs: string[] = [];
+    const startTime: number[] = [];
+    const duration: number[] = [];
+    const operation: number[] = [];
+    const process: number[] = [];
+    const error: number[] = [];
+    const refOffset: number[] = [0];
+    const refSpanID: string[] = [];
+    const refKind: number[] = [];
+    const ranges: number[] = [];
+    const search = new Bytes();
+    let processes: Record<string, JaegerProcess> = {};
+
+    const span = () => {
+      ws();
+      const from = p;
+      let id: string | undefined;
+      let start = NaN;
+      let dur = NaN;
+      let op = '';
+      let proc = '';
+      let isError = false;
+      if (open(OPEN_OBJ)) {
+        do {
+          key();
+          if (is(K.spanID)) id = str();
+          else if (is(K.startTime)) start = num();
+          else if (is(K.duration)) dur = num();
+          else if (is(K.operationName)) op = str();
+          else if (is(K.processID)) proc = str();
+          else if (is(K.parentSpanID)) {
+            if (b[p] === QUOTE) {
+              refSpanID.push(str());
+              refKind.push(REF_PARENT_SPAN_ID);
+            } else skip();
+          } else if (is(K.references)) {
+            if (open(OPEN_ARR)) {
+              do {
+                let kind = -1;
+                let rid: string | undefined;
+                if (open(OPEN_OBJ)) {
+                  do {
+                    key();
+                    if (is(K.refType)) kind = valueIs(K['"CHILD_OF"']) ? REF_CHILD_OF : valueIs(K['"FOLLOWS_FROM"']) ? REF_FOLLOWS_FROM : -1;
+                    if (is(K.spanID) && b[p] === QUOTE) rid = str();
+                    else skip();
+                  } while (more(CLOSE_OBJ));
+                }
+                if (kind >= 0 && rid !== undefined) {
+                  refSpanID.push(rid);
+                  refKind.push(kind);
+                }
+              } while (more(CLOSE_ARR));
+            }
+          } else if (is(K.tags)) {
+            if (keyValues(search, true)) isError = true;
+          } else if (is(K.logs)) {
+            if (open(OPEN_ARR)) {
+              do {
+                if (!open(OPEN_OBJ)) continue;
+                do {
+                  key();
+                  if (is(K.fields)) keyValues(search, false);
+                  else skip();
+                } while (more(CLOSE_OBJ));
+              } while (more(CLOSE_ARR));
+            }
+          } else skip();
+        } while (more(CLOSE_OBJ));
+      }
+      // A span the ordinary path would reject or word differently: let it do so.
+      if (id === undefined || !Number.isFinite(start) || !Number.isFinite(dur)) fail();
+      spanIDs.push(id!);
+      startTime.push(start);
+      duration.push(dur);
+      operation.push(ops.of(op));
+      process.push(procs.of(proc));
+      error.push(isError ? 1 : 0);
+      refOffset.push(refSpanID.length);
+      ranges.push(from, p);
+      search.byte(NEWLINE);
+    };
+
+    if (open(OPEN_OBJ)) {
+      do {
+        key();
+        if (is(K.traceID)) traceID = b[p] === QUOTE ? str() : (skip(), undefined);
+        else if (is(K.spans)) {
+          ws();
+          if (b[p] !== OPEN_ARR) return void skip();
+          sawSpans = true;
+          if (open(OPEN_ARR)) do span(); while (more(CLOSE_ARR));
+        } else if (is(K.processes)) {
+          const from = p;
+          skip();
+          const parsed = JSON.parse(utf8.decode(b.subarray(from, p))) as unknown;
+          if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) processes = parsed as Record<string, JaegerProcess>;
+        } else skip();
+      } while (more(CLOSE_OBJ));
+    }
+    if (traceID === undefined || !sawSpans) return undefined;
+    const n = spanIDs.length;
+    // Escapes inside values stay as written; the search only needs the words.
+    const searchLines = utf8.decode(search.buf.subarray(0, search.len));
+    const columns: SpanColumns = {
+      traceID,
+      count: n,
+      spanIDs,
+      startTime: Float64Array.from(startTime),
+      duration: Float64Array.from(duration),
+      operation: Uint32Array.from(operation),
+      operations: ops.list,
+      process: Uint32Array.from(process),
+      processIDs: procs.list,
+      processes,
+      error: Uint8Array.from(error),
+      refOffset: Int32Array.from(refOffset),
+      refSpanID,
+      refKind: Uint8Array.from(refKind),
+      searchLines,
+    };
+    return { columns, ranges: Float64Array.from(ranges) };
+  };
+
+  // The top level: Jaeger's {data:[trace…]} envelope, or a bare trace. Keys come in any order,
+  // so the object is read as both until its end says which it was.
+  ws();
+  if (b[p] !== OPEN_OBJ) fail();
+  const start = p;
+  let data: ScannedTrace[] | undefined;
+  let sawTraceKeys = false;
+  if (open(OPEN_OBJ)) {
+    do {
+      key();
+      if (is(K.data)) {
+        ws();
+        if (b[p] !== OPEN_ARR) {
+          skip();
+          continue;
+        }
+        data = [];
+        if (open(OPEN_ARR)) {
+          do {
+            ws();
+            if (b[p] !== OPEN_OBJ) skip();
+            else {
+              const t = trace();
+              if (t) data.push(t);
+            }
+          } while (more(CLOSE_ARR));
+        }
+      } else {
+        if (is(K.spans) || is(K.traceID)) sawTraceKeys = true;
+        skip();
+      }
+    } while (more(CLOSE_OBJ));
+  }
+  ws();
+  if (p !== b.length) fail();
+  if (data) return data;
+  if (!sawTraceKeys) fail();
+  p = start;
+  const bare = trace();
+  if (!bare) fail();
+  return [bare!];
+}

@@ -1,0 +1,59 @@
+// A trace ready to draw: its index, critical path, the full span on demand, and the hole finder's findings when they come.
+import { analyzeTrace } from '../analysis/index.ts';
+import type { Finding } from '../model/findings.ts';
+import type { JaegerSpan, JaegerTrace } from '../model/jaegerJson.ts';
+import { findCriticalPath, type CriticalPath } from './criticalPath.ts';
+import { buildTraceModel, type TraceModel } from './traceModel.ts';
+
+export interface LoadedTrace {
+  traceID: string;
+  /** Undefined when the trace cannot be drawn; `problem` then says why. */
+  model: TraceModel | undefined;
+  cp: CriticalPath | undefined;
+  problem: string | undefined;
+  /** The whole span (tags, logs, references) by span index: big files keep it out of memory until asked. */
+  detail(span: number): Promise<JaegerSpan>;
+  /** The hole finder's findings; big traces are analysed off the main thread, after the first rows are drawn. */
+  findings: Promise<Finding[]>;
+}
+
+/** Findings, or none when the analysis stumbles: the viewer must draw the trace either way. */
+function findingsOf(trace: JaegerTrace): Promise<Finding[]> {
+  try {
+    return Promise.resolve(analyzeTrace(trace));
+  } catch (e) {
+    return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+  }
+}
+
+/** A trace already in memory (the live Demo slide, a recording): indexed here, on the main thread. */
+export function loadedFromTrace(trace: JaegerTrace): LoadedTrace {
+  let model: TraceModel | undefined;
+  let problem: string | undefined;
+  try {
+    model = buildTraceModel(trace);
+  } catch (e) {
+    problem = e instanceof Error ? e.message : String(e);
+  }
+  let findings: Promise<Finding[]> | undefined;
+  return {
+    traceID: String(trace?.traceID),
+    model,
+    cp: model ? findCriticalPath(model) : undefined,
+    problem,
+    detail: (i) => Promise.resolve(trace.spans[i]!),
+    // Analysed when first asked, so a caller that never shows findings never pays for them.
+    get findings() {
+      findings ??= model ? findingsOf(trace) : Promise.resolve([]);
+      return findings;
+    },
+  };
+}
+
+/** "3. GET /order — 12,000 spans — 5eed…" for a picker. */
+export function describeLoaded(t: LoadedTrace, k: number): string {
+  const m = t.model;
+  if (!m) return `${k + 1}. cannot be drawn — ${t.traceID}`;
+  const root = m.roots[0]!;
+  return `${k + 1}. ${m.operations[m.operation[root]!] ?? ''} — ${m.count.toLocaleString('en-US')} spans — ${t.traceID}`;
+}

@@ -1,0 +1,136 @@
+// A trace as flat columns (one entry per span): what the viewer indexes, whether read from objects or straight from a file's bytes.
+import type { JaegerProcess, JaegerSpan, JaegerTrace } from '../model/jaegerJson.ts';
+import { formatValue, isTruthyTag } from './format.ts';
+
+/** How a reference names a parent; the viewer prefers them in this order. */
+export const REF_PARENT_SPAN_ID = 0;
+export const REF_CHILD_OF = 1;
+export const REF_FOLLOWS_FROM = 2;
+
+export interface SpanColumns {
+  traceID: string;
+  count: number;
+  spanIDs: string[];
+  /** Absolute, µs since the epoch. */
+  startTime: Float64Array;
+  duration: Float64Array;
+  /** Index into `operations`. */
+  operation: Uint32Array;
+  operations: string[];
+  /** Index into `processIDs`. */
+  process: Uint32Array;
+  processIDs: string[];
+  processes: Record<string, JaegerProcess>;
+  error: Uint8Array;
+  /** References of span i are refSpanID/refKind[refOffset[i] … refOffset[i+1]), in file order. */
+  refOffset: Int32Array;
+  refSpanID: string[];
+  refKind: Uint8Array;
+  /** Tag "key=value" pairs and log values of each span, one line per span (lines end in "\n"). */
+  searchLines: string;
+}
+
+/** A trace that cannot be drawn, with a reason a person can act on. */
+export class TraceShapeError extends Error {
+  override name = 'TraceShapeError';
+}
+
+function checkSpan(s: unknown, i: number): asserts s is JaegerSpan {
+  const o = s as Record<string, unknown> | null;
+  if (o && typeof o === 'object' && typeof o.spanID === 'string' && Number.isFinite(o.startTime) && Number.isFinite(o.duration)) return;
+  // Only a bad span pays for building the message.
+  if (!o || typeof o !== 'object') throw new TraceShapeError(`span #${i + 1} is not an object`);
+  const name = typeof o.spanID === 'string' ? `span #${i + 1} (${o.spanID})` : `span #${i + 1}`;
+  if (typeof o.spanID !== 'string') throw new TraceShapeError(`${name} has no "spanID" string`);
+  if (typeof o.startTime !== 'number' || !Number.isFinite(o.startTime)) {
+    throw new TraceShapeError(`${name} has no numeric "startTime" (µs since the epoch)`);
+  }
+  throw new TraceShapeError(`${name} has no numeric "duration" (µs)`);
+}
+
+/** Gives each distinct string a small number, in order of first sight. */
+export class Interner {
+  readonly list: string[] = [];
+  private readonly index = new Map<string, number>();
+  of(s: string): number {
+    let k = this.index.get(s);
+    if (k === undefined) {
+      k = this.list.length;
+      this.list.push(s);
+      this.index.set(s, k);
+    }
+    return k;
+  }
+}
+
+/** Search text of one span: newlines inside values become spaces so each span stays one line. */
+export function searchLineOf(parts: string[]): string {
+  return `${parts.join(' ').replace(/\n/g, ' ')}\n`;
+}
+
+/** Columns from a parsed trace (the live Demo slide, recordings, a small dropped file). */
+export function columnsFromTrace(trace: JaegerTrace): SpanColumns {
+  if (!trace || !Array.isArray(trace.spans)) throw new TraceShapeError('this trace has no "spans" list');
+  const spans = trace.spans;
+  const n = spans.length;
+  const ops = new Interner();
+  const procs = new Interner();
+  const startTime = new Float64Array(n);
+  const duration = new Float64Array(n);
+  const operation = new Uint32Array(n);
+  const process = new Uint32Array(n);
+  const error = new Uint8Array(n);
+  const refOffset = new Int32Array(n + 1);
+  const refSpanID: string[] = [];
+  const kinds: number[] = [];
+  const lines: string[] = [];
+  const spanIDs: string[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const s = spans[i];
+    checkSpan(s, i);
+    spanIDs[i] = s.spanID;
+    startTime[i] = s.startTime;
+    duration[i] = s.duration;
+    operation[i] = ops.of(typeof s.operationName === 'string' ? s.operationName : '');
+    process[i] = procs.of(typeof s.processID === 'string' ? s.processID : '');
+    if (typeof s.parentSpanID === 'string') {
+      refSpanID.push(s.parentSpanID);
+      kinds.push(REF_PARENT_SPAN_ID);
+    }
+    for (const r of Array.isArray(s.references) ? s.references : []) {
+      if (!r || typeof r.spanID !== 'string') continue;
+      const kind = r.refType === 'CHILD_OF' ? REF_CHILD_OF : r.refType === 'FOLLOWS_FROM' ? REF_FOLLOWS_FROM : -1;
+      if (kind < 0) continue;
+      refSpanID.push(r.spanID);
+      kinds.push(kind);
+    }
+    refOffset[i + 1] = refSpanID.length;
+    const words: string[] = [];
+    for (const t of Array.isArray(s.tags) ? s.tags : []) {
+      if (!t) continue;
+      words.push(`${t.key}=${formatValue(t)}`);
+      if (t.key === 'error' && isTruthyTag(t)) error[i] = 1;
+    }
+    for (const log of Array.isArray(s.logs) ? s.logs : []) {
+      for (const f of Array.isArray(log?.fields) ? log.fields : []) if (f) words.push(formatValue(f));
+    }
+    lines.push(searchLineOf(words));
+  }
+  return {
+    traceID: String(trace.traceID),
+    count: n,
+    spanIDs,
+    startTime,
+    duration,
+    operation,
+    operations: ops.list,
+    process,
+    processIDs: procs.list,
+    processes: trace.processes && typeof trace.processes === 'object' ? trace.processes : {},
+    error,
+    refOffset,
+    refSpanID,
+    refKind: Uint8Array.from(kinds),
+    searchLines: lines.join(''),
+  };
+}

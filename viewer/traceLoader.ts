@@ -1,0 +1,76 @@
+// The page's side of the trace worker: asks it to load a source and turns its answer into traces ready to draw.
+import type { Finding } from '../model/findings.ts';
+import type { JaegerSpan } from '../model/jaegerJson.ts';
+import type { LoadedTrace } from './loadedTrace.ts';
+import { TraceLoadError } from './traceSource.ts';
+import type { WorkerAnswer, WorkerRequest } from './workerProtocol.ts';
+
+export type TraceRequest =
+  | { kind: 'url'; url: string; page: string }
+  | { kind: 'id'; traceID: string; page: string }
+  | { kind: 'file'; file: File }
+  | { kind: 'synthetic'; count: number; seed: number };
+
+interface Pending {
+  resolve: (t: LoadedTrace[]) => void;
+  reject: (e: Error) => void;
+  findings: ((f: { findings: Finding[]; indices: number[][]; error?: string }) => void)[];
+}
+
+let worker: Worker | undefined;
+let nextId = 1;
+const pending = new Map<number, Pending>();
+
+function onAnswer(a: WorkerAnswer): void {
+  const p = pending.get(a.id);
+  if (!p) return;
+  if (a.type === 'error') {
+    pending.delete(a.id);
+    p.reject(a.loadError ? new TraceLoadError(a.message) : new Error(a.message));
+    return;
+  }
+  if (a.type === 'findings') {
+    p.findings[a.trace]?.(a);
+    if (a.trace === p.findings.length - 1) pending.delete(a.id);
+    return;
+  }
+  const blob = a.blob;
+  p.resolve(
+    a.traces.map((w, k) => {
+      const findings = new Promise<Finding[]>((resolve, reject) => {
+        p.findings[k] = (f) => (f.error ? reject(new Error(f.error)) : resolve(f.findings));
+      });
+      findings.catch(() => undefined);
+      return {
+        traceID: w.traceID,
+        model: w.model,
+        cp: w.cp,
+        problem: w.problem,
+        findings,
+        async detail(i: number): Promise<JaegerSpan> {
+          const text = await blob.slice(w.ranges[2 * i]!, w.ranges[2 * i + 1]!).text();
+          return JSON.parse(text) as JaegerSpan;
+        },
+      };
+    }),
+  );
+}
+
+/** One worker for the page, started on first use (and as early as the page asks). */
+export function startTraceWorker(): Worker {
+  if (!worker) {
+    worker = new Worker(new URL('./traceWorker.ts', import.meta.url), { type: 'module', name: 'trace reader' });
+    worker.onmessage = (e: MessageEvent<WorkerAnswer>) => onAnswer(e.data);
+  }
+  return worker;
+}
+
+/** Loads every trace of a source; fails with a TraceLoadError a person can act on. */
+export function loadTraces(req: TraceRequest): Promise<LoadedTrace[]> {
+  const w = startTraceWorker();
+  const id = nextId++;
+  return new Promise<LoadedTrace[]>((resolve, reject) => {
+    pending.set(id, { resolve, reject, findings: [] });
+    w.postMessage({ ...req, id } as WorkerRequest);
+  });
+}

@@ -1,0 +1,114 @@
+// The Statistics view: where the time went, per service and per operation — counts, self time, critical-path share.
+import type { CriticalPath } from './criticalPath.ts';
+import { add } from './dom.ts';
+import { formatCount, formatDuration, formatShare } from './format.ts';
+import { paintService } from './palette.ts';
+import type { TraceModel } from './traceModel.ts';
+
+export interface TraceStats {
+  readonly element: HTMLElement;
+  setModel(model: TraceModel, cp: CriticalPath): void;
+  refresh(): void;
+  clear(): void;
+}
+
+interface Group {
+  service: number;
+  operation: number;
+  count: number;
+  totalUs: number;
+  selfUs: number;
+  criticalUs: number;
+  errors: number;
+}
+
+/** Operation groups beyond this many are summed into one line: a table of 50k rows helps nobody. */
+const MAX_OPERATION_ROWS = 200;
+
+function table(parent: HTMLElement, caption: string, firstColumn: string, groups: Group[], m: TraceModel, withOperation: boolean): void {
+  const t = add(parent, 'table', 'tv-stats-table');
+  add(t, 'caption', '', caption);
+  const head = add(add(t, 'thead', ''), 'tr', '');
+  for (const h of [firstColumn, ...(withOperation ? ['Operation'] : []), 'Spans', 'Errors', 'Total time', 'Self time', 'Self share', 'On the critical path', 'Critical-path share']) {
+    add(head, 'th', '', h).setAttribute('scope', 'col');
+  }
+  const body = add(t, 'tbody', '');
+  for (const g of groups) {
+    const tr = add(body, 'tr', '');
+    const name = add(tr, 'th', 'tv-stats-name');
+    name.setAttribute('scope', 'row');
+    if (g.service >= 0) {
+      paintService(add(name, 'span', 'tv-swatch'), g.service);
+      add(name, 'span', '', ` ${m.services[g.service] ?? ''}`);
+    } else add(name, 'span', '', 'other operations');
+    if (withOperation) add(tr, 'td', '', g.operation >= 0 ? m.operations[g.operation] ?? '' : '');
+    const selfShare = g.selfUs / Math.max(1, m.durationUs);
+    const cpShare = g.criticalUs / Math.max(1, m.durationUs);
+    for (const v of [formatCount(g.count), formatCount(g.errors), formatDuration(g.totalUs), formatDuration(g.selfUs), formatShare(selfShare), formatDuration(g.criticalUs), formatShare(cpShare)]) {
+      add(tr, 'td', 'tv-num', v);
+    }
+  }
+}
+
+export function createTraceStats(): TraceStats {
+  const element = add(null, 'div', 'tv-stats-view');
+  let model: TraceModel | undefined;
+  let cp: CriticalPath | undefined;
+  let drawnFor: TraceModel | undefined;
+
+  function draw(): void {
+    const m = model;
+    if (!m || !cp || drawnFor === m || element.offsetParent === null) return;
+    drawnFor = m;
+    element.replaceChildren();
+    const perService = new Map<number, Group>();
+    const perOp = new Map<number, Group>();
+    const opCount = m.operations.length;
+    for (let i = 0; i < m.count; i++) {
+      const s = m.service[i]!;
+      const key = s * opCount + m.operation[i]!;
+      for (const [map, k, op] of [[perService, s, -1], [perOp, key, m.operation[i]!]] as const) {
+        let g = map.get(k);
+        if (!g) map.set(k, (g = { service: s, operation: op, count: 0, totalUs: 0, selfUs: 0, criticalUs: 0, errors: 0 }));
+        g.count++;
+        g.totalUs += m.duration[i]!;
+        g.selfUs += m.selfTime[i]!;
+        g.criticalUs += cp.ownTime[i]!;
+        g.errors += m.error[i]!;
+      }
+    }
+    const bySelf = (a: Group, b: Group) => b.criticalUs - a.criticalUs || b.selfUs - a.selfUs;
+    add(element, 'p', 'tv-stats-note', 'Self time is the part of a span no child covers; the critical path is the chain of work the request waited on, so its shares add up to 100%.');
+    table(element, `Per service (${m.services.length})`, 'Service', [...perService.values()].sort(bySelf), m, false);
+    const ops = [...perOp.values()].sort(bySelf);
+    if (ops.length > MAX_OPERATION_ROWS) {
+      const rest = ops.splice(MAX_OPERATION_ROWS);
+      const other: Group = { service: -1, operation: -1, count: 0, totalUs: 0, selfUs: 0, criticalUs: 0, errors: 0 };
+      for (const g of rest) {
+        other.count += g.count;
+        other.totalUs += g.totalUs;
+        other.selfUs += g.selfUs;
+        other.criticalUs += g.criticalUs;
+        other.errors += g.errors;
+      }
+      ops.push(other);
+    }
+    table(element, `Per operation (${perOp.size})`, 'Service', ops, m, true);
+  }
+
+  return {
+    element,
+    setModel(m, c) {
+      model = m;
+      cp = c;
+      drawnFor = undefined;
+      draw();
+    },
+    refresh: draw,
+    clear() {
+      model = undefined;
+      drawnFor = undefined;
+      element.replaceChildren();
+    },
+  };
+}

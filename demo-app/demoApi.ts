@@ -4,7 +4,9 @@ import { isPresenter } from '../server/presenterAuth.ts';
 import type { Log } from '../server/log.ts';
 import { InvalidBaggageError } from './demoRequests.ts';
 import { isHoleId } from './holes/holeSwitches.ts';
-import { MeshDownError, type Mesh } from './index.ts';
+import type { ServiceStateEvent } from '../model/demoApi.ts';
+import type { Mesh } from './index.ts';
+import { MeshDownError } from './meshErrors.ts';
 
 export interface DemoApiOptions {
   mesh: Mesh;
@@ -15,6 +17,8 @@ export interface DemoApiOptions {
 }
 
 export const maxRequestsPerCall = 50;
+/** Most `/api/mesh/events` streams at once; the presenter always gets one. */
+export const maxMeshEventStreams = 200;
 
 /** Counts of what the API refused, so a bad client shows up in numbers as well as in log lines. */
 export interface DemoApiCounters {
@@ -85,6 +89,30 @@ export function createDemoApi(opts: DemoApiOptions): Router & { counters: DemoAp
       log?.error(`demo requests failed: ${String(e)}`);
       res.status(500).json({ error: 'the demo requests failed; see the server log' });
     }
+  });
+
+  // The mesh's service states, pushed: the current state of every service on connect, then one `service`
+  // event per change, so the slide names a dead, hung or restarting service the moment its machine knows.
+  let streams = 0;
+  router.get('/api/mesh/events', (req, res) => {
+    if (streams >= maxMeshEventStreams && !isPresenter(req, opts.presenterToken)) {
+      res.status(503).json({ error: `at most ${maxMeshEventStreams} mesh event streams at once; try again later` });
+      return;
+    }
+    streams++;
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.flushHeaders();
+    const send = (e: ServiceStateEvent) => res.write(`event: service\ndata: ${JSON.stringify(e)}\n\n`);
+    for (const e of opts.mesh.serviceEvents()) send(e);
+    const unsubscribe = opts.mesh.onServiceState(send);
+    // A comment now and then keeps proxies and idle timeouts from closing a quiet stream.
+    const heartbeat = setInterval(() => res.write(': still here\n\n'), 15_000);
+    heartbeat.unref();
+    req.once('close', () => {
+      streams--;
+      clearInterval(heartbeat);
+      unsubscribe();
+    });
   });
 
   return router;

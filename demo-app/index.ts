@@ -8,8 +8,11 @@ import { createHoleSwitches, isHoleId } from './holes/holeSwitches.ts';
 import type { SpanCounts } from './instrumentation/spanCounters.ts';
 import { createMeshSupervisor } from './supervisor/meshSupervisor.ts';
 
-import type { DemoRequestResult, HoleState, RequestKind, ServiceState } from '../model/demoApi.ts';
-export type { DemoRequestResult, HoleState, RequestKind, ServiceState } from '../model/demoApi.ts';
+import type { DemoRequestResult, HoleState, RequestKind, ServiceState, ServiceStateEvent } from '../model/demoApi.ts';
+import { MeshDownError } from './meshErrors.ts';
+export type { DemoRequestResult, HoleState, RequestKind, ServiceState, ServiceStateEvent } from '../model/demoApi.ts';
+export { MeshDownError } from './meshErrors.ts';
+export { createDemoApi, type DemoApiOptions } from './demoApi.ts';
 
 /** The services, storefront first (it is the entry point). */
 export const meshServiceNames = ['storefront', 'menu', 'orders', 'inventory', 'payments', 'kitchen'] as const;
@@ -21,15 +24,10 @@ export interface MeshOptions {
   log: Log;
   /** Extra environment for every service, e.g. { JAEGER_DISABLED: 'true' } for the overhead bench. */
   env?: Record<string, string>;
+  /** Pause between health probes of each service (default 1 s). */
   healthIntervalMs?: number;
-}
-
-/** Thrown when a demo request cannot even start because the mesh's entry point is down. */
-export class MeshDownError extends Error {
-  constructor(reason: string) {
-    super(reason);
-    this.name = 'MeshDownError';
-  }
+  /** A probe unanswered this long fails (default 1.5 s); two failures in a row mean the service is hung. */
+  probeTimeoutMs?: number;
 }
 
 export interface ServiceProcessInfo {
@@ -46,6 +44,10 @@ export interface Mesh {
   stop(): Promise<void>;
   /** Each service's state, read from its supervisor machine. */
   services(): { name: string; state: ServiceState }[];
+  /** Each service's state with its reason, as `onServiceState` events carry it (for a new listener's first view). */
+  serviceEvents(): ServiceStateEvent[];
+  /** Pushes every state change of any service (crashed, hung, restarting, healthy …) as it happens; returns an unsubscribe. */
+  onServiceState(listener: (event: ServiceStateEvent) => void): () => void;
   holes(): HoleState[];
   setHole(id: string, plugged: boolean): Promise<HoleState>;
   /** Sends `count` requests at once through the mesh; `baggage` rides in uberctx-* headers. */
@@ -75,6 +77,7 @@ export function createMesh(opts: MeshOptions): Mesh {
     holes: switches.snapshot,
     log: opts.log,
     healthIntervalMs: opts.healthIntervalMs,
+    probeTimeoutMs: opts.probeTimeoutMs,
   });
   let started = false;
   let stopped: Promise<void> | undefined;
@@ -92,6 +95,8 @@ export function createMesh(opts: MeshOptions): Mesh {
       return stopped;
     },
     services: () => supervisor.services(),
+    serviceEvents: () => supervisor.events(),
+    onServiceState: (listener) => supervisor.onServiceState(listener),
     holes: () => switches.list(),
     async setHole(id, plugged) {
       if (!isHoleId(id)) throw new Error(`unknown hole ${id}`);

@@ -1,14 +1,14 @@
-// Runs every service under its own machine: spawns, health-checks, restarts, pushes mesh state, stops them all.
+// Runs every service under its own machine: spawns, health-checks (in the machine), restarts, pushes mesh state and state events, stops them all.
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { createActor, type Actor } from 'xstate';
+import { createActor, fromPromise, type Actor } from 'xstate';
 import type { Log } from '../../server/log.ts';
 import type { HoleSwitches } from '../holes/holeSwitches.ts';
 import { adminTokenHeader, type MeshState } from '../instrumentation/serviceMain.ts';
-import { serviceMachine } from './serviceMachine.ts';
+import { serviceMachine, serviceReasonOf, serviceStateOf, type ProbeInput } from './serviceMachine.ts';
 import { createServiceProcess, type ServiceProcess } from './serviceProcess.ts';
 
-import type { ServiceState } from '../../model/demoApi.ts';
+import type { ServiceState, ServiceStateEvent } from '../../model/demoApi.ts';
 export type { ServiceState } from '../../model/demoApi.ts';
 
 export interface SupervisorOptions {
@@ -20,6 +20,7 @@ export interface SupervisorOptions {
   holes: () => HoleSwitches;
   log: Log;
   healthIntervalMs?: number;
+  probeTimeoutMs?: number;
   startTimeoutMs?: number;
 }
 
@@ -41,8 +42,13 @@ export function createMeshSupervisor(opts: SupervisorOptions) {
     }
     return out;
   };
-  const stateOf = (s: Supervised) => s.actor.getSnapshot().value as ServiceState;
-  let healthTimer: NodeJS.Timeout | undefined;
+  const stateOf = (s: Supervised): ServiceState => serviceStateOf(s.actor.getSnapshot());
+  const stateListeners = new Set<(e: ServiceStateEvent) => void>();
+  const eventOf = (s: Supervised): ServiceStateEvent => {
+    const snap = s.actor.getSnapshot();
+    const reason = serviceReasonOf(snap);
+    return { name: s.name, state: serviceStateOf(snap), ...(reason ? { reason } : {}), at: Date.now() };
+  };
   const killAllNow = () => {
     for (const s of services) s.proc.kill();
   };
@@ -74,22 +80,12 @@ export function createMeshSupervisor(opts: SupervisorOptions) {
     );
   };
 
-  const checking = new Set<string>();
-  // Generous on purpose: on a busy laptop a slow answer is not a dead service, and a needless restart is worse.
-  const checkHealth = async (s: Supervised) => {
-    const snap = s.actor.getSnapshot();
-    if (snap.value !== 'healthy' || !snap.context.port || checking.has(s.name)) return;
-    checking.add(s.name);
-    try {
-      const res = await fetch(`http://127.0.0.1:${snap.context.port}/healthz`, { signal: AbortSignal.timeout(2_500) });
-      await res.arrayBuffer();
-      s.actor.send(res.ok ? { type: 'HEALTH_OK' } : { type: 'HEALTH_FAILED', reason: `answered ${res.status}` });
-    } catch (e) {
-      s.actor.send({ type: 'HEALTH_FAILED', reason: e instanceof Error ? e.message : String(e) });
-    } finally {
-      checking.delete(s.name);
-    }
-  };
+  /** One health probe: the machine invokes it while healthy and counts the failures. */
+  const probeHealth = fromPromise<void, ProbeInput>(async ({ input, signal }) => {
+    const res = await fetch(`http://127.0.0.1:${input.port}/healthz`, { signal: AbortSignal.any([signal, AbortSignal.timeout(input.timeoutMs)]) });
+    await res.arrayBuffer();
+    if (!res.ok) throw new Error(`answered ${res.status}`);
+  });
 
   return {
     adminToken,
@@ -98,6 +94,13 @@ export function createMeshSupervisor(opts: SupervisorOptions) {
       return s ? stateOf(s) : undefined;
     },
     services: () => services.map((s) => ({ name: s.name, state: stateOf(s) })),
+    /** Each service's current state with its reason, as the events carry it. */
+    events: () => services.map(eventOf),
+    /** Hears every change of any service's state, the moment its machine makes it. */
+    onServiceState(listener: (e: ServiceStateEvent) => void): () => void {
+      stateListeners.add(listener);
+      return () => stateListeners.delete(listener);
+    },
     ports,
     pids: () => Object.fromEntries(services.map((s) => [s.name, s.proc.pid])) as Record<string, number | undefined>,
     admin,
@@ -135,16 +138,25 @@ export function createMeshSupervisor(opts: SupervisorOptions) {
                 entry.stopping = proc.stop();
               },
             },
+            actors: { probeHealth },
           }),
-          { input: { name, startTimeoutMs: opts.startTimeoutMs } },
+          { input: { name, startTimeoutMs: opts.startTimeoutMs, healthIntervalMs: opts.healthIntervalMs, probeTimeoutMs: opts.probeTimeoutMs } },
         );
         entry.actor = actor;
         let last: string | undefined;
         actor.subscribe((snap) => {
-          const value = snap.value as ServiceState;
+          const value = serviceStateOf(snap);
           if (value === last) return;
-          if (value === 'crashed') log.warn(`crashed: ${snap.context.lastExit ?? 'unknown reason'}`);
+          if (value === 'crashed' || value === 'hung') log.warn(`${value}: ${snap.context.lastExit ?? 'unknown reason'}`);
           else log.info(`${value}${value === 'healthy' ? ` on port ${snap.context.port}` : ''}`);
+          const event = eventOf(entry);
+          for (const l of stateListeners) {
+            try {
+              l(event);
+            } catch (e) {
+              log.error(`a service state listener failed: ${String(e)}`);
+            }
+          }
           // A service that came back may have a new port: every peer must hear of it.
           if (value === 'healthy' && last !== undefined && last !== 'starting') void pushState();
           last = value;
@@ -157,7 +169,7 @@ export function createMeshSupervisor(opts: SupervisorOptions) {
       try {
         await new Promise<void>((resolve, reject) => {
           const check = () => {
-            const failed = services.find((s) => stateOf(s) === 'crashed');
+            const failed = services.find((s) => stateOf(s) === 'crashed' || stateOf(s) === 'hung');
             if (failed) {
               const snap = failed.actor.getSnapshot();
               reject(new Error(`mesh service ${failed.name} failed to start: ${snap.context.lastExit ?? 'unknown reason'}`));
@@ -173,15 +185,9 @@ export function createMeshSupervisor(opts: SupervisorOptions) {
       } finally {
         for (const w of waits) w.unsubscribe();
       }
-      healthTimer = setInterval(() => {
-        for (const s of services) void checkHealth(s);
-      }, opts.healthIntervalMs ?? 1_000);
-      healthTimer.unref();
     },
 
     async stop(): Promise<void> {
-      if (healthTimer) clearInterval(healthTimer);
-      healthTimer = undefined;
       for (const s of services) s.actor.send({ type: 'STOP' });
       await Promise.all(services.map((s) => s.stopping));
       for (const s of services) s.actor.stop();

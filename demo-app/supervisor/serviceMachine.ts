@@ -1,13 +1,18 @@
-// One service's lifecycle as an xstate machine: starting → healthy → crashed → restarting (after backoff) → stopped.
-import { assign, setup } from 'xstate';
+// One service's lifecycle as an xstate machine: starting → healthy (probing /healthz) → crashed or hung → restarting → healthy; stopped.
+import { assign, fromPromise, setup, type SnapshotFrom } from 'xstate';
+import type { ServiceState } from '../../model/demoApi.ts';
 
 export interface ServiceMachineInput {
   name: string;
   /** Consecutive failed restarts after which the machine stays crashed (gives up). */
   maxRestarts?: number;
-  /** Consecutive failed health checks that count as a crash. */
+  /** Consecutive unanswered health probes that mean the process is hung. */
   maxHealthFailures?: number;
   startTimeoutMs?: number;
+  /** Pause between health probes while healthy. */
+  healthIntervalMs?: number;
+  /** A probe not answered within this is a failed probe. */
+  probeTimeoutMs?: number;
 }
 
 export interface ServiceMachineContext {
@@ -17,23 +22,28 @@ export interface ServiceMachineContext {
   failuresInARow: number;
   restarts: number;
   healthFailures: number;
+  /** Why the service last stopped being healthy, in words. */
   lastExit: string | undefined;
   maxRestarts: number;
   maxHealthFailures: number;
   startTimeoutMs: number;
+  healthIntervalMs: number;
+  probeTimeoutMs: number;
 }
 
-export type ServiceEvent =
-  | { type: 'READY'; port: number }
-  | { type: 'EXITED'; reason: string }
-  | { type: 'HEALTH_OK' }
-  | { type: 'HEALTH_FAILED'; reason: string }
-  | { type: 'STOP' };
+export type ServiceEvent = { type: 'READY'; port: number } | { type: 'EXITED'; reason: string } | { type: 'STOP' };
+
+export interface ProbeInput {
+  port: number;
+  timeoutMs: number;
+}
 
 /** Backoff before the n-th restart in a row: 100 ms, 200, 400 … capped at 5 s. */
 export function restartBackoffMs(failuresInARow: number): number {
   return Math.min(100 * 2 ** Math.max(0, failuresInARow - 1), 5_000);
 }
+
+const seconds = (ms: number) => `${Number((ms / 1000).toFixed(2))} s`;
 
 export const serviceMachine = setup({
   types: {
@@ -47,13 +57,18 @@ export const serviceMachine = setup({
     killProcess: () => {},
     stopProcess: () => {},
   },
+  actors: {
+    // Provided by the supervisor: GET /healthz with the timeout; rejects when unanswered.
+    probeHealth: fromPromise<void, ProbeInput>(async () => {}),
+  },
   delays: {
     backoff: ({ context }) => restartBackoffMs(context.failuresInARow),
     startTimeout: ({ context }) => context.startTimeoutMs,
+    healthInterval: ({ context }) => context.healthIntervalMs,
   },
   guards: {
     mayRestart: ({ context }) => context.failuresInARow <= context.maxRestarts,
-    healthGoneBad: ({ context }) => context.healthFailures + 1 >= context.maxHealthFailures,
+    hangs: ({ context }) => context.healthFailures + 1 >= context.maxHealthFailures,
   },
 }).createMachine({
   id: 'service',
@@ -65,8 +80,10 @@ export const serviceMachine = setup({
     healthFailures: 0,
     lastExit: undefined,
     maxRestarts: input.maxRestarts ?? 20,
-    maxHealthFailures: input.maxHealthFailures ?? 4,
+    maxHealthFailures: input.maxHealthFailures ?? 2,
     startTimeoutMs: input.startTimeoutMs ?? 60_000,
+    healthIntervalMs: input.healthIntervalMs ?? 1_000,
+    probeTimeoutMs: input.probeTimeoutMs ?? 1_500,
   }),
   initial: 'starting',
   on: { STOP: '.stopped' },
@@ -81,14 +98,34 @@ export const serviceMachine = setup({
     },
     healthy: {
       entry: assign({ failuresInARow: 0, healthFailures: 0 }),
-      on: {
-        HEALTH_OK: { actions: assign({ healthFailures: 0 }) },
-        HEALTH_FAILED: [
-          { guard: 'healthGoneBad', target: 'crashed', actions: assign({ lastExit: ({ event }) => `health checks failing: ${event.reason}` }) },
-          { actions: assign({ healthFailures: ({ context }) => context.healthFailures + 1 }) },
-        ],
-        EXITED: { target: 'crashed', actions: assign({ lastExit: ({ event }) => event.reason }) },
+      on: { EXITED: { target: 'crashed', actions: assign({ lastExit: ({ event }) => event.reason }) } },
+      initial: 'waiting',
+      states: {
+        waiting: { after: { healthInterval: 'probing' } },
+        probing: {
+          invoke: {
+            src: 'probeHealth',
+            input: ({ context }) => ({ port: context.port ?? 0, timeoutMs: context.probeTimeoutMs }),
+            onDone: { target: 'waiting', actions: assign({ healthFailures: 0 }) },
+            onError: [
+              {
+                // A process that is alive but answers nothing (stopped, or stuck in a loop) is hung.
+                guard: 'hangs',
+                target: '#service.hung',
+                actions: assign({
+                  lastExit: ({ context }) => `did not answer /healthz within ${seconds(context.probeTimeoutMs)}, ${context.maxHealthFailures} times in a row`,
+                }),
+              },
+              { target: 'waiting', actions: assign({ healthFailures: ({ context }) => context.healthFailures + 1 }) },
+            ],
+          },
+        },
       },
+    },
+    hung: {
+      // Killed (SIGKILL reaches a stopped process too), then restarted like a crash.
+      entry: ['killProcess', assign({ port: undefined, failuresInARow: ({ context }) => context.failuresInARow + 1 })],
+      after: { backoff: { guard: 'mayRestart', target: 'restarting' } },
     },
     crashed: {
       // Whatever is left of the process goes; without a guard pass the machine stays here (gave up).
@@ -109,3 +146,20 @@ export const serviceMachine = setup({
     },
   },
 });
+
+export type ServiceSnapshot = SnapshotFrom<typeof serviceMachine>;
+
+/** The service's state as the API names it (the probing inside `healthy` is not a state of its own). */
+export function serviceStateOf(snapshot: ServiceSnapshot): ServiceState {
+  const v = snapshot.value;
+  return (typeof v === 'string' ? v : Object.keys(v)[0]) as ServiceState;
+}
+
+/** Why the service is in its state, in words, when it is not healthy. */
+export function serviceReasonOf(snapshot: ServiceSnapshot): string | undefined {
+  const state = serviceStateOf(snapshot);
+  const c = snapshot.context;
+  if (state === 'crashed' || state === 'hung') return c.lastExit;
+  if (state === 'restarting') return `restart ${c.restarts}${c.lastExit ? ` after: ${c.lastExit}` : ''}`;
+  return undefined;
+}

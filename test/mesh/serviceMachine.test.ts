@@ -1,12 +1,14 @@
 // The supervisor's per-service machine on its own: restarts with growing backoff on a simulated clock, gives up, stops.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createActor, SimulatedClock } from 'xstate';
-import { restartBackoffMs, serviceMachine, type ServiceMachineInput } from '../../demo-app/supervisor/serviceMachine.ts';
+import { createActor, fromPromise, SimulatedClock } from 'xstate';
+import { restartBackoffMs, serviceMachine, serviceStateOf, type ProbeInput, type ServiceMachineInput } from '../../demo-app/supervisor/serviceMachine.ts';
 
 function harness(input: Partial<ServiceMachineInput> = {}) {
   const clock = new SimulatedClock();
   const calls: string[] = [];
+  /** What the next health probes answer, in order; an empty script answers ok. */
+  const probes: ('ok' | 'no answer')[] = [];
   const actor = createActor(
     serviceMachine.provide({
       actions: {
@@ -14,15 +16,21 @@ function harness(input: Partial<ServiceMachineInput> = {}) {
         killProcess: () => void calls.push('kill'),
         stopProcess: () => void calls.push('stop'),
       },
+      actors: {
+        probeHealth: fromPromise<void, ProbeInput>(async () => {
+          calls.push('probe');
+          if (probes.shift() === 'no answer') throw new Error('timeout');
+        }),
+      },
     }),
     { clock, input: { name: 'orders', ...input } },
   );
   const states: string[] = [];
   actor.subscribe((s) => {
-    if (states[states.length - 1] !== s.value) states.push(s.value as string);
+    if (states[states.length - 1] !== serviceStateOf(s)) states.push(serviceStateOf(s));
   });
   actor.start();
-  return { clock, calls, actor, states, state: () => actor.getSnapshot().value };
+  return { clock, calls, probes, actor, states, state: () => serviceStateOf(actor.getSnapshot()) };
 }
 
 test('starting → healthy → crashed → restarting after backoff → healthy', () => {
@@ -69,19 +77,29 @@ test('each failed restart in a row doubles the backoff, and a healthy run resets
   assert.equal(restartBackoffMs(50), 5_000, 'capped');
 });
 
-test('failing health checks count as a crash only after several in a row', () => {
-  const h = harness({ maxHealthFailures: 3 });
+test('health probes run inside the machine; unanswered ones in a row mean hung: killed, then restarted', async () => {
+  const h = harness({ maxHealthFailures: 2, healthIntervalMs: 1_000 });
+  const settle = () => new Promise((r) => setImmediate(r));
+  const probe = async () => {
+    h.clock.increment(1_000);
+    await settle();
+  };
   h.actor.send({ type: 'READY', port: 1 });
-  h.actor.send({ type: 'HEALTH_FAILED', reason: 'timeout' });
-  h.actor.send({ type: 'HEALTH_FAILED', reason: 'timeout' });
-  h.actor.send({ type: 'HEALTH_OK' });
-  h.actor.send({ type: 'HEALTH_FAILED', reason: 'timeout' });
-  h.actor.send({ type: 'HEALTH_FAILED', reason: 'timeout' });
-  assert.equal(h.state(), 'healthy');
-  h.actor.send({ type: 'HEALTH_FAILED', reason: 'timeout' });
-  assert.equal(h.state(), 'crashed');
-  assert.match(h.actor.getSnapshot().context.lastExit ?? '', /health checks failing: timeout/);
-  assert.deepEqual(h.calls, ['spawn', 'kill'], 'a hung process is killed, not left behind');
+  h.probes.push('no answer', 'ok', 'no answer');
+  await probe();
+  await probe();
+  await probe();
+  assert.equal(h.state(), 'healthy', 'one miss, an answer, one miss: still healthy');
+  assert.equal(h.calls.filter((c) => c === 'probe').length, 3, 'one probe per interval, no timer of its own');
+  h.probes.push('no answer');
+  await probe();
+  assert.equal(h.state(), 'hung');
+  assert.match(h.actor.getSnapshot().context.lastExit ?? '', /did not answer \/healthz within 1\.5 s, 2 times in a row/);
+  assert.deepEqual(h.calls.filter((c) => c !== 'probe'), ['spawn', 'kill'], 'a hung process is killed, not left behind');
+  h.clock.increment(restartBackoffMs(1));
+  assert.equal(h.state(), 'restarting');
+  h.actor.send({ type: 'READY', port: 2 });
+  assert.deepEqual(h.states, ['starting', 'healthy', 'hung', 'restarting', 'healthy']);
 });
 
 test('a start that never reports a port times out into crashed', () => {

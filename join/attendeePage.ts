@@ -115,6 +115,11 @@ async function send(kind: 'normal' | 'slow'): Promise<void> {
   const statusNote = result.status >= 400 ? ` It failed with status ${result.status}.` : '';
   ui.resultNote.textContent = `Your ${kind} request took this long.${statusNote} Finding its trace…`;
 
+  // A request that failed before the mesh traced it has no id: asking for "" would list other people's traces.
+  if (!result.traceID) {
+    ui.resultNote.textContent = `Your ${kind} request failed before it left a trace${result.status ? ` (status ${result.status})` : ''}.`;
+    return;
+  }
   const trace = await waitForTrace(apiBase, result.traceID, {
     cancelled: () => mine !== latestRequest,
     onProgress: (t) => renderSummary(summarizeTrace(t), false),

@@ -16,6 +16,8 @@ export interface TraceWaitOptions {
  * It counts as complete once two fetches in a row find the same number of spans.
  */
 export async function waitForTrace(apiBase: URL, traceID: string, opts: TraceWaitOptions = {}): Promise<JaegerTrace | undefined> {
+  // Only a real id is asked for: an empty one would ask the search for everyone's traces.
+  if (!/^[0-9a-f]{1,32}$/i.test(traceID)) return undefined;
   const deadline = Date.now() + (opts.deadlineMs ?? 12_000);
   const interval = opts.intervalMs ?? 400;
   const url = new URL(`api/traces/${encodeURIComponent(traceID)}`, apiBase);

@@ -186,7 +186,9 @@ export function createLiveTraceSource(opts: LiveSourceOptions): TraceSource {
     prefetchTrace: prefetch,
 
     openStream(handlers: StreamHandlers) {
-      const es = new EventSource(`${base}/api/live`);
+      // EventSource sends no headers: the presenter's token rides in this request's query so the
+      // server keeps the presenter's room under its stream caps (never in the page's own address).
+      const es = new EventSource(`${base}/api/live${opts.presenterToken ? `?token=${encodeURIComponent(opts.presenterToken)}` : ''}`);
       let closed = false;
       es.addEventListener('open', () => handlers.onOpen());
       es.addEventListener('trace', (ev) => {

@@ -1,24 +1,13 @@
-// "How Jaeger works": live span counts through each stage of the embedded pipeline, polled every second while shown.
+// "How Jaeger works": live span counts through each stage of the embedded pipeline, and what UDP lost on the way, polled every second while shown.
+import type { CollectorStatsSnapshot } from '../../model/index.ts';
 import { el, setText } from './dom.ts';
 import type { LiveContext, LivePart } from './index.ts';
 import { livePartFrom } from './partLifecycle.ts';
 import { mountRecordingReplay } from './recordingPanel.ts';
 import './pipelineCounts.css';
 
-interface TransportCounters {
-  received: number;
-  rejected: number;
-  spans: number;
-  stored: number;
-}
-
-/** The parts of GET /api/collector/stats this slide reads. */
-interface CollectorStats {
-  udpCompact?: TransportCounters;
-  udpBinary?: TransportCounters;
-  http?: TransportCounters;
-  store?: { traces: number; spans: number };
-}
+/** GET /api/collector/stats as this slide reads it: a door an older server lacks is simply absent. */
+type CollectorStats = Partial<CollectorStatsSnapshot>;
 
 export interface StageCounts {
   client: number;
@@ -34,9 +23,31 @@ export interface StageCounts {
  */
 export function stageCounts(s: CollectorStats): StageCounts {
   const udp = (s.udpCompact?.spans ?? 0) + (s.udpBinary?.spans ?? 0);
-  const http = s.http?.spans ?? 0;
-  const stored = (s.udpCompact?.stored ?? 0) + (s.udpBinary?.stored ?? 0) + (s.http?.stored ?? 0);
+  const http = (s.http?.spans ?? 0) + (s.otlp?.spans ?? 0);
+  const stored = (s.udpCompact?.stored ?? 0) + (s.udpBinary?.stored ?? 0) + (s.http?.stored ?? 0) + (s.otlp?.stored ?? 0);
   return { client: udp + http, agent: udp, collector: udp + http, store: stored, query: s.store?.traces ?? 0 };
+}
+
+export interface UdpLoss {
+  /** Datagrams the kernel dropped at the agent's sockets (null: the server cannot read it). */
+  kernel: number | null;
+  /** Batches missing from the clients' seqNo numbering. */
+  gaps: number;
+}
+
+/** What UDP lost between the clients and the agent: invisible to both ends unless someone counts. */
+export function udpLoss(s: CollectorStats): UdpLoss {
+  const doors = [s.udpCompact, s.udpBinary];
+  const known = doors.filter((d) => d && typeof d.kernelDrops === 'number');
+  return {
+    kernel: known.length ? known.reduce((n, d) => n + (d!.kernelDrops ?? 0), 0) : null,
+    gaps: doors.reduce((n, d) => n + (d?.missingBatches ?? 0), 0),
+  };
+}
+
+function lossText(l: UdpLoss): string {
+  const kernel = l.kernel === null ? 'kernel drops not readable here' : `${l.kernel.toLocaleString('en')} datagram${l.kernel === 1 ? '' : 's'} dropped by the kernel`;
+  return `UDP lost on the way: ${kernel} · ${l.gaps.toLocaleString('en')} batch${l.gaps === 1 ? '' : 'es'} missing by sequence number`;
 }
 
 const STAGES: { key: keyof StageCounts; name: string; unit: string }[] = [
@@ -59,8 +70,9 @@ function mountPipeline(host: HTMLElement, ctx: LiveContext): () => void {
     cells.set(st.key, { count, rate });
     row.append(el('li', { class: 'pipeline-stage' }, el('span', { class: 'pipeline-name' }, st.name), count, el('span', { class: 'pipeline-unit' }, st.unit), rate));
   }
+  const loss = el('p', { class: 'pipeline-loss', 'data-lost': '0' });
   const note = el('p', { class: 'pipeline-note', role: 'status' });
-  const root = el('div', { class: 'pipeline-counts' }, row, note);
+  const root = el('div', { class: 'pipeline-counts' }, row, loss, note);
   host.append(root);
 
   const base = ctx.apiBase.replace(/\/$/, '');
@@ -72,7 +84,11 @@ function mountPipeline(host: HTMLElement, ctx: LiveContext): () => void {
     try {
       const res = await fetch(`${base}/api/collector/stats`, { signal: abort.signal, cache: 'no-store' });
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      const counts = stageCounts((await res.json()) as CollectorStats);
+      const stats = (await res.json()) as CollectorStats;
+      const counts = stageCounts(stats);
+      const lost = udpLoss(stats);
+      setText(loss, lossText(lost));
+      loss.dataset.lost = String((lost.kernel ?? 0) + lost.gaps);
       const now = performance.now();
       for (const st of STAGES) {
         const cell = cells.get(st.key)!;

@@ -26,6 +26,8 @@ const browserFolders = ['slides/deck/', 'slides/live/', 'slides/recordings/', 'v
 const serverFolders = ['server/', 'demo-app/', 'embedded-jaeger/', 'pkg/'];
 /** Folders with both sides: a file the pages reach is browser code, the rest server code. */
 const mixedFolders = ['join/'];
+/** Node code that runs at build time only (the deck's vite plugin): it may use devDependencies. */
+const buildFolders = ['slides/build/'];
 /** Code that runs everywhere (the browser, the server, a CLI): no DOM, no Node, no server code. */
 const sharedFolders = ['model/', 'analysis/'];
 /**
@@ -179,12 +181,31 @@ function ruleBroken(root: string, file: string, target: string, e: Edge): string
   return undefined;
 }
 
+function readSites(root: string): Map<string, ImportSite[]> {
+  const sitesByFile = new Map<string, ImportSite[]>();
+  for (const file of projectFiles(root)) sitesByFile.set(file, importSites(file, readFileSync(join(root, file), 'utf8')));
+  return sitesByFile;
+}
+
+/** Where each file runs, by the same reading the import rule uses: the type checker compiles each side on its own. */
+export function classifyFiles(root: string): { shared: string[]; browser: string[]; server: string[]; build: string[]; tooling: string[] } {
+  const sitesByFile = readSites(root);
+  const browser = browserFiles(root, sitesByFile);
+  const files = [...sitesByFile.keys()];
+  return {
+    shared: files.filter((f) => under(f, sharedFolders)),
+    browser: files.filter((f) => browser.has(f) && !under(f, sharedFolders)),
+    server: files.filter((f) => !browser.has(f) && under(f, [...serverFolders, ...mixedFolders])),
+    build: files.filter((f) => under(f, buildFolders) || f === 'vite.config.ts'),
+    tooling: files.filter((f) => tooling.has(topFolder(f))),
+  };
+}
+
 /** Every import that breaks the rule. */
 export function findViolations(root: string): Violation[] {
   const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
   const runtimeDeps = new Set(Object.keys(manifest.dependencies ?? {}));
-  const sitesByFile = new Map<string, ImportSite[]>();
-  for (const file of projectFiles(root)) sitesByFile.set(file, importSites(file, readFileSync(join(root, file), 'utf8')));
+  const sitesByFile = readSites(root);
   const browser = browserFiles(root, sitesByFile);
   const isServer = (f: string): boolean => under(f, serverFolders) || (under(f, mixedFolders) && sitesByFile.has(f) && !browser.has(f));
   const out: Violation[] = [];

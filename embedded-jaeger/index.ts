@@ -12,6 +12,7 @@ import { startOtlpHttp, type OtlpDoorOptions } from './otlp/otlpHttp.ts';
 import { otlpToBatches } from './otlp/otlpToSpans.ts';
 import { createQueryApi, DEFAULT_MAX_CLOCK_SKEW_US } from './queryApi.ts';
 import { createQueryApiV3 } from './queryApiV3.ts';
+import { createFindingsApi } from './findingsApi.ts';
 import { createQueryProxy } from './queryProxy.ts';
 import { VIA_HTTP, VIA_OTLP, VIA_UDP_BINARY, VIA_UDP_COMPACT, type DecodedBatch } from './spanModel.ts';
 import { TraceStore } from './traceStore.ts';
@@ -148,6 +149,7 @@ export function createEmbeddedJaeger(opts: EmbeddedJaegerOptions): EmbeddedJaege
   else {
     router.use(createQueryApi(store, { maxClockSkewUs }));
     router.use(createQueryApiV3(store, { maxClockSkewUs }));
+    router.use(createFindingsApi(store));
   }
 
   const stop = async () => {

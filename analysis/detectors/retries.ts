@@ -2,7 +2,16 @@
 import { ownPathWithin } from '../criticalPath.ts';
 import { counted, costTail, formatMs } from '../wording.ts';
 import { overlapSlackUs, spanIdsOf, type Candidate, type Detector } from '../siblings.ts';
-import { callFailed as failed } from '../traceIndex.ts';
+import { callFailed as failed, forEachChild, type TraceIndex } from '../traceIndex.ts';
+
+function otherStartedBetween(ix: TraceIndex, parent: number, a: number, b: number): boolean {
+  const op = ix.spans[a]!.operationName;
+  let found = false;
+  forEachChild(ix, parent, (c) => {
+    if (!found && c !== a && c !== b && ix.spans[c]!.operationName !== op && ix.start[c]! >= ix.end[a]! && ix.start[c]! < ix.start[b]!) found = true;
+  });
+  return found;
+}
 
 export const detectRetries: Detector = ({ ix, cp, roles, groups }) => {
   const out: Candidate[] = [];
@@ -17,6 +26,8 @@ export const detectRetries: Detector = ({ ix, cp, roles, groups }) => {
       if (!failed(ix, a)) continue;
       // A retry starts once the failed try is over; an overlapping one is a parallel call (or a hedge).
       if (ix.start[b]! < ix.end[a]! - slack) continue;
+      // Something else started in between: the next call of the same operation is a new use, not a retry.
+      if (otherStartedBetween(ix, parent, a, b)) continue;
       const ka = roles.inputKey(a);
       const kb = roles.inputKey(b);
       if (ka !== undefined && kb !== undefined && ka !== kb) continue;

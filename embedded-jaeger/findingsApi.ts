@@ -1,0 +1,167 @@
+// The hole finder over HTTP: findings of one stored trace, of posted Jaeger JSON, and aggregated over recent traces.
+import express, { type Request, type Response, type Router } from 'express';
+import { aggregateFindings, analyzeTrace } from '../analysis/index.ts';
+import type { Finding, FindingsAggregateResponse, FindingsResponse, TraceFindings } from '../model/findings.ts';
+import { isJaegerTrace, type JaegerTrace } from '../model/jaegerJson.ts';
+import { parseGoDurationUs } from './goDuration.ts';
+import { DEFAULT_MAX_CLOCK_SKEW_US } from './queryApi.ts';
+import { toJaegerTrace } from './traceJson.ts';
+import { parseTraceId, type TraceRecord, type TraceStore } from './traceStore.ts';
+
+export interface FindingsApiOptions {
+  /** Largest POST /api/analyze body (default 4 MiB): analysis time grows with it, so it bounds the work too. */
+  maxBodyBytes?: number;
+  /** Most traces one aggregate analyses, newest first (default 200). */
+  maxAggregateTraces?: number;
+  /** Traces bigger than this are left out of the aggregate (default 20,000 spans): one alone could hold the loop. */
+  maxAggregateSpans?: number;
+  /** Findings kept per trace for the aggregate (default 5,000 traces). */
+  cacheSize?: number;
+  /** Analysis time between yields to the event loop (default 20 ms). */
+  sliceMs?: number;
+  /** Clock, µs since the epoch (tests inject one). */
+  nowUs?: () => number;
+}
+
+const DEFAULT_LOOKBACK_US = 3_600_000_000;
+
+function fail(res: Response, code: number, msg: string): void {
+  res.status(code).json({ data: null, total: 0, limit: 0, offset: 0, errors: [{ code, msg }] });
+}
+
+/** The traces in a posted body: the {data:[…]} envelope, a bare trace, or an array of traces. */
+export function tracesInBody(json: unknown): JaegerTrace[] {
+  const list = Array.isArray(json) ? json : json && typeof json === 'object' && Array.isArray((json as { data?: unknown }).data) ? (json as { data: unknown[] }).data : [json];
+  if (list.length === 0) throw new Error('no trace in the body: expected {"data":[trace…]} or a trace object');
+  list.forEach((t, i) => {
+    if (!isJaegerTrace(t)) throw new Error(`item ${i + 1} is not a Jaeger trace: expected an object with "traceID" and "spans"`);
+    if (!t.spans.every((s) => s && typeof s === 'object' && typeof s.spanID === 'string' && Number.isFinite(s.startTime) && Number.isFinite(s.duration))) {
+      throw new Error(`trace ${JSON.stringify(String(t.traceID).slice(0, 40))}: every span needs "spanID", numeric "startTime" and "duration"`);
+    }
+  });
+  return list as JaegerTrace[];
+}
+
+/** Findings per stored trace, keyed by id and span count (a trace that grows is analysed again); oldest entries go first. */
+class FindingsCache {
+  private readonly entries = new Map<string, { spans: number; findings: Finding[] }>();
+  constructor(private readonly max: number) {}
+  get(t: TraceRecord): Finding[] | undefined {
+    const e = this.entries.get(t.key);
+    if (!e || e.spans !== t.spans.length) return undefined;
+    this.entries.delete(t.key);
+    this.entries.set(t.key, e);
+    return e.findings;
+  }
+  set(t: TraceRecord, findings: Finding[]): void {
+    this.entries.delete(t.key);
+    this.entries.set(t.key, { spans: t.spans.length, findings });
+    while (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
+  }
+}
+
+/** The `n` latest-starting traces, newest first. */
+function newest(traces: TraceRecord[], n: number): TraceRecord[] {
+  return traces.sort((a, b) => b.startTime - a.startTime).slice(0, n);
+}
+
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export function createFindingsApi(store: TraceStore, opts: FindingsApiOptions = {}): Router {
+  const maxBody = opts.maxBodyBytes ?? 4 * 1024 * 1024;
+  const maxTraces = opts.maxAggregateTraces ?? 200;
+  const maxSpans = opts.maxAggregateSpans ?? 20_000;
+  const sliceMs = opts.sliceMs ?? 20;
+  const nowUs = opts.nowUs ?? (() => Date.now() * 1000);
+  const cache = new FindingsCache(opts.cacheSize ?? 5_000);
+  const router = express.Router();
+
+  const findingsOf = (t: TraceRecord): Finding[] => {
+    const hit = cache.get(t);
+    if (hit) return hit;
+    // Analysed as the query API serves it by default: clock skew between services corrected.
+    const findings = analyzeTrace(toJaegerTrace(t, { maxClockSkewUs: DEFAULT_MAX_CLOCK_SKEW_US }));
+    cache.set(t, findings);
+    return findings;
+  };
+
+  router.get('/api/traces/:traceID/findings', (req, res) => {
+    const raw = String(req.params.traceID);
+    const key = parseTraceId(raw);
+    if (!key) return fail(res, 400, `cannot parse traceID ${JSON.stringify(raw.slice(0, 40))}: expected 1 to 32 hex digits`);
+    const trace = store.get(key);
+    if (!trace) return fail(res, 404, 'trace not found');
+    const body: FindingsResponse = { data: [{ traceID: trace.traceID, findings: findingsOf(trace) }] };
+    res.json(body);
+  });
+
+  // The body parser's own refusals (too large, bad charset) in the same error shape.
+  const bodyErrors: express.ErrorRequestHandler = (err: { status?: number; type?: string; message?: string }, _req, res, _next) => {
+    if (err.type === 'entity.too.large') return fail(res, 413, `body larger than ${maxBody} bytes: post fewer or smaller traces`);
+    fail(res, err.status && err.status >= 400 && err.status < 500 ? err.status : 400, `cannot read the body: ${String(err.message ?? err).slice(0, 120)}`);
+  };
+
+  const analyzeBody: express.RequestHandler = (req, res) => {
+    const text = typeof req.body === 'string' ? req.body : '';
+    if (text.trim() === '') return fail(res, 400, 'empty body: send Jaeger JSON, {"data":[trace…]} or a trace object');
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (e) {
+      return fail(res, 400, `body is not JSON: ${(e as Error).message.replace(/\s+/g, ' ').slice(0, 120)}`);
+    }
+    let traces: JaegerTrace[];
+    try {
+      traces = tracesInBody(json);
+    } catch (e) {
+      return fail(res, 400, (e as Error).message);
+    }
+    const body: FindingsResponse = { data: traces.map((t) => ({ traceID: String(t.traceID), findings: analyzeTrace(t) })) };
+    res.json(body);
+  };
+  router.post('/api/analyze', express.text({ type: () => true, limit: maxBody }), analyzeBody, bodyErrors);
+
+  router.get('/api/findings', async (req, res, next) => {
+    try {
+      const service = typeof req.query.service === 'string' && req.query.service !== '' ? req.query.service : undefined;
+      const lookback = typeof req.query.lookback === 'string' && req.query.lookback !== '' ? req.query.lookback : undefined;
+      const lookbackUs = lookback === undefined ? DEFAULT_LOOKBACK_US : parseGoDurationUs(lookback);
+      if (lookbackUs === undefined || lookbackUs <= 0) {
+        return fail(res, 400, `unable to parse param 'lookback': expected a duration such as 15m or 1h, got ${JSON.stringify(String(lookback).slice(0, 40))}`);
+      }
+      const endTime = nowUs();
+      const startTime = endTime - lookbackUs;
+      // The newest matching traces, found in steps (the store can hold many), capped, then analysed oldest
+      // first so the aggregate's examples read newest first.
+      let recent: TraceRecord[] = [];
+      let sliceStart = performance.now();
+      for (const t of store.scan({ service, start: startTime, end: endTime, limit: maxTraces }, 200)) {
+        if (t && t.spans.length <= maxSpans) {
+          recent.push(t);
+          if (recent.length >= 2 * maxTraces) recent = newest(recent, maxTraces);
+        }
+        if (performance.now() - sliceStart > sliceMs) {
+          await yieldToLoop();
+          if (res.closed) return;
+          sliceStart = performance.now();
+        }
+      }
+      recent = newest(recent, maxTraces).reverse();
+      const perTrace: TraceFindings[] = [];
+      for (const t of recent) {
+        perTrace.push({ traceID: t.traceID, findings: findingsOf(t) });
+        if (performance.now() - sliceStart > sliceMs) {
+          await yieldToLoop();
+          if (res.closed) return;
+          sliceStart = performance.now();
+        }
+      }
+      const body: FindingsAggregateResponse = { data: aggregateFindings(perTrace), ofTraces: perTrace.length, startTime, endTime };
+      res.json(body);
+    } catch (e) {
+      next(e);
+    }
+  });
+
+  return router;
+}

@@ -84,3 +84,37 @@ export function maxOverlap(spans: MeshSpan[]): number {
 
 export const logMessages = (spans: MeshSpan[]) => spans.flatMap((s) => s.logs.map((l) => String(l.fields.message ?? l.fields.event ?? '')));
 export const errorSpans = (spans: MeshSpan[]) => spans.filter((s) => s.tags.error === true);
+
+const kv = (key: string, value: string | number | boolean) => ({
+  key,
+  type: typeof value === 'boolean' ? ('bool' as const) : typeof value === 'number' ? ('float64' as const) : ('string' as const),
+  value,
+});
+
+/** Captured spans as a Jaeger JSON trace (for the hole finder), one process per service. */
+export function toJaegerTrace(spans: MeshSpan[]): import('../../../model/jaegerJson.ts').JaegerTrace {
+  const processIds = new Map<string, string>();
+  for (const s of spans) if (!processIds.has(s.service)) processIds.set(s.service, `p${processIds.size + 1}`);
+  return {
+    traceID: spans[0]?.traceID ?? '',
+    spans: spans.map((s) => ({
+      traceID: s.traceID,
+      spanID: s.spanID,
+      operationName: s.operation,
+      references: [
+        ...(s.parentSpanID !== noParent && !s.references?.some((r) => r.spanID === s.parentSpanID)
+          ? [{ refType: 'CHILD_OF' as const, traceID: s.traceID, spanID: s.parentSpanID }]
+          : []),
+        ...(s.references ?? []).map((r) => ({ refType: r.refType, traceID: s.traceID, spanID: r.spanID })),
+      ],
+      startTime: s.startUs,
+      duration: s.durationUs,
+      tags: Object.entries(s.tags).map(([k, v]) => kv(k, v)),
+      logs: s.logs.map((l) => ({ timestamp: l.timestampUs, fields: Object.entries(l.fields).map(([k, v]) => kv(k, v)) })),
+      processID: processIds.get(s.service)!,
+      warnings: null,
+    })),
+    processes: Object.fromEntries([...processIds].map(([service, id]) => [id, { serviceName: service, tags: [] }])),
+    warnings: null,
+  };
+}

@@ -1,16 +1,26 @@
-// Embedded Jaeger: spans/s decoded and ingested by our Thrift decoder vs jaeger-client's thriftrw, and store bytes per span.
+// Embedded Jaeger: spans/s through each door (Thrift binary, compact, OTLP protobuf and JSON) against the reference decoders, on equal work, cold and warm; store bytes per span.
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { decodeBinaryBatch, decodeCompactEmitBatch } from '../embedded-jaeger/jaegerThrift.ts';
-import { VIA_HTTP, VIA_UDP_COMPACT } from '../embedded-jaeger/spanModel.ts';
+import { decodeBinaryBatch, decodeCompactEmitBatch, spanLogs, spanTags } from '../embedded-jaeger/jaegerThrift.ts';
+import { decodeOtlpJson, decodeOtlpProtobuf } from '../embedded-jaeger/otlp/otlpDecode.ts';
+import { otlpToBatches } from '../embedded-jaeger/otlp/otlpToSpans.ts';
+import { VIA_HTTP, VIA_OTLP, VIA_UDP_COMPACT, type DecodedBatch } from '../embedded-jaeger/spanModel.ts';
 import { BinaryReader } from '../embedded-jaeger/thrift/binaryReader.ts';
 import { compactEmitBatch } from '../embedded-jaeger/thrift/thriftWriter.ts';
 import { TraceStore } from '../embedded-jaeger/traceStore.ts';
 import { jaegerThrift, thriftrwDecodeBatch } from '../test/jaeger/support/thriftrwCodec.ts';
 
 const SPANS_PER_BATCH = 10;
-const BATCHES = 2_000;
+const BATCHES = 1_000;
+const ROUNDS = 7;
+
+const require = createRequire(import.meta.url);
+// The same generated OTLP schema the door decodes with: protobufjs's own decode is the OTLP baseline.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const otlpRoot: any = require('otlp-transformer-protobuf/build/src/generated/root.js');
+const ExportTraceServiceRequest = otlpRoot.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 
 function i64(v: bigint | number): Buffer {
   const b = Buffer.alloc(8);
@@ -18,6 +28,23 @@ function i64(v: bigint | number): Buffer {
   return b;
 }
 const empty = Buffer.alloc(0);
+
+/** One batch's content, written below as Thrift (jaeger-client style) and as OTLP. */
+function spanContent(n: number, i: number) {
+  const start = 1_700_000_000_000_000 + n * 1000 + i * 50;
+  return {
+    trace: 0x1234_5678_0000n + BigInt(n),
+    spanId: BigInt(n) * 100n + BigInt(i) + 1n,
+    parent: i === 0 ? 0n : BigInt(n) * 100n + 1n,
+    op: i === 0 ? 'GET /api/orders/:id' : `SELECT orders ${i % 3}`,
+    start,
+    duration: 200 + ((n * 7 + i * 13) % 5000),
+    kind: i === 0 ? 'server' : 'client',
+    tags: { component: 'express', 'http.method': 'GET', 'http.url': `/api/orders/${n}`, 'http.status_code': 200, error: false } as Record<string, string | number | boolean>,
+    log: i % 2 === 0 ? { at: start + 10, fields: { event: 'waiting behind', queue: i } } : undefined,
+  };
+}
+const PROCESS_TAGS = { 'jaeger.version': 'Node-3.19.0', hostname: 'stage-laptop', ip: '127.0.0.1', 'client-uuid': 'a1b2c3d4e5f60718' };
 
 /** Tags the way jaeger-client writes them: every value field present, the type saying which counts. */
 function clientTag(key: string, value: string | number | boolean): object {
@@ -28,122 +55,161 @@ function clientTag(key: string, value: string | number | boolean): object {
   return t;
 }
 
-/** A batch like one of the demo services' flushes: ten spans with typical HTTP tags and a log. */
-function clientBatch(n: number): Buffer {
-  const start = 1_700_000_000_000_000 + n * 1000;
-  const spans = [];
-  for (let i = 0; i < SPANS_PER_BATCH; i++) {
-    spans.push(
-      new jaegerThrift.Span({
-        traceIdLow: i64(0x1234_5678_0000n + BigInt(n)),
-        traceIdHigh: i64(0),
-        spanId: i64(BigInt(n) * 100n + BigInt(i) + 1n),
-        parentSpanId: i64(i === 0 ? 0 : BigInt(n) * 100n + 1n),
-        operationName: i === 0 ? 'GET /api/orders/:id' : `SELECT orders ${i % 3}`,
-        references: [],
-        flags: 1,
-        startTime: i64(start + i * 50),
-        duration: i64(200 + ((n * 7 + i * 13) % 5000)),
-        tags: [
-          clientTag('span.kind', i === 0 ? 'server' : 'client'),
-          clientTag('component', 'express'),
-          clientTag('http.method', 'GET'),
-          clientTag('http.url', `/api/orders/${n % 500}`),
-          clientTag('http.status_code', 200),
-          clientTag('error', false),
-        ],
-        logs: i % 2 === 0 ? [{ timestamp: i64(start + i * 50 + 10), fields: [clientTag('event', 'waiting behind'), clientTag('queue', i)] }] : [],
-      }),
-    );
-  }
-  const batch = new jaegerThrift.Batch({
-    process: new jaegerThrift.Process({
-      serviceName: `orders-${n % 5}`,
-      tags: [clientTag('jaeger.version', 'Node-3.19.0'), clientTag('hostname', 'stage-laptop'), clientTag('ip', '127.0.0.1'), clientTag('client-uuid', 'a1b2c3d4e5f60718')],
-    }),
-    spans,
+function thriftBatch(n: number): Buffer {
+  const spans = Array.from({ length: SPANS_PER_BATCH }, (_, i) => {
+    const c = spanContent(n, i);
+    return new jaegerThrift.Span({
+      traceIdLow: i64(c.trace),
+      traceIdHigh: i64(0),
+      spanId: i64(c.spanId),
+      parentSpanId: i64(c.parent),
+      operationName: c.op,
+      references: [],
+      flags: 1,
+      startTime: i64(c.start),
+      duration: i64(c.duration),
+      tags: [clientTag('span.kind', c.kind), ...Object.entries(c.tags).map(([k, v]) => clientTag(k, v))],
+      logs: c.log ? [{ timestamp: i64(c.log.at), fields: Object.entries(c.log.fields).map(([k, v]) => clientTag(k, v)) }] : [],
+    });
   });
-  const r = jaegerThrift.Batch.rw.toBuffer(batch);
+  const process = new jaegerThrift.Process({ serviceName: `orders-${n % 50}`, tags: Object.entries(PROCESS_TAGS).map(([k, v]) => clientTag(k, v)) });
+  const r = jaegerThrift.Batch.rw.toBuffer(new jaegerThrift.Batch({ process, spans }));
   if (r.err) throw r.err;
   return r.value as Buffer;
 }
 
-/** Runs `round` until at least `ms` has passed; returns spans per second. */
-function measure(ms: number, round: () => void, spansPerRound: number): number {
-  round(); // warm-up
-  let rounds = 0;
-  const t0 = performance.now();
-  let t = t0;
-  while (t - t0 < ms) {
-    round();
-    rounds++;
-    t = performance.now();
+/** The same content as an OTLP request, in its JSON form (hex ids, ns as decimal text). */
+function otlpJsonObject(n: number): object {
+  const hex = (v: bigint, digits: number) => v.toString(16).padStart(digits, '0');
+  const value = (v: string | number | boolean) => (typeof v === 'string' ? { stringValue: v } : typeof v === 'boolean' ? { boolValue: v } : Number.isInteger(v) ? { intValue: String(v) } : { doubleValue: v });
+  const attrs = (o: Record<string, string | number | boolean>) => Object.entries(o).map(([key, v]) => ({ key, value: value(v) }));
+  const spans = Array.from({ length: SPANS_PER_BATCH }, (_, i) => {
+    const c = spanContent(n, i);
+    return {
+      traceId: hex(c.trace, 32),
+      spanId: hex(c.spanId, 16),
+      ...(c.parent ? { parentSpanId: hex(c.parent, 16) } : {}),
+      name: c.op,
+      kind: c.kind === 'server' ? 2 : 3,
+      startTimeUnixNano: `${c.start}000`,
+      endTimeUnixNano: `${c.start + c.duration}000`,
+      attributes: attrs(c.tags),
+      events: c.log ? [{ timeUnixNano: `${c.log.at}000`, name: String(c.log.fields.event), attributes: attrs({ queue: c.log.fields.queue }) }] : [],
+    };
+  });
+  return { resourceSpans: [{ resource: { attributes: attrs({ 'service.name': `orders-${n % 50}`, ...PROCESS_TAGS }) }, scopeSpans: [{ scope: { name: 'express' }, spans }] }] };
+}
+
+function otlpProtobuf(json: object): Buffer {
+  // Ids as bytes for the protobuf form.
+  const copy = JSON.parse(JSON.stringify(json), (k, v) => (['traceId', 'spanId', 'parentSpanId'].includes(k) ? Buffer.from(v as string, 'hex') : v));
+  return Buffer.from(ExportTraceServiceRequest.encode(ExportTraceServiceRequest.fromObject(copy)).finish());
+}
+
+/** Reads what a decoder left lazy, so every contender has every tag and log in hand. */
+function readAll(b: DecodedBatch): void {
+  for (const s of b.spans) {
+    spanTags(s);
+    spanLogs(s);
   }
-  return (rounds * spansPerRound) / ((t - t0) / 1000);
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+
+/** Spans per second for one pass over `inputs`. */
+function pass<T>(inputs: T[], work: (x: T) => void): number {
+  const t0 = performance.now();
+  for (const x of inputs) work(x);
+  return (inputs.length * SPANS_PER_BATCH) / ((performance.now() - t0) / 1000);
+}
 
 export async function run(): Promise<void> {
-  const binary = Array.from({ length: BATCHES }, (_, n) => clientBatch(n));
-  const compact = binary.map((b, n) => compactEmitBatch(new BinaryReader(b), n));
-  const spansPerRound = BATCHES * SPANS_PER_BATCH;
-  const avgBytes = binary.reduce((s, b) => s + b.length, 0) / BATCHES;
-  console.log(`${BATCHES} batches × ${SPANS_PER_BATCH} spans, jaeger-client style (all tag fields written), ${Math.round(avgBytes)} bytes/batch binary, ${Math.round(compact.reduce((s, b) => s + b.length, 0) / BATCHES)} compact`);
+  throughput();
+  // Separate functions: nothing of the throughput rounds stays reachable while the heap is measured.
+  for (const door of ['Thrift binary', 'OTLP protobuf'] as const) retained(door);
+}
 
-  // A store in steady state: bounded like the deck's default, evicting as it goes.
-  const steady = new TraceStore(30_000, 20_000);
-  const steadyCompact = new TraceStore(30_000, 20_000);
-  // Fresh traces every round (5,000 batches cycled 2,000 at a time through a 30,000-span store), so nothing is a duplicate.
-  const CYCLE = 5 * BATCHES;
-  const many = Array.from({ length: CYCLE }, (_, n) => clientBatch(BATCHES + n));
-  const manyCompact = many.map((b, n) => compactEmitBatch(new BinaryReader(b), n));
-  let turn = 0;
-  let turnCompact = 0;
-  const contenders: Record<string, () => void> = {
-    thriftrw: () => {
-      for (const b of binary) thriftrwDecodeBatch(b);
-    },
-    decode: () => {
-      for (const b of binary) decodeBinaryBatch(b);
-    },
-    ingest: () => {
-      const from = (turn++ % 5) * BATCHES;
-      for (let i = from; i < from + BATCHES; i++) steady.ingest(decodeBinaryBatch(many[i]!), VIA_HTTP);
-    },
-    compact: () => {
-      const from = (turnCompact++ % 5) * BATCHES;
-      for (let i = from; i < from + BATCHES; i++) steadyCompact.ingest(decodeCompactEmitBatch(manyCompact[i]!), VIA_UDP_COMPACT);
-    },
-  };
-  // Interleaved, best of five: the machine is shared, so a neighbour's burst hits every contender alike.
-  const best: Record<string, number> = {};
-  for (let k = 0; k < 5; k++) for (const [name, round] of Object.entries(contenders)) best[name] = Math.max(best[name] ?? 0, measure(700, round, spansPerRound));
-  const thriftrw = best.thriftrw!;
-  const ratio = (x: number) => `${(x / thriftrw).toFixed(1)}× thriftrw`;
-  console.log(`thriftrw (jaeger-client's) decode, binary:            ${fmt(thriftrw)} spans/s`);
-  console.log(`ours, decode only, binary:                            ${fmt(best.decode!)} spans/s  (${ratio(best.decode!)})`);
-  console.log(`ours, decode + ingest, binary (HTTP collector door):  ${fmt(best.ingest!)} spans/s  (${ratio(best.ingest!)})`);
-  console.log(`ours, decode + ingest, compact (UDP 6831 door):       ${fmt(best.compact!)} spans/s  (${ratio(best.compact!)})`);
-  console.log(`(load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores: on a busy machine every figure drops, thriftrw's most)`);
-  if (steady.evictedSpans === 0) throw new Error('the steady-state store never evicted');
+function throughput(): void {
+  // Warm: the same batches every round (string tables, caches and JIT all settled). Cold: a slice never decoded before, per round.
+  const warm = Array.from({ length: BATCHES }, (_, n) => thriftBatch(n));
+  const warmCompact = warm.map((b, n) => compactEmitBatch(new BinaryReader(b), n));
+  const warmOtlpJson = Array.from({ length: BATCHES }, (_, n) => otlpJsonObject(n));
+  const warmProto = warmOtlpJson.map(otlpProtobuf);
+  const warmJson = warmOtlpJson.map((o) => Buffer.from(JSON.stringify(o)));
+  const coldBase = 1_000_000;
+  const cold = Array.from({ length: ROUNDS }, (_, r) => Array.from({ length: BATCHES }, (_, n) => thriftBatch(coldBase + r * BATCHES + n)));
+  const coldProto = Array.from({ length: ROUNDS }, (_, r) => Array.from({ length: BATCHES }, (_, n) => otlpProtobuf(otlpJsonObject(coldBase + r * BATCHES + n))));
+  const avg = (xs: Buffer[]) => Math.round(xs.reduce((s, b) => s + b.length, 0) / xs.length);
+  console.log(`${BATCHES} batches × ${SPANS_PER_BATCH} spans (6 tags each, a log on every other span): ${avg(warm)} bytes/batch Thrift binary, ${avg(warmCompact)} compact, ${avg(warmProto)} OTLP protobuf, ${avg(warmJson)} OTLP JSON`);
 
-  // Retained heap per stored span: ingest 200,000 distinct spans into a fresh store between two full GCs.
+  // Ingest into stores in steady state (bounded, evicting), fresh trace ids each pass so nothing is a duplicate.
+  const stores = { binary: new TraceStore(30_000, 20_000), compact: new TraceStore(30_000, 20_000), proto: new TraceStore(30_000, 20_000), json: new TraceStore(30_000, 20_000) };
+  const CYCLE = ROUNDS;
+  const fresh = Array.from({ length: CYCLE }, (_, c) => Array.from({ length: BATCHES }, (_, n) => otlpJsonObject(2_000_000 + c * BATCHES + n)));
+  const freshThrift = fresh.map((slice, c) => slice.map((_, n) => thriftBatch(2_000_000 + c * BATCHES + n)));
+  const freshCompact = freshThrift.map((slice) => slice.map((b, n) => compactEmitBatch(new BinaryReader(b), n)));
+  const freshProto = fresh.map((slice) => slice.map(otlpProtobuf));
+  const freshJson = fresh.map((slice) => slice.map((o) => Buffer.from(JSON.stringify(o))));
+
+  const results: Record<string, number[]> = {};
+  const record = (name: string, v: number) => (results[name] ??= []).push(v);
+  for (let r = 0; r < ROUNDS; r++) {
+    const c = r;
+    // Each round in a different order, so a neighbour's burst or a GC does not always land on the same contender.
+    const contenders: [string, () => number][] = [
+      ['thriftrw decode, warm', () => pass(warm, (b) => thriftrwDecodeBatch(b))],
+      ['ours decode + read all tags/logs, warm', () => pass(warm, (b) => readAll(decodeBinaryBatch(b)))],
+      ['ours decode (tags/logs left lazy), warm', () => pass(warm, (b) => decodeBinaryBatch(b))],
+      ['thriftrw decode, cold', () => pass(cold[r]!, (b) => thriftrwDecodeBatch(b))],
+      ['ours decode + read all tags/logs, cold', () => pass(cold[r]!, (b) => readAll(decodeBinaryBatch(Buffer.from(b))))],
+      ['ours decode + ingest, Thrift binary (HTTP)', () => pass(freshThrift[c]!, (b) => stores.binary.ingest(decodeBinaryBatch(b), VIA_HTTP))],
+      ['ours decode + ingest, Thrift compact (UDP)', () => pass(freshCompact[c]!, (b) => stores.compact.ingest(decodeCompactEmitBatch(b), VIA_UDP_COMPACT))],
+      ['protobufjs decode only (OTLP baseline), warm', () => pass(warmProto, (b) => ExportTraceServiceRequest.decode(b))],
+      ['ours OTLP protobuf decode + map, warm', () => pass(warmProto, (b) => otlpToBatches(decodeOtlpProtobuf(b)))],
+      ['protobufjs decode only, cold', () => pass(coldProto[r]!, (b) => ExportTraceServiceRequest.decode(b))],
+      ['ours OTLP protobuf decode + map, cold', () => pass(coldProto[r]!, (b) => otlpToBatches(decodeOtlpProtobuf(Buffer.from(b))))],
+      ['ours decode + ingest, OTLP protobuf', () => pass(freshProto[c]!, (b) => { for (const x of otlpToBatches(decodeOtlpProtobuf(b))) stores.proto.ingest(x, VIA_OTLP); })],
+      ['ours decode + ingest, OTLP JSON', () => pass(freshJson[c]!, (b) => { for (const x of otlpToBatches(decodeOtlpJson(b))) stores.json.ingest(x, VIA_OTLP); })],
+    ];
+    const order = r % 2 === 0 ? contenders : [...contenders].reverse();
+    for (const [name, f] of order) record(name, f());
+  }
+  const base = median(results['thriftrw decode, warm']!);
+  const baseCold = median(results['thriftrw decode, cold']!);
+  const baseProto = median(results['protobufjs decode only (OTLP baseline), warm']!);
+  console.log(`median of ${ROUNDS} alternating rounds [min–max], spans/s:`);
+  for (const [name, xs] of Object.entries(results)) {
+    const m = median(xs);
+    const vs = name.includes('OTLP') || name.includes('protobufjs') ? (name.includes('cold') ? median(results['protobufjs decode only, cold']!) : baseProto) : name.includes('cold') ? baseCold : base;
+    const against = name.includes('OTLP') || name.includes('protobufjs') ? 'protobufjs' : 'thriftrw';
+    console.log(`  ${name.padEnd(46)} ${fmt(m).padStart(10)}  [${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))}]  ${(m / vs).toFixed(2)}× ${against}`);
+  }
+  console.log(`(load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores; ingest takes never-seen trace ids every round; cold = batches this decoder never saw)`);
+  if (stores.binary.evictedSpans === 0) throw new Error('the steady-state store never evicted');
+}
+
+/** Retained heap per stored span: 200,000 distinct spans into a fresh store, measured between full GCs. */
+function retained(door: 'Thrift binary' | 'OTLP protobuf'): void {
   v8.setFlagsFromString('--expose-gc');
   const gc = vm.runInNewContext('gc') as () => void;
-  const fresh = Array.from({ length: 20_000 }, (_, n) => clientBatch(BATCHES + CYCLE + n));
   const heap = () => {
     gc();
     gc();
     const m = process.memoryUsage();
     return m.heapUsed + m.external;
   };
+  const thrift = door === 'Thrift binary';
+  const input = Array.from({ length: 20_000 }, (_, n) => (thrift ? thriftBatch(3_000_000 + n) : otlpProtobuf(otlpJsonObject(3_000_000 + n))));
   const before = heap();
   const store = new TraceStore(1e9, 1e9);
-  // A copy per batch, as each datagram or body is its own buffer: stored spans keep their tags and logs in it, so it counts.
-  for (const b of fresh) store.ingest(decodeBinaryBatch(Buffer.from(b)), VIA_HTTP);
+  // A copy per batch, as each datagram or body is its own buffer: Thrift spans keep their tags and logs in it, so it counts.
+  for (const b of input) {
+    const copy = Buffer.from(b);
+    if (thrift) store.ingest(decodeBinaryBatch(copy), VIA_HTTP);
+    else for (const x of otlpToBatches(decodeOtlpProtobuf(copy))) store.ingest(x, VIA_OTLP);
+  }
   const after = heap();
-  const perSpan = (after - before) / store.spanCount;
-  console.log(`store: ${fmt(store.spanCount)} spans in ${fmt(store.traceCount)} traces retain ${fmt((after - before) / 1024 / 1024)} MiB → ${Math.round(perSpan)} bytes/span (aim ≤ 1024)`);
-  if (store.spanCount !== fresh.length * SPANS_PER_BATCH) throw new Error('bench ingest lost spans');
+  console.log(`store (${door}): ${fmt(store.spanCount)} spans retain ${fmt((after - before) / 1024 / 1024)} MiB → ${Math.round((after - before) / store.spanCount)} bytes/span (aim ≤ 1024)`);
+  if (store.spanCount !== input.length * SPANS_PER_BATCH) throw new Error('bench ingest lost spans');
 }

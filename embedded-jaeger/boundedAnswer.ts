@@ -7,7 +7,16 @@ export const SLICE_MS = 10;
 /** The most traces one search answers (the Jaeger UI's own largest "Limit Results" choice); larger limits are cut to it. */
 export const MAX_SEARCH_LIMIT = 1500;
 
-const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** The longest stretch of work between two pauses so far (tests and the attack report read it). */
+export const sliceStats = { longestMs: 0, slices: 0 };
+
+/** Notes how long the slice that began at `start` ran, then yields to the event loop. */
+function pause(start: number): Promise<void> {
+  const ran = performance.now() - start;
+  sliceStats.slices++;
+  if (ran > sliceStats.longestMs) sliceStats.longestMs = ran;
+  return new Promise<void>((resolve) => setImmediate(resolve));
+}
 
 /**
  * Runs a search given as a generator that yields a hit or `undefined` (a step with no hit),
@@ -21,7 +30,7 @@ export async function collectInSlices<T>(steps: Iterator<T | undefined>, gone: (
     if (next.done) return hits;
     if (next.value !== undefined) hits.push(next.value);
     if (performance.now() - sliceStart >= SLICE_MS) {
-      await pause();
+      await pause(sliceStart);
       if (gone()) return undefined;
       sliceStart = performance.now();
     }
@@ -35,7 +44,7 @@ export async function inSlices<T, R>(items: readonly T[], fn: (item: T) => R): P
   for (const item of items) {
     out.push(fn(item));
     if (performance.now() - sliceStart >= SLICE_MS) {
-      await pause();
+      await pause(sliceStart);
       sliceStart = performance.now();
     }
   }
@@ -92,9 +101,13 @@ export async function streamEnvelope<T>(req: Request, res: Response, shell: Jaeg
     let json = JSON.stringify(render(items[i]!), null, indent);
     if (indent) json = pad + json.replace(/\n/g, `\n${pad}`);
     const more = res.write(i === 0 ? json : sep + json);
-    if (!more) await drained(res);
+    if (!more) {
+      await pause(sliceStart);
+      if (res.writableNeedDrain) await drained(res);
+      sliceStart = performance.now();
+    }
     if (performance.now() - sliceStart >= SLICE_MS) {
-      await pause();
+      await pause(sliceStart);
       sliceStart = performance.now();
     }
     if (gone(res)) return;

@@ -71,17 +71,17 @@ function hostOf(url: string): string | undefined {
   return m ? m[1] : undefined;
 }
 
+/** Log lines first (they say most), then string tags. */
 function fieldTexts(s: JaegerSpan): string[] {
   const out: string[] = [];
-  for (const t of tagsOf(s)) if (t && typeof t.value === 'string' && !NOT_INPUT.test(t.key)) out.push(`${t.key}=${t.value}`);
   for (const log of Array.isArray(s.logs) ? s.logs : []) {
-    const fields = Array.isArray(log?.fields) ? log.fields : [];
-    const text = fields
-      .filter((f) => f && f.key !== 'stack')
-      .map((f) => String(f.value))
-      .join(' ');
+    const fields = (Array.isArray(log?.fields) ? log.fields : []).filter((f) => f && f.key !== 'stack');
+    // The message says most; without one, every field as key=value.
+    const said = fields.find((f) => f.key === 'message' || f.key === 'msg') ?? fields.find((f) => f.key === 'event');
+    const text = said ? String(said.value) : fields.map((f) => `${f.key}=${String(f.value)}`).join(' ');
     if (text) out.push(text);
   }
+  for (const t of tagsOf(s)) if (t && typeof t.value === 'string' && !NOT_INPUT.test(t.key)) out.push(`${t.key}=${t.value}`);
   return out;
 }
 
@@ -235,9 +235,11 @@ export function spanRoles(ix: TraceIndex): SpanRoles {
       const s = spans[i]!;
       // A count or time of waiting stated as zero says there was no wait, whatever else the words say.
       for (const t of tagsOf(s)) if (t && typeof t.value === 'number' && t.value === 0 && WAIT_WORDS.test(words(t.key))) return undefined;
-      if (WAIT_WORDS.test(s.operationName ?? '')) return s.operationName;
+      // Most telling first: what the span logged, then a counted wait, then its name.
+      const logged = fieldTexts(s).find((x) => WAIT_WORDS.test(x));
+      if (logged) return logged;
       for (const t of tagsOf(s)) if (t && WAIT_WORDS.test(words(t.key)) && typeof t.value === 'number') return `${t.key}=${String(t.value)}`;
-      return fieldTexts(s).find((x) => WAIT_WORDS.test(x));
+      return WAIT_WORDS.test(s.operationName ?? '') ? s.operationName : undefined;
     },
     retryText(i) {
       const s = spans[i]!;

@@ -1,7 +1,6 @@
 // `npm run analyze -- <file.json>... [--json]`: names the performance holes in Jaeger JSON files, in words or as POST /api/analyze's JSON.
 import { readFileSync } from 'node:fs';
 import { analyzeTraces } from '../analysis/index.ts';
-import { formatMs, formatShare } from '../analysis/wording.ts';
 import { tracesFromJaegerFile, type FindingsResponse, type JaegerTrace, type TraceFindings } from '../model/index.ts';
 
 class InputError extends Error {}
@@ -35,7 +34,7 @@ function inWords(file: string, results: TraceFindings[], spans: number[]): strin
     out.push(`${file} · trace ${r.traceID} (${spans[i]} spans): ${r.findings.length === 0 ? 'no holes found' : `${r.findings.length} ${r.findings.length === 1 ? 'hole' : 'holes'}`}`);
     r.findings.forEach((f, k) => {
       out.push(`  ${k + 1}. [${f.kind}] ${f.title}`);
-      out.push(`     where: ${f.service}: ${f.operation} · cost ${formatMs(f.costMs * 1000)} (${formatShare(f.share)}) · spans ${f.spanIDs.slice(0, 6).join(', ')}${f.spanIDs.length > 6 ? ', …' : ''}`);
+      out.push(`     where: ${f.service}: ${f.operation} · spans ${f.spanIDs.slice(0, 6).join(', ')}${f.spanIDs.length > 6 ? ', …' : ''}`);
       for (const e of f.evidence) out.push(`     - ${e}`);
       out.push(`     fix: ${f.fix}`);
     });

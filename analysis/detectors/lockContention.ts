@@ -19,13 +19,13 @@ export const detectLockContention: Detector = ({ ix, cp, roles }) => {
           const costUs = cp.subtree[w]!;
           out.push({
             kind: 'lock-contention',
-            title: `Waited ${formatMs(ix.end[w]! - ix.start[w]!)} for ${peer} before its work in ${ix.service[w]}: ${costTail(costUs, ix.durationUs)}`,
+            title: `${ix.service[w]} waited for ${peer}, held by others: ${costTail(costUs, ix.durationUs)}`,
             service: ix.service[w]!,
             operation: ix.spans[w]!.operationName,
             spanIDs: [ix.spans[w]!.spanID, ix.spans[next]!.spanID],
             costUs,
             evidence: [
-              `"${ix.spans[w]!.operationName}" does no work of its own; "${ix.spans[next]!.operationName}" on ${peer} starts the moment it ends`,
+              `"${ix.spans[w]!.operationName}" took ${formatMs(ix.end[w]! - ix.start[w]!)} and did no work of its own; "${ix.spans[next]!.operationName}" on ${peer} started the moment it ended`,
               waitText,
             ],
             fix: `Hold ${peer} for less time or give it more capacity (a larger pool, finer-grained locks), so requests stop queueing for it.`,
@@ -41,7 +41,7 @@ export const detectLockContention: Detector = ({ ix, cp, roles }) => {
       if (costUs <= 0) continue;
       out.push({
         kind: 'lock-contention',
-        title: `${ix.service[w]} waited ${formatMs(wait.to - wait.from)} in line before its work: ${costTail(costUs, ix.durationUs)}`,
+        title: `${ix.service[w]} waited in line before its work: ${costTail(costUs, ix.durationUs)}`,
         service: ix.service[w]!,
         operation: ix.spans[w]!.operationName,
         spanIDs: [ix.spans[w]!.spanID],

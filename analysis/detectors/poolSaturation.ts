@@ -48,7 +48,8 @@ export const detectPoolSaturation: Detector = ({ ix, cp, roles }) => {
       else families.set(key, [c]);
     });
     for (const members of families.values()) {
-      if (members.length < MIN_TASKS) continue;
+      // The pool lives in the parent's process: children answered in another service show the callee's side.
+      if (members.length < MIN_TASKS || ix.service[members[0]!] !== ix.service[p]) continue;
       const calls = members.every((m) => roles.isCall(m));
       const slack = Math.max(overlapSlackUs(ix, members), 200);
       const k = peakConcurrency(ix, members, slack);

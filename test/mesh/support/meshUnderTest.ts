@@ -1,5 +1,5 @@
 // Starts the mesh once per test file against the thrift capture and fetches settled traces from it.
-import { createMesh, type Mesh, type RequestKind } from '../../../demo-app/index.ts';
+import { createMesh, type Mesh, type MeshOptions, type RequestKind } from '../../../demo-app/index.ts';
 import { createLog } from '../../../server/log.ts';
 import { waitFor } from '../../support/waitFor.ts';
 import { rootsOf, type MeshSpan } from './meshSpans.ts';
@@ -16,9 +16,13 @@ export interface MeshUnderTest {
   close(): Promise<void>;
 }
 
-export async function startMeshUnderTest(seed = 7, env: Record<string, string> = {}): Promise<MeshUnderTest> {
+export async function startMeshUnderTest(
+  seed = 7,
+  env: Record<string, string> = {},
+  health: Pick<MeshOptions, 'healthIntervalMs' | 'probeTimeoutMs'> = {},
+): Promise<MeshUnderTest> {
   const capture = await startThriftCapture();
-  const mesh = createMesh({ collectorEndpoint: capture.endpoint, seed, log: createLog('test', 'silent'), env });
+  const mesh = createMesh({ collectorEndpoint: capture.endpoint, seed, log: createLog('test', 'silent'), env, ...health });
   await mesh.start();
 
   /** Settled = every span each jaeger-client finished was accepted by the capture, and each trace has its root. */

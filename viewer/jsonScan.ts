@@ -2,7 +2,7 @@
 // Anything unexpected (bad JSON, odd shapes) makes it give up with ScanGaveUp; the caller then parses the
 // file the ordinary way, which either works or names the problem. So this reader only has to be right, not complete.
 import type { JaegerProcess } from '../model/jaegerJson.ts';
-import { Interner, REF_CHILD_OF, REF_FOLLOWS_FROM, REF_PARENT_SPAN_ID, type SpanColumns } from './spanColumns.ts';
+import { REF_CHILD_OF, REF_FOLLOWS_FROM, REF_PARENT_SPAN_ID, type SpanColumns } from './spanColumns.ts';
 
 export class ScanGaveUp extends Error {
   override name = 'ScanGaveUp';
@@ -62,12 +62,68 @@ class Bytes {
       bigger.set(this.buf.subarray(0, this.len));
       this.buf = bigger;
     }
-    this.buf.set(src.subarray(from, to), this.len);
+    // Short runs (most values) copy faster by hand than through a subarray view.
+    if (to - from < 48) for (let i = from, j = this.len; i < to; i++, j++) this.buf[j] = src[i]!;
+    else this.buf.set(src.subarray(from, to), this.len);
     this.len = need;
   }
   byte(c: number): void {
     if (this.len === this.buf.length) this.push(new Uint8Array([c]), 0, 1);
     else this.buf[this.len++] = c;
+  }
+}
+
+/** A growable column of numbers: no boxed array elements for the collector to chase. */
+class Nums {
+  a = new Float64Array(1024);
+  n = 0;
+  push(v: number): void {
+    if (this.n === this.a.length) {
+      const bigger = new Float64Array(this.a.length * 2);
+      bigger.set(this.a);
+      this.a = bigger;
+    }
+    this.a[this.n++] = v;
+  }
+  at(k: number): number {
+    return this.a[k]!;
+  }
+  get length(): number {
+    return this.n;
+  }
+  view(): Float64Array {
+    return this.a.subarray(0, this.n);
+  }
+}
+
+/** FNV-1a over a byte range: the hash of IDs and names read without making strings of them. */
+function hashOf(b: Uint8Array, from: number, to: number): number {
+  let h = 0x811c9dc5;
+  for (let i = from; i < to; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+  return h >>> 0;
+}
+
+function sameBytes(b: Uint8Array, from: number, to: number, c: Uint8Array, cFrom: number, cTo: number): boolean {
+  if (to - from !== cTo - cFrom) return false;
+  for (let i = 0; i < to - from; i++) if (b[from + i] !== c[cFrom + i]) return false;
+  return true;
+}
+
+/** Strings named by their raw bytes (operation names, process IDs): made once per distinct name. */
+class ByteInterner {
+  readonly list: string[] = [];
+  private readonly raw: Uint8Array[] = [];
+  private readonly byHash = new Map<number, number[]>();
+  of(b: Uint8Array, from: number, to: number, decode: () => string): number {
+    const h = hashOf(b, from, to);
+    const seen = this.byHash.get(h);
+    if (seen) for (const k of seen) if (sameBytes(b, from, to, this.raw[k]!, 0, this.raw[k]!.length)) return k;
+    const k = this.list.length;
+    this.list.push(decode());
+    this.raw.push(b.slice(from, to));
+    if (seen) seen.push(k);
+    else this.byHash.set(h, [k]);
+    return k;
   }
 }
 
@@ -203,6 +259,34 @@ export function scanJaegerFile(b: Uint8Array): ScannedTrace[] {
     if (c !== close) fail();
     return false;
   };
+  // The string just read by range(): bytes [rs, re).
+  let rs = 0;
+  let re = 0;
+  /** Marks the plain-ASCII string at p (an ID) without making it; anything with escapes gives up. */
+  const range = () => {
+    if (b[p] !== QUOTE) fail();
+    rs = ++p;
+    for (;;) {
+      const c = b[p];
+      if (c === QUOTE) break;
+      if (c === undefined || c === BACKSLASH || c! >= 128 || c === NEWLINE) fail();
+      p++;
+    }
+    re = p++;
+  };
+  /** Interns the string at p by its bytes. */
+  const interned = (into: ByteInterner): number => {
+    if (b[p] !== QUOTE) fail();
+    const at = p;
+    skipString();
+    return into.of(b, at + 1, p - 1, () => {
+      const end = p;
+      p = at;
+      const text = str();
+      p = end;
+      return text;
+    });
+  };
   /** The raw text of the value at p (a string's content without quotes), copied into the search line. */
   const copyValue = (into: Bytes) => {
     ws();
@@ -256,58 +340,73 @@ export function scanJaegerFile(b: Uint8Array): ScannedTrace[] {
   const trace = (): ScannedTrace | undefined => {
     let traceID: string | undefined;
     let sawSpans = false;
-    const ops = new Interner();
-    const procs = new Interner();
-    const spanIDs: string[] = [];
-    const startTime: number[] = [];
-    const duration: number[] = [];
-    const operation: number[] = [];
-    const process: number[] = [];
-    const error: number[] = [];
-    const refOffset: number[] = [0];
-    const refSpanID: string[] = [];
-    const refKind: number[] = [];
-    const ranges: number[] = [];
+    const ops = new ByteInterner();
+    const procs = new ByteInterner();
+    const idFrom = new Nums();
+    const idTo = new Nums();
+    const ids = new Bytes();
+    const startTime = new Nums();
+    const duration = new Nums();
+    const operation = new Nums();
+    const process = new Nums();
+    const error = new Nums();
+    const refOffset = new Nums();
+    refOffset.push(0);
+    const refFrom = new Nums();
+    const refTo = new Nums();
+    const refKind = new Nums();
+    const ranges = new Nums();
     const search = new Bytes();
     let processes: Record<string, JaegerProcess> = {};
 
     const span = () => {
       ws();
       const from = p;
-      let id: string | undefined;
+      let idAt = -1;
+      let idEnd = -1;
       let start = NaN;
       let dur = NaN;
-      let op = '';
-      let proc = '';
+      let op = -1;
+      let proc = -1;
       let isError = false;
       if (open(OPEN_OBJ)) {
         do {
           key();
-          if (is(K.spanID)) id = str();
-          else if (is(K.startTime)) start = num();
+          if (is(K.spanID)) {
+            range();
+            idAt = rs;
+            idEnd = re;
+          } else if (is(K.startTime)) start = num();
           else if (is(K.duration)) dur = num();
-          else if (is(K.operationName)) op = str();
-          else if (is(K.processID)) proc = str();
+          else if (is(K.operationName)) op = interned(ops);
+          else if (is(K.processID)) proc = interned(procs);
           else if (is(K.parentSpanID)) {
             if (b[p] === QUOTE) {
-              refSpanID.push(str());
+              range();
+              refFrom.push(rs);
+              refTo.push(re);
               refKind.push(REF_PARENT_SPAN_ID);
             } else skip();
           } else if (is(K.references)) {
             if (open(OPEN_ARR)) {
               do {
                 let kind = -1;
-                let rid: string | undefined;
+                let ridFrom = -1;
+                let ridTo = -1;
                 if (open(OPEN_OBJ)) {
                   do {
                     key();
                     if (is(K.refType)) kind = valueIs(K['"CHILD_OF"']) ? REF_CHILD_OF : valueIs(K['"FOLLOWS_FROM"']) ? REF_FOLLOWS_FROM : -1;
-                    if (is(K.spanID) && b[p] === QUOTE) rid = str();
-                    else skip();
+                    if (is(K.spanID) && b[p] === QUOTE) {
+                      range();
+                      ridFrom = rs;
+                      ridTo = re;
+                    } else skip();
                   } while (more(CLOSE_OBJ));
                 }
-                if (kind >= 0 && rid !== undefined) {
-                  refSpanID.push(rid);
+                if (kind >= 0 && ridFrom >= 0) {
+                  refFrom.push(ridFrom);
+                  refTo.push(ridTo);
                   refKind.push(kind);
                 }
               } while (more(CLOSE_ARR));
@@ -329,15 +428,19 @@ export function scanJaegerFile(b: Uint8Array): ScannedTrace[] {
         } while (more(CLOSE_OBJ));
       }
       // A span the ordinary path would reject or word differently: let it do so.
-      if (id === undefined || !Number.isFinite(start) || !Number.isFinite(dur)) fail();
-      spanIDs.push(id!);
+      if (idAt < 0 || !Number.isFinite(start) || !Number.isFinite(dur)) fail();
+      idFrom.push(idAt);
+      idTo.push(idEnd);
+      if (ids.len > 0) ids.byte(NEWLINE);
+      ids.push(b, idAt, idEnd);
       startTime.push(start);
       duration.push(dur);
-      operation.push(ops.of(op));
-      process.push(procs.of(proc));
+      operation.push(op >= 0 ? op : ops.of(b, 0, 0, () => ''));
+      process.push(proc >= 0 ? proc : procs.of(b, 0, 0, () => ''));
       error.push(isError ? 1 : 0);
-      refOffset.push(refSpanID.length);
-      ranges.push(from, p);
+      refOffset.push(refFrom.length);
+      ranges.push(from);
+      ranges.push(p);
       search.byte(NEWLINE);
     };
 
@@ -359,27 +462,47 @@ export function scanJaegerFile(b: Uint8Array): ScannedTrace[] {
       } while (more(CLOSE_OBJ));
     }
     if (traceID === undefined || !sawSpans) return undefined;
-    const n = spanIDs.length;
+    const n = idFrom.length;
+    // Span ID → first span with it, in an open-addressing table keyed by the ID's bytes.
+    const size = 1 << Math.ceil(Math.log2(n * 2 + 2));
+    const table = new Int32Array(size).fill(-1);
+    const slotOf = (from: number, to: number): number => {
+      let slot = hashOf(b, from, to) & (size - 1);
+      for (;;) {
+        const k = table[slot]!;
+        if (k < 0 || sameBytes(b, from, to, b, idFrom.at(k), idTo.at(k))) return slot;
+        slot = (slot + 1) & (size - 1);
+      }
+    };
+    for (let i = 0; i < n; i++) {
+      const slot = slotOf(idFrom.at(i), idTo.at(i));
+      if (table[slot]! < 0) table[slot] = i;
+    }
+    const refTarget = new Int32Array(refFrom.length);
+    for (let k = 0; k < refFrom.length; k++) refTarget[k] = table[slotOf(refFrom.at(k), refTo.at(k))]!;
+    const idOffset = new Int32Array(n + 1);
+    for (let i = 0; i < n; i++) idOffset[i + 1] = idOffset[i]! + idTo.at(i) - idFrom.at(i) + 1;
     // Escapes inside values stay as written; the search only needs the words.
     const searchLines = utf8.decode(search.buf.subarray(0, search.len));
     const columns: SpanColumns = {
       traceID,
       count: n,
-      spanIDs,
-      startTime: Float64Array.from(startTime),
-      duration: Float64Array.from(duration),
-      operation: Uint32Array.from(operation),
+      idText: utf8.decode(ids.buf.subarray(0, ids.len)),
+      idOffset,
+      startTime: startTime.view().slice(),
+      duration: duration.view().slice(),
+      operation: Uint32Array.from(operation.view()),
       operations: ops.list,
-      process: Uint32Array.from(process),
+      process: Uint32Array.from(process.view()),
       processIDs: procs.list,
       processes,
-      error: Uint8Array.from(error),
-      refOffset: Int32Array.from(refOffset),
-      refSpanID,
-      refKind: Uint8Array.from(refKind),
+      error: Uint8Array.from(error.view()),
+      refOffset: Int32Array.from(refOffset.view()),
+      refTarget,
+      refKind: Uint8Array.from(refKind.view()),
       searchLines,
     };
-    return { columns, ranges: Float64Array.from(ranges) };
+    return { columns, ranges: ranges.view().slice() };
   };
 
   // The top level: Jaeger's {data:[trace…]} envelope, or a bare trace. Keys come in any order,

@@ -76,7 +76,11 @@ export function createMinimap(onWindow: (fromUs: number | undefined, toUs?: numb
   element.addEventListener('pointerdown', (e) => {
     if (!model) return;
     from = fraction(e);
-    element.setPointerCapture(e.pointerId);
+    try {
+      element.setPointerCapture(e.pointerId);
+    } catch {
+      // A synthetic pointer (a script, a test) has nothing to capture; the drag still works.
+    }
     drag.hidden = false;
     drag.style.left = `${from * 100}%`;
     drag.style.width = '0';

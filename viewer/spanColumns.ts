@@ -1,6 +1,7 @@
 // A trace as flat columns (one entry per span): what the viewer indexes, whether read from objects or straight from a file's bytes.
 import type { JaegerProcess, JaegerSpan, JaegerTrace } from '../model/jaegerJson.ts';
 import { formatValue, isTruthyTag } from './format.ts';
+import { buildSpanIdIndex } from './spanIdIndex.ts';
 
 /** How a reference names a parent; the viewer prefers them in this order. */
 export const REF_PARENT_SPAN_ID = 0;
@@ -10,7 +11,9 @@ export const REF_FOLLOWS_FROM = 2;
 export interface SpanColumns {
   traceID: string;
   count: number;
-  spanIDs: string[];
+  /** Span IDs joined by "\n"; span i's is idText[idOffset[i] … idOffset[i+1] − 1). */
+  idText: string;
+  idOffset: Int32Array;
   /** Absolute, µs since the epoch. */
   startTime: Float64Array;
   duration: Float64Array;
@@ -22,9 +25,12 @@ export interface SpanColumns {
   processIDs: string[];
   processes: Record<string, JaegerProcess>;
   error: Uint8Array;
-  /** References of span i are refSpanID/refKind[refOffset[i] … refOffset[i+1]), in file order. */
+  /**
+   * References of span i are refTarget/refKind[refOffset[i] … refOffset[i+1]), in file order;
+   * refTarget is the span index the reference names (the first span with that ID), −1 when none.
+   */
   refOffset: Int32Array;
-  refSpanID: string[];
+  refTarget: Int32Array;
   refKind: Uint8Array;
   /** Tag "key=value" pairs and log values of each span, one line per span (lines end in "\n"). */
   searchLines: string;
@@ -116,10 +122,17 @@ export function columnsFromTrace(trace: JaegerTrace): SpanColumns {
     }
     lines.push(searchLineOf(words));
   }
+  const ids = buildSpanIdIndex(n, (i) => spanIDs[i]!);
+  const idOffset = new Int32Array(n + 1);
+  for (let i = 0, pos = 0; i < n; i++) {
+    pos += spanIDs[i]!.length + 1;
+    idOffset[i + 1] = pos;
+  }
   return {
     traceID: String(trace.traceID),
     count: n,
-    spanIDs,
+    idText: spanIDs.join('\n'),
+    idOffset,
     startTime,
     duration,
     operation,
@@ -129,7 +142,8 @@ export function columnsFromTrace(trace: JaegerTrace): SpanColumns {
     processes: trace.processes && typeof trace.processes === 'object' ? trace.processes : {},
     error,
     refOffset,
-    refSpanID,
+    // Duplicate span IDs exist in real exports: the first span keeps the ID.
+    refTarget: Int32Array.from(refSpanID, (id) => ids.get(id)),
     refKind: Uint8Array.from(kinds),
     searchLines: lines.join(''),
   };

@@ -1,7 +1,6 @@
 // Indexes a trace's span columns once into typed arrays, so drawing and interaction never walk span objects again.
 import type { JaegerProcess, JaegerTrace } from '../model/jaegerJson.ts';
 import { columnsFromTrace, REF_CHILD_OF, REF_FOLLOWS_FROM, REF_PARENT_SPAN_ID, TraceShapeError, type SpanColumns } from './spanColumns.ts';
-import { buildSpanIdIndex, type SpanIdIndex } from './spanIdIndex.ts';
 
 export { TraceShapeError };
 
@@ -74,14 +73,14 @@ function readTimes(c: SpanColumns) {
 }
 
 /** The parent by `parentSpanID`, else the first CHILD_OF found in the trace, else the first FOLLOWS_FROM. */
-function findParents(c: SpanColumns, ids: SpanIdIndex): Int32Array {
+function findParents(c: SpanColumns): Int32Array {
   const n = c.count;
   const parent = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     let found = -1;
     let followsFrom = -1;
     for (let k = c.refOffset[i]!; k < c.refOffset[i + 1]!; k++) {
-      const p = ids.get(c.refSpanID[k]!);
+      const p = c.refTarget[k]!;
       if (p < 0 || p === i) continue;
       const kind = c.refKind[k]!;
       if (kind === REF_PARENT_SPAN_ID || kind === REF_CHILD_OF) {
@@ -260,9 +259,7 @@ export function indexSpans(c: SpanColumns): TraceModel {
   const n = c.count;
   if (n === 0) throw new TraceShapeError('this trace has no spans');
   const { t0, t1, start, duration } = readTimes(c);
-  // Duplicate span IDs exist in real exports: the first keeps the ID, every span still gets a row.
-  const ids = buildSpanIdIndex(n, (i) => c.spanIDs[i]!);
-  const parent = findParents(c, ids);
+  const parent = findParents(c);
   const byStart = sortByStart(start);
   const { childOffset, childList } = childrenByStart(parent, byStart);
   const tree = walkTree(parent, byStart, childOffset, childList);
@@ -270,13 +267,6 @@ export function indexSpans(c: SpanColumns): TraceModel {
   const { services, service } = servicesInOrder(c, tree.order);
   let errorCount = 0;
   for (let i = 0; i < n; i++) errorCount += c.error[i]!;
-  const idText = c.spanIDs.join('\n');
-  const idOffset = new Int32Array(n + 1);
-  for (let i = 0, pos = 0; i < n; i++) {
-    idOffset[i] = pos;
-    pos += c.spanIDs[i]!.length + 1;
-    idOffset[i + 1] = pos;
-  }
   const searchText = c.searchLines.toLowerCase();
   return {
     traceID: c.traceID,
@@ -296,8 +286,8 @@ export function indexSpans(c: SpanColumns): TraceModel {
     childList,
     services,
     errorCount,
-    idText,
-    idOffset,
+    idText: c.idText,
+    idOffset: c.idOffset,
     searchText,
     searchOffset: lineStarts(searchText, n),
     processes: c.processes,

@@ -103,6 +103,9 @@ function worstStray(traces: JaegerTrace[]) {
   let early = 0;
   let late = 0;
   let pairs = 0;
+  let earlyPair = '';
+  let latePair = '';
+  const name = (t: JaegerTrace, s: JaegerTrace['spans'][number]) => `${t.processes[s.processID]?.serviceName} ${s.operationName}`;
   for (const t of traces) {
     const byId = new Map(t.spans.map((s) => [s.spanID, s]));
     for (const s of t.spans) {
@@ -110,11 +113,13 @@ function worstStray(traces: JaegerTrace[]) {
       const p = ref && byId.get(ref.spanID);
       if (!p) continue;
       pairs++;
-      early = Math.max(early, p.startTime - s.startTime);
-      late = Math.max(late, s.startTime + s.duration - (p.startTime + p.duration));
+      const e = p.startTime - s.startTime;
+      const l = s.startTime + s.duration - (p.startTime + p.duration);
+      if (e > early) [early, earlyPair] = [e, `${name(t, s)} in ${name(t, p)}`];
+      if (l > late) [late, latePair] = [l, `${name(t, s)} in ${name(t, p)}`];
     }
   }
-  return { early, late, pairs };
+  return { early, late, pairs, earlyPair, latePair };
 }
 
 /** Time from a request's answer until its trace is whole in the store (every span its services reported). */
@@ -173,7 +178,7 @@ export async function run(): Promise<void> {
     await new Promise((r) => setTimeout(r, 200));
     const traces = (await Promise.all(ids.map((id) => j.trace(id)))).filter((t) => t !== undefined);
     const stray = worstStray(traces);
-    console.log(`span order over ${traces.length} traces (${stray.pairs} CHILD_OF pairs): worst child start before its parent ${stray.early} µs, worst child end after its parent ${stray.late} µs`);
+    console.log(`span order over ${traces.length} traces (${stray.pairs} CHILD_OF pairs): worst child start before its parent ${stray.early} µs${stray.earlyPair ? ` (${stray.earlyPair})` : ''}, worst child end after its parent ${stray.late} µs${stray.latePair ? ` (${stray.latePair})` : ''}`);
 
     // Request answered → trace whole in the store, per traced variant.
     for (const v of variants.filter((x) => x.traced)) {
@@ -201,8 +206,8 @@ export async function run(): Promise<void> {
       const cpu = v.cpu.length === off.cpu.length && v.cpu.length ? v.cpu.map((x, i) => x / off.cpu[i]) : [];
       console.log(`  ratio traced/untraced, ${v.name}: throughput ${spread(ratios)}${cpu.length ? `, CPU per order ${spread(cpu)}` : ''} (per round, median (min–max))`);
     }
-    const stats = j.jaeger.stats().http;
-    console.log(`  embedded Jaeger: ${stats.stored} spans stored, ${stats.rejected} bodies rejected`);
+    const stats = j.jaeger.store.stats();
+    console.log(`  embedded Jaeger store: ${JSON.stringify(stats)}`);
     console.log(`  load average at the end: ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores (figures are only comparable on a quiet machine)`);
   } finally {
     await Promise.all(variants.map((v) => v.mesh?.stop()));

@@ -24,9 +24,12 @@ export function serverSpans(untracedPrefixes: string[]): RequestHandler {
     // The span ends when the answer is handed to the socket, not when 'close' gets its turn on a busy
     // event loop (that lag once put a child's end 30 ms after its caller's).
     let answeredAt: number | undefined;
+    /** Set when the caller left first: the span ends once the handler is done with its work. */
+    let finishAbandoned: (() => void) | undefined;
     const end = res.end.bind(res) as (...args: unknown[]) => typeof res;
     res.end = ((...args: unknown[]) => {
       answeredAt ??= preciseNowMs();
+      finishAbandoned?.();
       return end(...args);
     }) as typeof res.end;
     res.once('close', () => {
@@ -34,10 +37,21 @@ export function serverSpans(untracedPrefixes: string[]): RequestHandler {
       const route = (req.route as { path?: string } | undefined)?.path;
       if (route) span.setOperationName(`${req.method} ${req.baseUrl}${route}`);
       span.setTag(Tags.HTTP_STATUS_CODE, res.statusCode);
-      if (!res.writableFinished) {
-        // The caller stopped waiting (its deadline passed): what runs on is no longer inside the caller's span.
+      if (answeredAt === undefined) {
+        // The caller stopped waiting (its deadline passed) while this service still works on the request:
+        // that work no longer lies inside the caller's span, and its own children must still fit in this one.
         detachFromCaller(span);
-        finishSpan(span, new Error('the caller hung up before the answer was sent'));
+        let done = false;
+        const finish = () => {
+          if (done) return;
+          done = true;
+          clearTimeout(giveUp);
+          finishSpan(span, new Error('the caller hung up before the answer was sent'));
+        };
+        // A handler that never answers still ends its span, a little later.
+        const giveUp = setTimeout(finish, 10_000);
+        giveUp.unref();
+        finishAbandoned = finish;
       } else if (res.statusCode >= 500) {
         finishSpan(span, new Error(String(res.locals.errorMessage ?? `answered ${res.statusCode}`)), answeredAt);
       } else {

@@ -46,7 +46,10 @@ await runService(paymentsApi.service, (app, kit) => {
       const gone = new AbortController();
       res.once('close', () => gone.abort(new Error('caller gave up')));
       await sleep(stall.ms, gone.signal).catch(() => undefined);
-      if (res.writableEnded || res.destroyed) return;
+      if (gone.signal.aborted) {
+        res.end(); // nobody is listening; ending says this attempt's work is over, so its span closes now
+        return;
+      }
     }
     // An attempt that timed out at the caller may still be charging: a retry joins it instead of charging again.
     let charge = charges.get(key);

@@ -36,6 +36,15 @@ const ui = {
   buttons: [el<HTMLButtonElement>('sendNormal'), el<HTMLButtonElement>('sendSlow')],
 };
 
+/** The hole found in the attendee's own request, above where the time went (made here: join.html has no slot for it). */
+const topFinding = (() => {
+  const p = document.createElement('p');
+  p.className = 'note finding';
+  p.hidden = true;
+  ui.sinksTitle.before(p);
+  return p;
+})();
+
 function showMessage(text: string | undefined): void {
   ui.message.hidden = text === undefined;
   ui.message.textContent = text ?? '';
@@ -53,6 +62,9 @@ function fmtMs(ms: number): string {
 }
 
 function renderSummary(summary: TraceSummary, complete: boolean): void {
+  // A finding's title quotes span names: text only.
+  topFinding.hidden = summary.topFinding === undefined;
+  topFinding.textContent = summary.topFinding ? `Hole found: ${summary.topFinding}` : '';
   ui.sinksTitle.hidden = summary.top.length === 0;
   ui.sinks.replaceChildren(
     ...summary.top.map((sink) => {

@@ -1,4 +1,5 @@
 // Where a trace's time went, in a phone-sized nutshell: service/operation pairs ranked by self time.
+import { analyzeTrace } from '../analysis/index.ts';
 import type { JaegerSpan, JaegerTrace } from '../model/jaegerJson.ts';
 
 export interface TimeSink {
@@ -16,6 +17,8 @@ export interface TraceSummary {
   durationMs: number;
   errors: number;
   top: TimeSink[];
+  /** The costliest hole the hole finder names in this trace, as a sentence; undefined when it names none. */
+  topFinding: string | undefined;
 }
 
 function parentOf(span: JaegerSpan): string | undefined {
@@ -77,5 +80,6 @@ export function summarizeTrace(trace: JaegerTrace, topN = 3): TraceSummary {
     durationMs: trace.spans.length ? (last - first) / 1000 : 0,
     errors,
     top,
+    topFinding: analyzeTrace(trace)[0]?.title,
   };
 }

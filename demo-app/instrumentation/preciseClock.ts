@@ -19,17 +19,28 @@ export function createPreciseClock(sources: ClockSources = systemSources) {
   let anchor = 0;
   let anchorings = 0;
 
-  /** Waits for Date.now() to tick so the anchor lands on the start of a millisecond, not somewhere inside it. */
+  /**
+   * Waits for Date.now() to tick so the anchor lands on the start of a millisecond, not somewhere inside it.
+   * The tick happened between two monotonic reads; a busy machine can pause us between them, so a few
+   * ticks are timed and the one caught in the narrowest window wins.
+   */
   const reanchor = () => {
-    const first = sources.wallMs();
-    let wall = first;
-    let mono = sources.monoMs();
-    // Bounded: a real millisecond passes within ~1 ms; a frozen test clock gives up after 100k reads.
-    for (let i = 0; i < 100_000 && wall === first; i++) {
-      wall = sources.wallMs();
-      mono = sources.monoMs();
+    let best = { width: Infinity, anchor: sources.wallMs() + 0.5 - sources.monoMs() };
+    for (let tick = 0; tick < 4; tick++) {
+      const first = sources.wallMs();
+      let before = sources.monoMs();
+      let after = before;
+      let wall = first;
+      // Bounded: a real millisecond passes within ~1 ms; a frozen test clock gives up after 100k reads.
+      for (let i = 0; i < 100_000 && wall === first; i++) {
+        before = after;
+        wall = sources.wallMs();
+        after = sources.monoMs();
+      }
+      if (wall === first) break;
+      if (after - before < best.width) best = { width: after - before, anchor: wall - (before + after) / 2 };
     }
-    anchor = wall - mono;
+    anchor = best.anchor;
     anchorings++;
   };
   reanchor();

@@ -1,0 +1,43 @@
+// The mesh's one clock: anchored to the wall clock at a millisecond edge, and re-anchored when the wall clock is stepped.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createPreciseClock, preciseNowMs } from '../../demo-app/instrumentation/preciseClock.ts';
+
+/** A wall clock that ticks in whole ms (like Date.now()) over a monotonic clock that advances 1 µs per read. */
+function fakeSources(wallOffsetMs: number) {
+  let mono = 1_000.0004;
+  const sources = {
+    offset: wallOffsetMs,
+    monoMs: () => (mono += 0.001),
+    wallMs: () => Math.floor(mono + sources.offset),
+  };
+  return sources;
+}
+
+test('the anchor lands on a millisecond edge: microseconds from the true wall time, not up to a whole ms', () => {
+  const src = fakeSources(1_700_000_000_000.25);
+  const clock = createPreciseClock(src);
+  const trueNow = () => src.monoMs() + src.offset;
+  assert.ok(Math.abs(clock.nowMs() - trueNow()) < 0.01, `${clock.nowMs() - trueNow()} ms off`);
+});
+
+test('a stepped wall clock is followed at the next drift check; an unchanged one is left alone', () => {
+  const src = fakeSources(1_700_000_000_000.5);
+  const clock = createPreciseClock(src);
+  assert.equal(clock.checkDrift(), 0);
+  assert.equal(clock.anchorings(), 1, 'no needless re-anchoring');
+  src.offset += 7; // NTP steps the wall clock 7 ms ahead, as on the laptop where children started before parents
+  const drift = clock.checkDrift();
+  assert.ok(drift < -5, `drift seen: ${drift} ms`);
+  assert.equal(clock.anchorings(), 2);
+  assert.ok(Math.abs(clock.nowMs() - (src.monoMs() + src.offset)) < 0.01, 'back on the wall clock');
+});
+
+test('the process clock agrees with Date.now() to within its millisecond', () => {
+  for (let i = 0; i < 1000; i++) {
+    const before = Date.now();
+    const precise = preciseNowMs();
+    const after = Date.now();
+    assert.ok(precise >= before - 0.05 && precise < after + 1.05, `${precise} outside [${before}, ${after + 1})`);
+  }
+});

@@ -56,6 +56,22 @@ describe('real jaeger-client', () => {
     });
   }
 
+  it('its traces, searched as the current Jaeger UI searches (v3 trace summaries)', async () => {
+    const report = await runEmitter({ sender: 'http', endpoint: h.collectorUrl, requests: 2, concurrency: 1, childrenPerRequest: 1 });
+    assert.deepEqual(report.errors, []);
+    const now = Date.now();
+    const p = new URLSearchParams({ 'query.serviceName': 'emitter-svc', 'query.operationName': 'GET /checkout', 'query.startTimeMin': new Date(now - 3_600_000).toISOString(), 'query.startTimeMax': new Date(now + 1000).toISOString(), 'query.searchDepth': '20' });
+    const r = await getJson<{ summaries: { traceId: string; spanCount: number; rootServiceName: string; rootOperationName: string }[] }>(`${h.url}/api/v3/trace-summaries?${p}`);
+    assert.equal(r.status, 200);
+    for (const t of report.traces) {
+      const s = r.body.summaries.find((x) => x.traceId === t.traceID.padStart(32, '0'));
+      assert.ok(s, `trace ${t.traceID} is found`);
+      assert.equal(s.spanCount, t.spans);
+      assert.equal(s.rootServiceName, 'emitter-svc');
+      assert.equal(s.rootOperationName, 'GET /checkout');
+    }
+  });
+
   it('a burst of 50 concurrent requests through the HTTP sender: every span reported is stored', async () => {
     const before = h.jaeger.stats().http.stored;
     const report = await runEmitter({ sender: 'http', endpoint: h.collectorUrl, requests: 50, concurrency: 50, childrenPerRequest: 18 });

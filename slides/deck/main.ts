@@ -4,9 +4,10 @@ import 'reveal.js/reveal.css';
 import './theme.css';
 import Reveal, { type RevealApi, type RevealConfig } from 'reveal.js';
 import Notes from 'reveal.js/plugin/notes';
-import { liveParts, type LivePartFactory } from '../live/index.ts';
+import { liveParts, mountPrintDemo, type LivePartFactory } from '../live/index.ts';
 import { readDeckMode } from './deckMode.ts';
 import { connectLiveSlides } from './liveSlides.ts';
+import { fillProjectLinks } from './projectUrl.ts';
 import { revealMayTakeKey } from './revealKeys.ts';
 import { mountSelfStudyToggle } from './selfStudyToggle.ts';
 
@@ -50,6 +51,11 @@ const config: RevealConfig = {
 window.Reveal = Reveal;
 window.deckLiveParts = liveParts;
 document.documentElement.classList.toggle('deck-receiver', mode.receiver);
+
+fillProjectLinks(document);
+// On paper the Demo slide shows a recorded trace and its findings, laid out before reveal.js counts the pages.
+const demoSection = document.querySelector<HTMLElement>('section#demo');
+if (mode.print && demoSection) mountPrintDemo(demoSection);
 
 if (!mode.receiver && !mode.print) {
   connectLiveSlides(Reveal, liveParts, { presenterToken: mode.presenterToken, apiBase: '', offline });

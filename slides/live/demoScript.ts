@@ -3,11 +3,12 @@ import { holeCatalog, type HoleId, type HoleSpec } from '../../model/holes.ts';
 import { patternWords } from './proofVerdict.ts';
 
 /**
- * N+1 and the cache first (a normal request shows both), then the two that need a slow request,
- * and the lock last: a burst queues on the one connection however the others are switched,
- * and its gain is plainest once the work held under the lock is small.
+ * The flaky payments first: while it is open, every third normal order stalls on a timeout, and
+ * that noise would hide the smaller holes. Then the two that a slow order shows (one barista, the
+ * missing cache), then N+1 on a now steady normal order, and the lock last: a burst queues on the
+ * one connection however the others are switched.
  */
-export const scriptOrder: readonly HoleId[] = ['n-plus-one', 'missing-cache', 'flaky-dependency', 'worker-pool', 'lock-contention'];
+export const scriptOrder: readonly HoleId[] = ['flaky-dependency', 'worker-pool', 'missing-cache', 'n-plus-one', 'lock-contention'];
 
 export interface ScriptStep {
   spec: HoleSpec;

@@ -19,10 +19,14 @@ import { mountRecordingReplay } from './recordingPanel.ts';
 import { sourceFor } from './sourceFor.ts';
 import './demoSlide.css';
 
-const ZOOMS = [1, 1.25, 1.5, 1.75, 2];
+const ZOOMS = [1, 1.33, 1.5, 1.75, 2];
 /** The smallest text on the slide (the viewer's 0.9 em at 18 px) must read at least this large on screen. */
 const MIN_SCREEN_TEXT_PX = 16;
 const SMALLEST_TEXT_CSS_PX = 18 * 0.9;
+/** The deck's slide height, the demo's own height inside it, and the gap it keeps to the window's edge when it grows. */
+const SLIDE_HEIGHT_PX = 720;
+const SLIDE_DEMO_PX = 704;
+const WINDOW_MARGIN_CSS_PX = 12;
 const lockHole = holeCatalog.find((h) => h.id === 'lock-contention')!;
 
 function findingsOf(trace: JaegerTrace): Finding[] {
@@ -92,7 +96,17 @@ function mountDemo(host: HTMLElement, ctx: LiveContext, actor: DemoFlowActor): (
     zoomIn.disabled = zoomIndex === ZOOMS.length - 1;
     (window as { Reveal?: { layout?: () => void } }).Reveal?.layout?.();
   };
+  // On a screen taller than 16:9 reveal.js letterboxes the slide: the demo grows into that band
+  // (the section then starts at the slide's top, and a shift centres the demo in the window).
+  const fitHeight = () => {
+    const scale = deckScale();
+    const windowCss = window.innerHeight / scale;
+    const height = Math.max(SLIDE_DEMO_PX, Math.floor(windowCss - 2 * WINDOW_MARGIN_CSS_PX));
+    root.style.height = `${height}px`;
+    root.style.transform = height > SLIDE_DEMO_PX ? `translateY(${-Math.round((windowCss - SLIDE_HEIGHT_PX) / 2 - WINDOW_MARGIN_CSS_PX)}px)` : '';
+  };
   const autoZoom = () => {
+    fitHeight();
     if (zoomByHand) return;
     const scale = deckScale();
     const fit = ZOOMS.findIndex((z) => SMALLEST_TEXT_CSS_PX * z * scale >= MIN_SCREEN_TEXT_PX - 0.01);
@@ -114,6 +128,8 @@ function mountDemo(host: HTMLElement, ctx: LiveContext, actor: DemoFlowActor): (
   });
   applyZoom();
   autoZoom();
+  const reveal = (window as { Reveal?: { on?: (e: string, f: () => void) => void; off?: (e: string, f: () => void) => void } }).Reveal;
+  reveal?.on?.('resize', autoZoom);
   window.addEventListener('resize', autoZoom);
 
   sendButton.addEventListener('click', () => send('normal', 1));
@@ -209,6 +225,7 @@ function mountDemo(host: HTMLElement, ctx: LiveContext, actor: DemoFlowActor): (
     actor.send({ type: 'LEAVE' });
     sub.unsubscribe();
     window.removeEventListener('resize', autoZoom);
+    reveal?.off?.('resize', autoZoom);
     holes?.destroy();
     guide?.destroy();
     join?.destroy();

@@ -3,6 +3,8 @@ import { createDemoSlide } from './demoSlide.ts';
 import { createPipelineCounts } from './pipelineCounts.ts';
 import { createRealisticTrace } from './realisticTrace.ts';
 
+export { mountPrintDemo } from './printDemo.ts';
+
 /** What a live part gets when its slide is entered. */
 export interface LiveContext {
   /** Presenter token from the deck URL (?token=…), if the presenter opened the deck. */

@@ -1,0 +1,33 @@
+// The Demo slide on paper (?print-pdf): a recorded trace with the hole finder's findings, sized to fit the slide's one page.
+import { analyzeTrace } from '../../analysis/index.ts';
+import { exampleRecording, loadRecording, manifest, recordedOn } from '../recordings/recordings.ts';
+import { createTraceViewer } from '../../viewer/index.ts';
+import { el, setText } from './dom.ts';
+import './demoSlide.css';
+
+/**
+ * Mounted before reveal.js lays the pages out, into a box of fixed height, so the page count is
+ * settled before the trace file has even loaded.
+ */
+export function mountPrintDemo(section: HTMLElement): void {
+  const host = section.querySelector<HTMLElement>('[data-live-host]');
+  const rec = exampleRecording(manifest);
+  if (!host || !rec) return;
+  const caption = el('p', { class: 'print-demo-caption' }, `A trace recorded from the demo mesh on ${recordedOn(manifest)}, with the holes the hole finder names in it:`);
+  const findings = el('ul', { class: 'print-demo-findings' });
+  const viewerHost = el('div', { class: 'print-demo-viewer' });
+  host.append(el('div', { class: 'print-demo' }, caption, findings, viewerHost));
+  section.classList.add('print-demo-slide');
+  const viewer = createTraceViewer(viewerHost, { details: false });
+  viewer.clear('Opening the recorded trace…');
+  void loadRecording(rec).then(
+    (trace) => {
+      viewer.show(trace);
+      host.dataset.traceId = trace.traceID;
+      const found = analyzeTrace(trace).slice(0, 3);
+      findings.replaceChildren(...found.map((f) => el('li', {}, f.title)));
+      if (found.length === 0) findings.replaceChildren(el('li', {}, 'The hole finder names nothing in this recording.'));
+    },
+    (e: unknown) => setText(caption, `The recorded trace could not be opened (${e instanceof Error ? e.message : String(e)}).`),
+  );
+}

@@ -13,9 +13,11 @@ import { spanRoles } from './spanRoles.ts';
 import { indexTrace } from './traceIndex.ts';
 
 export interface AnalyzeOptions {
-  /** A finding must cost at least this share of the request (default 0.05): smaller ones are noise on a slide. */
+  /** A finding must cost at least this share of the request (default 0.05): smaller ones are noise on a slide… */
   minShare?: number;
-  /** …and at least this many ms (default 1). */
+  /** …unless it costs at least this many ms (default 50): in a long request a big hole is still worth naming. */
+  notableMs?: number;
+  /** Never below this many ms (default 1). */
   minCostMs?: number;
 }
 
@@ -33,7 +35,7 @@ export function analyze(trace: JaegerTrace, options: AnalyzeOptions = {}): Findi
   if (ix.n === 0 || ix.durationUs <= 0) return [];
   const cp = findCriticalPath(ix);
   const ctx: AnalysisContext = { ix, cp, roles: spanRoles(ix), groups: sameOperationGroups(ix) };
-  const floorUs = Math.max((options.minCostMs ?? 1) * 1000, (options.minShare ?? 0.05) * ix.durationUs);
+  const floorUs = Math.max((options.minCostMs ?? 1) * 1000, Math.min((options.minShare ?? 0.05) * ix.durationUs, (options.notableMs ?? 50) * 1000));
   const out: Finding[] = [];
   for (const detect of DETECTORS) {
     for (const c of detect(ctx)) {

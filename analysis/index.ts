@@ -6,6 +6,8 @@ import { aggregate } from './aggregate.ts';
 
 export type { AnalyzeOptions };
 export { TraceInputError } from './traceIndex.ts';
+/** A kind's name in words ("N+1", "Lock contention"…). */
+export { kindName } from './aggregate.ts';
 
 /** Every finding in one trace, ranked by the time it cost on the critical path (largest first). */
 export function analyzeTrace(trace: JaegerTrace, options?: AnalyzeOptions): Finding[] {

@@ -1,4 +1,5 @@
 // The shape of slides/recordings/manifest.json: which recorded trace files exist and what each one shows.
+import type { Finding } from '../../model/findings.ts';
 
 /** `before`/`after` halves of a pair, or a lone `example` trace. */
 export type RecordingRole = 'before' | 'after' | 'example';
@@ -18,6 +19,8 @@ export interface Recording {
   durationMs: number;
   spanCount: number;
   services: number;
+  /** What the hole finder names in the trace, written by `npm run record` (test/analysis checks it still agrees). */
+  findings?: Finding[];
 }
 
 export interface RecordingManifest {

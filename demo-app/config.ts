@@ -1,5 +1,5 @@
 // The mesh's one table of hole settings and call deadlines: every service reads its numbers from here.
-import type { HoleId, HoleSetting } from '../model/holes.ts';
+import type { HoleId, HoleSetting } from '../model/index.ts';
 
 /**
  * Why each value (the same words are in model/holes.ts `settings`, which the self-study walk-through shows;

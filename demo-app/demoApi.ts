@@ -4,7 +4,7 @@ import { isPresenter } from '../server/presenterAuth.ts';
 import type { Log } from '../server/log.ts';
 import { InvalidBaggageError } from './demoRequests.ts';
 import { isHoleId } from './holes/holeSwitches.ts';
-import type { ServiceStateEvent } from '../model/demoApi.ts';
+import type { ServiceStateEvent } from '../model/index.ts';
 import type { Mesh } from './index.ts';
 import { MeshDownError } from './meshErrors.ts';
 

@@ -8,9 +8,9 @@ import { createHoleSwitches, isHoleId } from './holes/holeSwitches.ts';
 import type { SpanCounts } from './instrumentation/spanCounters.ts';
 import { createMeshSupervisor } from './supervisor/meshSupervisor.ts';
 
-import type { DemoRequestResult, HoleState, RequestKind, ServiceState, ServiceStateEvent } from '../model/demoApi.ts';
+import type { DemoRequestResult, HoleState, RequestKind, ServiceState, ServiceStateEvent } from '../model/index.ts';
 import { MeshDownError } from './meshErrors.ts';
-export type { DemoRequestResult, HoleState, RequestKind, ServiceState, ServiceStateEvent } from '../model/demoApi.ts';
+export type { DemoRequestResult, HoleState, RequestKind, ServiceState, ServiceStateEvent } from '../model/index.ts';
 export { MeshDownError } from './meshErrors.ts';
 export { createDemoApi, type DemoApiOptions } from './demoApi.ts';
 

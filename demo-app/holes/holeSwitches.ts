@@ -1,5 +1,5 @@
 // The five performance holes of the demo: their ids, titles, and the switch state pushed to every service.
-import { holeCatalog, isHoleId, type HoleId } from '../../model/holes.ts';
+import { holeCatalog, isHoleId, type HoleId } from '../../model/index.ts';
 export { holeCatalog, isHoleId, type HoleId };
 
 /** For each hole, true when it is plugged (the fix is on). */

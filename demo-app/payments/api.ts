@@ -1,5 +1,5 @@
 // payments' HTTP API: its routes and bodies, shared by its server and its typed client.
-import type { RequestKind } from '../../model/demoApi.ts';
+import type { RequestKind } from '../../model/index.ts';
 
 export interface ChargeRequest {
   orderId: string;

@@ -1,5 +1,5 @@
 // storefront's HTTP API (the mesh's front door): its route and bodies, shared by its server and the deck's client.
-import type { RequestKind } from '../../model/demoApi.ts';
+import type { RequestKind } from '../../model/index.ts';
 import type { Drink } from '../catalog.ts';
 
 export interface OrderRequest {

@@ -1,5 +1,5 @@
 // The typed client the deck server uses to place demo orders through the storefront: trace id, latency and, on failure, why.
-import type { DemoRequestResult, RequestKind } from '../../model/demoApi.ts';
+import type { DemoRequestResult, RequestKind } from '../../model/index.ts';
 import { callDeadlines } from '../config.ts';
 import { traceIdHeader } from '../instrumentation/serverSpans.ts';
 import { storefrontApi, type OrderFailure, type OrderRequest } from './api.ts';

@@ -8,8 +8,8 @@ import { adminTokenHeader, type MeshState } from '../instrumentation/serviceMain
 import { serviceMachine, serviceReasonOf, serviceStateOf, type ProbeInput } from './serviceMachine.ts';
 import { createServiceProcess, type ServiceProcess } from './serviceProcess.ts';
 
-import type { ServiceState, ServiceStateEvent } from '../../model/demoApi.ts';
-export type { ServiceState } from '../../model/demoApi.ts';
+import type { ServiceState, ServiceStateEvent } from '../../model/index.ts';
+export type { ServiceState } from '../../model/index.ts';
 
 export interface SupervisorOptions {
   names: readonly string[];

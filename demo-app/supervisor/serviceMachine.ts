@@ -1,6 +1,6 @@
 // One service's lifecycle as an xstate machine: starting → healthy (probing /healthz) → crashed or hung → restarting → healthy; stopped.
 import { assign, fromPromise, setup, type SnapshotFrom } from 'xstate';
-import type { ServiceState } from '../../model/demoApi.ts';
+import type { ServiceState } from '../../model/index.ts';
 
 export interface ServiceMachineInput {
   name: string;

@@ -61,7 +61,8 @@ function nsOf(x: unknown, what: string): Ns {
     const small = hi * 296 + lo;
     return { us: hi * 4_294_967 + Math.floor(small / 1000), rest: small % 1000 };
   }
-  const s = typeof x === 'number' ? (Number.isSafeInteger(x) ? String(x) : '') : typeof x === 'string' ? x : '';
+  // JSON senders may write ns as a (rounded) number: any whole, non-negative one is taken as it is.
+  const s = typeof x === 'number' ? (Number.isInteger(x) && x >= 0 ? BigInt(x).toString() : '') : typeof x === 'string' ? x : '';
   if (!/^\d{1,20}$/.test(s)) throw new OtlpDecodeError(`${what} is not a whole number of nanoseconds: ${JSON.stringify(String(x).slice(0, 30))}`);
   const us = s.length > 3 ? Number(s.slice(0, -3)) : 0;
   return { us, rest: Number(s.slice(-3)) };

@@ -1,5 +1,6 @@
 // OpenTelemetry's own SDK and OTLP exporters (HTTP/protobuf and HTTP/JSON, gzip too) report to the embedded Jaeger; spans come back mapped as Jaeger v2 maps them.
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { SpanKind, SpanStatusCode, context, trace, type Link } from '@opentelemetry/api';
@@ -112,6 +113,34 @@ describe('OTLP in', () => {
       { name: 'SELECT cart', spanKind: 'client' },
       { name: 'elsewhere', spanKind: 'internal' },
     ]);
+  });
+
+  it('survives 3,000 mutated protobuf and JSON bodies: each is stored whole or refused with a reason, never a throw', () => {
+    const good = JSON.stringify({
+      resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'fuzz' } }] }, scopeSpans: [{ scope: { name: 'f' }, spans: [
+        { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', name: 'op', kind: 2, startTimeUnixNano: '1700000000000000000', endTimeUnixNano: '1700000000001000000',
+          attributes: [{ key: 'a', value: { arrayValue: { values: [{ intValue: '1' }, { kvlistValue: { values: [{ key: 'k', value: { boolValue: true } }] } }] } } }],
+          events: [{ timeUnixNano: '1700000000000500000', name: 'e' }], links: [{ traceId: '0af7651916cd43dd8448eb211c80319d', spanId: 'b7ad6b7169203332' }], status: { code: 2 } },
+      ] }] }],
+    });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const root: any = createRequire(import.meta.url)('otlp-transformer-protobuf/build/src/generated/root.js');
+    const T = root.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+    const proto = Buffer.from(T.encode(T.fromObject(JSON.parse(good, (k, v) => (/^(traceId|spanId)$/.test(k) ? Buffer.from(v, 'hex') : v)))).finish());
+    let seed = 7;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+    let refused = 0;
+    for (let i = 0; i < 3000; i++) {
+      const json = i % 2 === 1;
+      const body = Buffer.from(json ? Buffer.from(good) : proto);
+      for (let k = 1 + rnd(4); k > 0; k--) body[rnd(body.length)] = json ? ' {}[]":,0a-'.charCodeAt(rnd(11)) : rnd(256);
+      const reason = h.jaeger.ingestOtlp(body, json);
+      if (reason !== undefined) {
+        assert.equal(typeof reason, 'string');
+        refused++;
+      }
+    }
+    assert.ok(refused > 100 && refused < 3000, `some refused, some stored (${refused} refused)`);
   });
 
   it('refuses bad bodies with a reason, stores nothing from them, and keeps running', async () => {

@@ -203,6 +203,7 @@ declare global {
       createTraceCompare: typeof createTraceCompare;
       /** The trace on show and the other traces of its source, as loaded. */
       traces: () => LoadedTrace[];
+      loadedFromTrace: typeof loadedFromTrace;
     };
   }
 }
@@ -213,4 +214,5 @@ window.viewerPage = {
   createLatencyChart,
   createTraceCompare,
   traces: () => traces,
+  loadedFromTrace,
 };

@@ -30,8 +30,8 @@ export function createTraceCompare(container: HTMLElement): TraceCompare {
     const head = add(pane, 'h4', 'tc-side-head');
     const hot = add(pane, 'p', 'tc-side-hotspot');
     const host = add(pane, 'div', 'tc-side-viewer');
-    // The pane's line names its worst hole, once the hole finder has spoken.
-    const viewer: TraceViewer = createTraceViewer(host, { header: false, onFindings: (f) => (hot.textContent = f[0]?.title ?? 'No performance holes found.') });
+    // The viewer lists the pane's findings itself; this line only says what the pane is.
+    const viewer: TraceViewer = createTraceViewer(host, { header: false });
     return { name, head, hot, viewer };
   });
 
@@ -44,7 +44,7 @@ export function createTraceCompare(container: HTMLElement): TraceCompare {
     const axis = Math.max(beforeUs, afterUs, 1);
     [before, after].forEach((trace, k) => {
       const p = panes[k]!;
-      p.hot.textContent = '';
+      p.hot.textContent = `Trace ${trace.traceID}`;
       p.viewer.setAxis(axis);
       p.viewer.showLoaded(trace);
       const s = p.viewer.summary();

@@ -78,7 +78,7 @@ export function createTraceStats(): TraceStats {
       }
     }
     const bySelf = (a: Group, b: Group) => b.criticalUs - a.criticalUs || b.selfUs - a.selfUs;
-    add(element, 'p', 'tv-stats-note', 'Self time is the part of a span no child covers; the critical path is the chain of work the request waited on, so its shares add up to 100%.');
+    add(element, 'p', 'tv-stats-note', 'Self time is the part of a span no child covers. The critical path is the chain of work the request waited on: each span owns the part of it where it was the one working (time when no span ran belongs to none).');
     table(element, `Per service (${m.services.length})`, 'Service', [...perService.values()].sort(bySelf), m, false);
     const ops = [...perOp.values()].sort(bySelf);
     if (ops.length > MAX_OPERATION_ROWS) {

@@ -1,6 +1,7 @@
 // The traced HTTP client between services: a client span per call, context and baggage injected as headers, a deadline on every call.
 import { FORMAT_HTTP_HEADERS, Tags } from 'opentracing';
 import { currentTracer, finishSpan, startSpan } from './activeSpan.ts';
+import { preciseNowMs } from './preciseClock.ts';
 
 export class PeerCallError extends Error {
   constructor(
@@ -21,7 +22,12 @@ export interface PeerCallOptions {
   headers?: Record<string, string>;
   /** The caller's own deadline (e.g. a retry's); the call's default deadline applies as well. */
   signal?: AbortSignal;
+  /** How long `signal` gives the call, so the callee can be told when its caller stops waiting. */
+  timeoutMs?: number;
 }
+
+/** Header carrying when the caller stops waiting (ms since the epoch, on the mesh's one clock). */
+export const deadlineHeader = 'x-mesh-deadline';
 
 /** Where each peer service listens right now; the supervisor pushes updates when one restarts. */
 export type PeerDirectory = Record<string, number>;
@@ -64,7 +70,7 @@ export function createPeerClient(directory: () => PeerDirectory, deadlineMs: num
     const deadline = AbortSignal.timeout(deadlineMs);
     try {
       if (!port) throw new PeerCallError(`${peer} has no known address (it is restarting)`, 503);
-      const headers: Record<string, string> = { ...opts.headers };
+      const headers: Record<string, string> = { ...opts.headers, [deadlineHeader]: (preciseNowMs() + Math.min(deadlineMs, opts.timeoutMs ?? deadlineMs)).toFixed(3) };
       currentTracer().inject(span.context(), FORMAT_HTTP_HEADERS, headers);
       if (opts.body !== undefined) headers['content-type'] = 'application/json';
       const res = await fetch(url, {

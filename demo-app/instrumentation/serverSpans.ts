@@ -2,6 +2,7 @@
 import type { RequestHandler } from 'express';
 import { FORMAT_HTTP_HEADERS, Tags } from 'opentracing';
 import { currentTracer, detachFromCaller, finishSpan, runInSpan, startSpan, traceIdOf } from './activeSpan.ts';
+import { deadlineHeader } from './peerCalls.ts';
 import { preciseNowMs } from './preciseClock.ts';
 
 /** Response header carrying the trace id, so the deck can open the trace a request produced. */
@@ -24,6 +25,8 @@ export function serverSpans(untracedPrefixes: string[]): RequestHandler {
     // The span ends when the answer is handed to the socket, not when 'close' gets its turn on a busy
     // event loop (that lag once put a child's end 30 ms after its caller's).
     let answeredAt: number | undefined;
+    const deadlineText = req.get(deadlineHeader);
+    const callerDeadline = deadlineText ? Number(deadlineText) : undefined;
     /** Set when the caller left first: the span ends once the handler is done with its work. */
     let finishAbandoned: (() => void) | undefined;
     const end = res.end.bind(res) as (...args: unknown[]) => typeof res;
@@ -52,6 +55,10 @@ export function serverSpans(untracedPrefixes: string[]): RequestHandler {
         const giveUp = setTimeout(finish, 10_000);
         giveUp.unref();
         finishAbandoned = finish;
+      } else if (callerDeadline !== undefined && answeredAt > callerDeadline) {
+        // Answered, but after the caller's deadline: the caller had already given up on this span.
+        detachFromCaller(span);
+        finishSpan(span, new Error(`answered ${(answeredAt - callerDeadline).toFixed(0)} ms after the caller's deadline`), answeredAt);
       } else if (res.statusCode >= 500) {
         finishSpan(span, new Error(String(res.locals.errorMessage ?? `answered ${res.statusCode}`)), answeredAt);
       } else {

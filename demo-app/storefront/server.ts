@@ -47,7 +47,8 @@ await runService(storefrontApi.service, (app, kit) => {
       holeSettings.paymentRetries,
       (n, signal) => {
         attempts = n;
-        return payments.charge({ orderId: placed.orderId, amount: priced.value.total, kind, attempt: n }, `order:${placed.orderId}`, signal);
+        const deadline = { signal, timeoutMs: holeSettings.paymentRetries.timeoutMs };
+        return payments.charge({ orderId: placed.orderId, amount: priced.value.total, kind, attempt: n }, `order:${placed.orderId}`, deadline);
       },
       (n, error) =>
         logOnSpan(span, { event: 'retry', message: `payments attempt ${n} failed (${error instanceof Error ? error.message : String(error)}); retrying` }),

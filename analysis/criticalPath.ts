@@ -56,10 +56,13 @@ export function findCriticalPath(ix: TraceIndex): CriticalPath {
     for (const k of byEnd) {
       if (cursor <= lo) break;
       const c = kids[k]!;
-      const ce = kidEnd[k]!;
       const cs = Math.max(lo, ix.start[c]!);
-      // Ends after the cursor (it ran alongside a later step) or takes no time: not waited on.
-      if (ce > cursor || ce <= cs) continue;
+      // Ends well after the cursor (it ran alongside a later step) or takes no time: not waited on. A
+      // child overrunning by a hair (clocks in whole ms, an SDK's anchored clock) was still waited on.
+      const overrunSlack = Math.min(1000, 0.1 * (kidEnd[k]! - cs));
+      if (kidEnd[k]! > cursor + overrunSlack) continue;
+      const ce = Math.min(kidEnd[k]!, cursor);
+      if (ce <= cs) continue;
       emit(u, ce, cursor);
       stackSpan.push(c);
       stackLo.push(cs);

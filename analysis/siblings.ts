@@ -69,6 +69,31 @@ export function peakConcurrency(ix: TraceIndex, members: readonly number[], slac
   return peak;
 }
 
+/** Mean concurrency up to which a group still reads as one after another. */
+export const SEQUENTIAL_MEAN = 1.2;
+
+/**
+ * How many members ran at once on average over the stretch they cover: the sum of their durations
+ * over the length of the union of their intervals. About 1 for a sequence even when clocks make
+ * neighbours overlap a little, about k for k at a time.
+ */
+export function meanConcurrency(ix: TraceIndex, members: readonly number[]): number {
+  let busy = 0;
+  let union = 0;
+  let reach = -Infinity;
+  for (const m of members) {
+    // Members come by start time.
+    const s = ix.start[m]!;
+    const e = ix.end[m]!;
+    busy += e - s;
+    if (e > reach) {
+      union += e - Math.max(s, reach);
+      reach = e;
+    }
+  }
+  return union > 0 ? busy / union : 1;
+}
+
 /** Sum of the members' critical-path time, subtrees included, µs. */
 export function pathTime(cp: CriticalPath, members: readonly number[]): number {
   let t = 0;

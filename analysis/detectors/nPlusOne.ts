@@ -1,7 +1,7 @@
 // n-plus-one: a parent calling the same operation many times one after another, where one batched call would do.
 import { callFailed } from '../traceIndex.ts';
 import { plural, clip, costTail, formatMs } from '../wording.ts';
-import { longest, overlapSlackUs, pathTime, peakConcurrency, spanIdsOf, type Candidate, type Detector } from '../siblings.ts';
+import { longest, meanConcurrency, overlapSlackUs, pathTime, peakConcurrency, spanIdsOf, SEQUENTIAL_MEAN, type Candidate, type Detector } from '../siblings.ts';
 
 /** Fewer than this many calls is a pair, not a loop. */
 export const N_PLUS_ONE_MIN_CALLS = 3;
@@ -14,7 +14,8 @@ export const detectNPlusOne: Detector = ({ ix, cp, roles, groups }) => {
     const members = group.members.filter((m) => !callFailed(ix, m));
     if (members.length < N_PLUS_ONE_MIN_CALLS) continue;
     if (!members.every((m) => roles.isCall(m))) continue;
-    if (peakConcurrency(ix, members, overlapSlackUs(ix, members)) > 1) continue;
+    // One after another: never two at once, or (with clocks that make neighbours touch) about one on average.
+    if (peakConcurrency(ix, members, overlapSlackUs(ix, members)) > 1 && meanConcurrency(ix, members) > SEQUENTIAL_MEAN) continue;
     const inputs = members.map((m) => roles.inputKey(m));
     const distinct = new Set(inputs.filter((k) => k !== undefined)).size;
     const known = inputs.filter((k) => k !== undefined).length;

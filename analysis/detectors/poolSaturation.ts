@@ -1,7 +1,7 @@
 // pool-saturation: a fan-out of like tasks that ran at most k at a time, each new one starting as another ended (a staircase).
 import { ownPathWithin } from '../criticalPath.ts';
 import { costTail } from '../wording.ts';
-import { longest, overlapSlackUs, pathTime, peakConcurrency, spanIdsOf, type Candidate, type Detector } from '../siblings.ts';
+import { longest, meanConcurrency, overlapSlackUs, pathTime, peakConcurrency, spanIdsOf, SEQUENTIAL_MEAN, type Candidate, type Detector } from '../siblings.ts';
 import type { SpanRoles } from '../spanRoles.ts';
 import { forEachChild, type TraceIndex } from '../traceIndex.ts';
 
@@ -52,7 +52,9 @@ export const detectPoolSaturation: Detector = ({ ix, cp, roles }) => {
       if (members.length < MIN_TASKS || ix.service[members[0]!] !== ix.service[p]) continue;
       const calls = members.every((m) => roles.isCall(m));
       const slack = Math.max(overlapSlackUs(ix, members), 200);
-      const k = peakConcurrency(ix, members, slack);
+      const mean = meanConcurrency(ix, members);
+      // A sequence whose neighbours touch (clock jitter) is not a pool of two: judge k from the average too.
+      const k = mean <= SEQUENTIAL_MEAN ? 1 : peakConcurrency(ix, members, slack);
       if (k >= members.length) continue;
       // One at a time is a pool only for in-process tasks (calls one at a time are n-plus-one's), and only
       // when the spans also speak of queueing: a plain loop of in-process steps looks the same.
@@ -62,8 +64,12 @@ export const detectPoolSaturation: Detector = ({ ix, cp, roles }) => {
       const waiting = members.length - k;
       const h = handoffs(ix, members, Math.max(slack, 1000));
       if (h < Math.max(2, Math.ceil(0.8 * waiting))) continue;
-      const from = Math.min(...members.map((m) => ix.start[m]!));
-      const to = Math.max(...members.map((m) => ix.end[m]!));
+      let from = Infinity;
+      let to = -Infinity;
+      for (const m of members) {
+        from = Math.min(from, ix.start[m]!);
+        to = Math.max(to, ix.end[m]!);
+      }
       const onPath = pathTime(cp, members) + ownPathWithin(cp, p, from, to);
       const costUs = Math.min(onPath, to - from) - longest(ix, members);
       if (costUs <= 0) continue;

@@ -1,13 +1,15 @@
 // repeated-work: the same read with the same input done again in one request, which a cache (or reading once) would save.
 import { counted, costTail, plural } from '../wording.ts';
 import { spanIdsOf, type Candidate, type Detector } from '../siblings.ts';
+import { callFailed } from '../traceIndex.ts';
 
 export const detectRepeatedWork: Detector = ({ ix, cp, roles }) => {
-  // Reads whose input the span shows; a read already served from a cache is not missing one.
+  // Reads whose input the span shows.
   const byInput = new Map<string, number[]>();
   for (let k = 0; k < ix.n; k++) {
     const i = ix.topo[k]!;
-    if (!roles.isCall(i) || !roles.isRead(i) || roles.servedFromCache(i)) continue;
+    // Failed tries are retries, not repeats; a read already served from a cache is not missing one.
+    if (!roles.isCall(i) || !roles.isRead(i) || roles.servedFromCache(i) || callFailed(ix, i)) continue;
     const input = roles.inputKey(i);
     if (input === undefined) continue;
     const key = `${ix.service[i]}\u0000${ix.spans[i]!.operationName}\u0000${input}`;
@@ -31,8 +33,9 @@ export const detectRepeatedWork: Detector = ({ ix, cp, roles }) => {
     const first = outer[0]!;
     const key = `${ix.service[first]}\u0000${ix.spans[first]!.operationName}`;
     const place = places.get(key) ?? { service: ix.service[first]!, operation: ix.spans[first]!.operationName, runs: [], repeats: [], inputs: 0 };
-    place.runs.push(...outer);
-    place.repeats.push(...outer.slice(1));
+    // Loops, not spreads: a trace can repeat one read more times than a call may take arguments.
+    for (const i of outer) place.runs.push(i);
+    for (let k = 1; k < outer.length; k++) place.repeats.push(outer[k]!);
     place.inputs++;
     places.set(key, place);
   }

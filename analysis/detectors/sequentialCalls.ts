@@ -1,7 +1,7 @@
 // sequential-calls: reads to different services made one after another by one parent, which could have run side by side.
 import { costTail } from '../wording.ts';
 import { longest, overlapSlackUs, pathTime, peakConcurrency, spanIdsOf, type Candidate, type Detector } from '../siblings.ts';
-import { forEachChild } from '../traceIndex.ts';
+import { callFailed, forEachChild } from '../traceIndex.ts';
 
 export const detectSequentialCalls: Detector = ({ ix, cp, roles }) => {
   const out: Candidate[] = [];
@@ -13,9 +13,10 @@ export const detectSequentialCalls: Detector = ({ ix, cp, roles }) => {
     // Reads only: they change nothing, so their order cannot matter. Loops of one operation are n-plus-one's.
     const reads: number[] = [];
     forEachChild(ix, p, (c) => {
-      if (roles.isCall(c) && roles.isRead(c) && opCount.get(ix.spans[c]!.operationName) === 1) reads.push(c);
+      if (roles.isCall(c) && roles.isRead(c) && !callFailed(ix, c) && opCount.get(ix.spans[c]!.operationName) === 1) reads.push(c);
     });
-    if (reads.length < 2) continue;
+    // Two calls in a row are often a lookup and its use; three or more independent reads make the case.
+    if (reads.length < 3) continue;
     const peers = new Set(reads.map((c) => roles.peerOf(c) ?? ix.spans[c]!.operationName));
     if (peers.size < 2) continue;
     if (peakConcurrency(ix, reads, overlapSlackUs(ix, reads)) > 1) continue;

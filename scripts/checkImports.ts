@@ -22,10 +22,11 @@ export interface Violation extends ImportSite {
 const tooling = new Set(['test', 'bench', 'scripts']);
 /** Folders whose files run in the browser, besides whatever the HTML pages reach. */
 const browserFolders = ['slides/deck/', 'slides/live/', 'slides/recordings/', 'viewer/'];
-/** Folders whose files run on the server. A join/ file counts as browser code when a page reaches it. */
+/**
+ * Folders that are server code through and through: browser code never reaches into them. Any other file that no
+ * page reaches (join/'s server side, a new folder) is server code too.
+ */
 const serverFolders = ['server/', 'demo-app/', 'embedded-jaeger/', 'pkg/'];
-/** Folders with both sides: a file the pages reach is browser code, the rest server code. */
-const mixedFolders = ['join/'];
 /** Node code that runs at build time only (the deck's vite plugin): it may use devDependencies. */
 const buildFolders = ['slides/build/'];
 /** Code that runs everywhere (the browser, the server, a CLI): no DOM, no Node, no server code. */
@@ -181,6 +182,11 @@ function ruleBroken(root: string, file: string, target: string, e: Edge): string
   return undefined;
 }
 
+/** Server code: neither reached by a page, nor shared, nor the build step, nor tooling, nor a root file. */
+function runsOnServer(file: string, browser: Set<string>): boolean {
+  return !browser.has(file) && !under(file, [...sharedFolders, ...buildFolders]) && !tooling.has(topFolder(file)) && file.includes('/');
+}
+
 function readSites(root: string): Map<string, ImportSite[]> {
   const sitesByFile = new Map<string, ImportSite[]>();
   for (const file of projectFiles(root)) sitesByFile.set(file, importSites(file, readFileSync(join(root, file), 'utf8')));
@@ -195,8 +201,8 @@ export function classifyFiles(root: string): { shared: string[]; browser: string
   return {
     shared: files.filter((f) => under(f, sharedFolders)),
     browser: files.filter((f) => browser.has(f) && !under(f, sharedFolders)),
-    server: files.filter((f) => !browser.has(f) && under(f, [...serverFolders, ...mixedFolders])),
-    build: files.filter((f) => under(f, buildFolders) || f === 'vite.config.ts'),
+    server: files.filter((f) => runsOnServer(f, browser)),
+    build: files.filter((f) => under(f, buildFolders) || !f.includes('/')),
     tooling: files.filter((f) => tooling.has(topFolder(f))),
   };
 }
@@ -207,7 +213,7 @@ export function findViolations(root: string): Violation[] {
   const runtimeDeps = new Set(Object.keys(manifest.dependencies ?? {}));
   const sitesByFile = readSites(root);
   const browser = browserFiles(root, sitesByFile);
-  const isServer = (f: string): boolean => under(f, serverFolders) || (under(f, mixedFolders) && sitesByFile.has(f) && !browser.has(f));
+  const isServer = (f: string): boolean => sitesByFile.has(f) && runsOnServer(f, browser);
   const out: Violation[] = [];
 
   for (const [file, sites] of sitesByFile) {

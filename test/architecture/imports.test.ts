@@ -28,6 +28,7 @@ test('each rule fires on the import that breaks it, and only there', () => {
     'model/jaeger.ts': 'export type Span = { id: string };\n',
     'analysis/index.ts': "import type { Span } from '../model/index.ts';\nimport { readFileSync } from 'node:fs';\n",
     'pkg/index.ts': "export * from './log.ts';\n",
+    'audience/stats.ts': "import { build } from 'vite';\n",
     'pkg/log.ts': "import type { Mesh } from '../demo-app/index.ts';\nexport const log = 1;\n",
     'server/main.ts': "import { createMesh } from '../demo-app/index.ts';\nimport express from 'express';\n",
     'server/config.ts': 'export const port = 1;\n',
@@ -48,6 +49,7 @@ test('each rule fires on the import that breaks it, and only there', () => {
   try {
     assert.deepEqual(findViolations(root).map(brief), [
       'analysis/index.ts:2 node:fs — analysis/ runs everywhere',
+      'audience/stats.ts:1 vite — server code loads it at run time but vite is not in dependencies (npm ci --omit=dev would break npm start)',
       'demo-app/index.ts:1 server/config.ts — server/ is the composition root',
       'demo-app/kitchen/main.ts:2 demo-app/storefront/main.ts — demo-app/storefront/ is a process',
       'demo-app/shared/pool.ts:1 vite — server code loads it at run time but vite is not in dependencies (npm ci --omit=dev would break npm start)',

@@ -38,13 +38,15 @@ export interface AttackResult {
 }
 
 export interface AttackRun {
+  /** The presenter's probe for a few seconds with no attack: what this machine gives right now. */
+  quiet: ProbeReport;
   results: AttackResult[];
   /** Presenter traces made before the attacks that are no longer stored afterwards. */
   earlierTracesLost: number;
   earlierTraces: number;
 }
 
-export async function runAttacks(opts: { base: URL; collector: URL; token: string | undefined; size: Size; only?: string[]; onResult?: (r: AttackResult) => void }): Promise<AttackRun> {
+export async function runAttacks(opts: { base: URL; collector: URL; token: string | undefined; size: Size; only?: string[]; onResult?: (r: AttackResult) => void; onQuiet?: (p: ProbeReport) => void }): Promise<AttackRun> {
   const auth = opts.token ? { authorization: `Bearer ${opts.token}` } : undefined;
   const before = await call(new URL('/api/demo/requests', opts.base), {
     method: 'POST',
@@ -52,6 +54,13 @@ export async function runAttacks(opts: { base: URL; collector: URL; token: strin
     body: JSON.stringify({ kind: 'normal', count: 3 }),
   });
   const earlier = before.status === 200 ? (JSON.parse(before.body) as { traceID: string }[]).map((x) => x.traceID).filter(Boolean) : [];
+
+  const quietProbe = new PresenterProbe(opts.base, opts.token);
+  await quietProbe.start();
+  await quietProbe.reconnectLive();
+  await new Promise((r) => setTimeout(r, 3000));
+  const quiet = await quietProbe.stop();
+  opts.onQuiet?.(quiet);
 
   // Attacks come from another loopback address, as another device on the venue network would.
   const from = opts.base.hostname === '127.0.0.1' ? ATTACKER_ADDRESS : undefined;
@@ -77,7 +86,7 @@ export async function runAttacks(opts: { base: URL; collector: URL; token: strin
     const r = await call(new URL(`/api/traces/${id}`, opts.base), { timeoutMs: 10_000, keepBytes: 64 }).catch(() => undefined);
     if (r?.status !== 200) earlierTracesLost++;
   }
-  return { results, earlierTracesLost, earlierTraces: earlier.length };
+  return { quiet, results, earlierTracesLost, earlierTraces: earlier.length };
 }
 
 function describe(r: AttackResult): string {
@@ -113,7 +122,15 @@ async function main(): Promise<void> {
   for (const name of only ?? []) if (!ATTACKS.some((a) => a.name === name)) usage(`no attack called "${name}"`);
   if (!values.token) console.error('attack: no --token: the probe acts as one more attendee, not the presenter');
 
-  const run = await runAttacks({ base, collector, token: values.token, size: values.size, only, onResult: values.json ? undefined : (r) => console.log(describe(r)) });
+  const run = await runAttacks({
+    base,
+    collector,
+    token: values.token,
+    size: values.size,
+    only,
+    onQuiet: values.json ? undefined : (p) => console.log(describe({ attack: 'no attack', what: 'the presenter probe alone, for comparison', seconds: 3, probe: p, saw: {} })),
+    onResult: values.json ? undefined : (r) => console.log(describe(r)),
+  });
   if (values.json) console.log(JSON.stringify(run, null, 2));
   else console.log(`── presenter traces from before the attacks still stored: ${run.earlierTraces - run.earlierTracesLost} of ${run.earlierTraces}`);
 }

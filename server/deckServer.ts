@@ -17,6 +17,7 @@ import { asPortError } from './portErrors.ts';
 import { isPresenter } from './presenterAuth.ts';
 import { ServerStatsSampler, type ServerStats } from './serverStats.ts';
 import { ensureDeckBuilt, staticDeckRouter } from './staticDeck.ts';
+import { defaultRequestRate, limitRequestRate, type RequestRateLimits } from './requestRate.ts';
 import { streamSlots } from './streamSlots.ts';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -40,6 +41,8 @@ export interface DeckServerOptions {
   connectionLimits?: Partial<ConnectionLimits>;
   /** Streams of each kind (/api/live, presence) one device may hold. */
   streamsPerDevice?: number;
+  /** Overrides of the per-device request rate (tests). */
+  requestRate?: Partial<RequestRateLimits>;
 }
 
 /** A browser holds at most six connections per host; a few streams cover a deck, a speaker view and a phone tab. */
@@ -106,6 +109,7 @@ export async function startDeckServer(config: AppConfig, opts: DeckServerOptions
     const app = express();
     app.disable('x-powered-by');
     app.set('trust proxy', false);
+    app.use(limitRequestRate({ ...defaultRequestRate, ...opts.requestRate }, log.child('requests')));
     app.use((_req, res, next) => {
       // The deck's address once held the presenter token: no page of ours tells another site where it came from.
       res.setHeader('Referrer-Policy', 'no-referrer');

@@ -168,7 +168,7 @@ const idleConnections: Attack = {
       },
     );
     await ctx.loaded();
-    const holdMs = pick(ctx, 3000, 20_000);
+    const holdMs = pick(ctx, 2500, 20_000);
     const until = Date.now() + holdMs;
     while (Date.now() < until) await sleep(200);
     const closedByServer = sockets.filter((s) => s.closedByServer).length;
@@ -182,7 +182,7 @@ const idRotation: Attack = {
   what: 'loops sending demo requests with a fresh x-attendee-id per call, while a real phone taps once a second',
   async run(ctx) {
     const loops = pick(ctx, 6, 20);
-    const until = Date.now() + pick(ctx, 5000, 18_000);
+    const until = Date.now() + pick(ctx, 4000, 18_000);
     const attacker: Record<string, number> = {};
     const phone: Record<string, number> = {};
     let phoneTraceID: string | undefined;

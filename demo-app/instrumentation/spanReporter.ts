@@ -51,23 +51,33 @@ const REF_CHILD_OF = 0;
 const REF_FOLLOWS_FROM = 1;
 const TWO_32 = 2 ** 32;
 
-function writeString(w: BinaryWriter, s: string) {
-  const b = Buffer.from(s, 'utf8');
-  w.writeBinary(b, 0, b.length);
+/** The project's Thrift binary writer, writing strings straight into its buffer (no Buffer per string). */
+class SpanWriter extends BinaryWriter {
+  writeString(s: string) {
+    // Room for the worst case (3 bytes per UTF-16 unit), one encoding pass, then the length in front.
+    const at = this.room(4 + 3 * s.length);
+    const n = this.buf.write(s, at + 4, 'utf8');
+    this.buf.writeInt32BE(n, at);
+    this.len = at + 4 + n;
+  }
+}
+
+function writeString(w: SpanWriter, s: string) {
+  w.writeString(s);
 }
 
 /** An 8-byte id (or the low/high half of a 16-byte trace id) as an i64. */
-function writeId(w: BinaryWriter, id: Buffer | null | undefined, offset = 0) {
+function writeId(w: SpanWriter, id: Buffer | null | undefined, offset = 0) {
   if (!id || id.length < offset + 8) return w.writeI64Parts(0, 0);
   w.writeI64Parts(id.readUInt32BE(offset), id.readUInt32BE(offset + 4));
 }
 
-function writeMicros(w: BinaryWriter, ms: number) {
+function writeMicros(w: SpanWriter, ms: number) {
   const us = Math.round(ms * 1000);
   w.writeI64Parts(Math.floor(us / TWO_32), us >>> 0);
 }
 
-function writeTags(w: BinaryWriter, fieldId: number, tags: Tag[]) {
+function writeTags(w: SpanWriter, fieldId: number, tags: Tag[]) {
   w.writeFieldBegin(T_LIST, fieldId);
   w.writeListBegin(T_STRUCT, tags.length);
   for (const t of tags) {
@@ -94,7 +104,7 @@ function writeTags(w: BinaryWriter, fieldId: number, tags: Tag[]) {
 }
 
 /** jaeger.thrift's Span struct. */
-export function writeSpan(w: BinaryWriter, span: JaegerSpan) {
+export function writeSpan(w: SpanWriter, span: JaegerSpan) {
   const ctx = span._spanContext;
   const long = ctx.traceId.length > 8;
   w.structBegin();
@@ -159,7 +169,7 @@ export function createSpanReporter(opts: SpanReporterOptions) {
   const maxQueued = opts.maxQueuedSpans ?? 20_000;
   const counts: ReporterCounts = { reported: 0, failed: 0, dropped: 0 };
   let processHead: Buffer | undefined;
-  let spans = new BinaryWriter();
+  let spans = new SpanWriter();
   let queued = 0;
   let inFlight = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -212,13 +222,13 @@ export function createSpanReporter(opts: SpanReporterOptions) {
     // The Batch struct's field stop (0) closes it.
     const body = Buffer.concat([processHead, listHead(queued), spans.bytes(), Buffer.of(0)]);
     const n = queued;
-    spans = new BinaryWriter();
+    spans = new SpanWriter();
     queued = 0;
     post(body, n);
   };
 
   const listHead = (n: number) => {
-    const w = new BinaryWriter();
+    const w = new SpanWriter();
     w.writeFieldBegin(T_LIST, 2);
     w.writeListBegin(T_STRUCT, n);
     return w.bytes();
@@ -230,7 +240,7 @@ export function createSpanReporter(opts: SpanReporterOptions) {
     name: () => 'ThriftHttpReporter',
     toString: () => `ThriftHttpReporter(${opts.endpoint}, every ${opts.flushIntervalMs} ms or ${opts.maxBatchSpans} spans)`,
     setProcess(serviceName: string, tags: Tag[]) {
-      const w = new BinaryWriter();
+      const w = new SpanWriter();
       w.writeFieldBegin(T_STRUCT, 1);
       w.structBegin();
       w.writeFieldBegin(T_STRING, 1);

@@ -190,7 +190,7 @@ function throughput(): void {
 }
 
 /** Retained heap per stored span: 200,000 distinct spans into a fresh store, measured between full GCs. */
-function retained(door: 'Thrift binary' | 'OTLP protobuf'): void {
+export function retained(door: 'Thrift binary' | 'OTLP protobuf'): void {
   v8.setFlagsFromString('--expose-gc');
   const gc = vm.runInNewContext('gc') as () => void;
   const heap = () => {

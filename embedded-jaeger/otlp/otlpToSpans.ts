@@ -16,7 +16,25 @@ const STATUS_ERROR = 2;
 /** OTLP spans keep nothing in wire bytes: their tags and logs are stored already decoded. */
 const NO_WIRE: WireBytes = { buf: Buffer.alloc(0), compact: false };
 
-function push(out: TagList, key: string, v: OtlpValue): void {
+/**
+ * Names and short values repeat across spans (keys, methods, status texts): one string each
+ * instead of one per decoded span, as the Thrift decoder's string table does. Bounded: it
+ * starts over when full, so hostile input cannot grow it.
+ */
+const interned = new Map<string, string>();
+const MAX_INTERNED = 50_000;
+const SHORT = 64;
+function intern(text: string): string {
+  if (text.length > SHORT) return text;
+  const known = interned.get(text);
+  if (known !== undefined) return known;
+  if (interned.size >= MAX_INTERNED) interned.clear();
+  interned.set(text, text);
+  return text;
+}
+
+function push(out: TagList, rawKey: string, v: OtlpValue): void {
+  const key = intern(rawKey);
   switch (v.kind) {
     case 'bool':
       out.push(key, TAG_BOOL, v.value);
@@ -32,7 +50,7 @@ function push(out: TagList, key: string, v: OtlpValue): void {
       break;
     default:
       // strings, and arrays and maps as their JSON text (Jaeger's AsString); an empty value is "".
-      out.push(key, TAG_STRING, v.value);
+      out.push(key, TAG_STRING, intern(v.value as string));
   }
 }
 
@@ -57,8 +75,8 @@ function processOf(resource: OtlpAttrs): ProcessRecord {
 /** Tags in the order Jaeger's translator writes them: scope, attributes, kind, status, trace state. */
 function spanTagList(s: OtlpSpan, scopeName: string, scopeVersion: string): TagList {
   const tags: TagList = [];
-  if (scopeName) tags.push('otel.scope.name', TAG_STRING, scopeName);
-  if (scopeVersion) tags.push('otel.scope.version', TAG_STRING, scopeVersion);
+  if (scopeName) tags.push('otel.scope.name', TAG_STRING, intern(scopeName));
+  if (scopeVersion) tags.push('otel.scope.version', TAG_STRING, intern(scopeVersion));
   for (const [k, v] of s.attributes) push(tags, k, v);
   if (s.kind >= 1 && s.kind <= 5) tags.push('span.kind', TAG_STRING, KIND_TAG[s.kind]!);
   if (s.statusCode === STATUS_OK) tags.push('otel.status_code', TAG_STRING, 'OK');
@@ -72,7 +90,7 @@ function logsOf(s: OtlpSpan): LogRecord[] | null {
   if (s.events.length === 0) return null;
   return s.events.map((e) => {
     const fields: TagList = [];
-    if (e.name && !e.attributes.some(([k]) => k === 'event')) fields.push('event', TAG_STRING, e.name);
+    if (e.name && !e.attributes.some(([k]) => k === 'event')) fields.push('event', TAG_STRING, intern(e.name));
     for (const [k, v] of e.attributes) push(fields, k, v);
     return { timestamp: e.time.us, fields };
   });
@@ -108,7 +126,7 @@ function toSpan(s: OtlpSpan, scopeName: string, scopeVersion: string, process: P
     traceId,
     spanId: s.spanId,
     parentSpanId: parent,
-    operationName: s.name || EMPTY_SPAN_NAME,
+    operationName: intern(s.name || EMPTY_SPAN_NAME),
     flags: 0,
     startTime: s.start.us,
     duration: durationNs > 0 ? Math.floor(durationNs / 1000) : 0,

@@ -33,7 +33,9 @@ const backToOne = must<HTMLButtonElement>('.vp-compare-back');
 const page = new URL(location.href);
 
 const viewer = createTraceViewer(main, { tools: true });
-const compare = createTraceCompare(compareHost);
+/** Made on first use, so a page showing one trace has one viewer in it. */
+let compareView: ReturnType<typeof createTraceCompare> | undefined;
+const compare = () => (compareView ??= createTraceCompare(compareHost));
 let traces: LoadedTrace[] = [];
 let shownAt = -1;
 /** The trace on show before the current one: "compare with the previous trace". */
@@ -72,7 +74,8 @@ function showTrace(k: number): void {
 
 function showComparison(before: LoadedTrace, after: LoadedTrace): void {
   comparing(true);
-  compare.showLoaded(before, after, `${before.traceID} → ${after.traceID}`);
+  compare().showLoaded(before, after, `${before.traceID} → ${after.traceID}`);
+  compare().setZoom(ZOOMS[zoomStep]!);
   document.body.dataset.shown = `${before.traceID} ${after.traceID}`;
 }
 
@@ -161,7 +164,7 @@ document.addEventListener('drop', (e) => {
 function applyZoom(): void {
   const z = ZOOMS[zoomStep]!;
   viewer.setZoom(z);
-  compare.setZoom(z);
+  compareView?.setZoom(z);
   document.body.style.fontSize = `${18 * z}px`;
 }
 must<HTMLButtonElement>('.vp-zoom-in').addEventListener('click', () => {

@@ -304,7 +304,7 @@ test('the same trace shown again with more spans keeps what the reader collapsed
     await waitForSpans(page, '11');
     assert.equal(await page.evaluate(() => window.viewerPage.viewer.openRowCount()), 9, 'op3 stays collapsed');
     assert.equal(await page.locator('.tv-details .tv-op').textContent(), 'op6', 'the details stay on the chosen span');
-    assert.equal(await row('op6').getAttribute('aria-selected'), 'true');
+    await waitFor('op6 still chosen', async () => (await row('op6').getAttribute('aria-selected')) === 'true');
     // A different trace starts fresh.
     await page.evaluate(() => window.viewerPage.viewer.show(window.viewerPage.generateTrace(50, 2)));
     await waitForSpans(page, '50');

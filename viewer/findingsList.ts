@@ -14,7 +14,9 @@ export interface FindingsList {
 const SHOWN = 4;
 
 export function createFindingsList(onPick: (spans: number[], finding: Finding) => void): FindingsList {
-  const element = add(null, 'section', 'tv-findings');
+  // A div with a region role, not a <section>: reveal.js counts every section inside a slide as a slide.
+  const element = add(null, 'div', 'tv-findings');
+  element.setAttribute('role', 'region');
   element.setAttribute('aria-label', 'Findings: performance holes in this trace');
   element.hidden = true;
   let showAll = false;

@@ -37,6 +37,20 @@ export async function collectInSlices<T>(steps: Iterator<T | undefined>, gone: (
   }
 }
 
+/** Drives a generator to its return value, pausing every SLICE_MS; undefined when `gone()` says the client left. */
+export async function runInSlices<R>(steps: Generator<undefined, R>, gone: () => boolean): Promise<R | undefined> {
+  let sliceStart = performance.now();
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+    if (performance.now() - sliceStart >= SLICE_MS) {
+      await pause(sliceStart);
+      if (gone()) return undefined;
+      sliceStart = performance.now();
+    }
+  }
+}
+
 /** Maps `items` with `fn`, pausing every SLICE_MS. */
 export async function inSlices<T, R>(items: readonly T[], fn: (item: T) => R): Promise<R[]> {
   const out: R[] = [];

@@ -6,7 +6,7 @@ import { BadQuery, boolParam, int32Param, one, paddedTraceId, sendJson, traceIdF
 import { toJaegerTrace, type RenderOptions } from './traceJson.ts';
 import { parseTraceId, type TraceQuery, type TraceStore } from './traceStore.ts';
 import { addressOf, isOwnMachine } from '../server/clientAddress.ts';
-import { HeavyQueries, MAX_SEARCH_LIMIT, collectInSlices, streamEnvelope } from './boundedAnswer.ts';
+import { HeavyQueries, MAX_SEARCH_LIMIT, collectInSlices, runInSlices, streamEnvelope } from './boundedAnswer.ts';
 
 const DEFAULT_LIMIT = 100;
 /** Jaeger's query service searches the last 48 h when no start is given. */
@@ -200,9 +200,23 @@ export function createQueryApi(store: TraceStore, opts: QueryApiOptions = {}): R
       return sendError(res, 400, (e as Error).message);
     }
     const service = one(req, 'service');
-    let links = store.dependencies((endTs - lookback) * 1000, endTs * 1000);
-    if (service) links = links.filter((l) => l.parent === service || l.child === service);
-    sendJson(req, res, envelope(links));
+    // A walk over every stored trace: in slices, and counted with the searches (see boundedAnswer.ts).
+    const address = addressOf(req.socket);
+    const release = heavy.tryStart(address, isOwnMachine(address));
+    if (!release) {
+      res.set('Retry-After', '2');
+      return sendError(res, 503, 'too many searches running at once: try again in a moment');
+    }
+    void runInSlices(store.dependencySteps((endTs - lookback) * 1000, endTs * 1000), () => res.destroyed)
+      .then((found) => {
+        if (!found) return;
+        const links = service ? found.filter((l) => l.parent === service || l.child === service) : found;
+        sendJson(req, res, envelope(links));
+      })
+      .catch(() => {
+        if (!res.headersSent) sendError(res, 500, 'dependencies failed');
+      })
+      .finally(release);
   });
 
   return router;

@@ -288,7 +288,7 @@ export class TraceStore {
    * The search in steps, for answers that must not hold the event loop (embedded-jaeger/boundedAnswer.ts):
    * yields each matching trace, and `undefined` after every `step` traces looked at so the caller can pause.
    */
-  *scan(q: TraceQuery, step = 100): Generator<TraceRecord | undefined> {
+  *scan(q: TraceQuery, step = 25): Generator<TraceRecord | undefined> {
     let candidates: Iterable<TraceRecord>;
     if (q.service !== undefined) {
       const idx = this.services.get(q.service);
@@ -304,8 +304,19 @@ export class TraceStore {
 
   /** Calls between services: a child span whose parent span belongs to another service. */
   dependencies(sinceUs: number, untilUs: number): JaegerDependencyLink[] {
+    const steps = this.dependencySteps(sinceUs, untilUs);
+    for (;;) {
+      const next = steps.next();
+      if (next.done) return next.value;
+    }
+  }
+
+  /** The same walk in steps (yields after every `step` traces), for the public API to run in slices. */
+  *dependencySteps(sinceUs: number, untilUs: number, step = 50): Generator<undefined, JaegerDependencyLink[]> {
     const counts = new Map<string, { parent: string; child: string; callCount: number }>();
+    let looked = 0;
     for (const t of this.traces.values()) {
+      if (++looked % step === 0) yield undefined;
       if (t.startTime > untilUs || t.endTime < sinceUs) continue;
       const byId = new Map<string, SpanRecord>();
       for (const s of t.spans) byId.set(s.spanId, s);

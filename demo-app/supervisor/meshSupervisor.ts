@@ -5,7 +5,8 @@ import { createActor, fromPromise, type Actor } from 'xstate';
 import type { Log } from '../../server/log.ts';
 import type { HoleSwitches } from '../holes/holeSwitches.ts';
 import { adminTokenHeader, type MeshState } from '../instrumentation/serviceMain.ts';
-import { serviceMachine, serviceReasonOf, serviceStateOf, type ProbeInput } from './serviceMachine.ts';
+import { readFile } from 'node:fs/promises';
+import { ProcessStoppedError, serviceMachine, serviceReasonOf, serviceStateOf, type ProbeInput } from './serviceMachine.ts';
 import { createServiceProcess, type ServiceProcess } from './serviceProcess.ts';
 
 import type { ServiceState, ServiceStateEvent } from '../../model/index.ts';
@@ -29,6 +30,16 @@ interface Supervised {
   actor: Actor<typeof serviceMachine>;
   proc: ServiceProcess;
   stopping?: Promise<void>;
+}
+
+/** True when the process is stopped (Linux /proc state T or t); false when unknown. */
+async function processStopped(pid: number): Promise<boolean> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    return /^[Tt]$/.test(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] ?? '');
+  } catch {
+    return false;
+  }
 }
 
 export function createMeshSupervisor(opts: SupervisorOptions) {
@@ -80,12 +91,21 @@ export function createMeshSupervisor(opts: SupervisorOptions) {
     );
   };
 
-  /** One health probe: the machine invokes it while healthy and counts the failures. */
-  const probeHealth = fromPromise<void, ProbeInput>(async ({ input, signal }) => {
-    const res = await fetch(`http://127.0.0.1:${input.port}/healthz`, { signal: AbortSignal.any([signal, AbortSignal.timeout(input.timeoutMs)]) });
-    await res.arrayBuffer();
-    if (!res.ok) throw new Error(`answered ${res.status}`);
-  });
+  /**
+   * One health probe: the machine invokes it while healthy and counts the failures. An unanswered probe
+   * looks at the process too: stopped (SIGSTOP, state T in /proc) is hung at once; busy is given time.
+   */
+  const probeHealthOf = (proc: ServiceProcess) =>
+    fromPromise<void, ProbeInput>(async ({ input, signal }) => {
+      try {
+        const res = await fetch(`http://127.0.0.1:${input.port}/healthz`, { signal: AbortSignal.any([signal, AbortSignal.timeout(input.timeoutMs)]) });
+        await res.arrayBuffer();
+        if (!res.ok) throw new Error(`answered ${res.status}`);
+      } catch (e) {
+        if (proc.pid !== undefined && (await processStopped(proc.pid))) throw new ProcessStoppedError(`process ${proc.pid} is stopped`);
+        throw e;
+      }
+    });
 
   return {
     adminToken,
@@ -138,7 +158,7 @@ export function createMeshSupervisor(opts: SupervisorOptions) {
                 entry.stopping = proc.stop();
               },
             },
-            actors: { probeHealth },
+            actors: { probeHealth: probeHealthOf(proc) },
           }),
           { input: { name, startTimeoutMs: opts.startTimeoutMs, healthIntervalMs: opts.healthIntervalMs, probeTimeoutMs: opts.probeTimeoutMs } },
         );

@@ -38,6 +38,11 @@ export interface ProbeInput {
   timeoutMs: number;
 }
 
+/** A probe's failure when the process is not even scheduled (SIGSTOP): hung at once, no need to wait for more. */
+export class ProcessStoppedError extends Error {
+  override name = 'ProcessStoppedError';
+}
+
 /** Backoff before the n-th restart in a row: 100 ms, 200, 400 … capped at 5 s. */
 export function restartBackoffMs(failuresInARow: number): number {
   return Math.min(100 * 2 ** Math.max(0, failuresInARow - 1), 5_000);
@@ -68,7 +73,9 @@ export const serviceMachine = setup({
   },
   guards: {
     mayRestart: ({ context }) => context.failuresInARow <= context.maxRestarts,
-    hangs: ({ context }) => context.healthFailures + 1 >= context.maxHealthFailures,
+    // A stopped process is hung for sure; a busy one gets several chances, since a needless restart is worse.
+    hangs: ({ context, event }) =>
+      (event as { error?: unknown }).error instanceof ProcessStoppedError || context.healthFailures + 1 >= context.maxHealthFailures,
   },
 }).createMachine({
   id: 'service',
@@ -80,10 +87,10 @@ export const serviceMachine = setup({
     healthFailures: 0,
     lastExit: undefined,
     maxRestarts: input.maxRestarts ?? 20,
-    maxHealthFailures: input.maxHealthFailures ?? 2,
+    maxHealthFailures: input.maxHealthFailures ?? 5,
     startTimeoutMs: input.startTimeoutMs ?? 60_000,
     healthIntervalMs: input.healthIntervalMs ?? 1_000,
-    probeTimeoutMs: input.probeTimeoutMs ?? 1_500,
+    probeTimeoutMs: input.probeTimeoutMs ?? 2_000,
   }),
   initial: 'starting',
   on: { STOP: '.stopped' },
@@ -113,7 +120,10 @@ export const serviceMachine = setup({
                 guard: 'hangs',
                 target: '#service.hung',
                 actions: assign({
-                  lastExit: ({ context }) => `did not answer /healthz within ${seconds(context.probeTimeoutMs)}, ${context.maxHealthFailures} times in a row`,
+                  lastExit: ({ context, event }) =>
+                    event.error instanceof ProcessStoppedError
+                      ? `did not answer /healthz within ${seconds(context.probeTimeoutMs)}: the process is stopped`
+                      : `did not answer /healthz within ${seconds(context.probeTimeoutMs)}, ${context.maxHealthFailures} times in a row`,
                 }),
               },
               { target: 'waiting', actions: assign({ healthFailures: ({ context }) => context.healthFailures + 1 }) },

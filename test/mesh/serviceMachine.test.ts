@@ -2,13 +2,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createActor, fromPromise, SimulatedClock } from 'xstate';
-import { restartBackoffMs, serviceMachine, serviceStateOf, type ProbeInput, type ServiceMachineInput } from '../../demo-app/supervisor/serviceMachine.ts';
+import { ProcessStoppedError, restartBackoffMs, serviceMachine, serviceStateOf, type ProbeInput, type ServiceMachineInput } from '../../demo-app/supervisor/serviceMachine.ts';
 
 function harness(input: Partial<ServiceMachineInput> = {}) {
   const clock = new SimulatedClock();
   const calls: string[] = [];
   /** What the next health probes answer, in order; an empty script answers ok. */
-  const probes: ('ok' | 'no answer')[] = [];
+  const probes: ('ok' | 'no answer' | 'stopped')[] = [];
   const actor = createActor(
     serviceMachine.provide({
       actions: {
@@ -19,7 +19,9 @@ function harness(input: Partial<ServiceMachineInput> = {}) {
       actors: {
         probeHealth: fromPromise<void, ProbeInput>(async () => {
           calls.push('probe');
-          if (probes.shift() === 'no answer') throw new Error('timeout');
+          const next = probes.shift();
+          if (next === 'no answer') throw new Error('timeout');
+          if (next === 'stopped') throw new ProcessStoppedError('process 1 is stopped');
         }),
       },
     }),
@@ -94,12 +96,31 @@ test('health probes run inside the machine; unanswered ones in a row mean hung: 
   h.probes.push('no answer');
   await probe();
   assert.equal(h.state(), 'hung');
-  assert.match(h.actor.getSnapshot().context.lastExit ?? '', /did not answer \/healthz within 1\.5 s, 2 times in a row/);
+  assert.match(h.actor.getSnapshot().context.lastExit ?? '', /did not answer \/healthz within 2 s, 2 times in a row/);
   assert.deepEqual(h.calls.filter((c) => c !== 'probe'), ['spawn', 'kill'], 'a hung process is killed, not left behind');
   h.clock.increment(restartBackoffMs(1));
   assert.equal(h.state(), 'restarting');
   h.actor.send({ type: 'READY', port: 2 });
   assert.deepEqual(h.states, ['starting', 'healthy', 'hung', 'restarting', 'healthy']);
+});
+
+test('a busy service gets several probes; a stopped one is hung at the first unanswered probe', async () => {
+  const settle = () => new Promise((r) => setImmediate(r));
+  const busy = harness();
+  busy.actor.send({ type: 'READY', port: 1 });
+  for (let i = 0; i < 4; i++) {
+    busy.probes.push('no answer');
+    busy.clock.increment(1_000);
+    await settle();
+  }
+  assert.equal(busy.state(), 'healthy', 'four slow answers in a row are not yet a hang');
+  const stopped = harness();
+  stopped.actor.send({ type: 'READY', port: 1 });
+  stopped.probes.push('stopped');
+  stopped.clock.increment(1_000);
+  await settle();
+  assert.equal(stopped.state(), 'hung');
+  assert.match(stopped.actor.getSnapshot().context.lastExit ?? '', /the process is stopped/);
 });
 
 test('a start that never reports a port times out into crashed', () => {

@@ -10,7 +10,8 @@ export function fromJaegerTrace(trace: JaegerTrace): MeshSpan[] {
   return trace.spans.map((s) => ({
     traceID: s.traceID,
     spanID: s.spanID,
-    parentSpanID: s.references.find((r) => r.refType === 'CHILD_OF')?.spanID ?? s.parentSpanID ?? noParent,
+    // Jaeger drops the CHILD_OF link when a FOLLOWS_FROM names the same span (work its caller gave up on).
+    parentSpanID: s.references.find((r) => r.refType === 'CHILD_OF')?.spanID ?? s.parentSpanID ?? s.references.find((r) => r.refType === 'FOLLOWS_FROM')?.spanID ?? noParent,
     service: trace.processes[s.processID].serviceName,
     operation: s.operationName,
     startUs: s.startTime,

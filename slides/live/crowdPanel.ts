@@ -19,7 +19,8 @@ export function createCrowdPanel(onOpen: (traceID: string) => void): CrowdPanel 
   const chartHost = el('div', { class: 'crowd-chart' });
   const findings = el('ul', { class: 'crowd-findings', 'aria-label': 'Holes found in recent requests' });
   const recent = el('ul', { class: 'crowd-recent', 'aria-label': 'Recent requests from the audience' });
-  const element = el('section', { class: 'crowd-lane', 'aria-label': 'The audience' }, counts, chartHost, findings, recent);
+  // Not a <section>: reveal.js would count it as a slide.
+  const element = el('div', { class: 'crowd-lane', role: 'region', 'aria-label': 'The audience' }, counts, chartHost, findings, recent);
   const chart = createLatencyPanel(chartHost);
   element.addEventListener('click', (e) => {
     const b = (e.target as Element).closest<HTMLElement>('[data-open-trace]');

@@ -10,7 +10,7 @@ import { meshWatchMachine } from './meshWatch.ts';
 import { plugProofMachine } from './plugProof.ts';
 import { presenterRequestMachine } from './presenterRequest.ts';
 import type { ProofResult } from './proofVerdict.ts';
-import { traceAttendee, traceDurationMs, failureOrigin } from './traceFacts.ts';
+import { failureOrigin, requestFailed, traceAttendee, traceDurationMs } from './traceFacts.ts';
 import type { HoleState, MeshHealth, RequestKind, TraceSource } from './traceSource.ts';
 
 export type { CrowdItem, HoleSwitchMark, LatencyPoint } from './flowEvents.ts';
@@ -126,7 +126,7 @@ function upsertPoint(points: LatencyPoint[], p: LatencyPoint): LatencyPoint[] {
 }
 
 function isFailedTrace(t: JaegerTrace): boolean {
-  return failureOrigin(t) !== undefined;
+  return requestFailed(t);
 }
 
 export function pluggedSignature(holes: readonly HoleState[]): string {
@@ -210,7 +210,7 @@ export function createDemoFlowMachine(source: TraceSource) {
       showCrowd: assign(({ context, event }) => {
         const trace = event.type === 'CROWD_TRACE' ? event.trace : context.waitingCrowd;
         if (!trace || context.ours.includes(trace.traceID)) return {};
-        return { stage: { ...emptyStage, trace, origin: 'crowd' as const, failureSpan: failureOrigin(trace) ?? null }, waitingCrowd: null };
+        return { stage: { ...emptyStage, trace, origin: 'crowd' as const, failureSpan: requestFailed(trace) ? failureOrigin(trace) ?? null : null }, waitingCrowd: null };
       }),
       keepCrowdWaiting: assign({ waitingCrowd: ({ context, event }) => (event.type === 'CROWD_TRACE' && !context.ours.includes(event.trace.traceID) ? event.trace : context.waitingCrowd) }),
       noteSwitch: assign(({ context, event }) => {
@@ -377,7 +377,7 @@ export function createDemoFlowMachine(source: TraceSource) {
                     actions: assign(({ context, event }) =>
                       event.output
                         ? {
-                            stage: { ...emptyStage, trace: event.output, origin: 'opened' as const, pinned: true, failureSpan: failureOrigin(event.output) ?? null },
+                            stage: { ...emptyStage, trace: event.output, origin: 'opened' as const, pinned: true, failureSpan: requestFailed(event.output) ? failureOrigin(event.output) ?? null : null },
                             comparison: null,
                             error: null,
                           }
@@ -465,11 +465,16 @@ export function createDemoFlowMachine(source: TraceSource) {
                 invoke: {
                   src: 'loadFindings',
                   input: ({ context }) => context.timing.findingsLookbackMs,
-                  onDone: { target: 'waiting', actions: assign({ findings: ({ event }) => event.output }) },
+                  onDone: [
+                    // A server without a hole finder answers 404 (null): stop asking.
+                    { guard: ({ event }) => event.output === null, target: 'unavailable' },
+                    { target: 'waiting', actions: assign({ findings: ({ event }) => event.output }) },
+                  ],
                   onError: 'waiting',
                 },
               },
               waiting: { after: { findingsEvery: 'loading' } },
+              unavailable: {},
             },
           },
         },

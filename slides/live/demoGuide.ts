@@ -56,6 +56,10 @@ export function createDemoGuide(onSend: (kind: RequestKind, count: number) => vo
       at = open < 0 ? 0 : open;
       chosenByHand = false;
       render();
+      if (open < 0) {
+        setText(label, 'Done:');
+        setText(text, 'every hole is plugged. Switch one back open to show it again, or take questions.');
+      }
     },
     destroy() {
       element.remove();

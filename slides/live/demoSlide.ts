@@ -1,7 +1,5 @@
 // The Demo slide's live part: the presenter's trace pinned on the stage, the audience in a lane beside it, hole switches that prove each plug.
 import { createActor } from 'xstate';
-import { analyzeTrace } from '../../analysis/index.ts';
-import type { Finding } from '../../model/findings.ts';
 import { holeCatalog } from '../../model/holes.ts';
 import type { JaegerTrace } from '../../model/jaegerJson.ts';
 import { createJoinPanel, type JoinPanel } from '../../join/joinPanel.ts';
@@ -29,14 +27,6 @@ const SLIDE_DEMO_PX = 704;
 const WINDOW_MARGIN_CSS_PX = 12;
 const lockHole = holeCatalog.find((h) => h.id === 'lock-contention')!;
 
-function findingsOf(trace: JaegerTrace): Finding[] {
-  try {
-    return analyzeTrace(trace);
-  } catch {
-    return [];
-  }
-}
-
 function deckScale(): number {
   const reveal = (window as { Reveal?: { getScale?: () => number } }).Reveal;
   return reveal?.getScale?.() ?? 1;
@@ -49,7 +39,6 @@ function mountDemo(host: HTMLElement, ctx: LiveContext, actor: DemoFlowActor): (
   const pinButton = el('button', { type: 'button', class: 'demo-pin', hidden: '' });
   const zoomOut = el('button', { type: 'button', class: 'demo-zoom-out', 'aria-label': 'Smaller' }, 'A−');
   const zoomIn = el('button', { type: 'button', class: 'demo-zoom-in', 'aria-label': 'Larger' }, 'A+');
-  const findingsLine = el('ul', { class: 'demo-findings', 'aria-label': 'Holes the finder sees in this trace' });
   const viewerHost = el('div', { class: 'demo-viewer' });
   const compareHost = el('div', { class: 'demo-compare', hidden: '' });
   const side = el('aside', { class: 'demo-side' });
@@ -58,7 +47,7 @@ function mountDemo(host: HTMLElement, ctx: LiveContext, actor: DemoFlowActor): (
     'div',
     { class: 'demo-slide' },
     el('div', { class: 'demo-bar' }, sendButton, burstButton, status, pinButton, el('div', { class: 'demo-zoom', role: 'group', 'aria-label': 'Presenter zoom' }, zoomOut, zoomIn)),
-    el('div', { class: 'demo-main' }, el('div', { class: 'demo-stage' }, findingsLine, viewerHost, compareHost), side),
+    el('div', { class: 'demo-main' }, el('div', { class: 'demo-stage' }, viewerHost, compareHost), side),
   );
   host.append(root);
   const releaseInput = guardInput(host);
@@ -135,16 +124,8 @@ function mountDemo(host: HTMLElement, ctx: LiveContext, actor: DemoFlowActor): (
   sendButton.addEventListener('click', () => send('normal', 1));
   burstButton.addEventListener('click', () => send(lockHole.pattern.kind, lockHole.pattern.count));
   pinButton.addEventListener('click', () => actor.send({ type: actor.getSnapshot().context.stage.pinned ? 'UNPIN' : 'PIN' }));
-  findingsLine.addEventListener('click', (e) => {
-    const b = (e.target as Element).closest<HTMLElement>('[data-finding]');
-    const f = b ? shownFindings[Number(b.dataset.finding)] : undefined;
-    if (!f) return;
-    viewer.highlightSpans(f.spanIDs);
-    if (f.spanIDs[0]) viewer.revealSpan(f.spanIDs[0]);
-  });
 
   let shown: JaegerTrace | null = null;
-  let shownFindings: Finding[] = [];
   let idleMessage = '';
   let compared: unknown = null;
   const render = (s: DemoFlowSnapshot) => {
@@ -174,16 +155,12 @@ function mountDemo(host: HTMLElement, ctx: LiveContext, actor: DemoFlowActor): (
         host.dataset.traceId = t.traceID;
         host.dataset.spanCount = String(t.spans.length);
         if (c.stage.origin === 'ours') rememberTrace(t);
-        shownFindings = findingsOf(t);
-        findingsLine.replaceChildren(
-          ...shownFindings.slice(0, 2).map((f, i) => el('li', {}, el('button', { type: 'button', class: 'demo-finding', 'data-finding': String(i), 'data-kind': f.kind }, f.title))),
-        );
-        viewerHost.classList.toggle('has-findings', shownFindings.length > 0);
+        // A failed request: the span where it started failing is marked, and opened for our own.
         if (c.stage.failureSpan) {
           viewer.highlightSpans([c.stage.failureSpan]);
           viewer.revealSpan(c.stage.failureSpan);
           if (fresh && c.stage.origin === 'ours') viewer.selectSpan(c.stage.failureSpan);
-        } else if (shownFindings[0]) viewer.highlightSpans(shownFindings[0].spanIDs);
+        }
         if (fresh) {
           viewerHost.removeAttribute('data-arrived');
           void viewerHost.offsetWidth; // restart the arrival animation for each new trace
@@ -191,7 +168,6 @@ function mountDemo(host: HTMLElement, ctx: LiveContext, actor: DemoFlowActor): (
         }
       } else {
         delete host.dataset.traceId;
-        findingsLine.replaceChildren();
       }
     }
     if (!shown) {
@@ -212,7 +188,6 @@ function mountDemo(host: HTMLElement, ctx: LiveContext, actor: DemoFlowActor): (
       if (c.comparison) compare.show(c.comparison);
       compareHost.hidden = !c.comparison;
       viewerHost.hidden = Boolean(c.comparison);
-      findingsLine.hidden = Boolean(c.comparison);
       root.classList.toggle('demo-comparing', Boolean(c.comparison));
     }
   };

@@ -36,7 +36,7 @@ export function statusLine(s: DemoFlowSnapshot): { text: string; tone: Tone } {
     case 'failed':
       return { text: c.error ?? 'Something went wrong.', tone: 'bad' };
   }
-  if (c.stage.failure) return { text: `${stageCaption(s)}: ${c.stage.failure} The marked span shows where.`, tone: 'bad' };
+  if (c.stage.failure) return { text: `${stageCaption(s)} failed: ${c.stage.failure} — the opened span shows where.`, tone: 'bad' };
   if (c.stage.trace) return { text: `${stageCaption(s)}${c.stage.pinned ? ' — pinned' : ''}.`, tone: 'ok' };
   return { text: 'Ready. Send a request and watch its trace arrive.', tone: 'ok' };
 }

@@ -74,7 +74,7 @@ async function gather(input: GatherInput, signal: AbortSignal): Promise<JaegerTr
     const results = await source.sendRequests(kind, count, signal);
     tell({ type: 'SENT', results: results.filter((r) => r.traceID), kind, burst: count });
     const failed = results.find((r) => !r.traceID || r.status >= 400);
-    if (failed) throw new Error(`${failureWords(failed) ?? 'A request failed.'} The proof stops here.`);
+    if (failed) throw new Error(`A request failed (${failureWords(failed) ?? `HTTP ${failed.status}`}): the proof stops here.`);
     return results;
   };
   // Cold state (an empty cache) would flatter no one: the pattern's warm-up is sent on both sides, not judged, and the slide says so.

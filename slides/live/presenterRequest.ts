@@ -34,10 +34,10 @@ interface Ctx extends PresenterRequestInput {
 
 type Ev = { type: 'TRACE_ARRIVED'; traceID: string } | { type: 'STREAM_OPEN' };
 
-/** A failed request in words: the server's reason when it gave one, else its status. */
+/** Why a request failed, in words: the server's reason when it gave one, else its status; null when it did not fail. */
 export function failureWords(r: DemoRequestResult): string | null {
   if (r.status < 400 && !r.error) return null;
-  return r.error ? `The request failed: ${r.error}.` : `The request failed (HTTP ${r.status}).`;
+  return r.error ? r.error.replace(/\.$/, '') : `HTTP ${r.status}`;
 }
 
 function messageOf(e: unknown): string {
@@ -95,7 +95,9 @@ export const presenterRequestMachine = setup({
                 const first = event.output[0];
                 return {
                   results: event.output,
-                  failure: first ? `${failureWords(first) ?? 'The request failed.'} The mesh could not start it, so there is no trace.` : 'The mesh answered with no requests.',
+                  failure: first
+                    ? `The request failed (${failureWords(first) ?? `HTTP ${first.status}`}) before the mesh could start it, so there is no trace.`
+                    : 'The mesh answered with no requests.',
                 };
               }),
               sendParent({ type: 'MESH_TROUBLE' }),

@@ -57,6 +57,14 @@ function isErrorSpan(s: JaegerTrace['spans'][number]): boolean {
   return s.tags.some((t) => t.key === 'error' && (t.value === true || t.value === 'true'));
 }
 
+/** The request failed: its root span (the earliest) is marked as an error or answered 5xx. A retried call that recovered is not a failure. */
+export function requestFailed(trace: JaegerTrace): boolean {
+  let root: JaegerTrace['spans'][number] | undefined;
+  for (const s of trace.spans) if (!root || s.startTime < root.startTime) root = s;
+  if (!root) return false;
+  return isErrorSpan(root) || root.tags.some((t) => t.key === 'http.status_code' && Number(t.value) >= 500);
+}
+
 /** The error span deepest in the tree (no failing child): where a failure started, for the viewer to open. */
 export function failureOrigin(trace: JaegerTrace): string | undefined {
   const failing = trace.spans.filter(isErrorSpan);

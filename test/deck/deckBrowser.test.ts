@@ -1,6 +1,6 @@
 // The built deck in real headless Chromium: loads clean and offline, keyboard, notes, speaker view, print, deep links, live parts.
 import assert from 'node:assert/strict';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -11,6 +11,12 @@ import { launchBrowser, screenshot, testOutputDir, watchPage } from '../support/
 import { waitFor } from '../support/waitFor.ts';
 
 const SLIDE_COUNT = 16;
+
+/** The project's address as package.json gives it (homepage without its #readme anchor). */
+function projectAddress(): string {
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { homepage: string };
+  return pkg.homepage.replace(/#readme$/, '');
+}
 const FULL_HD = { width: 1920, height: 1080 };
 const XGA = { width: 1024, height: 768 };
 
@@ -237,6 +243,17 @@ test('print view (?print-pdf) renders every slide, each followed by its notes, a
   assert.equal(pages.length, SLIDE_COUNT);
   for (const p of pages) assert.ok(p.notes > 100, `notes page after slide "${p.slide}"`);
   assert.equal(await page.evaluate(() => document.querySelectorAll('[data-live-state]').length), 0, 'no live part mounts in print');
+  // Every slide fits its one page (reveal.js would stretch an overflowing slide's page over two or more).
+  const tall = await page.evaluate(() => {
+    const pageHeight = Math.min(...[...document.querySelectorAll<HTMLElement>('.pdf-page')].map((p) => p.offsetHeight));
+    return [...document.querySelectorAll<HTMLElement>('.pdf-page')].filter((p) => p.querySelector('section') && p.offsetHeight > pageHeight + 1).map((p) => p.querySelector('section')!.id);
+  });
+  assert.deepEqual(tall, [], 'slides spilling onto a second page');
+  // The Demo slide prints a recorded trace and the hole finder's findings in it.
+  await page.waitForSelector('#demo [data-live-host][data-trace-id] .tv-row');
+  assert.ok((await page.locator('#demo .print-demo-findings li').count()) >= 1);
+  await page.locator('.pdf-page', { has: page.locator('#demo') }).screenshot({ path: path.join(testOutputDir, 'screenshots', 'deck-print-demo.png') });
+  assert.equal(await page.locator('#thanks a[data-project-url]').getAttribute('href'), projectAddress());
   await screenshot(page, 'deck-print-first-page');
   // A diagram slide and the page of notes that follows it, as they print.
   const diagramPage = page.locator('.pdf-page', { has: page.locator('#how-jaeger-works') });
@@ -247,6 +264,9 @@ test('print view (?print-pdf) renders every slide, each followed by its notes, a
   const pdf = path.join(testOutputDir, 'deck.pdf');
   await page.pdf({ path: pdf, preferCSSPageSize: true, printBackground: true });
   assert.ok(statSync(pdf).size > 50_000, 'the PDF has content');
+  // A page per slide and one for its notes, and nothing more: no blank page at the end.
+  const pageCount = (readFileSync(pdf, 'latin1').match(/\/Type\s*\/Page(?![a-z])/g) ?? []).length;
+  assert.equal(pageCount, 2 * SLIDE_COUNT, 'PDF pages');
   assert.deepEqual(seen.errors, []);
   assert.deepEqual(seen.external, []);
 });

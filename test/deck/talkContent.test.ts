@@ -60,3 +60,21 @@ test('the pictures are the project’s own files, nothing from the internet', ()
   assert.ok(sources.length >= 3);
   for (const src of sources) assert.match(src, /^assets\/[\w-]+\.svg$/);
 });
+
+test("the Demo slide's notes walk through the holes in the script's order, with the catalog's request for each", async () => {
+  const { holeCatalog } = await import('../../model/holes.ts');
+  const { scriptOrder } = await import('../../slides/live/demoScript.ts');
+  const demo = deck.slides.find((s) => s.attributes.some(([n, v]) => n === 'id' && v === 'demo'))!;
+  let last = -1;
+  for (const id of scriptOrder) {
+    const hole = holeCatalog.find((h) => h.id === id)!;
+    const at = demo.notes.indexOf(`**${hole.shortName}**`);
+    assert.ok(at > last, `${hole.shortName} comes next in the notes`);
+    last = at;
+    const step = demo.notes.slice(at).split('\n')[0]!;
+    const p = hole.pattern;
+    const request = p.concurrent ? `burst of ${p.count} ${p.kind} requests at once` : `${p.count} ${p.kind} requests one after another`;
+    assert.ok(step.includes(request), `the ${hole.shortName} step names its request: ${request}`);
+    for (const w of p.warmup) assert.ok(step.includes(`after ${w.count} ${w.kind} to warm up`), `the ${hole.shortName} step names its warm-up`);
+  }
+});

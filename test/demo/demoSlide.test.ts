@@ -106,7 +106,7 @@ const MEASURE_STAGE = `(() => {
   const tv = document.querySelector('.demo-viewer .tv');
   return {
     rows: rows.length, smallest, smallestWhat, cut, wrapped,
-    findings: [...document.querySelectorAll('.demo-findings li')].filter((li) => li.getBoundingClientRect().height > 0).length,
+    findings: [...document.querySelectorAll('.demo-viewer .tv-finding')].filter((li) => li.getBoundingClientRect().height > 0).length,
     viewerTraceId: tv.dataset.traceId,
     headerId: (document.querySelector('.demo-viewer .tv-trace-id') || {}).textContent || '',
   };
@@ -178,7 +178,10 @@ test('the pinned trace and its open span survive 10 attendee traces; each lands 
     async () => (await page.locator('.crowd-chart [data-origin="crowd"]').count()) >= 10,
     { timeoutMs: 20_000, intervalMs: 200 },
   );
-  const seen = await page.evaluate(() => window as unknown as { shownIds: string[]; detailsClosed: number });
+  const seen = await page.evaluate(() => {
+    const w = window as unknown as { shownIds: string[]; detailsClosed: number };
+    return { shownIds: w.shownIds, detailsClosed: w.detailsClosed };
+  });
   assert.ok(seen.shownIds.every((id) => id === mine), `the stage kept the presenter's trace: ${JSON.stringify(seen.shownIds)}`);
   assert.equal(seen.detailsClosed, 0, 'the open span stayed open');
   // Each attendee point is that request's final duration: the duration of its whole stored trace.
@@ -277,7 +280,12 @@ test('a hung downstream service is named on the slide, a request that fails beca
     await screenshot(page, 'demo-failed-request-1920x1080');
     await waitFor('the hang named', async () => /payments/.test(await page.locator('.demo-status').innerText()) && (await hostData(page)).mesh === 'down', { timeoutMs: 10_000 });
   } finally {
-    process.kill(pid, 'SIGCONT');
+    // The supervisor may already have replaced the hung process.
+    try {
+      process.kill(pid, 'SIGCONT');
+    } catch {
+      // gone: nothing to resume
+    }
   }
   await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-demo-state]')?.dataset.mesh === 'up', undefined, { timeout: 30_000 });
   const killedAt = Date.now();

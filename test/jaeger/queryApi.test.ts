@@ -64,6 +64,8 @@ describe('query API', () => {
     assert.deepEqual(await search(`service=frontend`), [], 'the default window is the last 48 hours');
     assert.deepEqual(await search(`service=frontend&lookback=2d&${win}`), ['a2', 'a1'], 'lookback beside start/end is ignored, as Jaeger does (UI v2.14 "Last 2 Days")');
     assert.deepEqual(await search(`service=frontend&lookback=3w&${win}`), ['a2', 'a1']);
+    // As Jaeger UI 2.14 (built from its repository) sent "Last 2 Days", empty durations included.
+    assert.deepEqual(await search(`end=${T0 + 10_000}&limit=20&lookback=2d&maxDuration&minDuration&service=frontend&start=${T0 - 172_800_000_000 + 10_000}`), ['a2', 'a1']);
     assert.deepEqual(await search(`service=frontend&maxDuration=0&minDuration=0&${win}`), ['a2', 'a1'], 'maxDuration=0 means no maximum');
     assert.deepEqual(await search(`service=nobody&${win}`), []);
     assert.deepEqual(await search(`traceID=a1&traceID=00000000000000a3`), ['a1', 'a3']);

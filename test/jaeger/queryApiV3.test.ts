@@ -108,6 +108,29 @@ describe('query API v3 (current Jaeger UI)', () => {
     assert.deepEqual(await ids({ service: 'frontend', start: T0 + 1000, end: T0 + 2000 }), ['a2'], 'the UI sends whole milliseconds');
   });
 
+  it('answers the requests recorded from Jaeger UI 2.20 (built from its repository) searching and opening a trace', async () => {
+    const iso = (us: number) => encodeURIComponent(new Date(us / 1000).toISOString());
+    const [min, max] = [iso(T0 - 3_600_000_000 + 60_000_000), iso(T0 + 60_000_000)];
+    // Query strings exactly as the UI sent them (only the times moved to this test's data).
+    const recorded = [
+      '/api/v3/services',
+      '/api/v3/operations?service=frontend',
+      `/api/v3/trace-summaries?query.serviceName=frontend&query.startTimeMin=${min}&query.startTimeMax=${max}&query.searchDepth=20`,
+      `/api/v3/trace-summaries?query.serviceName=frontend&query.startTimeMin=${min}&query.startTimeMax=${max}&query.searchDepth=20&query.durationMin=10us&query.durationMax=2s&query.attributes=%7B%22error%22%3A%22true%22%2C%22http.status_code%22%3A%22200%22%7D`,
+      '/api/traces/000000000000000000000000000000a2',
+    ];
+    const answers = [];
+    for (const path of recorded) {
+      const r = await getJson(`${h.url}${path}`);
+      assert.equal(r.status, 200, path);
+      answers.push(r.body);
+    }
+    assert.deepEqual(answers[2].summaries.map((x: { traceId: string }) => x.traceId.slice(-2)), ['a2', 'a1']);
+    answers[2].summaries.forEach(assertUiAccepts);
+    assert.deepEqual(answers[3].summaries.map((x: { traceId: string }) => x.traceId.slice(-2)), ['a2']);
+    assert.equal(answers[4].data[0].spans.length, 3);
+  });
+
   it('refuses bad searches as Jaeger does: 400 with {error:{httpCode,message}}', async () => {
     const r = await fetch(`${h.url}/api/v3/trace-summaries?query.serviceName=frontend`);
     assert.equal(r.status, 400);

@@ -34,8 +34,8 @@ export function analyze(trace: JaegerTrace, options: AnalyzeOptions = {}): Findi
   const ix = indexTrace(trace);
   if (ix.n === 0 || ix.durationUs <= 0) return [];
   const cp = findCriticalPath(ix);
-  const ctx: AnalysisContext = { ix, cp, roles: spanRoles(ix), groups: sameOperationGroups(ix) };
   const floorUs = Math.max((options.minCostMs ?? 1) * 1000, Math.min((options.minShare ?? 0.05) * ix.durationUs, (options.notableMs ?? 50) * 1000));
+  const ctx: AnalysisContext = { ix, cp, roles: spanRoles(ix), groups: sameOperationGroups(ix), floorUs };
   const out: Finding[] = [];
   for (const detect of DETECTORS) {
     for (const c of detect(ctx)) {

@@ -2,7 +2,7 @@
 import type { Finding } from '../model/findings.ts';
 import type { CriticalPath } from './criticalPath.ts';
 import type { SpanRoles } from './spanRoles.ts';
-import { forEachChild, type TraceIndex } from './traceIndex.ts';
+import type { TraceIndex } from './traceIndex.ts';
 
 /** Same parent, same service, same operation name; members by start time. */
 export interface SiblingGroup {
@@ -16,6 +16,8 @@ export interface AnalysisContext {
   cp: CriticalPath;
   roles: SpanRoles;
   groups: SiblingGroup[];
+  /** Findings costing less are dropped, so detectors may skip them before writing any words (µs). */
+  floorUs: number;
 }
 
 /** A finding before its share is known; costs stay in µs until the end. */
@@ -26,16 +28,21 @@ export type Detector = (ctx: AnalysisContext) => Candidate[];
 /** Groups of two or more, over the whole trace, in one pass over the children lists. */
 export function sameOperationGroups(ix: TraceIndex): SiblingGroup[] {
   const out: SiblingGroup[] = [];
-  const byKey = new Map<string, number[]>();
+  const byKey = new Map<number, number[]>();
+  const ops = ix.opNames.length;
   for (let p = 0; p < ix.n; p++) {
-    if (ix.childOffset[p + 1]! - ix.childOffset[p]! < 2) continue;
+    const from = ix.childOffset[p]!;
+    const to = ix.childOffset[p + 1]!;
+    if (to - from < 2) continue;
     byKey.clear();
-    forEachChild(ix, p, (c) => {
-      const key = `${ix.service[c]}\u0000${ix.spans[c]!.operationName}`;
+    for (let k = from; k < to; k++) {
+      const c = ix.childList[k]!;
+      if (c < 0) continue;
+      const key = ix.serviceId[c]! * ops + ix.opId[c]!;
       const list = byKey.get(key);
       if (list) list.push(c);
       else byKey.set(key, [c]);
-    });
+    }
     for (const members of byKey.values()) if (members.length >= 2) out.push({ parent: p, members });
   }
   return out;

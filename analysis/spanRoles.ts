@@ -174,7 +174,8 @@ export function spanRoles(ix: TraceIndex): SpanRoles {
     const p = ix.parent[i]!;
     if (p >= 0 && cacheBelow[i]) cacheBelow[p] = 1;
   }
-  const inputCache = new Map<number, string | undefined>();
+  const inputs = new Array<string | undefined | null>(ix.n).fill(null);
+  const peers = new Array<string | undefined | null>(ix.n).fill(null);
 
   const isCall = (i: number): boolean => {
     const kind = f.kind[i];
@@ -182,12 +183,29 @@ export function spanRoles(ix: TraceIndex): SpanRoles {
     return kind === 'client' || kind === 'producer' || crossChild[i] === 1 || f.callTag[i] === 1;
   };
 
+  const verbs = new Array<string | undefined | null>(ix.n).fill(null);
   const verb = (i: number): string | undefined => {
+    const known = verbs[i];
+    if (known !== null) return known;
     const st = f.statement[i];
-    if (st) return statementVerb(st);
-    if (f.method[i]) return f.method[i];
-    const m = /^([A-Z]+)\s+\//.exec(spans[i]!.operationName ?? '');
-    return m ? m[1] : undefined;
+    let v: string | undefined;
+    if (st) v = statementVerb(st);
+    else if (f.method[i]) v = f.method[i];
+    else v = /^([A-Z]+)\s+\//.exec(spans[i]!.operationName ?? '')?.[1];
+    verbs[i] = v;
+    return v;
+  };
+
+  /** Who a span without peer tags calls: the callee's service, the URL's host, the address or database system. */
+  const findPeer = (i: number): string | undefined => {
+    let callee: string | undefined;
+    forEachChild(ix, i, (c) => {
+      if (callee === undefined && service[c] !== service[i]) callee = service[c];
+    });
+    if (callee) return callee;
+    const url = f.url[i];
+    const s = spans[i]!;
+    return (url && hostOf(url)) ?? tagString(s, 'net.peer.name') ?? tagString(s, 'server.address') ?? tagString(s, 'db.system');
   };
 
   return {
@@ -198,37 +216,38 @@ export function spanRoles(ix: TraceIndex): SpanRoles {
       return READ_OPERATION.test(spans[i]!.operationName ?? '');
     },
     inputKey(i) {
-      if (inputCache.has(i)) return inputCache.get(i);
+      const known = inputs[i];
+      if (known !== null) return known;
       let key = f.statement[i] ?? f.url[i];
       if (key === undefined) {
         const parts: string[] = [];
         for (const t of tagsOf(spans[i]!)) if (t && !NOT_INPUT.test(t.key) && INPUT_LIKE.test(t.key)) parts.push(`${t.key}=${String(t.value)}`);
         if (parts.length > 0) key = parts.sort().join('&');
       }
-      inputCache.set(i, key);
+      inputs[i] = key;
       return key;
     },
     peerOf(i) {
       if (f.peer[i]) return f.peer[i];
-      let callee: string | undefined;
-      forEachChild(ix, i, (c) => {
-        if (callee === undefined && service[c] !== service[i]) callee = service[c];
-      });
-      if (callee) return callee;
-      const url = f.url[i];
-      const s = spans[i]!;
-      return (url && hostOf(url)) ?? tagString(s, 'net.peer.name') ?? tagString(s, 'server.address') ?? tagString(s, 'db.system');
+      const known = peers[i];
+      if (known !== null) return known;
+      const found = findPeer(i);
+      peers[i] = found;
+      return found;
     },
+
     component: (i) => f.component[i],
     verb,
     servedFromCache: (i) => cacheBelow[i] === 1,
     afterCacheMiss(i) {
       const p = ix.parent[i]!;
       if (p < 0) return false;
+      // The few siblings started just before (children are by start): the one that ended last before i began.
       let before = -1;
-      forEachChild(ix, p, (c) => {
-        if (c !== i && ix.end[c]! <= ix.start[i]! + 1000 && (before < 0 || ix.end[c]! > ix.end[before]!)) before = c;
-      });
+      for (let k = ix.childPos[i]! - 1, looked = 0; k >= ix.childOffset[p]! && looked < 4; k--, looked++) {
+        const c = ix.childList[k]!;
+        if (c >= 0 && ix.end[c]! <= ix.start[i]! + 1000 && (before < 0 || ix.end[c]! > ix.end[before]!)) before = c;
+      }
       return before >= 0 && f.cacheHit[before] === 2;
     },
     waitText(i) {

@@ -21,7 +21,16 @@ export interface TraceIndex {
   /** Parents before children (breadth first from the roots); reversed it serves bottom-up sums. */
   readonly topo: Int32Array;
   readonly service: readonly string[];
+  /** Interned ids, so grouping compares numbers: equal ids, equal service / operation name. */
+  readonly serviceId: Int32Array;
+  readonly opId: Int32Array;
+  /** Distinct operation names, by opId. */
+  readonly opNames: readonly string[];
+  /** Index of span i within its parent's childList. */
+  readonly childPos: Int32Array;
   readonly error: Uint8Array;
+  /** The span failed, or the server span answering it in another service did (see callFailed). */
+  readonly failedCall: Uint8Array;
 }
 
 const EMPTY: JaegerKeyValue[] = [];
@@ -57,7 +66,9 @@ function spanFailed(s: JaegerSpan): boolean {
 }
 
 function parentIdOf(s: JaegerSpan): string | undefined {
-  if (typeof s.parentSpanID === 'string' && s.parentSpanID !== '' && !/^0+$/.test(s.parentSpanID)) return s.parentSpanID;
+  const pid = s.parentSpanID;
+  // An all-zero parent id means "no parent" in some exports.
+  if (typeof pid === 'string' && pid !== '' && (pid.charCodeAt(0) !== 48 || !/^0+$/.test(pid))) return pid;
   const refs = Array.isArray(s.references) ? s.references : [];
   let follows: string | undefined;
   for (const r of refs) {
@@ -78,9 +89,8 @@ export function indexTrace(trace: JaegerTrace): TraceIndex {
     throw new TraceInputError('not a Jaeger trace: expected an object with a "spans" array');
   }
   // Spans without usable times are left out rather than failing the whole trace.
-  const spans = trace.spans.filter(
-    (s) => s && typeof s === 'object' && typeof s.spanID === 'string' && Number.isFinite(s.startTime) && Number.isFinite(s.duration),
-  );
+  const usable = (s: JaegerSpan) => s && typeof s === 'object' && typeof s.spanID === 'string' && Number.isFinite(s.startTime) && Number.isFinite(s.duration);
+  const spans = trace.spans.every(usable) ? trace.spans : trace.spans.filter(usable);
   const n = spans.length;
   let t0 = Infinity;
   let tEnd = -Infinity;
@@ -96,6 +106,11 @@ export function indexTrace(trace: JaegerTrace): TraceIndex {
   const service: string[] = new Array<string>(n);
   const processes = trace.processes && typeof trace.processes === 'object' ? trace.processes : {};
   const ids = new Map<string, number>();
+  const serviceId = new Int32Array(n);
+  const opId = new Int32Array(n);
+  const serviceIds = new Map<string, number>();
+  const opIds = new Map<string, number>();
+  const opNames: string[] = [];
   for (let i = 0; i < n; i++) {
     const s = spans[i]!;
     start[i] = s.startTime - t0;
@@ -104,6 +119,16 @@ export function indexTrace(trace: JaegerTrace): TraceIndex {
     const p = processes[s.processID];
     service[i] = p && typeof p.serviceName === 'string' ? p.serviceName : String(s.processID ?? '?');
     if (!ids.has(s.spanID)) ids.set(s.spanID, i);
+    let sid = serviceIds.get(service[i]!);
+    if (sid === undefined) serviceIds.set(service[i]!, (sid = serviceIds.size));
+    serviceId[i] = sid;
+    const op = typeof s.operationName === 'string' ? s.operationName : '';
+    let oid = opIds.get(op);
+    if (oid === undefined) {
+      opIds.set(op, (oid = opNames.length));
+      opNames.push(op);
+    }
+    opId[i] = oid;
   }
 
   const parent = new Int32Array(n).fill(-1);
@@ -120,7 +145,12 @@ export function indexTrace(trace: JaegerTrace): TraceIndex {
   for (let i = 0; i < n; i++) childOffset[i + 1]! += childOffset[i]!;
   const fill = childOffset.slice(0, n);
   const childList = new Int32Array(childOffset[n]!);
-  for (const i of byStart) if (parent[i]! >= 0) childList[fill[parent[i]!]!++] = i;
+  const childPos = new Int32Array(n).fill(-1);
+  for (const i of byStart) {
+    if (parent[i]! < 0) continue;
+    childPos[i] = fill[parent[i]!]!;
+    childList[fill[parent[i]!]!++] = i;
+  }
 
   // Breadth first from the roots; spans caught in a parent cycle are never reached and become roots.
   const topo = new Int32Array(n);
@@ -154,6 +184,11 @@ export function indexTrace(trace: JaegerTrace): TraceIndex {
       walkFrom(i);
     }
   }
+  const failedCall = Uint8Array.from(error);
+  for (let i = 0; i < n; i++) {
+    const p = parent[i]!;
+    if (p >= 0 && error[i] && service[p] !== service[i]) failedCall[p] = 1;
+  }
   return {
     trace,
     spans,
@@ -168,7 +203,12 @@ export function indexTrace(trace: JaegerTrace): TraceIndex {
     roots: Int32Array.from(rootList),
     topo,
     service,
+    serviceId,
+    opId,
+    opNames,
+    childPos,
     error,
+    failedCall,
   };
 }
 
@@ -216,10 +256,5 @@ export function childrenOf(ix: TraceIndex, i: number): number[] {
 
 /** A call failed if it, or the server span answering it in another service, is marked failed. */
 export function callFailed(ix: TraceIndex, i: number): boolean {
-  if (ix.error[i]) return true;
-  let childFailed = false;
-  forEachChild(ix, i, (c) => {
-    if (ix.error[c] && ix.service[c] !== ix.service[i]) childFailed = true;
-  });
-  return childFailed;
+  return ix.failedCall[i] === 1;
 }

@@ -4,18 +4,19 @@ import { costTail, formatMs } from '../wording.ts';
 import type { Candidate, Detector } from '../siblings.ts';
 import type { TraceIndex } from '../traceIndex.ts';
 
-export const detectLockContention: Detector = ({ ix, cp, roles }) => {
+export const detectLockContention: Detector = ({ ix, cp, roles, floorUs }) => {
   const out: Candidate[] = [];
   for (let w = 0; w < ix.n; w++) {
     const p = ix.parent[w]!;
-    if (p < 0 || cp.subtree[w]! <= 0) continue;
+    // Both shapes cost at most the span's own path time: below the floor, neither can be named.
+    if (p < 0 || cp.subtree[w]! <= 0 || cp.subtree[w]! < floorUs) continue;
     // Shape 1: a step with no work below it, directly followed by work on the same resource.
     if (ix.childOffset[w + 1]! - ix.childOffset[w]! === 0) {
       const next = nextSibling(ix, p, w);
       if (next >= 0) {
         const peer = roles.peerOf(w);
-        const waitText = roles.waitText(w);
-        if (peer !== undefined && peer === roles.peerOf(next) && waitText) {
+        const waitText = peer !== undefined && peer === roles.peerOf(next) ? roles.waitText(w) : undefined;
+        if (waitText) {
           const costUs = cp.subtree[w]!;
           out.push({
             kind: 'lock-contention',
@@ -35,10 +36,12 @@ export const detectLockContention: Detector = ({ ix, cp, roles }) => {
       }
     }
     // Shape 2: the span logged a wait, then did nothing (no child, no log) until the wait ended.
+    const logs = ix.spans[w]!.logs;
+    if (!Array.isArray(logs) || logs.length === 0) continue;
     const wait = loggedWait(ix, w, roles.waitText);
     if (wait) {
       const costUs = ownPathWithin(cp, w, wait.from, wait.to);
-      if (costUs <= 0) continue;
+      if (costUs <= 0 || costUs < floorUs) continue;
       out.push({
         kind: 'lock-contention',
         title: `${ix.service[w]} waited in line before its work: ${costTail(costUs, ix.durationUs)}`,
@@ -54,12 +57,12 @@ export const detectLockContention: Detector = ({ ix, cp, roles }) => {
   return out;
 };
 
-/** The sibling that starts first at or after w's end (children are by start). */
+/** The sibling that starts first at or after w's end (children are by start, so it is found a few steps on). */
 function nextSibling(ix: TraceIndex, p: number, w: number): number {
   const tol = Math.min(1000, 0.05 * (ix.end[w]! - ix.start[w]!));
-  for (let k = ix.childOffset[p]!; k < ix.childOffset[p + 1]!; k++) {
+  for (let k = ix.childPos[w]! + 1; k < ix.childOffset[p + 1]!; k++) {
     const c = ix.childList[k]!;
-    if (c < 0 || c === w) continue;
+    if (c < 0) continue;
     if (ix.start[c]! >= ix.end[w]! - tol) return ix.start[c]! - ix.end[w]! <= Math.max(1000, tol) ? c : -1;
   }
   return -1;

@@ -6,9 +6,10 @@ import { longest, meanConcurrency, overlapSlackUs, pathTime, peakConcurrency, sp
 /** Fewer than this many calls is a pair, not a loop. */
 export const N_PLUS_ONE_MIN_CALLS = 3;
 
-export const detectNPlusOne: Detector = ({ ix, cp, roles, groups }) => {
+export const detectNPlusOne: Detector = ({ ix, cp, roles, groups, floorUs }) => {
   const out: Candidate[] = [];
   for (const group of groups) {
+    if (group.members.length < N_PLUS_ONE_MIN_CALLS) continue;
     const parent = group.parent;
     // Failed tries are the retries detector's; what is left must still be a loop.
     const members = group.members.filter((m) => !callFailed(ix, m));
@@ -24,7 +25,7 @@ export const detectNPlusOne: Detector = ({ ix, cp, roles, groups }) => {
     // Each call right after a cache miss is a read-through cache filling up: cold-start cost, gone on the next request.
     if (members.filter((m) => roles.afterCacheMiss(m)).length * 2 >= members.length) continue;
     const costUs = pathTime(cp, members) - longest(ix, members);
-    if (costUs <= 0) continue;
+    if (costUs <= 0 || costUs < floorUs) continue;
     const first = members[0]!;
     const verb = roles.verb(first);
     const noun = verb && verb !== 'GET' && verb !== 'POST' && verb !== 'PUT' && verb !== 'DELETE' && verb !== 'PATCH' ? verb : 'call';

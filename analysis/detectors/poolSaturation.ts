@@ -7,9 +7,29 @@ import { forEachChild, type TraceIndex } from '../traceIndex.ts';
 
 const MIN_TASKS = 3;
 
-/** Like tasks: same service and component, or the same first word of the operation ("resize 1", "resize 2"). */
-function familyOf(ix: TraceIndex, roles: SpanRoles, i: number): string {
-  return `${ix.service[i]}\u0000${roles.component(i) ?? ''}\u0000${headWord(ix.spans[i]!.operationName)}`;
+/**
+ * Like tasks: same service and component, and the same first word of the operation ("resize 1",
+ * "resize 2"), as one number per span (ids interned once per trace).
+ */
+function familyKeys(ix: TraceIndex, roles: SpanRoles): Float64Array {
+  const heads = new Map<string, number>();
+  const headOfOp = ix.opNames.map((op) => {
+    const h = headWord(op);
+    let id = heads.get(h);
+    if (id === undefined) heads.set(h, (id = heads.size));
+    return id;
+  });
+  const components = new Map<string | undefined, number>();
+  const keys = new Float64Array(ix.n);
+  let services = 1;
+  for (let i = 0; i < ix.n; i++) services = Math.max(services, ix.serviceId[i]! + 1);
+  for (let i = 0; i < ix.n; i++) {
+    const comp = roles.component(i);
+    let cid = components.get(comp);
+    if (cid === undefined) components.set(comp, (cid = components.size));
+    keys[i] = (cid * services + ix.serviceId[i]!) * (heads.size + 1) + headOfOp[ix.opId[i]!]!;
+  }
+  return keys;
 }
 
 function headWord(op: string | undefined): string {
@@ -35,14 +55,15 @@ function handoffs(ix: TraceIndex, members: number[], slackUs: number): number {
   return count;
 }
 
-export const detectPoolSaturation: Detector = ({ ix, cp, roles }) => {
+export const detectPoolSaturation: Detector = ({ ix, cp, roles, floorUs }) => {
   const out: Candidate[] = [];
-  const families = new Map<string, number[]>();
+  const families = new Map<number, number[]>();
+  const familyOf = familyKeys(ix, roles);
   for (let p = 0; p < ix.n; p++) {
     if (ix.childOffset[p + 1]! - ix.childOffset[p]! < MIN_TASKS) continue;
     families.clear();
     forEachChild(ix, p, (c) => {
-      const key = familyOf(ix, roles, c);
+      const key = familyOf[c]!;
       const list = families.get(key);
       if (list) list.push(c);
       else families.set(key, [c]);
@@ -59,7 +80,8 @@ export const detectPoolSaturation: Detector = ({ ix, cp, roles }) => {
       // One at a time is a pool only for in-process tasks (calls one at a time are n-plus-one's), and only
       // when the spans also speak of queueing: a plain loop of in-process steps looks the same.
       if (k === 1 && calls) continue;
-      const queueText = roles.waitText(p) ?? members.map((m) => roles.waitText(m)).find((x) => x !== undefined);
+      const queueWords = () => roles.waitText(p) ?? members.map((m) => roles.waitText(m)).find((x) => x !== undefined);
+      const queueText = k === 1 ? queueWords() : undefined;
       if (k === 1 && !queueText) continue;
       const waiting = members.length - k;
       const h = handoffs(ix, members, Math.max(slack, 1000));
@@ -72,7 +94,7 @@ export const detectPoolSaturation: Detector = ({ ix, cp, roles }) => {
       }
       const onPath = pathTime(cp, members) + ownPathWithin(cp, p, from, to);
       const costUs = Math.min(onPath, to - from) - longest(ix, members);
-      if (costUs <= 0) continue;
+      if (costUs <= 0 || costUs < floorUs) continue;
       const head = headWord(ix.spans[members[0]!]!.operationName) || 'task';
       const service = ix.service[p]!;
       out.push({

@@ -3,13 +3,13 @@ import { counted, costTail, plural } from '../wording.ts';
 import { spanIdsOf, type Candidate, type Detector } from '../siblings.ts';
 import { callFailed } from '../traceIndex.ts';
 
-export const detectRepeatedWork: Detector = ({ ix, cp, roles }) => {
+export const detectRepeatedWork: Detector = ({ ix, cp, roles, floorUs }) => {
   // Reads whose input the span shows.
   const byInput = new Map<string, number[]>();
   for (let k = 0; k < ix.n; k++) {
     const i = ix.topo[k]!;
     // Failed tries are retries, not repeats; a read already served from a cache is not missing one.
-    if (!roles.isCall(i) || !roles.isRead(i) || roles.servedFromCache(i) || callFailed(ix, i)) continue;
+    if (!roles.isCall(i) || roles.servedFromCache(i) || callFailed(ix, i) || !roles.isRead(i)) continue;
     const input = roles.inputKey(i);
     if (input === undefined) continue;
     const key = `${ix.service[i]}\u0000${ix.spans[i]!.operationName}\u0000${input}`;
@@ -43,7 +43,7 @@ export const detectRepeatedWork: Detector = ({ ix, cp, roles }) => {
   for (const place of places.values()) {
     let costUs = 0;
     for (const i of place.repeats) costUs += cp.subtree[i]!;
-    if (costUs <= 0) continue;
+    if (costUs <= 0 || costUs < floorUs) continue;
     const first = place.runs[0]!;
     const verb = roles.verb(first);
     const noun = verb && verb !== 'GET' ? verb : 'read';

@@ -13,7 +13,7 @@ function otherStartedBetween(ix: TraceIndex, parent: number, a: number, b: numbe
   return found;
 }
 
-export const detectRetries: Detector = ({ ix, cp, roles, groups }) => {
+export const detectRetries: Detector = ({ ix, cp, roles, groups, floorUs }) => {
   const out: Candidate[] = [];
   for (const { parent, members } of groups) {
     const slack = overlapSlackUs(ix, members);
@@ -36,7 +36,7 @@ export const detectRetries: Detector = ({ ix, cp, roles, groups }) => {
       // The failed try, and the back-off the parent spent before trying again.
       costUs += cp.subtree[a]! + ownPathWithin(cp, parent, ix.end[a]!, ix.start[b]!);
     }
-    if (retried.length === 0 || costUs <= 0) continue;
+    if (retried.length === 0 || costUs <= 0 || costUs < floorUs) continue;
     const first = retried[0]!;
     const peer = roles.peerOf(first);
     const service = ix.service[parent]!;

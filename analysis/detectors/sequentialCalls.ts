@@ -3,7 +3,7 @@ import { costTail } from '../wording.ts';
 import { longest, overlapSlackUs, pathTime, peakConcurrency, spanIdsOf, type Candidate, type Detector } from '../siblings.ts';
 import { callFailed, forEachChild } from '../traceIndex.ts';
 
-export const detectSequentialCalls: Detector = ({ ix, cp, roles }) => {
+export const detectSequentialCalls: Detector = ({ ix, cp, roles, floorUs }) => {
   const out: Candidate[] = [];
   const opCount = new Map<string, number>();
   for (let p = 0; p < ix.n; p++) {
@@ -21,7 +21,7 @@ export const detectSequentialCalls: Detector = ({ ix, cp, roles }) => {
     if (peers.size < 2) continue;
     if (peakConcurrency(ix, reads, overlapSlackUs(ix, reads)) > 1) continue;
     const costUs = pathTime(cp, reads) - longest(ix, reads);
-    if (costUs <= 0) continue;
+    if (costUs <= 0 || costUs < floorUs) continue;
     const names = [...peers];
     out.push({
       kind: 'sequential-calls',

@@ -13,7 +13,7 @@ export interface FindingsApiOptions {
   maxBodyBytes?: number;
   /** Most traces one aggregate analyses, newest first (default 200). */
   maxAggregateTraces?: number;
-  /** Traces bigger than this are left out of the aggregate (default 20,000 spans): one alone could hold the loop. */
+  /** Traces bigger than this are left out of the aggregate (default 10,000 spans, ~20 ms each): one alone could hold the loop. */
   maxAggregateSpans?: number;
   /** Findings kept per trace for the aggregate (default 5,000 traces). */
   cacheSize?: number;
@@ -70,7 +70,7 @@ const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 export function createFindingsApi(store: TraceStore, opts: FindingsApiOptions = {}): Router {
   const maxBody = opts.maxBodyBytes ?? 4 * 1024 * 1024;
   const maxTraces = opts.maxAggregateTraces ?? 200;
-  const maxSpans = opts.maxAggregateSpans ?? 20_000;
+  const maxSpans = opts.maxAggregateSpans ?? 10_000;
   const sliceMs = opts.sliceMs ?? 20;
   const nowUs = opts.nowUs ?? (() => Date.now() * 1000);
   const cache = new FindingsCache(opts.cacheSize ?? 5_000);

@@ -70,6 +70,8 @@ function nsOf(x: unknown, what: string): Ns {
 
 function intOf(x: unknown): number | string {
   if (isObj(x) && typeof x.low === 'number' && typeof x.high === 'number') {
+    // Most integers (status codes, counts, sizes) are small: no BigInt for them.
+    if (x.high >= -2_097_152 && x.high < 2_097_152 && !x.unsigned) return x.high * 4_294_967_296 + (x.low >>> 0);
     const v = (BigInt(x.high) << 32n) | BigInt(x.low >>> 0);
     const n = BigInt.asIntN(64, v);
     return n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n.toString();
@@ -83,6 +85,8 @@ function intOf(x: unknown): number | string {
   throw new OtlpDecodeError(`intValue is not an integer: ${JSON.stringify(String(x).slice(0, 30))}`);
 }
 
+const HEX = { 8: /^[0-9a-fA-F]{16}$/, 16: /^[0-9a-fA-F]{32}$/ } as const;
+
 /** Ids: bytes (protobuf) or hex text (OTLP/JSON). Empty = absent. */
 function idOf(x: unknown, bytes: 8 | 16, what: string, json: boolean): string {
   if (x === null || x === undefined || x === '') return '';
@@ -91,7 +95,7 @@ function idOf(x: unknown, bytes: 8 | 16, what: string, json: boolean): string {
     if (x.length !== bytes) throw new OtlpDecodeError(`${what} has ${x.length} bytes, expected ${bytes}`);
     return Buffer.from(x.buffer, x.byteOffset, x.length).toString('hex');
   }
-  if (json && typeof x === 'string' && new RegExp(`^[0-9a-fA-F]{${bytes * 2}}$`).test(x)) return x.toLowerCase();
+  if (json && typeof x === 'string' && HEX[bytes].test(x)) return x.toLowerCase();
   throw new OtlpDecodeError(`${what} is not ${bytes * 2} hex digits: ${JSON.stringify(String(x).slice(0, 40))}`);
 }
 

@@ -85,6 +85,9 @@ function intOf(x: unknown): number | string {
   throw new OtlpDecodeError(`intValue is not an integer: ${JSON.stringify(String(x).slice(0, 30))}`);
 }
 
+let lastTraceBytes: Buffer | undefined;
+let lastTraceHex = '';
+
 const HEX = { 8: /^[0-9a-fA-F]{16}$/, 16: /^[0-9a-fA-F]{32}$/ } as const;
 
 /** Ids: bytes (protobuf) or hex text (OTLP/JSON). Empty = absent. */
@@ -93,7 +96,14 @@ function idOf(x: unknown, bytes: 8 | 16, what: string, json: boolean): string {
   if (!json && x instanceof Uint8Array) {
     if (x.length === 0) return '';
     if (x.length !== bytes) throw new OtlpDecodeError(`${what} has ${x.length} bytes, expected ${bytes}`);
-    return Buffer.from(x.buffer, x.byteOffset, x.length).toString('hex');
+    const b = Buffer.isBuffer(x) ? x : Buffer.from(x.buffer, x.byteOffset, x.length);
+    // The spans of a request mostly share one trace id: its text is made once.
+    if (bytes === 16) {
+      if (lastTraceBytes && lastTraceBytes.equals(b)) return lastTraceHex;
+      lastTraceBytes = Buffer.from(b);
+      return (lastTraceHex = b.toString('hex'));
+    }
+    return b.toString('hex');
   }
   if (json && typeof x === 'string' && HEX[bytes].test(x)) return x.toLowerCase();
   throw new OtlpDecodeError(`${what} is not ${bytes * 2} hex digits: ${JSON.stringify(String(x).slice(0, 40))}`);

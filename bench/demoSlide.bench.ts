@@ -1,4 +1,4 @@
-// `npm run bench demoSlide`: on the real Demo slide in headless Chromium, the time from a request's answer to its trace drawn.
+// `npm run bench demoSlide`: request answer → whole trace on screen, the Demo slide's push path (/api/live) against 400 ms polling (as /join does), alternating rounds in one run.
 import { testConfig } from '../server/config.ts';
 import { projectRoot, startDeckServer } from '../server/deckServer.ts';
 import { createLog } from '../server/log.ts';
@@ -6,29 +6,65 @@ import { ensureDeckBuilt } from '../server/staticDeck.ts';
 import { launchBrowser } from '../test/support/browser.ts';
 import { waitFor } from '../test/support/waitFor.ts';
 
-const REQUESTS = 20;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
+const WARMUP = 2;
+const TOKEN = 'test-presenter-token';
+const POLL_MS = 400;
 
 /**
- * In-page recorder, as plain JavaScript text (tsx would wrap named functions in a helper the page
- * lacks). Every change of the slide's trace or span count is stamped after the next paint;
- * the request's answer is stamped from its resource timing (responseEnd, same clock).
+ * Push path, in the Demo slide's page: every change of the slide's trace or span count is stamped as
+ * the DOM changes (the slide draws before it sets them). Both paths stamp the same moment — the drawn
+ * DOM, not the paint — since a page's animation frames are throttled whenever its window is not in front.
+ * Plain JavaScript text: tsx would wrap named functions in a helper the page lacks.
  */
-const RECORDER = `(() => {
+const PUSH_RECORDER = `(() => {
   const host = document.querySelector('[data-demo-state]');
   window.__draws = [];
   new MutationObserver(() => {
     const id = host.dataset.traceId, spans = Number(host.dataset.spanCount || 0);
     if (!id) return;
-    requestAnimationFrame(() => setTimeout(() => window.__draws.push({ id, spans, at: performance.now() }), 0));
+    window.__draws.push({ id, spans, at: performance.now() });
   }).observe(host, { attributes: true, attributeFilter: ['data-trace-id', 'data-span-count'] });
 })()`;
+
+/**
+ * Polling path, in the standalone viewer's page with the same viewer: send the request, then GET the
+ * trace every 400 ms and draw each bigger copy, stamped once drawn, until two looks in a row
+ * find nothing new (join/traceWait.ts's rule). Returns the answer's time and the draws.
+ */
+const POLL_ROUND = `(async ({ token, pollMs }) => {
+  const res = await fetch('/api/demo/requests', { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer ' + token }, body: JSON.stringify({ kind: 'normal', count: 1 }) });
+  const [{ traceID }] = await res.json();
+  const answeredAt = performance.now();
+  const draws = [];
+  let best = 0, stable = 0;
+  while (stable < 2 && performance.now() - answeredAt < 15000) {
+    await new Promise((r) => setTimeout(r, pollMs));
+    const r = await fetch('/api/traces/' + traceID, { cache: 'no-store' });
+    if (!r.ok) continue;
+    const trace = (await r.json()).data[0];
+    if (trace.spans.length > best) {
+      best = trace.spans.length;
+      stable = 0;
+      window.viewerPage.viewer.show(trace);
+      draws.push({ spans: best, at: performance.now() });
+    } else stable++;
+  }
+  return { traceID, answeredAt, draws };
+})`;
+
+interface Draw {
+  spans: number;
+  at: number;
+}
 
 function pct(xs: number[], q: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
 }
-
-const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
+const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
+const line = (name: string, xs: number[]) =>
+  `  ${name.padEnd(34)} p50 ${fmt(pct(xs, 0.5)).padStart(7)}  p95 ${fmt(pct(xs, 0.95)).padStart(7)}  min ${fmt(Math.min(...xs)).padStart(7)}  max ${fmt(Math.max(...xs)).padStart(7)}`;
 
 export async function run(): Promise<void> {
   const log = createLog('bench', 'silent');
@@ -36,62 +72,84 @@ export async function run(): Promise<void> {
   const server = await startDeckServer(testConfig(), { log });
   const browser = await launchBrowser();
   try {
-    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-    await page.goto(`${server.url}/?token=test-presenter-token#/demo`);
-    await page.waitForFunction(() => {
+    // Each path in its own context (its own window), brought to the front for its round: a page in a
+    // background tab gets its animation frames throttled, which would slow whichever path ran behind.
+    const slide = await (await browser.newContext({ viewport: { width: 1920, height: 1080 } })).newPage();
+    await slide.goto(`${server.url}/?token=${TOKEN}#/demo`);
+    await slide.waitForFunction(() => {
       const h = document.querySelector<HTMLElement>('[data-demo-state]');
       return h?.dataset.mesh === 'up' && h.dataset.stream === 'open';
     });
-    await page.evaluate(RECORDER);
+    await slide.evaluate(PUSH_RECORDER);
+    const poller = await (await browser.newContext({ viewport: { width: 1920, height: 1080 } })).newPage();
+    await poller.goto(`${server.url}/viewer.html`);
+    await poller.waitForFunction(() => Boolean((window as unknown as { viewerPage?: unknown }).viewerPage));
 
-    const firstDraw: number[] = [];
-    const completeDraw: number[] = [];
-    const fetchRoundTrip: number[] = [];
-    for (let i = 0; i < REQUESTS + 2; i++) {
-      // The resource-timing buffer holds 250 entries; full, it would hand back a stale answer time.
-      await page.evaluate(() => performance.clearResourceTimings());
-      const answered = page.waitForResponse((r) => r.url().endsWith('/api/demo/requests'));
-      await page.click('.demo-send');
-      const res = await answered;
-      const [{ traceID }] = (await res.json()) as { traceID: string }[];
-      const responseEnd = await page.evaluate(
-        () =>
-          (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((e) => e.name.endsWith('/api/demo/requests')).at(-1)!
-            .responseEnd,
-      );
-      // Complete = the span count the store ends with (every service's reporter has flushed).
-      const finalSpans = await waitFor(
+    /** The span count the store ends with, once every service's reporter has flushed. */
+    const finalSpans = (traceID: string) =>
+      waitFor(
         'the trace to stop growing',
         async () => {
-          const r = await fetch(`${server.url}/api/traces/${traceID}`);
-          if (!r.ok) return undefined;
-          const n = ((await r.json()) as { data: { spans: unknown[] }[] }).data[0]!.spans.length;
-          const drawn = await page.evaluate((id) => (window as unknown as { __draws: { id: string; spans: number }[] }).__draws.filter((d) => d.id === id).at(-1)?.spans, traceID);
-          return drawn === n && n > 1 ? n : undefined;
+          const first = await (await fetch(`${server.url}/api/traces/${traceID}`)).json();
+          await new Promise((r) => setTimeout(r, 300));
+          const again = await (await fetch(`${server.url}/api/traces/${traceID}`)).json();
+          const n = (again as { data: { spans: unknown[] }[] }).data[0]!.spans.length;
+          return n === (first as { data: { spans: unknown[] }[] }).data[0]!.spans.length ? n : undefined;
         },
-        { timeoutMs: 15_000, intervalMs: 250 },
+        { timeoutMs: 15_000, intervalMs: 100 },
       );
-      const draws = await page.evaluate((id) => (window as unknown as { __draws: { id: string; spans: number; at: number }[] }).__draws.filter((d) => d.id === id), traceID);
-      const rt = await page.evaluate(async (id) => {
-        const t0 = performance.now();
-        await (await fetch(`/api/traces/${id}`)).json();
-        return performance.now() - t0;
-      }, traceID);
-      if (i < 2) continue; // warm-up: first paints of the viewer, JIT
-      firstDraw.push(draws[0]!.at - responseEnd);
-      completeDraw.push(draws.find((d) => d.spans === finalSpans)!.at - responseEnd);
-      fetchRoundTrip.push(rt);
-    }
 
-    if (process.env.BENCH_VERBOSE) console.log(firstDraw.map((x) => x.toFixed(0)).join(" "), "\n", completeDraw.map((x) => x.toFixed(0)).join(" "));
-    console.log(`${REQUESTS} requests through the mesh, each drawn on #/demo at 1920×1080 (times after the request's answer reached the page):`);
-    console.log(`  first draw of the trace     p50 ${fmt(pct(firstDraw, 0.5))}  p95 ${fmt(pct(firstDraw, 0.95))}  max ${fmt(Math.max(...firstDraw))}`);
-    console.log(`  trace drawn complete        p50 ${fmt(pct(completeDraw, 0.5))}  p95 ${fmt(pct(completeDraw, 0.95))}  max ${fmt(Math.max(...completeDraw))}`);
-    console.log(`  baseline: one GET /api/traces/:id from the page  p50 ${fmt(pct(fetchRoundTrip, 0.5))}  p95 ${fmt(pct(fetchRoundTrip, 0.95))}`);
-    console.log(`  first draw / baseline fetch (p50): ${(pct(firstDraw, 0.5) / pct(fetchRoundTrip, 0.5)).toFixed(1)}×   aim: first draw < 100 ms`);
-    console.log(
-      `  negative first-draw figures mean the trace was on screen before the request's answer arrived (spans beat the answer over /api/live)`,
-    );
+    const pushRound = async (): Promise<{ first: number; whole: number }> => {
+      await slide.bringToFront();
+      await slide.evaluate(() => performance.clearResourceTimings());
+      const answered = slide.waitForResponse((r) => r.url().endsWith('/api/demo/requests'));
+      await slide.click('.demo-send');
+      const [{ traceID }] = (await (await answered).json()) as { traceID: string }[];
+      const responseEnd = await slide.evaluate(
+        () => (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((e) => e.name.endsWith('/api/demo/requests')).at(-1)!.responseEnd,
+      );
+      const n = await finalSpans(traceID);
+      const draws = await waitFor(
+        'the slide to draw the whole trace',
+        async () => {
+          const d = await slide.evaluate((id) => (window as unknown as { __draws: (Draw & { id: string })[] }).__draws.filter((x) => x.id === id), traceID);
+          return d.some((x) => x.spans === n) ? d : undefined;
+        },
+        { timeoutMs: 10_000, intervalMs: 100 },
+      );
+      if (process.env.BENCH_VERBOSE) console.log('push draws', n, draws.map((d) => `${d.spans}@${(d.at - responseEnd).toFixed(0)}`).join(' '));
+      return { first: draws[0]!.at - responseEnd, whole: draws.find((x) => x.spans === n)!.at - responseEnd };
+    };
+    const pollRound = async (): Promise<{ first: number; whole: number }> => {
+      await poller.bringToFront();
+      const r = (await poller.evaluate(`${POLL_ROUND}(${JSON.stringify({ token: TOKEN, pollMs: POLL_MS })})`)) as { traceID: string; answeredAt: number; draws: Draw[] };
+      const n = await finalSpans(r.traceID);
+      const whole = r.draws.find((d) => d.spans === n);
+      if (!whole) throw new Error(`polling never drew the whole trace ${r.traceID} (${n} spans)`);
+      return { first: r.draws[0]!.at - r.answeredAt, whole: whole.at - r.answeredAt };
+    };
+
+    const push = { first: [] as number[], whole: [] as number[] };
+    const poll = { first: [] as number[], whole: [] as number[] };
+    for (let i = 0; i < ROUNDS + WARMUP; i++) {
+      // A B, then B A: neither path always runs on the heels of the other.
+      const order = i % 2 === 0 ? ([pushRound, pollRound] as const) : ([pollRound, pushRound] as const);
+      const results = [];
+      for (const f of order) results.push({ f, r: await f() });
+      if (i < WARMUP) continue; // first paints of the viewer, JIT, the mesh's first connections
+      for (const { f, r } of results) {
+        const into = f === pushRound ? push : poll;
+        into.first.push(r.first);
+        into.whole.push(r.whole);
+      }
+    }
+    console.log(`${ROUNDS} alternating rounds (after ${WARMUP} warm-up), one normal request per path per round, times after the request's answer reached the page:`);
+    console.log(line('push (/api/live): first draw', push.first));
+    console.log(line('push (/api/live): whole trace drawn', push.whole));
+    console.log(line(`polling every ${POLL_MS} ms: first draw`, poll.first));
+    console.log(line(`polling every ${POLL_MS} ms: whole trace drawn`, poll.whole));
+    console.log(`  whole trace on screen, p50: push ${fmt(pct(push.whole, 0.5))} vs polling ${fmt(pct(poll.whole, 0.5))} — polling takes ${(pct(poll.whole, 0.5) / Math.max(1, pct(push.whole, 0.5))).toFixed(1)}× as long`);
+    console.log('  (negative first-draw figures: the trace was on screen before the answer arrived — spans beat the answer over /api/live)');
   } finally {
     await browser.close();
     await server.close();

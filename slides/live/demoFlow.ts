@@ -83,6 +83,8 @@ export interface DemoFlowContext {
   crowd: CrowdItem[];
   findings: FindingsAggregateResponse | null;
   error: string | null;
+  /** The shown trace grew while it was being fetched: fetch it once more. */
+  refreshAgain: boolean;
 }
 
 export type DemoFlowEvent =
@@ -245,6 +247,7 @@ export function createDemoFlowMachine(source: TraceSource) {
       crowd: [],
       findings: null,
       error: null,
+      refreshAgain: false,
     }),
     initial: 'offstage',
     states: {
@@ -410,12 +413,15 @@ export function createDemoFlowMachine(source: TraceSource) {
             states: {
               idle: { on: { TRACE_ARRIVED: { guard: 'isShown', target: 'loading' } } },
               loading: {
-                on: { TRACE_ARRIVED: { guard: 'isShown', target: 'again' } },
+                // More spans while a fetch is under way: fetch once more after it, never cancel it
+                // (with services flushing every 50 ms, restarting would starve the fetch).
+                entry: assign({ refreshAgain: false }),
+                on: { TRACE_ARRIVED: { guard: 'isShown', actions: assign({ refreshAgain: true }) } },
                 invoke: {
                   src: 'fetchTrace',
                   input: ({ context }) => ({ traceID: context.stage.trace?.traceID ?? '' }),
                   onDone: {
-                    target: 'idle',
+                    target: 'check',
                     actions: assign(({ context, event }) => {
                       const t = event.output;
                       if (!t || t.traceID !== context.stage.trace?.traceID) return {};
@@ -431,7 +437,7 @@ export function createDemoFlowMachine(source: TraceSource) {
                   onError: 'idle',
                 },
               },
-              again: { always: 'loading' },
+              check: { always: [{ guard: ({ context }) => context.refreshAgain, target: 'loading' }, { target: 'idle' }] },
             },
           },
 

@@ -72,7 +72,7 @@ export async function runAttacks(opts: { base: URL; collector: URL; token: strin
     const started = performance.now();
     let saw: Record<string, unknown>;
     try {
-      saw = await attack.run({ base: opts.base, collector: opts.collector, size: opts.size, from, loaded: () => probe.reconnectLive() });
+      saw = await attack.run({ base: opts.base, collector: opts.collector, size: opts.size, from, loaded: () => (probe.beginWindow(), probe.reconnectLive()) });
     } catch (e) {
       saw = { failed: e instanceof Error ? e.message : String(e) };
     }

@@ -52,6 +52,17 @@ export class PresenterProbe {
     this.loops = [this.healthLoop(), this.demoLoop()];
   }
 
+  /**
+   * The attack's load is in place (a store filled, streams held): latency counts from here, so the
+   * setup (filling the store stands for a long talk's traffic) is not charged to the attack.
+   */
+  beginWindow(): void {
+    this.healthMs.length = 0;
+    this.demoMs.length = 0;
+    for (const k of Object.keys(this.healthErrors)) delete this.healthErrors[k];
+    for (const k of Object.keys(this.demoErrors)) delete this.demoErrors[k];
+  }
+
   /** A presenter who reloads the deck mid-attack: does a fresh stream connect? */
   async reconnectLive(): Promise<void> {
     const started = performance.now();

@@ -41,8 +41,8 @@ export interface SpanRoles {
   verb(i: number): string | undefined;
   /** The span's component tag (the library or kind of worker that made it). */
   component(i: number): string | undefined;
-  /** The sibling just before this span is a cache lookup that missed (cache.hit=false). */
-  afterCacheMiss(i: number): boolean;
+  /** A child of `p` starting within [from, to] µs is a cache lookup that missed (cache.hit=false). */
+  cacheMissBetween(p: number, from: number, to: number): boolean;
   /** The span or something below it was served from a cache (cache.hit=true). */
   servedFromCache(i: number): boolean;
   /** First text of the span (name, tag or log) with a wait word, if any. */
@@ -239,16 +239,15 @@ export function spanRoles(ix: TraceIndex): SpanRoles {
     component: (i) => f.component[i],
     verb,
     servedFromCache: (i) => cacheBelow[i] === 1,
-    afterCacheMiss(i) {
-      const p = ix.parent[i]!;
-      if (p < 0) return false;
-      // The few siblings started just before (children are by start): the one that ended last before i began.
-      let before = -1;
-      for (let k = ix.childPos[i]! - 1, looked = 0; k >= ix.childOffset[p]! && looked < 4; k--, looked++) {
+    cacheMissBetween(p, from, to) {
+      // Children are by start: walk those starting inside the window.
+      for (let k = ix.childOffset[p]!; k < ix.childOffset[p + 1]!; k++) {
         const c = ix.childList[k]!;
-        if (c >= 0 && ix.end[c]! <= ix.start[i]! + 1000 && (before < 0 || ix.end[c]! > ix.end[before]!)) before = c;
+        if (c < 0) continue;
+        if (ix.start[c]! > to) break;
+        if (ix.start[c]! >= from && f.cacheHit[c] === 2) return true;
       }
-      return before >= 0 && f.cacheHit[before] === 2;
+      return false;
     },
     waitText(i) {
       const s = spans[i]!;

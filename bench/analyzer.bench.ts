@@ -1,6 +1,9 @@
 // `npm run bench analyzer`: the hole finder against ground truth on the real mesh (a confusion table), and its speed on 1k/10k/100k-span traces.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { analyzeTrace } from '../analysis/index.ts';
+import type { JaegerTrace } from '../model/index.ts';
 import { formatConfusion, measureConfusion } from '../test/analysis/support/confusion.ts';
 import { generateTrace } from '../test/analysis/support/generatedTrace.ts';
 import { startGroundTruth } from '../test/analysis/support/groundTruth.ts';
@@ -57,7 +60,11 @@ export async function run(): Promise<void> {
   const gt = await startGroundTruth(Number(process.env.MESH_SEED ?? 42));
   try {
     const t0 = performance.now();
-    const rows = await measureConfusion(gt, (count) => Math.ceil(perState / count));
+    // ANALYZER_SAVE=<dir> keeps each state's traces as Jaeger JSON, to read the misses with npm run analyze.
+    const saveDir = process.env.ANALYZER_SAVE;
+    if (saveDir) mkdirSync(saveDir, { recursive: true });
+    const save = saveDir ? (state: string, traces: JaegerTrace[]) => writeFileSync(path.join(saveDir, `${state.replace(/\W+/g, '-')}.json`), JSON.stringify({ data: traces })) : undefined;
+    const rows = await measureConfusion(gt, (count) => Math.ceil(perState / count), save);
     console.log(`\nconfusion table on the real mesh (MESH_SEED ${process.env.MESH_SEED ?? 42}; each hole alone open with its pattern, then all plugged with every pattern):`);
     console.log(formatConfusion(rows));
     const traces = rows.reduce((n, r) => n + r.traces, 0);

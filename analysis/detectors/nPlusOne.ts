@@ -22,8 +22,15 @@ export const detectNPlusOne: Detector = ({ ix, cp, roles, groups, floorUs }) => 
     const known = inputs.filter((k) => k !== undefined).length;
     // Reads mostly repeating the same input are a missing cache (repeated-work), not a loop to batch.
     if (members.every((m) => roles.isRead(m)) && known > 0 && (known - distinct) * 2 >= members.length) continue;
-    // Each call right after a cache miss is a read-through cache filling up: cold-start cost, gone on the next request.
-    if (members.filter((m) => roles.afterCacheMiss(m)).length * 2 >= members.length) continue;
+    // A loop of cache hits is already the cheap path: the N+1 worth batching is of calls that do the work.
+    if (members.filter((m) => roles.servedFromCache(m)).length * 2 >= members.length) continue;
+    // Each round of the loop began with a cache miss: a read-through cache filling up (the fetch, then the
+    // store), cold-start cost that the next request does not pay.
+    let fills = 0;
+    members.forEach((m, k) => {
+      if (roles.cacheMissBetween(parent, k === 0 ? ix.start[parent]! : ix.end[members[k - 1]!]!, ix.start[m]!)) fills++;
+    });
+    if (fills * 2 >= members.length) continue;
     const costUs = pathTime(cp, members) - longest(ix, members);
     if (costUs <= 0 || costUs < floorUs) continue;
     const first = members[0]!;

@@ -187,3 +187,22 @@ describe('the whole analysis', () => {
     assert.deepEqual(analyzeTrace(buildTrace(specs)), []);
   });
 });
+
+describe('n-plus-one and caches', () => {
+  const cache = (key: string, hit: boolean): Partial<SpanSpec> & { op: string } => ({ op: 'GET', service: 'shop', tags: { 'span.kind': 'client', 'db.system': 'redis', 'db.statement': `GET ${key}`, 'cache.hit': hit } });
+
+  test('a loop of cache hits is not named: the cache already took the cost away', () => {
+    assert.deepEqual(kinds([root(100), ...sequence('root', 6, 10, 12, (i) => cache(`item:${i}`, true))]), []);
+  });
+
+  test('a read-through cache filling up (miss, fetch, store for each item) is not an N+1', () => {
+    const specs: SpanSpec[] = [root(200)];
+    for (let i = 0; i < 4; i++) {
+      const at = 10 + i * 45;
+      specs.push({ id: `g${i}`, parent: 'root', at, ms: 5, ...cache(`item:${i}`, false) });
+      specs.push({ id: `s${i}`, parent: 'root', at: at + 5, ms: 30, ...select(i) });
+      specs.push({ id: `w${i}`, parent: 'root', at: at + 35, ms: 8, op: 'SET', service: 'shop', tags: { 'span.kind': 'client', 'db.system': 'redis', 'db.statement': `SET item:${i}` } });
+    }
+    assert.deepEqual(kinds(specs), []);
+  });
+});

@@ -26,17 +26,23 @@ function countKinds(traces: JaegerTrace[]): { named: Record<FindingKind, number>
  * Each hole alone open with its own pattern, then all plugged with every hole's pattern in turn
  * (so a pattern that provokes a kind by itself shows up as a false finding there).
  */
-export async function measureConfusion(gt: GroundTruth, rounds: (count: number) => number): Promise<ConfusionRow[]> {
+export async function measureConfusion(
+  gt: GroundTruth,
+  rounds: (count: number) => number,
+  keep?: (state: string, traces: JaegerTrace[]) => void,
+): Promise<ConfusionRow[]> {
   const rows: ConfusionRow[] = [];
   for (const hole of holeCatalog) {
     await gt.openOnly(hole.id);
     const traces = await gt.runPattern(hole, rounds(hole.pattern.count));
+    keep?.(hole.id, traces);
     const { named, ms } = countKinds(traces);
     rows.push({ state: hole.id, expected: hole.findingKind, traces: traces.length, named, analysisMs: ms });
   }
   await gt.openOnly(null);
   const plugged: JaegerTrace[] = [];
   for (const hole of holeCatalog) plugged.push(...(await gt.runPattern(hole, rounds(hole.pattern.count))));
+  keep?.(ALL_PLUGGED, plugged);
   const { named, ms } = countKinds(plugged);
   rows.push({ state: ALL_PLUGGED, expected: undefined, traces: plugged.length, named, analysisMs: ms });
   return rows;

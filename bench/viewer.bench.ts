@@ -45,6 +45,8 @@ const FLOOR_PAGE = `<!doctype html><meta charset="utf-8"><title>floor</title><sc
 
 interface Run {
   ms: number;
+  /** Ours only: where the worker's time went. */
+  phases?: Record<string, number>;
   longestTaskMs: number;
   heapMB: number | undefined;
 }
@@ -103,7 +105,8 @@ async function measure(browser: Browser, url: string, selector: string, settled:
     const ms = (await page.evaluate('window.__bench.firstRows')) as number;
     if (settled) await page.waitForFunction(settled, undefined, { timeout: 120_000, polling: 100 }).catch(() => undefined);
     const longest = (await page.evaluate('Math.max(0, ...window.__bench.longTasks)')) as number;
-    return { ms, longestTaskMs: longest, heapMB: await heapMB(context, page) };
+    const phases = (await page.evaluate('window.viewerPage?.workerPhases?.()')) as Record<string, number> | undefined;
+    return { ms, phases, longestTaskMs: longest, heapMB: await heapMB(context, page) };
   } finally {
     await context.close();
   }
@@ -194,6 +197,8 @@ export async function run(): Promise<void> {
       const task = (xs: Run[]) => (xs.length ? `${Math.round(Math.max(...xs.map((x) => x.longestTaskMs)))} ms` : '—');
       const ratio = median(ours.map((x) => x.ms)) / median(floor.map((x) => x.ms));
       console.log([String(n).padEnd(7), fmt(floor).padEnd(19), fmt(jaeger).padEnd(20), fmt(ours).padEnd(20), `${ratio.toFixed(2)}×`.padEnd(10), `${task(ours)} / ${task(jaeger)}`.padEnd(43), `${heap(ours)} / ${heap(jaeger)}`].join(' | '));
+      const p = ours.map((x) => x.phases).filter(Boolean) as Record<string, number>[];
+      if (p.length) console.log(`        (ours, in the worker, median: ${Object.keys(p[0]!).map((k) => `${k.replace(/Ms$/, '')} ${Math.round(median(p.map((x) => x[k]!)))} ms`).join(', ')})`);
       last = { id, n };
     }
     if (last) {

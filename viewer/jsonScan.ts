@@ -127,7 +127,42 @@ class ByteInterner {
   }
 }
 
-export function scanJaegerFile(b: Uint8Array): ScannedTrace[] {
+/** Bytes arriving over time (a download), or all at once (a file). */
+export interface ByteFeed {
+  /** What has arrived so far. */
+  bytes(): Uint8Array;
+  complete(): boolean;
+  /** Resolves when more bytes have arrived (or the feed is complete). */
+  more(): Promise<void>;
+  /** Resolves when every byte has arrived. */
+  all(): Promise<void>;
+}
+
+/** Thrown when the reader needs bytes that have not arrived yet. */
+class OutOfData extends Error {}
+
+export function completeFeed(bytes: Uint8Array): ByteFeed {
+  return { bytes: () => bytes, complete: () => true, more: () => Promise.resolve(), all: () => Promise.resolve() };
+}
+
+/**
+ * Reads the file while it downloads: spans are read as they arrive, each one whole or not at all
+ * (a span cut by the end of the bytes so far is read again once more have come). Anything
+ * outside the spans lists is read once the file is complete.
+ */
+export async function scanJaegerFile(feed: ByteFeed): Promise<ScannedTrace[]> {
+  try {
+    return await scanOnce(feed);
+  } catch (e) {
+    if (!(e instanceof OutOfData)) throw e;
+    // Bytes ran out outside a spans list (a bare trace read twice, an odd key order): start over, complete.
+    await feed.all();
+    return scanOnce(feed);
+  }
+}
+
+async function scanOnce(feed: ByteFeed): Promise<ScannedTrace[]> {
+  let b = feed.bytes();
   const utf8 = new TextDecoder();
   let p = 0;
   // The key just read: bytes [ks, ke).
@@ -135,6 +170,7 @@ export function scanJaegerFile(b: Uint8Array): ScannedTrace[] {
   let ke = 0;
 
   const fail = (): never => {
+    if (p >= b.length && !feed.complete()) throw new OutOfData();
     throw new ScanGaveUp(`unexpected input at byte ${p}`);
   };
   const ws = () => {
@@ -337,7 +373,7 @@ export function scanJaegerFile(b: Uint8Array): ScannedTrace[] {
     return isError;
   };
 
-  const trace = (): ScannedTrace | undefined => {
+  const trace = async (): Promise<ScannedTrace | undefined> => {
     let traceID: string | undefined;
     let sawSpans = false;
     const ops = new ByteInterner();
@@ -452,7 +488,28 @@ export function scanJaegerFile(b: Uint8Array): ScannedTrace[] {
           ws();
           if (b[p] !== OPEN_ARR) return void skip();
           sawSpans = true;
-          if (open(OPEN_ARR)) do span(); while (more(CLOSE_ARR));
+          if (open(OPEN_ARR)) {
+            for (;;) {
+              // Where to come back to if this span is cut short by the end of the bytes so far.
+              const at = p;
+              const lengths = [refFrom.n, refTo.n, refKind.n, search.len];
+              try {
+                span();
+                if (!more(CLOSE_ARR)) break;
+              } catch (e) {
+                if (!(e instanceof OutOfData)) throw e;
+                p = at;
+                [refFrom.n, refTo.n, refKind.n, search.len] = lengths as [number, number, number, number];
+                await feed.more();
+                b = feed.bytes();
+              }
+            }
+          }
+          // The rest of the file is small: read it whole.
+          if (!feed.complete()) {
+            await feed.all();
+            b = feed.bytes();
+          }
         } else if (is(K.processes)) {
           const from = p;
           skip();
@@ -527,7 +584,7 @@ export function scanJaegerFile(b: Uint8Array): ScannedTrace[] {
             ws();
             if (b[p] !== OPEN_OBJ) skip();
             else {
-              const t = trace();
+              const t = await trace();
               if (t) data.push(t);
             }
           } while (more(CLOSE_ARR));
@@ -543,7 +600,7 @@ export function scanJaegerFile(b: Uint8Array): ScannedTrace[] {
   if (data) return data;
   if (!sawTraceKeys) fail();
   p = start;
-  const bare = trace();
+  const bare = await trace();
   if (!bare) fail();
   return [bare!];
 }

@@ -13,6 +13,8 @@ export interface LoadedTrace {
   problem: string | undefined;
   /** The whole span (tags, logs, references) by span index: big files keep it out of memory until asked. */
   detail(span: number): Promise<JaegerSpan>;
+  /** The minimap's picture, when painted elsewhere (the worker); otherwise the minimap paints it. */
+  overview?: Promise<Uint32Array>;
   /** The hole finder's findings; big traces are analysed off the main thread, after the first rows are drawn. */
   findings: Promise<Finding[]>;
 }
@@ -55,5 +57,5 @@ export function describeLoaded(t: LoadedTrace, k: number): string {
   const m = t.model;
   if (!m) return `${k + 1}. cannot be drawn — ${t.traceID}`;
   const root = m.roots[0]!;
-  return `${k + 1}. ${m.operations[m.operation[root]!] ?? ''} — ${m.count.toLocaleString('en-US')} spans — ${t.traceID}`;
+  return `${k + 1}. ${m.operations[m.operation[root]!] ?? ''} — ${m.count} spans — ${t.traceID}`;
 }

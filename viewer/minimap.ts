@@ -1,23 +1,17 @@
 // The whole trace in a strip above the rows: drag across it to zoom the time axis into that range.
 import { add } from './dom.ts';
-import { serviceColour } from './palette.ts';
+import { OVERVIEW_HEIGHT, OVERVIEW_WIDTH, overviewPixels } from './overview.ts';
 import type { TraceModel } from './traceModel.ts';
 
 export interface Minimap {
   readonly element: HTMLElement;
-  setModel(model: TraceModel, axisUs: number): void;
+  /** `pixels`: the overview already painted (overviewPixels), when the model's own duration is the axis. */
+  setModel(model: TraceModel, axisUs: number, pixels?: Uint32Array): void;
   /** The zoomed range (µs from the trace start), drawn as the unshaded part; undefined = all. */
   showWindow(fromUs: number | undefined, toUs?: number): void;
   clear(): void;
 }
 
-const HEIGHT = 56;
-
-function rgbOf(hex: string): number {
-  const v = parseInt(hex.slice(1), 16);
-  // ImageData is RGBA in memory; as a little-endian Uint32 that reads ABGR.
-  return (0xff << 24) | ((v & 0xff) << 16) | (v & 0xff00) | ((v >> 16) & 0xff);
-}
 
 export function createMinimap(onWindow: (fromUs: number | undefined, toUs?: number) => void): Minimap {
   const element = add(null, 'div', 'tv-minimap');
@@ -32,31 +26,17 @@ export function createMinimap(onWindow: (fromUs: number | undefined, toUs?: numb
   let axis = 1;
   let win: [number, number] | undefined;
 
-  function draw(): void {
+  /** The picture comes painted from the worker for big traces; small ones are painted here. */
+  function draw(pixels: Uint32Array | undefined): void {
     const m = model;
-    const w = Math.max(1, Math.round(element.clientWidth || 800));
-    canvas.width = w;
-    canvas.height = HEIGHT;
+    canvas.width = OVERVIEW_WIDTH;
+    canvas.height = OVERVIEW_HEIGHT;
     const ctx = canvas.getContext('2d');
     if (!ctx || !m) return;
-    const img = ctx.createImageData(w, HEIGHT);
-    const px = new Uint32Array(img.data.buffer);
-    px.fill(0xfffafafa);
-    const colours = m.services.map((_, k) => rgbOf(serviceColour(k).fill));
-    // Each pixel row stands for a slice of the display order; a span paints its time range in that
-    // slice (a short trace gets thicker bars, one band per span).
-    const band = Math.max(1, Math.floor(HEIGHT / m.count) - 1);
-    for (let p = 0; p < m.count; p++) {
-      const u = m.order[p]!;
-      const y = Math.min(HEIGHT - 1, Math.floor((p * HEIGHT) / m.count));
-      const x0 = Math.floor((m.start[u]! / axis) * w);
-      const x1 = Math.min(w, Math.max(x0 + 1, Math.ceil(((m.start[u]! + m.duration[u]!) / axis) * w)));
-      const c = colours[m.service[u]!]!;
-      for (let yy = y; yy < Math.min(HEIGHT, y + band); yy++) {
-        const row = yy * w;
-        for (let x = Math.max(0, x0); x < x1; x++) px[row + x] = c;
-      }
-    }
+    const img = ctx.createImageData(OVERVIEW_WIDTH, OVERVIEW_HEIGHT);
+    // An empty picture: the real one is on its way from the worker.
+    if (pixels && pixels.length === 0) new Uint32Array(img.data.buffer).fill(0xfffafafa);
+    else new Uint32Array(img.data.buffer).set(pixels ?? overviewPixels(m));
     ctx.putImageData(img, 0, 0);
     placeShades();
   }
@@ -102,17 +82,16 @@ export function createMinimap(onWindow: (fromUs: number | undefined, toUs?: numb
     if (b - a < 0.005) return;
     onWindow(a * axis, b * axis);
   });
-  const resize = new ResizeObserver(() => model && draw());
-  resize.observe(element);
 
   return {
     element,
-    setModel(m, axisUs) {
+    setModel(m, axisUs, pixels) {
       model = m;
-      axis = axisUs > 0 ? axisUs : 1;
+      axis = m.durationUs > 0 ? m.durationUs : 1;
+      void axisUs;
       win = undefined;
       element.hidden = false;
-      draw();
+      draw(pixels);
     },
     showWindow(a, b) {
       win = a === undefined || b === undefined ? undefined : [a, b];

@@ -1,5 +1,5 @@
 // The standalone viewer page (/viewer.html): opens traces by ?traceID, same-origin ?url, ?synthetic, or dropped/picked files, and compares two.
-import { startTraceWorker, loadTraces, type TraceRequest } from './traceLoader.ts';
+import { startTraceWorker, loadTraces, workerPhases, type TraceRequest } from './traceLoader.ts';
 // The worker starts before anything else: reading a big file is most of the wait.
 startTraceWorker();
 import { createActor } from 'xstate';
@@ -207,6 +207,7 @@ declare global {
       /** The trace on show and the other traces of its source, as loaded. */
       traces: () => LoadedTrace[];
       loadedFromTrace: typeof loadedFromTrace;
+      workerPhases: typeof workerPhases;
     };
   }
 }
@@ -218,4 +219,5 @@ window.viewerPage = {
   createTraceCompare,
   traces: () => traces,
   loadedFromTrace,
+  workerPhases,
 };

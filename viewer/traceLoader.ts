@@ -12,12 +12,19 @@ export type TraceRequest =
   | { kind: 'synthetic'; count: number; seed: number };
 
 interface Pending {
+  blob: Promise<Blob>;
+  gotBlob: (b: Blob) => void;
   resolve: (t: LoadedTrace[]) => void;
   reject: (e: Error) => void;
   findings: ((f: { findings: Finding[]; indices: number[][]; error?: string }) => void)[];
+  overviews: ((pixels: Uint32Array) => void)[];
 }
 
 let worker: Worker | undefined;
+let lastPhases: Record<string, number> | undefined;
+
+/** How long the worker spent fetching, reading and indexing the last source (for the bench and devtools). */
+export const workerPhases = () => lastPhases;
 let nextId = 1;
 const pending = new Map<number, Pending>();
 
@@ -29,26 +36,33 @@ function onAnswer(a: WorkerAnswer): void {
     p.reject(a.loadError ? new TraceLoadError(a.message) : new Error(a.message));
     return;
   }
+  if (a.type === 'blob') return p.gotBlob(a.blob);
+  if (a.type === 'overview') return p.overviews[a.trace]?.(a.pixels);
   if (a.type === 'findings') {
     p.findings[a.trace]?.(a);
     if (a.trace === p.findings.length - 1) pending.delete(a.id);
     return;
   }
-  const blob = a.blob;
+  lastPhases = a.phases;
+  const blob = p.blob;
+  // Once the page has had a frame to draw them, the worker goes on to the findings.
+  requestAnimationFrame(() => setTimeout(() => worker?.postMessage({ id: a.id, kind: 'drawn' } satisfies WorkerRequest), 0));
   p.resolve(
     a.traces.map((w, k) => {
       const findings = new Promise<Finding[]>((resolve, reject) => {
         p.findings[k] = (f) => (f.error ? reject(new Error(f.error)) : resolve(f.findings));
       });
       findings.catch(() => undefined);
+      const overview = new Promise<Uint32Array>((resolve) => (p.overviews[k] = resolve));
       return {
+        overview,
         traceID: w.traceID,
         model: w.model,
         cp: w.cp,
         problem: w.problem,
         findings,
         async detail(i: number): Promise<JaegerSpan> {
-          const text = await blob.slice(w.ranges[2 * i]!, w.ranges[2 * i + 1]!).text();
+          const text = await (await blob).slice(w.ranges[2 * i]!, w.ranges[2 * i + 1]!).text();
           return JSON.parse(text) as JaegerSpan;
         },
       };
@@ -70,7 +84,9 @@ export function loadTraces(req: TraceRequest): Promise<LoadedTrace[]> {
   const w = startTraceWorker();
   const id = nextId++;
   return new Promise<LoadedTrace[]>((resolve, reject) => {
-    pending.set(id, { resolve, reject, findings: [] });
+    let gotBlob!: (b: Blob) => void;
+    const blob = new Promise<Blob>((r) => (gotBlob = r));
+    pending.set(id, { blob, gotBlob, resolve, reject, findings: [], overviews: [] });
     w.postMessage({ ...req, id } as WorkerRequest);
   });
 }

@@ -209,7 +209,12 @@ export function createTraceViewer(container: HTMLElement, opts: TraceViewerOptio
     const axis = axisUs ?? model.durationUs;
     header.show(model);
     waterfall.setModel(model, cp, axis);
-    minimap.setModel(model, axis);
+    const t = loaded;
+    if (t?.overview) {
+      minimap.setModel(model, axis, new Uint32Array(0));
+      const mine = generation;
+      void t.overview.then((px) => mine === generation && model && minimap.setModel(model, axis, px));
+    } else minimap.setModel(model, axis);
     flame.setModel(model, cp, axis);
     stats.setModel(model, cp);
     table.setModel(model, cp);

@@ -2,28 +2,72 @@
 import { analyzeTrace } from '../analysis/index.ts';
 import { tracesFromJaegerFile, type JaegerTrace } from '../model/jaegerJson.ts';
 import { findCriticalPath } from './criticalPath.ts';
-import { scanJaegerFile, ScanGaveUp, type ScannedTrace } from './jsonScan.ts';
+import { completeFeed, scanJaegerFile, ScanGaveUp, type ByteFeed, type ScannedTrace } from './jsonScan.ts';
 import { columnsFromTrace } from './spanColumns.ts';
 import { generateTrace } from './syntheticTrace.ts';
-import { fetchTraceByID, fetchTraceUrl, parseTraceFile } from './traceSource.ts';
+import { fetchTraceByID, fetchTraceUrl, parseTraceFile, TraceLoadError } from './traceSource.ts';
+import { overviewPixels } from './overview.ts';
 import { findSpanIndices, indexSpans, type TraceModel } from './traceModel.ts';
 import type { WorkerAnswer, WorkerRequest, WireTrace } from './workerProtocol.ts';
 
 const post = (answer: WorkerAnswer, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(answer, transfer);
 
-/** The bytes of the source, and where the full spans can be read again later. */
-async function bytesOf(req: WorkerRequest): Promise<{ bytes: Uint8Array; blob: Blob | undefined; name: string }> {
-  if (req.kind === 'file') return { bytes: new Uint8Array(await req.file.arrayBuffer()), blob: req.file, name: `The file “${req.file.name}”` };
+/** A download as a feed: the reader starts on the first bytes while the rest is on its way. */
+function feedOf(res: Response): ByteFeed {
+  const declared = Number(res.headers.get('content-length'));
+  let buf = new Uint8Array(declared > 0 ? declared : 1 << 20);
+  let len = 0;
+  let complete = false;
+  let waiting: (() => void)[] = [];
+  const wake = () => {
+    const w = waiting;
+    waiting = [];
+    for (const f of w) f();
+  };
+  const done = (async () => {
+    const reader = res.body!.getReader();
+    try {
+      for (;;) {
+        const { done: end, value } = await reader.read();
+        if (end) break;
+        if (len + value.length > buf.length) {
+          const bigger = new Uint8Array(Math.max(len + value.length, buf.length * 2));
+          bigger.set(buf.subarray(0, len));
+          buf = bigger;
+        }
+        buf.set(value, len);
+        len += value.length;
+        wake();
+      }
+    } catch (e) {
+      throw new TraceLoadError(`The download broke off (${e instanceof Error ? e.message : String(e)}).`);
+    } finally {
+      complete = true;
+      wake();
+    }
+  })();
+  done.catch(() => undefined);
+  return {
+    bytes: () => buf.subarray(0, len),
+    complete: () => complete,
+    more: () => (complete ? done : new Promise<void>((r) => waiting.push(r))),
+    all: () => done,
+  };
+}
+
+/** The bytes of the source as they come, and where the full spans can be read again later. */
+async function feedFor(req: Exclude<WorkerRequest, { kind: 'drawn' }>): Promise<{ feed: ByteFeed; blob: Blob | undefined; name: string }> {
+  if (req.kind === 'file') return { feed: completeFeed(new Uint8Array(await req.file.arrayBuffer())), blob: req.file, name: `The file “${req.file.name}”` };
   if (req.kind === 'id') {
     const res = await fetchTraceByID(req.traceID, new URL(req.page));
-    return { bytes: new Uint8Array(await res.arrayBuffer()), blob: undefined, name: `The answer for trace ${req.traceID}` };
+    return { feed: feedOf(res), blob: undefined, name: `The answer for trace ${req.traceID}` };
   }
   if (req.kind === 'url') {
     const res = await fetchTraceUrl(req.url, new URL(req.page));
-    return { bytes: new Uint8Array(await res.arrayBuffer()), blob: undefined, name: new URL(req.url, req.page).pathname };
+    return { feed: feedOf(res), blob: undefined, name: new URL(req.url, req.page).pathname };
   }
   const t = generateTrace(req.count, req.seed);
-  return { bytes: new TextEncoder().encode(JSON.stringify(t)), blob: undefined, name: 'the generated trace' };
+  return { feed: completeFeed(new TextEncoder().encode(JSON.stringify(t))), blob: undefined, name: 'the generated trace' };
 }
 
 /** Parsed the ordinary way: slower and bigger, but it reads any file and names what is wrong with a bad one. */
@@ -54,29 +98,54 @@ function ordinaryRead(bytes: Uint8Array, name: string): { scanned: ScannedTrace[
 }
 
 /** Kept after the model's arrays are handed over: enough to name a finding's spans by index. */
-const idsByRequest = new Map<number, { idText: string; idOffset: Int32Array; count: number }[]>();
+type Kept = { idText: string; idOffset: Int32Array; count: number; model: TraceModel | undefined };
+const idsByRequest = new Map<number, Kept[]>();
 
-async function load(req: WorkerRequest): Promise<void> {
-  const { bytes, blob: sourceBlob, name } = await bytesOf(req);
+/** The few arrays the overview reads, copied before the model goes to the page. */
+function copyForOverview(m: TraceModel): TraceModel {
+  return { ...m, order: m.order.slice(), start: m.start.slice(), duration: m.duration.slice(), service: m.service.slice() };
+}
+
+/** Resolves when the page says it has drawn request `id` (or after a while, if it never says). */
+const drawn = new Map<number, () => void>();
+function whenDrawn(id: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 1500);
+    drawn.set(id, () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+async function load(req: Exclude<WorkerRequest, { kind: 'drawn' }>): Promise<void> {
+  const t0 = performance.now();
+  const { feed, blob: sourceBlob, name } = await feedFor(req);
+  const t1 = performance.now();
   let scanned: (ScannedTrace & { problem?: string; traceID?: string })[];
   let blob = sourceBlob;
   let fast = true;
   try {
-    scanned = scanJaegerFile(bytes);
+    scanned = await scanJaegerFile(feed);
     if (scanned.length === 0) throw new ScanGaveUp('no traces');
   } catch (e) {
     if (!(e instanceof ScanGaveUp)) throw e;
     fast = false;
-    const read = ordinaryRead(bytes, name);
+    await feed.all();
+    const read = ordinaryRead(feed.bytes(), name);
     scanned = read.scanned;
     blob = read.blob;
   }
+  const t2 = performance.now();
+  let indexMs = 0;
+  let cpMs = 0;
   const wire: WireTrace[] = [];
   const transfer: Transferable[] = [];
-  const kept: { idText: string; idOffset: Int32Array; count: number }[] = [];
+  const kept: Kept[] = [];
   for (const s of scanned) {
     let model: TraceModel | undefined;
     let problem = s.problem;
+    const ti = performance.now();
     if (s.columns) {
       try {
         model = indexSpans(s.columns);
@@ -84,8 +153,12 @@ async function load(req: WorkerRequest): Promise<void> {
         problem = e instanceof Error ? e.message : String(e);
       }
     }
+    const tc = performance.now();
     const cp = model ? findCriticalPath(model) : undefined;
-    kept.push(model ? { idText: model.idText, idOffset: model.idOffset.slice(), count: model.count } : { idText: '', idOffset: new Int32Array(1), count: 0 });
+    indexMs += tc - ti;
+    cpMs += performance.now() - tc;
+    // What the worker still needs after the model's arrays are handed over: copies, for the overview and the findings.
+    kept.push(model ? { idText: model.idText, idOffset: model.idOffset.slice(), count: model.count, model: copyForOverview(model) } : { idText: '', idOffset: new Int32Array(1), count: 0, model: undefined });
     wire.push({ traceID: s.columns?.traceID ?? s.traceID ?? '', model, cp, problem, ranges: s.ranges });
     for (const part of [model, cp]) {
       if (!part) continue;
@@ -93,9 +166,20 @@ async function load(req: WorkerRequest): Promise<void> {
     }
   }
   idsByRequest.set(req.id, kept);
+  const bytes = feed.bytes();
+  // Reading overlaps the download: "read" is from the answer's headers to the last span read.
+  const phases = { untilAnswerMs: t1 - t0, readWhileDownloadingMs: t2 - t1, indexMs, criticalPathMs: cpMs };
+  post({ id: req.id, type: 'traces', traces: wire, fast, phases }, transfer);
+  for (let k = 0; k < wire.length; k++) {
+    const m = kept[k]!.model;
+    if (m) {
+      const pixels = overviewPixels(m);
+      post({ id: req.id, type: 'overview', trace: k, pixels }, [pixels.buffer]);
+    }
+  }
   // The page keeps the bytes as a Blob (outside the JS heap) to read a span's details when asked.
-  blob ??= new Blob([bytes as Uint8Array<ArrayBuffer>]);
-  post({ id: req.id, type: 'traces', traces: wire, blob, fast }, transfer);
+  post({ id: req.id, type: 'blob', blob: blob ?? new Blob([bytes as Uint8Array<ArrayBuffer>]) });
+  await whenDrawn(req.id);
 
   // The hole finder works on whole span objects: read them now, after the rows are on screen.
   let traces: JaegerTrace[] = [];
@@ -116,10 +200,12 @@ async function load(req: WorkerRequest): Promise<void> {
     }
   }
   idsByRequest.delete(req.id);
+  kept.length = 0;
 }
 
 self.onmessage = (e: MessageEvent<WorkerRequest>) => {
   const req = e.data;
+  if (req.kind === 'drawn') return void drawn.get(req.id)?.();
   load(req).catch((err: unknown) => {
     post({ id: req.id, type: 'error', message: err instanceof Error ? err.message : String(err), loadError: err instanceof Error && err.name === 'TraceLoadError' });
   });

@@ -329,12 +329,12 @@ export function createWaterfall(opts: WaterfallOptions): Waterfall {
 
   /** Rebuilds the open rows from `collapsed` in one pass over the display order. */
   function rebuildOpenRows(): void {
-    const m = model!;
+    const { order, subtreeSize, count } = model!;
     let len = 0;
-    for (let p = 0; p < m.count; ) {
-      const s = m.order[p]!;
+    for (let p = 0; p < count; ) {
+      const s = order[p]!;
       visible[len++] = s;
-      p += collapsed[s] ? m.subtreeSize[s]! : 1;
+      p += collapsed[s] ? subtreeSize[s]! : 1;
     }
     visibleLen = len;
     cursor = Math.min(cursor, Math.max(0, len - 1));
@@ -509,7 +509,8 @@ export function createWaterfall(opts: WaterfallOptions): Waterfall {
     collapseAll() {
       if (!model) return;
       let shut = 0;
-      for (let i = 0; i < model.count; i++) shut += collapsed[i] = model.childCount[i]! > 0 ? 1 : 0;
+      const { childCount, count } = model;
+      for (let i = 0; i < count; i++) shut += collapsed[i] = childCount[i]! > 0 ? 1 : 0;
       collapsedCount = shut;
       rebuildOpenRows();
     },
@@ -525,14 +526,14 @@ export function createWaterfall(opts: WaterfallOptions): Waterfall {
       if (!model) return;
       // The open depth: the deepest level of rows on show; one level more or less than that stays open.
       let deepest = 0;
-      for (let r = 0; r < visibleLen; r++) deepest = Math.max(deepest, model.depth[visible[r]!]!);
-      let allOpen = collapsedCount === 0;
+      const { depth, childCount, count } = model;
+      for (let r = 0; r < visibleLen; r++) if (depth[visible[r]!]! > deepest) deepest = depth[visible[r]!]!;
+      const allOpen = collapsedCount === 0;
       const keep = delta > 0 ? deepest + 1 : Math.max(0, deepest - 1);
       if (delta > 0 && allOpen) return;
       let shut = 0;
-      for (let i = 0; i < model.count; i++) shut += collapsed[i] = model.childCount[i]! > 0 && model.depth[i]! >= keep ? 1 : 0;
+      for (let i = 0; i < count; i++) shut += collapsed[i] = childCount[i]! > 0 && depth[i]! >= keep ? 1 : 0;
       collapsedCount = shut;
-      allOpen = shut === 0;
       rebuildOpenRows();
     },
     setWindow(from, to) {

@@ -7,7 +7,9 @@ export type WorkerRequest =
   | { id: number; kind: 'url'; url: string; page: string }
   | { id: number; kind: 'id'; traceID: string; page: string }
   | { id: number; kind: 'file'; file: File }
-  | { id: number; kind: 'synthetic'; count: number; seed: number };
+  | { id: number; kind: 'synthetic'; count: number; seed: number }
+  /** The page has painted the traces: the worker may go on with the slower work (findings). */
+  | { id: number; kind: 'drawn' };
 
 export interface WireTrace {
   traceID: string;
@@ -19,6 +21,10 @@ export interface WireTrace {
 }
 
 export type WorkerAnswer =
-  | { id: number; type: 'traces'; traces: WireTrace[]; blob: Blob; fast: boolean }
+  | { id: number; type: 'traces'; traces: WireTrace[]; fast: boolean; phases: Record<string, number> }
+  /** Where each span's full JSON can be read again (sent after the traces, off the first paint's path). */
+  | { id: number; type: 'blob'; blob: Blob }
+  /** The minimap's picture of trace `trace`, painted after the rows are on their way. */
+  | { id: number; type: 'overview'; trace: number; pixels: Uint32Array }
   | { id: number; type: 'findings'; trace: number; findings: Finding[]; indices: number[][]; error?: string }
   | { id: number; type: 'error'; message: string; loadError: boolean };

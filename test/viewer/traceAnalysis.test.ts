@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { tracesFromJaegerFile, type JaegerSpan, type JaegerTrace } from '../../model/jaegerJson.ts';
 import { findCriticalPath } from '../../viewer/criticalPath.ts';
-import { scanJaegerFile, ScanGaveUp } from '../../viewer/jsonScan.ts';
+import { completeFeed, scanJaegerFile, ScanGaveUp, type ByteFeed } from '../../viewer/jsonScan.ts';
 import { findSpans } from '../../viewer/traceSearch.ts';
 import { generateTrace } from '../../viewer/syntheticTrace.ts';
 import { describeDelta } from '../../viewer/format.ts';
@@ -75,7 +75,21 @@ test('the critical path of a one-root trace covers the root exactly once', () =>
 
 const bytes = (x: unknown) => new TextEncoder().encode(typeof x === 'string' ? x : JSON.stringify(x));
 
-test('the fast reader builds the same tree as the ordinary parse, on every fixture and a generated trace', () => {
+/** The bytes in small pieces, as a slow download would bring them. */
+function trickle(all: Uint8Array, piece: number): ByteFeed {
+  let len = 0;
+  const step = () => new Promise<void>((r) => setImmediate(() => ((len = Math.min(all.length, len + piece)), r())));
+  return {
+    bytes: () => all.subarray(0, len),
+    complete: () => len === all.length,
+    more: step,
+    all: async () => {
+      while (len < all.length) await step();
+    },
+  };
+}
+
+test('the fast reader builds the same tree as the ordinary parse, on every fixture and a generated trace, whole or trickling in', async () => {
   const files = ['all-tag-types-5-spans', 'overlapping-children-3-spans', 'two-services-11-spans'].map((n) => readFileSync(`test/fixtures/jaeger-json/${n}.json`, 'utf8'));
   // A bare trace with keys in an unusual order, spaces and escapes, next to the envelope form.
   const odd = JSON.parse(files[2]!) as { data?: JaegerTrace[] } & JaegerTrace;
@@ -83,7 +97,8 @@ test('the fast reader builds the same tree as the ordinary parse, on every fixtu
   const reordered = JSON.stringify({ spans: bare.spans.map((s) => ({ ...s, operationName: `${s.operationName} \u00e9 "q"` })), processes: bare.processes, traceID: bare.traceID }, null, 2);
   for (const text of [...files, reordered, JSON.stringify({ data: [generateTrace(3000, 5)] })]) {
     const ordinary = tracesFromJaegerFile(JSON.parse(text)).map(buildTraceModel);
-    const fast = scanJaegerFile(bytes(text)).map((t) => indexSpans(t.columns));
+    for (const feed of [completeFeed(bytes(text)), trickle(bytes(text), 997)]) {
+    const fast = (await scanJaegerFile(feed)).map((t) => indexSpans(t.columns));
     assert.equal(fast.length, ordinary.length);
     fast.forEach((f, k) => {
       const o = ordinary[k]!;
@@ -91,18 +106,22 @@ test('the fast reader builds the same tree as the ordinary parse, on every fixtu
       assert.deepEqual(f.operations, o.operations);
       assert.equal(f.idText, o.idText);
       assert.deepEqual(f.services, o.services);
+      const lines = (x: string) => x.replace(/base64 /g, '').split('\n').map((l) => l.trimEnd());
+      assert.deepEqual(lines(f.searchText), lines(o.searchText), 'the same words to find');
     });
+    }
   }
 });
 
-test('the fast reader keeps each span\'s bytes, and gives up (for the ordinary parse) on anything odd', () => {
+test('the fast reader keeps each span\'s bytes, and gives up (for the ordinary parse) on anything odd', async () => {
   const t = lockTrace();
   const text = JSON.stringify({ data: [t] });
-  const [scanned] = scanJaegerFile(bytes(text));
+  const [scanned] = await scanJaegerFile(trickle(bytes(text), 50));
   const r = scanned!.ranges;
   assert.deepEqual(JSON.parse(text.slice(r[2], r[3])), t.spans[1]);
   for (const bad of ['{"data": [ {"traceID": ', '{"hello":"world"}', '[1,2]', '{"traceID":"x","spans":[{"spanID":"a","startTime":"soon","duration":1}]}', '{"data":[]} x']) {
-    assert.throws(() => scanJaegerFile(bytes(bad)), ScanGaveUp, bad);
+    await assert.rejects(scanJaegerFile(completeFeed(bytes(bad))), ScanGaveUp, bad);
+    await assert.rejects(scanJaegerFile(trickle(bytes(bad), 3)), ScanGaveUp, bad);
   }
 });
 

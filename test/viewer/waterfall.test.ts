@@ -303,13 +303,13 @@ test('the same trace shown again with more spans keeps what the reader collapsed
     await page.evaluate((t) => window.viewerPage.viewer.show(t), full);
     await waitForSpans(page, '11');
     assert.equal(await page.evaluate(() => window.viewerPage.viewer.openRowCount()), 9, 'op3 stays collapsed');
-    assert.equal(await page.locator('.tv-details .tv-op').textContent(), 'op6', 'the details stay on the chosen span');
+    await waitFor('the details stay on the chosen span', async () => (await page.locator('.tv-details .tv-op').textContent()) === 'op6');
     await waitFor('op6 still chosen', async () => (await row('op6').getAttribute('aria-selected')) === 'true');
     // A different trace starts fresh.
     await page.evaluate(() => window.viewerPage.viewer.show(window.viewerPage.generateTrace(50, 2)));
     await waitForSpans(page, '50');
     assert.equal(await page.evaluate(() => window.viewerPage.viewer.openRowCount()), 50);
-    assert.ok(await page.locator('.tv-details').isHidden());
+    await waitFor('details closed for the new trace', () => page.locator('.tv-details').isHidden());
     assert.deepEqual(watch.errors, []);
   } finally {
     await page.close();

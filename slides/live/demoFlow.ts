@@ -1,9 +1,23 @@
 // The Demo slide's flow: a parent machine that owns what the stage shows and spawns child machines for the mesh, the stream, requests, the crowd and proofs.
+// Over 300 lines on purpose: it is one machine definition, and its regions read best side by side; the children, the shared rules (flowContext.ts) and the words (flowStatus.ts) live apart.
 import { assign, enqueueActions, fromPromise, sendTo, setup, type ActorRefFrom, type SnapshotFrom } from 'xstate';
 import type { FindingsAggregateResponse } from '../../model/findings.ts';
-import { holeCatalog, type HoleSpec } from '../../model/holes.ts';
+import { holeCatalog } from '../../model/holes.ts';
 import type { JaegerTrace } from '../../model/jaegerJson.ts';
 import { crowdLaneMachine } from './crowdLane.ts';
+import {
+  CROWD_KEPT,
+  defaultTiming,
+  emptyStage,
+  keepLast,
+  OURS_KEPT,
+  pluggedSignature,
+  reusableBefore,
+  SAMPLES_KEPT,
+  upsertPoint,
+  type DemoTiming,
+  type Stage,
+} from './flowContext.ts';
 import type { ChildEvent, CrowdItem, HoleSwitchMark, LatencyPoint, ProofProgress, Sample } from './flowEvents.ts';
 import { liveStreamMachine } from './liveStream.ts';
 import { meshWatchMachine } from './meshWatch.ts';
@@ -14,50 +28,7 @@ import { failureOrigin, requestFailed, traceAttendee, traceDurationMs } from './
 import type { HoleState, MeshHealth, RequestKind, TraceSource } from './traceSource.ts';
 
 export type { CrowdItem, HoleSwitchMark, LatencyPoint } from './flowEvents.ts';
-
-export interface DemoTiming {
-  requestTimeoutMs: number;
-  traceTimeoutMs: number;
-  /** /healthz polling while the pushed mesh events are unavailable. */
-  healthPollMs: number;
-  streamBackoffMs: number;
-  streamBackoffMaxMs: number;
-  streamConnectTimeoutMs: number;
-  /** An attendee's trace stays at least this long before the next one replaces it (when nothing is pinned). */
-  dwellMs: number;
-  /** Quiet time after an attendee's spans arrive before the crowd lane fetches the trace. */
-  crowdSettleMs: number;
-  /** How often the aggregate findings are refreshed, and over which window. */
-  findingsEveryMs: number;
-  findingsLookbackMs: number;
-}
-
-export const defaultTiming: DemoTiming = {
-  requestTimeoutMs: 20_000,
-  traceTimeoutMs: 10_000,
-  healthPollMs: 2_000,
-  streamBackoffMs: 500,
-  streamBackoffMaxMs: 10_000,
-  streamConnectTimeoutMs: 8_000,
-  dwellMs: 1_500,
-  crowdSettleMs: 300,
-  findingsEveryMs: 5_000,
-  findingsLookbackMs: 120_000,
-};
-
-/** What the main view shows, and whether the presenter holds it there. */
-export interface Stage {
-  trace: JaegerTrace | null;
-  origin: 'ours' | 'crowd' | 'opened' | null;
-  /** Pinned: arriving traffic never replaces it (the presenter's own request, a trace opened from the crowd, an open span). */
-  pinned: boolean;
-  /** The shown request failed: why, in words. */
-  failure: string | null;
-  /** The span where the failure started, for the viewer to open. */
-  failureSpan: string | null;
-  /** How many requests the shown one was sent with (a burst shows its slowest). */
-  of: number;
-}
+export { defaultTiming, reusableBefore, pluggedSignature, type DemoTiming, type Stage } from './flowContext.ts';
 
 export interface DemoFlowContext {
   source: TraceSource;
@@ -102,58 +73,6 @@ export interface DemoFlowInput {
   timing?: Partial<DemoTiming>;
   now?: () => number;
   followCrowd?: boolean;
-}
-
-const OURS_KEPT = 500;
-const SAMPLES_KEPT = 60;
-const POINTS_KEPT = 60;
-const CROWD_KEPT = 60;
-/** Recent requests older than this are not reused as a plug's "before". */
-const REUSE_WITHIN_MS = 180_000;
-
-const emptyStage: Stage = { trace: null, origin: null, pinned: false, failure: null, failureSpan: null, of: 1 };
-
-function keepLast<T>(list: T[], max: number): T[] {
-  return list.length > max ? list.slice(list.length - max) : list;
-}
-
-/** Adds or updates a chart point by trace id: a later, whole copy of a trace gives its final duration. */
-function upsertPoint(points: LatencyPoint[], p: LatencyPoint): LatencyPoint[] {
-  const i = points.findIndex((x) => x.traceID === p.traceID);
-  if (i < 0) return keepLast([...points, p], POINTS_KEPT);
-  const next = points.slice();
-  // Ours wins over the crowd's guess: a trace can reach the crowd lane a moment before our request's answer names it.
-  next[i] = { ...points[i]!, durationMs: p.durationMs, failed: p.failed || points[i]!.failed, origin: p.origin === 'ours' ? 'ours' : points[i]!.origin };
-  return next;
-}
-
-function isFailedTrace(t: JaegerTrace): boolean {
-  return requestFailed(t);
-}
-
-export function pluggedSignature(holes: readonly HoleState[]): string {
-  return holes
-    .filter((h) => h.plugged)
-    .map((h) => h.id)
-    .sort()
-    .join(',');
-}
-
-/** Recent requests that can stand for "before" a plug: the hole's request pattern, same switches, warm, recent. */
-export function reusableBefore(spec: HoleSpec, samples: readonly Sample[], holes: string, now: number): string[] {
-  const p = spec.pattern;
-  const warmAfter = p.warmup.reduce((n, w) => n + w.count, 0);
-  const fit = samples.filter(
-    (s) => s.kind === p.kind && s.holes === holes && s.sinceSwitch >= warmAfter && now - s.at < REUSE_WITHIN_MS && (p.concurrent ? s.burst >= p.count : s.burst === 1),
-  );
-  if (p.concurrent) {
-    // One whole burst: its requests queued on each other, which is what the hole needs.
-    const last = fit[fit.length - 1];
-    if (!last) return [];
-    const burst = fit.filter((s) => s.at === last.at);
-    return burst.length >= p.count ? burst.map((s) => s.traceID) : [];
-  }
-  return fit.length >= p.count ? fit.slice(-p.count).map((s) => s.traceID) : [];
 }
 
 export function createDemoFlowMachine(source: TraceSource) {
@@ -203,7 +122,7 @@ export function createDemoFlowMachine(source: TraceSource) {
         if (event.type !== 'CROWD_TRACE' || context.ours.includes(event.trace.traceID)) return {};
         const t = event.trace;
         const durationMs = traceDurationMs(t);
-        const failed = isFailedTrace(t);
+        const failed = requestFailed(t);
         const known = context.crowd.find((c) => c.traceID === t.traceID);
         const item: CrowdItem = { traceID: t.traceID, who: traceAttendee(t), durationMs, at: known?.at ?? context.now(), failed };
         const crowd = known ? context.crowd.map((c) => (c.traceID === t.traceID ? item : c)) : keepLast([...context.crowd, item], CROWD_KEPT);
@@ -493,11 +412,3 @@ export type DemoFlowMachine = ReturnType<typeof createDemoFlowMachine>;
 export type DemoFlowActor = ActorRefFrom<DemoFlowMachine>;
 export type DemoFlowSnapshot = SnapshotFrom<DemoFlowMachine>;
 
-/** The presenter region's state as one word, for the status line and for tests (data-demo-state). */
-export function presenterPhase(s: DemoFlowSnapshot): string {
-  const v = s.value;
-  if (typeof v === 'string') return v;
-  const p = (v as { onstage?: { presenter?: string } }).onstage?.presenter ?? 'idle';
-  if (p === 'idle') return s.context.error ? 'failed' : s.context.stage.trace ? 'showing' : 'idle';
-  return p;
-}

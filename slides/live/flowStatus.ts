@@ -1,8 +1,16 @@
 // The flow's state in words for the status line of any live part, with a tone for its colour.
-import { presenterPhase, type DemoFlowSnapshot } from './demoFlow.ts';
+import type { DemoFlowSnapshot } from './demoFlow.ts';
 import { traceAttendee } from './traceFacts.ts';
 
-export { presenterPhase as requestPhase };
+/** The presenter region's state as one word, for the status line and for tests (data-demo-state). */
+export function presenterPhase(s: DemoFlowSnapshot): string {
+  const v = s.value;
+  if (typeof v === 'string') return v;
+  const p = (v as { onstage?: { presenter?: string } }).onstage?.presenter ?? 'idle';
+  if (p === 'idle') return s.context.error ? 'failed' : s.context.stage.trace ? 'showing' : 'idle';
+  return p;
+}
+
 
 export type Tone = 'ok' | 'busy' | 'bad';
 

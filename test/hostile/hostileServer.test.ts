@@ -82,14 +82,15 @@ test('four big searches at once never hold the event loop: /healthz keeps answer
   assert.ok(median < 100, `healthz median ${median.toFixed(0)} ms over ${health.length} calls (worst ${sorted.at(-1)!.toFixed(0)} ms)`);
 });
 
-test('a device gets 2 searches at once; the rest wait their turn with a 503 and Retry-After', async () => {
+test('a device gets 1 search at a time; the rest wait their turn with a 503 and Retry-After', async () => {
   const replies = await Promise.all(
     Array.from({ length: 4 }, () => call(url('/api/traces?service=filler&limit=1500'), { keepBytes: 200, localAddress: '127.0.0.2' })),
   );
   const statuses = replies.map((r) => r.status).sort();
-  assert.ok(statuses.filter((s) => s === 200).length >= 2, `statuses ${statuses.join(',')}`);
+  assert.ok(statuses.includes(200), `statuses ${statuses.join(',')}`);
   const busy = replies.find((r) => r.status === 503);
-  if (busy) assert.equal(busy.headers['retry-after'], '2');
+  assert.ok(busy, `statuses ${statuses.join(',')}`);
+  assert.equal(busy.headers['retry-after'], '2');
 });
 
 test('malformed paths and empty ids answer 4xx with a reason, never a stack trace or a file path', async () => {

@@ -1,5 +1,5 @@
 // Across many traces: per kind and place, in how many traces a hole shows and what it costs in the middle case.
-import type { FindingAggregate, FindingKind, TraceFindings } from '../model/findings.ts';
+import type { FindingAggregate, FindingKind, TraceFindings } from '../model/index.ts';
 import { formatMs } from './wording.ts';
 
 const KIND_NAMES: Record<FindingKind, string> = {

@@ -1,6 +1,5 @@
 // Runs every detector on one trace and keeps the findings that cost enough to matter, ranked by cost.
-import type { Finding } from '../model/findings.ts';
-import type { JaegerTrace } from '../model/jaegerJson.ts';
+import type { Finding, JaegerTrace } from '../model/index.ts';
 import { findCriticalPath } from './criticalPath.ts';
 import { detectLockContention } from './detectors/lockContention.ts';
 import { detectNPlusOne } from './detectors/nPlusOne.ts';

@@ -1,6 +1,5 @@
 // The hole finder's door: Jaeger trace in, ranked findings out. No DOM, no Node built-ins (browser, server and CLI share it).
-import type { JaegerTrace } from '../model/jaegerJson.ts';
-import type { Finding, FindingAggregate, TraceFindings } from '../model/findings.ts';
+import type { Finding, FindingAggregate, JaegerTrace, TraceFindings } from '../model/index.ts';
 import { analyze, type AnalyzeOptions } from './analyze.ts';
 import { aggregate } from './aggregate.ts';
 

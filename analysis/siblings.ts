@@ -1,5 +1,5 @@
 // Children of one parent doing the same operation, and how they overlapped: the raw material of most detectors.
-import type { Finding } from '../model/findings.ts';
+import type { Finding } from '../model/index.ts';
 import type { CriticalPath } from './criticalPath.ts';
 import type { SpanRoles } from './spanRoles.ts';
 import type { TraceIndex } from './traceIndex.ts';

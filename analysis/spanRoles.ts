@@ -1,5 +1,5 @@
 // What a span is, read from the standard tags only (OpenTracing and OpenTelemetry conventions): a call out, a read, its input, its peer.
-import type { JaegerSpan } from '../model/jaegerJson.ts';
+import type { JaegerSpan } from '../model/index.ts';
 import { forEachChild, tagString, tagsOf, type TraceIndex } from './traceIndex.ts';
 
 const CALL_TAGS = new Set([

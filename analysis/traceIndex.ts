@@ -1,5 +1,5 @@
 // Flattens a Jaeger trace once into arrays (parent, sorted children, times, services) that every detector reads.
-import type { JaegerKeyValue, JaegerSpan, JaegerTrace } from '../model/jaegerJson.ts';
+import type { JaegerKeyValue, JaegerSpan, JaegerTrace } from '../model/index.ts';
 
 export interface TraceIndex {
   readonly trace: JaegerTrace;

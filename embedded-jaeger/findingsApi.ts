@@ -1,8 +1,7 @@
 // The hole finder over HTTP: findings of one stored trace, of posted Jaeger JSON, and aggregated over recent traces.
 import express, { type Request, type Response, type Router } from 'express';
 import { aggregateFindings, analyzeTrace } from '../analysis/index.ts';
-import type { Finding, FindingsAggregateResponse, FindingsResponse, TraceFindings } from '../model/findings.ts';
-import { isJaegerTrace, type JaegerTrace } from '../model/jaegerJson.ts';
+import { isJaegerTrace, type Finding, type FindingsAggregateResponse, type FindingsResponse, type JaegerTrace, type TraceFindings } from '../model/index.ts';
 import { parseGoDurationUs } from './goDuration.ts';
 import { DEFAULT_MAX_CLOCK_SKEW_US } from './queryApi.ts';
 import { toJaegerTrace } from './traceJson.ts';

@@ -11,7 +11,8 @@ import { waitFor } from '../test/support/waitFor.ts';
 import type { Recording, RecordingManifest } from '../slides/recordings/manifestTypes.ts';
 import { traceDurationMs } from '../slides/live/traceFacts.ts';
 
-const outDir = path.join(projectRoot, 'slides', 'recordings');
+// RECORD_OUT_DIR writes elsewhere (a trial run that leaves the committed recordings alone).
+const outDir = process.env.RECORD_OUT_DIR ? path.resolve(process.env.RECORD_OUT_DIR) : path.join(projectRoot, 'slides', 'recordings');
 const tracesDir = path.join(outDir, 'traces');
 const manifestPath = path.join(outDir, 'manifest.json');
 /** Requests sent together for the every-hole pair, the slowest kept (as the Demo slide's burst does). */

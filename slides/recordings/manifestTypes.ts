@@ -1,5 +1,5 @@
 // The shape of slides/recordings/manifest.json: which recorded trace files exist and what each one shows.
-import type { Finding } from '../../model/findings.ts';
+import type { Finding } from '../../model/index.ts';
 
 /** `before`/`after` halves of a pair, or a lone `example` trace. */
 export type RecordingRole = 'before' | 'after' | 'example';

@@ -8,9 +8,19 @@ import { preciseNowMs } from './preciseClock.ts';
 /** Response header carrying the trace id, so the deck can open the trace a request produced. */
 export const traceIdHeader = 'x-trace-id';
 
+let open = 0;
+/** Traced requests this process is working on right now (the span reporter batches while it is busy). */
+export const openRequests = () => open;
+
 export function serverSpans(untracedPrefixes: string[]): RequestHandler {
   return (req, res, next) => {
     if (untracedPrefixes.some((p) => req.path.startsWith(p))) return next();
+    open++;
+    let counted = true;
+    const doneRequest = () => {
+      if (counted) open--;
+      counted = false;
+    };
     const parent = currentTracer().extract(FORMAT_HTTP_HEADERS, req.headers);
     const span = startSpan(`${req.method} ${req.path}`, {
       childOf: parent,
@@ -49,13 +59,17 @@ export function serverSpans(untracedPrefixes: string[]): RequestHandler {
           if (done) return;
           done = true;
           clearTimeout(giveUp);
+          doneRequest();
           finishSpan(span, new Error('the caller hung up before the answer was sent'));
         };
         // A handler that never answers still ends its span, a little later.
         const giveUp = setTimeout(finish, 10_000);
         giveUp.unref();
         finishAbandoned = finish;
-      } else if (callerDeadline !== undefined && answeredAt > callerDeadline) {
+        return;
+      }
+      doneRequest();
+      if (callerDeadline !== undefined && answeredAt > callerDeadline) {
         // Answered, but after the caller's deadline: the caller had already given up on this span.
         detachFromCaller(span);
         finishSpan(span, new Error(`answered ${(answeredAt - callerDeadline).toFixed(0)} ms after the caller's deadline`), answeredAt);

@@ -3,14 +3,16 @@ import jaeger from 'jaeger-client';
 import type { Tracer } from 'opentracing';
 import type { Log } from '../../server/log.ts';
 import { createSpanCounters, type SpanCounts } from './spanCounters.ts';
+import { openRequests } from './serverSpans.ts';
 import { createSpanReporter, type SpanReporter } from './spanReporter.ts';
 
 /**
- * How long a finished span may wait before it is sent, chosen by measurement (`npm run bench mesh`): short
- * enough that a trace is whole on the slide within ~150 ms of its request's end, long enough that a busy
- * service sends one batch per tick rather than one per request.
+ * How long a finished span may wait before it is sent while the service is busy, chosen by measurement
+ * (`npm run bench mesh`): an idle service sends a finished request's spans within a fifth of it (so the
+ * presenter's trace is whole in the store ~20 ms after its answer), a busy one batches all its requests'
+ * spans per tick instead of sending one body per request.
  */
-export const defaultFlushIntervalMs = 50;
+export const defaultFlushIntervalMs = 100;
 /** A batch this big is sent at once (about 40 KB of Thrift: one request body, never a jumbo one). */
 export const maxBatchSpans = 150;
 
@@ -39,7 +41,13 @@ export function createServiceTracer(serviceName: string, log: Log): ServiceTrace
   // else (agent over UDP), or when MESH_REPORTER=jaeger-client asks for it (the bench compares the two).
   const ours: SpanReporter | undefined =
     env.JAEGER_ENDPOINT && env.MESH_REPORTER !== 'jaeger-client' && env.JAEGER_DISABLED !== 'true'
-      ? createSpanReporter({ endpoint: env.JAEGER_ENDPOINT, flushIntervalMs, maxBatchSpans, onError: (m) => log.warn(`span reporter: ${m}`) })
+      ? createSpanReporter({
+          endpoint: env.JAEGER_ENDPOINT,
+          flushIntervalMs,
+          maxBatchSpans,
+          idle: () => openRequests() === 0,
+          onError: (m) => log.warn(`span reporter: ${m}`),
+        })
       : undefined;
   const tracer = jaeger.initTracerFromEnv(
     {

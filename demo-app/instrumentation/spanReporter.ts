@@ -32,11 +32,13 @@ export interface SpanReporterOptions {
   /** Longest a finished span waits before it is sent. */
   flushIntervalMs: number;
   /**
-   * When a request's entry span ends (a server span or a trace root), this service's part of that trace is
-   * complete: it is sent this soon (default a fifth of the interval) rather than at the interval's end,
-   * but never sooner than half an interval after the previous batch, so a busy service still batches.
+   * When a request's entry span ends (a server span or a trace root) and no other request is open, this
+   * service's part of the trace is complete: it is sent this soon (default a fifth of the interval) rather
+   * than at the interval's end, and never sooner than half an interval after the previous batch.
    */
   entryFlushDelayMs?: number;
+  /** False while the process works on other requests: their entry spans will follow, so batch on the interval. */
+  idle?(): boolean;
   /** A batch this big is sent at once. */
   maxBatchSpans: number;
   /** Past this many unsent spans new ones are dropped (and counted), so a dead collector costs bounded memory. */
@@ -283,7 +285,7 @@ export function createSpanReporter(opts: SpanReporterOptions) {
       writeSpan(spans, span);
       queued++;
       if (queued >= opts.maxBatchSpans) send();
-      else if (isEntry(span)) schedule(Math.max(performance.now() + entryDelay, lastSent + minGap));
+      else if (isEntry(span) && (opts.idle?.() ?? true)) schedule(Math.max(performance.now() + entryDelay, lastSent + minGap));
       else schedule(performance.now() + opts.flushIntervalMs);
     },
     /** Sends now; the callback runs once every batch sent so far has been answered. */

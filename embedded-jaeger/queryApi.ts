@@ -139,16 +139,17 @@ export function createQueryApi(store: TraceStore, opts: QueryApiOptions = {}): R
     }
     if (ids.length > 0) {
       const errors: JaegerError[] = [];
-      const data = [];
+      const found = [];
       for (const id of ids) {
         const key = parseTraceId(id);
         if (!key) return sendError(res, 400, `cannot parse traceID param: ${JSON.stringify(id.slice(0, 40))} is not 1 to 32 hex digits`);
         const t = store.get(key);
-        if (t) data.push(toJaegerTrace(t, render));
+        if (t) found.push(t);
         // As Jaeger: no code, the id re-printed in its canonical form.
         else errors.push({ msg: 'trace not found', traceID: paddedTraceId(key) });
       }
-      sendJson(req, res, { ...envelope(data), errors: errors.length ? errors : null });
+      // Hundreds of ids fit in a URL: the traces are rendered and sent one at a time (boundedAnswer.ts).
+      void streamEnvelope(req, res, { ...envelope([]), errors: errors.length ? errors : null }, found, (t) => toJaegerTrace(t, render)).catch(() => res.destroy());
       return;
     }
     // The search and its answer run in slices, a few at a time (see boundedAnswer.ts).

@@ -53,6 +53,15 @@ test('a search limit of 0 means the default (100), a huge one is cut to 1500, pa
   assert.match(tooBig.body, /out of range/);
 });
 
+test('streamed answers are byte for byte what one JSON.stringify would give, pretty or not', async () => {
+  for (const q of ['service=filler&limit=3', 'service=filler&limit=3&prettyPrint=true', 'traceID=10000&traceID=20000&traceID=ffff', 'traceID=10000&traceID=ffff&prettyPrint=1']) {
+    const body = (await call(url(`/api/traces?${q}`))).body;
+    const parsed = JSON.parse(body) as { data: unknown[] };
+    assert.ok(parsed.data.length >= 1, q);
+    assert.equal(body, JSON.stringify(parsed, null, q.includes('pretty') ? '    ' : ''), q);
+  }
+});
+
 test('four big searches at once never hold the event loop: /healthz keeps answering within 100 ms', async () => {
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();

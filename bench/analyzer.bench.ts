@@ -54,8 +54,41 @@ function speed(): void {
   }
 }
 
+/**
+ * The same sizes in headless Chromium, where the viewer and the Demo slide run it: the analysis and
+ * the trace generator bundled by esbuild into one page, timed there with performance.now().
+ */
+async function speedInBrowser(): Promise<void> {
+  const { build } = await import('esbuild');
+  const { launchBrowser } = await import('../test/support/browser.ts');
+  const entry = `import { analyzeTrace } from ${JSON.stringify(path.resolve('analysis/index.ts'))};
+import { generateTrace } from ${JSON.stringify(path.resolve('test/analysis/support/generatedTrace.ts'))};
+window.measure = (size) => {
+  const trace = generateTrace(size);
+  for (let w = 0; w < 3; w++) analyzeTrace(trace);
+  const times = [];
+  for (let r = 0; r < 7; r++) { const t0 = performance.now(); analyzeTrace(trace); times.push(performance.now() - t0); }
+  return times.sort((a, b) => a - b);
+};`;
+  const out = await build({ stdin: { contents: entry, resolveDir: process.cwd(), loader: 'ts' }, bundle: true, format: 'iife', write: false, minify: true });
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage();
+    await page.setContent('<!doctype html><title>analyzer bench</title>');
+    await page.addScriptTag({ content: out.outputFiles[0]!.text });
+    console.log('the same in headless Chromium (median of 7 after 3 warm-up runs, wall time):');
+    for (const size of [1_000, 10_000, 100_000]) {
+      const times = await page.evaluate((n) => (window as unknown as { measure(n: number): number[] }).measure(n), size);
+      console.log(`  ${String(size).padStart(7)} spans: ${times[3]!.toFixed(1).padStart(7)} ms (spread ${times[0]!.toFixed(1)}–${times[6]!.toFixed(1)})`);
+    }
+  } finally {
+    await browser.close();
+  }
+}
+
 export async function run(): Promise<void> {
   speed();
+  await speedInBrowser();
   if (process.env.ANALYZER_SKIP_MESH) return;
   const gt = await startGroundTruth(Number(process.env.MESH_SEED ?? 42));
   try {

@@ -5,20 +5,26 @@ import { callFailed } from '../traceIndex.ts';
 
 export const detectRepeatedWork: Detector = ({ ix, cp, roles, floorUs }) => {
   // Reads whose input the span shows.
-  const byInput = new Map<string, number[]>();
+  // Grouped by operation (a number) and then by input, so no key string is built per span.
+  const byOperation = new Map<number, Map<string, number[]>>();
+  const ops = ix.opNames.length;
   for (let k = 0; k < ix.n; k++) {
     const i = ix.topo[k]!;
     // Failed tries are retries, not repeats; a read already served from a cache is not missing one.
     if (!roles.isCall(i) || roles.servedFromCache(i) || callFailed(ix, i) || !roles.isRead(i)) continue;
     const input = roles.inputKey(i);
     if (input === undefined) continue;
-    const key = `${ix.service[i]}\u0000${ix.spans[i]!.operationName}\u0000${input}`;
-    const list = byInput.get(key);
+    const op = ix.serviceId[i]! * ops + ix.opId[i]!;
+    let inputs = byOperation.get(op);
+    if (!inputs) byOperation.set(op, (inputs = new Map()));
+    const list = inputs.get(input);
     if (list) list.push(i);
-    else byInput.set(key, [i]);
+    else inputs.set(input, [i]);
   }
+  const byInput: number[][] = [];
+  for (const inputs of byOperation.values()) for (const list of inputs.values()) byInput.push(list);
   const member = new Uint8Array(ix.n);
-  for (const list of byInput.values()) if (list.length >= 2) for (const i of list) member[i] = 1;
+  for (const list of byInput) if (list.length >= 2) for (const i of list) member[i] = 1;
   // A repeated call's own repeated children (its query, say) are the same repetition: count the outermost only.
   const inside = new Uint8Array(ix.n);
   for (let k = 0; k < ix.n; k++) {
@@ -27,7 +33,7 @@ export const detectRepeatedWork: Detector = ({ ix, cp, roles, floorUs }) => {
     if (p >= 0 && (inside[p] || member[p])) inside[i] = 1;
   }
   const places = new Map<string, { service: string; operation: string; runs: number[]; repeats: number[]; inputs: number }>();
-  for (const list of byInput.values()) {
+  for (const list of byInput) {
     const outer = list.filter((i) => !inside[i]).sort((a, b) => ix.start[a]! - ix.start[b]! || a - b);
     if (outer.length < 2) continue;
     const first = outer[0]!;

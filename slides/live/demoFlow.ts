@@ -313,8 +313,18 @@ export function createDemoFlowMachine(source: TraceSource) {
           },
 
           holes: {
-            initial: 'loading',
+            initial: 'waiting',
             states: {
+              // A server without a mesh (MESH=off) has no holes to list: ask only once the mesh is known.
+              waiting: {
+                on: {
+                  MESH: {
+                    guard: ({ event }) => event.mesh.state !== 'offline',
+                    target: 'loading',
+                    actions: assign({ mesh: ({ event }) => event.mesh }),
+                  },
+                },
+              },
               loading: {
                 invoke: {
                   src: 'loadHoles',

@@ -92,24 +92,38 @@ export function createLatencyPanel(host: HTMLElement): LatencyPanel {
       svg('text', { x: left - font * 0.3, y: y(yMax * f), class: 'lp-axis', 'text-anchor': 'end', 'dominant-baseline': 'middle' }, chart, formatMs(yMax * f));
     }
 
-    // Switches inside the window, as labelled vertical lines; labels stack on lines so they never overlap.
+    // Switches inside the window, as vertical lines. Switches close together share one label, and a
+    // label that still finds no free place on the label lines is left out (its line keeps a tooltip):
+    // labels never overlap.
     const shown = switches.filter((s) => s.at >= t0 && s.at <= t1 + 60_000);
-    const texts = shown.map((s) => `${shortName(s.holeId)} ${s.plugged ? 'plugged' : 'opened'}`);
-    const lines = placeLabels(
-      shown.map((s) => Math.min(x(s.at), left + plotW)),
-      texts.map((t) => t.length * font * 0.58 + font * 0.6),
-      labelLines,
-    );
-    shown.forEach((s, i) => {
-      const sx = Math.min(x(s.at), left + plotW);
-      svg('line', { x1: sx, x2: sx, y1: top - 2, y2: top + plotH, class: `lp-switch${s.plugged ? ' lp-switch-plugged' : ''}`, 'data-hole': s.holeId }, chart);
-      const anchorEnd = sx + texts[i]!.length * font * 0.58 > w;
-      svg(
-        'text',
-        { x: anchorEnd ? sx - 3 : sx + 3, y: font * (lines[i]! + 0.95), class: 'lp-switch-text', 'text-anchor': anchorEnd ? 'end' : 'start' },
-        chart,
-        texts[i],
-      );
+    const xOf = (s: HoleSwitchMark) => Math.min(x(s.at), left + plotW);
+    const groups: HoleSwitchMark[][] = [];
+    for (const s of shown) {
+      const g = groups[groups.length - 1];
+      if (g && xOf(s) - xOf(g[0]!) < font * 5) g.push(s);
+      else groups.push([s]);
+    }
+    const words = (g: HoleSwitchMark[]) => {
+      const plugged = g.filter((s) => s.plugged).map((s) => shortName(s.holeId));
+      const opened = g.filter((s) => !s.plugged).map((s) => shortName(s.holeId));
+      return [plugged.length ? `${plugged.join(', ')} plugged` : '', opened.length ? `${opened.join(', ')} opened` : ''].filter(Boolean).join('; ');
+    };
+    const texts = groups.map(words);
+    const widths = texts.map((t) => t.length * font * 0.58 + font * 0.6);
+    const starts = groups.map((g, i) => Math.max(0, Math.min(xOf(g[0]!) + 3, w - widths[i]!)));
+    const lines = placeLabels(starts, widths, labelLines);
+    const taken: [number, number, number][] = [];
+    for (const s of shown) {
+      const line = svg('line', { x1: xOf(s), x2: xOf(s), y1: top - 2, y2: top + plotH, class: `lp-switch${s.plugged ? ' lp-switch-plugged' : ''}`, 'data-hole': s.holeId }, chart);
+      svg('title', {}, line, `${shortName(s.holeId)} ${s.plugged ? 'plugged' : 'opened'} at ${new Date(s.at).toLocaleTimeString('en-GB', { hour12: false })}`);
+    }
+    groups.forEach((_, i) => {
+      const line = lines[i]!;
+      const from = starts[i]!;
+      const to = from + widths[i]!;
+      if (taken.some(([l, a, b]) => l === line && from < b && a < to)) return;
+      taken.push([line, from, to]);
+      svg('text', { x: from, y: font * (line + 0.95), class: 'lp-switch-text' }, chart, texts[i]);
     });
 
     const r = Math.max(3, font * 0.28);

@@ -230,6 +230,11 @@ test('plugging each hole in turn after warm-up: every proof reads as an improvem
     await page.click('.demo-compare-close');
     await page.setViewportSize({ width: 1920, height: 1080 });
     await waitFor('five labelled switch lines', async () => (await page.locator('.crowd-chart .lp-switch').count()) === scriptOrder.length);
+    // Every switch is named by some label, and no two labels overlap.
+    const labels = (await page.evaluate(`[...document.querySelectorAll('.crowd-chart .lp-switch-text')].map((t) => { const b = t.getBBox(); return { text: t.textContent, x: b.x, y: b.y, w: b.width, h: b.height }; })`)) as { text: string; x: number; y: number; w: number; h: number }[];
+    assert.ok(labels.length >= 1);
+    for (const [i, a] of labels.entries())
+      for (const b of labels.slice(i + 1)) assert.ok(a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y, `labels overlap: "${a.text}" and "${b.text}"`);
     await screenshot(page, 'demo-chart-switches-1920x1080');
   } finally {
     writeFileSync(path.join(testOutputDir, 'demo-proofs.txt'), `${report.join('\n')}\n`);

@@ -180,11 +180,13 @@ export async function run(): Promise<void> {
       const floor: Run[] = [];
       const ours: Run[] = [];
       const jaeger: Run[] = [];
+      const whole: Run[] = [];
       for (let r = 0; r < ROUNDS; r++) {
         // Alternating, so a load spike on the shared machine hits every contender alike.
-        const order = r % 2 === 0 ? ['ours', 'floor', 'jaeger'] : ['jaeger', 'floor', 'ours'];
+        const order = r % 2 === 0 ? ['ours', 'floor', 'whole', 'jaeger'] : ['jaeger', 'whole', 'floor', 'ours'];
         for (const who of order) {
           if (who === 'ours') ours.push(await measure(browser, `${base}/viewer.html?traceID=${id}`, '.tv-row:not([hidden]) .tv-op', "document.querySelector('.tv-findings-list, .tv-findings-none') && !/Looking/.test(document.querySelector('.tv-findings').textContent)"));
+          else if (who === 'whole') whole.push(await measure(browser, `${base}/viewer.html?traceID=${id}&whole=1`, '.tv-row:not([hidden]) .tv-op', undefined));
           else if (who === 'floor') floor.push(await measure(browser, `${base}/floor.html?id=${id}`, '#never', undefined));
           else if (jaegerUi) jaeger.push(await measure(browser, `${base}/jaeger/trace/${id}`, '.span-row', undefined));
         }
@@ -198,6 +200,7 @@ export async function run(): Promise<void> {
       const ratio = median(ours.map((x) => x.ms)) / median(floor.map((x) => x.ms));
       console.log([String(n).padEnd(7), fmt(floor).padEnd(19), fmt(jaeger).padEnd(20), fmt(ours).padEnd(20), `${ratio.toFixed(2)}×`.padEnd(10), `${task(ours)} / ${task(jaeger)}`.padEnd(43), `${heap(ours)} / ${heap(jaeger)}`].join(' | '));
       const p = ours.map((x) => x.phases).filter(Boolean) as Record<string, number>[];
+      console.log(`        (ours reading only once the download is complete, ?whole=1: ${fmt(whole)})`);
       if (p.length) console.log(`        (ours, in the worker, median: ${Object.keys(p[0]!).map((k) => `${k.replace(/Ms$/, '')} ${Math.round(median(p.map((x) => x[k]!)))} ms`).join(', ')})`);
       last = { id, n };
     }

@@ -55,16 +55,21 @@ function feedOf(res: Response): ByteFeed {
   };
 }
 
+/** The download, read as it arrives, or (`whole`, to compare the two) only once it is all there. */
+async function feedFrom(res: Response, whole: boolean | undefined): Promise<ByteFeed> {
+  return whole ? completeFeed(new Uint8Array(await res.arrayBuffer())) : feedOf(res);
+}
+
 /** The bytes of the source as they come, and where the full spans can be read again later. */
 async function feedFor(req: Exclude<WorkerRequest, { kind: 'drawn' }>): Promise<{ feed: ByteFeed; blob: Blob | undefined; name: string }> {
   if (req.kind === 'file') return { feed: completeFeed(new Uint8Array(await req.file.arrayBuffer())), blob: req.file, name: `The file “${req.file.name}”` };
   if (req.kind === 'id') {
     const res = await fetchTraceByID(req.traceID, new URL(req.page));
-    return { feed: feedOf(res), blob: undefined, name: `The answer for trace ${req.traceID}` };
+    return { feed: await feedFrom(res, req.whole), blob: undefined, name: `The answer for trace ${req.traceID}` };
   }
   if (req.kind === 'url') {
     const res = await fetchTraceUrl(req.url, new URL(req.page));
-    return { feed: feedOf(res), blob: undefined, name: new URL(req.url, req.page).pathname };
+    return { feed: await feedFrom(res, req.whole), blob: undefined, name: new URL(req.url, req.page).pathname };
   }
   const t = generateTrace(req.count, req.seed);
   return { feed: completeFeed(new TextEncoder().encode(JSON.stringify(t))), blob: undefined, name: 'the generated trace' };

@@ -1,4 +1,5 @@
 // The span rows: a virtualised waterfall that keeps only the rows on screen in the DOM and reuses them while scrolling.
+// Longer than most files here: the rows, their keyboard, collapse state and window must agree on one open-rows array.
 import type { CriticalPath } from './criticalPath.ts';
 import { add } from './dom.ts';
 import { formatDuration } from './format.ts';

@@ -4,8 +4,8 @@ import type { CriticalPath } from './criticalPath.ts';
 import type { TraceModel } from './traceModel.ts';
 
 export type WorkerRequest =
-  | { id: number; kind: 'url'; url: string; page: string }
-  | { id: number; kind: 'id'; traceID: string; page: string }
+  | { id: number; kind: 'url'; url: string; page: string; whole?: boolean }
+  | { id: number; kind: 'id'; traceID: string; page: string; whole?: boolean }
   | { id: number; kind: 'file'; file: File }
   | { id: number; kind: 'synthetic'; count: number; seed: number }
   /** The page has painted the traces: the worker may go on with the slower work (findings). */

@@ -43,7 +43,7 @@ test('find in trace: service, operation and tag values, a count, Enter/Shift+Ent
     // The deep link fills the box and marks service2's three spans.
     assert.equal(await page.inputValue('input[aria-label="Find in trace"]'), 'service2');
     await waitFor('three matches', async () => (await findCount(page)) === '1 of 3');
-    assert.deepEqual(await markedOps(page), ['op1', 'op2', 'op3']);
+    await waitFor('service2 rows marked', async () => (await markedOps(page)).join() === 'op1,op2,op3');
     const box = page.getByRole('searchbox', { name: 'Find in trace' });
     await box.press('Enter');
     await waitFor('the second match', async () => (await findCount(page)) === '2 of 3');
@@ -57,7 +57,7 @@ test('find in trace: service, operation and tag values, a count, Enter/Shift+Ent
     await waitFor('the sql span', async () => (await findCount(page)) === '1 of 1');
     await box.fill('no-such-words');
     await waitFor('none', async () => (await findCount(page)) === 'no matches');
-    assert.deepEqual(await markedOps(page), []);
+    await waitFor('no rows marked', async () => (await markedOps(page)).length === 0);
     assert.deepEqual(watch.errors, []);
   } finally {
     await page.close();
@@ -194,11 +194,11 @@ test('findings are listed above every view; a click marks their spans and scroll
     }
     await page.locator('.vp-main .tv-finding-pick').click();
     await waitFor('its two spans marked', async () => (await markedOps(page)).join() === 'db.lock,db.query');
+    await screenshot(page, 'viewer-finding-picked-1400x900');
     assert.equal(await page.evaluate(() => window.viewerPage.viewer.highlightSpans([])), 0);
     await waitFor('marks cleared', async () => (await markedOps(page)).length === 0);
     assert.equal(await page.evaluate(() => window.viewerPage.viewer.revealSpan('0000000000000003')), true);
     assert.equal(await page.evaluate(() => window.viewerPage.viewer.revealSpan('nope')), false);
-    await screenshot(page, 'viewer-finding-picked-1400x900');
   } finally {
     await page.close();
   }

@@ -63,7 +63,8 @@ function nextSibling(ix: TraceIndex, p: number, w: number): number {
   for (let k = ix.childPos[w]! + 1; k < ix.childOffset[p + 1]!; k++) {
     const c = ix.childList[k]!;
     if (c < 0) continue;
-    if (ix.start[c]! >= ix.end[w]! - tol) return ix.start[c]! - ix.end[w]! <= Math.max(1000, tol) ? c : -1;
+    // "Right after": within a tenth of the wait (a busy process takes a few ms to resume), at least 2 ms.
+    if (ix.start[c]! >= ix.end[w]! - tol) return ix.start[c]! - ix.end[w]! <= Math.max(2000, 0.1 * (ix.end[w]! - ix.start[w]!)) ? c : -1;
   }
   return -1;
 }

@@ -29,20 +29,6 @@ function niceCeil(x: number): number {
 const shortName = (id: string) => holeCatalog.find((h) => h.id === id)?.shortName ?? id;
 const clock = (at: number) => new Date(at).toLocaleTimeString('en-GB', { hour12: false, hour: '2-digit', minute: '2-digit' });
 
-/**
- * Labels placed left to right on as many lines as it takes so that none overlaps another
- * (widths estimated from the font: the SVG is drawn before it is measured).
- */
-export function placeLabels(xs: readonly number[], widths: readonly number[], lines: number): number[] {
-  const ends: number[] = Array.from({ length: lines }, () => -Infinity);
-  return xs.map((x, i) => {
-    let line = ends.findIndex((end) => end <= x);
-    if (line < 0) line = ends.indexOf(Math.min(...ends));
-    ends[line] = x + widths[i]!;
-    return line;
-  });
-}
-
 export function createLatencyPanel(host: HTMLElement): LatencyPanel {
   const root = document.createElement('figure');
   root.className = 'lp';
@@ -59,9 +45,11 @@ export function createLatencyPanel(host: HTMLElement): LatencyPanel {
 
   function draw(): void {
     frame = 0;
+    // Hidden (the presenter zoom put the lane away): nothing can be measured; the resize on return redraws.
+    if (chart.clientWidth === 0) return;
     chart.replaceChildren();
     const font = parseFloat(getComputedStyle(root).fontSize) || 16;
-    const w = Math.max(200, chart.clientWidth || 300);
+    const w = Math.max(200, chart.clientWidth);
     const h = Math.max(120, chart.clientHeight || 170);
     chart.setAttribute('viewBox', `0 0 ${w} ${h}`);
     if (points.length === 0) {
@@ -77,7 +65,7 @@ export function createLatencyPanel(host: HTMLElement): LatencyPanel {
     const labelLines = 2;
     const left = font * 3.6;
     const right = font * 0.6;
-    const top = font * 1.25 * labelLines + 2;
+    const top = font * 1.22 * labelLines + font * 0.4;
     const bottom = font * 1.5;
     const plotW = w - left - right;
     const plotH = h - top - bottom;
@@ -108,23 +96,26 @@ export function createLatencyPanel(host: HTMLElement): LatencyPanel {
       const opened = g.filter((s) => !s.plugged).map((s) => shortName(s.holeId));
       return [plugged.length ? `${plugged.join(', ')} plugged` : '', opened.length ? `${opened.join(', ')} opened` : ''].filter(Boolean).join('; ');
     };
-    const texts = groups.map(words);
-    const widths = texts.map((t) => t.length * font * 0.58 + font * 0.6);
-    const starts = groups.map((g, i) => Math.max(0, Math.min(xOf(g[0]!) + 3, w - widths[i]!)));
-    const lines = placeLabels(starts, widths, labelLines);
-    const taken: [number, number, number][] = [];
     for (const s of shown) {
       const line = svg('line', { x1: xOf(s), x2: xOf(s), y1: top - 2, y2: top + plotH, class: `lp-switch${s.plugged ? ' lp-switch-plugged' : ''}`, 'data-hole': s.holeId }, chart);
       svg('title', {}, line, `${shortName(s.holeId)} ${s.plugged ? 'plugged' : 'opened'} at ${new Date(s.at).toLocaleTimeString('en-GB', { hour12: false })}`);
     }
-    groups.forEach((_, i) => {
-      const line = lines[i]!;
-      const from = starts[i]!;
-      const to = from + widths[i]!;
-      if (taken.some(([l, a, b]) => l === line && from < b && a < to)) return;
-      taken.push([line, from, to]);
-      svg('text', { x: from, y: font * (line + 0.95), class: 'lp-switch-text' }, chart, texts[i]);
-    });
+    // Each label is measured as drawn, then put on the first label line with room from its switch on.
+    const ends: number[] = Array.from({ length: labelLines }, () => -Infinity);
+    const gap = font * 0.5;
+    for (const g of groups) {
+      const text = svg('text', { x: 0, y: 0, class: 'lp-switch-text' }, chart, words(g));
+      const width = text.getComputedTextLength();
+      const from = Math.max(0, Math.min(xOf(g[0]!) + 3, w - width));
+      const line = ends.findIndex((end) => end + gap <= from);
+      if (line < 0) {
+        text.remove();
+        continue;
+      }
+      ends[line] = from + width;
+      text.setAttribute('x', String(from));
+      text.setAttribute('y', String(font * (1.22 * line + 1)));
+    }
 
     const r = Math.max(3, font * 0.28);
     for (const p of points) {

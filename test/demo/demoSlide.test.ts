@@ -230,6 +230,7 @@ test('plugging each hole in turn after warm-up: every proof reads as an improvem
     await page.click('.demo-compare-close');
     await page.setViewportSize({ width: 1920, height: 1080 });
     await waitFor('five labelled switch lines', async () => (await page.locator('.crowd-chart .lp-switch').count()) === scriptOrder.length);
+    await page.waitForTimeout(300); // the chart redraws on the frame after its lane comes back
     // Every switch is named by some label, and no two labels overlap.
     const labels = (await page.evaluate(`[...document.querySelectorAll('.crowd-chart .lp-switch-text')].map((t) => { const b = t.getBBox(); return { text: t.textContent, x: b.x, y: b.y, w: b.width, h: b.height }; })`)) as { text: string; x: number; y: number; w: number; h: number }[];
     assert.ok(labels.length >= 1);

@@ -23,14 +23,18 @@ export const holeSettings = {
   menuCacheTtlMs: 60_000,
 } as const;
 
-/** Deadlines between services (issue: a hung service must cost a bounded wait, never a hang). */
+/**
+ * Deadlines between services. Long enough for the queues the holes build on purpose (a burst of 50 with one
+ * barista brews for several seconds); a frozen service is found by the supervisor within ~3 s and killed, which
+ * ends every call to it at once, so these only bound a service that is alive but never answers.
+ */
 export const callDeadlines = {
   /** Any call from one service to another behind the storefront. */
-  peerCallMs: 2_000,
+  peerCallMs: 10_000,
   /** The storefront's calls: longer than `peerCallMs`, so a deeper service's timeout arrives first and is named. */
-  entryCallMs: 3_000,
+  entryCallMs: 12_000,
   /** The deck server's wait for a whole order through the storefront. */
-  orderMs: 15_000,
+  orderMs: 30_000,
 } as const;
 
 const s = holeSettings;

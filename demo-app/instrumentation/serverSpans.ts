@@ -63,7 +63,7 @@ export function serverSpans(untracedPrefixes: string[]): RequestHandler {
           finishSpan(span, new Error('the caller hung up before the answer was sent'));
         };
         // A handler that never answers still ends its span, a little later.
-        const giveUp = setTimeout(finish, 10_000);
+        const giveUp = setTimeout(finish, 15_000);
         giveUp.unref();
         finishAbandoned = finish;
         return;

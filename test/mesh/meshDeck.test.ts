@@ -102,7 +102,7 @@ test('a burst of 50 concurrent requests: every span jaeger-client reported is st
   let inTraces = 0;
   for (const r of results) {
     const spans = await storedTrace(r.traceID);
-    assert.ok(spans && rootsOf(spans).length === 1, `trace ${r.traceID} is whole`);
+    assert.ok(spans && rootsOf(spans).length === 1, `trace ${r.traceID} is whole: roots ${JSON.stringify(spans && rootsOf(spans).map((x) => [x.service, x.operation, x.parentSpanID, x.references]))}`);
     inTraces += spans.length;
   }
   assert.equal(inTraces, settled.reported);

@@ -284,7 +284,7 @@ test('a hung downstream service is named on the slide, a request that fails beca
     assert.ok(await page.locator('.demo-viewer .tv-details:not([hidden])').count(), 'the failing span is opened');
     assert.match(await page.locator('.demo-viewer .tv-details').innerText(), /payments|charge/);
     await screenshot(page, 'demo-failed-request-1920x1080');
-    await waitFor('the hang named', async () => /payments/.test(await page.locator('.demo-status').innerText()) && (await hostData(page)).mesh === 'down', { timeoutMs: 10_000 });
+    await waitFor('the hang named', async () => /Mesh trouble: .*payments/.test(await page.locator('.demo-status').innerText()) && (await hostData(page)).mesh === 'down', { timeoutMs: 10_000 });
   } finally {
     // The supervisor may already have replaced the hung process.
     try {
@@ -296,7 +296,8 @@ test('a hung downstream service is named on the slide, a request that fails beca
   await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-demo-state]')?.dataset.mesh === 'up', undefined, { timeout: 30_000 });
   const killedAt = Date.now();
   process.kill(payments()!.pid!, 'SIGKILL');
-  await page.waitForFunction(() => /payments/.test(document.querySelector('.demo-status')?.textContent ?? ''), undefined, { timeout: 5_000, polling: 50 });
+  // The status line still tells of the failed request above: wait for the mesh's own words.
+  await page.waitForFunction(() => /Mesh trouble: .*payments/.test(document.querySelector('.demo-status')?.textContent ?? ''), undefined, { timeout: 5_000, polling: 50 });
   const namedAfter = Date.now() - killedAt;
   await screenshot(page, 'demo-service-down-1920x1080');
   console.log(`# payments named on the slide ${namedAfter} ms after SIGKILL`);

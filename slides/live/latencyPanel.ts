@@ -119,7 +119,8 @@ export function createLatencyPanel(host: HTMLElement): LatencyPanel {
 
     const r = Math.max(3, font * 0.28);
     for (const p of points) {
-      const attrs = { 'data-trace-id': p.traceID, 'data-ms': p.durationMs.toFixed(3), 'data-origin': p.origin };
+      // A click on a point opens its trace (the crowd lane listens for data-open-trace).
+      const attrs = { 'data-trace-id': p.traceID, 'data-open-trace': p.traceID, 'data-ms': p.durationMs.toFixed(3), 'data-origin': p.origin };
       const cx = x(p.at);
       const cy = y(p.durationMs);
       if (p.failed) {

@@ -197,6 +197,11 @@ test('the pinned trace and its open span survive 10 attendee traces; each lands 
   await item.click();
   await page.waitForFunction((id) => document.querySelector<HTMLElement>('[data-demo-state]')?.dataset.traceId === id, opened);
   assert.match(await page.locator('.demo-status').innerText(), /opened from the audience lane/);
+  // A point on the chart opens its trace too.
+  const point = page.locator(`.crowd-chart [data-origin="crowd"]:not([data-trace-id="${opened}"])`).first();
+  const pointId = (await point.getAttribute('data-trace-id'))!;
+  await point.dispatchEvent('click');
+  await page.waitForFunction((id) => document.querySelector<HTMLElement>('[data-demo-state]')?.dataset.traceId === id, pointId);
   assert.deepEqual(watch.errors, []);
   await page.close();
 });

@@ -209,7 +209,8 @@ export function createLiveTraceSource(opts: LiveSourceOptions): TraceSource {
     },
 
     openMeshEvents(handlers: MeshEventHandlers) {
-      const es = new EventSource(`${base}/api/mesh/events`);
+      // Like /api/live: the presenter's token rides in this stream's own query (EventSource sends no headers).
+      const es = new EventSource(`${base}/api/mesh/events${opts.presenterToken ? `?token=${encodeURIComponent(opts.presenterToken)}` : ''}`);
       let closed = false;
       es.addEventListener('open', () => handlers.onOpen());
       es.addEventListener('service', (ev) => {

@@ -1,6 +1,6 @@
 // HTTP API of the demo on the public server: hole switches and demo requests.
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
-import { isPresenter } from '../server/presenterAuth.ts';
+import { isPresenter, isPresenterStream } from '../server/presenterAuth.ts';
 import type { Log } from '../server/log.ts';
 import { InvalidBaggageError } from './demoRequests.ts';
 import { isHoleId } from './holes/holeSwitches.ts';
@@ -95,7 +95,7 @@ export function createDemoApi(opts: DemoApiOptions): Router & { counters: DemoAp
   // event per change, so the slide names a dead, hung or restarting service the moment its machine knows.
   let streams = 0;
   router.get('/api/mesh/events', (req, res) => {
-    if (streams >= maxMeshEventStreams && !isPresenter(req, opts.presenterToken)) {
+    if (streams >= maxMeshEventStreams && !isPresenterStream(req, opts.presenterToken)) {
       res.status(503).json({ error: `at most ${maxMeshEventStreams} mesh event streams at once; try again later` });
       return;
     }

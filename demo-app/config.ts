@@ -15,8 +15,8 @@ export const holeSettings = {
   paymentRetries: { attempts: 4, timeoutMs: 250, backoffMs: 15 },
   /** Longer than any deadline, so a stalled attempt always ends in the caller's timeout. */
   paymentStall: { ms: 1_000, slowOrderAttempts: 2, everyNthNormalOrder: 3 },
-  /** Kitchen: one barista makes a 6-drink order a staircase; 8 brew it at once. */
-  baristas: { open: 1, plugged: 8 },
+  /** Kitchen: one barista makes a 6-drink order a staircase; plugged, the presenter's largest burst (7 normal orders, 21 drinks) never queues. */
+  baristas: { open: 1, plugged: 24 },
   /** Menu: a three-table join; 12 repeated reads dominate a slow order. */
   menuSelectMs: 24,
   /** Longer than any stretch of the demo, short enough that a price change shows within a minute. */

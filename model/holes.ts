@@ -6,6 +6,11 @@ import type { FindingKind } from './findings.ts';
 export interface HolePattern {
   /** Requests sent first and not judged (e.g. one that fills the cache). */
   warmup: { kind: RequestKind; count: number }[];
+  /**
+   * Requests sent just before the judged ones and not judged, still in flight when those arrive: a burst's
+   * first request would otherwise find the resource free and show nothing. `aheadMs`: their head start.
+   */
+  lead?: { kind: RequestKind; count: number; aheadMs: number };
   /** The requests whose traces show the hole; `concurrent` sends them at once (a burst), else one after another. */
   kind: RequestKind;
   count: number;
@@ -45,11 +50,12 @@ export const holeCatalog = [
     findingKind: 'lock-contention',
     pattern: {
       warmup: [],
+      lead: { kind: 'normal', count: 2, aheadMs: 20 },
       kind: 'normal',
       count: 5,
       concurrent: true,
       signature:
-        'The five orders queue for the one orders-db connection: their "orders-db acquire connection" spans log "waiting behind 1" … "waiting behind 4" and grow into a staircase, while each transaction itself stays short.',
+        'The five orders queue for the one orders-db connection behind two orders already holding or awaiting it: their "orders-db acquire connection" spans log "waiting behind 1" … "waiting behind 6" and grow into a staircase, while each transaction itself stays short.',
     },
     settings: [
       { name: 'orders-db connection pool', open: '1 connection', plugged: '16 connections', why: 'One connection held for a whole order transaction (N+1 reservations included) makes every concurrent order wait its turn; 16 is more than the mesh ever admits at once (8 attendee requests plus the presenter), so nobody waits.' },
@@ -104,7 +110,7 @@ export const holeCatalog = [
         'Every slow order: kitchen brews its 6 drinks one after another ("brew …" spans in a staircase) and the "POST /brew" span logs "… waits for a barista (N ahead)"; plugged, the 6 brews overlap.',
     },
     settings: [
-      { name: 'baristas', open: '1', plugged: '8', why: 'One barista turns a team order of 6 drinks into 6 steps; 8 brews a whole slow order at once with room for a second order arriving.' },
+      { name: 'baristas', open: '1', plugged: '24', why: 'One barista turns a team order of 6 drinks into 6 steps; 24 brew the largest burst the presenter sends (the lock\'s 2 + 5 normal orders, 21 drinks) at once, so a plugged kitchen never becomes the next queue when another hole is plugged.' },
     ],
   },
   {

@@ -3,7 +3,7 @@
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { analyzeTrace } from '../analysis/index.ts';
-import { holeCatalog, tracesFromJaegerFile, type Finding, type HoleSpec, type JaegerTrace, type RequestKind } from '../model/index.ts';
+import { holeCatalog, tracesFromJaegerFile, type Finding, type HolePattern, type HoleSpec, type JaegerTrace, type RequestKind } from '../model/index.ts';
 import { startDeckServer, projectRoot, type DeckServer } from '../server/deckServer.ts';
 import { testConfig } from '../server/config.ts';
 import { createLog } from '../server/log.ts';
@@ -46,10 +46,20 @@ async function setAll(server: DeckServer, plugged: boolean): Promise<void> {
   for (const h of holeCatalog) await server.mesh!.setHole(h.id, plugged);
 }
 
-/** The hole's documented pattern (model/holes.ts): warm-up unjudged, then the judged requests, at once or in turn. */
+/** The hole's documented pattern (model/holes.ts): warm-up and lead unjudged, then the judged requests, at once or in turn. */
 async function sendPattern(server: DeckServer, hole: HoleSpec): Promise<string[]> {
   const mesh = server.mesh!;
-  for (const w of hole.pattern.warmup) for (let i = 0; i < w.count; i++) await mesh.sendRequests(w.kind, 1);
+  const p: HolePattern = hole.pattern;
+  for (const w of p.warmup) for (let i = 0; i < w.count; i++) await mesh.sendRequests(w.kind, 1);
+  if (p.lead) {
+    // The lead holds the resource when the judged burst arrives; its traces are not kept.
+    const lead = mesh.sendRequests(p.lead.kind, p.lead.count);
+    lead.catch(() => undefined); // awaited below
+    await new Promise((r) => setTimeout(r, p.lead!.aheadMs));
+    const ids = (await mesh.sendRequests(p.kind, p.count)).map((r) => r.traceID);
+    await lead;
+    return ids;
+  }
   if (hole.pattern.concurrent) return (await mesh.sendRequests(hole.pattern.kind, hole.pattern.count)).map((r) => r.traceID);
   const ids: string[] = [];
   for (let i = 0; i < hole.pattern.count; i++) ids.push((await mesh.sendRequests(hole.pattern.kind, 1))[0]!.traceID);

@@ -82,7 +82,9 @@ export function pluggedSignature(holes: readonly HoleState[]): string {
 
 /** Recent requests that can stand for "before" a plug: the hole's request pattern, same switches, warm, recent. */
 export function reusableBefore(spec: HoleSpec, samples: readonly Sample[], holes: string, now: number): string[] {
-  const p = spec.pattern;
+  const p: HoleSpec['pattern'] = spec.pattern;
+  // A burst sent without the pattern's lead is not like for like: send fresh ones.
+  if (p.lead) return [];
   const warmAfter = p.warmup.reduce((n, w) => n + w.count, 0);
   const fit = samples.filter(
     (s) => s.kind === p.kind && s.holes === holes && s.sinceSwitch >= warmAfter && now - s.at < REUSE_WITHIN_MS && (p.concurrent ? s.burst >= p.count : s.burst === 1),

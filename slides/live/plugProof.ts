@@ -1,6 +1,6 @@
 // Child machine of the Demo flow: proves one plug like for like — samples before, the switch, warm-up, samples after, then the verdict.
 import { assign, fromPromise, sendParent, setup } from 'xstate';
-import type { HoleSpec } from '../../model/holes.ts';
+import type { HolePattern, HoleSpec } from '../../model/holes.ts';
 import type { JaegerTrace } from '../../model/jaegerJson.ts';
 import type { HoleState, RequestKind } from '../../model/demoApi.ts';
 import { judgePlug, sideOf, type ProofResult } from './proofVerdict.ts';
@@ -65,7 +65,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 async function gather(input: GatherInput, signal: AbortSignal): Promise<JaegerTrace[]> {
   const { source, spec, phase, tell } = input;
-  const p = spec.pattern;
+  const p: HolePattern = spec.pattern;
   if (phase === 'before' && input.reuse.length > 0) {
     tell({ type: 'PROGRESS', text: `Proving the ${spec.shortName} plug: your last ${plural(input.reuse.length, `${p.kind} request`)} are the “before”…` });
     return Promise.all(input.reuse.map((id) => settledTrace(source, id, input.traceTimeoutMs, signal)));
@@ -83,7 +83,16 @@ async function gather(input: GatherInput, signal: AbortSignal): Promise<JaegerTr
     await send(w.kind, w.count);
   }
   const ids: string[] = [];
-  if (p.concurrent) {
+  if (p.lead) {
+    // The lead is in flight when the judged burst arrives, so even the burst's first request meets the hole; not measured.
+    const { kind, count, aheadMs } = p.lead;
+    tell({ type: 'PROGRESS', text: `Measuring ${phase} the ${spec.shortName} plug: ${plural(count, `${kind} request`)} ahead (not measured), then a burst of ${p.count} ${p.kind} requests…` });
+    const lead = send(kind, count);
+    lead.catch(() => undefined); // awaited below; this only keeps a failure during the burst from going unhandled
+    await pause(aheadMs, signal);
+    ids.push(...(await send(p.kind, p.count)).map((r) => r.traceID));
+    await lead;
+  } else if (p.concurrent) {
     tell({ type: 'PROGRESS', text: `Measuring ${phase} the ${spec.shortName} plug: a burst of ${p.count} ${p.kind} requests…` });
     ids.push(...(await send(p.kind, p.count)).map((r) => r.traceID));
   } else {

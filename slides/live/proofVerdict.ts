@@ -52,7 +52,8 @@ export function sideOf(traces: JaegerTrace[], reused: boolean): ProofSide {
 export function patternWords(h: HoleSpec): string {
   const p = h.pattern;
   const warm = p.warmup.length ? `, after ${p.warmup.map((w) => `${w.count} ${w.kind}`).join(' and ')} to warm up` : '';
-  return p.concurrent ? `a burst of ${p.count} ${p.kind} requests at once${warm}` : `${p.count} ${p.kind} requests one after another${warm}`;
+  const lead = p.lead ? `, right behind ${p.lead.count} ${p.lead.kind} already in flight` : '';
+  return p.concurrent ? `a burst of ${p.count} ${p.kind} requests at once${lead}${warm}` : `${p.count} ${p.kind} requests one after another${lead}${warm}`;
 }
 
 /** The hole's findings by place (service and operation): a hole's kind can show at several places at once. */

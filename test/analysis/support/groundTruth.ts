@@ -3,7 +3,7 @@ import express from 'express';
 import type { AddressInfo } from 'node:net';
 import { createMesh, type Mesh } from '../../../demo-app/index.ts';
 import { createEmbeddedJaeger, type EmbeddedJaeger } from '../../../embedded-jaeger/index.ts';
-import { holeCatalog, type HoleSpec, type JaegerEnvelope, type JaegerTrace } from '../../../model/index.ts';
+import { holeCatalog, type HolePattern, type HoleSpec, type JaegerEnvelope, type JaegerTrace } from '../../../model/index.ts';
 import { createLog } from '../../../server/log.ts';
 import { waitFor } from '../../support/waitFor.ts';
 
@@ -12,7 +12,7 @@ export interface GroundTruth {
   jaeger: EmbeddedJaeger;
   /** Plugs every hole but `open` (null: all plugged). */
   openOnly(open: string | null): Promise<void>;
-  /** Sends the hole's pattern (warm-up unjudged) `rounds` times; returns the judged traces. */
+  /** Sends the hole's pattern (warm-up and lead unjudged) `rounds` times; returns the judged traces. */
   runPattern(hole: HoleSpec, rounds: number): Promise<JaegerTrace[]>;
   close(): Promise<void>;
 }
@@ -91,8 +91,14 @@ export async function startGroundTruth(seed = 42): Promise<GroundTruth> {
     async runPattern(hole, rounds) {
       const ids: string[] = [];
       for (let r = 0; r < rounds; r++) {
-        for (const w of hole.pattern.warmup) await send(w.kind, w.count, false);
-        ids.push(...(await send(hole.pattern.kind, hole.pattern.count, hole.pattern.concurrent)));
+        const p: HolePattern = hole.pattern;
+        for (const w of p.warmup) await send(w.kind, w.count, false);
+        // The lead goes first and stays in flight while the judged requests arrive; its traces are not judged.
+        const lead = p.lead ? mesh.sendRequests(p.lead.kind, p.lead.count) : undefined;
+        lead?.catch(() => undefined); // awaited below
+        if (p.lead) await new Promise((r) => setTimeout(r, p.lead!.aheadMs));
+        ids.push(...(await send(p.kind, p.count, p.concurrent)));
+        await lead;
       }
       return settled(ids);
     },

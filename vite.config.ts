@@ -1,6 +1,6 @@
 // Vite build of the browser side: the deck (index.html), the standalone viewer and the attendee page.
 import { defineConfig, type Plugin } from 'vite';
-import { markdownDeckPlugin } from './slides/build/markdownDeckPlugin.ts';
+import { markdownDeckPlugin } from './slides/build/index.ts';
 
 /** Fails the build when browser code reaches for a Node built-in: vite would only warn, and the page would break at run time. */
 function noNodeBuiltinsInBrowser(): Plugin {

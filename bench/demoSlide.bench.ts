@@ -1,8 +1,8 @@
 // `npm run bench demoSlide`: request answer → whole trace on screen, the Demo slide's push path (/api/live) against 400 ms polling (as /join does), alternating rounds in one run.
-import { testConfig } from '../server/config.ts';
-import { projectRoot, startDeckServer } from '../server/deckServer.ts';
-import { createLog } from '../server/log.ts';
-import { ensureDeckBuilt } from '../server/staticDeck.ts';
+import { testConfig } from '../server/index.ts';
+import { projectRoot, startDeckServer } from '../server/index.ts';
+import { createLog } from '../pkg/index.ts';
+import { ensureDeckBuilt } from '../server/index.ts';
 import { launchBrowser } from '../test/support/browser.ts';
 import { waitFor } from '../test/support/waitFor.ts';
 

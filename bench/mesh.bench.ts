@@ -7,7 +7,7 @@ import express from 'express';
 import { createMesh, type Mesh, type RequestKind } from '../demo-app/index.ts';
 import { createEmbeddedJaeger, type EmbeddedJaeger } from '../embedded-jaeger/index.ts';
 import type { JaegerEnvelope, JaegerTrace } from '../model/index.ts';
-import { createLog } from '../server/log.ts';
+import { createLog } from '../pkg/index.ts';
 
 const log = createLog('bench', 'silent');
 const roundSeconds = Number(process.env.BENCH_SECONDS ?? 4);

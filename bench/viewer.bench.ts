@@ -7,9 +7,9 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import express from 'express';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { projectRoot } from '../server/deckServer.ts';
-import { createLog } from '../server/log.ts';
-import { ensureDeckBuilt } from '../server/staticDeck.ts';
+import { projectRoot } from '../server/index.ts';
+import { createLog } from '../pkg/index.ts';
+import { ensureDeckBuilt } from '../server/index.ts';
 import { launchBrowser } from '../test/support/browser.ts';
 import { generateTrace } from '../viewer/syntheticTrace.ts';
 

@@ -1,7 +1,7 @@
 // HTTP API of the demo on the public server: hole switches and demo requests.
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
-import { isPresenter, isPresenterStream } from '../server/presenterAuth.ts';
-import type { Log } from '../server/log.ts';
+import { isPresenter, isPresenterStream } from '../pkg/index.ts';
+import type { Log } from '../pkg/index.ts';
 import { InvalidBaggageError } from './demoRequests.ts';
 import { isHoleId } from './holes/holeSwitches.ts';
 import type { ServiceStateEvent } from '../model/index.ts';

@@ -1,7 +1,7 @@
 // Public API of the demo mesh: supervised service processes, hole switches, and demo requests.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Log } from '../server/log.ts';
+import type { Log } from '../pkg/index.ts';
 import { baggageHeaders } from './demoRequests.ts';
 import { placeOrder } from './storefront/client.ts';
 import { createHoleSwitches, isHoleId } from './holes/holeSwitches.ts';

@@ -1,7 +1,7 @@
 // The agent's UDP doors: one socket per protocol (6831 compact, 6832 binary), each datagram one emitBatch.
 import dgram from 'node:dgram';
-import type { Log } from '../server/log.ts';
-import { asPortError } from '../server/portErrors.ts';
+import type { Log } from '../pkg/index.ts';
+import { asPortError } from '../pkg/index.ts';
 
 /** Jaeger clients send datagrams of up to 65,000 bytes; a burst needs room for many of them. */
 export const WANTED_RECV_BUFFER = 8 * 1024 * 1024;

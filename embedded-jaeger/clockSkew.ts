@@ -1,5 +1,5 @@
 // Jaeger's clock-skew adjuster for rendered traces: a child from another host that does not fit in its parent is moved into it, with a warning.
-import type { JaegerSpan, JaegerTrace } from '../model/jaegerJson.ts';
+import type { JaegerSpan, JaegerTrace } from '../model/index.ts';
 import { formatGoDurationNs } from './goDuration.ts';
 
 /** Process tags that name a host, in the order Jaeger's adjuster asks for them (jaeger-client's own names last). */

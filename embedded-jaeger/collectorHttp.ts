@@ -1,7 +1,7 @@
 // The collector's HTTP door: POST /api/traces with a bare binary Thrift Batch → 202, on its own loopback server.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { asPortError } from '../server/portErrors.ts';
+import { asPortError } from '../pkg/index.ts';
 import { handleOtlpTraces, OTLP_TRACES_PATH, type OtlpDoorOptions } from './otlp/otlpHttp.ts';
 
 const ACCEPTED_TYPES = new Set(['application/x-thrift', 'application/vnd.apache.thrift.binary']);

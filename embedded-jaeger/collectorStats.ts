@@ -1,10 +1,10 @@
 // Counters per transport (received, rejected, stored, evicted, losses…) and throttled rejection logging.
-import type { CollectorStatsSnapshot, TransportCounters } from '../model/collectorStats.ts';
-import type { Log } from '../server/log.ts';
+import type { CollectorStatsSnapshot, TransportCounters } from '../model/index.ts';
+import type { Log } from '../pkg/index.ts';
 import { TRANSPORTS, type DecodedBatch } from './spanModel.ts';
 import type { TraceStore } from './traceStore.ts';
 
-export type { CollectorStatsSnapshot, TransportCounters } from '../model/collectorStats.ts';
+export type { CollectorStatsSnapshot, TransportCounters } from '../model/index.ts';
 
 const LOG_EVERY_MS = 5_000;
 /** Clients remembered for seqNo gaps and their own drop reports; past it the table starts over. */

@@ -1,6 +1,6 @@
 // Forwards every accepted batch to a real Jaeger too (collector over HTTP, or agent over UDP), never blocking ingestion.
 import dgram from 'node:dgram';
-import type { Log } from '../server/log.ts';
+import type { Log } from '../pkg/index.ts';
 import { VIA_HTTP, VIA_UDP_BINARY, VIA_UDP_COMPACT, type DecodedBatch } from './spanModel.ts';
 import { BinaryReader } from './thrift/binaryReader.ts';
 import { CompactReader } from './thrift/compactReader.ts';

@@ -1,6 +1,6 @@
 // Public API of the embedded Jaeger: agent (UDP), collector (HTTP), trace store, query API, live stream.
 import express, { type Router } from 'express';
-import type { Log } from '../server/log.ts';
+import type { Log } from '../pkg/index.ts';
 import { startUdpAgent } from './agentUdp.ts';
 import { startCollectorHttp } from './collectorHttp.ts';
 import { CollectorStats, type CollectorStatsSnapshot } from './collectorStats.ts';

@@ -1,6 +1,6 @@
 // GET /api/live: server-sent events, one `trace` event per trace that gained spans, coalesced per tick.
 import type { Request, Response } from 'express';
-import type { Log } from '../server/log.ts';
+import type { Log } from '../pkg/index.ts';
 import { summarize } from './traceJson.ts';
 import type { TraceRecord, TraceStore } from './traceStore.ts';
 

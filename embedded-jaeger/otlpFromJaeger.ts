@@ -1,5 +1,5 @@
 // A rendered Jaeger trace → OTLP/JSON resource spans, as Jaeger's v3 API answers GET /api/v3/traces/:id (its translator's mapping, back the other way).
-import type { JaegerKeyValue, JaegerSpan, JaegerTrace } from '../model/jaegerJson.ts';
+import type { JaegerKeyValue, JaegerSpan, JaegerTrace } from '../model/index.ts';
 
 /** OTLP/JSON AnyValue: exactly one member set; int64 as a decimal string, bytes as base64. */
 export type OtlpJsonValue =

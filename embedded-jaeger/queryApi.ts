@@ -1,11 +1,11 @@
 // The Jaeger query JSON API over the trace store: /api/traces…, /api/services…, /api/operations, /api/dependencies.
 import express, { type Request, type Response, type Router } from 'express';
-import type { JaegerEnvelope, JaegerError } from '../model/jaegerJson.ts';
+import type { JaegerEnvelope, JaegerError } from '../model/index.ts';
 import { parseGoDurationUs, parseLookbackUs } from './goDuration.ts';
 import { BadQuery, boolParam, int32Param, one, paddedTraceId, sendJson, traceIdFromPath } from './queryParams.ts';
 import { toJaegerTrace, type RenderOptions } from './traceJson.ts';
 import { parseTraceId, type TraceQuery, type TraceStore } from './traceStore.ts';
-import { addressOf, isOwnMachine } from '../server/clientAddress.ts';
+import { addressOf, isOwnMachine } from '../pkg/index.ts';
 import { HeavyQueries, MAX_SEARCH_LIMIT, collectInSlices, runInSlices, streamEnvelope } from './boundedAnswer.ts';
 
 const DEFAULT_LIMIT = 100;

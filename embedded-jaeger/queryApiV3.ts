@@ -5,7 +5,7 @@ import { toOtlpResourceSpans } from './otlpFromJaeger.ts';
 import { BadQuery, boolParam, one, sendJson, traceIdFromPath } from './queryParams.ts';
 import { toJaegerTrace, type RenderOptions } from './traceJson.ts';
 import { parentIdOf, type TraceQuery, type TraceRecord, type TraceStore } from './traceStore.ts';
-import { addressOf, isOwnMachine } from '../server/clientAddress.ts';
+import { addressOf, isOwnMachine } from '../pkg/index.ts';
 import { HeavyQueries, MAX_SEARCH_LIMIT, collectInSlices, inSlices } from './boundedAnswer.ts';
 
 const DEFAULT_SEARCH_DEPTH = 100;

@@ -1,6 +1,6 @@
 // With JAEGER_QUERY_URL set, the query routes are answered by a real Jaeger query service instead of the store.
 import express, { type Router } from 'express';
-import type { Log } from '../server/log.ts';
+import type { Log } from '../pkg/index.ts';
 import { sendError } from './queryApi.ts';
 
 const ROUTES = [

@@ -1,5 +1,5 @@
 // Renders stored traces in the Jaeger query service's JSON shape (model/jaegerJson.ts), field for field.
-import type { JaegerKeyValue, JaegerLog, JaegerProcess, JaegerReference, JaegerSpan, JaegerTrace, JaegerValueType } from '../model/jaegerJson.ts';
+import type { JaegerKeyValue, JaegerLog, JaegerProcess, JaegerReference, JaegerSpan, JaegerTrace, JaegerValueType } from '../model/index.ts';
 import { spanLogs, spanTags } from './jaegerThrift.ts';
 import { correctClockSkew } from './clockSkew.ts';
 import { NOTE_UNKNOWN_REF_TYPE, NOTE_UNKNOWN_TAG_TYPE, REF_CHILD_OF, type SpanRecord, type TagList } from './spanModel.ts';

@@ -1,9 +1,9 @@
 // The middleware every attendee demo request passes: identity check, rate limits, and baggage for the mesh.
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response } from 'express';
-import { addressOf, isOwnMachine } from '../server/clientAddress.ts';
-import { isPresenter } from '../server/presenterAuth.ts';
-import type { Log } from '../server/log.ts';
+import { addressOf, isOwnMachine } from '../pkg/index.ts';
+import { isPresenter } from '../pkg/index.ts';
+import type { Log } from '../pkg/index.ts';
 import { ATTENDEE_ID_HEADER, ATTENDEE_NAME_HEADER, attendeeBaggage, parseAttendee } from './attendeeIdentity.ts';
 import type { AttendeeLimits, LimitScope } from './attendeeLimits.ts';
 import type { RateLimitedBody } from './audienceApi.ts';

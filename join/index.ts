@@ -1,7 +1,7 @@
 // Public API of audience mode (server side): the attendee gate (rate limits, baggage), presence, live counts and the join URL + QR code.
 import express, { type RequestHandler, type Router } from 'express';
 import type { AppConfig } from '../server/config.ts';
-import type { Log } from '../server/log.ts';
+import type { Log } from '../pkg/index.ts';
 import { createAttendeeGate, createGateCounters } from './attendeeGate.ts';
 import { AttendeeLimits, defaultAttendeeLimits, type AttendeeLimitSettings } from './attendeeLimits.ts';
 import { joinQrSvg } from './joinQr.ts';

@@ -1,6 +1,6 @@
 // Who is here: each open /join page holds one server-sent-events stream; the count on the slide is of devices that behave like pages.
 import type { Request, Response } from 'express';
-import { addressOf, isOwnMachine } from '../server/clientAddress.ts';
+import { addressOf, isOwnMachine } from '../pkg/index.ts';
 import { isAttendeeId } from './attendeeIdentity.ts';
 
 export interface PresenceOptions {

@@ -2,7 +2,7 @@
 import http from 'node:http';
 import { parseArgs } from 'node:util';
 import type { AudienceStats, RateLimitedBody } from '../join/audienceApi.ts';
-import type { ServerStats } from '../server/serverStats.ts';
+import type { ServerStats } from '../server/index.ts';
 
 const LIMITS = { attendees: 2000, rate: 500, duration: 600 } as const;
 const REQUEST_TIMEOUT_MS = 30_000;

@@ -1,8 +1,8 @@
 // Keeps slow or idle clients from piling up: short header/request timeouts, and caps on open connections per address and in total.
 import { readFileSync } from 'node:fs';
 import type http from 'node:http';
-import type { Log } from './log.ts';
-import { AddressCounts, addressOf, isOwnMachine } from './clientAddress.ts';
+import type { Log } from '../pkg/index.ts';
+import { AddressCounts, addressOf, isOwnMachine } from '../pkg/index.ts';
 
 export interface ConnectionLimits {
   /** Open connections one device may hold (a browser uses at most 6 per host). */

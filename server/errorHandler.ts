@@ -1,6 +1,6 @@
 // The last handlers of the public server: a plain 404, and an error answer that never carries a stack trace or a file path.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import type { Log } from './log.ts';
+import type { Log } from '../pkg/index.ts';
 
 function statusOf(err: unknown): number {
   const e = err as { status?: unknown; statusCode?: unknown };

@@ -2,8 +2,8 @@
 import QRCode from 'qrcode';
 import { loadConfig } from './config.ts';
 import { startDeckServer } from './deckServer.ts';
-import { createLog, flushLogSummaries } from './log.ts';
-import { PortInUseError } from './portErrors.ts';
+import { createLog, flushLogSummaries } from '../pkg/index.ts';
+import { PortInUseError } from '../pkg/index.ts';
 
 const log = createLog('deck');
 

@@ -1,6 +1,6 @@
 // Which devices loaded one of our pages lately: presence counts a device only if it behaved like a page first.
 import type { RequestHandler } from 'express';
-import { addressOf } from './clientAddress.ts';
+import { addressOf } from '../pkg/index.ts';
 
 /** A page stays open for the length of a talk; a device that loaded one this long ago still counts. */
 const REMEMBER_MS = 3 * 3600_000;

@@ -2,7 +2,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { Log } from './log.ts';
+import type { Log } from '../pkg/index.ts';
 
 /** Linux's clock ticks per second for /proc/<pid>/stat times (USER_HZ, 100 on every mainstream build). */
 const TICKS_PER_SECOND = 100;

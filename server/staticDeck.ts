@@ -3,7 +3,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import compression from 'compression';
 import express, { type Router } from 'express';
-import type { Log } from './log.ts';
+import type { Log } from '../pkg/index.ts';
 
 /** Everything the browser bundle is built from; a change in any of these triggers a rebuild. */
 const SOURCES = ['slides', 'viewer', 'join', 'assets', 'model', 'index.html', 'viewer.html', 'join.html', 'vite.config.ts'];

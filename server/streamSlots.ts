@@ -1,8 +1,8 @@
 // Per-device caps on long-lived streams (/api/live, presence); the presenter's token passes every cap.
 import type { RequestHandler } from 'express';
-import { AddressCounts, addressOf, isOwnMachine } from './clientAddress.ts';
-import type { Log } from './log.ts';
-import { isPresenterStream } from './presenterAuth.ts';
+import { AddressCounts, addressOf, isOwnMachine } from '../pkg/index.ts';
+import type { Log } from '../pkg/index.ts';
+import { isPresenterStream } from '../pkg/index.ts';
 
 export interface StreamSlotOptions {
   /** What the stream is, for the refusal's words. */

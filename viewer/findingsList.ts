@@ -1,5 +1,5 @@
 // The hole finder's findings above every view of the trace: what each hole cost, and a click shows its spans.
-import type { Finding } from '../model/findings.ts';
+import type { Finding } from '../model/index.ts';
 import { add } from './dom.ts';
 import { formatShare } from './format.ts';
 

@@ -3,4 +3,4 @@ export { createTraceViewer, type TraceViewer, type TraceViewerOptions, type Trac
 export { loadedFromTrace, type LoadedTrace } from './loadedTrace.ts';
 export { createLatencyChart, type LatencyChart, type LatencyChartOptions } from './latencyChart.ts';
 export { createTraceCompare, describeDelta, type TraceCompare } from './traceCompare.ts';
-export { tracesFromJaegerFile } from '../model/jaegerJson.ts';
+export { tracesFromJaegerFile } from '../model/index.ts';

@@ -2,7 +2,7 @@
 // Anything unexpected (bad JSON, odd shapes) makes it give up with ScanGaveUp; the caller then parses the
 // file the ordinary way, which either works or names the problem. So this reader only has to be right, not complete.
 // Longer than most files here: one reader whose small helpers are closures over the read position, which the engine keeps fast.
-import type { JaegerProcess } from '../model/jaegerJson.ts';
+import type { JaegerProcess } from '../model/index.ts';
 import { REF_CHILD_OF, REF_FOLLOWS_FROM, REF_PARENT_SPAN_ID, type SpanColumns } from './spanColumns.ts';
 
 export class ScanGaveUp extends Error {

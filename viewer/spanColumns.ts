@@ -1,5 +1,5 @@
 // A trace as flat columns (one entry per span): what the viewer indexes, whether read from objects or straight from a file's bytes.
-import type { JaegerProcess, JaegerSpan, JaegerTrace } from '../model/jaegerJson.ts';
+import type { JaegerProcess, JaegerSpan, JaegerTrace } from '../model/index.ts';
 import { formatValue, isTruthyTag } from './format.ts';
 import { buildSpanIdIndex } from './spanIdIndex.ts';
 

@@ -1,5 +1,5 @@
 // The details of one span — tags, logs at times relative to the trace, process — written as text only.
-import type { JaegerKeyValue, JaegerSpan } from '../model/jaegerJson.ts';
+import type { JaegerKeyValue, JaegerSpan } from '../model/index.ts';
 import type { CriticalPath } from './criticalPath.ts';
 import { formatDuration, formatOffset, formatValue } from './format.ts';
 import { paintService } from './palette.ts';

@@ -3,7 +3,7 @@ import { startTraceWorker, loadTraces, workerPhases, type TraceRequest } from '.
 // The worker starts before anything else: reading a big file is most of the wait.
 startTraceWorker();
 import { createActor } from 'xstate';
-import type { JaegerTrace } from '../model/jaegerJson.ts';
+import type { JaegerTrace } from '../model/index.ts';
 import { createLatencyChart } from './latencyChart.ts';
 import { describeLoaded, loadedFromTrace, type LoadedTrace } from './loadedTrace.ts';
 import { generateTrace } from './syntheticTrace.ts';

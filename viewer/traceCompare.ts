@@ -1,5 +1,5 @@
 // Two traces side by side on one time scale — before and after a hole was plugged — with the difference in words.
-import type { JaegerTrace } from '../model/jaegerJson.ts';
+import type { JaegerTrace } from '../model/index.ts';
 import { loadedFromTrace, type LoadedTrace } from './loadedTrace.ts';
 import { add } from './dom.ts';
 import { describeDelta, formatDuration } from './format.ts';

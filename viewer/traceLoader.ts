@@ -1,6 +1,6 @@
 // The page's side of the trace worker: asks it to load a source and turns its answer into traces ready to draw.
-import type { Finding } from '../model/findings.ts';
-import type { JaegerSpan } from '../model/jaegerJson.ts';
+import type { Finding } from '../model/index.ts';
+import type { JaegerSpan } from '../model/index.ts';
 import type { LoadedTrace } from './loadedTrace.ts';
 import { TraceLoadError } from './traceSource.ts';
 import type { WorkerAnswer, WorkerRequest } from './workerProtocol.ts';

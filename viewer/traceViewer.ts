@@ -1,8 +1,8 @@
 // The trace viewer: header, findings, tools (find, collapse, zoom, views as tabs) and the views, wired to one indexed trace.
 // Longer than most files here: it is the one place where the parts meet, and splitting the wiring would scatter it.
 import { analyzeTrace } from '../analysis/index.ts';
-import type { Finding } from '../model/findings.ts';
-import type { JaegerTrace } from '../model/jaegerJson.ts';
+import type { Finding } from '../model/index.ts';
+import type { JaegerTrace } from '../model/index.ts';
 import type { CriticalPath } from './criticalPath.ts';
 import { add } from './dom.ts';
 import { createFindingsList } from './findingsList.ts';

@@ -1,6 +1,6 @@
 // Fetches, reads and indexes trace files off the page's main thread; the page receives typed arrays it can draw at once.
 import { analyzeTrace } from '../analysis/index.ts';
-import { tracesFromJaegerFile, type JaegerTrace } from '../model/jaegerJson.ts';
+import { tracesFromJaegerFile, type JaegerTrace } from '../model/index.ts';
 import { findCriticalPath } from './criticalPath.ts';
 import { completeFeed, scanJaegerFile, ScanGaveUp, type ByteFeed, type ScannedTrace } from './jsonScan.ts';
 import { columnsFromTrace } from './spanColumns.ts';

@@ -1,5 +1,5 @@
 // The messages between the page and the trace worker.
-import type { Finding } from '../model/findings.ts';
+import type { Finding } from '../model/index.ts';
 import type { CriticalPath } from './criticalPath.ts';
 import type { TraceModel } from './traceModel.ts';
 

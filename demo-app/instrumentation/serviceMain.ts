@@ -2,7 +2,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import { createLog, type Log } from '../../server/log.ts';
+import { createLog, type Log } from '../../pkg/index.ts';
 import { callDeadlines } from '../config.ts';
 import { allOpen, parseHoleSwitches, type HoleSwitches } from '../holes/holeSwitches.ts';
 import { useTracer } from './activeSpan.ts';

@@ -1,7 +1,7 @@
 // One jaeger-client tracer per service, configured from the JAEGER_* environment with an explicit sampler.
 import jaeger from 'jaeger-client';
 import type { Tracer } from 'opentracing';
-import type { Log } from '../../server/log.ts';
+import type { Log } from '../../pkg/index.ts';
 import { createSpanCounters, type SpanCounts } from './spanCounters.ts';
 import { openRequests } from './serverSpans.ts';
 import { createSpanReporter, type SpanReporter } from './spanReporter.ts';

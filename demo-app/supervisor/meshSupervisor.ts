@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { createActor, fromPromise, type Actor } from 'xstate';
-import type { Log } from '../../server/log.ts';
+import type { Log } from '../../pkg/index.ts';
 import type { HoleSwitches } from '../holes/holeSwitches.ts';
 import { adminTokenHeader, type MeshState } from '../instrumentation/serviceMain.ts';
 import { readFile } from 'node:fs/promises';

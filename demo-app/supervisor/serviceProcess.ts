@@ -1,7 +1,7 @@
 // One service's child process: spawned with tsx, port reported over IPC, output forwarded to the mesh log.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import type { Log } from '../../server/log.ts';
+import type { Log } from '../../pkg/index.ts';
 import type { ServiceMessage } from '../instrumentation/serviceMain.ts';
 
 export interface ServiceProcessOptions {

@@ -2,7 +2,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
-import { asPortError } from '../../server/portErrors.ts';
+import { asPortError } from '../../pkg/index.ts';
 
 export const OTLP_TRACES_PATH = '/v1/traces';
 const PROTOBUF = 'application/x-protobuf';

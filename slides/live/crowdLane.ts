@@ -1,6 +1,6 @@
 // Child machine of the Demo flow: attendees' traces, fetched once whole (their root has landed) and passed up for the crowd lane.
 import { assign, enqueueActions, fromPromise, setup } from 'xstate';
-import type { JaegerTrace } from '../../model/jaegerJson.ts';
+import type { JaegerTrace } from '../../model/index.ts';
 import { hasRoot } from './traceFacts.ts';
 import type { TraceSource } from './traceSource.ts';
 

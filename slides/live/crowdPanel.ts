@@ -1,5 +1,5 @@
 // The crowd lane beside the trace: the audience's requests counted and charted, the hole finder's tally, and any recent trace one click away.
-import type { FindingsAggregateResponse } from '../../model/findings.ts';
+import type { FindingsAggregateResponse } from '../../model/index.ts';
 import { el, setText } from './dom.ts';
 import type { CrowdItem, HoleSwitchMark, LatencyPoint } from './flowEvents.ts';
 import { createLatencyPanel } from './latencyPanel.ts';

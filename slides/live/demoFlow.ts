@@ -1,9 +1,9 @@
 // The Demo slide's flow: a parent machine that owns what the stage shows and spawns child machines for the mesh, the stream, requests, the crowd and proofs.
 // Over 300 lines on purpose: it is one machine definition, and its regions read best side by side; the children, the shared rules (flowContext.ts) and the words (flowStatus.ts) live apart.
 import { assign, enqueueActions, fromPromise, sendTo, setup, type ActorRefFrom, type SnapshotFrom } from 'xstate';
-import type { FindingsAggregateResponse } from '../../model/findings.ts';
-import { holeCatalog } from '../../model/holes.ts';
-import type { JaegerTrace } from '../../model/jaegerJson.ts';
+import type { FindingsAggregateResponse } from '../../model/index.ts';
+import { holeCatalog } from '../../model/index.ts';
+import type { JaegerTrace } from '../../model/index.ts';
 import { crowdLaneMachine } from './crowdLane.ts';
 import {
   CROWD_KEPT,

@@ -1,5 +1,5 @@
 // The presenter's on-slide guide (token holders only): one line per step of the demo script, with a button that sends the step's request.
-import type { RequestKind } from '../../model/demoApi.ts';
+import type { RequestKind } from '../../model/index.ts';
 import { el, setText } from './dom.ts';
 import { scriptSteps } from './demoScript.ts';
 

@@ -1,5 +1,5 @@
 // The demo script: the holes in the order the talk shows them, each with the request to send, what its trace shows, the switch and the proof.
-import { holeCatalog, type HoleId, type HoleSpec } from '../../model/holes.ts';
+import { holeCatalog, type HoleId, type HoleSpec } from '../../model/index.ts';
 import { patternWords } from './proofVerdict.ts';
 
 /**

@@ -1,7 +1,7 @@
 // The Demo slide's live part: the presenter's trace pinned on the stage, the audience in a lane beside it, hole switches that prove each plug.
 import { createActor } from 'xstate';
-import { holeCatalog } from '../../model/holes.ts';
-import type { JaegerTrace } from '../../model/jaegerJson.ts';
+import { holeCatalog } from '../../model/index.ts';
+import type { JaegerTrace } from '../../model/index.ts';
 import { createJoinPanel, type JoinPanel } from '../../join/joinPanel.ts';
 import { createTraceViewer } from '../../viewer/index.ts';
 import { createComparePanel } from './comparePanel.ts';

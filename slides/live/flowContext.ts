@@ -1,6 +1,6 @@
 // What the Demo flow's machines share: timing, the stage, and the pure rules for chart points and reusable samples.
-import type { HoleSpec } from '../../model/holes.ts';
-import type { JaegerTrace } from '../../model/jaegerJson.ts';
+import type { HoleSpec } from '../../model/index.ts';
+import type { JaegerTrace } from '../../model/index.ts';
 import type { LatencyPoint, Sample } from './flowEvents.ts';
 import type { HoleState } from './traceSource.ts';
 

@@ -1,6 +1,6 @@
 // The events the Demo flow's parent machine and its child machines send each other, and the facts they carry.
-import type { JaegerTrace } from '../../model/jaegerJson.ts';
-import type { HoleState, RequestKind } from '../../model/demoApi.ts';
+import type { JaegerTrace } from '../../model/index.ts';
+import type { HoleState, RequestKind } from '../../model/index.ts';
 import type { DemoRequestResult, MeshHealth, TraceArrival } from './traceSource.ts';
 import type { ProofResult } from './proofVerdict.ts';
 

@@ -1,5 +1,5 @@
 // Presenter controls on the Demo slide: one switch per performance hole, drawn from the flow machine's hole state.
-import { holeCatalog } from '../../model/holes.ts';
+import { holeCatalog } from '../../model/index.ts';
 import { el, setText } from './dom.ts';
 import type { HoleState } from './traceSource.ts';
 

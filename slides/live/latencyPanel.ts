@@ -1,5 +1,5 @@
 // The crowd lane's latency chart: each request's final duration over time, ours and the audience's apart, hole switches as labelled lines.
-import { holeCatalog } from '../../model/holes.ts';
+import { holeCatalog } from '../../model/index.ts';
 import type { HoleSwitchMark, LatencyPoint } from './flowEvents.ts';
 import { formatMs, median } from './traceFacts.ts';
 

@@ -1,5 +1,5 @@
 // The last complete trace of our own requests, shared between live parts so a slide can reuse it instead of asking again.
-import type { JaegerTrace } from '../../model/jaegerJson.ts';
+import type { JaegerTrace } from '../../model/index.ts';
 
 let latest: JaegerTrace | null = null;
 

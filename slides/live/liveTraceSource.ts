@@ -1,7 +1,7 @@
 // The live trace source: the deck server's demo API, Jaeger query API and /api/live stream over HTTP.
-import type { HealthBody, ServiceState } from '../../model/demoApi.ts';
-import type { FindingsAggregateResponse } from '../../model/findings.ts';
-import { tracesFromJaegerFile, type JaegerTrace } from '../../model/jaegerJson.ts';
+import type { HealthBody, ServiceState } from '../../model/index.ts';
+import type { FindingsAggregateResponse } from '../../model/index.ts';
+import { tracesFromJaegerFile, type JaegerTrace } from '../../model/index.ts';
 import {
   SourceError,
   type DemoRequestResult,

@@ -1,6 +1,6 @@
 // Child machine of the Demo flow: the mesh's health, read once from /healthz and then kept current by the services' pushed state changes.
 import { assign, fromCallback, fromPromise, sendParent, setup } from 'xstate';
-import type { ServiceHealth, ServiceStateEvent } from '../../model/demoApi.ts';
+import type { ServiceHealth, ServiceStateEvent } from '../../model/index.ts';
 import type { MeshHealth, TraceSource } from './traceSource.ts';
 
 export interface MeshWatchInput {

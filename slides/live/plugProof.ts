@@ -1,8 +1,8 @@
 // Child machine of the Demo flow: proves one plug like for like — samples before, the switch, warm-up, samples after, then the verdict.
 import { assign, fromPromise, sendParent, setup } from 'xstate';
-import type { HolePattern, HoleSpec } from '../../model/holes.ts';
-import type { JaegerTrace } from '../../model/jaegerJson.ts';
-import type { HoleState, RequestKind } from '../../model/demoApi.ts';
+import type { HolePattern, HoleSpec } from '../../model/index.ts';
+import type { JaegerTrace } from '../../model/index.ts';
+import type { HoleState, RequestKind } from '../../model/index.ts';
 import { judgePlug, sideOf, type ProofResult } from './proofVerdict.ts';
 import { failureWords } from './presenterRequest.ts';
 import { hasRoot } from './traceFacts.ts';

@@ -1,6 +1,6 @@
 // Child machine of the Demo flow: one press of a request button, from sending through the mesh to the trace fetched once the stream announces it.
 import { assign, enqueueActions, fromPromise, sendParent, setup } from 'xstate';
-import type { JaegerTrace } from '../../model/jaegerJson.ts';
+import type { JaegerTrace } from '../../model/index.ts';
 import { SourceError, type DemoRequestResult, type RequestKind, type TraceSource } from './traceSource.ts';
 
 export interface PresenterRequestInput {

@@ -1,8 +1,8 @@
 // Judges a plug from like-for-like samples: median before vs after, the spread that counts as noise, and the finding that went away.
 import { analyzeTrace } from '../../analysis/index.ts';
-import type { Finding } from '../../model/findings.ts';
-import type { HoleSpec } from '../../model/holes.ts';
-import type { JaegerTrace } from '../../model/jaegerJson.ts';
+import type { Finding } from '../../model/index.ts';
+import type { HoleSpec } from '../../model/index.ts';
+import type { JaegerTrace } from '../../model/index.ts';
 import { formatMs, median, traceDurationMs } from './traceFacts.ts';
 
 export interface ProofSide {

@@ -1,6 +1,6 @@
 // "A realistic example": a real trace from the mesh in the viewer — the latest one, or one fresh request.
 import { createActor } from 'xstate';
-import type { JaegerTrace } from '../../model/jaegerJson.ts';
+import type { JaegerTrace } from '../../model/index.ts';
 import { createTraceViewer } from '../../viewer/index.ts';
 import { createDemoFlowMachine } from './demoFlow.ts';
 import { el, guardInput, setText } from './dom.ts';

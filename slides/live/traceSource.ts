@@ -1,9 +1,9 @@
 // Where the live slides get their data: an interface the flow machine talks to, so a recording can stand in for the mesh.
-import type { JaegerTrace } from '../../model/jaegerJson.ts';
+import type { JaegerTrace } from '../../model/index.ts';
 
-import type { DemoRequestResult, HoleState, RequestKind, ServiceHealth, ServiceStateEvent } from '../../model/demoApi.ts';
-import type { FindingsAggregateResponse } from '../../model/findings.ts';
-export type { DemoRequestResult, HoleState, RequestKind, ServiceStateEvent } from '../../model/demoApi.ts';
+import type { DemoRequestResult, HoleState, RequestKind, ServiceHealth, ServiceStateEvent } from '../../model/index.ts';
+import type { FindingsAggregateResponse } from '../../model/index.ts';
+export type { DemoRequestResult, HoleState, RequestKind, ServiceStateEvent } from '../../model/index.ts';
 
 /** What one `trace` event of the live stream tells: which trace gained spans. */
 export interface TraceArrival {

@@ -1,5 +1,5 @@
 // The recorded traces bundled into the deck: the manifest up front, each trace file loaded (as its own chunk) on first use.
-import { tracesFromJaegerFile, type JaegerTrace } from '../../model/jaegerJson.ts';
+import { tracesFromJaegerFile, type JaegerTrace } from '../../model/index.ts';
 import manifestJson from './manifest.json';
 import walkthroughText from './walkthrough.md?raw';
 import type { Recording, RecordingManifest } from './manifestTypes.ts';

@@ -7,7 +7,7 @@ import express from 'express';
 import jaegerClient from 'jaeger-client';
 import { createEmbeddedJaeger, type EmbeddedJaeger } from '../../embedded-jaeger/index.ts';
 import type { FindingsAggregateResponse, FindingsResponse } from '../../model/index.ts';
-import { createLog } from '../../server/log.ts';
+import { createLog } from '../../pkg/index.ts';
 import { waitFor } from '../support/waitFor.ts';
 
 let jaeger: EmbeddedJaeger;

@@ -8,7 +8,7 @@ import { createAttendeeGate, createGateCounters, publicAttendeeTag } from '../..
 import { cleanNickname, parseAttendee } from '../../join/attendeeIdentity.ts';
 import { AttendeeLimits, defaultAttendeeLimits, type AttendeeLimitSettings } from '../../join/attendeeLimits.ts';
 import type { RateLimitedBody } from '../../join/audienceApi.ts';
-import { createLog } from '../../server/log.ts';
+import { createLog } from '../../pkg/index.ts';
 import { waitFor } from '../support/waitFor.ts';
 
 const TOKEN = 'gate-test-token';

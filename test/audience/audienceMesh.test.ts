@@ -8,7 +8,7 @@ import { publicAttendeeTag } from '../../join/index.ts';
 import type { JaegerEnvelope, JaegerTrace } from '../../model/jaegerJson.ts';
 import { testConfig } from '../../server/config.ts';
 import { startDeckServer, type DeckServer } from '../../server/deckServer.ts';
-import { createLog } from '../../server/log.ts';
+import { createLog } from '../../pkg/index.ts';
 import { launchBrowser, screenshot, watchPage } from '../support/browser.ts';
 import { waitFor } from '../support/waitFor.ts';
 import { qrPixels } from './qrPixels.ts';

@@ -9,7 +9,7 @@ import { summarizeTrace } from '../../join/traceSummary.ts';
 import type { JaegerTrace } from '../../model/jaegerJson.ts';
 import { testConfig } from '../../server/config.ts';
 import { startDeckServer, type DeckServer } from '../../server/deckServer.ts';
-import { createLog } from '../../server/log.ts';
+import { createLog } from '../../pkg/index.ts';
 import { waitFor } from '../support/waitFor.ts';
 
 const iface = (address: string, internal = false) => ({

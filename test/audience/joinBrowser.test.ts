@@ -9,7 +9,7 @@ import type { AudienceStats } from '../../join/audienceApi.ts';
 import { build, type Rollup } from 'vite';
 import { testConfig } from '../../server/config.ts';
 import { projectRoot, startDeckServer, type DeckServer } from '../../server/deckServer.ts';
-import { createLog } from '../../server/log.ts';
+import { createLog } from '../../pkg/index.ts';
 import { launchBrowser, screenshot, watchPage } from '../support/browser.ts';
 import { waitFor } from '../support/waitFor.ts';
 import { qrPixels } from './qrPixels.ts';

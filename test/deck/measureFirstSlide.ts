@@ -4,7 +4,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { testConfig } from '../../server/config.ts';
 import { startDeckServer } from '../../server/deckServer.ts';
-import { createLog } from '../../server/log.ts';
+import { createLog } from '../../pkg/index.ts';
 import { launchBrowser } from '../support/browser.ts';
 
 const RUNS = 7;

@@ -12,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { JaegerTrace } from '../../model/jaegerJson.ts';
 import { testConfig } from '../../server/config.ts';
 import { projectRoot, startDeckServer, type DeckServer } from '../../server/deckServer.ts';
-import { createLog } from '../../server/log.ts';
+import { createLog } from '../../pkg/index.ts';
 import { scriptOrder } from '../../slides/live/demoScript.ts';
 import { traceDurationMs } from '../../slides/live/traceFacts.ts';
 import { launchBrowser, screenshot, testOutputDir, watchPage } from '../support/browser.ts';

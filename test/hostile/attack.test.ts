@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import type { AttackRun } from '../../scripts/attack.ts';
 import { testConfig } from '../../server/config.ts';
 import { startDeckServer, type DeckServer } from '../../server/deckServer.ts';
-import { createLog } from '../../server/log.ts';
+import { createLog } from '../../pkg/index.ts';
 
 const TOKEN = 'attack-test-token';
 let server: DeckServer;

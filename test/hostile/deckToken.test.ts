@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { testConfig } from '../../server/config.ts';
 import { startDeckServer, type DeckServer } from '../../server/deckServer.ts';
-import { createLog } from '../../server/log.ts';
+import { createLog } from '../../pkg/index.ts';
 import { launchBrowser } from '../support/browser.ts';
 import { waitFor } from '../support/waitFor.ts';
 

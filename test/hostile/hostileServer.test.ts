@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { testConfig } from '../../server/config.ts';
 import { startDeckServer, type DeckServer } from '../../server/deckServer.ts';
-import { createLog } from '../../server/log.ts';
+import { createLog } from '../../pkg/index.ts';
 import { sliceStats } from '../../embedded-jaeger/boundedAnswer.ts';
 import { encodeBatch, type FakeSpan } from '../../scripts/attack/thriftBatch.ts';
 import { call, openEventStream, openIdleSocket } from '../../scripts/attack/wire.ts';

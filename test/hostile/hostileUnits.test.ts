@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AttendeeLimits, defaultAttendeeLimits } from '../../join/attendeeLimits.ts';
-import { createLog, flushLogSummaries } from '../../server/log.ts';
+import { createLog, flushLogSummaries } from '../../pkg/index.ts';
 import { ServerStatsSampler } from '../../server/serverStats.ts';
 import { waitFor } from '../support/waitFor.ts';
 

@@ -4,8 +4,8 @@ import net from 'node:net';
 import { after, before, test } from 'node:test';
 import { testConfig } from '../../server/config.ts';
 import { startDeckServer, type DeckServer } from '../../server/deckServer.ts';
-import { createLog } from '../../server/log.ts';
-import { PortInUseError } from '../../server/portErrors.ts';
+import { createLog } from '../../pkg/index.ts';
+import { PortInUseError } from '../../pkg/index.ts';
 import { LIVE_SERVER_META } from '../../server/staticDeck.ts';
 
 const log = createLog('test', 'silent');

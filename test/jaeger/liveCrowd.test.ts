@@ -5,7 +5,7 @@ import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { testConfig } from '../../server/config.ts';
 import { startDeckServer, type DeckServer } from '../../server/deckServer.ts';
-import { createLog } from '../../server/log.ts';
+import { createLog } from '../../pkg/index.ts';
 import { waitFor } from '../support/waitFor.ts';
 import { postBatch, startHarness } from './support/harness.ts';
 import { sampleBatch } from './support/sampleBatch.ts';

@@ -5,7 +5,7 @@ import type { DemoRequestResult } from '../../demo-app/index.ts';
 import type { JaegerEnvelope, JaegerTrace } from '../../model/jaegerJson.ts';
 import { testConfig } from '../../server/config.ts';
 import { startDeckServer, type DeckServer } from '../../server/deckServer.ts';
-import { createLog } from '../../server/log.ts';
+import { createLog } from '../../pkg/index.ts';
 import { waitFor } from '../support/waitFor.ts';
 import { byOperation, errorSpans, fromJaegerTrace, rootsOf } from './support/meshSpans.ts';
 

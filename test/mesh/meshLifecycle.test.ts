@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { createMesh } from '../../demo-app/index.ts';
-import { createLog } from '../../server/log.ts';
+import { createLog } from '../../pkg/index.ts';
 import { waitFor } from '../support/waitFor.ts';
 
 const alive = (pid: number) => {

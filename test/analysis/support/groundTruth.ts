@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createMesh, type Mesh } from '../../../demo-app/index.ts';
 import { createEmbeddedJaeger, type EmbeddedJaeger } from '../../../embedded-jaeger/index.ts';
 import { holeCatalog, type HolePattern, type HoleSpec, type JaegerEnvelope, type JaegerTrace } from '../../../model/index.ts';
-import { createLog } from '../../../server/log.ts';
+import { createLog } from '../../../pkg/index.ts';
 import { waitFor } from '../../support/waitFor.ts';
 
 export interface GroundTruth {

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { JaegerEnvelope, JaegerTrace } from '../../../model/jaegerJson.ts';
 import { createEmbeddedJaeger, type EmbeddedJaeger, type EmbeddedJaegerOptions } from '../../../embedded-jaeger/index.ts';
-import { createLog } from '../../../server/log.ts';
+import { createLog } from '../../../pkg/index.ts';
 
 export interface Harness {
   jaeger: EmbeddedJaeger;

@@ -1,0 +1,5 @@
+// The shared server kit: log, port errors, presenter auth, client addresses. The parts import it; it imports no part.
+export * from './clientAddress.ts';
+export * from './log.ts';
+export * from './portErrors.ts';
+export * from './presenterAuth.ts';

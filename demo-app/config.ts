@@ -8,6 +8,8 @@ import type { HoleId, HoleSetting } from '../model/index.ts';
 export const holeSettings = {
   /** Orders' database: one connection held through a whole order transaction queues every concurrent order. */
   ordersPool: { open: 1, plugged: 16 },
+  /** The order's two INSERTs, on the held connection: long enough that the queue is database time, which a bigger pool overlaps, not CPU. */
+  orderInsertMs: { order: 20, lines: 15 },
   /** Inventory's UPDATE per item (N+1) and for a whole batch: the batch a little dearer than one single update. */
   reserveOneMs: 9,
   reserveBatchMs: 11,
@@ -46,6 +48,12 @@ export function holeSettingRows(): Record<HoleId, HoleSetting[]> {
   return {
     'lock-contention': [
       { name: 'orders-db connection pool', open: `${s.ordersPool.open} connection`, plugged: `${s.ordersPool.plugged} connections`, why: '' },
+      {
+        name: 'order transaction',
+        open: `INSERT ${ms(s.orderInsertMs.order)}, the stock reservations, INSERT ${ms(s.orderInsertMs.lines)}, on one held connection`,
+        plugged: 'the same',
+        why: '',
+      },
     ],
     'n-plus-one': [
       {

@@ -33,9 +33,9 @@ await runService(ordersApi.service, (app, kit) => {
     }
     const orderId = randomUUID();
     await db.transaction('place order', async (query) => {
-      await query(`INSERT INTO orders (id, placed_at) VALUES ('${orderId}', now())`, 7, () => undefined);
+      await query(`INSERT INTO orders (id, placed_at) VALUES ('${orderId}', now())`, holeSettings.orderInsertMs.order, () => undefined);
       await reserve(items);
-      await query(`INSERT INTO order_lines (order_id, item) SELECT '${orderId}', unnest($1) -- ${items.length} rows`, 6, () => undefined);
+      await query(`INSERT INTO order_lines (order_id, item) SELECT '${orderId}', unnest($1) -- ${items.length} rows`, holeSettings.orderInsertMs.lines, () => undefined);
     });
     const answer: PlaceOrderResponse = { orderId };
     res.status(201).json(answer);

@@ -127,7 +127,8 @@ export const plugProofMachine = setup({
         src: 'gather',
         input: ({ context, self }) => ({ ...context, phase: 'before' as const, tell: (e: Ev) => self.send(e) }),
         onDone: { target: 'switching', actions: assign({ before: ({ event }) => event.output }) },
-        onError: { target: 'failed', actions: assign({ error: ({ event }) => messageOf(event.error) }) },
+        // The presenter asked for the plug: a proof that cannot measure "before" must not keep the hole open.
+        onError: { target: 'switching', actions: assign({ error: ({ event }) => `Plugged without a proof: the “before” requests failed (${messageOf(event.error)}).` }) },
       },
     },
     switching: {
@@ -135,7 +136,11 @@ export const plugProofMachine = setup({
       invoke: {
         src: 'plug',
         input: ({ context }) => ({ source: context.source, id: context.spec.id }),
-        onDone: { target: 'after', actions: sendParent(({ event }) => ({ type: 'HOLE_CONFIRMED', hole: event.output, at: Date.now() })) },
+        onDone: [
+          { guard: ({ context }) => context.error !== null, target: 'failed', actions: sendParent(({ event }) => ({ type: 'HOLE_CONFIRMED', hole: event.output, at: Date.now() })) },
+          { target: 'after', actions: sendParent(({ event }) => ({ type: 'HOLE_CONFIRMED', hole: event.output, at: Date.now() })) },
+        ],
+        // The switch's own refusal (e.g. no presenter token) is what the presenter needs to read, not the proof's.
         onError: { target: 'failed', actions: assign({ error: ({ event }) => messageOf(event.error) }) },
       },
     },

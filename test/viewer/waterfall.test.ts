@@ -296,7 +296,8 @@ test('the same trace shown again with more spans keeps what the reader collapsed
     // Live, a trace grows: first nine spans, then all eleven.
     await page.evaluate((t) => window.viewerPage.viewer.show({ ...t, spans: t.spans.slice(0, 9) }), full);
     await waitForSpans(page, '9');
-    const row = (op: string) => page.locator('.tv-row:not([hidden])', { has: page.locator('.tv-op', { hasText: new RegExp(`^${op}$`) }) }).first();
+    // Rows are recycled as the list re-renders: only a row on screen is the one a reader would click.
+    const row = (op: string) => page.locator('.tv-row:not([hidden]):visible', { has: page.locator('.tv-op', { hasText: new RegExp(`^${op}$`) }) }).first();
     await row('op3').locator('.tv-toggle').click();
     await row('op6').click();
     await waitFor('details of op6', async () => ((await page.locator('.tv-details .tv-op').textContent()) ?? '') === 'op6');

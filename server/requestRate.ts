@@ -1,8 +1,6 @@
 // A plain request-rate limit per device, checked before any parsing: one device cannot keep the server's single thread busy for everyone else.
 import type { RequestHandler } from 'express';
-import { TokenBucket } from '../join/tokenBucket.ts';
-import { addressOf, isOwnMachine } from '../pkg/index.ts';
-import type { Log } from '../pkg/index.ts';
+import { TokenBucket, addressOf, isOwnMachine, type Log } from '../pkg/index.ts';
 
 export interface RequestRateLimits {
   /** Requests a device may send at once: a page load with its scripts, styles and pictures fits. */

@@ -27,8 +27,7 @@ import type { ProofResult } from './proofVerdict.ts';
 import { failureOrigin, requestFailed, traceAttendee, traceDurationMs } from './traceFacts.ts';
 import type { HoleState, MeshHealth, RequestKind, TraceSource } from './traceSource.ts';
 
-export type { CrowdItem, HoleSwitchMark, LatencyPoint } from './flowEvents.ts';
-export { defaultTiming, reusableBefore, pluggedSignature, type DemoTiming, type Stage } from './flowContext.ts';
+export { defaultTiming, reusableBefore } from './flowContext.ts';
 
 export interface DemoFlowContext {
   source: TraceSource;
@@ -321,6 +320,7 @@ export function createDemoFlowMachine(source: TraceSource) {
                   MESH: {
                     guard: ({ event }) => event.mesh.state !== 'offline',
                     target: 'loading',
+                    // The region's own transition takes the event from onstage's handler: keep the mesh here too.
                     actions: assign({ mesh: ({ event }) => event.mesh }),
                   },
                 },

@@ -2,7 +2,6 @@
 import type { JaegerTrace } from '../../model/index.ts';
 import type { HoleState, RequestKind } from '../../model/index.ts';
 import type { DemoRequestResult, MeshHealth, TraceArrival } from './traceSource.ts';
-import type { ProofResult } from './proofVerdict.ts';
 
 /** One of our own requests, kept so that a later plug can reuse it as a "before" sample. */
 export interface Sample {
@@ -55,8 +54,6 @@ export type ChildEvent =
   | ({ type: 'TRACE_ARRIVED' } & TraceArrival)
   | { type: 'STREAM_OPEN' }
   | { type: 'OURS'; results: DemoRequestResult[]; kind: RequestKind; burst: number }
-  | { type: 'OUR_TRACE'; trace: JaegerTrace }
   | { type: 'CROWD_TRACE'; trace: JaegerTrace }
   | { type: 'PROOF_PROGRESS'; text: string }
-  | { type: 'HOLE_CONFIRMED'; hole: HoleState; at: number }
-  | { type: 'PROOF_DONE'; result: ProofResult };
+  | { type: 'HOLE_CONFIRMED'; hole: HoleState; at: number };

@@ -7,9 +7,8 @@ import { decodeBinaryBatch, decodeCompactEmitBatch, spanLogs, spanTags } from '.
 import { decodeOtlpJson, decodeOtlpProtobuf } from '../embedded-jaeger/otlp/otlpDecode.ts';
 import { otlpToBatches } from '../embedded-jaeger/otlp/otlpToSpans.ts';
 import { VIA_HTTP, VIA_OTLP, VIA_UDP_COMPACT, type DecodedBatch } from '../embedded-jaeger/spanModel.ts';
-import { BinaryReader } from '../embedded-jaeger/thrift/binaryReader.ts';
-import { compactEmitBatch } from '../embedded-jaeger/thrift/thriftWriter.ts';
 import { TraceStore } from '../embedded-jaeger/traceStore.ts';
+import { BinaryReader, compactEmitBatch } from '../thrift/index.ts';
 import { jaegerThrift, thriftrwDecodeBatch } from '../test/jaeger/support/thriftrwCodec.ts';
 
 const SPANS_PER_BATCH = 10;

@@ -2,10 +2,7 @@
 import dgram from 'node:dgram';
 import type { Log } from '../pkg/index.ts';
 import { VIA_HTTP, VIA_UDP_BINARY, VIA_UDP_COMPACT, type DecodedBatch } from './spanModel.ts';
-import { BinaryReader } from './thrift/binaryReader.ts';
-import { CompactReader } from './thrift/compactReader.ts';
-import { T_STRUCT } from './thrift/thriftReader.ts';
-import { BinaryWriter, compactEmitBatch, copyValue } from './thrift/thriftWriter.ts';
+import { BinaryReader, BinaryWriter, CompactReader, T_STRUCT, compactEmitBatch, copyValue } from '../thrift/index.ts';
 
 const MAX_IN_FLIGHT = 4;
 const MAX_QUEUED = 1_000;

@@ -20,9 +20,6 @@ import { kernelDrops } from './udpLoss.ts';
 
 export type { CollectorStatsSnapshot } from './collectorStats.ts';
 export type { TraceSummary } from './traceJson.ts';
-// The Thrift binary writer, for the mesh's own span reporter (demo-app/instrumentation/spanReporter.ts).
-export { BinaryWriter } from './thrift/thriftWriter.ts';
-export { T_BOOL, T_DOUBLE, T_I32, T_I64, T_LIST, T_STRING, T_STRUCT } from './thrift/thriftReader.ts';
 
 export interface EmbeddedJaegerOptions {
   /** Interface for the agent and collector sockets; always loopback in this app. */

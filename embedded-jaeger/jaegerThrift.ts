@@ -1,8 +1,9 @@
 // Decodes jaeger.thrift Batch/Span/Process (and agent.thrift's emitBatch message) into the compact span model.
-import { BinaryReader } from './thrift/binaryReader.ts';
-import { CompactReader } from './thrift/compactReader.ts';
-import { StringTable, fast } from './thrift/stringTable.ts';
 import {
+  BinaryReader,
+  CompactReader,
+  StringTable,
+  fast,
   MSG_CALL,
   MSG_ONEWAY,
   T_BOOL,
@@ -19,7 +20,7 @@ import {
   partsToDecimal,
   hexTrace,
   partsToNumber,
-} from './thrift/thriftReader.ts';
+} from '../thrift/index.ts';
 import {
   NOTE_UNKNOWN_REF_TYPE,
   NOTE_UNKNOWN_TAG_TYPE,
@@ -38,7 +39,7 @@ import {
   type WireBytes,
 } from './spanModel.ts';
 
-/** Service, operation and tag names, and short tag values, shared across spans (see stringTable.ts). */
+/** Service, operation and tag names, and short tag values, shared across spans (see thrift/stringTable.ts). */
 const strings = new StringTable();
 
 function readName(r: ThriftReader): string {

@@ -5,7 +5,7 @@
 // creating the spans and implements its reporter interface (report/flush/close/setProcess), encoding each span
 // once, on finish, with the project's Thrift writer.
 import http from 'node:http';
-import { BinaryWriter, T_DOUBLE, T_I32, T_I64, T_LIST, T_STRING, T_STRUCT } from '../../embedded-jaeger/index.ts';
+import { BinaryWriter, T_DOUBLE, T_I32, T_I64, T_LIST, T_STRING, T_STRUCT } from '../../thrift/index.ts';
 
 interface Tag {
   key: string;

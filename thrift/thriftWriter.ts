@@ -1,4 +1,4 @@
-// Minimal Thrift compact and binary writers plus a protocol transcoder, used to forward batches to a real Jaeger.
+// Minimal Thrift compact and binary writers plus a protocol transcoder: the mesh's span reporter and the forwarder to a real Jaeger.
 import {
   MSG_ONEWAY,
   T_BOOL,

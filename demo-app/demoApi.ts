@@ -1,6 +1,6 @@
 // HTTP API of the demo on the public server: hole switches and demo requests.
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
-import { isPresenter, isPresenterStream } from '../pkg/index.ts';
+import { isPresenter, isPresenterStream, openEventStream } from '../pkg/index.ts';
 import type { Log } from '../pkg/index.ts';
 import { InvalidBaggageError } from './demoRequests.ts';
 import { isHoleId } from './holes/holeSwitches.ts';
@@ -11,7 +11,7 @@ import { MeshDownError } from './meshErrors.ts';
 export interface DemoApiOptions {
   mesh: Mesh;
   presenterToken: string;
-  /** Runs before an attendee's (token-less) demo request: rate limits, attendee baggage. */
+  /** Runs before every demo request: rate limits and attendee baggage; it lets the presenter's token through. */
   attendeeGate: RequestHandler;
   log?: Log;
 }
@@ -67,13 +67,7 @@ export function createDemoApi(opts: DemoApiOptions): Router & { counters: DemoAp
     res.json(await opts.mesh.setHole(id, plugged));
   });
 
-  // The presenter skips the attendee gate; everyone else passes through it first.
-  const gateUnlessPresenter: RequestHandler = (req, res, next) => {
-    if (isPresenter(req, opts.presenterToken)) return next();
-    opts.attendeeGate(req, res, next);
-  };
-
-  router.post('/api/demo/requests', jsonBody, gateUnlessPresenter, async (req, res) => {
+  router.post('/api/demo/requests', jsonBody, opts.attendeeGate, async (req, res) => {
     const body = (req.body ?? {}) as { kind?: unknown; count?: unknown };
     if (body.kind !== 'normal' && body.kind !== 'slow') return refuse(res, 400, 'kind must be "normal" or "slow"');
     const count = body.count ?? 1;
@@ -100,19 +94,13 @@ export function createDemoApi(opts: DemoApiOptions): Router & { counters: DemoAp
       return;
     }
     streams++;
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-    res.flushHeaders();
     const send = (e: ServiceStateEvent) => res.write(`event: service\ndata: ${JSON.stringify(e)}\n\n`);
-    for (const e of opts.mesh.serviceEvents()) send(e);
     const unsubscribe = opts.mesh.onServiceState(send);
-    // A comment now and then keeps proxies and idle timeouts from closing a quiet stream.
-    const heartbeat = setInterval(() => res.write(': still here\n\n'), 15_000);
-    heartbeat.unref();
-    req.once('close', () => {
+    openEventStream(req, res, () => {
       streams--;
-      clearInterval(heartbeat);
       unsubscribe();
     });
+    for (const e of opts.mesh.serviceEvents()) send(e);
   });
 
   return router;

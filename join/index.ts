@@ -31,8 +31,6 @@ export interface Audience {
   /** The URL phones should open, e.g. http://192.168.1.20:8080/join */
   joinUrl(): string;
   stats(): AudienceStats;
-  /** Starts presence's heartbeat. */
-  start(): void;
   stop(): Promise<void>;
 }
 
@@ -78,7 +76,6 @@ export function createAudience(opts: AudienceOptions): Audience {
     router,
     joinUrl,
     stats,
-    start: () => presence.start(),
     async stop() {
       presence.stop();
     },

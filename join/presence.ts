@@ -1,6 +1,6 @@
 // Who is here: each open /join page holds one server-sent-events stream; the count on the slide is of devices that behave like pages.
 import type { Request, Response } from 'express';
-import { addressOf, isOwnMachine } from '../pkg/index.ts';
+import { addressOf, isOwnMachine, openEventStream } from '../pkg/index.ts';
 import { isAttendeeId } from './attendeeIdentity.ts';
 
 export interface PresenceOptions {
@@ -31,7 +31,6 @@ export class Presence {
   private counted = 0;
   /** Joins and leaves since the last count: counting walks every device, so it waits until asked. */
   private dirty = false;
-  private heartbeat: NodeJS.Timeout | undefined;
   private pushTimer: NodeJS.Timeout | undefined;
   private lastPushedCount = -1;
   private readonly maxStreams: number;
@@ -41,10 +40,6 @@ export class Presence {
   constructor(private readonly opts: PresenceOptions = {}) {
     this.maxStreams = opts.maxStreams ?? 5000;
     this.idsPerAddress = opts.idsPerAddress ?? 2;
-  }
-
-  start(): void {
-    this.heartbeat ??= setInterval(() => this.broadcast(': still here\n\n'), HEARTBEAT_MS).unref();
   }
 
   /** Attendees on the slide: distinct ids, at most `idsPerAddress` per device, only devices that loaded a page. */
@@ -86,14 +81,6 @@ export class Presence {
     }
     // Streams per device are capped before this handler (server/streamSlots.ts).
     let device = this.devices.get(address);
-
-    res.status(200);
-    res.setHeader('Content-Type', 'text/event-stream');
-    res.setHeader('Cache-Control', 'no-cache, no-transform');
-    res.setHeader('X-Accel-Buffering', 'no');
-    res.flushHeaders();
-    req.socket.setNoDelay(true);
-
     if (!device) this.devices.set(address, (device = { ids: new Map(), streams: 0 }));
     let mine = device.ids.get(id);
     if (!mine) device.ids.set(id, (mine = new Set()));
@@ -101,11 +88,8 @@ export class Presence {
     device.streams++;
     this.streamCount++;
     this.dirty = true;
-    res.write(`retry: 3000\nevent: count\ndata: ${this.attendeesConnected}\n\n`);
-    this.schedulePush();
-
     const dev = device;
-    res.once('close', () => {
+    openEventStream(req, res, () => {
       if (!mine.delete(res)) return; // already dropped by stop()
       this.streamCount--;
       dev.streams--;
@@ -113,7 +97,9 @@ export class Presence {
       if (dev.streams === 0) this.devices.delete(address);
       this.dirty = true;
       this.schedulePush();
-    });
+    }, HEARTBEAT_MS);
+    res.write(`retry: 3000\nevent: count\ndata: ${this.attendeesConnected}\n\n`);
+    this.schedulePush();
   };
 
   private broadcast(chunk: string): void {
@@ -137,9 +123,8 @@ export class Presence {
   }
 
   stop(): void {
-    if (this.heartbeat) clearInterval(this.heartbeat);
     if (this.pushTimer) clearTimeout(this.pushTimer);
-    this.heartbeat = this.pushTimer = undefined;
+    this.pushTimer = undefined;
     for (const d of this.devices.values()) {
       for (const set of d.ids.values()) {
         const open = [...set];

@@ -1,5 +1,6 @@
-// The shared server kit: log, port errors, presenter auth, client addresses, the token bucket. The parts import it; it imports no part.
+// The shared server kit: log, port errors, presenter auth, client addresses, the token bucket, event streams. The parts import it; it imports no part.
 export * from './clientAddress.ts';
+export * from './eventStream.ts';
 export * from './log.ts';
 export * from './portErrors.ts';
 export * from './presenterAuth.ts';

@@ -98,7 +98,6 @@ export async function startDeckServer(config: AppConfig, opts: DeckServerOptions
       port: () => port,
       loadedPage: visits.loadedPage,
     });
-    audience.start();
     stops.push(() => audience.stop());
     const serverStats = new ServerStatsSampler(log.child('stats'));
     serverStats.start();

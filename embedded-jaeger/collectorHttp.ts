@@ -1,7 +1,6 @@
 // The collector's HTTP door: POST /api/traces with a bare binary Thrift Batch → 202, on its own loopback server.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { asPortError } from '../pkg/index.ts';
+import type http from 'node:http';
+import { listenHttpDoor, readLimitedBody, type HttpDoor } from './httpDoor.ts';
 import { handleOtlpTraces, OTLP_TRACES_PATH, type OtlpDoorOptions } from './otlp/otlpHttp.ts';
 
 const ACCEPTED_TYPES = new Set(['application/x-thrift', 'application/vnd.apache.thrift.binary']);
@@ -28,9 +27,9 @@ function reply(res: http.ServerResponse, status: number, reason?: string, close 
   res.end(reason ? `${reason}\n` : undefined);
 }
 
-export async function startCollectorHttp(opts: CollectorHttpOptions): Promise<{ port: number; close(): Promise<void> }> {
+export async function startCollectorHttp(opts: CollectorHttpOptions): Promise<HttpDoor> {
   const max = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const server = http.createServer((req, res) => {
+  const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const url = req.url ?? '/';
     const path = url.split('?')[0];
     if (path === OTLP_TRACES_PATH && opts.otlp) return handleOtlpTraces(req, res, opts.otlp);
@@ -53,42 +52,19 @@ export async function startCollectorHttp(opts: CollectorHttpOptions): Promise<{ 
       // Not reading a huge body: answer and drop the connection.
       return reply(res, 413, reason, true);
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let refused = false;
-    req.on('data', (chunk: Buffer) => {
-      if (refused) return;
-      size += chunk.length;
-      if (size > max) {
-        refused = true;
-        chunks.length = 0;
-        const reason = `body larger than the collector's limit of ${max} bytes`;
-        opts.onRefused(size, reason);
+    readLimitedBody(
+      req,
+      max,
+      (bytes, reason) => {
+        opts.onRefused(bytes, reason);
         reply(res, 413, reason, true);
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (refused) return;
-      const reason = opts.onBody(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
-      if (reason === undefined) reply(res, 202);
-      else reply(res, 400, `cannot decode the Thrift Batch: ${reason}`);
-    });
-    req.on('error', () => {});
-  });
-  server.keepAliveTimeout = 30_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (e) => reject(asPortError(e, opts.port, 'COLLECTOR_HTTP_PORT', 'Jaeger collector (HTTP)')));
-    server.listen(opts.port, opts.host, () => resolve());
-  });
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+      },
+      (body) => {
+        const reason = opts.onBody(body);
+        if (reason === undefined) reply(res, 202);
+        else reply(res, 400, `cannot decode the Thrift Batch: ${reason}`);
+      },
+    );
   };
+  return listenHttpDoor(handler, opts.host, opts.port, 'COLLECTOR_HTTP_PORT', 'Jaeger collector (HTTP)');
 }

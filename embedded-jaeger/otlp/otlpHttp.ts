@@ -1,8 +1,7 @@
 // OTLP/HTTP's trace door: POST /v1/traces (protobuf or JSON, gzip allowed) on the collector's port and on its own loopback port (4318).
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
 import zlib from 'node:zlib';
-import { asPortError } from '../../pkg/index.ts';
+import { listenHttpDoor, readLimitedBody, type HttpDoor } from '../httpDoor.ts';
 
 export const OTLP_TRACES_PATH = '/v1/traces';
 const PROTOBUF = 'application/x-protobuf';
@@ -54,64 +53,40 @@ export function handleOtlpTraces(req: http.IncomingMessage, res: http.ServerResp
     opts.onRefused(0, reason);
     return fail(res, 413, reason, json, true);
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let refused = false;
-  req.on('data', (chunk: Buffer) => {
-    if (refused) return;
-    size += chunk.length;
-    if (size > max) {
-      refused = true;
-      chunks.length = 0;
-      const reason = `body larger than the collector's limit of ${max} bytes`;
-      opts.onRefused(size, reason);
+  readLimitedBody(
+    req,
+    max,
+    (bytes, reason) => {
+      opts.onRefused(bytes, reason);
       fail(res, 413, reason, json, true);
-      req.destroy();
-      return;
-    }
-    chunks.push(chunk);
-  });
-  req.on('error', () => {});
-  req.on('end', () => {
-    if (refused) return;
-    const wire = Buffer.concat(chunks, size);
-    const finish = (body: Buffer) => {
-      const reason = opts.onBody(body, json, size);
-      if (reason !== undefined) return fail(res, 400, `cannot use the ExportTraceServiceRequest: ${reason}`, json);
-      res.writeHead(200, { 'Content-Type': json ? JSON_TYPE : PROTOBUF });
-      res.end(json ? '{}' : undefined);
-    };
-    if (encoding !== 'gzip') return finish(wire);
-    // Inflated off the event loop, and never past the body limit (a small gzip can expand enormously).
-    zlib.gunzip(wire, { maxOutputLength: max }, (err, body) => {
-      if (!err) return finish(body);
-      const tooBig = (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
-      const reason = tooBig ? `gzip body inflates past the collector's limit of ${max} bytes` : `broken gzip body: ${err.message}`;
-      opts.onRefused(size, reason);
-      fail(res, tooBig ? 413 : 400, reason, json);
-    });
-  });
+    },
+    (wire, size) => {
+      const finish = (body: Buffer) => {
+        const reason = opts.onBody(body, json, size);
+        if (reason !== undefined) return fail(res, 400, `cannot use the ExportTraceServiceRequest: ${reason}`, json);
+        res.writeHead(200, { 'Content-Type': json ? JSON_TYPE : PROTOBUF });
+        res.end(json ? '{}' : undefined);
+      };
+      if (encoding !== 'gzip') return finish(wire);
+      // Inflated off the event loop, and never past the body limit (a small gzip can expand enormously).
+      zlib.gunzip(wire, { maxOutputLength: max }, (err, body) => {
+        if (!err) return finish(body);
+        const tooBig = (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
+        const reason = tooBig ? `gzip body inflates past the collector's limit of ${max} bytes` : `broken gzip body: ${err.message}`;
+        opts.onRefused(size, reason);
+        fail(res, tooBig ? 413 : 400, reason, json);
+      });
+    },
+  );
 }
 
 /** The OTLP/HTTP port of its own (default 4318, like the OpenTelemetry Collector): /v1/traces only. */
-export async function startOtlpHttp(host: string, port: number, opts: OtlpDoorOptions): Promise<{ port: number; close(): Promise<void> }> {
-  const server = http.createServer((req, res) => {
+export function startOtlpHttp(host: string, port: number, opts: OtlpDoorOptions): Promise<HttpDoor> {
+  const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === OTLP_TRACES_PATH) return handleOtlpTraces(req, res, opts);
     req.resume();
     fail(res, 404, `not found: this port accepts POST ${OTLP_TRACES_PATH} (OTLP/HTTP traces)`, false);
-  });
-  server.keepAliveTimeout = 30_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (e) => reject(asPortError(e, port, 'COLLECTOR_OTLP_HTTP_PORT', 'OTLP/HTTP receiver')));
-    server.listen(port, host, () => resolve());
-  });
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
   };
+  return listenHttpDoor(handler, host, port, 'COLLECTOR_OTLP_HTTP_PORT', 'OTLP/HTTP receiver');
 }

@@ -1,9 +1,7 @@
 // The middleware every attendee demo request passes: identity check, rate limits, and baggage for the mesh.
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response } from 'express';
-import { addressOf, isOwnMachine } from '../pkg/index.ts';
-import { isPresenter } from '../pkg/index.ts';
-import type { Log } from '../pkg/index.ts';
+import { addressOf, isOwnMachine, isPresenter, type Log } from '../pkg/index.ts';
 import { ATTENDEE_ID_HEADER, ATTENDEE_NAME_HEADER, attendeeBaggage, parseAttendee } from './attendeeIdentity.ts';
 import type { AttendeeLimits, LimitScope } from './attendeeLimits.ts';
 import type { RateLimitedBody } from './audienceApi.ts';
@@ -41,8 +39,8 @@ export interface AttendeeGateOptions {
  * A caller that sends no id (a script, curl) is still an attendee: it gets an anonymous id
  * derived from its address, so it shares one rate limit per address instead of being refused.
  */
-function anonymousAttendeeId(address: string | undefined): string {
-  return `anon-${createHash('sha256').update(address ?? 'unknown').digest('hex').slice(0, 16)}`;
+function anonymousAttendeeId(address: string): string {
+  return `anon-${createHash('sha256').update(address).digest('hex').slice(0, 16)}`;
 }
 
 /** Keyed per server start: a published tag cannot be turned back into the id, nor guessed from one. */
@@ -120,14 +118,14 @@ export function createAttendeeGate(opts: AttendeeGateOptions): RequestHandler {
   };
 
   const admit = (req: Request, res: Response, next: (err?: unknown) => void) => {
-    const who = parseAttendee(req.get(ATTENDEE_ID_HEADER), req.get(ATTENDEE_NAME_HEADER), anonymousAttendeeId(req.socket.remoteAddress));
+    const address = addressOf(req.socket);
+    const who = parseAttendee(req.get(ATTENDEE_ID_HEADER), req.get(ATTENDEE_NAME_HEADER), anonymousAttendeeId(address));
     if (!who.ok) return bad(res, who.reason);
     const count = requestedCount(req.body);
     if (count > limits.settings.maxCountPerCall) {
       return bad(res, `attendees may send at most ${limits.settings.maxCountPerCall} requests at once`);
     }
 
-    const address = addressOf(req.socket);
     const admission = limits.admit(who.attendee.id, count, isOwnMachine(address) ? undefined : address);
     if (!admission.ok) {
       noteLimited(admission.scope);
@@ -144,7 +142,7 @@ export function createAttendeeGate(opts: AttendeeGateOptions): RequestHandler {
   };
 
   return (req, res, next) => {
-    // The demo API skips the gate for the presenter; this check keeps the promise if it is mounted elsewhere.
+    // The presenter's own requests are never limited and carry no attendee baggage.
     if (isPresenter(req, opts.presenterToken)) return next();
     parseJson(req, res, (err?: unknown) => {
       if (err) return bad(res, `body is not valid JSON of at most 2 KB (${(err as Error).message})`);

@@ -270,20 +270,6 @@ export class TraceStore {
     return out;
   }
 
-  /** Newest first (by trace start), at most `limit`; 0 means no limit. */
-  find(q: TraceQuery): TraceRecord[] {
-    let candidates: Iterable<TraceRecord>;
-    if (q.service !== undefined) {
-      const idx = this.services.get(q.service);
-      if (!idx) return [];
-      candidates = q.operation !== undefined ? (idx.operations.get(q.operation) ?? []) : idx.traces;
-    } else candidates = this.traces.values();
-    const hits: TraceRecord[] = [];
-    for (const t of candidates) if (t.spans.some((s) => spanMatches(s, q))) hits.push(t);
-    hits.sort((a, b) => b.startTime - a.startTime);
-    return q.limit > 0 ? hits.slice(0, q.limit) : hits;
-  }
-
   /**
    * The search in steps, for answers that must not hold the event loop (embedded-jaeger/boundedAnswer.ts):
    * yields each matching trace, and `undefined` after every `step` traces looked at so the caller can pause.
@@ -302,16 +288,7 @@ export class TraceStore {
     }
   }
 
-  /** Calls between services: a child span whose parent span belongs to another service. */
-  dependencies(sinceUs: number, untilUs: number): JaegerDependencyLink[] {
-    const steps = this.dependencySteps(sinceUs, untilUs);
-    for (;;) {
-      const next = steps.next();
-      if (next.done) return next.value;
-    }
-  }
-
-  /** The same walk in steps (yields after every `step` traces), for the public API to run in slices. */
+  /** Calls between services (a child span whose parent span belongs to another service), walked in steps: yields after every `step` traces so the public API runs it in slices. */
   *dependencySteps(sinceUs: number, untilUs: number, step = 50): Generator<undefined, JaegerDependencyLink[]> {
     const counts = new Map<string, { parent: string; child: string; callCount: number }>();
     let looked = 0;

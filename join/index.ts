@@ -1,6 +1,5 @@
 // Public API of audience mode (server side): the attendee gate (rate limits, baggage), presence, live counts and the join URL + QR code.
 import express, { type RequestHandler, type Router } from 'express';
-import type { AppConfig } from '../server/config.ts';
 import type { Log } from '../pkg/index.ts';
 import { createAttendeeGate, createGateCounters } from './attendeeGate.ts';
 import { AttendeeLimits, defaultAttendeeLimits, type AttendeeLimitSettings } from './attendeeLimits.ts';
@@ -13,7 +12,8 @@ export type { AudienceStats, JoinInfo, RateLimitedBody } from './audienceApi.ts'
 export { publicAttendeeTag } from './attendeeGate.ts';
 
 export interface AudienceOptions {
-  config: AppConfig;
+  /** The server's settings audience mode reads: the presenter's token, where phones are sent, the interface bound. */
+  config: { presenterToken: string; publicUrl: string | undefined; host: string };
   log: Log;
   /** The port the public server actually listens on (known after listen). */
   port: () => number;

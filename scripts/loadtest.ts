@@ -1,7 +1,7 @@
 // `npm run loadtest -- --url URL --attendees N --rate R --duration S`: a crowd of simulated attendees against a running deck server.
 import http from 'node:http';
 import { parseArgs } from 'node:util';
-import type { AudienceStats, RateLimitedBody } from '../join/audienceApi.ts';
+import type { AudienceStats, RateLimitedBody } from '../join/index.ts';
 import type { ServerStats } from '../server/index.ts';
 
 const LIMITS = { attendees: 2000, rate: 500, duration: 600 } as const;

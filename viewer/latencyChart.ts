@@ -45,7 +45,7 @@ export function formatMs(ms: number): string {
 }
 
 /** A round upper bound for the y axis, so its labels read well (1, 2, 2.5, 5 × 10^k). */
-function niceCeil(x: number): number {
+export function niceCeil(x: number): number {
   if (x <= 0) return 1;
   const p = 10 ** Math.floor(Math.log10(x));
   for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= x) return m * p;

@@ -1,6 +1,8 @@
 // The crowd lane's latency chart: each request's final duration over time, ours and the audience's apart, hole switches as labelled lines.
-import { holeCatalog } from '../../model/index.ts';
+// The viewer's chart draws a different picture (bars in fixed slots) but rounds its y axis the same way.
+import { niceCeil } from '../../viewer/index.ts';
 import type { HoleSwitchMark, LatencyPoint } from './flowEvents.ts';
+import { shortHoleName } from './holeSwitches.ts';
 import { formatMs, median } from './traceFacts.ts';
 
 export interface LatencyPanel {
@@ -18,15 +20,6 @@ function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string,
   return e;
 }
 
-/** A round top for the y axis (1, 2, 2.5, 5 × 10^k), so its labels read well. */
-function niceCeil(x: number): number {
-  if (x <= 0) return 1;
-  const p = 10 ** Math.floor(Math.log10(x));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= x) return m * p;
-  return 10 * p;
-}
-
-const shortName = (id: string) => holeCatalog.find((h) => h.id === id)?.shortName ?? id;
 const clock = (at: number) => new Date(at).toLocaleTimeString('en-GB', { hour12: false, hour: '2-digit', minute: '2-digit' });
 
 export function createLatencyPanel(host: HTMLElement): LatencyPanel {
@@ -92,13 +85,13 @@ export function createLatencyPanel(host: HTMLElement): LatencyPanel {
       else groups.push([s]);
     }
     const words = (g: HoleSwitchMark[]) => {
-      const plugged = g.filter((s) => s.plugged).map((s) => shortName(s.holeId));
-      const opened = g.filter((s) => !s.plugged).map((s) => shortName(s.holeId));
+      const plugged = g.filter((s) => s.plugged).map((s) => shortHoleName(s.holeId));
+      const opened = g.filter((s) => !s.plugged).map((s) => shortHoleName(s.holeId));
       return [plugged.length ? `${plugged.join(', ')} plugged` : '', opened.length ? `${opened.join(', ')} opened` : ''].filter(Boolean).join('; ');
     };
     for (const s of shown) {
       const line = svg('line', { x1: xOf(s), x2: xOf(s), y1: top - 2, y2: top + plotH, class: `lp-switch${s.plugged ? ' lp-switch-plugged' : ''}`, 'data-hole': s.holeId }, chart);
-      svg('title', {}, line, `${shortName(s.holeId)} ${s.plugged ? 'plugged' : 'opened'} at ${new Date(s.at).toLocaleTimeString('en-GB', { hour12: false })}`);
+      svg('title', {}, line, `${shortHoleName(s.holeId)} ${s.plugged ? 'plugged' : 'opened'} at ${new Date(s.at).toLocaleTimeString('en-GB', { hour12: false })}`);
     }
     // Each label is measured as drawn, then put on the first label line with room from its switch on.
     const ends: number[] = Array.from({ length: labelLines }, () => -Infinity);

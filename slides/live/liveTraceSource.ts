@@ -132,6 +132,37 @@ export function createLiveTraceSource(opts: LiveSourceOptions): TraceSource {
     while (prefetched.size > PREFETCH_KEPT) prefetched.delete(prefetched.keys().next().value!);
   }
 
+  /** One server-sent event stream: each `event` parsed (malformed ones dropped), closed for good on its first error. */
+  function openEvents<T>(
+    path: string,
+    event: string,
+    parse: (data: string) => T | null,
+    onItem: (item: T) => void,
+    handlers: { onOpen(): void; onError(reason: string): void },
+    dropped: string,
+  ): () => void {
+    // EventSource sends no headers: the presenter's token rides in the stream's own query so the
+    // server keeps the presenter's room under its stream caps (never in the page's own address).
+    const es = new EventSource(`${base}${path}${opts.presenterToken ? `?token=${encodeURIComponent(opts.presenterToken)}` : ''}`);
+    let closed = false;
+    es.addEventListener('open', () => handlers.onOpen());
+    es.addEventListener(event, (ev) => {
+      const item = parse((ev as MessageEvent<string>).data);
+      if (item) onItem(item);
+    });
+    es.addEventListener('error', () => {
+      // EventSource would retry at its own fixed pace; the flow's machines own the backoff instead.
+      if (closed) return;
+      closed = true;
+      es.close();
+      handlers.onError(dropped);
+    });
+    return () => {
+      closed = true;
+      es.close();
+    };
+  }
+
   return {
     kind: 'live',
 
@@ -186,47 +217,11 @@ export function createLiveTraceSource(opts: LiveSourceOptions): TraceSource {
     prefetchTrace: prefetch,
 
     openStream(handlers: StreamHandlers) {
-      // EventSource sends no headers: the presenter's token rides in this request's query so the
-      // server keeps the presenter's room under its stream caps (never in the page's own address).
-      const es = new EventSource(`${base}/api/live${opts.presenterToken ? `?token=${encodeURIComponent(opts.presenterToken)}` : ''}`);
-      let closed = false;
-      es.addEventListener('open', () => handlers.onOpen());
-      es.addEventListener('trace', (ev) => {
-        const arrival = parseArrival((ev as MessageEvent<string>).data);
-        if (arrival) handlers.onTrace(arrival);
-      });
-      es.addEventListener('error', () => {
-        // EventSource would retry at its own fixed pace; the flow machine owns the backoff instead.
-        if (closed) return;
-        closed = true;
-        es.close();
-        handlers.onError('The live trace stream dropped.');
-      });
-      return () => {
-        closed = true;
-        es.close();
-      };
+      return openEvents('/api/live', 'trace', parseArrival, (a) => handlers.onTrace(a), handlers, 'The live trace stream dropped.');
     },
 
     openMeshEvents(handlers: MeshEventHandlers) {
-      // Like /api/live: the presenter's token rides in this stream's own query (EventSource sends no headers).
-      const es = new EventSource(`${base}/api/mesh/events${opts.presenterToken ? `?token=${encodeURIComponent(opts.presenterToken)}` : ''}`);
-      let closed = false;
-      es.addEventListener('open', () => handlers.onOpen());
-      es.addEventListener('service', (ev) => {
-        const event = parseServiceEvent((ev as MessageEvent<string>).data);
-        if (event) handlers.onService(event);
-      });
-      es.addEventListener('error', () => {
-        if (closed) return;
-        closed = true;
-        es.close();
-        handlers.onError('The mesh event stream dropped.');
-      });
-      return () => {
-        closed = true;
-        es.close();
-      };
+      return openEvents('/api/mesh/events', 'service', parseServiceEvent, (e) => handlers.onService(e), handlers, 'The mesh event stream dropped.');
     },
 
     async findings(lookbackMs, signal) {

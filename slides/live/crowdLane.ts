@@ -1,6 +1,7 @@
 // Child machine of the Demo flow: attendees' traces, fetched once whole (their root has landed) and passed up for the crowd lane.
 import { assign, enqueueActions, fromPromise, setup } from 'xstate';
 import type { JaegerTrace } from '../../model/index.ts';
+import { OURS_KEPT } from './flowContext.ts';
 import { hasRoot } from './traceFacts.ts';
 import type { TraceSource } from './traceSource.ts';
 
@@ -28,7 +29,6 @@ interface Fetched {
 const BATCH = 8;
 /** A trace whose root never comes (its entry service died) is given up after this many looks. */
 const MAX_LOOKS = 6;
-const OURS_KEPT = 500;
 
 export const crowdLaneMachine = setup({
   types: {} as { context: Ctx; events: Ev; input: CrowdLaneInput },

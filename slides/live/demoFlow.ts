@@ -10,6 +10,7 @@ import {
   defaultTiming,
   emptyStage,
   keepLast,
+  messageOf,
   OURS_KEPT,
   pluggedSignature,
   reusableBefore,
@@ -286,7 +287,7 @@ export function createDemoFlowMachine(source: TraceSource) {
                     return { id, plugged: !context.holes.find((h) => h.id === id)?.plugged };
                   },
                   onDone: { target: 'idle', actions: enqueueActions(({ event, enqueue }) => enqueue.raise({ type: 'HOLE_CONFIRMED', hole: event.output, at: Date.now() })) },
-                  onError: { target: 'idle', actions: assign({ holeProblem: ({ event }) => (event.error instanceof Error ? event.error.message : String(event.error)) }) },
+                  onError: { target: 'idle', actions: assign({ holeProblem: ({ event }) => messageOf(event.error) }) },
                 },
               },
               opening: {
@@ -305,7 +306,7 @@ export function createDemoFlowMachine(source: TraceSource) {
                         : { error: 'That trace is no longer in the store.' },
                     ),
                   },
-                  onError: { target: 'idle', actions: assign({ error: ({ event }) => (event.error instanceof Error ? event.error.message : String(event.error)) }) },
+                  onError: { target: 'idle', actions: assign({ error: ({ event }) => messageOf(event.error) }) },
                 },
               },
             },
@@ -329,7 +330,7 @@ export function createDemoFlowMachine(source: TraceSource) {
                 invoke: {
                   src: 'loadHoles',
                   onDone: { target: 'loaded', actions: assign({ holes: ({ event }) => event.output }) },
-                  onError: { target: 'loaded', actions: assign({ holeProblem: ({ event }) => (event.error instanceof Error ? event.error.message : String(event.error)) }) },
+                  onError: { target: 'loaded', actions: assign({ holeProblem: ({ event }) => messageOf(event.error) }) },
                 },
               },
               loaded: {},

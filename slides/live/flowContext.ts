@@ -57,6 +57,11 @@ const REUSE_WITHIN_MS = 180_000;
 
 export const emptyStage: Stage = { trace: null, origin: null, pinned: false, failure: null, failureSpan: null, of: 1 };
 
+/** What went wrong, in the words of the error that says so. */
+export function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
 export function keepLast<T>(list: T[], max: number): T[] {
   return list.length > max ? list.slice(list.length - max) : list;
 }

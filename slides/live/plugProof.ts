@@ -3,6 +3,7 @@ import { assign, fromPromise, sendParent, setup } from 'xstate';
 import type { HolePattern, HoleSpec } from '../../model/index.ts';
 import type { JaegerTrace } from '../../model/index.ts';
 import type { HoleState, RequestKind } from '../../model/index.ts';
+import { messageOf } from './flowContext.ts';
 import { judgePlug, sideOf, type ProofResult } from './proofVerdict.ts';
 import { failureWords } from './presenterRequest.ts';
 import { hasRoot } from './traceFacts.ts';
@@ -103,8 +104,6 @@ async function gather(input: GatherInput, signal: AbortSignal): Promise<JaegerTr
   }
   return Promise.all(ids.map((id) => settledTrace(source, id, input.traceTimeoutMs, signal)));
 }
-
-const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export const plugProofMachine = setup({
   types: {} as { context: Ctx; events: Ev; input: PlugProofInput; output: PlugProofOutput },

@@ -1,6 +1,7 @@
 // Child machine of the Demo flow: one press of a request button, from sending through the mesh to the trace fetched once the stream announces it.
 import { assign, enqueueActions, fromPromise, sendParent, setup } from 'xstate';
 import type { JaegerTrace } from '../../model/index.ts';
+import { messageOf } from './flowContext.ts';
 import { SourceError, type DemoRequestResult, type RequestKind, type TraceSource } from './traceSource.ts';
 
 export interface PresenterRequestInput {
@@ -38,10 +39,6 @@ type Ev = { type: 'TRACE_ARRIVED'; traceID: string } | { type: 'STREAM_OPEN' };
 export function failureWords(r: DemoRequestResult): string | null {
   if (r.status < 400 && !r.error) return null;
   return r.error ? r.error.replace(/\.$/, '') : `HTTP ${r.status}`;
-}
-
-function messageOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 export const presenterRequestMachine = setup({

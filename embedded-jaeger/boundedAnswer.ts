@@ -1,11 +1,13 @@
 // Searches and big answers in slices: a public query never holds the event loop for long, never builds its whole reply in memory, and only a few run at once.
 import type { Request, Response } from 'express';
 import type { JaegerEnvelope } from '../model/index.ts';
+import { addressOf, isOwnMachine } from '../pkg/index.ts';
+import type { TraceQuery, TraceRecord, TraceStore } from './traceStore.ts';
 
 /** Work done between pauses: the rest of the server (the presenter's /healthz, the live stream) runs in between. With 10 ms slices and 2 searches per device the big-search attack gave the presenter healthz p50 153 ms; 5 ms and 1 per device, 84 ms (load average ~18 on 2 cores). */
 export const SLICE_MS = 5;
 /** The most traces one search answers (the Jaeger UI's own largest "Limit Results" choice); larger limits are cut to it. */
-export const MAX_SEARCH_LIMIT = 1500;
+const MAX_SEARCH_LIMIT = 1500;
 
 /** The longest stretch of work between two pauses so far (tests and the attack report read it). */
 export const sliceStats = { longestMs: 0, slices: 0 };
@@ -19,15 +21,16 @@ function pause(start: number): Promise<void> {
 }
 
 /**
- * Runs a search given as a generator that yields a hit or `undefined` (a step with no hit),
- * pausing every SLICE_MS. Stops early when `gone()` says the client left.
+ * The store's search run in slices: the newest matches by trace start, at most q.limit and never more than
+ * MAX_SEARCH_LIMIT whatever was asked; undefined when `gone()` says the client left.
  */
-export async function collectInSlices<T>(steps: Iterator<T | undefined>, gone: () => boolean): Promise<T[] | undefined> {
-  const hits: T[] = [];
+export async function searchInSlices(store: TraceStore, q: TraceQuery, gone: () => boolean): Promise<TraceRecord[] | undefined> {
+  const hits: TraceRecord[] = [];
+  const steps = store.scan(q);
   let sliceStart = performance.now();
   for (;;) {
     const next = steps.next();
-    if (next.done) return hits;
+    if (next.done) break;
     if (next.value !== undefined) hits.push(next.value);
     if (performance.now() - sliceStart >= SLICE_MS) {
       await pause(sliceStart);
@@ -35,6 +38,8 @@ export async function collectInSlices<T>(steps: Iterator<T | undefined>, gone: (
       sliceStart = performance.now();
     }
   }
+  hits.sort((a, b) => b.startTime - a.startTime);
+  return hits.slice(0, Math.min(q.limit, MAX_SEARCH_LIMIT));
 }
 
 /** Drives a generator to its return value, pausing every SLICE_MS; undefined when `gone()` says the client left. */
@@ -144,8 +149,20 @@ export class HeavyQueries {
     private readonly ownTotal = 4,
   ) {}
 
-  /** A release function, or undefined when the caller must come back later. */
-  tryStart(address: string, ownMachine: boolean): (() => void) | undefined {
+  /**
+   * Lets the request's device start a heavy answer: a release function, or undefined when it must come back
+   * later, after `refuse` has answered 503 with Retry-After in the API's own error shape.
+   */
+  admit(req: Request, res: Response, refuse: (res: Response, code: number, msg: string) => void): (() => void) | undefined {
+    const address = addressOf(req.socket);
+    const release = this.tryStart(address, isOwnMachine(address));
+    if (release) return release;
+    res.set('Retry-After', '2');
+    refuse(res, 503, 'too many searches running at once: try again in a moment');
+    return undefined;
+  }
+
+  private tryStart(address: string, ownMachine: boolean): (() => void) | undefined {
     const pool = ownMachine ? 'own' : 'room';
     const mine = this.byAddress.get(address) ?? 0;
     if (this.running[pool] >= (ownMachine ? this.ownTotal : this.total) || (!ownMachine && mine >= this.perAddress)) return undefined;

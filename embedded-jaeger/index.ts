@@ -10,6 +10,7 @@ import { LiveStream } from './liveStream.ts';
 import { decodeOtlpJson, decodeOtlpProtobuf } from './otlp/otlpDecode.ts';
 import { startOtlpHttp, type OtlpDoorOptions } from './otlp/otlpHttp.ts';
 import { otlpToBatches } from './otlp/otlpToSpans.ts';
+import { HeavyQueries } from './boundedAnswer.ts';
 import { createQueryApi, DEFAULT_MAX_CLOCK_SKEW_US } from './queryApi.ts';
 import { createQueryApiV3 } from './queryApiV3.ts';
 import { createFindingsApi } from './findingsApi.ts';
@@ -144,8 +145,10 @@ export function createEmbeddedJaeger(opts: EmbeddedJaegerOptions): EmbeddedJaege
   const maxClockSkewUs = opts.maxClockSkewUs ?? DEFAULT_MAX_CLOCK_SKEW_US;
   if (opts.queryUrl) router.use(createQueryProxy(opts.queryUrl, log));
   else {
-    router.use(createQueryApi(store, { maxClockSkewUs }));
-    router.use(createQueryApiV3(store, { maxClockSkewUs }));
+    // One gate for v1 and v3: a device's searches (and /api/dependencies) count once whichever API it calls.
+    const searches = new HeavyQueries();
+    router.use(createQueryApi(store, { maxClockSkewUs, searches }));
+    router.use(createQueryApiV3(store, { maxClockSkewUs, searches }));
     router.use(createFindingsApi(store));
   }
 

@@ -5,8 +5,7 @@ import { parseGoDurationUs, parseLookbackUs } from './goDuration.ts';
 import { BadQuery, boolParam, int32Param, one, paddedTraceId, sendJson, traceIdFromPath } from './queryParams.ts';
 import { toJaegerTrace, type RenderOptions } from './traceJson.ts';
 import { parseTraceId, type TraceQuery, type TraceStore } from './traceStore.ts';
-import { addressOf, isOwnMachine } from '../pkg/index.ts';
-import { HeavyQueries, MAX_SEARCH_LIMIT, collectInSlices, runInSlices, streamEnvelope } from './boundedAnswer.ts';
+import { type HeavyQueries, runInSlices, searchInSlices, streamEnvelope } from './boundedAnswer.ts';
 
 const DEFAULT_LIMIT = 100;
 /** Jaeger's query service searches the last 48 h when no start is given. */
@@ -26,6 +25,8 @@ export function sendError(res: Response, code: number, msg: string): void {
 export interface QueryApiOptions {
   /** Largest clock-skew shift in µs for adjusted (not raw) answers; 0 = only warn, as Jaeger's default. */
   maxClockSkewUs?: number;
+  /** The gate every search passes, shared with the v3 routes: a device's searches count once whichever API it calls. */
+  searches: HeavyQueries;
 }
 
 /** raw=true answers the trace as stored; otherwise Jaeger's adjusters run (here: clock skew). */
@@ -99,14 +100,13 @@ export function parseTraceQuery(req: Request, nowUs = Date.now() * 1000): TraceQ
   }
   const limit = int32Param(req, 'limit') ?? DEFAULT_LIMIT;
   if (limit < 0) throw new BadQuery("'limit' must not be negative");
-  // Bounded whatever is asked: 0 ("no limit") means the default, more than MAX_SEARCH_LIMIT means that many.
-  const bounded = limit === 0 ? DEFAULT_LIMIT : Math.min(limit, MAX_SEARCH_LIMIT);
-  return { service: one(req, 'service'), operation: one(req, 'operation'), tags: tagsParam(req), minDuration, maxDuration, start, end, limit: bounded };
+  // 0 ("no limit") means the default; the search cuts a larger limit to its own bound (boundedAnswer.ts).
+  return { service: one(req, 'service'), operation: one(req, 'operation'), tags: tagsParam(req), minDuration, maxDuration, start, end, limit: limit || DEFAULT_LIMIT };
 }
 
-export function createQueryApi(store: TraceStore, opts: QueryApiOptions = {}): Router {
+export function createQueryApi(store: TraceStore, opts: QueryApiOptions): Router {
   const router = express.Router();
-  const heavy = new HeavyQueries();
+  const heavy = opts.searches;
 
   router.get('/api/traces/:traceID', (req, res) => {
     const raw = String(req.params.traceID);
@@ -153,18 +153,13 @@ export function createQueryApi(store: TraceStore, opts: QueryApiOptions = {}): R
       return;
     }
     // The search and its answer run in slices, a few at a time (see boundedAnswer.ts).
-    const address = addressOf(req.socket);
-    const release = heavy.tryStart(address, isOwnMachine(address));
-    if (!release) {
-      res.set('Retry-After', '2');
-      return sendError(res, 503, 'too many searches running at once: try again in a moment');
-    }
+    const release = heavy.admit(req, res, sendError);
+    if (!release) return;
     res.once('close', release);
     void (async () => {
-      const hits = await collectInSlices(store.scan(q), () => res.destroyed);
+      const hits = await searchInSlices(store, q, () => res.destroyed);
       if (!hits) return release();
-      hits.sort((a, b) => b.startTime - a.startTime);
-      await streamEnvelope(req, res, envelope([]), hits.slice(0, q.limit), (t) => toJaegerTrace(t, render));
+      await streamEnvelope(req, res, envelope([]), hits, (t) => toJaegerTrace(t, render));
       release();
     })().catch((e: unknown) => {
       release();
@@ -202,12 +197,8 @@ export function createQueryApi(store: TraceStore, opts: QueryApiOptions = {}): R
     }
     const service = one(req, 'service');
     // A walk over every stored trace: in slices, and counted with the searches (see boundedAnswer.ts).
-    const address = addressOf(req.socket);
-    const release = heavy.tryStart(address, isOwnMachine(address));
-    if (!release) {
-      res.set('Retry-After', '2');
-      return sendError(res, 503, 'too many searches running at once: try again in a moment');
-    }
+    const release = heavy.admit(req, res, sendError);
+    if (!release) return;
     void runInSlices(store.dependencySteps((endTs - lookback) * 1000, endTs * 1000), () => res.destroyed)
       .then((found) => {
         if (!found) return;

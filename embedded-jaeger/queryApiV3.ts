@@ -5,13 +5,14 @@ import { toOtlpResourceSpans } from './otlpFromJaeger.ts';
 import { BadQuery, boolParam, one, sendJson, traceIdFromPath } from './queryParams.ts';
 import { toJaegerTrace, type RenderOptions } from './traceJson.ts';
 import { parentIdOf, type TraceQuery, type TraceRecord, type TraceStore } from './traceStore.ts';
-import { addressOf, isOwnMachine } from '../pkg/index.ts';
-import { HeavyQueries, MAX_SEARCH_LIMIT, collectInSlices, inSlices } from './boundedAnswer.ts';
+import { type HeavyQueries, inSlices, searchInSlices } from './boundedAnswer.ts';
 
 const DEFAULT_SEARCH_DEPTH = 100;
 
 export interface QueryApiV3Options {
   maxClockSkewUs: number;
+  /** The gate every search passes, shared with the v1 routes. */
+  searches: HeavyQueries;
 }
 
 /** Jaeger's v3 error answer (grpc-gateway's shape), sent the way Go's http.Error sends it. */
@@ -59,8 +60,6 @@ function parseFindQuery(req: Request): TraceQuery {
     if (!/^[+-]?\d{1,18}$/.test(depth)) throw new BadQuery(`malformed parameter ${depthName}: not an integer: ${JSON.stringify(depth.slice(0, 40))}`);
     limit = Number(depth);
     if (limit <= 0) throw new BadQuery(`malformed parameter ${depthName}: the search depth must be greater than 0`);
-    // Bounded whatever is asked (issue 12): a public search answers at most MAX_SEARCH_LIMIT traces.
-    limit = Math.min(limit, MAX_SEARCH_LIMIT);
   }
   let tags: Record<string, string> | undefined;
   const attrs = one(req, 'query.attributes');
@@ -148,7 +147,7 @@ export function createQueryApiV3(store: TraceStore, opts: QueryApiV3Options): Ro
       if (e instanceof BadQuery) return v3Error(res, 400, e.message);
       throw e;
     }
-    void boundedSearch(req, res, store, q, async (found) => sendJson(req, res, { summaries: await inSlices(found, traceSummary) }));
+    void boundedSearch(req, res, opts.searches, store, q, async (found) => sendJson(req, res, { summaries: await inSlices(found, traceSummary) }));
   });
 
   router.get('/api/v3/traces', (req, res) => {
@@ -161,7 +160,7 @@ export function createQueryApiV3(store: TraceStore, opts: QueryApiV3Options): Ro
       if (e instanceof BadQuery) return v3Error(res, 400, e.message);
       throw e;
     }
-    void boundedSearch(req, res, store, q, async (found) => {
+    void boundedSearch(req, res, opts.searches, store, q, async (found) => {
       if (found.length === 0) return v3Error(res, 404, 'No traces found');
       const rendered = await inSlices(found, (t) => toOtlpResourceSpans(toJaegerTrace(t, render(raw))));
       sendJson(req, res, { result: { resourceSpans: rendered.flat() } });
@@ -191,21 +190,13 @@ export function createQueryApiV3(store: TraceStore, opts: QueryApiV3Options): Ro
   return router;
 }
 
-const heavy = new HeavyQueries();
-
-/** The store's search in slices, a few at a time per device (embedded-jaeger/boundedAnswer.ts), newest first, at most q.limit. */
-async function boundedSearch(req: Request, res: Response, store: TraceStore, q: TraceQuery, answer: (found: TraceRecord[]) => Promise<void>): Promise<void> {
-  const address = addressOf(req.socket);
-  const release = heavy.tryStart(address, isOwnMachine(address));
-  if (!release) {
-    res.set('Retry-After', '2');
-    return v3Error(res, 503, 'too many searches running at once: try again in a moment');
-  }
+/** The store's search in slices (embedded-jaeger/boundedAnswer.ts), past the search gate, newest first. */
+async function boundedSearch(req: Request, res: Response, searches: HeavyQueries, store: TraceStore, q: TraceQuery, answer: (found: TraceRecord[]) => Promise<void>): Promise<void> {
+  const release = searches.admit(req, res, v3Error);
+  if (!release) return;
   try {
-    const hits = await collectInSlices(store.scan(q), () => res.destroyed);
-    if (!hits) return;
-    hits.sort((a, b) => b.startTime - a.startTime);
-    await answer(hits.slice(0, q.limit));
+    const hits = await searchInSlices(store, q, () => res.destroyed);
+    if (hits) await answer(hits);
   } catch {
     if (!res.headersSent) v3Error(res, 500, 'search failed');
   } finally {

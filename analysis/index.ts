@@ -7,6 +7,8 @@ export type { AnalyzeOptions };
 export { TraceInputError } from './traceIndex.ts';
 /** A kind's name in words ("N+1", "Lock contention"…). */
 export { kindName } from './aggregate.ts';
+/** The critical-path walk over any span tree (the viewer draws it over its own model). */
+export { criticalPathSegments, type PathOptions, type PathSegments, type PathTree } from './criticalPath.ts';
 
 /** Every finding in one trace, ranked by the time it cost on the critical path (largest first). */
 export function analyzeTrace(trace: JaegerTrace, options?: AnalyzeOptions): Finding[] {

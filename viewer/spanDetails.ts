@@ -63,7 +63,7 @@ export function createSpanDetails(onClose: () => void): SpanDetails {
         { key: 'Duration', type: 'string', value: formatDuration(m.duration[i]!) },
         { key: 'Starts at', type: 'string', value: formatOffset(m.start[i]!) },
         { key: 'Self time', type: 'string', value: formatDuration(m.selfTime[i]!) },
-        { key: 'On the critical path', type: 'string', value: cp.ownTime[i]! > 0 ? formatDuration(cp.ownTime[i]!) : 'no' },
+        { key: 'On the critical path', type: 'string', value: cp.own[i]! > 0 ? formatDuration(cp.own[i]!) : 'no' },
         { key: 'Span ID', type: 'string', value: spanIdOf(m, i) },
       ];
       const p = m.parent[i]!;

@@ -22,7 +22,7 @@ const COLUMNS: Column[] = [
   { name: 'Starts at', key: (m, _c, i) => m.start[i]!, text: (m, _c, i) => formatOffset(m.start[i]!), num: true },
   { name: 'Duration', key: (m, _c, i) => m.duration[i]!, text: (m, _c, i) => formatDuration(m.duration[i]!), num: true },
   { name: 'Self time', key: (m, _c, i) => m.selfTime[i]!, text: (m, _c, i) => formatDuration(m.selfTime[i]!), num: true },
-  { name: 'Critical path', key: (_m, c, i) => c.ownTime[i]!, text: (_m, c, i) => (c.ownTime[i]! > 0 ? formatDuration(c.ownTime[i]!) : '—'), num: true },
+  { name: 'Critical path', key: (_m, c, i) => c.own[i]!, text: (_m, c, i) => (c.own[i]! > 0 ? formatDuration(c.own[i]!) : '—'), num: true },
   { name: 'Error', key: (m, _c, i) => m.error[i]!, text: (m, _c, i) => (m.error[i] ? '⚠ error' : ''), num: false },
 ];
 

@@ -73,7 +73,7 @@ export function createTraceStats(): TraceStats {
         g.count++;
         g.totalUs += m.duration[i]!;
         g.selfUs += m.selfTime[i]!;
-        g.criticalUs += cp.ownTime[i]!;
+        g.criticalUs += cp.own[i]!;
         g.errors += m.error[i]!;
       }
     }

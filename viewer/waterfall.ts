@@ -78,8 +78,8 @@ const MAX_STRIPES = 64;
 
 /** The span's critical-path segments as [start, end, start, end…], merged down to at most ~MAX_STRIPES. */
 function stripesOf(c: CriticalPath, span: number, dur: number): number[] {
-  const from = c.offset[span]!;
-  const count = c.offset[span + 1]! - from;
+  const from = c.segOffset[span]!;
+  const count = c.segOffset[span + 1]! - from;
   const out: number[] = [];
   if (count <= MAX_STRIPES) {
     for (let k = from; k < from + count; k++) out.push(c.segStart[k]!, c.segEnd[k]!);

@@ -68,7 +68,7 @@ test('the critical path of a one-root trace covers the root exactly once', () =>
     const m = buildTraceModel(t);
     const cp = findCriticalPath(m);
     const root = m.roots[0]!;
-    const total = cp.ownTime.reduce((a, b) => a + b, 0);
+    const total = cp.own.reduce((a, b) => a + b, 0);
     assert.ok(Math.abs(total - m.duration[root]!) < 1e-6, `${t.traceID}: path ${total} vs root ${m.duration[root]}`);
   }
 });

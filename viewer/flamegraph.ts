@@ -9,7 +9,8 @@ export interface Flamegraph {
   readonly element: HTMLElement;
   setModel(model: TraceModel, cp: CriticalPath, axisUs: number): void;
   setWindow(fromUs: number | undefined, toUs?: number): void;
-  highlight(spans: ArrayLike<number> | null): void;
+  /** Outlines the spans set to 1 in this mask (shared with the other views); undefined clears. */
+  highlight(marked: Uint8Array | undefined): void;
   select(span: number): void;
   /** Draws now if shown (views hidden in tabs draw when they are opened). */
   refresh(): void;
@@ -129,10 +130,9 @@ export function createFlamegraph(onSelect: (span: number) => void): Flamegraph {
       to = a === undefined || b === undefined ? axis : b;
       draw();
     },
-    highlight(spans) {
+    highlight(mask) {
       if (!model) return;
-      marked = spans && spans.length > 0 ? new Uint8Array(model.count) : undefined;
-      if (marked && spans) for (let k = 0; k < spans.length; k++) marked[spans[k]!] = 1;
+      marked = mask;
       draw();
     },
     select(span) {

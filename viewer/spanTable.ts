@@ -8,7 +8,8 @@ import { operationOf, serviceOf, type TraceModel } from './traceModel.ts';
 export interface SpanTable {
   readonly element: HTMLElement;
   setModel(model: TraceModel, cp: CriticalPath): void;
-  highlight(spans: ArrayLike<number> | null): void;
+  /** Outlines the spans set to 1 in this mask (shared with the other views); undefined clears. */
+  highlight(marked: Uint8Array | undefined): void;
   select(span: number): void;
   refresh(): void;
   clear(): void;
@@ -139,10 +140,9 @@ export function createSpanTable(onSelect: (span: number) => void): SpanTable {
       viewport.scrollTop = 0;
       draw();
     },
-    highlight(spans) {
+    highlight(mask) {
       if (!model) return;
-      marked = spans && spans.length > 0 ? new Uint8Array(model.count) : undefined;
-      if (marked && spans) for (let k = 0; k < spans.length; k++) marked[spans[k]!] = 1;
+      marked = mask;
       draw();
     },
     select(span) {

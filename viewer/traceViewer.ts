@@ -185,10 +185,16 @@ export function createTraceViewer(container: HTMLElement, opts: TraceViewerOptio
   }
   setMessage('');
 
+  /** One mask for all three views, built once per search or finding. */
   function mark(spans: ArrayLike<number>): void {
-    waterfall.highlight(spans);
-    flame.highlight(spans);
-    table.highlight(spans);
+    let mask: Uint8Array | undefined;
+    if (model && spans.length > 0) {
+      mask = new Uint8Array(model.count);
+      for (let k = 0; k < spans.length; k++) mask[spans[k]!] = 1;
+    }
+    waterfall.highlight(mask);
+    flame.highlight(mask);
+    table.highlight(mask);
   }
 
   function reveal(span: number): void {

@@ -34,8 +34,8 @@ export interface Waterfall {
   visibleCount(): number;
   /** Highlights a span's row, opening its ancestors and scrolling to it. */
   select(span: number | null): void;
-  /** Marks these spans' rows (search matches, a finding's spans); null clears. */
-  highlight(spans: ArrayLike<number> | null): void;
+  /** Marks the rows of the spans set to 1 (search matches, a finding's spans); undefined clears. The mask is shared with the other views. */
+  highlight(marked: Uint8Array | undefined): void;
   /** Opens the span's ancestors and scrolls its row into view, without choosing it. */
   reveal(span: number): void;
   /** What the reader changed (collapsed spans, scroll, choice), to carry over to a newer copy of the trace. */
@@ -131,7 +131,7 @@ export function createWaterfall(opts: WaterfallOptions): Waterfall {
   let rowH = 32;
   let cursor = 0;
   let selected = -1;
-  let marked = new Uint8Array(0);
+  let marked: Uint8Array | undefined;
   /** Bumped whenever what a row shows for the same span changes (model, collapse state). */
   let generation = 0;
   const pool: RowSlot[] = [];
@@ -233,7 +233,7 @@ export function createWaterfall(opts: WaterfallOptions): Waterfall {
         s.el.title = hasKids && isCollapsed ? `${model.subtreeSize[span]! - 1} spans hidden` : '';
       }
       s.el.classList.toggle('tv-row-selected', span === selected);
-      s.el.classList.toggle('tv-row-marked', marked[span] === 1);
+      s.el.classList.toggle('tv-row-marked', marked?.[span] === 1);
       s.el.classList.toggle('tv-row-cursor', r === cursor);
       s.el.setAttribute('aria-selected', String(span === selected));
       if (r === cursor) viewport.setAttribute('aria-activedescendant', s.el.id);
@@ -454,7 +454,7 @@ export function createWaterfall(opts: WaterfallOptions): Waterfall {
       visible = m.order.slice();
       visibleLen = m.count;
       collapsed = new Uint8Array(m.count);
-      marked = new Uint8Array(m.count);
+      marked = undefined;
       winFrom = 0;
       winTo = axisUs;
       collapsedCount = 0;
@@ -567,10 +567,9 @@ export function createWaterfall(opts: WaterfallOptions): Waterfall {
       if (row >= 0) moveCursor(row);
       schedule();
     },
-    highlight(spans) {
+    highlight(mask) {
       if (!model) return;
-      marked.fill(0);
-      if (spans) for (let k = 0; k < spans.length; k++) if (spans[k]! >= 0 && spans[k]! < model.count) marked[spans[k]!] = 1;
+      marked = mask;
       schedule();
     },
     reveal(span) {

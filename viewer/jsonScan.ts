@@ -24,6 +24,8 @@ const CLOSE_OBJ = 125;
 const OPEN_ARR = 91;
 const CLOSE_ARR = 93;
 const NEWLINE = 10;
+const CR = 13;
+const TAB = 9;
 const SPACE = 32;
 const EQUALS = 61;
 
@@ -104,6 +106,10 @@ function hashOf(b: Uint8Array, from: number, to: number): number {
   return h >>> 0;
 }
 
+function isBlank(c: number | undefined): boolean {
+  return c === SPACE || c === NEWLINE || c === CR || c === TAB;
+}
+
 function sameBytes(b: Uint8Array, from: number, to: number, c: Uint8Array, cFrom: number, cTo: number): boolean {
   if (to - from !== cTo - cFrom) return false;
   for (let i = 0; i < to - from; i++) if (b[from + i] !== c[cFrom + i]) return false;
@@ -176,8 +182,7 @@ async function scanOnce(feed: ByteFeed): Promise<ScannedTrace[]> {
   };
   const ws = () => {
     for (;;) {
-      const c = b[p];
-      if (c === SPACE || c === NEWLINE || c === 13 || c === 9) p++;
+      if (isBlank(b[p])) p++;
       else return;
     }
   };
@@ -234,7 +239,7 @@ async function scanOnce(feed: ByteFeed): Promise<ScannedTrace[]> {
     const from = p;
     for (;;) {
       const d = b[p];
-      if (d === COMMA || d === CLOSE_OBJ || d === CLOSE_ARR || d === SPACE || d === NEWLINE || d === 13 || d === 9 || d === undefined) break;
+      if (d === COMMA || d === CLOSE_OBJ || d === CLOSE_ARR || d === undefined || isBlank(d)) break;
       p++;
     }
     if (p === from) fail();
@@ -257,15 +262,11 @@ async function scanOnce(feed: ByteFeed): Promise<ScannedTrace[]> {
     const text = String.fromCharCode.apply(null, b.subarray(from, p) as unknown as number[]);
     return /^-?\d/.test(text) ? Number(text) : NaN;
   };
-  const is = (k: Uint8Array) => {
-    if (ke - ks !== k.length) return false;
-    for (let i = 0; i < k.length; i++) if (b[ks + i] !== k[i]) return false;
-    return true;
-  };
+  const is = (k: Uint8Array) => sameBytes(b, ks, ke, k, 0, k.length);
   const valueIs = (k: Uint8Array) => {
     for (let i = 0; i < k.length; i++) if (b[p + i] !== k[i]) return false;
     const after = b[p + k.length];
-    return after === COMMA || after === CLOSE_OBJ || after === SPACE || after === NEWLINE || after === 13 || after === 9;
+    return after === COMMA || after === CLOSE_OBJ || isBlank(after);
   };
   const open = (c: number): boolean => {
     ws();
@@ -324,15 +325,6 @@ async function scanOnce(feed: ByteFeed): Promise<ScannedTrace[]> {
       return text;
     });
   };
-  /** The raw text of the value at p (a string's content without quotes), copied into the search line. */
-  const copyValue = (into: Bytes) => {
-    ws();
-    const from = p;
-    skip();
-    if (b[from] === QUOTE) into.push(b, from + 1, p - 1);
-    else into.push(b, from, p);
-  };
-
   /** `{key, type, value}` lists (tags, log fields); returns true when an error=true tag is among them. */
   const keyValues = (search: Bytes, withKeys: boolean): boolean => {
     let isError = false;
@@ -395,6 +387,11 @@ async function scanOnce(feed: ByteFeed): Promise<ScannedTrace[]> {
     const ranges = new Nums();
     const search = new Bytes();
     let processes: Record<string, JaegerProcess> = {};
+    const addRef = (from: number, to: number, kind: number) => {
+      refFrom.push(from);
+      refTo.push(to);
+      refKind.push(kind);
+    };
 
     const span = () => {
       ws();
@@ -420,9 +417,7 @@ async function scanOnce(feed: ByteFeed): Promise<ScannedTrace[]> {
           else if (is(K.parentSpanID)) {
             if (b[p] === QUOTE) {
               range();
-              refFrom.push(rs);
-              refTo.push(re);
-              refKind.push(REF_PARENT_SPAN_ID);
+              addRef(rs, re, REF_PARENT_SPAN_ID);
             } else skip();
           } else if (is(K.references)) {
             if (open(OPEN_ARR)) {
@@ -441,11 +436,7 @@ async function scanOnce(feed: ByteFeed): Promise<ScannedTrace[]> {
                     } else skip();
                   } while (more(CLOSE_OBJ));
                 }
-                if (kind >= 0 && ridFrom >= 0) {
-                  refFrom.push(ridFrom);
-                  refTo.push(ridTo);
-                  refKind.push(kind);
-                }
+                if (kind >= 0 && ridFrom >= 0) addRef(ridFrom, ridTo, kind);
               } while (more(CLOSE_ARR));
             }
           } else if (is(K.tags)) {

@@ -1,36 +1,17 @@
 // The viewer's tools in headless Chromium: find, collapse/expand all and by level, minimap zoom, each view, findings, compare, long keys.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
 import type { Finding } from '../../model/findings.ts';
-import { launchBrowser, screenshot, watchPage } from '../support/browser.ts';
+import { screenshot } from '../support/browser.ts';
 import { waitFor } from '../support/waitFor.ts';
-import { distDir, startFixtureServer, type FixtureServer } from './fixtureServer.ts';
 import { lockTrace } from './traces.ts';
 import { domRows, drawnSpans, waitForSpans } from './viewerPage.ts';
+import { TWO, viewerSuite } from './viewerSuite.ts';
 
-let browser: Browser;
-let files: FixtureServer;
-
-before(async () => {
-  assert.ok(existsSync(path.join(distDir, 'viewer.html')), `build first (npx vite build): ${distDir}/viewer.html is missing`);
-  [browser, files] = await Promise.all([launchBrowser(), startFixtureServer()]);
-});
-after(async () => {
-  await browser?.close();
-  await files?.close();
-});
-
-async function open(query: string, width = 1400, height = 900): Promise<{ page: Page; watch: ReturnType<typeof watchPage> }> {
-  const page = await browser.newPage({ viewport: { width, height } });
-  const watch = watchPage(page);
-  await page.goto(`${files.url}/viewer.html?${query}`);
-  return { page, watch };
-}
-
-const TWO = 'url=/fixtures/jaeger-json/two-services-11-spans.json';
+const suite = viewerSuite(1400, 900);
+const open = suite.open;
 const openRows = (page: Page) => page.evaluate(() => window.viewerPage.viewer.openRowCount());
 const findCount = async (page: Page) => (await page.locator('.tv-find-count').textContent()) ?? '';
 const markedOps = (page: Page) =>
@@ -254,8 +235,8 @@ test('compare two traces: two URLs, two files, and a trace with the previous one
 
     // One file with two traces: show the second, then compare it with the one shown before it.
     const three = readFileSync('test/fixtures/jaeger-json/overlapping-children-3-spans.json', 'utf8');
-    const url = files.put('pair.json', `{"data":[${JSON.stringify(lockTrace())},${three}]}`);
-    await page.goto(`${files.url}/viewer.html?url=${url}`);
+    const url = suite.files.put('pair.json', `{"data":[${JSON.stringify(lockTrace())},${three}]}`);
+    await page.goto(`${suite.files.url}/viewer.html?url=${url}`);
     await waitForSpans(page, '3');
     assert.ok(await page.getByRole('button', { name: 'Compare with the previous trace' }).isHidden(), 'nothing to compare with yet');
     await page.selectOption('.vp-select', '1');
@@ -273,7 +254,7 @@ test('span details wrap a 500-character key and value: the layout holds for any 
   const t = lockTrace();
   const longKey = 'k'.repeat(500);
   t.spans[1]!.tags = [{ key: longKey, type: 'string', value: 'v'.repeat(500) }, { key: 'short', type: 'string', value: 'a value of several words' }];
-  const url = files.put('long-key.json', JSON.stringify(t));
+  const url = suite.files.put('long-key.json', JSON.stringify(t));
   for (const [w, h] of [[1400, 900], [1024, 768]] as const) {
     const { page } = await open(`url=${url}`, w, h);
     try {

@@ -1,35 +1,15 @@
 // The viewer's behaviour in headless Chromium: collapse/expand, details, text-only rendering, 100k spans, legibility.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshot, watchPage } from '../support/browser.ts';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { screenshot } from '../support/browser.ts';
 import { waitFor } from '../support/waitFor.ts';
-import { distDir, startFixtureServer, type FixtureServer } from './fixtureServer.ts';
 import { lockTrace, markupTrace, XSS } from './traces.ts';
 import { domRows, drawnSpans, headerStat, waitForSpans } from './viewerPage.ts';
+import { TWO, viewerSuite } from './viewerSuite.ts';
 
-let browser: Browser;
-let files: FixtureServer;
-
-before(async () => {
-  assert.ok(existsSync(path.join(distDir, 'viewer.html')), `build first (npx vite build): ${distDir}/viewer.html is missing`);
-  [browser, files] = await Promise.all([launchBrowser(), startFixtureServer()]);
-});
-after(async () => {
-  await browser?.close();
-  await files?.close();
-});
-
-async function open(query: string, width = 1280, height = 800): Promise<{ page: Page; watch: ReturnType<typeof watchPage> }> {
-  const page = await browser.newPage({ viewport: { width, height } });
-  const watch = watchPage(page);
-  await page.goto(`${files.url}/viewer.html?${query}`);
-  return { page, watch };
-}
-
-const TWO = 'url=/fixtures/jaeger-json/two-services-11-spans.json';
+const suite = viewerSuite(1280, 800);
+const open = suite.open;
 
 test('collapse and expand by click and by keyboard change the open rows', async () => {
   const { page, watch } = await open(TWO);
@@ -94,7 +74,7 @@ test('a click shows tags, logs at relative times, and the process', async () => 
 });
 
 test('markup in span data is shown as text, never run', async () => {
-  const url = files.put('markup.json', JSON.stringify(markupTrace()));
+  const url = suite.files.put('markup.json', JSON.stringify(markupTrace()));
   const { page, watch } = await open(`url=${url}`);
   const dialogs: string[] = [];
   page.on('dialog', (d) => {
@@ -119,7 +99,7 @@ test('markup in span data is shown as text, never run', async () => {
 });
 
 test('the critical path is drawn on the bar of the span the request waited on', async () => {
-  const url = files.put('lock.json', JSON.stringify(lockTrace()));
+  const url = suite.files.put('lock.json', JSON.stringify(lockTrace()));
   const { page } = await open(`url=${url}`, 1024, 768);
   try {
     await waitForSpans(page, '3');
@@ -275,9 +255,9 @@ test('a trace arriving animates, except for readers who asked for reduced motion
     ['no-preference', 'tv-arrive'],
     ['reduce', 'none'],
   ] as const) {
-    const page = await browser.newPage({ viewport: { width: 1024, height: 768 }, reducedMotion: motion });
+    const page = await suite.browser.newPage({ viewport: { width: 1024, height: 768 }, reducedMotion: motion });
     try {
-      await page.goto(`${files.url}/viewer.html?${TWO}`);
+      await page.goto(`${suite.files.url}/viewer.html?${TWO}`);
       await waitForSpans(page, '11');
       assert.equal(await page.$eval('.tv-viewport', (e) => getComputedStyle(e).animationName), expected, motion);
       // Nothing else moves: rows and bars have no transitions.

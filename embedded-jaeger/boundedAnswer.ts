@@ -2,6 +2,7 @@
 import type { Request, Response } from 'express';
 import type { JaegerEnvelope } from '../model/index.ts';
 import { addressOf, isOwnMachine } from '../pkg/index.ts';
+import { prettyIndent } from './queryParams.ts';
 import type { TraceQuery, TraceRecord, TraceStore } from './traceStore.ts';
 
 /** Work done between pauses: the rest of the server (the presenter's /healthz, the live stream) runs in between. With 10 ms slices and 2 searches per device the big-search attack gave the presenter healthz p50 153 ms; 5 ms and 1 per device, 84 ms (load average ~18 on 2 cores). */
@@ -70,13 +71,6 @@ export async function inSlices<T, R>(items: readonly T[], fn: (item: T) => R): P
   return out;
 }
 
-/** The pretty-printing indent, when the caller asked (Jaeger's prettyPrint: anything but "false"). */
-function indentOf(req: Request): string {
-  const v = req.query.prettyPrint;
-  const s = Array.isArray(v) ? v[0] : v;
-  return typeof s === 'string' && s !== '' && s !== 'false' ? '    ' : '';
-}
-
 function gone(res: Response): boolean {
   return res.destroyed || res.writableEnded || !res.socket || res.socket.destroyed;
 }
@@ -100,7 +94,7 @@ function drained(res: Response): Promise<void> {
  * sent as it is made, paced by the client (backpressure) and by SLICE_MS (the event loop).
  */
 export async function streamEnvelope<T>(req: Request, res: Response, shell: JaegerEnvelope<unknown[]>, items: readonly T[], render: (item: T) => unknown): Promise<void> {
-  const indent = indentOf(req);
+  const indent = prettyIndent(req);
   const text = JSON.stringify({ ...shell, data: [] }, null, indent);
   const marker = indent ? '"data": []' : '"data":[]';
   const at = text.indexOf(marker) + marker.length - 1;

@@ -1,9 +1,9 @@
 // The hole finder over HTTP: findings of one stored trace, of posted Jaeger JSON, and aggregated over recent traces.
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type Router } from 'express';
 import { aggregateFindings, analyzeTrace } from '../analysis/index.ts';
 import { isJaegerTrace, type Finding, type FindingsAggregateResponse, type FindingsResponse, type JaegerTrace, type TraceFindings } from '../model/index.ts';
 import { parseGoDurationUs } from './goDuration.ts';
-import { DEFAULT_MAX_CLOCK_SKEW_US } from './queryApi.ts';
+import { DEFAULT_MAX_CLOCK_SKEW_US, sendError as fail } from './queryApi.ts';
 import { toJaegerTrace } from './traceJson.ts';
 import { parseTraceId, type TraceRecord, type TraceStore } from './traceStore.ts';
 
@@ -23,10 +23,6 @@ export interface FindingsApiOptions {
 }
 
 const DEFAULT_LOOKBACK_US = 3_600_000_000;
-
-function fail(res: Response, code: number, msg: string): void {
-  res.status(code).json({ data: null, total: 0, limit: 0, offset: 0, errors: [{ code, msg }] });
-}
 
 /** The traces in a posted body: the {data:[…]} envelope, a bare trace, or an array of traces. */
 export function tracesInBody(json: unknown): JaegerTrace[] {

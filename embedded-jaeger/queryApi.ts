@@ -82,7 +82,7 @@ function tagsParam(req: Request): Record<string, string> | undefined {
   return Object.keys(tags).length > 0 ? tags : undefined;
 }
 
-export function parseTraceQuery(req: Request, nowUs = Date.now() * 1000): TraceQuery {
+function parseTraceQuery(req: Request, nowUs = Date.now() * 1000): TraceQuery {
   const end = intParam(req, 'end') ?? nowUs;
   // Jaeger ignores lookback (the UI sends it beside start/end: 1h…4w); without a start we honour it.
   let start = intParam(req, 'start');

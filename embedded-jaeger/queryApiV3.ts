@@ -2,7 +2,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { parseGoDurationUs } from './goDuration.ts';
 import { toOtlpResourceSpans } from './otlpFromJaeger.ts';
-import { BadQuery, boolParam, one, sendJson, traceIdFromPath } from './queryParams.ts';
+import { BadQuery, one, parseBool, sendJson, traceIdFromPath } from './queryParams.ts';
 import { toJaegerTrace, type RenderOptions } from './traceJson.ts';
 import { parentIdOf, type TraceQuery, type TraceRecord, type TraceStore } from './traceStore.ts';
 import { type HeavyQueries, inSlices, searchInSlices } from './boundedAnswer.ts';
@@ -82,12 +82,11 @@ function parseFindQuery(req: Request): TraceQuery {
 
 function rawParam(req: Request, canonical: string, deprecated: string): boolean {
   const [v, name] = param(req, canonical, deprecated);
-  if (v === undefined) return false;
-  return boolParam({ query: { [name]: v } } as unknown as Request, name);
+  return parseBool(name, v);
 }
 
 /** What the UI lists per found trace (Jaeger's TraceSummary; zero counts and empty names left out as its JSON does). */
-export function traceSummary(t: TraceRecord): Record<string, unknown> {
+function traceSummary(t: TraceRecord): Record<string, unknown> {
   const ids = new Set<string>();
   for (const s of t.spans) ids.add(s.spanId);
   const services = new Map<string, { spanCount: number; errorSpanCount: number }>();
@@ -162,7 +161,8 @@ export function createQueryApiV3(store: TraceStore, opts: QueryApiV3Options): Ro
     }
     void boundedSearch(req, res, opts.searches, store, q, async (found) => {
       if (found.length === 0) return v3Error(res, 404, 'No traces found');
-      const rendered = await inSlices(found, (t) => toOtlpResourceSpans(toJaegerTrace(t, render(raw))));
+      const options = render(raw);
+      const rendered = await inSlices(found, (t) => toOtlpResourceSpans(toJaegerTrace(t, options)));
       sendJson(req, res, { result: { resourceSpans: rendered.flat() } });
     });
   });

@@ -15,7 +15,11 @@ export function one(req: Request, name: string): string | undefined {
 const BOOLS: Record<string, boolean> = { '1': true, t: true, T: true, TRUE: true, true: true, True: true, '0': false, f: false, F: false, FALSE: false, false: false, False: false };
 
 export function boolParam(req: Request, name: string): boolean {
-  const s = one(req, name);
+  return parseBool(name, one(req, name));
+}
+
+/** The same rule for a value already read (v3 reads a parameter under either of two names); absent = false. */
+export function parseBool(name: string, s: string | undefined): boolean {
   if (s === undefined) return false;
   const b = BOOLS[s];
   if (b === undefined) throw new BadQuery(`unable to parse param '${name}': not a boolean (true/false/1/0): ${JSON.stringify(s.slice(0, 40))}`);
@@ -52,10 +56,14 @@ export function traceIdFromPath(text: string): string | undefined {
   return parseTraceId(bytes.toString('hex'));
 }
 
-/** Jaeger's prettyPrint=: any value but "false" indents the answer with four spaces. */
-export function sendJson(req: Request, res: Response, body: unknown, status = 200): void {
+/** Jaeger's prettyPrint=: any value but "false" indents the answer with four spaces ('' = compact). */
+export function prettyIndent(req: Request): string {
   const pretty = one(req, 'prettyPrint');
-  if (pretty !== undefined && pretty !== 'false') {
-    res.status(status).type('application/json').send(JSON.stringify(body, null, '    '));
-  } else res.status(status).json(body);
+  return pretty !== undefined && pretty !== 'false' ? '    ' : '';
+}
+
+export function sendJson(req: Request, res: Response, body: unknown, status = 200): void {
+  const indent = prettyIndent(req);
+  if (indent) res.status(status).type('application/json').send(JSON.stringify(body, null, indent));
+  else res.status(status).json(body);
 }

@@ -61,11 +61,20 @@ export function createPreciseClock(sources: ClockSources = systemSources) {
 }
 export type PreciseClock = ReturnType<typeof createPreciseClock>;
 
-const clock = createPreciseClock();
-// A stepped wall clock (NTP, suspend/resume) is caught within a few seconds; unref'd so it never holds the process.
-setInterval(() => clock.checkDrift(), 5_000).unref();
+let clock: PreciseClock | undefined;
+
+/**
+ * Anchored on first use, not at import: the deck server loads this file (through the storefront client) but
+ * never reads the clock, so it neither spins on the anchoring nor runs the drift check.
+ */
+function processClock(): PreciseClock {
+  clock = createPreciseClock();
+  // A stepped wall clock (NTP, suspend/resume) is caught within a few seconds; unref'd so it never holds the process.
+  setInterval(() => clock!.checkDrift(), 5_000).unref();
+  return clock;
+}
 
 /** Wall-clock milliseconds with microsecond precision (jaeger-client's own clock is Date.now(), whole ms only). */
 export function preciseNowMs(): number {
-  return clock.nowMs();
+  return (clock ?? processClock()).nowMs();
 }

@@ -7,6 +7,7 @@ import { callDeadlines } from '../config.ts';
 import { allOpen, parseHoleSwitches, type HoleSwitches } from '../holes/holeSwitches.ts';
 import { useTracer } from './activeSpan.ts';
 import { createPeerClient, type CallPeer, type PeerDirectory } from './peerCalls.ts';
+import { preciseNowMs } from './preciseClock.ts';
 import { createJitter, seedFor, type Jitter } from './seededJitter.ts';
 import { serverSpans } from './serverSpans.ts';
 import { createServiceTracer } from './serviceTracer.ts';
@@ -55,6 +56,8 @@ export async function runService(name: string, defineRoutes: (app: Express, kit:
 async function startService(name: string, log: Log, defineRoutes: (app: Express, kit: ServiceKit) => void): Promise<void> {
   const traced = createServiceTracer(name, log);
   useTracer(traced.tracer);
+  // The span clock anchors here, at start-up, rather than inside the first request.
+  preciseNowMs();
   const state = readMeshState(process.env.MESH_STATE);
   const holeListeners: ((h: HoleSwitches) => void)[] = [];
   const kit: ServiceKit = {

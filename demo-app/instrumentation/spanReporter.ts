@@ -70,14 +70,20 @@ class SpanWriter extends BinaryWriter {
   }
 }
 
-function writeString(w: SpanWriter, s: string) {
-  w.writeString(s);
-}
-
 /** An 8-byte id (or the low/high half of a 16-byte trace id) as an i64. */
 function writeId(w: SpanWriter, id: Buffer | null | undefined, offset = 0) {
   if (!id || id.length < offset + 8) return w.writeI64Parts(0, 0);
   w.writeI64Parts(id.readUInt32BE(offset), id.readUInt32BE(offset + 4));
+}
+
+/** A trace id as jaeger.thrift's two i64 fields: the low half in `lowField`, the high half (0 for a 64-bit id) in `highField`. */
+function writeTraceId(w: SpanWriter, id: Buffer | undefined, lowField: number, highField: number) {
+  const long = (id?.length ?? 0) > 8;
+  w.writeFieldBegin(T_I64, lowField);
+  writeId(w, id, long ? 8 : 0);
+  w.writeFieldBegin(T_I64, highField);
+  if (long) writeId(w, id, 0);
+  else w.writeI64Parts(0, 0);
 }
 
 function writeMicros(w: SpanWriter, ms: number) {
@@ -91,7 +97,7 @@ function writeTags(w: SpanWriter, fieldId: number, tags: Tag[]) {
   for (const t of tags) {
     w.structBegin();
     w.writeFieldBegin(T_STRING, 1);
-    writeString(w, t.key);
+    w.writeString(t.key);
     w.writeFieldBegin(T_I32, 2);
     const v = t.value;
     if (typeof v === 'number') {
@@ -104,7 +110,7 @@ function writeTags(w: SpanWriter, fieldId: number, tags: Tag[]) {
     } else {
       w.writeI32(TAG_STRING);
       w.writeFieldBegin(T_STRING, 3);
-      writeString(w, typeof v === 'string' ? v : v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v));
+      w.writeString(typeof v === 'string' ? v : v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v));
     }
     w.writeFieldStop();
     w.structEnd();
@@ -112,36 +118,26 @@ function writeTags(w: SpanWriter, fieldId: number, tags: Tag[]) {
 }
 
 /** jaeger.thrift's Span struct. */
-export function writeSpan(w: SpanWriter, span: JaegerSpan) {
+function writeSpan(w: SpanWriter, span: JaegerSpan) {
   const ctx = span._spanContext;
-  const long = ctx.traceId.length > 8;
   w.structBegin();
-  w.writeFieldBegin(T_I64, 1);
-  writeId(w, ctx.traceId, long ? 8 : 0);
-  w.writeFieldBegin(T_I64, 2);
-  if (long) writeId(w, ctx.traceId, 0);
-  else w.writeI64Parts(0, 0);
+  writeTraceId(w, ctx.traceId, 1, 2);
   w.writeFieldBegin(T_I64, 3);
   writeId(w, ctx.spanId);
   w.writeFieldBegin(T_I64, 4);
   writeId(w, ctx.parentId);
   w.writeFieldBegin(T_STRING, 5);
-  writeString(w, span._operationName);
+  w.writeString(span._operationName);
   const refs = span._references.filter((r) => r.type() === 'child_of' || r.type() === 'follows_from');
   if (refs.length > 0) {
     w.writeFieldBegin(T_LIST, 6);
     w.writeListBegin(T_STRUCT, refs.length);
     for (const r of refs) {
       const rc = r.referencedContext();
-      const rLong = (rc.traceId?.length ?? 0) > 8;
       w.structBegin();
       w.writeFieldBegin(T_I32, 1);
       w.writeI32(r.type() === 'follows_from' ? REF_FOLLOWS_FROM : REF_CHILD_OF);
-      w.writeFieldBegin(T_I64, 2);
-      writeId(w, rc.traceId, rLong ? 8 : 0);
-      w.writeFieldBegin(T_I64, 3);
-      if (rLong) writeId(w, rc.traceId, 0);
-      else w.writeI64Parts(0, 0);
+      writeTraceId(w, rc.traceId, 2, 3);
       w.writeFieldBegin(T_I64, 4);
       writeId(w, rc.spanId);
       w.writeFieldStop();
@@ -271,7 +267,7 @@ export function createSpanReporter(opts: SpanReporterOptions) {
       w.writeFieldBegin(T_STRUCT, 1);
       w.structBegin();
       w.writeFieldBegin(T_STRING, 1);
-      writeString(w, serviceName);
+      w.writeString(serviceName);
       if (tags.length > 0) writeTags(w, 2, tags);
       w.writeFieldStop();
       w.structEnd();

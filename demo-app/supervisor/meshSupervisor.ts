@@ -1,16 +1,14 @@
 // Runs every service under its own machine: spawns, health-checks (in the machine), restarts, pushes mesh state and state events, stops them all.
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createActor, fromPromise, type Actor } from 'xstate';
+import type { ServiceState, ServiceStateEvent } from '../../model/index.ts';
 import type { Log } from '../../pkg/index.ts';
 import type { HoleSwitches } from '../holes/holeSwitches.ts';
 import { adminTokenHeader, type MeshState } from '../instrumentation/serviceMain.ts';
-import { readFile } from 'node:fs/promises';
 import { ProcessStoppedError, serviceMachine, serviceReasonOf, serviceStateOf, type ProbeInput } from './serviceMachine.ts';
 import { createServiceProcess, type ServiceProcess } from './serviceProcess.ts';
-
-import type { ServiceState, ServiceStateEvent } from '../../model/index.ts';
-export type { ServiceState } from '../../model/index.ts';
 
 export interface SupervisorOptions {
   names: readonly string[];

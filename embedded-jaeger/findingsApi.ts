@@ -25,7 +25,7 @@ export interface FindingsApiOptions {
 const DEFAULT_LOOKBACK_US = 3_600_000_000;
 
 /** The traces in a posted body: the {data:[…]} envelope, a bare trace, or an array of traces. */
-export function tracesInBody(json: unknown): JaegerTrace[] {
+function tracesInBody(json: unknown): JaegerTrace[] {
   const list = Array.isArray(json) ? json : json && typeof json === 'object' && Array.isArray((json as { data?: unknown }).data) ? (json as { data: unknown[] }).data : [json];
   if (list.length === 0) throw new Error('no trace in the body: expected {"data":[trace…]} or a trace object');
   list.forEach((t, i) => {

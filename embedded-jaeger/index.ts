@@ -2,7 +2,7 @@
 import express, { type Router } from 'express';
 import type { Log } from '../pkg/index.ts';
 import { startUdpAgent } from './agentUdp.ts';
-import { startCollectorHttp } from './collectorHttp.ts';
+import { DEFAULT_MAX_BODY_BYTES, startCollectorHttp } from './collectorHttp.ts';
 import { CollectorStats, type CollectorStatsSnapshot } from './collectorStats.ts';
 import { createForwarder, type Forwarder } from './forwarder.ts';
 import { decodeBinaryBatch, decodeBinaryEmitBatch, decodeCompactEmitBatch } from './jaegerThrift.ts';
@@ -125,7 +125,7 @@ export function createEmbeddedJaeger(opts: EmbeddedJaegerOptions): EmbeddedJaege
     return undefined;
   };
   const otlpDoor: OtlpDoorOptions = {
-    maxBodyBytes: opts.maxBodyBytes ?? 8 * 1024 * 1024,
+    maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     onBody: receiveOtlp,
     onRefused: (bytes, reason) => {
       counters.received(VIA_OTLP, bytes);

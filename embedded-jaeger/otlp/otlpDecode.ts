@@ -237,8 +237,3 @@ export function decodeOtlpJson(body: Buffer): OtlpResourceSpans[] {
   }
   return fromMessage(m, true);
 }
-
-/** The success answer (ExportTraceServiceResponse, empty), in the request's encoding. */
-export function emptyResponse(json: boolean): Buffer {
-  return json ? Buffer.from('{}') : Buffer.alloc(0);
-}

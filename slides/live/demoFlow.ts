@@ -34,7 +34,7 @@ export interface DemoFlowContext {
   source: TraceSource;
   timing: DemoTiming;
   now: () => number;
-  /** Attendees' traces come into the main view while nothing is pinned; off for one-shot parts. */
+  /** Attendees' traces come into the main view while nothing is pinned; off for one-shot parts, which then fetch neither the crowd's traces nor the findings. */
   followCrowd: boolean;
   mesh: MeshHealth | null;
   stream: 'connecting' | 'open' | 'retrying';
@@ -375,7 +375,7 @@ export function createDemoFlowMachine(source: TraceSource) {
           crowd: {
             initial: 'ready',
             on: {
-              TRACE_ARRIVED: { actions: 'forwardToCrowd' },
+              TRACE_ARRIVED: { guard: ({ context }) => context.followCrowd, actions: 'forwardToCrowd' },
             },
             states: {
               ready: {
@@ -395,8 +395,10 @@ export function createDemoFlowMachine(source: TraceSource) {
           },
 
           findings: {
-            initial: 'loading',
+            initial: 'start',
             states: {
+              // A one-shot part shows no crowd lane: nothing to refresh.
+              start: { always: [{ guard: ({ context }) => !context.followCrowd, target: 'unused' }, { target: 'loading' }] },
               loading: {
                 invoke: {
                   src: 'loadFindings',
@@ -411,6 +413,7 @@ export function createDemoFlowMachine(source: TraceSource) {
               },
               waiting: { after: { findingsEvery: 'loading' } },
               unavailable: {},
+              unused: {},
             },
           },
         },

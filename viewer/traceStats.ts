@@ -22,6 +22,17 @@ interface Group {
   errors: number;
 }
 
+const emptyGroup = (service: number, operation: number): Group => ({ service, operation, count: 0, totalUs: 0, selfUs: 0, criticalUs: 0, errors: 0 });
+
+/** Adds `from`'s sums to `into`. */
+function addTo(into: Group, from: Pick<Group, 'count' | 'totalUs' | 'selfUs' | 'criticalUs' | 'errors'>): void {
+  into.count += from.count;
+  into.totalUs += from.totalUs;
+  into.selfUs += from.selfUs;
+  into.criticalUs += from.criticalUs;
+  into.errors += from.errors;
+}
+
 /** Operation groups beyond this many are summed into one line: a table of 50k rows helps nobody. */
 const MAX_OPERATION_ROWS = 200;
 
@@ -64,18 +75,22 @@ export function createTraceStats(): TraceStats {
     const perService = new Map<number, Group>();
     const perOp = new Map<number, Group>();
     const opCount = m.operations.length;
+    // One span's figures, reused for every span: the loop allocates nothing per span.
+    const span = { count: 1, totalUs: 0, selfUs: 0, criticalUs: 0, errors: 0 };
+    const tally = (map: Map<number, Group>, k: number, service: number, op: number) => {
+      let g = map.get(k);
+      if (!g) map.set(k, (g = emptyGroup(service, op)));
+      addTo(g, span);
+    };
     for (let i = 0; i < m.count; i++) {
       const s = m.service[i]!;
-      const key = s * opCount + m.operation[i]!;
-      for (const [map, k, op] of [[perService, s, -1], [perOp, key, m.operation[i]!]] as const) {
-        let g = map.get(k);
-        if (!g) map.set(k, (g = { service: s, operation: op, count: 0, totalUs: 0, selfUs: 0, criticalUs: 0, errors: 0 }));
-        g.count++;
-        g.totalUs += m.duration[i]!;
-        g.selfUs += m.selfTime[i]!;
-        g.criticalUs += cp.own[i]!;
-        g.errors += m.error[i]!;
-      }
+      const op = m.operation[i]!;
+      span.totalUs = m.duration[i]!;
+      span.selfUs = m.selfTime[i]!;
+      span.criticalUs = cp.own[i]!;
+      span.errors = m.error[i]!;
+      tally(perService, s, s, -1);
+      tally(perOp, s * opCount + op, s, op);
     }
     const bySelf = (a: Group, b: Group) => b.criticalUs - a.criticalUs || b.selfUs - a.selfUs;
     add(element, 'p', 'tv-stats-note', 'Self time is the part of a span no child covers. The critical path is the chain of work the request waited on: each span owns the part of it where it was the one working (time when no span ran belongs to none).');
@@ -83,14 +98,8 @@ export function createTraceStats(): TraceStats {
     const ops = [...perOp.values()].sort(bySelf);
     if (ops.length > MAX_OPERATION_ROWS) {
       const rest = ops.splice(MAX_OPERATION_ROWS);
-      const other: Group = { service: -1, operation: -1, count: 0, totalUs: 0, selfUs: 0, criticalUs: 0, errors: 0 };
-      for (const g of rest) {
-        other.count += g.count;
-        other.totalUs += g.totalUs;
-        other.selfUs += g.selfUs;
-        other.criticalUs += g.criticalUs;
-        other.errors += g.errors;
-      }
+      const other = emptyGroup(-1, -1);
+      for (const g of rest) addTo(other, g);
       ops.push(other);
     }
     table(element, `Per operation (${perOp.size})`, 'Service', ops, m, true);

@@ -56,7 +56,7 @@ function statementOf(s: JaegerSpan): string | undefined {
 }
 
 /** The statement's first keyword, past leading SQL comments. */
-export function statementVerb(statement: string): string | undefined {
+function statementVerb(statement: string): string | undefined {
   const m = /^\s*(?:(?:--[^\n]*\n|\/\*[\s\S]*?\*\/)\s*)*([A-Za-z]+)/.exec(statement);
   return m ? m[1]!.toUpperCase() : undefined;
 }

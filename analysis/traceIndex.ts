@@ -248,12 +248,6 @@ export function forEachChild(ix: TraceIndex, i: number, f: (c: number) => void):
   }
 }
 
-export function childrenOf(ix: TraceIndex, i: number): number[] {
-  const out: number[] = [];
-  forEachChild(ix, i, (c) => out.push(c));
-  return out;
-}
-
 /** A call failed if it, or the server span answering it in another service, is marked failed. */
 export function callFailed(ix: TraceIndex, i: number): boolean {
   return ix.failedCall[i] === 1;

@@ -55,7 +55,7 @@ function checkSpan(s: unknown, i: number): asserts s is JaegerSpan {
 }
 
 /** Gives each distinct string a small number, in order of first sight. */
-export class Interner {
+class Interner {
   readonly list: string[] = [];
   private readonly index = new Map<string, number>();
   of(s: string): number {
@@ -70,7 +70,7 @@ export class Interner {
 }
 
 /** Search text of one span: newlines inside values become spaces so each span stays one line. */
-export function searchLineOf(parts: string[]): string {
+function searchLineOf(parts: string[]): string {
   return `${parts.join(' ').replace(/\n/g, ' ')}\n`;
 }
 

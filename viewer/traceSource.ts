@@ -58,7 +58,7 @@ export async function fetchTraceByID(id: string, page: URL): Promise<Response> {
 }
 
 /** Only files from this page's own origin: the viewer must not become a way to fetch from elsewhere. */
-export function sameOriginUrl(raw: string, page: URL): URL {
+function sameOriginUrl(raw: string, page: URL): URL {
   let url: URL;
   try {
     url = new URL(raw, page);

@@ -2,7 +2,7 @@
 import { add } from './dom.ts';
 import { formatCount } from './format.ts';
 
-export const VIEWS = ['Timeline', 'Flamegraph', 'Statistics', 'Spans'] as const;
+const VIEWS = ['Timeline', 'Flamegraph', 'Statistics', 'Spans'] as const;
 export type ViewName = (typeof VIEWS)[number];
 
 export interface TraceToolsEvents {

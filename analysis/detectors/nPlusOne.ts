@@ -4,7 +4,7 @@ import { plural, clip, costTail, formatMs } from '../wording.ts';
 import { longest, meanConcurrency, overlapSlackUs, pathTime, peakConcurrency, spanIdsOf, SEQUENTIAL_MEAN, type Candidate, type Detector } from '../siblings.ts';
 
 /** Fewer than this many calls is a pair, not a loop. */
-export const N_PLUS_ONE_MIN_CALLS = 3;
+const N_PLUS_ONE_MIN_CALLS = 3;
 
 export const detectNPlusOne: Detector = ({ ix, cp, roles, groups, floorUs }) => {
   const out: Candidate[] = [];

@@ -66,7 +66,7 @@ function expect(r: ThriftReader, got: number, want: number): boolean {
 }
 
 /** The value Jaeger gives a tag whose type number it does not know. */
-export const UNKNOWN_TAG_VALUE = '<Unknown Jaeger TagType "<UNSET>">';
+const UNKNOWN_TAG_VALUE = '<Unknown Jaeger TagType "<UNSET>">';
 
 /** Appends one Tag to `out` at `i`; returns the next index. Values are decoded only for the tag's own type. */
 function readTag(r: ThriftReader, out: TagList, i: number): number {

@@ -1,5 +1,5 @@
 // OTLP resource spans → the store's span model, mapped as Jaeger v2 shows OTLP spans in its v1 JSON (resource → process, scope/kind/status → tags, events → logs, links → references).
-import { REF_CHILD_OF, REF_FOLLOWS_FROM, TAG_BINARY, TAG_BOOL, TAG_DOUBLE, TAG_LONG, TAG_STRING, type DecodedBatch, type LogRecord, type ProcessRecord, type RefRecord, type SpanRecord, type TagList, type WireBytes } from '../spanModel.ts';
+import { REF_CHILD_OF, REF_FOLLOWS_FROM, SPAN_KINDS, TAG_BINARY, TAG_BOOL, TAG_DOUBLE, TAG_LONG, TAG_STRING, type DecodedBatch, type LogRecord, type ProcessRecord, type RefRecord, type SpanRecord, type TagList, type WireBytes } from '../spanModel.ts';
 import { OtlpDecodeError, type OtlpAttrs, type OtlpResourceSpans, type OtlpSpan, type OtlpValue } from './otlpDecode.ts';
 
 /** Service names Jaeger's ingest sanitizer gives a resource without a usable service.name. */
@@ -8,8 +8,6 @@ const EMPTY_SERVICE = 'empty-service-name';
 const WRONG_TYPE_SERVICE = 'service-name-wrong-type';
 const EMPTY_SPAN_NAME = 'empty-span-name';
 
-/** OTLP span kinds → the span.kind tag values (OpenTracing's words), indexed as SPAN_KINDS. */
-const KIND_TAG = ['', 'internal', 'server', 'client', 'producer', 'consumer'];
 const STATUS_OK = 1;
 const STATUS_ERROR = 2;
 
@@ -78,7 +76,7 @@ function spanTagList(s: OtlpSpan, scopeName: string, scopeVersion: string): TagL
   if (scopeName) tags.push('otel.scope.name', TAG_STRING, intern(scopeName));
   if (scopeVersion) tags.push('otel.scope.version', TAG_STRING, intern(scopeVersion));
   for (const [k, v] of s.attributes) push(tags, k, v);
-  if (s.kind >= 1 && s.kind <= 5) tags.push('span.kind', TAG_STRING, KIND_TAG[s.kind]!);
+  if (s.kind >= 1 && s.kind <= 5) tags.push('span.kind', TAG_STRING, SPAN_KINDS[s.kind]!);
   if (s.statusCode === STATUS_OK) tags.push('otel.status_code', TAG_STRING, 'OK');
   if (s.statusCode === STATUS_ERROR) tags.push('otel.status_code', TAG_STRING, 'ERROR', 'error', TAG_BOOL, true);
   if (s.statusMessage) tags.push('otel.status_description', TAG_STRING, s.statusMessage);

@@ -1,6 +1,7 @@
 // The crowd lane's latency chart: each request's final duration over time, ours and the audience's apart, hole switches as labelled lines.
 // The viewer's chart draws a different picture (bars in fixed slots) but rounds its y axis the same way.
 import { niceCeil } from '../../viewer/index.ts';
+import { el } from './dom.ts';
 import type { HoleSwitchMark, LatencyPoint } from './flowEvents.ts';
 import { shortHoleName } from './holeSwitches.ts';
 import { formatMs, median } from './traceFacts.ts';
@@ -23,14 +24,11 @@ function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string,
 const clock = (at: number) => new Date(at).toLocaleTimeString('en-GB', { hour12: false, hour: '2-digit', minute: '2-digit' });
 
 export function createLatencyPanel(host: HTMLElement): LatencyPanel {
-  const root = document.createElement('figure');
-  root.className = 'lp';
-  const summary = document.createElement('figcaption');
-  summary.className = 'lp-summary';
+  const summary = el('figcaption', { class: 'lp-summary' });
   const chart = document.createElementNS(SVG, 'svg');
   chart.setAttribute('class', 'lp-svg');
   chart.setAttribute('role', 'img');
-  root.append(summary, chart);
+  const root = el('figure', { class: 'lp' }, summary, chart);
   host.append(root);
   let points: readonly LatencyPoint[] = [];
   let switches: readonly HoleSwitchMark[] = [];

@@ -5,13 +5,12 @@ import type { TraceModel } from './traceModel.ts';
 
 export interface Minimap {
   readonly element: HTMLElement;
-  /** `pixels`: the overview already painted (overviewPixels), when the model's own duration is the axis. */
-  setModel(model: TraceModel, axisUs: number, pixels?: Uint32Array): void;
+  /** The strip always spans the model's own duration; `pixels`: the overview already painted (overviewPixels). */
+  setModel(model: TraceModel, pixels?: Uint32Array): void;
   /** The zoomed range (µs from the trace start), drawn as the unshaded part; undefined = all. */
   showWindow(fromUs: number | undefined, toUs?: number): void;
   clear(): void;
 }
-
 
 export function createMinimap(onWindow: (fromUs: number | undefined, toUs?: number) => void): Minimap {
   const element = add(null, 'div', 'tv-minimap');
@@ -85,10 +84,9 @@ export function createMinimap(onWindow: (fromUs: number | undefined, toUs?: numb
 
   return {
     element,
-    setModel(m, axisUs, pixels) {
+    setModel(m, pixels) {
       model = m;
       axis = m.durationUs > 0 ? m.durationUs : 1;
-      void axisUs;
       win = undefined;
       element.hidden = false;
       draw(pixels);

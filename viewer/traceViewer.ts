@@ -217,10 +217,10 @@ export function createTraceViewer(container: HTMLElement, opts: TraceViewerOptio
     waterfall.setModel(model, cp, axis);
     const t = loaded;
     if (t?.overview) {
-      minimap.setModel(model, axis, new Uint32Array(0));
+      minimap.setModel(model, new Uint32Array(0));
       const mine = generation;
-      void t.overview.then((px) => mine === generation && model && minimap.setModel(model, axis, px));
-    } else minimap.setModel(model, axis);
+      void t.overview.then((px) => mine === generation && model && minimap.setModel(model, px));
+    } else minimap.setModel(model);
     flame.setModel(model, cp, axis);
     stats.setModel(model, cp);
     table.setModel(model, cp);

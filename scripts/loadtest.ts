@@ -3,6 +3,7 @@ import http from 'node:http';
 import { parseArgs } from 'node:util';
 import type { AudienceStats, RateLimitedBody } from '../join/index.ts';
 import type { ServerStats } from '../server/index.ts';
+import type { CollectorStatsSnapshot } from '../model/index.ts';
 
 const LIMITS = { attendees: 2000, rate: 500, duration: 600 } as const;
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -178,20 +179,16 @@ function countError(results: Results, kind: string): void {
   results.errors.set(kind, (results.errors.get(kind) ?? 0) + 1);
 }
 
-interface CollectorSnapshot {
-  [via: string]: { spans?: number; stored?: number; rejected?: number; duplicates?: number } | unknown;
-}
-
-function collectorTotals(s: CollectorSnapshot | undefined): { received: number; stored: number; rejected: number } | undefined {
+/** Spans over the Jaeger Thrift doors (the mesh reports over HTTP; no load-test traffic arrives over OTLP). */
+function collectorTotals(s: CollectorStatsSnapshot | undefined): { received: number; stored: number; rejected: number } | undefined {
   if (!s) return undefined;
   let received = 0;
   let stored = 0;
   let rejected = 0;
-  for (const via of ['udpCompact', 'udpBinary', 'http']) {
-    const c = s[via] as { spans?: number; stored?: number; rejected?: number } | undefined;
-    received += c?.spans ?? 0;
-    stored += c?.stored ?? 0;
-    rejected += c?.rejected ?? 0;
+  for (const c of [s.udpCompact, s.udpBinary, s.http]) {
+    received += c.spans;
+    stored += c.stored;
+    rejected += c.rejected;
   }
   return { received, stored, rejected };
 }
@@ -219,7 +216,7 @@ async function main(): Promise<void> {
   if (!health?.ok) console.warn('warning: /healthz does not report a healthy mesh; demo requests will fail');
 
   const meshBefore = meshTotals((await getJson<{ meshSpans?: MeshSpans }>(base, '/api/server/stats?spans=1', auth))?.meshSpans);
-  const collectorBefore = collectorTotals(await getJson<CollectorSnapshot>(base, '/api/collector/stats'));
+  const collectorBefore = collectorTotals(await getJson<CollectorStatsSnapshot>(base, '/api/collector/stats'));
 
   console.log(`loadtest: ${opts.attendees} attendees, ${opts.rate} req/s for ${opts.duration} s against ${base.origin} (run ${run})`);
 
@@ -331,10 +328,10 @@ async function main(): Promise<void> {
   const clientSeconds = (performance.now() - started) / 1000;
 
   // Spans trail the requests by a flush interval or two: wait until the store stops growing.
-  let collectorAfter = collectorTotals(await getJson<CollectorSnapshot>(base, '/api/collector/stats'));
+  let collectorAfter = collectorTotals(await getJson<CollectorStatsSnapshot>(base, '/api/collector/stats'));
   for (let stable = 0, deadline = Date.now() + 20_000; stable < 3 && Date.now() < deadline; ) {
     await new Promise((r) => setTimeout(r, 500));
-    const now = collectorTotals(await getJson<CollectorSnapshot>(base, '/api/collector/stats'));
+    const now = collectorTotals(await getJson<CollectorStatsSnapshot>(base, '/api/collector/stats'));
     stable = now && collectorAfter && now.stored === collectorAfter.stored ? stable + 1 : 0;
     collectorAfter = now;
   }

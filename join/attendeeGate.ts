@@ -85,19 +85,11 @@ export function createAttendeeGate(opts: AttendeeGateOptions): RequestHandler {
   const parseJson = express.json({ limit: '2kb' });
   let unloggedLimits = 0;
   let lastLimitLog = 0;
-  let unloggedBad = 0;
-  let lastBadLog = 0;
 
   const bad = (res: Response, reason: string) => {
     counters.rejected++;
-    unloggedBad++;
-    // A broken or hostile client repeating itself gets one line a second, with how many it was.
-    const now = Date.now();
-    if (now - lastBadLog >= 1000) {
-      log.warn(`attendee request refused (400): ${reason}${unloggedBad > 1 ? ` (+${unloggedBad - 1} more since the last line)` : ''}`);
-      lastBadLog = now;
-      unloggedBad = 0;
-    }
+    // A broken or hostile client repeating itself is folded by the log (pkg/log.ts) into a count.
+    log.warn(`attendee request refused (400): ${reason}`);
     res.status(400).json({ error: 'bad attendee request', reason });
   };
 

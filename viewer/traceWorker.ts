@@ -102,13 +102,9 @@ function ordinaryRead(bytes: Uint8Array, name: string): { scanned: ScannedTrace[
   return { scanned: scanned as ScannedTrace[], blob: new Blob(parts) };
 }
 
-/** Kept after the model's arrays are handed over: enough to name a finding's spans by index. */
-type Kept = { idText: string; idOffset: Int32Array; count: number; model: TraceModel | undefined };
-const idsByRequest = new Map<number, Kept[]>();
-
-/** The few arrays the overview reads, copied before the model goes to the page. */
-function copyForOverview(m: TraceModel): TraceModel {
-  return { ...m, order: m.order.slice(), start: m.start.slice(), duration: m.duration.slice(), service: m.service.slice() };
+/** The few arrays the worker still reads once the model has gone to the page (the overview; a finding's spans by ID), copied. */
+function keptCopy(m: TraceModel): TraceModel {
+  return { ...m, order: m.order.slice(), start: m.start.slice(), duration: m.duration.slice(), service: m.service.slice(), idOffset: m.idOffset.slice() };
 }
 
 /** Resolves when the page says it has drawn request `id` (or after a while, if it never says). */
@@ -146,7 +142,7 @@ async function load(req: Exclude<WorkerRequest, { kind: 'drawn' }>): Promise<voi
   let cpMs = 0;
   const wire: WireTrace[] = [];
   const transfer: Transferable[] = [];
-  const kept: Kept[] = [];
+  const kept: (TraceModel | undefined)[] = [];
   for (const s of scanned) {
     let model: TraceModel | undefined;
     let problem = s.problem;
@@ -163,20 +159,19 @@ async function load(req: Exclude<WorkerRequest, { kind: 'drawn' }>): Promise<voi
     indexMs += tc - ti;
     cpMs += performance.now() - tc;
     // What the worker still needs after the model's arrays are handed over: copies, for the overview and the findings.
-    kept.push(model ? { idText: model.idText, idOffset: model.idOffset.slice(), count: model.count, model: copyForOverview(model) } : { idText: '', idOffset: new Int32Array(1), count: 0, model: undefined });
+    kept.push(model ? keptCopy(model) : undefined);
     wire.push({ traceID: s.columns?.traceID ?? s.traceID ?? '', model, cp, problem, ranges: s.ranges });
     for (const part of [model, cp]) {
       if (!part) continue;
       for (const v of Object.values(part)) if (ArrayBuffer.isView(v) && !transfer.includes(v.buffer)) transfer.push(v.buffer);
     }
   }
-  idsByRequest.set(req.id, kept);
   const bytes = feed.bytes();
   // Reading overlaps the download: "read" is from the answer's headers to the last span read.
   const phases = { untilAnswerMs: t1 - t0, readWhileDownloadingMs: t2 - t1, indexMs, criticalPathMs: cpMs };
   post({ id: req.id, type: 'traces', traces: wire, fast, phases }, transfer);
   for (let k = 0; k < wire.length; k++) {
-    const m = kept[k]!.model;
+    const m = kept[k];
     if (m) {
       const pixels = overviewPixels(m);
       post({ id: req.id, type: 'overview', trace: k, pixels }, [pixels.buffer]);
@@ -196,16 +191,14 @@ async function load(req: Exclude<WorkerRequest, { kind: 'drawn' }>): Promise<voi
   for (let k = 0; k < wire.length; k++) {
     const t = traces.find((x) => String(x.traceID) === wire[k]!.traceID) ?? traces[k];
     try {
-      const findings = t && wire[k]!.model ? analyzeTrace(t) : [];
-      const ids = kept[k]!;
-      const indices = findings.map((f) => findSpanIndices(ids as unknown as TraceModel, f.spanIDs));
+      const m = kept[k];
+      const findings = t && m ? analyzeTrace(t) : [];
+      const indices = m ? findings.map((f) => findSpanIndices(m, f.spanIDs)) : [];
       post({ id: req.id, type: 'findings', trace: k, findings, indices });
     } catch (e) {
       post({ id: req.id, type: 'findings', trace: k, findings: [], indices: [], error: e instanceof Error ? e.message : String(e) });
     }
   }
-  idsByRequest.delete(req.id);
-  kept.length = 0;
 }
 
 self.onmessage = (e: MessageEvent<WorkerRequest>) => {

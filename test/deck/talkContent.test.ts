@@ -78,3 +78,16 @@ test("the Demo slide's notes walk through the holes in the script's order, with 
     for (const w of p.warmup) assert.ok(step.includes(`after ${w.count} ${w.kind} to warm up`), `the ${hole.shortName} step names its warm-up`);
   }
 });
+
+test("the figures in the Demo slide's notes are the mesh's own settings, not typed from memory", async () => {
+  const { holeSettings } = await import('../../demo-app/config.ts');
+  const { holeCatalog } = await import('../../model/holes.ts');
+  const demo = deck.slides.find((s) => s.attributes.some(([n, v]) => n === 'id' && v === 'demo'))!;
+  const step = (shortName: string) => demo.notes.slice(demo.notes.indexOf(`**${shortName}**`)).split('\n')[0]!;
+  const flaky = step('flaky');
+  assert.equal(Number(/timed out after (\d+) ms/.exec(flaky)?.[1]), holeSettings.paymentRetries.timeoutMs, 'the charge deadline');
+  const ordinals = ['', 'first', 'second', 'third', 'fourth', 'fifth'];
+  assert.equal(ordinals.indexOf(/every (\w+) normal order/.exec(flaky)?.[1] ?? ''), holeSettings.paymentStall.everyNthNormalOrder, 'which normal orders stall');
+  const lead = holeCatalog.find((h) => h.id === 'lock-contention')!.pattern.lead!;
+  assert.ok(step('lock').includes(`right behind ${lead.count} ${lead.kind} already in flight`), "the lock proof's lead");
+});

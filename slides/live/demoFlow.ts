@@ -75,6 +75,8 @@ export interface DemoFlowInput {
   followCrowd?: boolean;
 }
 
+const knownCrowd = (context: DemoFlowContext, traceID: string) => context.crowd.some((c) => c.traceID === traceID);
+
 export function createDemoFlowMachine(source: TraceSource) {
   return setup({
     types: {} as { context: DemoFlowContext; events: DemoFlowEvent; input: DemoFlowInput },
@@ -95,7 +97,10 @@ export function createDemoFlowMachine(source: TraceSource) {
     },
     guards: {
       isShown: ({ context, event }) => event.type === 'TRACE_ARRIVED' && event.traceID === context.stage.trace?.traceID,
-      mayFollow: ({ context }) => context.followCrowd && !context.stage.pinned,
+      // Only a trace the lane has not had yet takes the main view: an older one growing late (a hung call's spans) does not.
+      followsNewCrowd: ({ context, event }) => context.followCrowd && !context.stage.pinned && event.type === 'CROWD_TRACE' && !knownCrowd(context, event.trace.traceID),
+      isNewOrWaitingCrowd: ({ context, event }) =>
+        event.type === 'CROWD_TRACE' && (!knownCrowd(context, event.trace.traceID) || event.trace.traceID === context.waitingCrowd?.traceID),
       hasWaitingCrowd: ({ context }) => context.followCrowd && !context.stage.pinned && context.waitingCrowd !== null,
       plugging: ({ context, event }) => event.type === 'SWITCH' && context.holes.some((h) => h.id === event.holeId && !h.plugged) && holeCatalog.some((h) => h.id === event.holeId),
     },
@@ -382,14 +387,16 @@ export function createDemoFlowMachine(source: TraceSource) {
                 always: { guard: 'hasWaitingCrowd', target: 'dwelling', actions: 'showCrowd' },
                 on: {
                   CROWD_TRACE: [
-                    { guard: 'mayFollow', target: 'dwelling', actions: ['noteCrowd', 'showCrowd'] },
+                    { guard: 'followsNewCrowd', target: 'dwelling', actions: ['noteCrowd', 'showCrowd'] },
                     { actions: 'noteCrowd' },
                   ],
                 },
               },
               dwelling: {
                 after: { dwell: 'ready' },
-                on: { CROWD_TRACE: { actions: ['noteCrowd', 'keepCrowdWaiting'] } },
+                on: {
+                  CROWD_TRACE: [{ guard: 'isNewOrWaitingCrowd', actions: ['noteCrowd', 'keepCrowdWaiting'] }, { actions: 'noteCrowd' }],
+                },
               },
             },
           },

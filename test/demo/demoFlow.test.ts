@@ -144,6 +144,40 @@ test('attendee traffic never replaces a pinned trace; it goes to the crowd lane 
   t.actor.stop();
 });
 
+test('unpinned, the main view follows the newest attendee: an older trace growing late does not take it back', async () => {
+  const t = await started();
+  let answered = 0;
+  /** Answers every fetch not answered yet with the trace it asked for; `grown` ids get one more span's worth of time. */
+  const answerFetches = async (grown: string[] = []) => {
+    for (const f of t.fetches.slice(answered)) f.resolve(trace(f.traceID, grown.includes(f.traceID) ? 900 : 500));
+    answered = t.fetches.length;
+    await flush();
+  };
+  const arrive = async (...ids: string[]) => {
+    for (const id of ids) t.stream().handlers.onTrace({ traceID: id });
+    t.clock.increment(defaultTiming.crowdSettleMs);
+    await flush();
+  };
+  await arrive('older', 'newer');
+  await answerFetches();
+  assert.equal(t.ctx().stage.trace?.traceID, 'older', 'the first of the batch is shown');
+  assert.equal(t.ctx().waitingCrowd?.traceID, 'newer');
+  // The shown trace grows while it dwells: it is refreshed in place; the newer one still waits its turn.
+  await arrive('older');
+  await answerFetches(['older']);
+  assert.equal(t.ctx().waitingCrowd?.traceID, 'newer', 'an update of a trace already seen does not push the newer one out');
+  t.clock.increment(defaultTiming.dwellMs);
+  await flush();
+  assert.equal(t.ctx().stage.trace?.traceID, 'newer');
+  // After the dwell, the older trace grows once more: it is updated in the crowd lane, not brought back.
+  t.clock.increment(defaultTiming.dwellMs);
+  await arrive('older');
+  await answerFetches(['older']);
+  assert.equal(t.ctx().stage.trace?.traceID, 'newer', 'the newest attendee keeps the main view');
+  assert.equal(t.ctx().crowd.find((c) => c.traceID === 'older')?.durationMs, 900, 'the lane shows the older trace as it grew');
+  t.actor.stop();
+});
+
 test('a pushed service event names the service at once; leaving stops the streams and keeps the story', async () => {
   const t = await started();
   await showOurs(t, 'kept', 90);

@@ -330,7 +330,8 @@ async function sendProbeSpan(payload: string): Promise<string> {
   span.setTag('baggage.attendee-name', payload);
   span.log({ event: payload, note: 'logged field' });
   span.finish();
-  const traceID = (span.context() as unknown as { toTraceId(): string }).toTraceId();
+  // jaeger-client drops the id's leading zeros; Jaeger and the slide write all 16 digits.
+  const traceID = (span.context() as unknown as { toTraceId(): string }).toTraceId().padStart(16, '0');
   await new Promise<void>((resolve) => tracer.close(() => resolve()));
   return traceID;
 }

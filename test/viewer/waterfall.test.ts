@@ -279,6 +279,9 @@ test('the same trace shown again with more spans keeps what the reader collapsed
     // Rows are recycled as the list re-renders: only a row on screen is the one a reader would click.
     const row = (op: string) => page.locator('.tv-row:not([hidden]):visible', { has: page.locator('.tv-op', { hasText: new RegExp(`^${op}$`) }) }).first();
     await row('op3').locator('.tv-toggle').click();
+    // The collapse is drawn on the next frame, which moves op6 to another row slot: wait for it, or the click
+    // may hold the slot that showed op6 before and is now hidden.
+    await waitFor('op3 drawn collapsed', async () => (await row('op3').getAttribute('aria-expanded')) === 'false');
     await row('op6').click();
     await waitFor('details of op6', async () => ((await page.locator('.tv-details .tv-op').textContent()) ?? '') === 'op6');
     await page.evaluate((t) => window.viewerPage.viewer.show(t), full);

@@ -13,7 +13,9 @@ export const holeSettings = {
   /** Inventory's UPDATE per item (N+1) and for a whole batch: the batch a little dearer than one single update. */
   reserveOneMs: 9,
   reserveBatchMs: 11,
-  /** Payments: a healthy charge is ~8 ms, so 250 ms is never hit by chance; 4 attempts cover the two planned stalls. */
+  /** Payments' INSERT of a healthy charge: far below the charge deadline, so the deadline is never hit by chance. */
+  chargeInsertMs: 8,
+  /** Payments: 250 ms is never hit by a healthy charge; 4 attempts cover the two planned stalls. */
   paymentRetries: { attempts: 4, timeoutMs: 250, backoffMs: 15 },
   /** Longer than any deadline, so a stalled attempt always ends in the caller's timeout. */
   paymentStall: { ms: 1_000, slowOrderAttempts: 2, everyNthNormalOrder: 3 },

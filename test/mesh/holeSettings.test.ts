@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { holeSettingRows } from '../../demo-app/config.ts';
-import { holeCatalog } from '../../model/holes.ts';
+import { holeCatalog, type HoleSpec } from '../../model/holes.ts';
 
 test('every hole states the settings the services run, each with a reason', () => {
   const rows = holeSettingRows();
@@ -28,7 +28,7 @@ test("the figures in each hole's reasons and signature are the mesh's own number
   const { normalOrderSize, slowOrderSize } = await import('../../demo-app/catalog.ts');
   const { defaultAttendeeLimits } = await import('../../join/attendeeLimits.ts');
   const words = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
-  const hole = (id: string) => holeCatalog.find((h) => h.id === id)!;
+  const hole = (id: string): HoleSpec => holeCatalog.find((h) => h.id === id)!;
   const reasons = (id: string) => hole(id).settings.map((x) => x.why).join(' ');
   const says = (id: string, text: string, where: string) => assert.ok(where.includes(text), `${id} says "${text}": ${where}`);
 

@@ -1,6 +1,6 @@
 // `npm run bench viewer`: the viewer in real headless Chromium, navigation start → first span rows painted, for Jaeger JSON files of 1k–300k spans served over HTTP; baseline = fetch + JSON.parse of the same file in the same kind of page (and the Jaeger UI when JAEGER_UI_BUILD=dir), alternating runs.
 // Also: the longest main-thread task while a trace loads, the JS heap (page + its workers) once settled, and each tool (find, collapse/expand all, zoom) to the next paint at the largest size.
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import type { AddressInfo } from 'node:net';
@@ -10,7 +10,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { projectRoot } from '../server/index.ts';
 import { createLog } from '../pkg/index.ts';
 import { ensureDeckBuilt } from '../server/index.ts';
-import { launchBrowser } from '../test/support/browser.ts';
+import { launchBrowser, screenshot } from '../test/support/browser.ts';
 import { generateTrace } from '../viewer/syntheticTrace.ts';
 
 const SIZES = (process.env.VIEWER_BENCH_SIZES ?? '1000,10000,100000,300000').split(',').map(Number);
@@ -95,7 +95,7 @@ async function heapMB(context: BrowserContext, page: Page): Promise<number> {
   return bytes / 1e6;
 }
 
-async function measure(browser: Browser, url: string, selector: string, settled: string | undefined): Promise<Run> {
+async function measure(browser: Browser, url: string, selector: string, settled: string | undefined, shot?: string): Promise<Run> {
   const context = await browser.newContext({ viewport: VIEWPORT, reducedMotion: 'reduce' });
   try {
     const page = await context.newPage();
@@ -106,6 +106,8 @@ async function measure(browser: Browser, url: string, selector: string, settled:
     if (settled) await page.waitForFunction(settled, undefined, { timeout: 120_000, polling: 100 }).catch(() => undefined);
     const longest = (await page.evaluate('Math.max(0, ...window.__bench.longTasks)')) as number;
     const phases = (await page.evaluate('window.viewerPage?.workerPhases?.()')) as Record<string, number> | undefined;
+    // What each contender shows once loaded, to look at (test-output/screenshots/bench-viewer-*.png).
+    if (shot) await screenshot(page, `bench-viewer-${shot}`);
     return { ms, phases, longestTaskMs: longest, heapMB: await heapMB(context, page) };
   } finally {
     await context.close();
@@ -153,7 +155,9 @@ export async function run(): Promise<void> {
   });
 
   const app = express();
-  app.get('/api/traces/:id', (req, res) => {
+  // The Jaeger UI 2.20 trace page asks the v1 query API under its own base path (`<base>/api/traces/:id`,
+  // useTraceLoading → JaegerAPI.fetchTrace; only search, services and operations moved to v3): same file, same bytes.
+  app.get(['/api/traces/:id', '/jaeger/api/traces/:id'], (req, res) => {
     const f = files.get(req.params.id);
     if (!f) return void res.status(404).json({ data: null, errors: [{ code: 404, msg: 'trace not found' }] });
     res.type('application/json').sendFile(f);
@@ -161,8 +165,13 @@ export async function run(): Promise<void> {
   app.get('/floor.html', (_req, res) => res.type('html').send(FLOOR_PAGE));
   app.get('/api/*rest', (_req, res) => res.json({ data: [], total: 0, limit: 0, offset: 0, errors: null }));
   if (jaegerUi) {
-    app.use('/jaeger', express.static(jaegerUi));
-    app.get('/jaeger/*rest', (_req, res) => res.sendFile(path.join(jaegerUi, 'index.html')));
+    // Its index.html works out its <base> in a script, too late for the browser's preload scanner; served with the
+    // <base> written in, as a query service configured with a base path serves it, so its modules load once.
+    const index = readFileSync(path.join(jaegerUi, 'index.html'), 'utf8').replace('<head>', '<head><base href="/jaeger/" />');
+    app.get('/jaeger/api/v3/*rest', (_req, res) => res.json({ services: [], operations: [] }));
+    app.get('/jaeger/api/*rest', (_req, res) => res.json({ data: [], total: 0, limit: 0, offset: 0, errors: null }));
+    app.use('/jaeger/static', express.static(path.join(jaegerUi, 'static'), { index: false }));
+    app.get(['/jaeger', '/jaeger/*rest'], (_req, res) => res.type('html').send(index));
   }
   app.use(express.static(path.resolve(projectRoot, distDir)));
   const server = http.createServer(app);
@@ -185,10 +194,11 @@ export async function run(): Promise<void> {
         // Alternating, so a load spike on the shared machine hits every contender alike.
         const order = r % 2 === 0 ? ['ours', 'floor', 'whole', 'jaeger'] : ['jaeger', 'whole', 'floor', 'ours'];
         for (const who of order) {
-          if (who === 'ours') ours.push(await measure(browser, `${base}/viewer.html?traceID=${id}`, '.tv-row:not([hidden]) .tv-op', "document.querySelector('.tv-findings-list, .tv-findings-none') && !/Looking/.test(document.querySelector('.tv-findings').textContent)"));
+          const shot = r === 0 ? `${who}-${n}` : undefined;
+          if (who === 'ours') ours.push(await measure(browser, `${base}/viewer.html?traceID=${id}`, '.tv-row:not([hidden]) .tv-op', "document.querySelector('.tv-findings-list, .tv-findings-none') && !/Looking/.test(document.querySelector('.tv-findings').textContent)", shot));
           else if (who === 'whole') whole.push(await measure(browser, `${base}/viewer.html?traceID=${id}&whole=1`, '.tv-row:not([hidden]) .tv-op', undefined));
           else if (who === 'floor') floor.push(await measure(browser, `${base}/floor.html?id=${id}`, '#never', undefined));
-          else if (jaegerUi) jaeger.push(await measure(browser, `${base}/jaeger/trace/${id}`, '.span-row', undefined));
+          else if (jaegerUi) jaeger.push(await measure(browser, `${base}/jaeger/trace/${id}`, '.span-row .span-svc-name', undefined, shot));
         }
       }
       const fmt = (xs: Run[]) => (xs.length ? `${Math.round(median(xs.map((x) => x.ms)))} ms (${spread(xs.map((x) => x.ms))})` : 'not run');
@@ -200,7 +210,8 @@ export async function run(): Promise<void> {
       const ratio = median(ours.map((x) => x.ms)) / median(floor.map((x) => x.ms));
       console.log([String(n).padEnd(7), fmt(floor).padEnd(19), fmt(jaeger).padEnd(20), fmt(ours).padEnd(20), `${ratio.toFixed(2)}×`.padEnd(10), `${task(ours)} / ${task(jaeger)}`.padEnd(43), `${heap(ours)} / ${heap(jaeger)}`].join(' | '));
       const p = ours.map((x) => x.phases).filter(Boolean) as Record<string, number>[];
-      console.log(`        (ours reading only once the download is complete, ?whole=1: ${fmt(whole)})`);
+      const bytes = statSync(files.get(id)!).size;
+      console.log(`        (answer: ${(bytes / 1e6).toFixed(1)} MB of v1 Jaeger JSON, the same bytes to floor, ours${jaegerUi ? ' and the Jaeger UI, whose trace page asks the v1 API too' : ''}; ours reading only once the download is complete, ?whole=1: ${fmt(whole)})`);
       if (p.length) console.log(`        (ours, in the worker, median: ${Object.keys(p[0]!).map((k) => `${k.replace(/Ms$/, '')} ${Math.round(median(p.map((x) => x[k]!)))} ms`).join(', ')})`);
       last = { id, n };
     }

@@ -158,7 +158,7 @@ export async function run(): Promise<void> {
   // The Jaeger UI 2.20 trace page asks the v1 query API under its own base path (`<base>/api/traces/:id`,
   // useTraceLoading → JaegerAPI.fetchTrace; only search, services and operations moved to v3): same file, same bytes.
   app.get(['/api/traces/:id', '/jaeger/api/traces/:id'], (req, res) => {
-    const f = files.get(req.params.id);
+    const f = files.get(String(req.params.id));
     if (!f) return void res.status(404).json({ data: null, errors: [{ code: 404, msg: 'trace not found' }] });
     res.type('application/json').sendFile(f);
   });

@@ -4,7 +4,7 @@ import 'reveal.js/reveal.css';
 import './theme.css';
 import Reveal, { type RevealApi, type RevealConfig } from 'reveal.js';
 import Notes from 'reveal.js/plugin/notes';
-import { liveParts, mountPrintDemo, type LivePartFactory } from '../live/index.ts';
+import { createLatestTrace, liveParts, mountPrintDemo, type LivePartFactory } from '../live/index.ts';
 import { readDeckMode } from './deckMode.ts';
 import { connectLiveSlides } from './liveSlides.ts';
 import { fillProjectLinks } from './projectUrl.ts';
@@ -58,7 +58,7 @@ const demoSection = document.querySelector<HTMLElement>('section#demo');
 if (mode.print && demoSection) mountPrintDemo(demoSection);
 
 if (!mode.receiver && !mode.print) {
-  connectLiveSlides(Reveal, liveParts, { presenterToken: mode.presenterToken, apiBase: '', offline });
+  connectLiveSlides(Reveal, liveParts, { presenterToken: mode.presenterToken, apiBase: '', offline, latestTrace: createLatestTrace() });
 }
 
 void Reveal.initialize(config).then(() => {

@@ -2,7 +2,7 @@
 import { createActor } from 'xstate';
 import { holeCatalog } from '../../model/index.ts';
 import type { JaegerTrace } from '../../model/index.ts';
-import { createJoinPanel, type JoinPanel } from '../../join/joinPanel.ts';
+import { createJoinPanel, type JoinPanel } from '../../join/browser/joinPanel.ts';
 import { createTraceViewer } from '../../viewer/index.ts';
 import { createComparePanel } from './comparePanel.ts';
 import { createCrowdPanel } from './crowdPanel.ts';
@@ -12,7 +12,6 @@ import { el, guardInput, setText } from './dom.ts';
 import { presenterPhase, statusLine } from './flowStatus.ts';
 import { createHoleSwitches } from './holeSwitches.ts';
 import type { LiveContext, LivePart } from './index.ts';
-import { rememberTrace } from './latestTrace.ts';
 import { mountRecordingReplay } from './recordingPanel.ts';
 import { sourceFor } from './sourceFor.ts';
 import './demoSlide.css';
@@ -154,7 +153,7 @@ function mountDemo(host: HTMLElement, ctx: LiveContext, actor: DemoFlowActor): (
         viewer.show(t);
         host.dataset.traceId = t.traceID;
         host.dataset.spanCount = String(t.spans.length);
-        if (c.stage.origin === 'ours') rememberTrace(t);
+        if (c.stage.origin === 'ours') ctx.latestTrace.remember(t);
         // A failed request: the span where it started failing is marked, and opened for our own.
         if (c.stage.failureSpan) {
           viewer.highlightSpans([c.stage.failureSpan]);

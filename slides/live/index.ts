@@ -1,8 +1,10 @@
 // Registry of the deck's live parts: a slide whose section carries data-live="name" mounts the part of that name.
 import { createDemoSlide } from './demoSlide.ts';
 import { createPipelineCounts } from './pipelineCounts.ts';
+import type { LatestTrace } from './latestTrace.ts';
 import { createRealisticTrace } from './realisticTrace.ts';
 
+export { createLatestTrace } from './latestTrace.ts';
 export { mountPrintDemo } from './printDemo.ts';
 
 /** What a live part gets when its slide is entered. */
@@ -13,6 +15,8 @@ export interface LiveContext {
   apiBase: string;
   /** True in the static self-study build: no server, replay recordings instead. */
   offline: boolean;
+  /** The last trace of the presenter's own requests, shared by the parts for the whole deck. */
+  latestTrace: LatestTrace;
 }
 
 /** Same lifecycle for every live part: mount on slide enter, unmount on leave. */

@@ -1,12 +1,15 @@
-// The last complete trace of our own requests, shared between live parts so a slide can reuse it instead of asking again.
+// The last complete trace of our own requests: one per deck, handed to every live part in its context, so a slide can reuse it instead of asking again.
 import type { JaegerTrace } from '../../model/index.ts';
 
-let latest: JaegerTrace | null = null;
-
-export function rememberTrace(trace: JaegerTrace): void {
-  latest = trace;
+export interface LatestTrace {
+  remember(trace: JaegerTrace): void;
+  get(): JaegerTrace | null;
 }
 
-export function latestTrace(): JaegerTrace | null {
-  return latest;
+export function createLatestTrace(): LatestTrace {
+  let latest: JaegerTrace | null = null;
+  return {
+    remember: (trace) => void (latest = trace),
+    get: () => latest,
+  };
 }

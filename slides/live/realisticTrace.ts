@@ -7,7 +7,6 @@ import { el, guardInput, setText } from './dom.ts';
 import { statusLine } from './flowStatus.ts';
 import type { LiveContext, LivePart } from './index.ts';
 import { livePartFrom } from './partLifecycle.ts';
-import { latestTrace, rememberTrace } from './latestTrace.ts';
 import { mountRecordingReplay } from './recordingPanel.ts';
 import { sourceFor } from './sourceFor.ts';
 import './realisticTrace.css';
@@ -31,14 +30,14 @@ function mountRealistic(host: HTMLElement, ctx: LiveContext): () => void {
     host.dataset.traceId = trace.traceID;
     host.dataset.spanCount = String(trace.spans.length);
   };
-  const reused = latestTrace();
+  const reused = ctx.latestTrace.get();
   if (reused) show(reused);
   else viewer.clear('Sending one request through the mesh…');
 
   const sub = actor.subscribe((s) => {
     const t = s.context.stage.trace;
     if (t && t !== shown) {
-      rememberTrace(t);
+      ctx.latestTrace.remember(t);
       show(t);
     }
     const line = statusLine(s);

@@ -66,7 +66,11 @@ function childrenOf(pid: number): number[] {
 
 function processTree(root: number): number[] {
   const seen = [root];
-  for (let i = 0; i < seen.length && seen.length < 200; i++) seen.push(...childrenOf(seen[i]));
+  // The walk reads pids appended while it runs (an array iterator sees later pushes): breadth-first, capped at 200.
+  for (const pid of seen) {
+    if (seen.length >= 200) break;
+    seen.push(...childrenOf(pid));
+  }
   return seen;
 }
 
@@ -152,7 +156,7 @@ export class ServerStatsSampler {
       tree,
       eventLoopDelayMs: loop,
       cores: os.availableParallelism(),
-      loadAverage1m: round1(os.loadavg()[0]),
+      loadAverage1m: round1(os.loadavg()[0] ?? 0),
       uptimeSeconds: Math.round(process.uptime()),
     };
   }

@@ -20,12 +20,14 @@ await runService(storefrontApi.service, (app, kit) => {
 
   const pickDrinks = (kind: 'normal' | 'slow'): Drink[] => {
     if (kind === 'normal') {
-      const pool = [...drinks];
-      return Array.from({ length: normalOrderSize }, () => pool.splice(Math.floor(kit.jitter.random() * pool.length), 1)[0]);
+      // Distinct drinks drawn from the menu: an order can never hold more than the menu has.
+      const pool: Drink[] = [...drinks];
+      const picked: Drink[] = [];
+      while (picked.length < normalOrderSize && pool.length > 0) picked.push(...pool.splice(Math.floor(kit.jitter.random() * pool.length), 1));
+      return picked;
     }
     // A team order repeats drinks: exactly what a missing cache pays for again and again.
-    const two = [drinks[0], drinks[3]];
-    return Array.from({ length: slowOrderSize }, (_, i) => two[i % 2]);
+    return Array.from({ length: slowOrderSize }, (_, i) => (i % 2 === 0 ? drinks[0] : drinks[3]));
   };
 
   app.post(storefrontApi.order.route, async (req, res) => {

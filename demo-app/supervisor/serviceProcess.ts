@@ -23,7 +23,7 @@ export function createServiceProcess(opts: ServiceProcessOptions) {
       // The child logs "[name] LEVEL: msg"; the mesh log already names the service, so keep level and message only.
       const m = /^\[[^\]]*\] (?:(ERROR|WARN): )?(.*)$/.exec(line);
       const level = m?.[1] ?? (asError ? 'WARN' : '');
-      const text = m ? m[2] : line;
+      const text = m?.[2] ?? line;
       if (level === 'ERROR') opts.log.error(text);
       else if (level === 'WARN') opts.log.warn(text);
       else opts.log.info(text);

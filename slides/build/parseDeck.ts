@@ -75,10 +75,12 @@ export function parseDeck(source: string, file = 'talk.md'): ParsedDeck {
 
   const chunks = splitSlides(lines, bodyStart, frontMatter);
   const stacks: Slide[][] = [];
+  let stack: Slide[] = [];
   for (const chunk of chunks) {
     const slide = readSlide(chunk, problems);
-    if (chunk.v === 0) stacks.push([]);
-    stacks[stacks.length - 1].push(slide);
+    // A horizontal step opens a new vertical stack; the first chunk always is one (splitSlides starts at v 0).
+    if (chunk.v === 0) stacks.push((stack = []));
+    stack.push(slide);
   }
   // An empty body is one empty slide, reported as such: every deck has at least one chunk.
   const slides = stacks.flat();
@@ -99,7 +101,7 @@ export function parseDeck(source: string, file = 'talk.md'): ParsedDeck {
 /** The deck as reveal.js markup: `<section>`s, vertical stacks nested, notes in `<aside class="notes">`. */
 export function renderDeck(deck: ParsedDeck): string {
   return deck.stacks
-    .map((stack) => (stack.length === 1 ? renderSlide(stack[0]) : `<section>\n${stack.map(renderSlide).join('\n')}\n</section>`))
+    .map((stack) => (stack.length === 1 ? renderSlide(stack[0]!) : `<section>\n${stack.map(renderSlide).join('\n')}\n</section>`))
     .join('\n');
 }
 
@@ -157,13 +159,14 @@ interface Chunk {
 }
 
 function splitSlides(lines: string[], bodyStart: number, fm: DeckFrontMatter): Chunk[] {
-  const chunks: Chunk[] = [{ h: 0, v: 0, start: bodyStart, lines: [] }];
+  let last: Chunk = { h: 0, v: 0, start: bodyStart, lines: [] };
+  const chunks = [last];
   for (let i = bodyStart; i < lines.length; i++) {
-    const t = lines[i].trim();
-    const last = chunks[chunks.length - 1];
-    if (t === fm.separator) chunks.push({ h: last.h + 1, v: 0, start: i + 1, lines: [] });
-    else if (t === fm.verticalSeparator) chunks.push({ h: last.h, v: last.v + 1, start: i + 1, lines: [] });
-    else last.lines.push(lines[i]);
+    const line = lines[i]!;
+    const t = line.trim();
+    if (t === fm.separator) chunks.push((last = { h: last.h + 1, v: 0, start: i + 1, lines: [] }));
+    else if (t === fm.verticalSeparator) chunks.push((last = { h: last.h, v: last.v + 1, start: i + 1, lines: [] }));
+    else last.lines.push(line);
   }
   return chunks;
 }
@@ -172,7 +175,7 @@ function readSlide(chunk: Chunk, problems: DeckProblem[]): Slide {
   const at = (offset: number) => chunk.start + offset + 1;
   const notesAt = chunk.lines.findIndex((l) => NOTES_MARKER.test(l));
   const bodyLines = notesAt < 0 ? chunk.lines : chunk.lines.slice(0, notesAt);
-  const notesLines = notesAt < 0 ? [] : [chunk.lines[notesAt].replace(NOTES_MARKER, ''), ...chunk.lines.slice(notesAt + 1)];
+  const notesLines = notesAt < 0 ? [] : [chunk.lines[notesAt]!.replace(NOTES_MARKER, ''), ...chunk.lines.slice(notesAt + 1)];
 
   let body = bodyLines.join('\n');
   let attributes: SlideAttributes = [];

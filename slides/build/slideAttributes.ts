@@ -28,7 +28,7 @@ export function parseSlideAttributes(text: string): { attributes: SlideAttribute
       break;
     }
     rest = rest.slice(m[0].length).trimStart();
-    const name = m[1].toLowerCase();
+    const name = m[1]!.toLowerCase(); // group 1 is not optional: a match always has a name
     const value = m[2] ?? m[3] ?? m[4] ?? '';
     if (!ALLOWED_NAME.test(name)) {
       problems.push(

@@ -7,6 +7,7 @@ import {
   childrenOf,
   endUs,
   errorSpans,
+  firstRoot,
   isSequential,
   logMessages,
   maxOverlap,
@@ -24,15 +25,16 @@ before(async () => {
 after(() => m?.close());
 
 test('one request gives one trace whose span tree matches the call graph', async () => {
-  const results = await m.traces('normal', 1, { 'attendee-id': 'attendee-0042', 'attendee-name': 'Ada' });
-  assert.equal(results[0].status, 200);
-  const spans = results[0].spans;
+  const [result] = await m.traces('normal', 1, { 'attendee-id': 'attendee-0042', 'attendee-name': 'Ada' });
+  assert.ok(result, 'one request, one result');
+  assert.equal(result.status, 200);
+  const spans = result.spans;
 
   assert.equal(new Set(spans.map((s) => s.traceID)).size, 1, 'one trace id');
   const roots = rootsOf(spans);
   assert.equal(roots.length, 1, 'one root');
-  assert.equal(roots[0].service, 'storefront');
-  assert.equal(roots[0].operation, 'POST /order');
+  assert.equal(roots[0]!.service, 'storefront');
+  assert.equal(roots[0]!.operation, 'POST /order');
   assert.ok(spans.length >= 20 && spans.length <= 60, `span count ${spans.length} in 20..60`);
   assert.deepEqual(
     [...new Set(spans.map((s) => s.service))].sort(),
@@ -55,8 +57,8 @@ test('one request gives one trace whose span tree matches the call graph', async
   for (const client of spans.filter((s) => s.tags['span.kind'] === 'client' && !s.tags['db.type'])) {
     const servers = childrenOf(spans, client).filter((c) => c.tags['span.kind'] === 'server');
     assert.equal(servers.length, 1, `${client.operation} has one server span`);
-    assert.equal(servers[0].service, client.tags['peer.service']);
-    if (client.tags.error !== true) assert.match(String(servers[0].tags['http.status_code']), /^20[01]$/);
+    assert.equal(servers[0]!.service, client.tags['peer.service']);
+    if (client.tags.error !== true) assert.match(String(servers[0]!.tags['http.status_code']), /^20[01]$/);
   }
   assert.ok(serviceDepth(spans).length >= 4, `deep fan-out: ${serviceDepth(spans).join(' → ')}`);
 
@@ -64,6 +66,7 @@ test('one request gives one trace whose span tree matches the call graph', async
   const [prices] = byOperation(spans, 'storefront', 'POST /prices');
   const [availability] = byOperation(spans, 'storefront', 'GET /availability');
   const [orders] = byOperation(spans, 'storefront', 'POST /orders');
+  assert.ok(prices && availability && orders, 'storefront calls menu, inventory and orders');
   assert.ok(prices.startUs < endUs(availability) && availability.startUs < endUs(prices), 'menu and inventory in parallel');
   assert.ok(orders.startUs >= Math.max(endUs(prices), endUs(availability)), 'orders after both');
 
@@ -122,7 +125,7 @@ describe('each hole, plugged, changes the next trace as designed', () => {
       const errorLog = f.logs.find((l) => l.fields.event === 'error');
       assert.match(String(errorLog?.fields.message), /timed out after 250 ms/);
     }
-    const root = rootsOf(open)[0];
+    const root = firstRoot(open);
     assert.equal(logMessages([root]).filter((msg) => msg.startsWith('payments attempt')).length, 2);
     assert.equal(root.tags['payments.attempts'], 3);
 
@@ -162,7 +165,7 @@ describe('each hole, plugged, changes the next trace as designed', () => {
   });
 
   test('all holes plugged: the same slow order finishes sooner', async () => {
-    const rootUs = async () => rootsOf(await m.trace('slow'))[0].durationUs;
+    const rootUs = async () => firstRoot(await m.trace('slow')).durationUs;
     const open = await rootUs();
     await m.plugAll();
     await m.trace('slow'); // fills the cache, as a second request on stage would find it
@@ -173,12 +176,13 @@ describe('each hole, plugged, changes the next trace as designed', () => {
 
 test('on SIGTERM every service flushes its buffered spans before exiting', async () => {
   const [r] = await m.mesh.sendRequests('normal', 1);
+  assert.ok(r, 'one request, one result');
   assert.equal(r.status, 200);
   assert.equal(m.capture.trace(r.traceID).length, 0, 'JAEGER_REPORTER_FLUSH_INTERVAL=60000 holds the spans back');
   await m.mesh.stop();
   const spans = m.capture.trace(r.traceID);
   assert.equal(rootsOf(spans).length, 1);
-  assert.equal(rootsOf(spans)[0].operation, 'POST /order');
+  assert.equal(rootsOf(spans)[0]!.operation, 'POST /order');
   assert.equal(new Set(spans.map((s) => s.service)).size, 6);
   assert.ok(spans.length >= 20);
 });

@@ -7,24 +7,35 @@ export type MeshSpan = CapturedSpan;
 const noParent = '0000000000000000';
 
 export function fromJaegerTrace(trace: JaegerTrace): MeshSpan[] {
-  return trace.spans.map((s) => ({
-    traceID: s.traceID,
-    spanID: s.spanID,
-    // Jaeger drops the CHILD_OF link when a FOLLOWS_FROM names the same span (work its caller gave up on).
-    parentSpanID: s.references.find((r) => r.refType === 'CHILD_OF')?.spanID ?? s.parentSpanID ?? s.references.find((r) => r.refType === 'FOLLOWS_FROM')?.spanID ?? noParent,
-    service: trace.processes[s.processID].serviceName,
-    operation: s.operationName,
-    startUs: s.startTime,
-    durationUs: s.duration,
-    tags: Object.fromEntries(s.tags.map((t) => [t.key, t.value])),
-    logs: s.logs.map((l) => ({ timestampUs: l.timestamp, fields: Object.fromEntries(l.fields.map((f) => [f.key, f.value])) })),
-    references: s.references.map((r) => ({ refType: r.refType, spanID: r.spanID })),
-  }));
+  return trace.spans.map((s) => {
+    const proc = trace.processes[s.processID];
+    if (!proc) throw new Error(`span ${s.spanID} names process ${s.processID}, which the trace does not list`);
+    return {
+      traceID: s.traceID,
+      spanID: s.spanID,
+      // Jaeger drops the CHILD_OF link when a FOLLOWS_FROM names the same span (work its caller gave up on).
+      parentSpanID: s.references.find((r) => r.refType === 'CHILD_OF')?.spanID ?? s.parentSpanID ?? s.references.find((r) => r.refType === 'FOLLOWS_FROM')?.spanID ?? noParent,
+      service: proc.serviceName,
+      operation: s.operationName,
+      startUs: s.startTime,
+      durationUs: s.duration,
+      tags: Object.fromEntries(s.tags.map((t) => [t.key, t.value])),
+      logs: s.logs.map((l) => ({ timestampUs: l.timestamp, fields: Object.fromEntries(l.fields.map((f) => [f.key, f.value])) })),
+      references: s.references.map((r) => ({ refType: r.refType, spanID: r.spanID })),
+    };
+  });
 }
 
 export function rootsOf(spans: MeshSpan[]): MeshSpan[] {
   const ids = new Set(spans.map((s) => s.spanID));
   return spans.filter((s) => s.parentSpanID === noParent || !ids.has(s.parentSpanID));
+}
+
+/** The trace's first root span; a trace with none fails here, naming how many spans it had. */
+export function firstRoot(spans: MeshSpan[]): MeshSpan {
+  const [root] = rootsOf(spans);
+  if (!root) throw new Error(`no root among the trace's ${spans.length} spans`);
+  return root;
 }
 
 export function childrenOf(spans: MeshSpan[], parent: MeshSpan): MeshSpan[] {
@@ -67,7 +78,7 @@ export const endUs = (s: MeshSpan) => s.startUs + s.durationUs;
 /** True when each span starts only after the one before it ended (a staircase). */
 export function isSequential(spans: MeshSpan[]): boolean {
   const sorted = [...spans].sort((a, b) => a.startUs - b.startUs);
-  return sorted.every((s, i) => i === 0 || s.startUs >= endUs(sorted[i - 1]));
+  return sorted.every((s, i) => i === 0 || s.startUs >= endUs(sorted[i - 1]!));
 }
 
 /** Most spans running at the same moment. */

@@ -4,9 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { analyzeTrace } from '../analysis/index.ts';
 import type { JaegerTrace } from '../model/index.ts';
-import { formatConfusion, measureConfusion } from '../test/analysis/support/confusion.ts';
-import { generateTrace } from '../test/analysis/support/generatedTrace.ts';
-import { startGroundTruth } from '../test/analysis/support/groundTruth.ts';
+import { formatConfusion, holeShapedTrace, launchBrowser, measureConfusion, startGroundTruth } from '../devkit/index.ts';
 
 // Speed first (in-process, seconds), then ground truth on the real mesh (minutes; ANALYZER_SKIP_MESH=1 skips it).
 
@@ -16,7 +14,7 @@ const perState = Number(process.env.ANALYZER_TRACES ?? 20);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** A baseline in the same run: one pass touching every span's tags, the least any analysis must do. */
-function touchEveryTag(trace: ReturnType<typeof generateTrace>): number {
+function touchEveryTag(trace: ReturnType<typeof holeShapedTrace>): number {
   let n = 0;
   for (const s of trace.spans) for (const t of s.tags) n += t.key.length;
   return n;
@@ -31,7 +29,7 @@ function cpuMs(): number {
 function speed(): void {
   console.log('analysis time on generated traces (3 warm-up runs, then 7 alternating with a baseline pass over every tag; median wall time and median CPU time):');
   for (const size of [1_000, 10_000, 100_000]) {
-    const trace = generateTrace(size);
+    const trace = holeShapedTrace(size);
     for (let w = 0; w < 3; w++) analyzeTrace(trace); // warm the JIT
     const wall: number[] = [];
     const cpu: number[] = [];
@@ -60,11 +58,10 @@ function speed(): void {
  */
 async function speedInBrowser(): Promise<void> {
   const { build } = await import('esbuild');
-  const { launchBrowser } = await import('../test/support/browser.ts');
   const entry = `import { analyzeTrace } from ${JSON.stringify(path.resolve('analysis/index.ts'))};
-import { generateTrace } from ${JSON.stringify(path.resolve('test/analysis/support/generatedTrace.ts'))};
+import { holeShapedTrace } from ${JSON.stringify(path.resolve('devkit/holeShapedTrace.ts'))};
 window.measure = (size) => {
-  const trace = generateTrace(size);
+  const trace = holeShapedTrace(size);
   for (let w = 0; w < 3; w++) analyzeTrace(trace);
   const times = [];
   for (let r = 0; r < 7; r++) { const t0 = performance.now(); analyzeTrace(trace); times.push(performance.now() - t0); }

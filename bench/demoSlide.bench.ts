@@ -3,8 +3,7 @@ import { testConfig } from '../server/index.ts';
 import { projectRoot, startDeckServer } from '../server/index.ts';
 import { createLog } from '../pkg/index.ts';
 import { ensureDeckBuilt } from '../server/index.ts';
-import { launchBrowser } from '../test/support/browser.ts';
-import { waitFor } from '../test/support/waitFor.ts';
+import { launchBrowser, waitFor } from '../devkit/index.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
 const WARMUP = 2;

@@ -3,13 +3,12 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { decodeBinaryBatch, decodeCompactEmitBatch, spanLogs, spanTags } from '../embedded-jaeger/jaegerThrift.ts';
-import { decodeOtlpJson, decodeOtlpProtobuf } from '../embedded-jaeger/otlp/otlpDecode.ts';
-import { otlpToBatches } from '../embedded-jaeger/otlp/otlpToSpans.ts';
-import { VIA_HTTP, VIA_OTLP, VIA_UDP_COMPACT, type DecodedBatch } from '../embedded-jaeger/spanModel.ts';
-import { TraceStore } from '../embedded-jaeger/traceStore.ts';
+import {
+  decodeBinaryBatch, decodeCompactEmitBatch, decodeOtlpJson, decodeOtlpProtobuf, otlpToBatches, spanLogs, spanTags, TraceStore,
+  VIA_HTTP, VIA_OTLP, VIA_UDP_COMPACT, type DecodedBatch,
+} from '../embedded-jaeger/index.ts';
 import { BinaryReader, compactEmitBatch } from '../thrift/index.ts';
-import { jaegerThrift, thriftrwDecodeBatch } from '../test/jaeger/support/thriftrwCodec.ts';
+import { jaegerThrift, thriftrwDecodeBatch } from '../devkit/index.ts';
 
 const SPANS_PER_BATCH = 10;
 const BATCHES = 1_000;

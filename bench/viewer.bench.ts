@@ -10,8 +10,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { projectRoot } from '../server/index.ts';
 import { createLog } from '../pkg/index.ts';
 import { ensureDeckBuilt } from '../server/index.ts';
-import { launchBrowser, screenshot } from '../test/support/browser.ts';
-import { generateTrace } from '../viewer/syntheticTrace.ts';
+import { launchBrowser, screenshot } from '../devkit/index.ts';
+import { generateTrace } from '../model/index.ts';
 
 const SIZES = (process.env.VIEWER_BENCH_SIZES ?? '1000,10000,100000,300000').split(',').map(Number);
 const ROUNDS = Number(process.env.VIEWER_BENCH_ROUNDS ?? 3);

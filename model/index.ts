@@ -1,6 +1,9 @@
-// The door to the shared model: the Jaeger JSON model, our own HTTP API's types, and the hole finder's findings.
+// The door to the shared model: the Jaeger JSON model and facts read off a trace, our own HTTP API's types, the hole finder's findings, a seeded trace generator.
 export * from './jaegerJson.ts';
 export * from './demoApi.ts';
 export * from './findings.ts';
 export * from './holes.ts';
 export * from './collectorStats.ts';
+export * from './audience.ts';
+export * from './traceFacts.ts';
+export * from './syntheticTrace.ts';

@@ -19,7 +19,9 @@ export interface Violation extends ImportSite {
 }
 
 /** Tooling folders: they drive the parts from outside and never ship. */
-const tooling = new Set(['test', 'bench', 'scripts']);
+const tooling = new Set(['test', 'bench', 'scripts', 'devkit']);
+/** The development kit: tooling that tests, benches and scripts share (through its door, tests aside); nothing else imports it. */
+const devkit = 'devkit';
 /** Folders whose files run in the browser, besides whatever the HTML pages reach. */
 const browserFolders = ['slides/deck/', 'slides/live/', 'slides/recordings/', 'viewer/'];
 /**
@@ -166,7 +168,10 @@ interface Edge { from: string; to: string; isTooling: boolean; inBrowser: boolea
 
 /** The first rule an import of a project file breaks, most serious first. */
 function ruleBroken(root: string, file: string, target: string, e: Edge): string | undefined {
-  if (tooling.has(e.to) && e.to !== e.from && e.from !== 'test') {
+  if (e.to === devkit && e.from !== devkit && !tooling.has(e.from)) {
+    return `${devkit}/ holds development tools: only test/, bench/ and scripts/ import it (${e.from || 'the root'}/ is product code)`;
+  }
+  if (tooling.has(e.to) && e.to !== e.from && e.from !== 'test' && e.to !== devkit) {
     return e.to === 'test' ? `only tests import test/ (${e.from || 'the root'}/ is not a test)` : `${e.to}/ is tooling: no other folder imports it`;
   }
   if (e.inBrowser && e.targetIsServer) return 'browser code never imports server code';

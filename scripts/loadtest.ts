@@ -1,9 +1,8 @@
 // `npm run loadtest -- --url URL --attendees N --rate R --duration S`: a crowd of simulated attendees against a running deck server.
 import http from 'node:http';
 import { parseArgs } from 'node:util';
-import type { AudienceStats, RateLimitedBody } from '../join/index.ts';
 import type { ServerStats } from '../server/index.ts';
-import type { CollectorStatsSnapshot } from '../model/index.ts';
+import type { AudienceStats, CollectorStatsSnapshot, RateLimitedBody } from '../model/index.ts';
 
 const LIMITS = { attendees: 2000, rate: 500, duration: 600 } as const;
 const REQUEST_TIMEOUT_MS = 30_000;

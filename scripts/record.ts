@@ -3,13 +3,12 @@
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { analyzeTrace } from '../analysis/index.ts';
-import { holeCatalog, tracesFromJaegerFile, type Finding, type HolePattern, type HoleSpec, type JaegerTrace, type RequestKind } from '../model/index.ts';
+import { holeCatalog, traceDurationMs, tracesFromJaegerFile, type Finding, type HolePattern, type HoleSpec, type JaegerTrace, type RequestKind } from '../model/index.ts';
 import { startDeckServer, projectRoot, type DeckServer } from '../server/index.ts';
 import { testConfig } from '../server/index.ts';
 import { createLog } from '../pkg/index.ts';
-import { waitFor } from '../test/support/waitFor.ts';
-import type { Recording, RecordingManifest } from '../slides/recordings/manifestTypes.ts';
-import { traceDurationMs } from '../slides/live/traceFacts.ts';
+import { waitFor } from '../devkit/index.ts';
+import type { Recording, RecordingManifest } from '../slides/recordings/index.ts';
 
 // RECORD_OUT_DIR writes elsewhere (a trial run that leaves the committed recordings alone).
 const outDir = process.env.RECORD_OUT_DIR ? path.resolve(process.env.RECORD_OUT_DIR) : path.join(projectRoot, 'slides', 'recordings');

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { createEmbeddedJaeger, type EmbeddedJaeger } from '../embedded-jaeger/index.ts';
 import { createDemoApi, createMesh, type Mesh } from '../demo-app/index.ts';
-import { createAudience, type Audience } from '../join/index.ts';
+import { createAudience, type Audience } from '../join/server/index.ts';
 import { isOwnMachine, addressOf } from '../pkg/index.ts';
 import type { AppConfig } from './config.ts';
 import { defaultConnectionLimits, guardConnections, serverTimeouts, type ConnectionLimits } from './connectionGuard.ts';

@@ -6,7 +6,7 @@ import { createActor } from 'xstate';
 import type { JaegerTrace } from '../model/index.ts';
 import { createLatencyChart } from './latencyChart.ts';
 import { describeLoaded, loadedFromTrace, type LoadedTrace } from './loadedTrace.ts';
-import { generateTrace } from './syntheticTrace.ts';
+import { generateTrace } from '../model/index.ts';
 import { createTraceCompare } from './traceCompare.ts';
 import { standaloneFlow } from './standaloneFlow.ts';
 import { createTraceViewer } from './traceViewer.ts';

@@ -4,7 +4,7 @@ import { tracesFromJaegerFile, type JaegerTrace } from '../model/index.ts';
 import { findCriticalPath } from './criticalPath.ts';
 import { completeFeed, scanJaegerFile, ScanGaveUp, type ByteFeed, type ScannedTrace } from './jsonScan.ts';
 import { columnsFromTrace } from './spanColumns.ts';
-import { generateTrace } from './syntheticTrace.ts';
+import { generateTrace } from '../model/index.ts';
 import { fetchTraceByID, fetchTraceUrl, parseTraceFile, TraceLoadError } from './traceSource.ts';
 import { overviewPixels } from './overview.ts';
 import { findSpanIndices, indexSpans, type TraceModel } from './traceModel.ts';

@@ -2,7 +2,7 @@
 import { assign, enqueueActions, fromPromise, setup } from 'xstate';
 import type { JaegerTrace } from '../../model/index.ts';
 import { OURS_KEPT } from './flowContext.ts';
-import { hasRoot } from './traceFacts.ts';
+import { hasRoot } from '../../model/index.ts';
 import type { TraceSource } from './traceSource.ts';
 
 export interface CrowdLaneInput {

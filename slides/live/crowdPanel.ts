@@ -3,7 +3,7 @@ import type { FindingsAggregateResponse } from '../../model/index.ts';
 import { el, setText } from './dom.ts';
 import type { CrowdItem, HoleSwitchMark, LatencyPoint } from './flowEvents.ts';
 import { createLatencyPanel } from './latencyPanel.ts';
-import { formatMs, median } from './traceFacts.ts';
+import { formatMs, median } from '../../model/index.ts';
 
 export interface CrowdPanel {
   readonly element: HTMLElement;

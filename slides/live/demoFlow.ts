@@ -25,7 +25,7 @@ import { meshWatchMachine } from './meshWatch.ts';
 import { plugProofMachine } from './plugProof.ts';
 import { presenterRequestMachine } from './presenterRequest.ts';
 import type { ProofResult } from './proofVerdict.ts';
-import { failureOrigin, requestFailed, traceAttendee, traceDurationMs } from './traceFacts.ts';
+import { failureOrigin, requestFailed, traceAttendee, traceDurationMs } from '../../model/index.ts';
 import type { HoleState, MeshHealth, RequestKind, TraceSource } from './traceSource.ts';
 
 export { defaultTiming, reusableBefore } from './flowContext.ts';

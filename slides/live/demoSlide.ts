@@ -2,7 +2,7 @@
 import { createActor } from 'xstate';
 import { holeCatalog } from '../../model/index.ts';
 import type { JaegerTrace } from '../../model/index.ts';
-import { createJoinPanel, type JoinPanel } from '../../join/browser/joinPanel.ts';
+import { createJoinPanel, type JoinPanel } from '../../join/browser/index.ts';
 import { createTraceViewer } from '../../viewer/index.ts';
 import { createComparePanel } from './comparePanel.ts';
 import { createCrowdPanel } from './crowdPanel.ts';

@@ -1,6 +1,6 @@
 // The flow's state in words for the status line of any live part, with a tone for its colour.
 import type { DemoFlowSnapshot } from './demoFlow.ts';
-import { traceAttendee } from './traceFacts.ts';
+import { traceAttendee } from '../../model/index.ts';
 
 /** The presenter region's state as one word, for the status line and for tests (data-demo-state). */
 export function presenterPhase(s: DemoFlowSnapshot): string {

@@ -4,7 +4,7 @@ import { niceCeil } from '../../viewer/index.ts';
 import { el } from './dom.ts';
 import type { HoleSwitchMark, LatencyPoint } from './flowEvents.ts';
 import { shortHoleName } from './holeSwitches.ts';
-import { formatMs, median } from './traceFacts.ts';
+import { formatMs, median } from '../../model/index.ts';
 
 export interface LatencyPanel {
   update(points: readonly LatencyPoint[], switches: readonly HoleSwitchMark[]): void;

@@ -6,7 +6,7 @@ import type { HoleState, RequestKind } from '../../model/index.ts';
 import { messageOf } from './flowContext.ts';
 import { judgePlug, sideOf, type ProofResult } from './proofVerdict.ts';
 import { failureWords } from './presenterRequest.ts';
-import { hasRoot } from './traceFacts.ts';
+import { hasRoot } from '../../model/index.ts';
 import type { DemoRequestResult, TraceSource } from './traceSource.ts';
 
 export interface PlugProofInput {

@@ -1,6 +1,6 @@
 // The Demo slide on paper (?print-pdf): a recorded trace with the hole finder's findings, sized to fit the slide's one page.
 import { analyzeTrace } from '../../analysis/index.ts';
-import { exampleRecording, loadRecording, manifest, recordedOn } from '../recordings/recordings.ts';
+import { exampleRecording, loadRecording, manifest, recordedOn } from '../recordings/index.ts';
 import { createTraceViewer } from '../../viewer/index.ts';
 import { el, setText } from './dom.ts';
 import './demoSlide.css';

@@ -3,7 +3,7 @@ import { analyzeTrace } from '../../analysis/index.ts';
 import type { Finding } from '../../model/index.ts';
 import type { HoleSpec } from '../../model/index.ts';
 import type { JaegerTrace } from '../../model/index.ts';
-import { formatMs, median, traceDurationMs } from './traceFacts.ts';
+import { formatMs, median, traceDurationMs } from '../../model/index.ts';
 
 export interface ProofSide {
   traces: JaegerTrace[];

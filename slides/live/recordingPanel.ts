@@ -1,7 +1,7 @@
 // Self-study replay: the Demo, "A realistic example" and "How Jaeger works" slides drawn from recorded traces, marked as such.
 import { createTraceViewer } from '../../viewer/index.ts';
 import { createTraceCompare } from '../../viewer/index.ts';
-import { exampleRecording, manifest, recordedOn, recordedPairs, walkthroughFor, type RecordedPair } from '../recordings/recordings.ts';
+import { exampleRecording, manifest, recordedOn, recordedPairs, walkthroughFor, type RecordedPair } from '../recordings/index.ts';
 import { el, guardInput, setText } from './dom.ts';
 import { shortHoleName } from './holeSwitches.ts';
 import { createRecordingTraceSource } from './recordingTraceSource.ts';

@@ -1,6 +1,6 @@
 // The recording trace source: the traces bundled with the static deck stand in for the mesh; nothing can be sent.
 import type { JaegerTrace } from '../../model/index.ts';
-import { loadRecording, manifest, recordedOn, type RecordingManifest } from '../recordings/recordings.ts';
+import { loadRecording, manifest, recordedOn, type RecordingManifest } from '../recordings/index.ts';
 import { SourceError, type HoleState, type TraceSource } from './traceSource.ts';
 
 export interface RecordingTraceSource extends TraceSource {

@@ -8,7 +8,7 @@ import jaegerClient from 'jaeger-client';
 import { createEmbeddedJaeger, type EmbeddedJaeger } from '../../embedded-jaeger/index.ts';
 import type { FindingsAggregateResponse, FindingsResponse } from '../../model/index.ts';
 import { createLog } from '../../pkg/index.ts';
-import { waitFor } from '../support/waitFor.ts';
+import { waitFor } from '../../devkit/waitFor.ts';
 
 let jaeger: EmbeddedJaeger;
 let server: import('node:http').Server;

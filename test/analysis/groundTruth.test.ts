@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { findingKinds } from '../../model/index.ts';
-import { ALL_PLUGGED, formatConfusion, measureConfusion, type ConfusionRow } from './support/confusion.ts';
-import { startGroundTruth, type GroundTruth } from './support/groundTruth.ts';
+import { ALL_PLUGGED, formatConfusion, measureConfusion, type ConfusionRow } from '../../devkit/confusion.ts';
+import { startGroundTruth, type GroundTruth } from '../../devkit/groundTruth.ts';
 
 let gt: GroundTruth;
 let rows: ConfusionRow[];

@@ -4,12 +4,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import express from 'express';
-import { createAttendeeGate, createGateCounters, publicAttendeeTag } from '../../join/attendeeGate.ts';
+import { createAttendeeGate, createGateCounters, publicAttendeeTag } from '../../join/server/attendeeGate.ts';
 import { cleanNickname, parseAttendee } from '../../join/attendeeIdentity.ts';
-import { AttendeeLimits, defaultAttendeeLimits, type AttendeeLimitSettings } from '../../join/attendeeLimits.ts';
-import type { RateLimitedBody } from '../../join/audienceApi.ts';
+import { AttendeeLimits, defaultAttendeeLimits, type AttendeeLimitSettings } from '../../join/server/attendeeLimits.ts';
+import type { RateLimitedBody } from '../../model/audience.ts';
 import { createLog } from '../../pkg/index.ts';
-import { waitFor } from '../support/waitFor.ts';
+import { waitFor } from '../../devkit/waitFor.ts';
 
 const TOKEN = 'gate-test-token';
 

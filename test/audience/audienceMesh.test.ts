@@ -3,14 +3,14 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import jsQR from 'jsqr';
 import type { Browser } from 'playwright-core';
-import type { AudienceStats, RateLimitedBody } from '../../join/audienceApi.ts';
-import { publicAttendeeTag } from '../../join/index.ts';
+import type { AudienceStats, RateLimitedBody } from '../../model/audience.ts';
+import { publicAttendeeTag } from '../../join/server/index.ts';
 import type { JaegerEnvelope, JaegerTrace } from '../../model/jaegerJson.ts';
 import { testConfig } from '../../server/config.ts';
 import { startDeckServer, type DeckServer } from '../../server/deckServer.ts';
 import { createLog } from '../../pkg/index.ts';
-import { launchBrowser, screenshot, watchPage } from '../support/browser.ts';
-import { waitFor } from '../support/waitFor.ts';
+import { launchBrowser, screenshot, watchPage } from '../../devkit/browser.ts';
+import { waitFor } from '../../devkit/waitFor.ts';
 import { qrPixels } from './qrPixels.ts';
 
 const TOKEN = 'test-presenter-token';

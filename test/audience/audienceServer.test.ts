@@ -2,15 +2,15 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import type { AudienceStats, JoinInfo } from '../../join/audienceApi.ts';
-import { lanIPv4, resolveJoinUrl } from '../../join/joinUrl.ts';
+import type { AudienceStats, JoinInfo } from '../../model/audience.ts';
+import { lanIPv4, resolveJoinUrl } from '../../join/server/joinUrl.ts';
 import type { ServerStats } from '../../server/serverStats.ts';
-import { summarizeTrace } from '../../join/traceSummary.ts';
+import { summarizeTrace } from '../../join/browser/traceSummary.ts';
 import type { JaegerTrace } from '../../model/jaegerJson.ts';
 import { testConfig } from '../../server/config.ts';
 import { startDeckServer, type DeckServer } from '../../server/deckServer.ts';
 import { createLog } from '../../pkg/index.ts';
-import { waitFor } from '../support/waitFor.ts';
+import { waitFor } from '../../devkit/waitFor.ts';
 
 const iface = (address: string, internal = false) => ({
   address,

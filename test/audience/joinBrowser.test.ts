@@ -5,13 +5,13 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import jsQR from 'jsqr';
 import type { Browser } from 'playwright-core';
-import type { AudienceStats } from '../../join/audienceApi.ts';
+import type { AudienceStats } from '../../model/audience.ts';
 import { build, type Rollup } from 'vite';
 import { testConfig } from '../../server/config.ts';
 import { projectRoot, startDeckServer, type DeckServer } from '../../server/deckServer.ts';
 import { createLog } from '../../pkg/index.ts';
-import { launchBrowser, screenshot, watchPage } from '../support/browser.ts';
-import { waitFor } from '../support/waitFor.ts';
+import { launchBrowser, screenshot, watchPage } from '../../devkit/browser.ts';
+import { waitFor } from '../../devkit/waitFor.ts';
 import { qrPixels } from './qrPixels.ts';
 
 let server: DeckServer;
@@ -27,7 +27,7 @@ async function panelTestPage(): Promise<string> {
       write: false,
       minify: false,
       cssCodeSplit: false,
-      lib: { entry: path.join(projectRoot, 'join/joinPanel.ts'), formats: ['es'], fileName: 'joinPanel' },
+      lib: { entry: path.join(projectRoot, 'join/browser/joinPanel.ts'), formats: ['es'], fileName: 'joinPanel' },
     },
   })) as Rollup.RollupOutput[];
   const files = out.flatMap((o) => o.output);

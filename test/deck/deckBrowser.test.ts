@@ -7,8 +7,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { testConfig } from '../../server/config.ts';
 import { startDeckServer, type DeckServer } from '../../server/deckServer.ts';
 import { createLog } from '../../pkg/index.ts';
-import { launchBrowser, screenshot, testOutputDir, watchPage } from '../support/browser.ts';
-import { waitFor } from '../support/waitFor.ts';
+import { launchBrowser, screenshot, testOutputDir, watchPage } from '../../devkit/browser.ts';
+import { waitFor } from '../../devkit/waitFor.ts';
 
 const SLIDE_COUNT = 16;
 
@@ -116,13 +116,14 @@ test('slide text is at least 24 px on screen at 1920×1080 and has contrast of a
       const probe = document.createElement('div');
       probe.style.color = css;
       document.body.appendChild(probe);
-      const [r, g, b] = getComputedStyle(probe).color.match(/[\d.]+/g)!.map(Number);
+      const [r, g, b] = getComputedStyle(probe).color.match(/[\d.]+/g)?.map(Number) ?? [];
       probe.remove();
+      if (r === undefined || g === undefined || b === undefined) throw new Error(`cannot read the color "${css}"`);
       return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
     };
     const contrast = (a: string, b: string) => {
-      const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p);
-      return (x + 0.05) / (y + 0.05);
+      const [la, lb] = [luminance(a), luminance(b)];
+      return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
     };
     const problems: string[] = [];
     const scale = window.Reveal.getScale();

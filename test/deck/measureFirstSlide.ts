@@ -5,14 +5,14 @@ import { gzipSync } from 'node:zlib';
 import { testConfig } from '../../server/config.ts';
 import { startDeckServer } from '../../server/deckServer.ts';
 import { createLog } from '../../pkg/index.ts';
-import { launchBrowser } from '../support/browser.ts';
+import { launchBrowser } from '../../devkit/browser.ts';
 
 const RUNS = 7;
 
 /** The files index.html pulls in before the first slide: its scripts, module preloads and styles. */
 function deckWeight(dist: string): { file: string; raw: number; gzip: number }[] {
   const html = readFileSync(path.join(dist, 'index.html'), 'utf8');
-  const refs = [...html.matchAll(/(?:src|href)="\.\/(assets\/[^"]+\.(?:js|css))"/g)].map((m) => m[1]);
+  const refs = [...html.matchAll(/(?:src|href)="\.\/(assets\/[^"]+\.(?:js|css))"/g)].map((m) => m[1]!); // group 1 is not optional
   return ['index.html', ...refs].map((file) => {
     const body = readFileSync(path.join(dist, file));
     return { file, raw: body.length, gzip: gzipSync(body, { level: 9 }).length };

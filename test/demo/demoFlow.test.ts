@@ -6,7 +6,7 @@ import type { JaegerSpan, JaegerTrace } from '../../model/jaegerJson.ts';
 import { holeCatalog } from '../../model/holes.ts';
 import { createDemoFlowMachine, defaultTiming, reusableBefore, type DemoFlowActor } from '../../slides/live/demoFlow.ts';
 import { judgePlug, sideOf } from '../../slides/live/proofVerdict.ts';
-import { hasRoot } from '../../slides/live/traceFacts.ts';
+import { hasRoot } from '../../model/traceFacts.ts';
 import type { DemoRequestResult, MeshEventHandlers, MeshHealth, StreamHandlers, TraceSource } from '../../slides/live/traceSource.ts';
 
 interface Deferred<T> {

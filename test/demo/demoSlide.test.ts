@@ -14,9 +14,9 @@ import { testConfig } from '../../server/config.ts';
 import { projectRoot, startDeckServer, type DeckServer } from '../../server/deckServer.ts';
 import { createLog } from '../../pkg/index.ts';
 import { scriptOrder } from '../../slides/live/demoScript.ts';
-import { traceDurationMs } from '../../slides/live/traceFacts.ts';
-import { launchBrowser, screenshot, testOutputDir, watchPage } from '../support/browser.ts';
-import { waitFor } from '../support/waitFor.ts';
+import { traceDurationMs } from '../../model/traceFacts.ts';
+import { launchBrowser, screenshot, testOutputDir, watchPage } from '../../devkit/browser.ts';
+import { waitFor } from '../../devkit/waitFor.ts';
 
 const log = createLog('test', 'silent');
 const TOKEN = 'test-presenter-token';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { JaegerSpan, JaegerTrace } from '../../model/jaegerJson.ts';
 import { parseArrival } from '../../slides/live/liveTraceSource.ts';
-import { traceAttendee, traceDurationMs, traceStartMs } from '../../slides/live/traceFacts.ts';
+import { traceAttendee, traceDurationMs, traceStartMs } from '../../model/traceFacts.ts';
 
 test('a live-stream event gives the trace id and span count; junk gives nothing', () => {
   assert.deepEqual(parseArrival('{"traceID":"4bf92f3577b34da6","spanCount":12,"services":["a"]}'), { traceID: '4bf92f3577b34da6', spanCount: 12 });

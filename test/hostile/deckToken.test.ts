@@ -5,8 +5,8 @@ import type { Browser } from 'playwright-core';
 import { testConfig } from '../../server/config.ts';
 import { startDeckServer, type DeckServer } from '../../server/deckServer.ts';
 import { createLog } from '../../pkg/index.ts';
-import { launchBrowser } from '../support/browser.ts';
-import { waitFor } from '../support/waitFor.ts';
+import { launchBrowser } from '../../devkit/browser.ts';
+import { waitFor } from '../../devkit/waitFor.ts';
 
 const TOKEN = 'deck-token-test';
 let server: DeckServer;

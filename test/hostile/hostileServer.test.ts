@@ -9,7 +9,7 @@ import { createLog } from '../../pkg/index.ts';
 import { sliceStats } from '../../embedded-jaeger/boundedAnswer.ts';
 import { encodeBatch, type FakeSpan } from '../../scripts/attack/thriftBatch.ts';
 import { call, openEventStream, openIdleSocket } from '../../scripts/attack/wire.ts';
-import { waitFor } from '../support/waitFor.ts';
+import { waitFor } from '../../devkit/waitFor.ts';
 
 const log = createLog('test', 'silent');
 const TOKEN = 'test-presenter-token';

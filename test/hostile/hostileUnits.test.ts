@@ -1,10 +1,10 @@
 // Pieces of the hostile-room defences on their own: folded log lines, a stats sampler that survives EMFILE, limits per device whatever ids it invents.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AttendeeLimits, defaultAttendeeLimits } from '../../join/attendeeLimits.ts';
+import { AttendeeLimits, defaultAttendeeLimits } from '../../join/server/attendeeLimits.ts';
 import { createLog, flushLogSummaries } from '../../pkg/index.ts';
 import { ServerStatsSampler } from '../../server/serverStats.ts';
-import { waitFor } from '../support/waitFor.ts';
+import { waitFor } from '../../devkit/waitFor.ts';
 
 function captureStderr(): { lines: string[]; restore(): void } {
   const lines: string[] = [];

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { call, openIdleSocket, type IdleSocket } from '../../scripts/attack/wire.ts';
-import { waitFor } from '../support/waitFor.ts';
+import { waitFor } from '../../devkit/waitFor.ts';
 
 /** A built-looking deck newer than every source, so `npm start` does not build one (that is the deck tests' job). */
 function freshDist(): string {

@@ -7,11 +7,11 @@ import type { JaegerTrace } from '../../model/jaegerJson.ts';
 import { createEmbeddedJaeger } from '../../embedded-jaeger/index.ts';
 import { createLog } from '../../pkg/index.ts';
 import { PortInUseError } from '../../pkg/index.ts';
-import { waitFor } from '../support/waitFor.ts';
+import { waitFor } from '../../devkit/waitFor.ts';
 import { encodeCompactEmitBatch } from './support/compactEncoder.ts';
 import { fetchTrace, getJson, postBatch, sendUdp, startHarness, type Harness } from './support/harness.ts';
 import { sampleBatch } from './support/sampleBatch.ts';
-import { encodeBinaryBatch, encodeBinaryEmitBatch } from './support/thriftrwCodec.ts';
+import { encodeBinaryBatch, encodeBinaryEmitBatch } from '../../devkit/thriftrwCodec.ts';
 
 
 describe('collector HTTP: bad input gets a reason, a counter, and loses nothing', () => {

@@ -5,11 +5,11 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { JaegerEnvelope, JaegerTrace } from '../../model/jaegerJson.ts';
-import { waitFor } from '../support/waitFor.ts';
+import { waitFor } from '../../devkit/waitFor.ts';
 import { encodeCompactEmitBatch } from './support/compactEncoder.ts';
 import { getJson, postBatch, sendUdp, startHarness, type Harness } from './support/harness.ts';
-import { batchesFromTrace, expectedTrace, idMapper } from './support/plainBatch.ts';
-import { encodeBinaryBatch, encodeBinaryEmitBatch } from './support/thriftrwCodec.ts';
+import { batchesFromTrace, expectedTrace, idMapper } from '../../devkit/plainBatch.ts';
+import { encodeBinaryBatch, encodeBinaryEmitBatch } from '../../devkit/thriftrwCodec.ts';
 
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/jaeger-json');
 const FIXTURES = ['all-tag-types-5-spans.json', 'two-services-11-spans.json', 'overlapping-children-3-spans.json'];

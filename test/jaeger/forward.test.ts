@@ -1,11 +1,11 @@
 // Forwarding to another Jaeger (HTTP collector or UDP compact agent) and reading from another Jaeger's query API.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { waitFor } from '../support/waitFor.ts';
+import { waitFor } from '../../devkit/waitFor.ts';
 import { encodeCompactEmitBatch } from './support/compactEncoder.ts';
 import { fetchTrace, getJson, postBatch, sendUdp, startHarness, type Harness } from './support/harness.ts';
 import { sampleBatch } from './support/sampleBatch.ts';
-import { encodeBinaryBatch, encodeBinaryEmitBatch, thriftrwDecodeBatch } from './support/thriftrwCodec.ts';
+import { encodeBinaryBatch, encodeBinaryEmitBatch, thriftrwDecodeBatch } from '../../devkit/thriftrwCodec.ts';
 
 
 /** Sends one batch through each door of `from`; resolves the three trace ids. */

@@ -2,12 +2,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { seededRandom } from '../../demo-app/instrumentation/seededJitter.ts';
-import { waitFor } from '../support/waitFor.ts';
+import { waitFor } from '../../devkit/waitFor.ts';
 import { encodeCompactEmitBatch } from './support/compactEncoder.ts';
 import { sendUdp, startHarness, type Harness } from './support/harness.ts';
-import type { PlainBatch } from './support/plainBatch.ts';
+import type { PlainBatch } from '../../devkit/plainBatch.ts';
 import { sampleBatch } from './support/sampleBatch.ts';
-import { encodeBinaryBatch, encodeBinaryEmitBatch } from './support/thriftrwCodec.ts';
+import { encodeBinaryBatch, encodeBinaryEmitBatch } from '../../devkit/thriftrwCodec.ts';
 
 type Door = 'udpCompact' | 'udpBinary' | 'http';
 const DOORS: Door[] = ['udpCompact', 'udpBinary', 'http'];

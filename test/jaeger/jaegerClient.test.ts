@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { JaegerEnvelope, JaegerKeyValue, JaegerTrace } from '../../model/jaegerJson.ts';
-import { waitFor } from '../support/waitFor.ts';
+import { waitFor } from '../../devkit/waitFor.ts';
 import { getJson, startHarness, type Harness } from './support/harness.ts';
 import { runEmitter } from './support/runEmitter.ts';
 

@@ -2,10 +2,10 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { waitFor } from '../support/waitFor.ts';
+import { waitFor } from '../../devkit/waitFor.ts';
 import { startHarness, type Harness } from './support/harness.ts';
 import { sampleBatch } from './support/sampleBatch.ts';
-import { encodeBinaryBatch } from './support/thriftrwCodec.ts';
+import { encodeBinaryBatch } from '../../devkit/thriftrwCodec.ts';
 
 interface SseClient {
   events: { event: string; data: any }[];

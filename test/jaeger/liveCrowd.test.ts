@@ -6,10 +6,10 @@ import { after, before, describe, it } from 'node:test';
 import { testConfig } from '../../server/config.ts';
 import { startDeckServer, type DeckServer } from '../../server/deckServer.ts';
 import { createLog } from '../../pkg/index.ts';
-import { waitFor } from '../support/waitFor.ts';
+import { waitFor } from '../../devkit/waitFor.ts';
 import { postBatch, startHarness } from './support/harness.ts';
 import { sampleBatch } from './support/sampleBatch.ts';
-import { encodeBinaryBatch } from './support/thriftrwCodec.ts';
+import { encodeBinaryBatch } from '../../devkit/thriftrwCodec.ts';
 
 const CROWD = 600;
 

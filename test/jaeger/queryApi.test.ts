@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import type { JaegerEnvelope, JaegerTrace } from '../../model/jaegerJson.ts';
 import { getJson, startHarness, type Harness } from './support/harness.ts';
 import { sampleBatch } from './support/sampleBatch.ts';
-import { encodeBinaryBatch } from './support/thriftrwCodec.ts';
+import { encodeBinaryBatch } from '../../devkit/thriftrwCodec.ts';
 
 const T0 = 1_700_000_000_000_000;
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import type { JaegerEnvelope, JaegerTrace } from '../../model/jaegerJson.ts';
-import { waitFor } from '../support/waitFor.ts';
+import { waitFor } from '../../devkit/waitFor.ts';
 import { encodeCompactEmitBatch } from './support/compactEncoder.ts';
 import { getJson, startHarness, type Harness } from './support/harness.ts';
 import { sampleBatch } from './support/sampleBatch.ts';

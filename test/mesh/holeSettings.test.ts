@@ -26,7 +26,7 @@ test('every hole publishes a request pattern the Demo slide can send', () => {
 test("the figures in each hole's reasons and signature are the mesh's own numbers, not typed from memory", async () => {
   const { holeSettings: s } = await import('../../demo-app/config.ts');
   const { normalOrderSize, slowOrderSize } = await import('../../demo-app/catalog.ts');
-  const { defaultAttendeeLimits } = await import('../../join/attendeeLimits.ts');
+  const { defaultAttendeeLimits } = await import('../../join/server/attendeeLimits.ts');
   const words = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
   const hole = (id: string): HoleSpec => holeCatalog.find((h) => h.id === id)!;
   const reasons = (id: string) => hole(id).settings.map((x) => x.why).join(' ');

@@ -6,7 +6,7 @@ import type { JaegerEnvelope, JaegerTrace } from '../../model/jaegerJson.ts';
 import { testConfig } from '../../server/config.ts';
 import { startDeckServer, type DeckServer } from '../../server/deckServer.ts';
 import { createLog } from '../../pkg/index.ts';
-import { waitFor } from '../support/waitFor.ts';
+import { waitFor } from '../../devkit/waitFor.ts';
 import { byOperation, errorSpans, fromJaegerTrace, rootsOf } from './support/meshSpans.ts';
 
 let server: DeckServer;

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import express from 'express';
 import { createDemoApi, type ServiceStateEvent } from '../../demo-app/index.ts';
-import { waitFor } from '../support/waitFor.ts';
+import { waitFor } from '../../devkit/waitFor.ts';
 import { byOperation, errorSpans } from './support/meshSpans.ts';
 import { startMeshUnderTest, type MeshUnderTest } from './support/meshUnderTest.ts';
 

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { createMesh } from '../../demo-app/index.ts';
 import { createLog } from '../../pkg/index.ts';
-import { waitFor } from '../support/waitFor.ts';
+import { waitFor } from '../../devkit/waitFor.ts';
 
 const alive = (pid: number) => {
   try {

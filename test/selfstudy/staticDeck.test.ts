@@ -10,8 +10,8 @@ import type { Browser, Page } from 'playwright-core';
 import { projectRoot } from '../../server/deckServer.ts';
 import type { RecordingManifest } from '../../slides/recordings/manifestTypes.ts';
 import { exampleRecording, recordedPairs } from '../../slides/recordings/walkthrough.ts';
-import { launchBrowser, screenshot, watchPage } from '../support/browser.ts';
-import { waitFor } from '../support/waitFor.ts';
+import { launchBrowser, screenshot, watchPage } from '../../devkit/browser.ts';
+import { waitFor } from '../../devkit/waitFor.ts';
 
 const dist = path.join(projectRoot, 'dist');
 const manifest = JSON.parse(readFileSync(path.join(projectRoot, 'slides/recordings/manifest.json'), 'utf8')) as RecordingManifest;

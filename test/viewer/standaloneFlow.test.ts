@@ -5,7 +5,7 @@ import { createActor } from 'xstate';
 import { loadedFromTrace } from '../../viewer/loadedTrace.ts';
 import { standaloneFlow } from '../../viewer/standaloneFlow.ts';
 import { TraceLoadError } from '../../viewer/traceSource.ts';
-import { waitFor } from '../support/waitFor.ts';
+import { waitFor } from '../../devkit/waitFor.ts';
 import { lockTrace, markupTrace } from './traces.ts';
 
 test('a late answer from an older load never replaces a newer one', async () => {

@@ -6,7 +6,7 @@ import { tracesFromJaegerFile, type JaegerSpan, type JaegerTrace } from '../../m
 import { findCriticalPath } from '../../viewer/criticalPath.ts';
 import { completeFeed, scanJaegerFile, ScanGaveUp, type ByteFeed } from '../../viewer/jsonScan.ts';
 import { findSpans } from '../../viewer/traceSearch.ts';
-import { generateTrace } from '../../viewer/syntheticTrace.ts';
+import { generateTrace } from '../../model/syntheticTrace.ts';
 import { describeDelta } from '../../viewer/format.ts';
 import { buildTraceModel, findSpanIndex, indexSpans, operationOf, spanIdOf, TraceShapeError } from '../../viewer/traceModel.ts';
 import { lockTrace } from './traces.ts';

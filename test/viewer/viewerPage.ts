@@ -1,6 +1,6 @@
 // What the viewer tests ask of a page: open the viewer, count the rows drawn, read the header.
 import type { Page } from 'playwright-core';
-import { waitFor } from '../support/waitFor.ts';
+import { waitFor } from '../../devkit/waitFor.ts';
 
 /** Row elements present and shown in the DOM (the virtualised list keeps this small). */
 export function domRows(page: Page): Promise<number> {

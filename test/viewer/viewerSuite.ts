@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { after, before } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, watchPage } from '../support/browser.ts';
+import { launchBrowser, watchPage } from '../../devkit/browser.ts';
 import { distDir, startFixtureServer, type FixtureServer } from './fixtureServer.ts';
 
 /** The 11-span, two-service fixture most viewer tests open. */

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { screenshot } from '../support/browser.ts';
-import { waitFor } from '../support/waitFor.ts';
+import { screenshot } from '../../devkit/browser.ts';
+import { waitFor } from '../../devkit/waitFor.ts';
 import { lockTrace, markupTrace, XSS } from './traces.ts';
 import { domRows, drawnSpans, headerStat, waitForSpans } from './viewerPage.ts';
 import { TWO, viewerSuite } from './viewerSuite.ts';

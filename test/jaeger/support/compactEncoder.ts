@@ -1,5 +1,5 @@
 // A Thrift compact encoder written for the tests from the protocol spec, independent of the decoder under test.
-import type { PlainBatch, PlainTag } from './plainBatch.ts';
+import type { PlainBatch, PlainTag } from '../../../devkit/plainBatch.ts';
 
 const CT = { boolTrue: 1, boolFalse: 2, i32: 5, i64: 6, double: 7, binary: 8, list: 9, struct: 12 } as const;
 

@@ -1,5 +1,5 @@
 // Small synthetic batches for tests and the bench: n spans of one trace, a root and its children.
-import type { PlainBatch, PlainSpan } from './plainBatch.ts';
+import type { PlainBatch, PlainSpan } from '../../../devkit/plainBatch.ts';
 
 export interface SampleOptions {
   traceIdLow: bigint;

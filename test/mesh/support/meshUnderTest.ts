@@ -1,7 +1,7 @@
 // Starts the mesh once per test file against the thrift capture and fetches settled traces from it.
 import { createMesh, type Mesh, type MeshOptions, type RequestKind } from '../../../demo-app/index.ts';
 import { createLog } from '../../../pkg/index.ts';
-import { waitFor } from '../../support/waitFor.ts';
+import { waitFor } from '../../../devkit/waitFor.ts';
 import { rootsOf, type MeshSpan } from './meshSpans.ts';
 import { startThriftCapture, type ThriftCapture } from './thriftCapture.ts';
 

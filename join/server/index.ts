@@ -1,14 +1,13 @@
 // Public API of audience mode (server side): the attendee gate (rate limits, baggage), presence, live counts and the join URL + QR code.
 import express, { type RequestHandler, type Router } from 'express';
-import type { Log } from '../pkg/index.ts';
+import type { Log } from '../../pkg/index.ts';
 import { createAttendeeGate, createGateCounters } from './attendeeGate.ts';
 import { AttendeeLimits, defaultAttendeeLimits, type AttendeeLimitSettings } from './attendeeLimits.ts';
 import { joinQrSvg } from './joinQr.ts';
 import { resolveJoinUrl } from './joinUrl.ts';
 import { Presence } from './presence.ts';
-import type { AudienceStats, JoinInfo } from './audienceApi.ts';
+import type { AudienceStats, JoinInfo } from '../../model/index.ts';
 
-export type { AudienceStats, JoinInfo, RateLimitedBody } from './audienceApi.ts';
 export { publicAttendeeTag } from './attendeeGate.ts';
 
 export interface AudienceOptions {

@@ -1,5 +1,5 @@
 // Seeded, realistic-looking traces of any size: for the speed demo (?synthetic=100000), the tests and the bench.
-import type { JaegerKeyValue, JaegerSpan, JaegerTrace } from '../model/index.ts';
+import type { JaegerKeyValue, JaegerSpan, JaegerTrace } from './jaegerJson.ts';
 
 const SERVICES = ['frontend', 'orders', 'inventory', 'payments', 'shipping', 'pricing', 'users', 'search', 'ledger'];
 const OPERATIONS = ['GET /order', 'reserve stock', 'db.query', 'acquire lock', 'charge card', 'quote price', 'load profile', 'index lookup', 'append entry'];

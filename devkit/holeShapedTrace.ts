@@ -1,5 +1,5 @@
 // Builds big Jaeger traces of any size for the analyzer's tests and bench: every hole shape repeated, in a tree of several services.
-import type { JaegerKeyValue, JaegerSpan, JaegerTrace } from '../../../model/jaegerJson.ts';
+import type { JaegerKeyValue, JaegerSpan, JaegerTrace } from '../model/index.ts';
 
 const str = (key: string, value: string): JaegerKeyValue => ({ key, type: 'string', value });
 const bool = (key: string, value: boolean): JaegerKeyValue => ({ key, type: 'bool', value });
@@ -20,7 +20,7 @@ function rng(seed: number) {
  * six shapes (an N+1 loop, a retried call, a staircase of pool tasks, repeated reads, a lock
  * wait, parallel calls), so every detector has work across the whole trace.
  */
-export function generateTrace(spanCount: number, seed = 1): JaegerTrace {
+export function holeShapedTrace(spanCount: number, seed = 1): JaegerTrace {
   const rand = rng(seed);
   const traceID = (0x1000 + seed).toString(16).padStart(16, '0');
   const spans: JaegerSpan[] = [];

@@ -1,5 +1,5 @@
 // Fetches a trace from the query API until its spans stop arriving, with a deadline.
-import type { JaegerEnvelope, JaegerTrace } from '../model/index.ts';
+import type { JaegerEnvelope, JaegerTrace } from '../../model/index.ts';
 
 export interface TraceWaitOptions {
   /** Give up after this long (spans from a busy mesh may lag a second or two). */

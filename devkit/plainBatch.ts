@@ -1,5 +1,5 @@
 // A protocol-neutral description of a jaeger.thrift Batch for tests, and its conversion from fixture JSON.
-import type { JaegerKeyValue, JaegerTrace } from '../../../model/jaegerJson.ts';
+import type { JaegerKeyValue, JaegerTrace } from '../model/index.ts';
 
 export interface PlainTag {
   key: string;

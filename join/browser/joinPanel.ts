@@ -1,6 +1,6 @@
 // The join panel the Demo slide mounts: the QR code to /join, the URL as text, and live attendee counts.
 import './joinPanel.css';
-import type { AudienceStats, JoinInfo } from './audienceApi.ts';
+import type { AudienceStats, JoinInfo } from '../../model/index.ts';
 
 export interface JoinPanelOptions {
   /** Where the deck server's API lives, e.g. '/' or 'http://127.0.0.1:8080/'; relative to the page. */

@@ -1,6 +1,6 @@
 // Where a trace's time went, in a phone-sized nutshell: service/operation pairs ranked by self time.
-import { analyzeTrace } from '../analysis/index.ts';
-import type { JaegerSpan, JaegerTrace } from '../model/index.ts';
+import { analyzeTrace } from '../../analysis/index.ts';
+import type { JaegerSpan, JaegerTrace } from '../../model/index.ts';
 
 export interface TimeSink {
   service: string;

@@ -1,7 +1,7 @@
 // Who is here: each open /join page holds one server-sent-events stream; the count on the slide is of devices that behave like pages.
 import type { Request, Response } from 'express';
-import { addressOf, isOwnMachine, openEventStream } from '../pkg/index.ts';
-import { isAttendeeId } from './attendeeIdentity.ts';
+import { addressOf, isOwnMachine, openEventStream } from '../../pkg/index.ts';
+import { isAttendeeId } from '../attendeeIdentity.ts';
 
 export interface PresenceOptions {
   /** Beyond this many open streams new ones are refused, so memory stays bounded whatever the crowd does. */

@@ -1,10 +1,10 @@
 // The middleware every attendee demo request passes: identity check, rate limits, and baggage for the mesh.
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response } from 'express';
-import { addressOf, isOwnMachine, isPresenter, type Log } from '../pkg/index.ts';
-import { ATTENDEE_ID_HEADER, ATTENDEE_NAME_HEADER, attendeeBaggage, parseAttendee } from './attendeeIdentity.ts';
+import { addressOf, isOwnMachine, isPresenter, type Log } from '../../pkg/index.ts';
+import { ATTENDEE_ID_HEADER, ATTENDEE_NAME_HEADER, attendeeBaggage, parseAttendee } from '../attendeeIdentity.ts';
 import type { AttendeeLimits, LimitScope } from './attendeeLimits.ts';
-import type { RateLimitedBody } from './audienceApi.ts';
+import type { RateLimitedBody } from '../../model/index.ts';
 import { RateWindow } from './rateWindow.ts';
 
 /** What the attendee's page shows for each refusal; the page words it kindly, these say exactly why. */

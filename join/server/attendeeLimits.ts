@@ -1,5 +1,5 @@
 // Rate limits for attendees: a token bucket each, one shared by everyone, and a cap on requests in flight.
-import { TokenBucket } from '../pkg/index.ts';
+import { TokenBucket } from '../../pkg/index.ts';
 
 export interface AttendeeLimitSettings {
   /** Each attendee: this many demo requests at once… */

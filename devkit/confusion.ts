@@ -1,6 +1,6 @@
 // The confusion table: for each mesh state (one hole open, or all plugged), in what share of its traces each finding kind was named.
-import { analyzeTrace } from '../../../analysis/index.ts';
-import { findingKinds, holeCatalog, type FindingKind, type JaegerTrace } from '../../../model/index.ts';
+import { analyzeTrace } from '../analysis/index.ts';
+import { findingKinds, holeCatalog, type FindingKind, type JaegerTrace } from '../model/index.ts';
 import type { GroundTruth } from './groundTruth.ts';
 
 export interface ConfusionRow {

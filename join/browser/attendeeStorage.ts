@@ -1,5 +1,5 @@
 // The attendee's anonymous id and nickname, kept in localStorage so a reload is the same attendee.
-import { isAttendeeId } from './attendeeIdentity.ts';
+import { isAttendeeId } from '../attendeeIdentity.ts';
 
 const ID_KEY = 'pph.attendee-id';
 const NAME_KEY = 'pph.attendee-name';

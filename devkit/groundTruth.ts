@@ -1,11 +1,11 @@
 // Ground truth for the hole finder: the real mesh with one hole open (or none), its documented request pattern, the stored traces back as Jaeger JSON.
 import express from 'express';
 import type { AddressInfo } from 'node:net';
-import { createMesh, type Mesh } from '../../../demo-app/index.ts';
-import { createEmbeddedJaeger, type EmbeddedJaeger } from '../../../embedded-jaeger/index.ts';
-import { holeCatalog, type HolePattern, type HoleSpec, type JaegerEnvelope, type JaegerTrace } from '../../../model/index.ts';
-import { createLog } from '../../../pkg/index.ts';
-import { waitFor } from '../../support/waitFor.ts';
+import { createMesh, type Mesh } from '../demo-app/index.ts';
+import { createEmbeddedJaeger, type EmbeddedJaeger } from '../embedded-jaeger/index.ts';
+import { holeCatalog, type HolePattern, type HoleSpec, type JaegerEnvelope, type JaegerTrace } from '../model/index.ts';
+import { createLog } from '../pkg/index.ts';
+import { waitFor } from './waitFor.ts';
 
 export interface GroundTruth {
   mesh: Mesh;

@@ -1,5 +1,5 @@
-// Small facts read off a Jaeger trace that the slides need: when it started, how long it took, who sent it.
-import type { JaegerTrace } from '../../model/index.ts';
+// Small facts read off a Jaeger trace (when it started, how long it took, who sent it) and how a slide words a duration: shared by the deck, the viewer, the scripts and the tests.
+import type { JaegerTrace } from './jaegerJson.ts';
 
 /** Start of the earliest span, in ms since the epoch (Jaeger times are µs). */
 export function traceStartMs(trace: JaegerTrace): number {

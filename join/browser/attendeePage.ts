@@ -1,8 +1,8 @@
 // The /join page on an attendee's phone: two buttons, the latency of their request and where its time went.
 import './attendeePage.css';
-import { ATTENDEE_ID_HEADER, ATTENDEE_NAME_HEADER, cleanNickname } from './attendeeIdentity.ts';
+import { ATTENDEE_ID_HEADER, ATTENDEE_NAME_HEADER, cleanNickname } from '../attendeeIdentity.ts';
 import { attendeeId, saveNickname, savedNickname } from './attendeeStorage.ts';
-import type { RateLimitedBody } from './audienceApi.ts';
+import type { RateLimitedBody } from '../../model/index.ts';
 import { summarizeTrace, type TraceSummary } from './traceSummary.ts';
 import { waitForTrace } from './traceWait.ts';
 

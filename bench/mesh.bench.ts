@@ -8,6 +8,7 @@ import { createMesh, type Mesh, type RequestKind } from '../demo-app/index.ts';
 import { createEmbeddedJaeger, type EmbeddedJaeger } from '../embedded-jaeger/index.ts';
 import type { JaegerEnvelope, JaegerTrace } from '../model/index.ts';
 import { createLog } from '../pkg/index.ts';
+import { settledTraces } from '../devkit/index.ts';
 
 const log = createLog('bench', 'silent');
 const roundSeconds = Number(process.env.BENCH_SECONDS ?? 4);
@@ -174,9 +175,7 @@ export async function run(): Promise<void> {
     await setAll(main, true);
     for (let i = 0; i < 40; i++) ids.push(...(await main.sendRequests(i % 4 === 0 ? 'slow' : 'normal', 1)).map((r) => r.traceID));
     for (let i = 0; i < 6; i++) ids.push(...(await main.sendRequests('normal', 10)).map((r) => r.traceID));
-    await main.spanCounts(); // flushes every service
-    await new Promise((r) => setTimeout(r, 200));
-    const traces = (await Promise.all(ids.map((id) => j.trace(id)))).filter((t) => t !== undefined);
+    const traces = await settledTraces(main, j.trace, ids);
     const stray = worstStray(traces);
     console.log(`span order over ${traces.length} traces (${stray.pairs} CHILD_OF pairs): worst child start before its parent ${stray.early} µs${stray.earlyPair ? ` (${stray.earlyPair})` : ''}, worst child end after its parent ${stray.late} µs${stray.latePair ? ` (${stray.latePair})` : ''}`);
 

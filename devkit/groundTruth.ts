@@ -3,9 +3,9 @@ import express from 'express';
 import type { AddressInfo } from 'node:net';
 import { createMesh, type Mesh } from '../demo-app/index.ts';
 import { createEmbeddedJaeger, type EmbeddedJaeger } from '../embedded-jaeger/index.ts';
-import { holeCatalog, type HolePattern, type HoleSpec, type JaegerEnvelope, type JaegerTrace } from '../model/index.ts';
+import { holeCatalog, type HolePattern, type HoleSpec, type JaegerTrace } from '../model/index.ts';
 import { createLog } from '../pkg/index.ts';
-import { waitFor } from './waitFor.ts';
+import { queryApiTraces, settledTraces } from './settledTraces.ts';
 
 export interface GroundTruth {
   mesh: Mesh;
@@ -36,44 +36,6 @@ export async function startGroundTruth(seed = 42): Promise<GroundTruth> {
     throw e;
   }
 
-  const fetchTrace = async (id: string): Promise<JaegerTrace | undefined> => {
-    const res = await fetch(`${base}/api/traces/${id}`);
-    if (res.status === 404) return undefined;
-    if (!res.ok) throw new Error(`trace ${id}: HTTP ${res.status}`);
-    return ((await res.json()) as JaegerEnvelope<JaegerTrace[]>).data[0];
-  };
-
-  /**
-   * Settled: every span each service finished was reported, and each trace is whole (its root is
-   * there and its span count held still across two reads).
-   */
-  const settled = async (ids: string[]): Promise<JaegerTrace[]> => {
-    await waitFor(
-      'every finished span to be reported',
-      async () => {
-        const counts = await mesh.spanCounts();
-        return counts.reduce((n, c) => n + c.finished - c.reported, 0) === 0;
-      },
-      { timeoutMs: 20_000, intervalMs: 50 },
-    );
-    const seen = new Map<string, number>();
-    return waitFor(
-      'every trace to be stored whole',
-      async () => {
-        const traces = await Promise.all(ids.map(fetchTrace));
-        let still = true;
-        traces.forEach((t, i) => {
-          const n = t?.spans.length ?? -1;
-          const hasRoot = t?.spans.some((s) => !s.parentSpanID && !s.references?.some((r) => r.refType === 'CHILD_OF')) ?? false;
-          if (!hasRoot || seen.get(ids[i]!) !== n) still = false;
-          seen.set(ids[i]!, n);
-        });
-        return still && (traces as JaegerTrace[]);
-      },
-      { timeoutMs: 20_000, intervalMs: 100 },
-    );
-  };
-
   const send = async (kind: 'normal' | 'slow', count: number, concurrent: boolean): Promise<string[]> => {
     if (concurrent) return (await mesh.sendRequests(kind, count)).map((r) => r.traceID);
     const ids: string[] = [];
@@ -100,7 +62,7 @@ export async function startGroundTruth(seed = 42): Promise<GroundTruth> {
         ids.push(...(await send(p.kind, p.count, p.concurrent)));
         await lead;
       }
-      return settled(ids);
+      return settledTraces(mesh, queryApiTraces(base), ids);
     },
     async close() {
       await mesh.stop();

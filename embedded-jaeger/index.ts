@@ -22,7 +22,8 @@ import { kernelDrops } from './udpLoss.ts';
 export type { CollectorStatsSnapshot } from './collectorStats.ts';
 export type { TraceSummary } from './traceJson.ts';
 /** Each door's decoder and the store on their own, for `npm run bench jaeger` to time the work a door does. */
-export { decodeBinaryBatch, decodeCompactEmitBatch, spanLogs, spanTags } from './jaegerThrift.ts';
+export { decodeBinaryBatch, decodeCompactEmitBatch } from './jaegerThrift.ts';
+export { spanLogs, spanTags } from './jaegerThriftTags.ts';
 export { decodeOtlpJson, decodeOtlpProtobuf } from './otlp/otlpDecode.ts';
 export { otlpToBatches } from './otlp/otlpToSpans.ts';
 export { VIA_HTTP, VIA_OTLP, VIA_UDP_COMPACT, type DecodedBatch } from './spanModel.ts';

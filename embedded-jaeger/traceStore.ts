@@ -1,5 +1,5 @@
 // The bounded in-memory trace store: assembles traces from spans in any order, evicts whole traces, answers searches.
-import { spanLogs, spanTags } from './jaegerThrift.ts';
+import { spanLogs, spanTags } from './jaegerThriftTags.ts';
 import { REF_CHILD_OF, SPAN_KINDS, TRANSPORTS, type DecodedBatch, type LogRecord, type ProcessRecord, type SpanRecord, type TagList } from './spanModel.ts';
 import type { JaegerDependencyLink } from '../model/index.ts';
 

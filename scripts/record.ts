@@ -7,7 +7,7 @@ import { holeCatalog, traceDurationMs, tracesFromJaegerFile, type Finding, type 
 import { startDeckServer, projectRoot, type DeckServer } from '../server/index.ts';
 import { testConfig } from '../server/index.ts';
 import { createLog } from '../pkg/index.ts';
-import { waitFor } from '../devkit/index.ts';
+import { queryApiTraces, settledTraces } from '../devkit/index.ts';
 import type { Recording, RecordingManifest } from '../slides/recordings/index.ts';
 
 // RECORD_OUT_DIR writes elsewhere (a trial run that leaves the committed recordings alone).
@@ -19,25 +19,9 @@ const BURST = 4;
 /** Rounds of a hole's pattern tried before giving up on a trace that shows it. */
 const ROUNDS = 3;
 
-/** Every service of the mesh reports a span for a slow request; a trace is whole when its span count stops growing. */
+/** Every service of the mesh reports a span for a slow request: the trace once all are reported and its span count holds. */
 async function settledTrace(server: DeckServer, traceID: string): Promise<JaegerTrace> {
-  // Ask every service to flush its jaeger-client buffer, then read until two reads agree.
-  await server.mesh!.spanCounts();
-  let last = -1;
-  let trace: JaegerTrace | undefined;
-  await waitFor(
-    `trace ${traceID} to settle`,
-    async () => {
-      const res = await fetch(`${server.url}/api/traces/${traceID}`);
-      if (res.status !== 200) return false;
-      trace = tracesFromJaegerFile(await res.json())[0];
-      const n = trace?.spans.length ?? 0;
-      const stable = n > 0 && n === last;
-      last = n;
-      return stable;
-    },
-    { timeoutMs: 15_000, intervalMs: 300 },
-  );
+  const [trace] = await settledTraces(server.mesh!, queryApiTraces(server.url), [traceID], { timeoutMs: 15_000, intervalMs: 300 });
   return trace!;
 }
 

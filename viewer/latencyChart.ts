@@ -1,5 +1,6 @@
 // A live bar chart of recent requests' latency with p50 and p95 lines, so a plugged hole shows at a glance.
 import './latencyChart.css';
+import { formatMs } from '../model/index.ts';
 
 export interface LatencyChart {
   /** One finished request; `at` is when it ended (ms since the epoch or a Date); `label` marks an event there. */
@@ -35,13 +36,6 @@ export function percentile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return NaN;
   const rank = Math.min(sorted.length, Math.max(1, Math.ceil(q * sorted.length)));
   return sorted[rank - 1]!;
-}
-
-export function formatMs(ms: number): string {
-  if (!Number.isFinite(ms)) return '—';
-  if (ms >= 1000) return `${Number((ms / 1000).toFixed(2))} s`;
-  if (ms >= 10) return `${Math.round(ms)} ms`;
-  return `${Number(ms.toFixed(1))} ms`;
 }
 
 /** A round upper bound for the y axis, so its labels read well (1, 2, 2.5, 5 × 10^k). */

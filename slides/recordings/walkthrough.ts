@@ -1,6 +1,6 @@
 // Pure reading of the recording manifest and walkthrough.md: pairs, dates, and each pair's prose with its figures filled in.
 import { kindName } from '../../analysis/index.ts';
-import { holeCatalog, type Finding } from '../../model/index.ts';
+import { formatMs, holeCatalog, type Finding } from '../../model/index.ts';
 import type { Recording, RecordingManifest } from './manifestTypes.ts';
 
 export interface RecordedPair {
@@ -73,11 +73,10 @@ function findingFigures(pair: RecordedPair): Record<string, string> {
 export function walkthroughSections(pair: RecordedPair, text: string): string[] {
   const section = text.split(/^## /m).find((s) => s.split('\n', 1)[0]!.trim() === pair.id);
   if (!section) return [];
-  const ms = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${Math.round(v)} ms`);
   const change = pair.before.durationMs > 0 ? Math.round((1 - pair.after.durationMs / pair.before.durationMs) * 100) : 0;
   const figures: Record<string, string> = {
-    before: ms(pair.before.durationMs),
-    after: ms(pair.after.durationMs),
+    before: formatMs(pair.before.durationMs),
+    after: formatMs(pair.after.durationMs),
     beforeSpans: String(pair.before.spanCount),
     afterSpans: String(pair.after.spanCount),
     change: change >= 0 ? `${change}% faster` : `${-change}% slower`,

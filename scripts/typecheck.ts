@@ -17,7 +17,7 @@ const sides: { name: string; config: string; files?: string[]; report?: string[]
   { name: 'browser', config: 'tsconfig.browser.json', files: abs(roles.browser) },
   { name: 'server and build', config: 'tsconfig.server.json', files: abs([...roles.server, ...roles.build]) },
   // Tools see every file (the deck's global declarations such as window.Reveal) but answer only for their own.
-  { name: 'tools (test/, bench/, scripts/)', config: 'tsconfig.json', report: abs(roles.tooling) },
+  { name: 'tools (test/, devkit/, bench/, scripts/)', config: 'tsconfig.json', report: abs(roles.tooling) },
 ];
 
 /**

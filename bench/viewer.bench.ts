@@ -105,7 +105,7 @@ async function measure(browser: Browser, url: string, selector: string, settled:
     const ms = (await page.evaluate('window.__bench.firstRows')) as number;
     if (settled) await page.waitForFunction(settled, undefined, { timeout: 120_000, polling: 100 }).catch(() => undefined);
     const longest = (await page.evaluate('Math.max(0, ...window.__bench.longTasks)')) as number;
-    const phases = (await page.evaluate('window.viewerPage?.workerPhases?.()')) as Record<string, number> | undefined;
+    const phases = (await page.evaluate("window.viewerPage?.workerPhases && { ...window.viewerPage.workerPhases(), drawMs: window.viewerPage.viewer.timings()?.drawMs ?? NaN }")) as Record<string, number> | undefined;
     // What each contender shows once loaded, to look at (test-output/screenshots/bench-viewer-*.png).
     if (shot) await screenshot(page, `bench-viewer-${shot}`);
     return { ms, phases, longestTaskMs: longest, heapMB: await heapMB(context, page) };
@@ -140,6 +140,8 @@ const INTERACTIONS = `async () => {
 export async function run(): Promise<void> {
   const distDir = process.env.DIST_DIR ?? 'dist';
   if (!process.env.DIST_DIR) await ensureDeckBuilt(projectRoot, distDir, createLog('bench', 'warn'));
+  // Another build of this project (VIEWER_BENCH_BEFORE=its dist/): the viewer before a change, timed beside it in the same run.
+  const before = process.env.VIEWER_BENCH_BEFORE && existsSync(path.join(process.env.VIEWER_BENCH_BEFORE, 'viewer.html')) ? path.resolve(process.env.VIEWER_BENCH_BEFORE) : undefined;
   const jaegerUi = process.env.JAEGER_UI_BUILD && existsSync(path.join(process.env.JAEGER_UI_BUILD, 'index.html')) ? path.resolve(process.env.JAEGER_UI_BUILD) : undefined;
 
   // The files, written once, served with the same bytes to every contender as Jaeger's query API would.
@@ -157,13 +159,14 @@ export async function run(): Promise<void> {
   const app = express();
   // The Jaeger UI 2.20 trace page asks the v1 query API under its own base path (`<base>/api/traces/:id`,
   // useTraceLoading → JaegerAPI.fetchTrace; only search, services and operations moved to v3): same file, same bytes.
-  app.get(['/api/traces/:id', '/jaeger/api/traces/:id'], (req, res) => {
+  app.get(['/api/traces/:id', '/jaeger/api/traces/:id', '/before/api/traces/:id'], (req, res) => {
     const f = files.get(String(req.params.id));
     if (!f) return void res.status(404).json({ data: null, errors: [{ code: 404, msg: 'trace not found' }] });
     res.type('application/json').sendFile(f);
   });
   app.get('/floor.html', (_req, res) => res.type('html').send(FLOOR_PAGE));
   app.get('/api/*rest', (_req, res) => res.json({ data: [], total: 0, limit: 0, offset: 0, errors: null }));
+  if (before) app.use('/before', express.static(before));
   if (jaegerUi) {
     // Its index.html works out its <base> in a script, too late for the browser's preload scanner; served with the
     // <base> written in, as a query service configured with a base path serves it, so its modules load once.
@@ -190,14 +193,17 @@ export async function run(): Promise<void> {
       const ours: Run[] = [];
       const jaeger: Run[] = [];
       const whole: Run[] = [];
+      const old: Run[] = [];
       for (let r = 0; r < ROUNDS; r++) {
         // Alternating, so a load spike on the shared machine hits every contender alike.
-        const order = r % 2 === 0 ? ['ours', 'floor', 'whole', 'jaeger'] : ['jaeger', 'whole', 'floor', 'ours'];
+        const order = r % 2 === 0 ? ['ours', 'floor', 'whole', 'before', 'jaeger'] : ['jaeger', 'before', 'whole', 'floor', 'ours'];
         for (const who of order) {
           const shot = r === 0 ? `${who}-${n}` : undefined;
           if (who === 'ours') ours.push(await measure(browser, `${base}/viewer.html?traceID=${id}`, '.tv-row:not([hidden]) .tv-op', "document.querySelector('.tv-findings-list, .tv-findings-none') && !/Looking/.test(document.querySelector('.tv-findings').textContent)", shot));
           else if (who === 'whole') whole.push(await measure(browser, `${base}/viewer.html?traceID=${id}&whole=1`, '.tv-row:not([hidden]) .tv-op', undefined));
-          else if (who === 'floor') floor.push(await measure(browser, `${base}/floor.html?id=${id}`, '#never', undefined));
+          else if (who === 'before') {
+            if (before) old.push(await measure(browser, `${base}/before/viewer.html?traceID=${id}`, '.tv-row:not([hidden]) .tv-op', undefined));
+          } else if (who === 'floor') floor.push(await measure(browser, `${base}/floor.html?id=${id}`, '#never', undefined));
           else if (jaegerUi) jaeger.push(await measure(browser, `${base}/jaeger/trace/${id}`, '.span-row .span-svc-name', undefined, shot));
         }
       }
@@ -211,18 +217,34 @@ export async function run(): Promise<void> {
       console.log([String(n).padEnd(7), fmt(floor).padEnd(19), fmt(jaeger).padEnd(20), fmt(ours).padEnd(20), `${ratio.toFixed(2)}×`.padEnd(10), `${task(ours)} / ${task(jaeger)}`.padEnd(43), `${heap(ours)} / ${heap(jaeger)}`].join(' | '));
       const p = ours.map((x) => x.phases).filter(Boolean) as Record<string, number>[];
       const bytes = statSync(files.get(id)!).size;
-      console.log(`        (answer: ${(bytes / 1e6).toFixed(1)} MB of v1 Jaeger JSON, the same bytes to floor, ours${jaegerUi ? ' and the Jaeger UI, whose trace page asks the v1 API too' : ''}; ours reading only once the download is complete, ?whole=1: ${fmt(whole)})`);
-      if (p.length) console.log(`        (ours, in the worker, median: ${Object.keys(p[0]!).map((k) => `${k.replace(/Ms$/, '')} ${Math.round(median(p.map((x) => x[k]!)))} ms`).join(', ')})`);
+      console.log(`        (answer: ${(bytes / 1e6).toFixed(1)} MB of v1 Jaeger JSON, the same bytes to floor, ours${jaegerUi ? ' and the Jaeger UI, whose trace page asks the v1 API too' : ''}; ours reading only once the download is complete, ?whole=1: ${fmt(whole)}; load average ${os.loadavg()[0]!.toFixed(1)})`);
+      if (before) console.log(`        (the build before, ${before}: ${fmt(old)}, heap ${heap(old)}, longest task ${task(old)}; ours/before ${(median(ours.map((x) => x.ms)) / median(old.map((x) => x.ms))).toFixed(2)}×)`);
+      if (p.length) console.log(`        (ours, median: ${Object.keys(p[0]!).map((k) => `${k.replace(/Ms$/, '')} ${Math.round(median(p.map((x) => x[k]!)))} ms`).join(', ')}; "…At" = since navigation start, draw = on the page)`);
       last = { id, n };
     }
     if (last) {
-      const context = await browser.newContext({ viewport: VIEWPORT, reducedMotion: 'reduce' });
-      const page = await context.newPage();
-      await page.goto(`${base}/viewer.html?traceID=${last.id}`);
-      await page.waitForFunction(`window.viewerPage?.viewer.summary()?.spanCount === ${last.n}`, undefined, { timeout: 120_000 });
-      const t = (await page.evaluate(`(${INTERACTIONS})()`)) as Record<string, number[]>;
-      console.log(`tools at ${last.n} spans, action → next frame painted, median (min–max) of ${t.find!.length}: ${Object.entries(t).map(([k, xs]) => `${k} ${median(xs).toFixed(1)} ms (${spread(xs)})`).join(', ')}`);
-      await context.close();
+      const { id: lastId, n: lastN } = last;
+      const tools = async (prefix: string): Promise<Record<string, number[]>> => {
+        const context = await browser.newContext({ viewport: VIEWPORT, reducedMotion: 'reduce' });
+        try {
+          const page = await context.newPage();
+          await page.goto(`${base}${prefix}/viewer.html?traceID=${lastId}`);
+          await page.waitForFunction(`window.viewerPage?.viewer.summary()?.spanCount === ${lastN}`, undefined, { timeout: 120_000 });
+          return (await page.evaluate(`(${INTERACTIONS})()`)) as Record<string, number[]>;
+        } finally {
+          await context.close();
+        }
+      };
+      const merge = (into: Record<string, number[]>, more: Record<string, number[]>) => {
+        for (const [k, xs] of Object.entries(more)) (into[k] ??= []).push(...xs);
+      };
+      const ours: Record<string, number[]> = {};
+      const old: Record<string, number[]> = {};
+      // Alternating (ours, before, before, ours) when there is a build before to compare with.
+      for (const who of before ? ['ours', 'before', 'before', 'ours'] : ['ours']) merge(who === 'ours' ? ours : old, await tools(who === 'ours' ? '' : '/before'));
+      const line = (t: Record<string, number[]>) => Object.entries(t).map(([k, xs]) => `${k} ${median(xs).toFixed(1)} ms (${spread(xs)})`).join(', ');
+      console.log(`tools at ${lastN} spans, action → next frame painted, median (min–max) of ${ours.find!.length}: ${line(ours)} (load average ${os.loadavg()[0]!.toFixed(1)})`);
+      if (before) console.log(`  the build before: ${line(old)}`);
     }
     console.log('aims (issue 14): first rows ≤ 1 s at 100k and ≤ 3 s at 300k; no main-thread task > 200 ms while loading; heap ≤ 1/3 of Jaeger UI (37/49/197/515 MB); tools ≤ 50 ms at 300k');
   } finally {

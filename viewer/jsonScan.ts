@@ -3,7 +3,8 @@
 // file the ordinary way, which either works or names the problem. So this reader only has to be right, not complete.
 // Longer than most files here: one reader whose small helpers are closures over the read position, which the engine keeps fast.
 import type { JaegerProcess } from '../model/index.ts';
-import { REF_CHILD_OF, REF_FOLLOWS_FROM, REF_PARENT_SPAN_ID, type SpanColumns } from './spanColumns.ts';
+import type { SpanColumns } from './spanColumns.ts';
+import { ByteInterner, Bytes, CLOSE_ARR, CLOSE_OBJ, hashOf, isBlank, NEWLINE, Nums, OPEN_ARR, OPEN_OBJ, QUOTE, readSpan, sameBytes, StopAt, type SpanSink } from './spanReader.ts';
 
 export class ScanGaveUp extends Error {
   override name = 'ScanGaveUp';
@@ -15,19 +16,9 @@ export interface ScannedTrace {
   ranges: Float64Array;
 }
 
-const QUOTE = 34;
 const BACKSLASH = 92;
 const COMMA = 44;
 const COLON = 58;
-const OPEN_OBJ = 123;
-const CLOSE_OBJ = 125;
-const OPEN_ARR = 91;
-const CLOSE_ARR = 93;
-const NEWLINE = 10;
-const CR = 13;
-const TAB = 9;
-const SPACE = 32;
-const EQUALS = 61;
 
 const enc = new TextEncoder();
 const K = {
@@ -35,104 +26,7 @@ const K = {
   traceID: enc.encode('traceID'),
   spans: enc.encode('spans'),
   processes: enc.encode('processes'),
-  spanID: enc.encode('spanID'),
-  operationName: enc.encode('operationName'),
-  startTime: enc.encode('startTime'),
-  duration: enc.encode('duration'),
-  processID: enc.encode('processID'),
-  references: enc.encode('references'),
-  parentSpanID: enc.encode('parentSpanID'),
-  refType: enc.encode('refType'),
-  tags: enc.encode('tags'),
-  logs: enc.encode('logs'),
-  fields: enc.encode('fields'),
-  key: enc.encode('key'),
-  value: enc.encode('value'),
-  true: enc.encode('true'),
-  '"CHILD_OF"': enc.encode('"CHILD_OF"'),
-  '"FOLLOWS_FROM"': enc.encode('"FOLLOWS_FROM"'),
-  '"true"': enc.encode('"true"'),
 };
-
-/** A growable byte buffer for the search lines. */
-class Bytes {
-  buf = new Uint8Array(1 << 16);
-  len = 0;
-  push(src: Uint8Array, from: number, to: number): void {
-    const need = this.len + (to - from);
-    if (need > this.buf.length) {
-      const bigger = new Uint8Array(Math.max(need, this.buf.length * 2));
-      bigger.set(this.buf.subarray(0, this.len));
-      this.buf = bigger;
-    }
-    // Short runs (most values) copy faster by hand than through a subarray view.
-    if (to - from < 48) for (let i = from, j = this.len; i < to; i++, j++) this.buf[j] = src[i]!;
-    else this.buf.set(src.subarray(from, to), this.len);
-    this.len = need;
-  }
-  byte(c: number): void {
-    if (this.len === this.buf.length) this.push(new Uint8Array([c]), 0, 1);
-    else this.buf[this.len++] = c;
-  }
-}
-
-/** A growable column of numbers: no boxed array elements for the collector to chase. */
-class Nums {
-  a = new Float64Array(1024);
-  n = 0;
-  push(v: number): void {
-    if (this.n === this.a.length) {
-      const bigger = new Float64Array(this.a.length * 2);
-      bigger.set(this.a);
-      this.a = bigger;
-    }
-    this.a[this.n++] = v;
-  }
-  at(k: number): number {
-    return this.a[k]!;
-  }
-  get length(): number {
-    return this.n;
-  }
-  view(): Float64Array {
-    return this.a.subarray(0, this.n);
-  }
-}
-
-/** FNV-1a over a byte range: the hash of IDs and names read without making strings of them. */
-function hashOf(b: Uint8Array, from: number, to: number): number {
-  let h = 0x811c9dc5;
-  for (let i = from; i < to; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
-  return h >>> 0;
-}
-
-function isBlank(c: number | undefined): boolean {
-  return c === SPACE || c === NEWLINE || c === CR || c === TAB;
-}
-
-function sameBytes(b: Uint8Array, from: number, to: number, c: Uint8Array, cFrom: number, cTo: number): boolean {
-  if (to - from !== cTo - cFrom) return false;
-  for (let i = 0; i < to - from; i++) if (b[from + i] !== c[cFrom + i]) return false;
-  return true;
-}
-
-/** Strings named by their raw bytes (operation names, process IDs): made once per distinct name. */
-class ByteInterner {
-  readonly list: string[] = [];
-  private readonly raw: Uint8Array[] = [];
-  private readonly byHash = new Map<number, number[]>();
-  of(b: Uint8Array, from: number, to: number, decode: () => string): number {
-    const h = hashOf(b, from, to);
-    const seen = this.byHash.get(h);
-    if (seen) for (const k of seen) if (sameBytes(b, from, to, this.raw[k]!, 0, this.raw[k]!.length)) return k;
-    const k = this.list.length;
-    this.list.push(decode());
-    this.raw.push(b.slice(from, to));
-    if (seen) seen.push(k);
-    else this.byHash.set(h, [k]);
-    return k;
-  }
-}
 
 /** Bytes arriving over time (a download), or all at once (a file). */
 export interface ByteFeed {
@@ -245,30 +139,7 @@ async function scanOnce(feed: ByteFeed): Promise<ScannedTrace[]> {
     }
     if (p === from) fail();
   };
-  /** A JSON number; anything else (a string, null) is NaN, which the caller treats as missing. */
-  const num = (): number => {
-    ws();
-    const from = p;
-    let v = 0;
-    let c = b[p];
-    if (c! >= 48 && c! <= 57) {
-      do {
-        v = v * 10 + (c! - 48);
-        c = b[++p];
-      } while (c! >= 48 && c! <= 57);
-      if (c !== 46 && c !== 101 && c !== 69 && v <= Number.MAX_SAFE_INTEGER) return v;
-    }
-    p = from;
-    skip();
-    const text = String.fromCharCode.apply(null, b.subarray(from, p) as unknown as number[]);
-    return /^-?\d/.test(text) ? Number(text) : NaN;
-  };
   const is = (k: Uint8Array) => sameBytes(b, ks, ke, k, 0, k.length);
-  const valueIs = (k: Uint8Array) => {
-    for (let i = 0; i < k.length; i++) if (b[p + i] !== k[i]) return false;
-    const after = b[p + k.length];
-    return after === COMMA || after === CLOSE_OBJ || isBlank(after);
-  };
   const open = (c: number): boolean => {
     ws();
     if (b[p] !== c) fail();
@@ -298,75 +169,6 @@ async function scanOnce(feed: ByteFeed): Promise<ScannedTrace[]> {
     if (c !== close) fail();
     return false;
   };
-  // The string just read by range(): bytes [rs, re).
-  let rs = 0;
-  let re = 0;
-  /** Marks the plain-ASCII string at p (an ID) without making it; anything with escapes gives up. */
-  const range = () => {
-    if (b[p] !== QUOTE) fail();
-    rs = ++p;
-    for (;;) {
-      const c = b[p];
-      if (c === QUOTE) break;
-      if (c === undefined || c === BACKSLASH || c! >= 128 || c === NEWLINE) fail();
-      p++;
-    }
-    re = p++;
-  };
-  /** Interns the string at p by its bytes. */
-  const interned = (into: ByteInterner): number => {
-    if (b[p] !== QUOTE) fail();
-    const at = p;
-    skipString();
-    return into.of(b, at + 1, p - 1, () => {
-      const end = p;
-      p = at;
-      const text = str();
-      p = end;
-      return text;
-    });
-  };
-  /** `{key, type, value}` lists (tags, log fields); returns true when an error=true tag is among them. */
-  const keyValues = (search: Bytes, withKeys: boolean): boolean => {
-    let isError = false;
-    if (!open(OPEN_ARR)) return false;
-    do {
-      if (!open(OPEN_OBJ)) continue;
-      let keyFrom = -1;
-      let keyTo = -1;
-      let valueFrom = -1;
-      let valueTo = -1;
-      let errorKey = false;
-      let truthy = false;
-      do {
-        key();
-        if (is(K.key)) {
-          if (b[p] !== QUOTE) fail();
-          keyFrom = p + 1;
-          skipString();
-          keyTo = p - 1;
-          errorKey = keyTo - keyFrom === 5 && b[keyFrom] === 101 && b[keyFrom + 1] === 114 && b[keyFrom + 2] === 114 && b[keyFrom + 3] === 111 && b[keyFrom + 4] === 114;
-        } else if (is(K.value)) {
-          truthy = valueIs(K.true) || valueIs(K['"true"']);
-          valueFrom = p;
-          skip();
-          valueTo = p;
-        } else skip();
-      } while (more(CLOSE_OBJ));
-      if (errorKey && truthy) isError = true;
-      if (withKeys && keyFrom >= 0) {
-        search.push(b, keyFrom, keyTo);
-        search.byte(EQUALS);
-      }
-      if (valueFrom >= 0) {
-        if (b[valueFrom] === QUOTE) search.push(b, valueFrom + 1, valueTo - 1);
-        else search.push(b, valueFrom, valueTo);
-      }
-      search.byte(SPACE);
-    } while (more(CLOSE_ARR));
-    return isError;
-  };
-
   const trace = async (): Promise<ScannedTrace | undefined> => {
     let traceID: string | undefined;
     let sawSpans = false;
@@ -388,88 +190,24 @@ async function scanOnce(feed: ByteFeed): Promise<ScannedTrace[]> {
     const ranges = new Nums();
     const search = new Bytes();
     let processes: Record<string, JaegerProcess> = {};
-    const addRef = (from: number, to: number, kind: number) => {
-      refFrom.push(from);
-      refTo.push(to);
-      refKind.push(kind);
-    };
-
-    const span = () => {
-      ws();
-      const from = p;
-      let idAt = -1;
-      let idEnd = -1;
-      let start = NaN;
-      let dur = NaN;
-      let op = -1;
-      let proc = -1;
-      let isError = false;
-      if (open(OPEN_OBJ)) {
-        do {
-          key();
-          if (is(K.spanID)) {
-            range();
-            idAt = rs;
-            idEnd = re;
-          } else if (is(K.startTime)) start = num();
-          else if (is(K.duration)) dur = num();
-          else if (is(K.operationName)) op = interned(ops);
-          else if (is(K.processID)) proc = interned(procs);
-          else if (is(K.parentSpanID)) {
-            if (b[p] === QUOTE) {
-              range();
-              addRef(rs, re, REF_PARENT_SPAN_ID);
-            } else skip();
-          } else if (is(K.references)) {
-            if (open(OPEN_ARR)) {
-              do {
-                let kind = -1;
-                let ridFrom = -1;
-                let ridTo = -1;
-                if (open(OPEN_OBJ)) {
-                  do {
-                    key();
-                    if (is(K.refType)) kind = valueIs(K['"CHILD_OF"']) ? REF_CHILD_OF : valueIs(K['"FOLLOWS_FROM"']) ? REF_FOLLOWS_FROM : -1;
-                    if (is(K.spanID) && b[p] === QUOTE) {
-                      range();
-                      ridFrom = rs;
-                      ridTo = re;
-                    } else skip();
-                  } while (more(CLOSE_OBJ));
-                }
-                if (kind >= 0 && ridFrom >= 0) addRef(ridFrom, ridTo, kind);
-              } while (more(CLOSE_ARR));
-            }
-          } else if (is(K.tags)) {
-            if (keyValues(search, true)) isError = true;
-          } else if (is(K.logs)) {
-            if (open(OPEN_ARR)) {
-              do {
-                if (!open(OPEN_OBJ)) continue;
-                do {
-                  key();
-                  if (is(K.fields)) keyValues(search, false);
-                  else skip();
-                } while (more(CLOSE_OBJ));
-              } while (more(CLOSE_ARR));
-            }
-          } else skip();
-        } while (more(CLOSE_OBJ));
-      }
+    const sink: SpanSink = { ops, procs, refFrom, refTo, refKind, search, span: { idAt: -1, idEnd: -1, start: NaN, dur: NaN, op: -1, proc: -1, isError: false } };
+    /** The span just read (sink.span, bytes [from, to)) into the columns: only once its separator is in, so a cut never counts it twice. */
+    const keep = (from: number, to: number) => {
+      const s = sink.span;
       // A span the ordinary path would reject or word differently: let it do so.
-      if (idAt < 0 || !Number.isFinite(start) || !Number.isFinite(dur)) fail();
-      idFrom.push(idAt);
-      idTo.push(idEnd);
+      if (s.idAt < 0 || !Number.isFinite(s.start) || !Number.isFinite(s.dur)) throw new ScanGaveUp(`a span without a plain spanID, startTime or duration at byte ${from}`);
+      idFrom.push(s.idAt);
+      idTo.push(s.idEnd);
       if (ids.len > 0) ids.byte(NEWLINE);
-      ids.push(b, idAt, idEnd);
-      startTime.push(start);
-      duration.push(dur);
-      operation.push(op >= 0 ? op : ops.of(b, 0, 0, () => ''));
-      process.push(proc >= 0 ? proc : procs.of(b, 0, 0, () => ''));
-      error.push(isError ? 1 : 0);
+      ids.push(b, s.idAt, s.idEnd);
+      startTime.push(s.start);
+      duration.push(s.dur);
+      operation.push(s.op >= 0 ? s.op : ops.of(b, -1, 0));
+      process.push(s.proc >= 0 ? s.proc : procs.of(b, -1, 0));
+      error.push(s.isError ? 1 : 0);
       refOffset.push(refFrom.length);
       ranges.push(from);
-      ranges.push(p);
+      ranges.push(to);
       search.byte(NEWLINE);
     };
 
@@ -485,17 +223,29 @@ async function scanOnce(feed: ByteFeed): Promise<ScannedTrace[]> {
             for (;;) {
               // Where to come back to if this span is cut short by the end of the bytes so far.
               const at = p;
-              const lengths = [refFrom.n, refTo.n, refKind.n, search.len];
+              const refs = refFrom.n;
+              const words = search.len;
+              let to: number;
+              let after: number;
               try {
-                span();
-                if (!more(CLOSE_ARR)) break;
+                while (isBlank(b[p])) p++;
+                to = readSpan(b, p, sink);
+                after = to;
+                while (isBlank(b[after])) after++;
+                if (b[after] !== COMMA && b[after] !== CLOSE_ARR) throw new StopAt(after);
               } catch (e) {
-                if (!(e instanceof OutOfData)) throw e;
+                if (!(e instanceof StopAt)) throw e;
+                if (e.at < b.length || feed.complete()) throw new ScanGaveUp(e.message);
                 p = at;
-                [refFrom.n, refTo.n, refKind.n, search.len] = lengths as [number, number, number, number];
+                refFrom.n = refTo.n = refKind.n = refs;
+                search.len = words;
                 await feed.more();
                 b = feed.bytes();
+                continue;
               }
+              keep(p, to);
+              p = after + 1;
+              if (b[after] === CLOSE_ARR) break;
             }
           }
           // The rest of the file is small: read it whole.

@@ -43,7 +43,10 @@ function onAnswer(a: WorkerAnswer): void {
     if (a.trace === p.findings.length - 1) pending.delete(a.id);
     return;
   }
-  lastPhases = a.phases;
+  // Times since this page's navigation start, beside the worker's durations.
+  lastPhases = {};
+  for (const [k, v] of Object.entries(a.phases)) lastPhases[k] = k.endsWith('At') ? v - performance.timeOrigin : v;
+  lastPhases.receivedAt = performance.now();
   const blob = p.blob;
   // Once the page has had a frame to draw them, the worker goes on to the findings.
   requestAnimationFrame(() => setTimeout(() => worker?.postMessage({ id: a.id, kind: 'drawn' } satisfies WorkerRequest), 0));

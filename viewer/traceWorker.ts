@@ -168,7 +168,8 @@ async function load(req: Exclude<WorkerRequest, { kind: 'drawn' }>): Promise<voi
   }
   const bytes = feed.bytes();
   // Reading overlaps the download: "read" is from the answer's headers to the last span read.
-  const phases = { untilAnswerMs: t1 - t0, readWhileDownloadingMs: t2 - t1, indexMs, criticalPathMs: cpMs };
+  // "…At" entries are epoch ms (timeOrigin + now): the page turns them into times since its own navigation start.
+  const phases = { untilAnswerMs: t1 - t0, readWhileDownloadingMs: t2 - t1, indexMs, criticalPathMs: cpMs, workerAt: performance.timeOrigin + t0, postAt: performance.timeOrigin + performance.now() };
   post({ id: req.id, type: 'traces', traces: wire, fast, phases }, transfer);
   for (let k = 0; k < wire.length; k++) {
     const m = kept[k];

@@ -1,0 +1,436 @@
+// Reads one Jaeger span object from a file's bytes into growable columns: the hot loop of jsonScan.ts.
+// Plain functions of (bytes, position) that return the next position, so the engine keeps the position in a
+// register; closures over a shared read position (the first version) read it from memory at every byte.
+import { REF_CHILD_OF, REF_FOLLOWS_FROM, REF_PARENT_SPAN_ID } from './spanColumns.ts';
+
+export const QUOTE = 34;
+const BACKSLASH = 92;
+const COMMA = 44;
+const COLON = 58;
+export const OPEN_OBJ = 123;
+export const CLOSE_OBJ = 125;
+export const OPEN_ARR = 91;
+export const CLOSE_ARR = 93;
+export const NEWLINE = 10;
+const CR = 13;
+const TAB = 9;
+const SPACE = 32;
+const EQUALS = 61;
+
+/** Thrown at the byte where the input stops making sense (or ends): the caller decides whether more bytes would help. */
+export class StopAt extends Error {
+  constructor(readonly at: number) {
+    super(`unexpected input at byte ${at}`);
+  }
+}
+function stop(at: number): never {
+  throw new StopAt(at);
+}
+
+/** A growable byte buffer for the search lines and the span IDs. */
+export class Bytes {
+  buf = new Uint8Array(1 << 16);
+  len = 0;
+  push(src: Uint8Array, from: number, to: number): void {
+    const need = this.len + (to - from);
+    if (need > this.buf.length) {
+      const bigger = new Uint8Array(Math.max(need, this.buf.length * 2));
+      bigger.set(this.buf.subarray(0, this.len));
+      this.buf = bigger;
+    }
+    // Short runs (most values) copy faster by hand than through a subarray view.
+    if (to - from < 48) for (let i = from, j = this.len; i < to; i++, j++) this.buf[j] = src[i]!;
+    else this.buf.set(src.subarray(from, to), this.len);
+    this.len = need;
+  }
+  byte(c: number): void {
+    if (this.len === this.buf.length) this.push(new Uint8Array([c]), 0, 1);
+    else this.buf[this.len++] = c;
+  }
+}
+
+/** A growable column of numbers: no boxed array elements for the collector to chase. */
+export class Nums {
+  a = new Float64Array(1024);
+  n = 0;
+  push(v: number): void {
+    if (this.n === this.a.length) {
+      const bigger = new Float64Array(this.a.length * 2);
+      bigger.set(this.a);
+      this.a = bigger;
+    }
+    this.a[this.n++] = v;
+  }
+  at(k: number): number {
+    return this.a[k]!;
+  }
+  get length(): number {
+    return this.n;
+  }
+  view(): Float64Array {
+    return this.a.subarray(0, this.n);
+  }
+}
+
+/** FNV-1a over a byte range: the hash of IDs and names read without making strings of them. */
+export function hashOf(b: Uint8Array, from: number, to: number): number {
+  let h = 0x811c9dc5;
+  for (let i = from; i < to; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+  return h >>> 0;
+}
+
+export function isBlank(c: number | undefined): boolean {
+  return c === SPACE || c === NEWLINE || c === CR || c === TAB;
+}
+
+export function sameBytes(b: Uint8Array, from: number, to: number, c: Uint8Array, cFrom: number, cTo: number): boolean {
+  if (to - from !== cTo - cFrom) return false;
+  for (let i = 0; i < to - from; i++) if (b[from + i] !== c[cFrom + i]) return false;
+  return true;
+}
+
+const utf8 = new TextDecoder();
+
+/** The JSON string whose opening quote is at `at` and closing quote at `end`, escapes and non-ASCII decoded. */
+export function decodeString(b: Uint8Array, at: number, end: number): string {
+  let plain = end - at - 1 < 256;
+  for (let i = at + 1; i < end && plain; i++) plain = b[i]! < 128 && b[i] !== BACKSLASH;
+  if (plain) return String.fromCharCode.apply(null, b.subarray(at + 1, end) as unknown as number[]);
+  for (let i = at + 1; i < end; i++) if (b[i] === BACKSLASH) return JSON.parse(utf8.decode(b.subarray(at, end + 1))) as string;
+  return utf8.decode(b.subarray(at + 1, end));
+}
+
+/** Strings named by their raw bytes (operation names, process IDs): made once per distinct name. */
+export class ByteInterner {
+  readonly list: string[] = [];
+  private readonly raw: Uint8Array[] = [];
+  private readonly byHash = new Map<number, number[]>();
+  /** The string whose quotes are at `at` and `end` (both −1: the empty name of a span without one). */
+  of(b: Uint8Array, at: number, end: number): number {
+    const from = at + 1;
+    const h = hashOf(b, from, end);
+    const seen = this.byHash.get(h);
+    if (seen) for (const k of seen) if (sameBytes(b, from, end, this.raw[k]!, 0, this.raw[k]!.length)) return k;
+    const k = this.list.length;
+    this.list.push(at < 0 ? '' : decodeString(b, at, end));
+    this.raw.push(b.slice(from, end));
+    if (seen) seen.push(k);
+    else this.byHash.set(h, [k]);
+    return k;
+  }
+}
+
+/** Where the columns of one trace grow; the span's own fields wait in `span` until its separator has arrived. */
+export interface SpanSink {
+  ops: ByteInterner;
+  procs: ByteInterner;
+  refFrom: Nums;
+  refTo: Nums;
+  refKind: Nums;
+  search: Bytes;
+  span: { idAt: number; idEnd: number; start: number; dur: number; op: number; proc: number; isError: boolean };
+}
+
+function ws(b: Uint8Array, p: number): number {
+  while (isBlank(b[p])) p++;
+  return p;
+}
+
+/** From the opening quote at p to just after the closing one. */
+function skipString(b: Uint8Array, p: number): number {
+  p++;
+  for (;;) {
+    const c = b[p++];
+    if (c === QUOTE) return p;
+    if (c === BACKSLASH) p++;
+    else if (c === undefined) stop(p);
+  }
+}
+
+/** Skips any value at p (after blanks), containers included, minding strings. */
+export function skipValue(b: Uint8Array, p: number): number {
+  p = ws(b, p);
+  const c = b[p];
+  if (c === QUOTE) return skipString(b, p);
+  if (c === OPEN_OBJ || c === OPEN_ARR) {
+    let depth = 0;
+    for (;;) {
+      const d = b[p];
+      if (d === QUOTE) {
+        p = skipString(b, p);
+        continue;
+      }
+      p++;
+      if (d === OPEN_OBJ || d === OPEN_ARR) depth++;
+      else if (d === CLOSE_OBJ || d === CLOSE_ARR) {
+        if (--depth === 0) return p;
+      } else if (d === undefined) stop(p);
+    }
+  }
+  const from = p;
+  for (;;) {
+    const d = b[p];
+    if (d === COMMA || d === CLOSE_OBJ || d === CLOSE_ARR || d === undefined || isBlank(d)) break;
+    p++;
+  }
+  if (p === from) stop(p);
+  return p;
+}
+
+/** After `open`: the position inside the container, or −(position after it) − 1 when it is empty. */
+function open(b: Uint8Array, p: number, c: number): number {
+  p = ws(b, p);
+  if (b[p] !== c) stop(p);
+  p = ws(b, p + 1);
+  return b[p] === c + 2 ? -(p + 1) - 1 : p;
+}
+
+/** After an element of a container closed by `close`: the position after a comma, or −(position after the close) − 1. */
+function next(b: Uint8Array, p: number, close: number): number {
+  p = ws(b, p);
+  const c = b[p];
+  if (c === COMMA) return p + 1;
+  if (c !== close) stop(p);
+  return -(p + 1) - 1;
+}
+
+/** The key's closing quote (its bytes are (keyAt, keyEnd)) and the value's position. */
+let keyAt = 0;
+let keyEnd = 0;
+function key(b: Uint8Array, p: number): number {
+  p = ws(b, p);
+  if (b[p] !== QUOTE) stop(p);
+  keyAt = p;
+  p = skipString(b, p);
+  keyEnd = p - 1;
+  p = ws(b, p);
+  if (b[p] !== COLON) stop(p);
+  return ws(b, p + 1);
+}
+
+const enc = new TextEncoder();
+const KEYS = ['spanID', 'startTime', 'duration', 'operationName', 'processID', 'parentSpanID', 'references', 'tags', 'logs', 'refType', 'fields', 'key', 'value'].map((k) => enc.encode(k));
+const [SPAN_ID, START_TIME, DURATION, OPERATION_NAME, PROCESS_ID, PARENT_SPAN_ID, REFERENCES, TAGS, LOGS, REF_TYPE, FIELDS, KEY, VALUE] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+
+/** Whether the key just read is KEYS[k] (compared by its raw bytes, as written). */
+function keyIs(b: Uint8Array, k: number): boolean {
+  const want = KEYS[k]!;
+  if (keyEnd - keyAt - 1 !== want.length) return false;
+  for (let i = 0; i < want.length; i++) if (b[keyAt + 1 + i] !== want[i]) return false;
+  return true;
+}
+
+/** Whether the value at p is exactly these bytes (then a separator). */
+function valueIs(b: Uint8Array, p: number, k: Uint8Array): boolean {
+  for (let i = 0; i < k.length; i++) if (b[p + i] !== k[i]) return false;
+  const after = b[p + k.length];
+  return after === COMMA || after === CLOSE_OBJ || isBlank(after);
+}
+const TRUE = enc.encode('true');
+const TRUE_TEXT = enc.encode('"true"');
+const CHILD_OF = enc.encode('"CHILD_OF"');
+const FOLLOWS_FROM = enc.encode('"FOLLOWS_FROM"');
+
+/** The end of a plain-ASCII string at p (an ID; its bytes are (p, end)); anything with escapes stops. */
+function idEnd(b: Uint8Array, p: number): number {
+  if (b[p] !== QUOTE) stop(p);
+  for (let i = p + 1; ; i++) {
+    const c = b[i];
+    if (c === QUOTE) return i;
+    if (c === undefined || c === BACKSLASH || c >= 128 || c === NEWLINE) stop(i);
+  }
+}
+
+/** A JSON number; anything else (a string, null) is NaN, which the caller treats as missing. Ends at `numEnd`. */
+let numEnd = 0;
+function num(b: Uint8Array, p: number): number {
+  p = ws(b, p);
+  const from = p;
+  let v = 0;
+  let c = b[p];
+  if (c !== undefined && c >= 48 && c <= 57) {
+    do {
+      v = v * 10 + (c - 48);
+      c = b[++p];
+    } while (c !== undefined && c >= 48 && c <= 57);
+    if (c !== 46 && c !== 101 && c !== 69 && v <= Number.MAX_SAFE_INTEGER) {
+      numEnd = p;
+      return v;
+    }
+  }
+  numEnd = skipValue(b, from);
+  const text = String.fromCharCode.apply(null, b.subarray(from, numEnd) as unknown as number[]);
+  return /^-?\d/.test(text) ? Number(text) : NaN;
+}
+
+/** `{key, type, value}` lists (tags, log fields) into the search line; sets `sawError` on an error=true tag. */
+let sawError = false;
+function keyValues(b: Uint8Array, p: number, search: Bytes, withKeys: boolean): number {
+  p = open(b, p, OPEN_ARR);
+  if (p < 0) return -p - 1;
+  for (;;) {
+    p = open(b, p, OPEN_OBJ);
+    if (p >= 0) {
+      let keyFrom = -1;
+      let keyTo = -1;
+      let valueFrom = -1;
+      let valueTo = -1;
+      let errorKey = false;
+      let truthy = false;
+      for (;;) {
+        p = key(b, p);
+        if (keyIs(b, KEY)) {
+          if (b[p] !== QUOTE) stop(p);
+          keyFrom = p + 1;
+          p = skipString(b, p);
+          keyTo = p - 1;
+          errorKey = keyTo - keyFrom === 5 && b[keyFrom] === 101 && b[keyFrom + 1] === 114 && b[keyFrom + 2] === 114 && b[keyFrom + 3] === 111 && b[keyFrom + 4] === 114;
+        } else if (keyIs(b, VALUE)) {
+          truthy = valueIs(b, p, TRUE) || valueIs(b, p, TRUE_TEXT);
+          valueFrom = p;
+          p = skipValue(b, p);
+          valueTo = p;
+        } else p = skipValue(b, p);
+        p = next(b, p, CLOSE_OBJ);
+        if (p < 0) break;
+      }
+      p = -p - 1;
+      if (errorKey && truthy) sawError = true;
+      if (withKeys && keyFrom >= 0) {
+        search.push(b, keyFrom, keyTo);
+        search.byte(EQUALS);
+      }
+      if (valueFrom >= 0) {
+        if (b[valueFrom] === QUOTE) search.push(b, valueFrom + 1, valueTo - 1);
+        else search.push(b, valueFrom, valueTo);
+      }
+      search.byte(SPACE);
+    } else p = -p - 1;
+    p = next(b, p, CLOSE_ARR);
+    if (p < 0) return -p - 1;
+  }
+}
+
+function references(b: Uint8Array, p: number, sink: SpanSink): number {
+  p = open(b, p, OPEN_ARR);
+  if (p < 0) return -p - 1;
+  for (;;) {
+    let kind = -1;
+    let ridFrom = -1;
+    let ridTo = -1;
+    p = open(b, p, OPEN_OBJ);
+    if (p >= 0) {
+      for (;;) {
+        p = key(b, p);
+        if (keyIs(b, REF_TYPE)) kind = valueIs(b, p, CHILD_OF) ? REF_CHILD_OF : valueIs(b, p, FOLLOWS_FROM) ? REF_FOLLOWS_FROM : -1;
+        if (keyIs(b, SPAN_ID) && b[p] === QUOTE) {
+          ridFrom = p + 1;
+          ridTo = idEnd(b, p);
+          p = ridTo + 1;
+        } else p = skipValue(b, p);
+        p = next(b, p, CLOSE_OBJ);
+        if (p < 0) break;
+      }
+    }
+    p = -p - 1;
+    if (kind >= 0 && ridFrom >= 0) addRef(sink, ridFrom, ridTo, kind);
+    p = next(b, p, CLOSE_ARR);
+    if (p < 0) return -p - 1;
+  }
+}
+
+function logs(b: Uint8Array, p: number, search: Bytes): number {
+  p = open(b, p, OPEN_ARR);
+  if (p < 0) return -p - 1;
+  for (;;) {
+    p = open(b, p, OPEN_OBJ);
+    if (p >= 0) {
+      for (;;) {
+        p = key(b, p);
+        if (keyIs(b, FIELDS)) p = keyValues(b, p, search, false);
+        else p = skipValue(b, p);
+        p = next(b, p, CLOSE_OBJ);
+        if (p < 0) break;
+      }
+    }
+    p = -p - 1;
+    p = next(b, p, CLOSE_ARR);
+    if (p < 0) return -p - 1;
+  }
+}
+
+function addRef(sink: SpanSink, from: number, to: number, kind: number): void {
+  sink.refFrom.push(from);
+  sink.refTo.push(to);
+  sink.refKind.push(kind);
+}
+
+/**
+ * Reads the span object at p (after blanks) and returns the position after it. References and search
+ * words go straight into the sink (the caller rolls them back if the span turns out cut short); the
+ * span's own fields go into `sink.span`. Stops (StopAt) on anything the ordinary parser should judge.
+ */
+export function readSpan(b: Uint8Array, p: number, sink: SpanSink): number {
+  let idAt = -1;
+  let idTo = -1;
+  let start = NaN;
+  let dur = NaN;
+  let op = -1;
+  let proc = -1;
+  sawError = false;
+  p = open(b, p, OPEN_OBJ);
+  if (p >= 0) {
+    for (;;) {
+      p = key(b, p);
+      const len = keyEnd - keyAt - 1;
+      const first = b[keyAt + 1];
+      // Dispatch on the key's length and first byte, then confirm the whole key.
+      if (len === 6 && first === 115 && keyIs(b, SPAN_ID)) {
+        idAt = p + 1;
+        idTo = idEnd(b, p);
+        p = idTo + 1;
+      } else if (len === 9 && first === 115 && keyIs(b, START_TIME)) {
+        start = num(b, p);
+        p = numEnd;
+      } else if (len === 8 && first === 100 && keyIs(b, DURATION)) {
+        dur = num(b, p);
+        p = numEnd;
+      } else if (len === 13 && first === 111 && keyIs(b, OPERATION_NAME)) {
+        if (b[p] !== QUOTE) stop(p);
+        const end = skipString(b, p);
+        op = sink.ops.of(b, p, end - 1);
+        p = end;
+      } else if (len === 9 && first === 112 && keyIs(b, PROCESS_ID)) {
+        if (b[p] !== QUOTE) stop(p);
+        const end = skipString(b, p);
+        proc = sink.procs.of(b, p, end - 1);
+        p = end;
+      } else if (len === 12 && first === 112 && keyIs(b, PARENT_SPAN_ID)) {
+        if (b[p] === QUOTE) {
+          const to = idEnd(b, p);
+          addRef(sink, p + 1, to, REF_PARENT_SPAN_ID);
+          p = to + 1;
+        } else p = skipValue(b, p);
+      } else if (len === 10 && first === 114 && keyIs(b, REFERENCES)) p = references(b, p, sink);
+      else if (len === 4 && first === 116 && keyIs(b, TAGS)) p = keyValues(b, p, sink.search, true);
+      else if (len === 4 && first === 108 && keyIs(b, LOGS)) {
+        const error: boolean = sawError;
+        p = logs(b, p, sink.search);
+        // Only tags mark a span as failed; an error=true log field does not.
+        sawError = error;
+      } else p = skipValue(b, p);
+      p = next(b, p, CLOSE_OBJ);
+      if (p < 0) break;
+    }
+  }
+  p = -p - 1;
+  const s = sink.span;
+  s.idAt = idAt;
+  s.idEnd = idTo;
+  s.start = start;
+  s.dur = dur;
+  s.op = op;
+  s.proc = proc;
+  s.isError = sawError;
+  return p;
+}

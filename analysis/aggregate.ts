@@ -1,5 +1,5 @@
 // Across many traces: per kind and place, in how many traces a hole shows and what it costs in the middle case.
-import type { FindingAggregate, FindingKind, TraceFindings } from '../model/index.ts';
+import { median, type FindingAggregate, type FindingKind, type TraceFindings } from '../model/index.ts';
 import { formatMs } from './wording.ts';
 
 const KIND_NAMES: Record<FindingKind, string> = {
@@ -35,7 +35,8 @@ export function aggregate(perTrace: TraceFindings[]): FindingAggregate[] {
   }
   const out: FindingAggregate[] = [];
   for (const p of byPlace.values()) {
-    const medianCostMs = median(p.costs);
+    // Costs are in 0.1 ms; so is their median (a place exists only with a cost, so never NaN).
+    const medianCostMs = Math.round(median(p.costs) * 10) / 10;
     out.push({
       kind: p.kind,
       service: p.service,
@@ -48,10 +49,4 @@ export function aggregate(perTrace: TraceFindings[]): FindingAggregate[] {
     });
   }
   return out.sort((a, b) => b.traces - a.traces || b.medianCostMs - a.medianCostMs);
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length === 0 ? 0 : s.length % 2 ? s[m]! : Math.round(((s[m - 1]! + s[m]!) / 2) * 10) / 10;
 }

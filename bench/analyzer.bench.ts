@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { analyzeTrace } from '../analysis/index.ts';
-import type { JaegerTrace } from '../model/index.ts';
+import { median, type JaegerTrace } from '../model/index.ts';
 import { formatConfusion, holeShapedTrace, launchBrowser, measureConfusion, startGroundTruth } from '../devkit/index.ts';
 
 // Speed first (in-process, seconds), then ground truth on the real mesh (minutes; ANALYZER_SKIP_MESH=1 skips it).
@@ -11,7 +11,6 @@ import { formatConfusion, holeShapedTrace, launchBrowser, measureConfusion, star
 /** Traces per mesh state (ANALYZER_TRACES, default 20). */
 const perState = Number(process.env.ANALYZER_TRACES ?? 20);
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** A baseline in the same run: one pass touching every span's tags, the least any analysis must do. */
 function touchEveryTag(trace: ReturnType<typeof holeShapedTrace>): number {
@@ -103,5 +102,5 @@ export async function run(): Promise<void> {
   } finally {
     await gt.close();
   }
-  console.log(`  load average at the end: ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`);
+  console.log(`  load average at the end: ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores`);
 }

@@ -4,6 +4,7 @@ import { projectRoot, startDeckServer } from '../server/index.ts';
 import { createLog } from '../pkg/index.ts';
 import { ensureDeckBuilt } from '../server/index.ts';
 import { launchBrowser, waitFor } from '../devkit/index.ts';
+import { ascending, quantile, type DemoRequestResult } from '../model/index.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
 const WARMUP = 2;
@@ -57,10 +58,7 @@ interface Draw {
   at: number;
 }
 
-function pct(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
-}
+const pct = (xs: number[], q: number) => quantile(ascending(xs), q);
 const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
 const line = (name: string, xs: number[]) =>
   `  ${name.padEnd(34)} p50 ${fmt(pct(xs, 0.5)).padStart(7)}  p95 ${fmt(pct(xs, 0.95)).padStart(7)}  min ${fmt(Math.min(...xs)).padStart(7)}  max ${fmt(Math.max(...xs)).padStart(7)}`;
@@ -103,7 +101,9 @@ export async function run(): Promise<void> {
       await slide.evaluate(() => performance.clearResourceTimings());
       const answered = slide.waitForResponse((r) => r.url().endsWith('/api/demo/requests'));
       await slide.click('.demo-send');
-      const [{ traceID }] = (await (await answered).json()) as { traceID: string }[];
+      const [answer] = (await (await answered).json()) as DemoRequestResult[];
+      if (!answer) throw new Error('the demo API answered the slide with no result');
+      const { traceID } = answer;
       const responseEnd = await slide.evaluate(
         () => (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((e) => e.name.endsWith('/api/demo/requests')).at(-1)!.responseEnd,
       );

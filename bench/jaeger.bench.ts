@@ -9,6 +9,7 @@ import {
 } from '../embedded-jaeger/index.ts';
 import { BinaryReader, compactEmitBatch } from '../thrift/index.ts';
 import { jaegerThrift, thriftrwDecodeBatch } from '../devkit/index.ts';
+import { median } from '../model/index.ts';
 
 const SPANS_PER_BATCH = 10;
 const BATCHES = 1_000;
@@ -113,7 +114,6 @@ function readAll(b: DecodedBatch): void {
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 /** Spans per second for one pass over `inputs`. */
 function pass<T>(inputs: T[], work: (x: T) => void): number {

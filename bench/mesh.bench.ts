@@ -6,7 +6,7 @@ import os from 'node:os';
 import express from 'express';
 import { createMesh, type Mesh, type RequestKind } from '../demo-app/index.ts';
 import { createEmbeddedJaeger, type EmbeddedJaeger } from '../embedded-jaeger/index.ts';
-import type { JaegerEnvelope, JaegerTrace } from '../model/index.ts';
+import { median, type JaegerEnvelope, type JaegerTrace } from '../model/index.ts';
 import { createLog } from '../pkg/index.ts';
 import { settledTraces } from '../devkit/index.ts';
 
@@ -17,7 +17,6 @@ const concurrency = 8;
 /** Extra flush intervals of our reporter to compare, e.g. BENCH_FLUSH_SWEEP=25,100. */
 const sweep = (process.env.BENCH_FLUSH_SWEEP ?? '').split(',').filter(Boolean).map(Number);
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (x: number) => `${x.toFixed(0)} ms`;
 const spread = (xs: number[], digits = 2) => `${median(xs).toFixed(digits)} (${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)})`;
 
@@ -29,12 +28,20 @@ const setAll = async (mesh: Mesh, plugged: boolean) => {
 function meshCpuMs(mesh: Mesh): number | undefined {
   try {
     return mesh.processes().reduce((sum, p) => {
-      const fields = readFileSync(`/proc/${p.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      const fields = readFileSync(`/proc/${p.pid}/stat`, 'utf8').split(') ')[1]?.split(' ');
+      if (!fields) throw new Error(`/proc/${p.pid}/stat has no ") " after the command name`); // read as "no figure"
       return sum + (Number(fields[11]) + Number(fields[12])) * 10; // USER_HZ 100: a tick is 10 ms
     }, 0);
   } catch {
     return undefined;
   }
+}
+
+/** One request's result: the mesh answers each request it is sent, so a missing one stops the bench. */
+async function sendOne(mesh: Mesh, kind: RequestKind) {
+  const [r] = await mesh.sendRequests(kind, 1);
+  if (!r) throw new Error(`the mesh answered no ${kind} request`);
+  return r;
 }
 
 /** Closed loop: `concurrency` clients, each sending its next order as soon as the last one answered. */
@@ -47,7 +54,7 @@ async function throughput(mesh: Mesh, seconds: number) {
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (performance.now() < until) {
-        const [r] = await mesh.sendRequests('normal', 1);
+        const r = await sendOne(mesh, 'normal');
         if (r.status === 200) done++;
         else errors++;
       }
@@ -60,7 +67,7 @@ async function throughput(mesh: Mesh, seconds: number) {
 
 async function latency(mesh: Mesh, kind: RequestKind) {
   const lone: number[] = [];
-  for (let i = 0; i < 5; i++) lone.push((await mesh.sendRequests(kind, 1))[0].durationMs);
+  for (let i = 0; i < 5; i++) lone.push((await sendOne(mesh, kind)).durationMs);
   const b = (await mesh.sendRequests(kind, 10)).map((r) => r.durationMs);
   return { lone: median(lone), burstMedian: median(b), burstMax: Math.max(...b) };
 }
@@ -127,7 +134,7 @@ function worstStray(traces: JaegerTrace[]) {
 async function timeToWholeTrace(mesh: Mesh, trace: (id: string) => Promise<JaegerTrace | undefined>, samples: number): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < samples; i++) {
-    const [r] = await mesh.sendRequests('normal', 1);
+    const r = await sendOne(mesh, 'normal');
     const answered = performance.now();
     const seen: { at: number; n: number }[] = [];
     while (performance.now() - answered < 600) {
@@ -153,19 +160,24 @@ export async function run(): Promise<void> {
       v.mesh = createMesh({ collectorEndpoint: j.endpoint, seed: 42, log, env: v.env });
       await v.mesh.start();
     }
-    const main = variants[0].mesh!;
+    const main = variants[0]!.mesh!; // the first variant: the mesh as the talk runs it, started just above
 
     // Holes open vs plugged, and span order, on the mesh as the talk runs it.
-    const rows: [string, Awaited<ReturnType<typeof latency>>][] = [];
-    rows.push(['normal, holes open', await latency(main, 'normal')]);
-    rows.push(['slow,   holes open', await latency(main, 'slow')]);
+    const normalOpen = await latency(main, 'normal');
+    const slowOpen = await latency(main, 'slow');
     for (const v of variants) await setAll(v.mesh!, true);
     await main.sendRequests('slow', 1); // a warm cache, as on stage after the first request
-    rows.push(['normal, all plugged', await latency(main, 'normal')]);
-    rows.push(['slow,   all plugged', await latency(main, 'slow')]);
+    const normalPlugged = await latency(main, 'normal');
+    const slowPlugged = await latency(main, 'slow');
+    const rows = [
+      ['normal, holes open', normalOpen],
+      ['slow,   holes open', slowOpen],
+      ['normal, all plugged', normalPlugged],
+      ['slow,   all plugged', slowPlugged],
+    ] as const;
     console.log('latency (tracing on)          lone (median of 5)   burst of 10: median / max');
     for (const [label, r] of rows) console.log(`  ${label.padEnd(26)} ${ms(r.lone).padStart(10)}   ${ms(r.burstMedian).padStart(14)} / ${ms(r.burstMax)}`);
-    console.log(`  open ÷ plugged (normal): lone ${(rows[0][1].lone / rows[2][1].lone).toFixed(1)}×, burst max ${(rows[0][1].burstMax / rows[2][1].burstMax).toFixed(1)}×`);
+    console.log(`  open ÷ plugged (normal): lone ${(normalOpen.lone / normalPlugged.lone).toFixed(1)}×, burst max ${(normalOpen.burstMax / normalPlugged.burstMax).toFixed(1)}×`);
 
     // Span order over 200 traces: singles and bursts, holes open and plugged.
     const ids: string[] = [];
@@ -201,13 +213,14 @@ export async function run(): Promise<void> {
     }
     const off = variants.find((v) => !v.traced)!;
     for (const v of variants.filter((x) => x.traced)) {
-      const ratios = v.perSecond.map((x, i) => x / off.perSecond[i]);
-      const cpu = v.cpu.length === off.cpu.length && v.cpu.length ? v.cpu.map((x, i) => x / off.cpu[i]) : [];
+      // Every variant ran every round, so perSecond[i] is round i on both sides; cpu only where both read /proc as often.
+      const ratios = v.perSecond.map((x, i) => x / off.perSecond[i]!);
+      const cpu = v.cpu.length === off.cpu.length && v.cpu.length ? v.cpu.map((x, i) => x / off.cpu[i]!) : [];
       console.log(`  ratio traced/untraced, ${v.name}: throughput ${spread(ratios)}${cpu.length ? `, CPU per order ${spread(cpu)}` : ''} (per round, median (min–max))`);
     }
     const stats = j.jaeger.store.stats();
     console.log(`  embedded Jaeger store: ${JSON.stringify(stats)}`);
-    console.log(`  load average at the end: ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores (figures are only comparable on a quiet machine)`);
+    console.log(`  load average at the end: ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores (figures are only comparable on a quiet machine)`);
   } finally {
     await Promise.all(variants.map((v) => v.mesh?.stop()));
     await j.close();

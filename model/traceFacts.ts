@@ -74,14 +74,6 @@ export function failureOrigin(trace: JaegerTrace): string | undefined {
   return (leaf ?? failing[0])?.spanID;
 }
 
-/** Middle value (mean of the two middles for an even count); NaN for none. */
-export function median(xs: readonly number[]): number {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
 /** Milliseconds for the slide: "0.8 ms", "387 ms", "1.24 s". */
 export function formatMs(ms: number): string {
   if (!Number.isFinite(ms)) return '—';

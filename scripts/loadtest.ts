@@ -2,7 +2,7 @@
 import http from 'node:http';
 import { parseArgs } from 'node:util';
 import type { ServerStats } from '../server/index.ts';
-import type { AudienceStats, CollectorStatsSnapshot, RateLimitedBody } from '../model/index.ts';
+import { quantile, type AudienceStats, type CollectorStatsSnapshot, type RateLimitedBody } from '../model/index.ts';
 
 const LIMITS = { attendees: 2000, rate: 500, duration: 600 } as const;
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -156,10 +156,7 @@ function openStream(url: URL): Promise<Stream> {
 
 // ── Measuring ───────────────────────────────────────────────────────────────
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
+const percentile = (sorted: number[], p: number) => quantile(sorted, p / 100);
 
 const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
 const mib = (bytes: number) => `${fmt(bytes / 1048576)} MiB`;
@@ -253,7 +250,7 @@ async function main(): Promise<void> {
   const sendOne = (n: number) => {
     const attendee = n % opts.attendees;
     const kind = (n * 0.618034) % 1 < opts.slowShare ? 'slow' : 'normal';
-    const headers: Record<string, string> = { 'content-type': 'application/json', 'x-attendee-id': ids[attendee] };
+    const headers: Record<string, string> = { 'content-type': 'application/json', 'x-attendee-id': ids[attendee]! }; // attendee < opts.attendees, ids' length
     if (attendee % 3 === 0) headers['x-attendee-name'] = `Load ${attendee}`;
     const t0 = performance.now();
     results.sent++;

@@ -16,12 +16,12 @@ export class RateWindow {
 
   add(n = 1): void {
     const sec = Math.floor(this.clock() / 1000);
-    const i = sec % this.counts.length;
+    const i = sec % this.counts.length; // a time after 1970: 0 ≤ i < length
     if (this.stamps[i] !== sec) {
       this.stamps[i] = sec;
       this.counts[i] = 0;
     }
-    this.counts[i] += n;
+    this.counts[i]! += n;
     this.total += n;
   }
 
@@ -30,8 +30,8 @@ export class RateWindow {
     const now = Math.floor(this.clock() / 1000);
     let sum = 0;
     for (let i = 0; i < this.counts.length; i++) {
-      const age = now - this.stamps[i];
-      if (age >= 1 && age <= this.seconds) sum += this.counts[i];
+      const age = now - this.stamps[i]!;
+      if (age >= 1 && age <= this.seconds) sum += this.counts[i]!;
     }
     return sum / this.seconds;
   }

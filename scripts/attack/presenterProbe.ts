@@ -1,4 +1,5 @@
 // What the presenter sees while an attack runs: /healthz latency, the presenter's live stream, and presenter demo requests whose traces must arrive.
+import { quantile } from '../../model/index.ts';
 import { call, errorKind, openEventStream, sleep, type EventStream } from './wire.ts';
 
 export interface ProbeReport {
@@ -9,10 +10,8 @@ export interface ProbeReport {
   lost: { notOnLive: number; notStored: number; of: number };
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
+/** The p-th percentile of ascending times; 0 when there were none (the report counts the calls beside it). */
+const percentile = (sorted: number[], p: number) => (sorted.length === 0 ? 0 : quantile(sorted, p / 100));
 
 const round = (n: number) => Math.round(n);
 

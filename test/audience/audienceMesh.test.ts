@@ -59,7 +59,15 @@ async function allSpansStored(): Promise<void> {
 async function trace(traceID: string): Promise<JaegerTrace> {
   const res = await fetch(`${server.url}/api/traces/${traceID}`);
   assert.equal(res.status, 200, `trace ${traceID}`);
-  return ((await res.json()) as JaegerEnvelope<JaegerTrace[]>).data[0];
+  const [found] = ((await res.json()) as JaegerEnvelope<JaegerTrace[]>).data;
+  assert.ok(found, `trace ${traceID} in the answer`);
+  return found;
+}
+
+function serviceOf(t: JaegerTrace, span: JaegerTrace['spans'][number]): string {
+  const p = t.processes[span.processID];
+  assert.ok(p, `span ${span.spanID} names process ${span.processID}, which the trace does not list`);
+  return p.serviceName;
 }
 
 function tag(span: JaegerTrace['spans'][number], key: string): unknown {
@@ -75,10 +83,10 @@ test("an attendee's tag (a keyed hash of its id, never the id) and nickname ride
   await allSpansStored();
   for (const r of results) {
     const t = await trace(r.traceID);
-    const services = new Set(t.spans.map((s) => t.processes[s.processID].serviceName));
+    const services = new Set(t.spans.map((s) => serviceOf(t, s)));
     assert.ok(services.size >= 3, `the trace crosses services (${[...services].join(', ')})`);
     for (const span of t.spans) {
-      const where = `${t.processes[span.processID].serviceName} ${span.operationName}`;
+      const where = `${serviceOf(t, span)} ${span.operationName}`;
       assert.equal(tag(span, 'baggage.attendee-id'), publicAttendeeTag('baggage-check-1'), where);
       assert.equal(tag(span, 'baggage.attendee-name'), "Zoe O'Neil", where);
     }
@@ -109,11 +117,12 @@ test('on the real demo API: an attendee past its burst gets 429 with a reason; t
 test('hole switches need the presenter token: 401 without it or with a wrong one', async () => {
   const holes = (await (await fetch(`${server.url}/api/holes`)).json()) as { id: string; plugged: boolean }[];
   assert.ok(holes.length >= 1);
+  const hole = holes[0]!;
   const put = (headers: Record<string, string>) =>
-    fetch(`${server.url}/api/holes/${holes[0].id}`, {
+    fetch(`${server.url}/api/holes/${hole.id}`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify({ plugged: !holes[0].plugged }),
+      body: JSON.stringify({ plugged: !hole.plugged }),
     });
   assert.equal((await put({})).status, 401);
   assert.equal((await put({ authorization: 'Bearer guess' })).status, 401);
@@ -121,10 +130,10 @@ test('hole switches need the presenter token: 401 without it or with a wrong one
   const ok = await put({ authorization: `Bearer ${TOKEN}` });
   assert.equal(ok.status, 200);
   // Put it back as it was for the next test.
-  await fetch(`${server.url}/api/holes/${holes[0].id}`, {
+  await fetch(`${server.url}/api/holes/${hole.id}`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-    body: JSON.stringify({ plugged: holes[0].plugged }),
+    body: JSON.stringify({ plugged: hole.plugged }),
   });
 });
 
@@ -153,7 +162,9 @@ test('/join end to end on a phone: a tap shows latency and where the time went; 
 
   // The nickname typed on the phone is the one on the presenter's screen.
   await allSpansStored();
-  const t = await trace(traceIDs[0]);
+  const [phoneTraceID] = traceIDs;
+  assert.ok(phoneTraceID, "the phone's request answered with a trace id");
+  const t = await trace(phoneTraceID);
   assert.ok(t.spans.every((s) => tag(s, 'baggage.attendee-name') === 'Ada 3'));
 
   // The same attendee (say, a second tab) spends its whole burst and another fills the mesh's last slots

@@ -5,6 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { testConfig } from '../../server/config.ts';
 import { startDeckServer } from '../../server/deckServer.ts';
 import { createLog } from '../../pkg/index.ts';
+import { median } from '../../model/index.ts';
 import { launchBrowser } from '../../devkit/browser.ts';
 
 const RUNS = 7;
@@ -19,7 +20,6 @@ function deckWeight(dist: string): { file: string; raw: number; gzip: number }[]
   });
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(): Promise<void> {
   const dist = path.resolve('dist');

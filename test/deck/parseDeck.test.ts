@@ -1,10 +1,17 @@
 // Unit tests of the markdown → reveal.js step: front matter, both separators, notes, attribute comments, broken decks.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DeckSyntaxError, parseDeck, renderDeck } from '../../slides/build/parseDeck.ts';
+import { DeckSyntaxError, parseDeck, renderDeck, type ParsedDeck, type Slide } from '../../slides/build/parseDeck.ts';
 
 const front = ['---', 'title: Tracing <Talk>', 'separator: <!--s-->', 'verticalSeparator: <!--v-->', '---'].join('\n');
 const deckOf = (...body: string[]) => `${front}\n${body.join('\n')}`;
+
+/** The deck's slide at 0-based `i`; a deck with fewer fails here, naming how many it has. */
+function slideOf(deck: ParsedDeck, i: number): Slide {
+  const slide = deck.slides[i];
+  assert.ok(slide, `the deck has a slide ${i + 1} (it has ${deck.slides.length})`);
+  return slide;
+}
 
 /** Runs parseDeck on a broken deck and returns its problems as `line: message` strings. */
 function problemsOf(source: string): string[] {
@@ -17,6 +24,7 @@ function problemsOf(source: string): string[] {
   }
   assert.fail('the broken deck parsed without error');
 }
+const firstProblem = (source: string) => problemsOf(source)[0] ?? '(no problem reported)';
 
 test('front matter gives the title and the separators', () => {
   const deck = parseDeck(deckOf('# One', '<!--s-->', '# Two'));
@@ -57,22 +65,22 @@ test('a separator only counts as a whole line', () => {
 
 test('"Note:" starts the speaker notes, rendered as markdown into aside.notes', () => {
   const deck = parseDeck(deckOf('# A', 'Body.', '', 'Note: First *sentence*.', 'Second line.', '<!--s-->', '# B', 'notes: lower case works too.'));
-  assert.equal(deck.slides[0].notes, 'First *sentence*.\nSecond line.');
-  assert.match(deck.slides[0].notesHtml, /<em>sentence<\/em>/);
-  assert.ok(!deck.slides[0].bodyHtml.includes('sentence'));
-  assert.equal(deck.slides[1].notes, 'lower case works too.');
+  assert.equal(slideOf(deck, 0).notes, 'First *sentence*.\nSecond line.');
+  assert.match(slideOf(deck, 0).notesHtml, /<em>sentence<\/em>/);
+  assert.ok(!slideOf(deck, 0).bodyHtml.includes('sentence'));
+  assert.equal(slideOf(deck, 1).notes, 'lower case works too.');
   assert.match(renderDeck(deck), /<aside class="notes">\n<p>First <em>sentence<\/em>/);
 });
 
 test('a slide without notes has no aside', () => {
   const deck = parseDeck(deckOf('# A'));
-  assert.equal(deck.slides[0].notesHtml, '');
+  assert.equal(slideOf(deck, 0).notesHtml, '');
   assert.ok(!renderDeck(deck).includes('<aside'));
 });
 
 test('attribute comments become section attributes and leave the body', () => {
   const deck = parseDeck(deckOf('<!-- .slide: id="demo" data-live="demo" class=\'wide dark\' data-state=bare -->', '# Demo'));
-  assert.deepEqual(deck.slides[0].attributes, [
+  assert.deepEqual(slideOf(deck, 0).attributes, [
     ['id', 'demo'],
     ['data-live', 'demo'],
     ['class', 'wide dark'],
@@ -104,9 +112,9 @@ test('an attribute comment cannot inject script: handlers, script URLs and other
     ),
   );
   assert.equal(problems.length, 3);
-  assert.match(problems[0], /^6: attribute "onclick" is an event handler/);
-  assert.match(problems[1], /^9: attribute "data-background-iframe" holds a script URL/);
-  assert.match(problems[2], /^12: attribute "src" is not allowed on a slide/);
+  assert.match(problems[0]!, /^6: attribute "onclick" is an event handler/);
+  assert.match(problems[1]!, /^9: attribute "data-background-iframe" holds a script URL/);
+  assert.match(problems[2]!, /^12: attribute "src" is not allowed on a slide/);
 });
 
 test('a deck with several errors reports each with its line number', () => {
@@ -147,11 +155,11 @@ test('bad YAML in the front matter names the file line', () => {
 });
 
 test('missing, unclosed or incomplete front matter is an error', () => {
-  assert.match(problemsOf('# No front matter')[0], /^1: the deck must open with YAML front matter/);
-  assert.match(problemsOf('---\ntitle: x\n# A')[0], /^1: the front matter opened here is never closed/);
-  assert.match(problemsOf('---\nseparator: "<!--s-->"\n---\n# A')[0], /^2: front matter needs a non-empty "title"/);
-  assert.match(problemsOf('---\ntitle: T\nseparator: x\nverticalSeparator: x\n---\n# A')[0], /^4: "separator" and "verticalSeparator" must differ/);
-  assert.match(problemsOf('---\n- a list\n---\n# A')[0], /^2: front matter must be a YAML mapping/);
+  assert.match(firstProblem('# No front matter'), /^1: the deck must open with YAML front matter/);
+  assert.match(firstProblem('---\ntitle: x\n# A'), /^1: the front matter opened here is never closed/);
+  assert.match(firstProblem('---\nseparator: "<!--s-->"\n---\n# A'), /^2: front matter needs a non-empty "title"/);
+  assert.match(firstProblem('---\ntitle: T\nseparator: x\nverticalSeparator: x\n---\n# A'), /^4: "separator" and "verticalSeparator" must differ/);
+  assert.match(firstProblem('---\n- a list\n---\n# A'), /^2: front matter must be a YAML mapping/);
 });
 
 test('without separators in the front matter, reveal-md defaults apply', () => {
@@ -176,11 +184,11 @@ test('two attribute comments on one slide are an error, a trailing separator is 
 
 test('HTML comments inside code blocks are text, not unclosed comments', () => {
   const deck = parseDeck(deckOf('# A', '```', '<!-- not a comment', '```'));
-  assert.match(deck.slides[0].bodyHtml, /&lt;!-- not a comment/);
+  assert.match(slideOf(deck, 0).bodyHtml, /&lt;!-- not a comment/);
 });
 
 test('CRLF line endings parse like LF', () => {
   const deck = parseDeck(deckOf('# A', 'Note: n.', '<!--s-->', '# B').replace(/\n/g, '\r\n'));
   assert.equal(deck.slides.length, 2);
-  assert.equal(deck.slides[0].notes, 'n.');
+  assert.equal(slideOf(deck, 0).notes, 'n.');
 });

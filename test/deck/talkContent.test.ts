@@ -5,7 +5,13 @@ import { test } from 'node:test';
 import { parseDeck } from '../../slides/build/parseDeck.ts';
 
 const deck = parseDeck(readFileSync('slides/talk.md', 'utf8'), 'slides/talk.md');
-const attr = (i: number, name: string) => deck.slides[i].attributes.find(([n]) => n === name)?.[1];
+/** The talk's slide at 0-based `i`; a shorter talk fails here, naming how many slides it has. */
+const slide = (i: number) => {
+  const s = deck.slides[i];
+  assert.ok(s, `the talk has a slide ${i + 1} (it has ${deck.slides.length})`);
+  return s;
+};
+const attr = (i: number, name: string) => slide(i).attributes.find(([n]) => n === name)?.[1];
 const sentences = (markdown: string) => markdown.match(/[^.!?]+[.!?](?=\s|$)/g) ?? [];
 
 test('the talk has the 16 slides of the brief, in order', () => {
@@ -43,20 +49,20 @@ test('the live slides carry their attributes and the Demo slide is #/demo', () =
   assert.equal(attr(9, 'data-live'), 'realistic-trace');
   assert.equal(attr(12, 'data-live'), 'pipeline');
   // Without the live parts these slides still make sense: each has its own picture or words.
-  assert.match(deck.slides[9].bodyHtml, /<img src="assets\/realistic-trace\.svg"/);
-  assert.match(deck.slides[12].bodyHtml, /<img src="assets\/jaeger-architecture\.svg"/);
-  assert.match(deck.slides[13].bodyHtml, /class="live-fallback"/);
+  assert.match(slide(9).bodyHtml, /<img src="assets\/realistic-trace\.svg"/);
+  assert.match(slide(12).bodyHtml, /<img src="assets\/jaeger-architecture\.svg"/);
+  assert.match(slide(13).bodyHtml, /class="live-fallback"/);
 });
 
 test('slide 5 cites opentracing.io, and the notes tell readers what changed since 2019', () => {
-  assert.match(deck.slides[4].bodyHtml, /href="https:\/\/opentracing\.io\//);
-  const jaeger = deck.slides[11].notes;
+  assert.match(slide(4).bodyHtml, /href="https:\/\/opentracing\.io\//);
+  const jaeger = slide(11).notes;
   for (const fact of [/OpenTelemetry/, /OpenCensus/, /deprecated/, /Jaeger v2/, /2024/, /jaeger-agent/, /UDP and HTTP/]) assert.match(jaeger, fact);
 });
 
 test('the pictures are the project’s own files, nothing from the internet', () => {
   const html = deck.slides.map((s) => s.bodyHtml).join('\n');
-  const sources = [...html.matchAll(/src="([^"]+)"/g)].map((m) => m[1]);
+  const sources = [...html.matchAll(/src="([^"]+)"/g)].map((m) => m[1]!); // group 1 is not optional
   assert.ok(sources.length >= 3);
   for (const src of sources) assert.match(src, /^assets\/[\w-]+\.svg$/);
 });

@@ -7,7 +7,7 @@ import { testConfig } from '../../server/config.ts';
 import { startDeckServer, type DeckServer } from '../../server/deckServer.ts';
 import { createLog } from '../../pkg/index.ts';
 import { waitFor } from '../../devkit/waitFor.ts';
-import { byOperation, errorSpans, fromJaegerTrace, rootsOf } from './support/meshSpans.ts';
+import { byOperation, errorSpans, firstRoot, fromJaegerTrace, rootsOf } from './support/meshSpans.ts';
 
 let server: DeckServer;
 const presenter = { authorization: 'Bearer test-presenter-token', 'content-type': 'application/json' };
@@ -23,7 +23,8 @@ const demoRequests = async (body: unknown, headers: Record<string, string> = pre
 const storedTrace = async (traceID: string) => {
   const res = await api(`/api/traces/${traceID}`);
   if (res.status !== 200) return undefined;
-  return fromJaegerTrace(((await res.json()) as JaegerEnvelope<JaegerTrace[]>).data[0]);
+  const [trace] = ((await res.json()) as JaegerEnvelope<JaegerTrace[]>).data;
+  return trace && fromJaegerTrace(trace);
 };
 const totals = async () => {
   const counts = await server.mesh!.spanCounts();
@@ -57,12 +58,13 @@ test('GET/PUT /api/holes: listed, switched only with the presenter token, bad id
     assert.ok(((await res.json()) as { error: string }).error.length > 0);
   }
   const ok = await put('n-plus-one', '{"plugged":true}');
-  assert.deepEqual(await ok.json(), { id: 'n-plus-one', title: holes[1].title, plugged: true });
+  assert.deepEqual(await ok.json(), { id: 'n-plus-one', title: holes[1]!.title, plugged: true });
   const after = (await (await api('/api/holes')).json()) as { id: string; plugged: boolean }[];
   assert.equal(after.find((h) => h.id === 'n-plus-one')?.plugged, true);
 
   // The switch reached the orders service: the next trace reserves stock in one batch call.
   const [r] = (await (await demoRequests({ kind: 'normal', count: 1 })).json()) as DemoRequestResult[];
+  assert.ok(r, 'one request, one result');
   const spans = await waitFor('the trace in the store', () => storedTrace(r.traceID).then((t) => t && rootsOf(t).length === 1 && t.length > 20 && t));
   assert.equal(byOperation(spans, 'orders', 'POST /stock/reserve').length, 1);
   await put('n-plus-one', '{"plugged":false}');
@@ -135,12 +137,13 @@ test('SIGKILL of a service under load: error spans, no hang, and the service is 
   assert.ok(failed.length > 0, 'some requests met the dead service');
 
   // A failed request's trace says where it broke: an error span on the call to orders.
-  const broken = failed.find((r) => r.traceID)!;
+  const broken = failed.find((r) => r.traceID);
+  assert.ok(broken, 'a failed request still names its trace');
   const spans = await waitFor('the failed trace', () => storedTrace(broken.traceID).then((t) => t && rootsOf(t).some((s) => s.operation === 'POST /order') && t));
   const toOrders = byOperation(spans, 'storefront', 'POST /orders');
   assert.ok(errorSpans(toOrders).length >= 1, 'the call to orders is an error span');
   assert.ok(toOrders.some((s) => s.logs.some((l) => l.fields.event === 'error' && String(l.fields.message).length > 0)));
-  assert.equal(rootsOf(spans)[0].tags.error, true);
+  assert.equal(firstRoot(spans).tags.error, true);
 
   const back = await waitFor(
     'orders restarted and /healthz green',
@@ -153,6 +156,7 @@ test('SIGKILL of a service under load: error spans, no hang, and the service is 
   );
   assert.notEqual(back.port, undefined);
   const [again] = (await (await demoRequests({ kind: 'normal', count: 1 })).json()) as DemoRequestResult[];
+  assert.ok(again, 'one request, one result');
   assert.equal(again.status, 200, 'peers learnt the restarted service’s new address');
   const fresh = await waitFor('the new trace', () => storedTrace(again.traceID).then((t) => t && rootsOf(t).some((s) => s.operation === 'POST /order') && t));
   assert.equal(byOperation(fresh, 'orders', 'POST /stock/reserve').length, 1, 'the restarted orders still has N+1 plugged');

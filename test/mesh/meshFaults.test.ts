@@ -48,7 +48,7 @@ async function meshEvents() {
           const frame = buffered.slice(0, end);
           buffered = buffered.slice(end + 2);
           const data = /^event: service\ndata: (.*)$/m.exec(frame);
-          if (data) events.push({ ...(JSON.parse(data[1]) as ServiceStateEvent), receivedAt: Date.now() });
+          if (data) events.push({ ...(JSON.parse(data[1]!) as ServiceStateEvent), receivedAt: Date.now() });
         }
       }
     } catch {
@@ -82,6 +82,7 @@ test('a frozen service (SIGSTOP) is found hung, killed and restarted; the order 
   try {
     process.kill(victim.pid!, 'SIGSTOP');
     const [failed] = await m.mesh.sendRequests('normal', 1);
+    assert.ok(failed, 'one request, one result');
     assert.notEqual(failed.status, 200);
     assert.match(failed.error ?? '', /^kitchen (did not answer within \d+(\.\d+)? s|dropped the connection mid-answer|is not running)/, failed.error);
     const hung = await waitFor('a hung event', () => stream.events.find((e) => e.name === 'kitchen' && e.state === 'hung'), { timeoutMs: 10_000 });
@@ -99,9 +100,10 @@ test('a frozen service (SIGSTOP) is found hung, killed and restarted; the order 
     });
     const toKitchen = byOperation(spans, 'storefront', 'POST /brew');
     assert.equal(errorSpans(toKitchen).length, 1, 'the call to kitchen is the error span');
-    assert.match(String(toKitchen[0].logs.find((l) => l.fields.event === 'error')?.fields.message), /kitchen/);
+    assert.match(String(toKitchen[0]!.logs.find((l) => l.fields.event === 'error')?.fields.message), /kitchen/);
 
     const [again] = await m.mesh.sendRequests('normal', 1);
+    assert.ok(again, 'one request, one result');
     assert.equal(again.status, 200, 'the restarted kitchen serves the next order');
     assert.equal(again.error, undefined);
   } finally {

@@ -69,6 +69,7 @@ test('two fresh meshes with one seed answer the same sequential requests with th
       const out: { spans: number; operations: string; findings: string }[] = [];
       for (const kind of script) {
         const [r] = await fresh.traces(kind, 1);
+        assert.ok(r, 'one request, one result');
         assert.equal(rootsOf(r.spans).length, 1);
         const findings = analyzeTrace(toJaegerTrace(r.spans)).map((f) => f.kind);
         out.push({ spans: r.spans.length, operations: r.spans.map((s) => `${s.service} ${s.operation}`).sort().join('|'), findings: [...new Set(findings)].sort().join(',') });

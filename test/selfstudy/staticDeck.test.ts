@@ -105,11 +105,11 @@ for (const viewport of [FULL_HD, XGA]) {
     for (const [i, pair] of pairs.entries()) {
       if (i > 0) await page.locator(`section#demo .rec-pick[data-pair="${pair.id}"]`).click();
       await page.waitForFunction(
-        ([sel, id]) => {
-          const h = document.querySelector<HTMLElement>(sel!);
+        ({ sel, id }) => {
+          const h = document.querySelector<HTMLElement>(sel);
           return h?.dataset.pair === id && h.dataset.recordingState === 'shown';
         },
-        [demoHost, pair.id],
+        { sel: demoHost, id: pair.id },
       );
       const heads = await page.locator('section#demo .tc-side-head').allInnerTexts();
       // The viewers' own headers count the spans they drew: the same as when the trace was recorded.

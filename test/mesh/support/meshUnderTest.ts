@@ -43,7 +43,8 @@ export async function startMeshUnderTest(
   const traces: MeshUnderTest['traces'] = async (kind, count = 1, baggage) => {
     const results = await mesh.sendRequests(kind, count, { baggage });
     const spans = await settled(results.map((r) => r.traceID));
-    return results.map((r, i) => ({ status: r.status, spans: spans[i] }));
+    // settled answers one trace per id, in the order given: spans[i] is results[i]'s.
+    return results.map((r, i) => ({ status: r.status, spans: spans[i]! }));
   };
   const setAll = async (plugged: boolean) => {
     for (const h of mesh.holes()) await mesh.setHole(h.id, plugged);
@@ -55,7 +56,11 @@ export async function startMeshUnderTest(
     mesh,
     capture,
     traces,
-    trace: async (kind, baggage) => (await traces(kind, 1, baggage))[0].spans,
+    trace: async (kind, baggage) => {
+      const [one] = await traces(kind, 1, baggage);
+      if (!one) throw new Error(`the mesh answered no ${kind} request`);
+      return one.spans;
+    },
     openAll: () => setAll(false),
     plugAll: () => setAll(true),
     close: async () => {

@@ -1,5 +1,6 @@
 // The live slides in real Chromium against one real deck server, mesh and embedded Jaeger: the Demo slide (room for the trace,
 // pinning and the crowd lane, plug proofs, faults, keys, XSS), the realistic trace, the pipeline counts, and a copy with no server.
+// Longer than ~300 lines on purpose: every case shares the one deck server, mesh and Chromium started below; a second file would start them all again.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import http from 'node:http';

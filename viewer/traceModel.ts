@@ -96,10 +96,52 @@ function findParents(c: SpanColumns): Int32Array {
 }
 
 /**
- * Span indices ordered by start, ties by index. Whole-µs starts (the norm) are packed with the
- * index into one float and sorted natively, several times faster than a comparator at 100k.
+ * Span indices ordered by start, ties by index, for whole-µs starts below 2^48 µs (the norm: starts
+ * are relative to the trace's): a stable radix sort on 16-bit digits, two passes for a trace under a
+ * minute, several times faster than the native sort of packed floats at 300k. Undefined otherwise.
+ */
+function radixByStart(start: Float64Array): Int32Array | undefined {
+  const n = start.length;
+  let max = 0;
+  for (let i = 0; i < n; i++) {
+    const v = start[i]!;
+    if (!(v >= 0 && Number.isInteger(v))) return undefined;
+    if (v > max) max = v;
+  }
+  if (max >= 2 ** 48) return undefined;
+  const lo = new Uint32Array(n);
+  const hi = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = start[i]!;
+    lo[i] = v % 2 ** 32;
+    hi[i] = Math.floor(v / 2 ** 32);
+  }
+  let from = new Int32Array(n);
+  for (let i = 0; i < n; i++) from[i] = i;
+  let to = new Int32Array(n);
+  const count = new Int32Array(65537);
+  for (let shift = 0; shift === 0 || 2 ** shift <= max; shift += 16) {
+    const word = shift < 32 ? lo : hi;
+    const s = shift % 32;
+    count.fill(0);
+    for (let k = 0; k < n; k++) count[((word[from[k]!]! >>> s) & 0xffff) + 1]!++;
+    for (let d = 0; d < 65536; d++) count[d + 1]! += count[d]!;
+    for (let k = 0; k < n; k++) {
+      const i = from[k]!;
+      to[count[(word[i]! >>> s) & 0xffff]!++] = i;
+    }
+    [from, to] = [to, from];
+  }
+  return from;
+}
+
+/**
+ * Span indices ordered by start, ties by index. Whole-µs starts (the norm) go through radixByStart;
+ * else, when they fit, are packed with the index into one float and sorted natively.
  */
 function sortByStart(start: Float64Array): Int32Array {
+  const radix = radixByStart(start);
+  if (radix) return radix;
   const n = start.length;
   const out = new Int32Array(n);
   const scale = 2 ** Math.ceil(Math.log2(n + 1));

@@ -12,6 +12,9 @@ import type { WorkerAnswer, WorkerRequest, WireTrace } from './workerProtocol.ts
 
 const post = (answer: WorkerAnswer, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(answer, transfer);
 
+/** When the last download's last byte arrived (worker clock), for the phases the bench prints. */
+let lastByteAt = NaN;
+
 /** A download as a feed: the reader starts on the first bytes while the rest is on its way. */
 function feedOf(res: Response): ByteFeed {
   const declared = Number(res.headers.get('content-length'));
@@ -43,6 +46,7 @@ function feedOf(res: Response): ByteFeed {
       throw new TraceLoadError(`The download broke off (${e instanceof Error ? e.message : String(e)}).`);
     } finally {
       complete = true;
+      lastByteAt = performance.now();
       wake();
     }
   })();
@@ -121,6 +125,7 @@ function whenDrawn(id: number): Promise<void> {
 
 async function load(req: Exclude<WorkerRequest, { kind: 'drawn' }>): Promise<void> {
   const t0 = performance.now();
+  lastByteAt = NaN;
   const { feed, blob: sourceBlob, name } = await feedFor(req);
   const t1 = performance.now();
   let scanned: (ScannedTrace & { problem?: string; traceID?: string })[];
@@ -169,7 +174,7 @@ async function load(req: Exclude<WorkerRequest, { kind: 'drawn' }>): Promise<voi
   const bytes = feed.bytes();
   // Reading overlaps the download: "read" is from the answer's headers to the last span read.
   // "…At" entries are epoch ms (timeOrigin + now): the page turns them into times since its own navigation start.
-  const phases = { untilAnswerMs: t1 - t0, readWhileDownloadingMs: t2 - t1, indexMs, criticalPathMs: cpMs, workerAt: performance.timeOrigin + t0, postAt: performance.timeOrigin + performance.now() };
+  const phases = { untilAnswerMs: t1 - t0, readWhileDownloadingMs: t2 - t1, indexMs, criticalPathMs: cpMs, workerAt: performance.timeOrigin + t0, lastByteAt: performance.timeOrigin + lastByteAt, postAt: performance.timeOrigin + performance.now() };
   post({ id: req.id, type: 'traces', traces: wire, fast, phases }, transfer);
   for (let k = 0; k < wire.length; k++) {
     const m = kept[k];

@@ -102,6 +102,8 @@ async function gather(input: GatherInput, signal: AbortSignal): Promise<JaegerTr
       ids.push(...(await send(p.kind, 1)).map((r) => r.traceID));
     }
   }
+  // A side with no trace has nothing to judge or show: fail here, in words, not later on an empty comparison.
+  if (ids.length === 0) throw new Error(`the demo API answered none of the ${phase} requests`);
   return Promise.all(ids.map((id) => settledTrace(source, id, input.traceTimeoutMs, signal)));
 }
 

@@ -36,7 +36,7 @@ const MIN_GAIN = 0.05;
 export function sideOf(traces: JaegerTrace[], reused: boolean): ProofSide {
   const durationsMs = traces.map(traceDurationMs);
   const medianMs = median(durationsMs);
-  let typical = traces[0]!;
+  let typical = traces[0]!; // never empty: the proof's gather fails rather than return no trace
   let best = Infinity;
   traces.forEach((t, i) => {
     const d = Math.abs(durationsMs[i]! - medianMs);

@@ -1,18 +1,12 @@
 // The deck's live parts in real headless Chromium: a deep link mounts one, it leaves the slide count alone, parts mount and
 // unmount with the presenter token as their slide comes and goes, and keys and swipes inside a part stay there.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { screenshot } from '../../devkit/browser.ts';
 import { waitFor } from '../../devkit/waitFor.ts';
-import { currentId, SLIDE_COUNT, startDeckUnderTest, type DeckUnderTest } from './support/deckUnderTest.ts';
+import { currentId, deckForTests, SLIDE_COUNT } from './support/deckUnderTest.ts';
 
-let deck: DeckUnderTest;
-before(async () => {
-  deck = await startDeckUnderTest();
-});
-after(() => deck?.close());
-const newPage: DeckUnderTest['newPage'] = (...args) => deck.newPage(...args);
-const openDeck: DeckUnderTest['openDeck'] = (...args) => deck.openDeck(...args);
+const { newPage, openDeck } = deckForTests();
 
 test('#/demo deep-links to the Demo slide, which mounts its live part', async () => {
   const page = await newPage();
@@ -46,7 +40,7 @@ test('live parts mount on entering their slide and unmount on leaving, with the 
     (window as unknown as { probeCalls: string[] }).probeCalls = calls;
     window.deckLiveParts.probe = () => ({
       mount(host, ctx) {
-        calls.push(`mount ${host.className} ${JSON.stringify(ctx)}`);
+        calls.push(`mount ${host.className} ${JSON.stringify({ ...ctx, latestTrace: typeof ctx.latestTrace.get })}`);
         host.textContent = 'probe';
       },
       unmount() {
@@ -60,7 +54,7 @@ test('live parts mount on entering their slide and unmount on leaving, with the 
   await page.keyboard.press('ArrowRight'); // what-tracing-is-not
   await page.keyboard.press('ArrowRight'); // spans
   await waitFor('probe mounted', async () => (await calls()).length === 1);
-  assert.deepEqual(await calls(), ['mount live-host {"presenterToken":"tok-123","apiBase":"","offline":false}']);
+  assert.deepEqual(await calls(), ['mount live-host {"presenterToken":"tok-123","apiBase":"","offline":false,"latestTrace":"function"}']);
   assert.equal(await page.evaluate(() => document.querySelector('#spans .live-host')?.hasAttribute('data-prevent-swipe')), true);
   await page.keyboard.press('ArrowRight');
   await waitFor('probe unmounted', async () => (await calls()).length === 2);

@@ -1,14 +1,10 @@
 // `npm run bench mesh`: tracing overhead (ours vs jaeger-client's reporter vs JAEGER_DISABLED) in alternating rounds, span order, holes open vs plugged.
 import { readFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
-import express from 'express';
 import { createMesh, type Mesh, type RequestKind } from '../demo-app/index.ts';
-import { createEmbeddedJaeger, type EmbeddedJaeger } from '../embedded-jaeger/index.ts';
-import { median, type JaegerEnvelope, type JaegerTrace } from '../model/index.ts';
+import { median, type JaegerTrace } from '../model/index.ts';
 import { createLog } from '../pkg/index.ts';
-import { settledTraces } from '../devkit/index.ts';
+import { settledTraces, startQueryableJaeger } from '../devkit/index.ts';
 
 const log = createLog('bench', 'silent');
 const roundSeconds = Number(process.env.BENCH_SECONDS ?? 4);
@@ -82,30 +78,6 @@ interface Variant {
   errors: number;
 }
 
-/** The embedded Jaeger with its query API on a loopback port, as the deck serves it. */
-async function startJaeger(): Promise<{ jaeger: EmbeddedJaeger; endpoint: string; trace(id: string): Promise<JaegerTrace | undefined>; close(): Promise<void> }> {
-  const jaeger = createEmbeddedJaeger({ host: '127.0.0.1', udpCompactPort: 0, udpBinaryPort: 0, httpPort: 0, maxSpans: 2_000_000, maxTraces: 100_000, log });
-  await jaeger.start();
-  const app = express();
-  app.use(jaeger.queryRouter);
-  const server = http.createServer(app);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    jaeger,
-    endpoint: `http://127.0.0.1:${jaeger.ports.http}/api/traces`,
-    async trace(id) {
-      const res = await fetch(`${base}/api/traces/${id}`);
-      return res.ok ? ((await res.json()) as JaegerEnvelope<JaegerTrace[]>).data[0] : undefined;
-    },
-    async close() {
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
-      await jaeger.stop();
-    },
-  };
-}
-
 /** The worst CHILD_OF child outside its parent over the traces (µs); FOLLOWS_FROM children may outlive theirs. */
 function worstStray(traces: JaegerTrace[]) {
   let early = 0;
@@ -148,7 +120,7 @@ async function timeToWholeTrace(mesh: Mesh, trace: (id: string) => Promise<Jaege
 }
 
 export async function run(): Promise<void> {
-  const j = await startJaeger();
+  const j = await startQueryableJaeger({ maxSpans: 2_000_000, maxTraces: 100_000, log });
   const variants: Variant[] = [
     { name: 'traced, our reporter', env: {}, traced: true, perSecond: [], cpu: [], errors: 0 },
     { name: 'traced, jaeger-client reporter', env: { MESH_REPORTER: 'jaeger-client' }, traced: true, perSecond: [], cpu: [], errors: 0 },
@@ -157,7 +129,7 @@ export async function run(): Promise<void> {
   ];
   try {
     for (const v of variants) {
-      v.mesh = createMesh({ collectorEndpoint: j.endpoint, seed: 42, log, env: v.env });
+      v.mesh = createMesh({ collectorEndpoint: j.collectorUrl, seed: 42, log, env: v.env });
       await v.mesh.start();
     }
     const main = variants[0]!.mesh!; // the first variant: the mesh as the talk runs it, started just above

@@ -1,11 +1,10 @@
 // Ground truth for the hole finder: the real mesh with one hole open (or none), its documented request pattern, the stored traces back as Jaeger JSON.
-import express from 'express';
-import type { AddressInfo } from 'node:net';
 import { createMesh, type Mesh } from '../demo-app/index.ts';
-import { createEmbeddedJaeger, type EmbeddedJaeger } from '../embedded-jaeger/index.ts';
+import type { EmbeddedJaeger } from '../embedded-jaeger/index.ts';
 import { holeCatalog, type HolePattern, type HoleSpec, type JaegerTrace } from '../model/index.ts';
 import { createLog } from '../pkg/index.ts';
-import { queryApiTraces, settledTraces } from './settledTraces.ts';
+import { startQueryableJaeger } from './queryableJaeger.ts';
+import { settledTraces } from './settledTraces.ts';
 
 export interface GroundTruth {
   mesh: Mesh;
@@ -19,20 +18,12 @@ export interface GroundTruth {
 
 export async function startGroundTruth(seed = 42): Promise<GroundTruth> {
   const log = createLog('ground-truth', 'silent');
-  const jaeger = createEmbeddedJaeger({ host: '127.0.0.1', udpCompactPort: 0, udpBinaryPort: 0, httpPort: 0, maxSpans: 500_000, maxTraces: 20_000, log });
-  await jaeger.start();
-  const app = express();
-  app.use(jaeger.queryRouter);
-  const server = await new Promise<import('node:http').Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const mesh = createMesh({ collectorEndpoint: `http://127.0.0.1:${jaeger.ports.http}/api/traces`, seed, log });
+  const store = await startQueryableJaeger({ maxSpans: 500_000, maxTraces: 20_000, log });
+  const mesh = createMesh({ collectorEndpoint: store.collectorUrl, seed, log });
   try {
     await mesh.start();
   } catch (e) {
-    server.close();
-    await jaeger.stop();
+    await store.close();
     throw e;
   }
 
@@ -46,7 +37,7 @@ export async function startGroundTruth(seed = 42): Promise<GroundTruth> {
   await mesh.sendRequests('normal', 2); // warm the JIT and the connections
   return {
     mesh,
-    jaeger,
+    jaeger: store.jaeger,
     async openOnly(open) {
       for (const h of holeCatalog) await mesh.setHole(h.id, h.id !== open);
     },
@@ -62,12 +53,11 @@ export async function startGroundTruth(seed = 42): Promise<GroundTruth> {
         ids.push(...(await send(p.kind, p.count, p.concurrent)));
         await lead;
       }
-      return settledTraces(mesh, queryApiTraces(base), ids);
+      return settledTraces(mesh, store.trace, ids);
     },
     async close() {
       await mesh.stop();
-      await new Promise((r) => server.close(r));
-      await jaeger.stop();
+      await store.close();
     },
   };
 }

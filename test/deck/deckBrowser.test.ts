@@ -2,10 +2,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { screenshot, testOutputDir, watchPage } from '../../devkit/browser.ts';
 import { waitFor } from '../../devkit/waitFor.ts';
-import { currentId, FULL_HD, SLIDE_COUNT, startDeckUnderTest, XGA, type DeckUnderTest } from './support/deckUnderTest.ts';
+import { currentId, deckForTests, FULL_HD, SLIDE_COUNT, XGA } from './support/deckUnderTest.ts';
 
 /** The project's address as package.json gives it (homepage without its #readme anchor). */
 function projectAddress(): string {
@@ -13,13 +13,8 @@ function projectAddress(): string {
   return pkg.homepage.replace(/#readme$/, '');
 }
 
-let deck: DeckUnderTest;
-before(async () => {
-  deck = await startDeckUnderTest();
-});
-after(() => deck?.close());
-const newPage: DeckUnderTest['newPage'] = (...args) => deck.newPage(...args);
-const openDeck: DeckUnderTest['openDeck'] = (...args) => deck.openDeck(...args);
+const deck = deckForTests();
+const { newPage, openDeck } = deck;
 
 test('the deck loads with no console errors, no request leaving the machine, and all 16 slides', async () => {
   const page = await newPage();

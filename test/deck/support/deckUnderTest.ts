@@ -1,4 +1,5 @@
 // The built deck served alone (no mesh) to one headless Chromium: what the deck's browser tests share.
+import { after, before } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from '../../../devkit/browser.ts';
 import { createLog } from '../../../pkg/index.ts';
@@ -53,3 +54,27 @@ export async function startDeckUnderTest(): Promise<DeckUnderTest> {
 
 /** The id of the slide reveal.js shows now. */
 export const currentId = (page: Page): Promise<string> => page.evaluate(() => window.Reveal.getCurrentSlide().id);
+
+/** The deck for the calling test file: started before its tests, closed after them, reached through the object returned. */
+export function deckForTests(): DeckUnderTest {
+  let deck: DeckUnderTest | undefined;
+  before(async () => {
+    deck = await startDeckUnderTest();
+  });
+  after(() => deck?.close());
+  const started = (): DeckUnderTest => {
+    if (!deck) throw new Error('the deck under test did not start');
+    return deck;
+  };
+  return {
+    get server() {
+      return started().server;
+    },
+    get browser() {
+      return started().browser;
+    },
+    newPage: (...args) => started().newPage(...args),
+    openDeck: (...args) => started().openDeck(...args),
+    close: () => started().close(),
+  };
+}

@@ -49,6 +49,8 @@ interface Run {
   phases?: Record<string, number>;
   longestTaskMs: number;
   heapMB: number | undefined;
+  /** The page's uncaught errors (the Jaeger UI's critical path fails on big traces). */
+  errors: string[];
 }
 
 function median(xs: number[]): number {
@@ -99,16 +101,23 @@ async function measure(browser: Browser, url: string, selector: string, settled:
   const context = await browser.newContext({ viewport: VIEWPORT, reducedMotion: 'reduce' });
   try {
     const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
     await page.addInitScript(PROBE(selector));
     await page.goto(url);
-    await page.waitForFunction('window.__bench && window.__bench.firstRows !== undefined', undefined, { timeout: 120_000, polling: 20 });
+    const drew = await page.waitForFunction('window.__bench && window.__bench.firstRows !== undefined', undefined, { timeout: 120_000, polling: 20 }).then(
+      () => true,
+      () => false,
+    );
+    // A contender that never draws its rows counts as a run without a time, not as the end of the bench.
+    if (!drew) return { ms: NaN, longestTaskMs: NaN, heapMB: undefined, errors };
     const ms = (await page.evaluate('window.__bench.firstRows')) as number;
     if (settled) await page.waitForFunction(settled, undefined, { timeout: 120_000, polling: 100 }).catch(() => undefined);
     const longest = (await page.evaluate('Math.max(0, ...window.__bench.longTasks)')) as number;
     const phases = (await page.evaluate("window.viewerPage?.workerPhases && { ...window.viewerPage.workerPhases(), drawMs: window.viewerPage.viewer.timings()?.drawMs ?? NaN }")) as Record<string, number> | undefined;
     // What each contender shows once loaded, to look at (test-output/screenshots/bench-viewer-*.png).
     if (shot) await screenshot(page, `bench-viewer-${shot}`);
-    return { ms, phases, longestTaskMs: longest, heapMB: await heapMB(context, page) };
+    return { ms, phases, longestTaskMs: longest, heapMB: await heapMB(context, page), errors };
   } finally {
     await context.close();
   }
@@ -207,17 +216,32 @@ export async function run(): Promise<void> {
           else if (jaegerUi) jaeger.push(await measure(browser, `${base}/jaeger/trace/${id}`, '.span-row .span-svc-name', undefined, shot));
         }
       }
-      const fmt = (xs: Run[]) => (xs.length ? `${Math.round(median(xs.map((x) => x.ms)))} ms (${spread(xs.map((x) => x.ms))})` : 'not run');
+      const fmt = (all: Run[]) => {
+        const xs = all.filter((x) => Number.isFinite(x.ms));
+        const missed = all.length - xs.length ? ` ${all.length - xs.length}× no rows in 120 s` : '';
+        return all.length ? (xs.length ? `${Math.round(median(xs.map((x) => x.ms)))} ms (${spread(xs.map((x) => x.ms))})${missed}` : missed.trim()) : 'not run';
+      };
       const heap = (xs: Run[]) => {
         const h = xs.map((x) => x.heapMB).filter((x): x is number => x !== undefined);
         return h.length ? `${median(h).toFixed(0)} MB` : '—';
       };
-      const task = (xs: Run[]) => (xs.length ? `${Math.round(Math.max(...xs.map((x) => x.longestTaskMs)))} ms` : '—');
+      const task = (all: Run[]) => {
+        const xs = all.filter((x) => Number.isFinite(x.longestTaskMs));
+        return xs.length ? `${Math.round(Math.max(...xs.map((x) => x.longestTaskMs)))} ms` : '—';
+      };
       const ratio = median(ours.map((x) => x.ms)) / median(floor.map((x) => x.ms));
       console.log([String(n).padEnd(7), fmt(floor).padEnd(19), fmt(jaeger).padEnd(20), fmt(ours).padEnd(20), `${ratio.toFixed(2)}×`.padEnd(10), `${task(ours)} / ${task(jaeger)}`.padEnd(43), `${heap(ours)} / ${heap(jaeger)}`].join(' | '));
       const p = ours.map((x) => x.phases).filter(Boolean) as Record<string, number>[];
       const bytes = statSync(files.get(id)!).size;
       console.log(`        (answer: ${(bytes / 1e6).toFixed(1)} MB of v1 Jaeger JSON, the same bytes to floor, ours${jaegerUi ? ' and the Jaeger UI, whose trace page asks the v1 API too' : ''}; ours reading only once the download is complete, ?whole=1: ${fmt(whole)}; load average ${os.loadavg()[0]!.toFixed(1)})`);
+      const jaegerDrew = jaeger.filter((x) => Number.isFinite(x.ms));
+      if (jaegerDrew.length) {
+        const hj = jaegerDrew.map((x) => x.heapMB).filter((x): x is number => x !== undefined);
+        const ho = ours.map((x) => x.heapMB).filter((x): x is number => x !== undefined);
+        console.log(`        (Jaeger UI / ours: time ${(median(jaegerDrew.map((x) => x.ms)) / median(ours.map((x) => x.ms))).toFixed(1)}×, heap ${hj.length && ho.length ? (median(hj) / median(ho)).toFixed(1) : '?'}×; Jaeger UI / floor ${(median(jaegerDrew.map((x) => x.ms)) / median(floor.map((x) => x.ms))).toFixed(1)}×)`);
+      }
+      const jaegerErrors = [...new Set(jaeger.flatMap((x) => x.errors))];
+      if (jaegerErrors.length) console.log(`        (Jaeger UI page errors: ${jaegerErrors.slice(0, 3).join(' | ').slice(0, 300)})`);
       if (before) console.log(`        (the build before, ${before}: ${fmt(old)}, heap ${heap(old)}, longest task ${task(old)}; ours/before ${(median(ours.map((x) => x.ms)) / median(old.map((x) => x.ms))).toFixed(2)}×)`);
       if (p.length) console.log(`        (ours, median: ${Object.keys(p[0]!).map((k) => `${k.replace(/Ms$/, '')} ${Math.round(median(p.map((x) => x[k]!)))} ms`).join(', ')}; "…At" = since navigation start, draw = on the page)`);
       last = { id, n };

@@ -30,7 +30,7 @@ const PUSH_RECORDER = `(() => {
 /**
  * Polling path, in the standalone viewer's page with the same viewer: send the request, then GET the
  * trace every 400 ms and draw each bigger copy, stamped once drawn, until two looks in a row
- * find nothing new (join/traceWait.ts's rule). Returns the answer's time and the draws.
+ * find nothing new (join/browser/traceWait.ts's rule). Returns the answer's time and the draws.
  */
 const POLL_ROUND = `(async ({ token, pollMs }) => {
   const res = await fetch('/api/demo/requests', { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer ' + token }, body: JSON.stringify({ kind: 'normal', count: 1 }) });

@@ -34,6 +34,9 @@ const PROBE = (selector: string) => `
   new MutationObserver((_, obs) => { if (look()) obs.disconnect(); }).observe(document, { childList: true, subtree: true, attributes: true });
 `;
 
+/** Our viewer has settled (heap measured then) once the hole finder has answered. */
+const SETTLED = "document.querySelector('.tv-findings-list, .tv-findings-none') && !/Looking/.test(document.querySelector('.tv-findings').textContent)";
+
 /** The floor: the same file fetched and parsed, nothing drawn. */
 const FLOOR_PAGE = `<!doctype html><meta charset="utf-8"><title>floor</title><script type="module">
   const id = new URL(location.href).searchParams.get('id');
@@ -208,10 +211,10 @@ export async function run(): Promise<void> {
         const order = r % 2 === 0 ? ['ours', 'floor', 'whole', 'before', 'jaeger'] : ['jaeger', 'before', 'whole', 'floor', 'ours'];
         for (const who of order) {
           const shot = r === 0 ? `${who}-${n}` : undefined;
-          if (who === 'ours') ours.push(await measure(browser, `${base}/viewer.html?traceID=${id}`, '.tv-row:not([hidden]) .tv-op', "document.querySelector('.tv-findings-list, .tv-findings-none') && !/Looking/.test(document.querySelector('.tv-findings').textContent)", shot));
+          if (who === 'ours') ours.push(await measure(browser, `${base}/viewer.html?traceID=${id}`, '.tv-row:not([hidden]) .tv-op', SETTLED, shot));
           else if (who === 'whole') whole.push(await measure(browser, `${base}/viewer.html?traceID=${id}&whole=1`, '.tv-row:not([hidden]) .tv-op', undefined));
           else if (who === 'before') {
-            if (before) old.push(await measure(browser, `${base}/before/viewer.html?traceID=${id}`, '.tv-row:not([hidden]) .tv-op', undefined));
+            if (before) old.push(await measure(browser, `${base}/before/viewer.html?traceID=${id}`, '.tv-row:not([hidden]) .tv-op', SETTLED));
           } else if (who === 'floor') floor.push(await measure(browser, `${base}/floor.html?id=${id}`, '#never', undefined));
           else if (jaegerUi) jaeger.push(await measure(browser, `${base}/jaeger/trace/${id}`, '.span-row .span-svc-name', undefined, shot));
         }

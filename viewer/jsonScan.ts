@@ -1,10 +1,11 @@
 // Reads a Jaeger JSON file's bytes straight into span columns, without an object per span: the fast path for big files.
 // Anything unexpected (bad JSON, odd shapes) makes it give up with ScanGaveUp; the caller then parses the
 // file the ordinary way, which either works or names the problem. So this reader only has to be right, not complete.
-// Longer than most files here: one reader whose small helpers are closures over the read position, which the engine keeps fast.
+// Longer than most files here: the envelope's reader, whose helpers are closures over the read position (cold code: the spans, the hot part, are read by spanReader.ts).
 import type { JaegerProcess } from '../model/index.ts';
 import type { SpanColumns } from './spanColumns.ts';
-import { ByteInterner, Bytes, CLOSE_ARR, CLOSE_OBJ, hashOf, isBlank, NEWLINE, Nums, OPEN_ARR, OPEN_OBJ, QUOTE, readSpan, sameBytes, StopAt, type SpanSink } from './spanReader.ts';
+import { ByteInterner, Bytes, hashOf, Nums, sameBytes } from './byteColumns.ts';
+import { CLOSE_ARR, CLOSE_OBJ, isBlank, NEWLINE, OPEN_ARR, OPEN_OBJ, QUOTE, readSpan, StopAt, type SpanSink } from './spanReader.ts';
 
 export class ScanGaveUp extends Error {
   override name = 'ScanGaveUp';

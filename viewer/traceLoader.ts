@@ -22,6 +22,8 @@ interface Pending {
 
 let worker: Worker | undefined;
 let lastPhases: Record<string, number> | undefined;
+/** When the page last asked the worker for a source (its clock), to tell the worker's start-up from the rest. */
+let askedAt = NaN;
 
 /** How long the worker spent fetching, reading and indexing the last source (for the bench and devtools). */
 export const workerPhases = () => lastPhases;
@@ -47,6 +49,7 @@ function onAnswer(a: WorkerAnswer): void {
   lastPhases = {};
   for (const [k, v] of Object.entries(a.phases)) lastPhases[k] = k.endsWith('At') ? v - performance.timeOrigin : v;
   lastPhases.receivedAt = performance.now();
+  lastPhases.askedAt = askedAt;
   const blob = p.blob;
   // Once the page has had a frame to draw them, the worker goes on to the findings.
   requestAnimationFrame(() => setTimeout(() => worker?.postMessage({ id: a.id, kind: 'drawn' } satisfies WorkerRequest), 0));
@@ -90,6 +93,7 @@ export function loadTraces(req: TraceRequest): Promise<LoadedTrace[]> {
     let gotBlob!: (b: Blob) => void;
     const blob = new Promise<Blob>((r) => (gotBlob = r));
     pending.set(id, { blob, gotBlob, resolve, reject, findings: [], overviews: [] });
+    askedAt = performance.now();
     w.postMessage({ ...req, id } as WorkerRequest);
   });
 }

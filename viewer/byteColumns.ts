@@ -1,0 +1,92 @@
+// Growable columns filled straight from a file's bytes (numbers, bytes, names interned by their raw bytes), for the span reader.
+
+const BACKSLASH = 92;
+const utf8 = new TextDecoder();
+
+/** A growable byte buffer for the search lines and the span IDs. */
+export class Bytes {
+  buf = new Uint8Array(1 << 16);
+  len = 0;
+  push(src: Uint8Array, from: number, to: number): void {
+    const need = this.len + (to - from);
+    if (need > this.buf.length) {
+      const bigger = new Uint8Array(Math.max(need, this.buf.length * 2));
+      bigger.set(this.buf.subarray(0, this.len));
+      this.buf = bigger;
+    }
+    // Short runs (most values) copy faster by hand than through a subarray view.
+    if (to - from < 48) for (let i = from, j = this.len; i < to; i++, j++) this.buf[j] = src[i]!;
+    else this.buf.set(src.subarray(from, to), this.len);
+    this.len = need;
+  }
+  byte(c: number): void {
+    if (this.len === this.buf.length) this.push(new Uint8Array([c]), 0, 1);
+    else this.buf[this.len++] = c;
+  }
+}
+
+/** A growable column of numbers: no boxed array elements for the collector to chase. */
+export class Nums {
+  a = new Float64Array(1024);
+  n = 0;
+  push(v: number): void {
+    if (this.n === this.a.length) {
+      const bigger = new Float64Array(this.a.length * 2);
+      bigger.set(this.a);
+      this.a = bigger;
+    }
+    this.a[this.n++] = v;
+  }
+  at(k: number): number {
+    return this.a[k]!;
+  }
+  get length(): number {
+    return this.n;
+  }
+  view(): Float64Array {
+    return this.a.subarray(0, this.n);
+  }
+}
+
+/** FNV-1a over a byte range: the hash of IDs and names read without making strings of them. */
+export function hashOf(b: Uint8Array, from: number, to: number): number {
+  let h = 0x811c9dc5;
+  for (let i = from; i < to; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+  return h >>> 0;
+}
+
+export function sameBytes(b: Uint8Array, from: number, to: number, c: Uint8Array, cFrom: number, cTo: number): boolean {
+  if (to - from !== cTo - cFrom) return false;
+  for (let i = 0; i < to - from; i++) if (b[from + i] !== c[cFrom + i]) return false;
+  return true;
+}
+
+
+/** The JSON string whose opening quote is at `at` and closing quote at `end`, escapes and non-ASCII decoded. */
+export function decodeString(b: Uint8Array, at: number, end: number): string {
+  let plain = end - at - 1 < 256;
+  for (let i = at + 1; i < end && plain; i++) plain = b[i]! < 128 && b[i] !== BACKSLASH;
+  if (plain) return String.fromCharCode.apply(null, b.subarray(at + 1, end) as unknown as number[]);
+  for (let i = at + 1; i < end; i++) if (b[i] === BACKSLASH) return JSON.parse(utf8.decode(b.subarray(at, end + 1))) as string;
+  return utf8.decode(b.subarray(at + 1, end));
+}
+
+/** Strings named by their raw bytes (operation names, process IDs): made once per distinct name. */
+export class ByteInterner {
+  readonly list: string[] = [];
+  private readonly raw: Uint8Array[] = [];
+  private readonly byHash = new Map<number, number[]>();
+  /** The string whose quotes are at `at` and `end` (both −1: the empty name of a span without one). */
+  of(b: Uint8Array, at: number, end: number): number {
+    const from = at + 1;
+    const h = hashOf(b, from, end);
+    const seen = this.byHash.get(h);
+    if (seen) for (const k of seen) if (sameBytes(b, from, end, this.raw[k]!, 0, this.raw[k]!.length)) return k;
+    const k = this.list.length;
+    this.list.push(at < 0 ? '' : decodeString(b, at, end));
+    this.raw.push(b.slice(from, end));
+    if (seen) seen.push(k);
+    else this.byHash.set(h, [k]);
+    return k;
+  }
+}

@@ -23,10 +23,10 @@ const tooling = new Set(['test', 'bench', 'scripts', 'devkit']);
 /** The development kit: tooling that tests, benches and scripts share (through its door, tests aside); nothing else imports it. */
 const devkit = 'devkit';
 /** Folders whose files run in the browser, besides whatever the HTML pages reach. */
-const browserFolders = ['slides/deck/', 'slides/live/', 'slides/recordings/', 'viewer/'];
+const browserFolders = ['slides/deck/', 'slides/live/', 'slides/recordings/', 'viewer/', 'join/browser/'];
 /**
  * Folders that are server code through and through: browser code never reaches into them. Any other file that no
- * page reaches (join/'s server side, a new folder) is server code too.
+ * page reaches (join/server/, a new folder) is server code too.
  */
 const serverFolders = ['server/', 'demo-app/', 'embedded-jaeger/', 'pkg/'];
 /** Node code that runs at build time only (the deck's vite plugin): it may use devDependencies. */

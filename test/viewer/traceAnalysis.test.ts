@@ -113,6 +113,26 @@ test('the fast reader builds the same tree as the ordinary parse, on every fixtu
   }
 });
 
+test('a download cut right after a span\'s closing brace (or at any byte) reads each span once', async () => {
+  const text = JSON.stringify({ data: [generateTrace(40, 3)] });
+  const all = bytes(text);
+  const [whole] = await scanJaegerFile(completeFeed(all));
+  // Cut after each span's closing brace: the reader must not count that span again once the rest arrives.
+  const cuts: number[] = [];
+  for (let at = text.indexOf('},{"traceID"'); at >= 0; at = text.indexOf('},{"traceID"', at + 1)) cuts.push(at + 1);
+  assert.ok(cuts.length >= 30);
+  for (const cut of cuts) {
+    let len = cut;
+    const feed: ByteFeed = { bytes: () => all.subarray(0, len), complete: () => len === all.length, more: async () => void (len = all.length), all: async () => void (len = all.length) };
+    const [read] = await scanJaegerFile(feed);
+    assert.equal(read!.columns.count, whole!.columns.count, `cut at byte ${cut}`);
+    assert.equal(read!.columns.idText, whole!.columns.idText);
+  }
+  const [byByte] = await scanJaegerFile(trickle(all, 1));
+  assert.deepEqual([...byByte!.ranges], [...whole!.ranges]);
+  assert.equal(byByte!.columns.searchLines, whole!.columns.searchLines);
+});
+
 test('the fast reader keeps each span\'s bytes, and gives up (for the ordinary parse) on anything odd', async () => {
   const t = lockTrace();
   const text = JSON.stringify({ data: [t] });

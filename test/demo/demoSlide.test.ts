@@ -273,11 +273,25 @@ test('leaving the slide keeps the story for the way back; the speaker view’s c
   await receiver.close();
 });
 
+/** Plain JavaScript text (tsx would wrap named functions in a helper the page lacks): records each status line with the mesh state beside it. */
+const WATCH_MESH_STATUS = `(() => {
+  const host = document.querySelector('[data-demo-state]');
+  const status = document.querySelector('.demo-status');
+  const seen = (window.meshStatusSeen = []);
+  const note = () => seen.push({ text: status.textContent, mesh: host.dataset.mesh });
+  new MutationObserver(note).observe(host, { attributes: true, attributeFilter: ['data-mesh'] });
+  new MutationObserver(note).observe(status, { childList: true, characterData: true, subtree: true });
+})()`;
+const MESH_TROUBLE_SEEN = `window.meshStatusSeen.some((s) => /Mesh trouble: .*payments/.test(s.text) && s.mesh === 'down')`;
+
 test('a hung downstream service is named on the slide, a request that fails because of it says so and shows where; a killed one is named at once', async () => {
   const { page, watch } = await openDemo();
   const payments = () => server.mesh!.processes().find((p) => p.name === 'payments');
   const pid = payments()?.pid;
   assert.ok(pid);
+  // The supervisor replaces a hung service within seconds, so the slide's "down" may come and go while the
+  // failed request is still being drawn: note every status the slide shows, then look for it.
+  await page.evaluate(WATCH_MESH_STATUS);
   process.kill(pid, 'SIGSTOP');
   try {
     const answered = page.waitForResponse((r) => r.url().endsWith('/api/demo/requests'));
@@ -290,7 +304,7 @@ test('a hung downstream service is named on the slide, a request that fails beca
     assert.ok(await page.locator('.demo-viewer .tv-details:not([hidden])').count(), 'the failing span is opened');
     assert.match(await page.locator('.demo-viewer .tv-details').innerText(), /payments|charge/);
     await screenshot(page, 'demo-failed-request-1920x1080');
-    await waitFor('the hang named', async () => /Mesh trouble: .*payments/.test(await page.locator('.demo-status').innerText()) && (await hostData(page)).mesh === 'down', { timeoutMs: 10_000 });
+    await waitFor('the hang named', () => page.evaluate(MESH_TROUBLE_SEEN), { timeoutMs: 10_000 });
   } finally {
     // The supervisor may already have replaced the hung process.
     try {

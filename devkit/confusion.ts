@@ -10,16 +10,50 @@ export interface ConfusionRow {
   expected: FindingKind | undefined;
   traces: number;
   named: Record<FindingKind, number>;
+  /** Traces where the kind was named although the mesh's own logs do not say it happened: false findings. */
+  unexplained: Record<FindingKind, number>;
   analysisMs: number;
 }
 
 export const ALL_PLUGGED = 'all plugged';
 
-function countKinds(traces: JaegerTrace[]): { named: Record<FindingKind, number>; ms: number } {
-  const named = Object.fromEntries(findingKinds.map((k) => [k, 0])) as Record<FindingKind, number>;
-  const t0 = performance.now();
-  for (const t of traces) for (const k of new Set(analyzeTrace(t).map((f) => f.kind))) named[k]++;
-  return { named, ms: performance.now() - t0 };
+/**
+ * What our mesh says happened in a trace, in the words its services log (the ground truth may know our
+ * names; the analyzer never does): a retry, a drink waiting for a barista, a query waiting for a connection.
+ * On a busy machine these happen for real with every hole plugged, and naming them then is right.
+ */
+const meshLogSays: Partial<Record<FindingKind, (event: string, message: string) => boolean>> = {
+  retries: (event) => event === 'retry',
+  'pool-saturation': (event) => event === 'queued',
+  'lock-contention': (event, message) => event === 'waited' && !/waiting behind 0\b/.test(message),
+};
+
+function happened(trace: JaegerTrace, kind: FindingKind): boolean {
+  const says = meshLogSays[kind];
+  if (!says) return false;
+  return trace.spans.some((span) =>
+    span.logs.some((log) => {
+      const field = (key: string) => String(log.fields.find((f) => f.key === key)?.value ?? '');
+      return says(field('event'), field('message'));
+    }),
+  );
+}
+
+function countKinds(traces: JaegerTrace[]): { named: Record<FindingKind, number>; unexplained: Record<FindingKind, number>; ms: number } {
+  const zeros = () => Object.fromEntries(findingKinds.map((k) => [k, 0])) as Record<FindingKind, number>;
+  const named = zeros();
+  const unexplained = zeros();
+  let ms = 0;
+  for (const t of traces) {
+    const t0 = performance.now();
+    const kinds = new Set(analyzeTrace(t).map((f) => f.kind));
+    ms += performance.now() - t0;
+    for (const k of kinds) {
+      named[k]++;
+      if (!happened(t, k)) unexplained[k]++;
+    }
+  }
+  return { named, unexplained, ms };
 }
 
 /**
@@ -36,15 +70,15 @@ export async function measureConfusion(
     await gt.openOnly(hole.id);
     const traces = await gt.runPattern(hole, rounds(hole.pattern.count));
     keep?.(hole.id, traces);
-    const { named, ms } = countKinds(traces);
-    rows.push({ state: hole.id, expected: hole.findingKind, traces: traces.length, named, analysisMs: ms });
+    const { named, unexplained, ms } = countKinds(traces);
+    rows.push({ state: hole.id, expected: hole.findingKind, traces: traces.length, named, unexplained, analysisMs: ms });
   }
   await gt.openOnly(null);
   const plugged: JaegerTrace[] = [];
   for (const hole of holeCatalog) plugged.push(...(await gt.runPattern(hole, rounds(hole.pattern.count))));
   keep?.(ALL_PLUGGED, plugged);
-  const { named, ms } = countKinds(plugged);
-  rows.push({ state: ALL_PLUGGED, expected: undefined, traces: plugged.length, named, analysisMs: ms });
+  const { named, unexplained, ms } = countKinds(plugged);
+  rows.push({ state: ALL_PLUGGED, expected: undefined, traces: plugged.length, named, unexplained, analysisMs: ms });
   return rows;
 }
 
@@ -66,6 +100,10 @@ export function formatConfusion(rows: ConfusionRow[]): string {
     });
     lines.push(`${r.state.padEnd(18)}${String(r.traces).padStart(7)}  ${cells.join('')}`);
   }
-  lines.push('[x] = the open hole\'s own kind (should be ≥ 95%); other cells of the five hole kinds are false findings (should be ≤ 5%)');
+  lines.push('[x] = the open hole\'s own kind (should be ≥ 95%); other cells of the five hole kinds should be ≤ 5%');
+  const real = rows.flatMap((r) =>
+    findingKinds.filter((k) => k !== r.expected && r.named[k] > r.unexplained[k]).map((k) => `${r.state}: ${k} ${r.named[k] - r.unexplained[k]} of ${r.named[k]}`),
+  );
+  lines.push(`named off their own hole but really happened, by the mesh's logs (a busy machine retries and queues for real): ${real.join('; ') || 'none'}`);
   return lines.join('\n');
 }

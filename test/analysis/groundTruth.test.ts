@@ -31,9 +31,11 @@ test('no hole kind is named where its hole is plugged', () => {
   for (const r of rows) {
     for (const kind of findingKinds) {
       if (kind === r.expected || kind === 'sequential-calls') continue;
-      // Two stray findings are tolerated: on a busy machine a burst can queue and a charge can time out for
-      // real (the bench, with 20 traces a state, holds the ≤ 5% line).
-      assert.ok(r.named[kind] <= Math.max(2, Math.floor(0.05 * r.traces)), `${r.state}: ${kind} named in ${r.named[kind]} of ${r.traces} traces`);
+      // On a busy machine a burst can queue and a charge can time out for real: such a finding is right, and the
+      // mesh's own logs say so. What counts is a kind named where nothing of the sort happened; two of those are
+      // tolerated at this size (the bench, with 20 traces a state, holds the ≤ 5% line).
+      const tolerated = Math.max(2, Math.floor(0.05 * r.traces));
+      assert.ok(r.unexplained[kind] <= tolerated, `${r.state}: ${kind} named in ${r.unexplained[kind]} of ${r.traces} traces where the mesh's logs show nothing of the sort`);
     }
   }
 });

@@ -198,6 +198,13 @@ export async function run(): Promise<void> {
     console.log(`baseline: fetch + JSON.parse of the same file in a page of the same server${jaegerUi ? `; Jaeger UI from ${jaegerUi}` : ' (set JAEGER_UI_BUILD=dir to add the Jaeger UI; see ../shared/anchors/jaeger-ui.md)'}`);
     console.log('spans   | floor (fetch+parse) | Jaeger UI            | ours                 | ours/floor | longest main-thread task (ours / Jaeger UI) | JS heap, page + workers (ours / Jaeger UI)');
     let last: { id: string; n: number } | undefined;
+    // One untimed load of each contender first: the browser's own warm-up (caches, the first context) would
+    // otherwise fall on whichever comes first in the first round.
+    const warm = ids[0]!;
+    await measure(browser, `${base}/viewer.html?traceID=${warm}`, '.tv-row:not([hidden]) .tv-op', undefined);
+    await measure(browser, `${base}/floor.html?id=${warm}`, '#never', undefined);
+    if (before) await measure(browser, `${base}/before/viewer.html?traceID=${warm}`, '.tv-row:not([hidden]) .tv-op', undefined);
+    if (jaegerUi) await measure(browser, `${base}/jaeger/trace/${warm}`, '.span-row .span-svc-name', undefined);
     for (let s = 0; s < SIZES.length; s++) {
       const n = SIZES[s]!;
       const id = ids[s]!;

@@ -11,7 +11,7 @@ import { projectRoot } from '../server/index.ts';
 import { createLog } from '../pkg/index.ts';
 import { ensureDeckBuilt } from '../server/index.ts';
 import { launchBrowser, screenshot } from '../devkit/index.ts';
-import { generateTrace } from '../model/index.ts';
+import { generateTrace, median } from '../model/index.ts';
 
 const SIZES = (process.env.VIEWER_BENCH_SIZES ?? '1000,10000,100000,300000').split(',').map(Number);
 const ROUNDS = Number(process.env.VIEWER_BENCH_ROUNDS ?? 3);
@@ -56,10 +56,6 @@ interface Run {
   errors: string[];
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 const spread = (xs: number[]) => `${Math.round(Math.min(...xs))}–${Math.round(Math.max(...xs))}`;
 
 /**

@@ -1,6 +1,6 @@
 // A live bar chart of recent requests' latency with p50 and p95 lines, so a plugged hole shows at a glance.
 import './latencyChart.css';
-import { formatMs } from '../model/index.ts';
+import { formatMs, quantile } from '../model/index.ts';
 
 export interface LatencyChart {
   /** One finished request; `at` is when it ended (ms since the epoch or a Date); `label` marks an event there. */
@@ -31,13 +31,6 @@ function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string,
   return e;
 }
 
-/** Nearest-rank percentile of an ascending array. */
-export function percentile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  const rank = Math.min(sorted.length, Math.max(1, Math.ceil(q * sorted.length)));
-  return sorted[rank - 1]!;
-}
-
 /** A round upper bound for the y axis, so its labels read well (1, 2, 2.5, 5 × 10^k). */
 export function niceCeil(x: number): number {
   if (x <= 0) return 1;
@@ -63,7 +56,7 @@ export function createLatencyChart(container: HTMLElement, opts: LatencyChartOpt
   function computeStats() {
     if (points.length === 0) return undefined;
     const sorted = points.map((p) => p.ms).sort((a, b) => a - b);
-    return { count: points.length, p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), latest: points[points.length - 1]!.ms };
+    return { count: points.length, p50: quantile(sorted, 0.5), p95: quantile(sorted, 0.95), latest: points[points.length - 1]!.ms };
   }
 
   function draw(): void {

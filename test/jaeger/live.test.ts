@@ -1,6 +1,7 @@
 // GET /api/live: one coalesced `trace` event per grown trace, heartbeats, clients cleaned up; and the onTrace hook.
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { waitFor } from '../../devkit/waitFor.ts';
 import { startHarness, type Harness } from './support/harness.ts';
@@ -81,6 +82,29 @@ describe('live stream', () => {
     assert.deepEqual(ev2.data.services, ['frontend', 'billing']);
     off();
     sse.close();
+  });
+
+  it('an HTTP/1.0 client gets the events unframed, an HTTP/1.1 client in chunks', async () => {
+    const raw = (version: string) =>
+      new Promise<{ text: string; close: () => void }>((resolve, reject) => {
+        const socket = net.connect(Number(new URL(h.url).port), '127.0.0.1', () => socket.write(`GET /api/live ${version}\r\nHost: x\r\n\r\n`));
+        const got = { text: '', close: () => socket.destroy() };
+        socket.setEncoding('utf8');
+        socket.on('data', (chunk: string) => void (got.text += chunk));
+        socket.on('error', reject);
+        resolve(got);
+      });
+    const old = await raw('HTTP/1.0');
+    const chunked = await raw('HTTP/1.1');
+    await waitFor('both connected', () => old.text.includes('connected') && chunked.text.includes('connected'));
+    h.jaeger.ingest('http', encodeBinaryBatch(sampleBatch({ traceIdLow: 0x7171n })));
+    await waitFor('both hear the trace', () => old.text.includes('0000000000007171') && chunked.text.includes('0000000000007171'));
+    assert.doesNotMatch(old.text, /transfer-encoding/i);
+    assert.match(old.text, /\r\n\r\nretry: 2000\n[^]*\n\nevent: trace\ndata: \{"traceID":"0000000000007171"/, 'HTTP/1.0: the events as they are');
+    assert.match(chunked.text, /transfer-encoding: chunked/i);
+    assert.match(chunked.text, /\r\n[0-9a-f]+\r\nevent: trace\ndata: \{"traceID":"0000000000007171"/, 'HTTP/1.1: the tick in its own chunk');
+    old.close();
+    chunked.close();
   });
 
   it('forgets clients that disconnect', async () => {

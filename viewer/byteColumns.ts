@@ -52,7 +52,8 @@ export class Nums {
 export function hashOf(b: Uint8Array, from: number, to: number): number {
   let h = 0x811c9dc5;
   for (let i = from; i < to; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
-  return h >>> 0;
+  // Kept to 30 bits: a small integer, never a boxed number, as a Map key.
+  return h & 0x3fffffff;
 }
 
 export function sameBytes(b: Uint8Array, from: number, to: number, c: Uint8Array, cFrom: number, cTo: number): boolean {

@@ -110,29 +110,46 @@ function next(b: Uint8Array, p: number, close: number): number {
   return -(p + 1) - 1;
 }
 
-/** The key's closing quote (its bytes are (keyAt, keyEnd)) and the value's position. */
+/**
+ * A key's opening quote (at keyAt). Its bytes are not scanned here: keyIs compares the expected names
+ * in place, so a known key's bytes are read once; `value` or `otherValue` then go past the colon.
+ */
 let keyAt = 0;
+/** The closing quote of the key keyIs last matched. */
 let keyEnd = 0;
-function key(b: Uint8Array, p: number): number {
+function key(b: Uint8Array, p: number): void {
   p = ws(b, p);
   if (b[p] !== QUOTE) stop(p);
   keyAt = p;
-  p = skipString(b, p);
-  keyEnd = p - 1;
-  p = ws(b, p);
+}
+
+/** The value's position after the key that closes at `end`. */
+function afterKey(b: Uint8Array, end: number): number {
+  const p = ws(b, end + 1);
   if (b[p] !== COLON) stop(p);
   return ws(b, p + 1);
+}
+/** The value of the key keyIs matched. */
+function value(b: Uint8Array): number {
+  return afterKey(b, keyEnd);
+}
+/** The value of a key none of the names matched: only now are its bytes scanned to the closing quote. */
+function otherValue(b: Uint8Array): number {
+  return afterKey(b, skipString(b, keyAt) - 1);
 }
 
 const enc = new TextEncoder();
 const KEYS = ['spanID', 'startTime', 'duration', 'operationName', 'processID', 'parentSpanID', 'references', 'tags', 'logs', 'refType', 'fields', 'key', 'value'].map((k) => enc.encode(k));
 const [SPAN_ID, START_TIME, DURATION, OPERATION_NAME, PROCESS_ID, PARENT_SPAN_ID, REFERENCES, TAGS, LOGS, REF_TYPE, FIELDS, KEY, VALUE] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
 
-/** Whether the key just read is KEYS[k] (compared by its raw bytes, as written). */
+/** Whether the key at keyAt is KEYS[k] (compared by its raw bytes, as written, up to its closing quote). */
 function keyIs(b: Uint8Array, k: number): boolean {
   const want = KEYS[k]!;
-  if (keyEnd - keyAt - 1 !== want.length) return false;
-  for (let i = 0; i < want.length; i++) if (b[keyAt + 1 + i] !== want[i]) return false;
+  const from = keyAt + 1;
+  const n = want.length;
+  for (let i = 0; i < n; i++) if (b[from + i] !== want[i]) return false;
+  if (b[from + n] !== QUOTE) return false;
+  keyEnd = from + n;
   return true;
 }
 
@@ -194,20 +211,22 @@ function keyValues(b: Uint8Array, p: number, search: Bytes, withKeys: boolean): 
       let errorKey = false;
       let truthy = false;
       for (;;) {
-        p = key(b, p);
-        const len = keyEnd - keyAt - 1;
-        if (len === 3 && keyIs(b, KEY)) {
+        key(b, p);
+        const first = b[keyAt + 1];
+        if (first === 107 && keyIs(b, KEY)) {
+          p = value(b);
           if (b[p] !== QUOTE) stop(p);
           keyFrom = p + 1;
           p = skipString(b, p);
           keyTo = p - 1;
           errorKey = keyTo - keyFrom === 5 && b[keyFrom] === 101 && b[keyFrom + 1] === 114 && b[keyFrom + 2] === 114 && b[keyFrom + 3] === 111 && b[keyFrom + 4] === 114;
-        } else if (len === 5 && keyIs(b, VALUE)) {
+        } else if (first === 118 && keyIs(b, VALUE)) {
+          p = value(b);
           truthy = valueIs(b, p, TRUE) || valueIs(b, p, TRUE_TEXT);
           valueFrom = p;
           p = skipValue(b, p);
           valueTo = p;
-        } else p = skipValue(b, p);
+        } else p = skipValue(b, otherValue(b));
         p = next(b, p, CLOSE_OBJ);
         if (p < 0) break;
       }
@@ -238,13 +257,19 @@ function references(b: Uint8Array, p: number, sink: SpanSink): number {
     p = open(b, p, OPEN_OBJ);
     if (p >= 0) {
       for (;;) {
-        p = key(b, p);
-        if (keyIs(b, REF_TYPE)) kind = valueIs(b, p, CHILD_OF) ? REF_CHILD_OF : valueIs(b, p, FOLLOWS_FROM) ? REF_FOLLOWS_FROM : -1;
-        if (keyIs(b, SPAN_ID) && b[p] === QUOTE) {
-          ridFrom = p + 1;
-          ridTo = idEnd(b, p);
-          p = ridTo + 1;
-        } else p = skipValue(b, p);
+        key(b, p);
+        if (keyIs(b, REF_TYPE)) {
+          p = value(b);
+          kind = valueIs(b, p, CHILD_OF) ? REF_CHILD_OF : valueIs(b, p, FOLLOWS_FROM) ? REF_FOLLOWS_FROM : -1;
+          p = skipValue(b, p);
+        } else if (keyIs(b, SPAN_ID)) {
+          p = value(b);
+          if (b[p] === QUOTE) {
+            ridFrom = p + 1;
+            ridTo = idEnd(b, p);
+            p = ridTo + 1;
+          } else p = skipValue(b, p);
+        } else p = skipValue(b, otherValue(b));
         p = next(b, p, CLOSE_OBJ);
         if (p < 0) break;
       }
@@ -263,9 +288,9 @@ function logs(b: Uint8Array, p: number, search: Bytes): number {
     p = open(b, p, OPEN_OBJ);
     if (p >= 0) {
       for (;;) {
-        p = key(b, p);
-        if (keyIs(b, FIELDS)) p = keyValues(b, p, search, false);
-        else p = skipValue(b, p);
+        key(b, p);
+        if (keyIs(b, FIELDS)) p = keyValues(b, value(b), search, false);
+        else p = skipValue(b, otherValue(b));
         p = next(b, p, CLOSE_OBJ);
         if (p < 0) break;
       }
@@ -298,44 +323,47 @@ export function readSpan(b: Uint8Array, p: number, sink: SpanSink): number {
   p = open(b, p, OPEN_OBJ);
   if (p >= 0) {
     for (;;) {
-      p = key(b, p);
-      const len = keyEnd - keyAt - 1;
+      key(b, p);
+      // Dispatch on the key's first byte, then confirm the whole key in place.
       const first = b[keyAt + 1];
-      // Dispatch on the key's length and first byte, then confirm the whole key.
-      if (len === 6 && first === 115 && keyIs(b, SPAN_ID)) {
+      if (first === 115 && keyIs(b, SPAN_ID)) {
+        p = value(b);
         idAt = p + 1;
         idTo = idEnd(b, p);
         p = idTo + 1;
-      } else if (len === 9 && first === 115 && keyIs(b, START_TIME)) {
-        start = num(b, p);
+      } else if (first === 115 && keyIs(b, START_TIME)) {
+        start = num(b, value(b));
         p = numEnd;
-      } else if (len === 8 && first === 100 && keyIs(b, DURATION)) {
-        dur = num(b, p);
+      } else if (first === 100 && keyIs(b, DURATION)) {
+        dur = num(b, value(b));
         p = numEnd;
-      } else if (len === 13 && first === 111 && keyIs(b, OPERATION_NAME)) {
+      } else if (first === 111 && keyIs(b, OPERATION_NAME)) {
+        p = value(b);
         if (b[p] !== QUOTE) stop(p);
         const end = skipString(b, p);
         op = sink.ops.of(b, p, end - 1);
         p = end;
-      } else if (len === 9 && first === 112 && keyIs(b, PROCESS_ID)) {
+      } else if (first === 112 && keyIs(b, PROCESS_ID)) {
+        p = value(b);
         if (b[p] !== QUOTE) stop(p);
         const end = skipString(b, p);
         proc = sink.procs.of(b, p, end - 1);
         p = end;
-      } else if (len === 12 && first === 112 && keyIs(b, PARENT_SPAN_ID)) {
+      } else if (first === 112 && keyIs(b, PARENT_SPAN_ID)) {
+        p = value(b);
         if (b[p] === QUOTE) {
           const to = idEnd(b, p);
           addRef(sink, p + 1, to, REF_PARENT_SPAN_ID);
           p = to + 1;
         } else p = skipValue(b, p);
-      } else if (len === 10 && first === 114 && keyIs(b, REFERENCES)) p = references(b, p, sink);
-      else if (len === 4 && first === 116 && keyIs(b, TAGS)) p = keyValues(b, p, sink.search, true);
-      else if (len === 4 && first === 108 && keyIs(b, LOGS)) {
+      } else if (first === 114 && keyIs(b, REFERENCES)) p = references(b, value(b), sink);
+      else if (first === 116 && keyIs(b, TAGS)) p = keyValues(b, value(b), sink.search, true);
+      else if (first === 108 && keyIs(b, LOGS)) {
         const error: boolean = sawError;
-        p = logs(b, p, sink.search);
+        p = logs(b, value(b), sink.search);
         // Only tags mark a span as failed; an error=true log field does not.
         sawError = error;
-      } else p = skipValue(b, p);
+      } else p = skipValue(b, otherValue(b));
       p = next(b, p, CLOSE_OBJ);
       if (p < 0) break;
     }

@@ -15,8 +15,9 @@ export class Bytes {
       this.buf = bigger;
     }
     // Short runs (most values) copy faster by hand than through a subarray view.
-    if (to - from < 48) for (let i = from, j = this.len; i < to; i++, j++) this.buf[j] = src[i]!;
-    else this.buf.set(src.subarray(from, to), this.len);
+    const buf = this.buf;
+    if (to - from < 48) for (let i = from, j = this.len; i < to; i++, j++) buf[j] = src[i]!;
+    else buf.set(src.subarray(from, to), this.len);
     this.len = need;
   }
   byte(c: number): void {

@@ -94,16 +94,20 @@ export function skipValue(b: Uint8Array, p: number): number {
 }
 
 /** After `open`: the position inside the container, or −(position after it) − 1 when it is empty. */
+// These check the expected byte before looking for blanks: compact files then make no call to ws.
 function open(b: Uint8Array, p: number, c: number): number {
-  p = ws(b, p);
-  if (b[p] !== c) stop(p);
-  p = ws(b, p + 1);
+  if (b[p] !== c) {
+    p = ws(b, p);
+    if (b[p] !== c) stop(p);
+  }
+  p++;
+  if (b[p]! <= SPACE) p = ws(b, p);
   return b[p] === c + 2 ? -(p + 1) - 1 : p;
 }
 
 /** After an element of a container closed by `close`: the position after a comma, or −(position after the close) − 1. */
 function next(b: Uint8Array, p: number, close: number): number {
-  p = ws(b, p);
+  if (b[p]! <= SPACE) p = ws(b, p);
   const c = b[p];
   if (c === COMMA) return p + 1;
   if (c !== close) stop(p);
@@ -118,16 +122,22 @@ let keyAt = 0;
 /** The closing quote of the key keyIs last matched. */
 let keyEnd = 0;
 function key(b: Uint8Array, p: number): void {
-  p = ws(b, p);
-  if (b[p] !== QUOTE) stop(p);
+  if (b[p] !== QUOTE) {
+    p = ws(b, p);
+    if (b[p] !== QUOTE) stop(p);
+  }
   keyAt = p;
 }
 
 /** The value's position after the key that closes at `end`. */
 function afterKey(b: Uint8Array, end: number): number {
-  const p = ws(b, end + 1);
-  if (b[p] !== COLON) stop(p);
-  return ws(b, p + 1);
+  let p = end + 1;
+  if (b[p] !== COLON) {
+    p = ws(b, p);
+    if (b[p] !== COLON) stop(p);
+  }
+  p++;
+  return b[p]! <= SPACE ? ws(b, p) : p;
 }
 /** The value of the key keyIs matched. */
 function value(b: Uint8Array): number {
@@ -222,7 +232,8 @@ function keyValues(b: Uint8Array, p: number, search: Bytes, withKeys: boolean): 
           errorKey = keyTo - keyFrom === 5 && b[keyFrom] === 101 && b[keyFrom + 1] === 114 && b[keyFrom + 2] === 114 && b[keyFrom + 3] === 111 && b[keyFrom + 4] === 114;
         } else if (first === 118 && keyIs(b, VALUE)) {
           p = value(b);
-          truthy = valueIs(b, p, TRUE) || valueIs(b, p, TRUE_TEXT);
+          const c = b[p];
+          truthy = (c === 116 && valueIs(b, p, TRUE)) || (c === QUOTE && valueIs(b, p, TRUE_TEXT));
           valueFrom = p;
           p = skipValue(b, p);
           valueTo = p;

@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import express, { type Response } from 'express';
+import { httpChunk } from '../embedded-jaeger/index.ts';
 import { median } from '../model/index.ts';
 
 const CLIENTS = Number(process.env.FANOUT_CLIENTS ?? 1000);
@@ -30,7 +31,7 @@ function fanOut(mode: Mode, clients: Response[], payload: Buffer): Promise<numbe
   if (mode === 'public res.write') {
     for (const res of clients) res.write(payload);
   } else {
-    const framed = Buffer.concat([Buffer.from(`${payload.length.toString(16)}\r\n`), payload, Buffer.from('\r\n')]);
+    const framed = httpChunk(payload);
     for (const res of clients) res.socket?.write(framed);
   }
   return new Promise((resolve) => process.nextTick(() => resolve(performance.now() - t0)));

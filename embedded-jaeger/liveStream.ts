@@ -40,9 +40,14 @@ class WireFrames {
     // An HTTP/1.0 client gets the stream unframed (the connection's end ends it): Node answers 1.1 with
     // chunks when no length is set, as here, and 1.0 without.
     if (!speaksHttp11(res)) return this.payload;
-    this.chunked ??= Buffer.concat([Buffer.from(`${this.payload.length.toString(16)}\r\n`), this.payload, CRLF]);
+    this.chunked ??= httpChunk(this.payload);
     return this.chunked;
   }
+}
+
+/** One HTTP/1.1 chunk holding `payload`, as res.write would frame it. */
+export function httpChunk(payload: Buffer): Buffer {
+  return Buffer.concat([Buffer.from(`${payload.length.toString(16)}\r\n`), payload, CRLF]);
 }
 
 const speaksHttp11 = (res: Response) => res.req.httpVersionMajor > 1 || (res.req.httpVersionMajor === 1 && res.req.httpVersionMinor >= 1);

@@ -76,6 +76,8 @@ export interface DemoFlowInput {
 }
 
 const knownCrowd = (context: DemoFlowContext, traceID: string) => context.crowd.some((c) => c.traceID === traceID);
+/** Attendees' traces may come into the main view: the part follows the crowd and nothing is pinned. */
+const followingCrowd = (context: DemoFlowContext) => context.followCrowd && !context.stage.pinned;
 
 export function createDemoFlowMachine(source: TraceSource) {
   return setup({
@@ -98,10 +100,10 @@ export function createDemoFlowMachine(source: TraceSource) {
     guards: {
       isShown: ({ context, event }) => event.type === 'TRACE_ARRIVED' && event.traceID === context.stage.trace?.traceID,
       // Only a trace the lane has not had yet takes the main view: an older one growing late (a hung call's spans) does not.
-      followsNewCrowd: ({ context, event }) => context.followCrowd && !context.stage.pinned && event.type === 'CROWD_TRACE' && !knownCrowd(context, event.trace.traceID),
+      followsNewCrowd: ({ context, event }) => followingCrowd(context) && event.type === 'CROWD_TRACE' && !knownCrowd(context, event.trace.traceID),
       isNewOrWaitingCrowd: ({ context, event }) =>
         event.type === 'CROWD_TRACE' && (!knownCrowd(context, event.trace.traceID) || event.trace.traceID === context.waitingCrowd?.traceID),
-      hasWaitingCrowd: ({ context }) => context.followCrowd && !context.stage.pinned && context.waitingCrowd !== null,
+      hasWaitingCrowd: ({ context }) => followingCrowd(context) && context.waitingCrowd !== null,
       plugging: ({ context, event }) => event.type === 'SWITCH' && context.holes.some((h) => h.id === event.holeId && !h.plugged) && holeCatalog.some((h) => h.id === event.holeId),
     },
     actions: {

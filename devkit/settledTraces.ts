@@ -1,5 +1,5 @@
 // Waits until traces are whole in the store: services flush spans on their own clocks, so a trace grows for a while after its request is answered.
-import type { JaegerEnvelope, JaegerTrace } from '../model/index.ts';
+import { hasRoot, type JaegerEnvelope, type JaegerTrace } from '../model/index.ts';
 import { waitFor } from './waitFor.ts';
 
 /** What the mesh tells of its jaeger-clients (Mesh.spanCounts flushes each service's buffer before counting). */
@@ -23,9 +23,6 @@ export function queryApiTraces(base: string): (traceID: string) => Promise<Jaege
     return ((await res.json()) as JaegerEnvelope<JaegerTrace[]>).data[0];
   };
 }
-
-const hasRootSpan = (t: JaegerTrace): boolean =>
-  t.spans.some((s) => !s.parentSpanID && !s.references?.some((r) => r.refType === 'CHILD_OF'));
 
 /**
  * The traces, in the order asked, once every span each service finished has been reported and each
@@ -51,7 +48,7 @@ export async function settledTraces(
       traces.forEach((t, i) => {
         const id = traceIDs[i]!;
         const n = t?.spans.length ?? -1;
-        if (!t || !hasRootSpan(t) || seen.get(id) !== n) still = false;
+        if (!t || !hasRoot(t, true) || seen.get(id) !== n) still = false;
         seen.set(id, n);
       });
       return still && (traces as JaegerTrace[]);

@@ -2,7 +2,7 @@
 import { agent, getJson, openStream, request, REQUEST_TIMEOUT_MS, type Stream } from './loadtest/http.ts';
 import { parseOptions, usage } from './loadtest/options.ts';
 import type { ServerStats } from '../server/index.ts';
-import { quantile, type AudienceStats, type CollectorStatsSnapshot, type RateLimitedBody } from '../model/index.ts';
+import { ascending, quantile, type AudienceStats, type CollectorStatsSnapshot, type RateLimitedBody } from '../model/index.ts';
 
 // ── Measuring ───────────────────────────────────────────────────────────────
 
@@ -197,8 +197,9 @@ async function main(): Promise<void> {
   agent.destroy();
 
   // ── Report ──
-  const lat = [...results.latencies].sort((a, b) => a - b);
-  const srv = [...results.serverDurations].sort((a, b) => a - b);
+  const lat = ascending(results.latencies);
+  const srv = ascending(results.serverDurations);
+  const probe = ascending(presenterLatencies);
   const errors = [...results.errors].sort();
   const limited = errors.filter(([k]) => k.startsWith('429')).reduce((a, [, v]) => a + v, 0);
   const other = errors.filter(([k]) => !k.startsWith('429')).reduce((a, [, v]) => a + v, 0);
@@ -223,7 +224,7 @@ async function main(): Promise<void> {
     `latency    client p50 ${fmt(percentile(lat, 50))} ms, p95 ${fmt(percentile(lat, 95))} ms, p99 ${fmt(percentile(lat, 99))} ms, max ${fmt(lat.at(-1) ?? NaN)} ms` +
       ` | mesh-measured p50 ${fmt(percentile(srv, 50))} ms, p99 ${fmt(percentile(srv, 99))} ms; traces with status ≥ 500: ${results.badStatuses}`,
     opts.token
-      ? `presenter  ${presenterLatencies.length} probe requests (one per 5 s, never limited): p50 ${fmt(percentile(presenterLatencies.sort((a, b) => a - b), 50))} ms, max ${fmt(presenterLatencies.at(-1) ?? NaN)} ms`
+      ? `presenter  ${presenterLatencies.length} probe requests (one per 5 s, never limited): p50 ${fmt(percentile(probe, 50))} ms, max ${fmt(probe.at(-1) ?? NaN)} ms`
       : 'presenter  no --token given: presenter latency not probed',
     `attendees  ${connected} connected on presence at start, ${finalAudience?.attendeesConnected ?? '–'} at end before closing; ` +
       `presence streams lost ${presenceLost}`,

@@ -1,6 +1,6 @@
 // A live bar chart of recent requests' latency with p50 and p95 lines, so a plugged hole shows at a glance.
 import './latencyChart.css';
-import { formatMs, quantile } from '../model/index.ts';
+import { ascending, formatMs, quantile } from '../model/index.ts';
 
 export interface LatencyChart {
   /** One finished request; `at` is when it ended (ms since the epoch or a Date); `label` marks an event there. */
@@ -55,7 +55,7 @@ export function createLatencyChart(container: HTMLElement, opts: LatencyChartOpt
 
   function computeStats() {
     if (points.length === 0) return undefined;
-    const sorted = points.map((p) => p.ms).sort((a, b) => a - b);
+    const sorted = ascending(points.map((p) => p.ms));
     return { count: points.length, p50: quantile(sorted, 0.5), p95: quantile(sorted, 0.95), latest: points[points.length - 1]!.ms };
   }
 

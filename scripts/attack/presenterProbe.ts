@@ -1,5 +1,5 @@
 // What the presenter sees while an attack runs: /healthz latency, the presenter's live stream, and presenter demo requests whose traces must arrive.
-import { quantile } from '../../model/index.ts';
+import { ascending, quantile } from '../../model/index.ts';
 import { call, errorKind, openEventStream, sleep, type EventStream } from './wire.ts';
 
 export interface ProbeReport {
@@ -120,7 +120,7 @@ export class PresenterProbe {
       if (r?.status !== 200) notStored++;
     }
     held.close();
-    const sorted = [...this.healthMs].sort((a, b) => a - b);
+    const sorted = ascending(this.healthMs);
     return {
       healthz: { calls: sorted.length, p50Ms: round(percentile(sorted, 50)), p99Ms: round(percentile(sorted, 99)), maxMs: round(sorted.at(-1) ?? 0), errors: this.healthErrors },
       demo: { calls: this.demoMs.length, maxMs: round(Math.max(0, ...this.demoMs)), errors: this.demoErrors },

@@ -105,6 +105,13 @@ export class BinaryWriter extends ByteSink implements ThriftWriter {
     const at = this.room(end - start);
     src.copy(this.buf, at, start, end);
   }
+  /** A string as UTF-8 straight into the buffer (no Buffer per string): room for the worst case, one pass, then the length in front. */
+  writeString(s: string): void {
+    const at = this.room(4 + 3 * s.length);
+    const n = this.buf.write(s, at + 4, 'utf8');
+    this.buf.writeInt32BE(n, at);
+    this.len = at + 4 + n;
+  }
   writeListBegin(elemType: number, n: number): void {
     this.u8(elemType);
     this.writeI32(n);

@@ -5,8 +5,8 @@
 // creating the spans and implements its reporter interface (report/flush/close/setProcess), encoding each span
 // once, on finish, with the project's Thrift writer (spanThrift.ts).
 import http from 'node:http';
-import { T_LIST, T_STRING, T_STRUCT } from '../../thrift/index.ts';
-import { SpanWriter, writeSpan, writeTags, type JaegerSpan, type Tag } from './spanThrift.ts';
+import { BinaryWriter, T_LIST, T_STRING, T_STRUCT } from '../../thrift/index.ts';
+import { writeSpan, writeTags, type JaegerSpan, type Tag } from './spanThrift.ts';
 
 export interface SpanReporterOptions {
   /** The collector's `POST /api/traces` URL (JAEGER_ENDPOINT). */
@@ -47,7 +47,7 @@ export function createSpanReporter(opts: SpanReporterOptions) {
   const maxQueued = opts.maxQueuedSpans ?? 20_000;
   const counts: ReporterCounts = { reported: 0, failed: 0, dropped: 0 };
   let processHead: Buffer | undefined;
-  let spans = new SpanWriter();
+  let spans = new BinaryWriter();
   let queued = 0;
   let inFlight = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -112,13 +112,13 @@ export function createSpanReporter(opts: SpanReporterOptions) {
     // The Batch struct's field stop (0) closes it.
     const body = Buffer.concat([processHead, listHead(queued), spans.bytes(), Buffer.of(0)]);
     const n = queued;
-    spans = new SpanWriter();
+    spans = new BinaryWriter();
     queued = 0;
     post(body, n);
   };
 
   const listHead = (n: number) => {
-    const w = new SpanWriter();
+    const w = new BinaryWriter();
     w.writeFieldBegin(T_LIST, 2);
     w.writeListBegin(T_STRUCT, n);
     return w.bytes();
@@ -130,7 +130,7 @@ export function createSpanReporter(opts: SpanReporterOptions) {
     name: () => 'ThriftHttpReporter',
     toString: () => `ThriftHttpReporter(${opts.endpoint}, every ${opts.flushIntervalMs} ms or ${opts.maxBatchSpans} spans)`,
     setProcess(serviceName: string, tags: Tag[]) {
-      const w = new SpanWriter();
+      const w = new BinaryWriter();
       w.writeFieldBegin(T_STRUCT, 1);
       w.structBegin();
       w.writeFieldBegin(T_STRING, 1);

@@ -27,25 +27,14 @@ const REF_CHILD_OF = 0;
 const REF_FOLLOWS_FROM = 1;
 const TWO_32 = 2 ** 32;
 
-/** The project's Thrift binary writer, writing strings straight into its buffer (no Buffer per string). */
-export class SpanWriter extends BinaryWriter {
-  writeString(s: string) {
-    // Room for the worst case (3 bytes per UTF-16 unit), one encoding pass, then the length in front.
-    const at = this.room(4 + 3 * s.length);
-    const n = this.buf.write(s, at + 4, 'utf8');
-    this.buf.writeInt32BE(n, at);
-    this.len = at + 4 + n;
-  }
-}
-
 /** An 8-byte id (or the low/high half of a 16-byte trace id) as an i64. */
-function writeId(w: SpanWriter, id: Buffer | null | undefined, offset = 0) {
+function writeId(w: BinaryWriter, id: Buffer | null | undefined, offset = 0) {
   if (!id || id.length < offset + 8) return w.writeI64Parts(0, 0);
   w.writeI64Parts(id.readUInt32BE(offset), id.readUInt32BE(offset + 4));
 }
 
 /** A trace id as jaeger.thrift's two i64 fields: the low half in `lowField`, the high half (0 for a 64-bit id) in `highField`. */
-function writeTraceId(w: SpanWriter, id: Buffer | undefined, lowField: number, highField: number) {
+function writeTraceId(w: BinaryWriter, id: Buffer | undefined, lowField: number, highField: number) {
   const long = (id?.length ?? 0) > 8;
   w.writeFieldBegin(T_I64, lowField);
   writeId(w, id, long ? 8 : 0);
@@ -54,12 +43,12 @@ function writeTraceId(w: SpanWriter, id: Buffer | undefined, lowField: number, h
   else w.writeI64Parts(0, 0);
 }
 
-function writeMicros(w: SpanWriter, ms: number) {
+function writeMicros(w: BinaryWriter, ms: number) {
   const us = Math.round(ms * 1000);
   w.writeI64Parts(Math.floor(us / TWO_32), us >>> 0);
 }
 
-export function writeTags(w: SpanWriter, fieldId: number, tags: Tag[]) {
+export function writeTags(w: BinaryWriter, fieldId: number, tags: Tag[]) {
   w.writeFieldBegin(T_LIST, fieldId);
   w.writeListBegin(T_STRUCT, tags.length);
   for (const t of tags) {
@@ -86,7 +75,7 @@ export function writeTags(w: SpanWriter, fieldId: number, tags: Tag[]) {
 }
 
 /** jaeger.thrift's Span struct. */
-export function writeSpan(w: SpanWriter, span: JaegerSpan) {
+export function writeSpan(w: BinaryWriter, span: JaegerSpan) {
   const ctx = span._spanContext;
   w.structBegin();
   writeTraceId(w, ctx.traceId, 1, 2);

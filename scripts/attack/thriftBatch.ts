@@ -7,11 +7,6 @@ function writeI64(w: BinaryWriter, v: bigint): void {
   w.writeI64Parts(Number(u >> 32n), Number(u & 0xffff_ffffn));
 }
 
-function writeString(w: BinaryWriter, s: string): void {
-  const bytes = Buffer.from(s, 'utf8');
-  w.writeBinary(bytes, 0, bytes.length);
-}
-
 export interface FakeSpan {
   traceIdLow: bigint;
   spanId: bigint;
@@ -27,11 +22,11 @@ function writeTags(w: BinaryWriter, tags: [string, string][]): void {
   w.writeListBegin(T_STRUCT, tags.length);
   for (const [k, v] of tags) {
     w.writeFieldBegin(T_STRING, 1);
-    writeString(w, k);
+    w.writeString(k);
     w.writeFieldBegin(T_I32, 2);
     w.writeI32(0); // STRING
     w.writeFieldBegin(T_STRING, 3);
-    writeString(w, v);
+    w.writeString(v);
     w.writeFieldStop();
   }
 }
@@ -41,7 +36,7 @@ export function encodeBatch(serviceName: string, spans: FakeSpan[]): Buffer {
   const w = new BinaryWriter();
   w.writeFieldBegin(T_STRUCT, 1); // process
   w.writeFieldBegin(T_STRING, 1);
-  writeString(w, serviceName);
+  w.writeString(serviceName);
   w.writeFieldStop();
   w.writeFieldBegin(T_LIST, 2);
   w.writeListBegin(T_STRUCT, spans.length);
@@ -55,7 +50,7 @@ export function encodeBatch(serviceName: string, spans: FakeSpan[]): Buffer {
     w.writeFieldBegin(T_I64, 4);
     writeI64(w, s.parentSpanId);
     w.writeFieldBegin(T_STRING, 5);
-    writeString(w, s.operationName);
+    w.writeString(s.operationName);
     w.writeFieldBegin(T_I32, 7);
     w.writeI32(1);
     w.writeFieldBegin(T_I64, 8);

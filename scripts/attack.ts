@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { ATTACKS, type Size } from './attack/attacks.ts';
 import { PresenterProbe, type ProbeReport } from './attack/presenterProbe.ts';
-import { call } from './attack/wire.ts';
+import { call } from './wire.ts';
 
 function usage(problem: string): never {
   console.error(`attack: ${problem}

@@ -1,7 +1,7 @@
 // The hostile room's attacks (issue 12), each bounded in count and time; each returns what it saw besides the presenter's probe.
 import http from 'node:http';
 import { encodeBatch, type FakeSpan } from './thriftBatch.ts';
-import { call, errorKind, openEventStream, openIdleSocket, pool, sleep, type EventStream, type IdleSocket } from './wire.ts';
+import { call, errorKind, openEventStream, openIdleSocket, pool, sleep, type EventStream, type IdleSocket } from '../wire.ts';
 
 export type Size = 'small' | 'full';
 

@@ -1,6 +1,6 @@
 // What the presenter sees while an attack runs: /healthz latency, the presenter's live stream, and presenter demo requests whose traces must arrive.
 import { ascending, quantile } from '../../model/index.ts';
-import { call, errorKind, openEventStream, sleep, type EventStream } from './wire.ts';
+import { call, errorKind, openEventStream, sleep, type EventStream } from '../wire.ts';
 
 export interface ProbeReport {
   healthz: { calls: number; p50Ms: number; p99Ms: number; maxMs: number; errors: Record<string, number> };

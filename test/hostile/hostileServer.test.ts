@@ -9,7 +9,7 @@ import { createLog } from '../../pkg/index.ts';
 import { median } from '../../model/index.ts';
 import { sliceStats } from '../../embedded-jaeger/boundedAnswer.ts';
 import { encodeBatch, type FakeSpan } from '../../scripts/attack/thriftBatch.ts';
-import { call, openEventStream, openIdleSocket } from '../../scripts/attack/wire.ts';
+import { call, openEventStream, openIdleSocket } from '../../scripts/wire.ts';
 import { waitFor } from '../../devkit/waitFor.ts';
 
 const log = createLog('test', 'silent');

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { call, openIdleSocket, type IdleSocket } from '../../scripts/attack/wire.ts';
+import { call, openIdleSocket, type IdleSocket } from '../../scripts/wire.ts';
 import { waitFor } from '../../devkit/waitFor.ts';
 
 /** A built-looking deck newer than every source, so `npm start` does not build one (that is the deck tests' job). */

@@ -1,4 +1,4 @@
-// Plain HTTP and socket helpers for the attack script: each call on its own connection, every wait bounded.
+// Plain HTTP and socket helpers for the attack and load-test scripts: each call on its own connection unless given a pool, every wait bounded.
 import http from 'node:http';
 import net from 'node:net';
 
@@ -19,13 +19,15 @@ export interface CallOptions {
   keepBytes?: number;
   /** Send from this local address (another loopback address plays another device). */
   localAddress?: string;
+  /** A shared keep-alive pool instead of a fresh connection. */
+  agent?: http.Agent;
 }
 
-/** One request on a fresh connection; rejects with the network error or 'timeout'. */
+/** One request, on a fresh connection unless `agent` is given; rejects with the network error or 'timeout'. */
 export function call(url: URL, opts: CallOptions = {}): Promise<Reply> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: opts.method ?? 'GET', headers: opts.headers, agent: false, localAddress: opts.localAddress }, (res) => {
+    const req = http.request(url, { method: opts.method ?? 'GET', headers: opts.headers, agent: opts.agent ?? false, localAddress: opts.localAddress }, (res) => {
       const chunks: Buffer[] = [];
       let bytes = 0;
       const keep = opts.keepBytes ?? 1 << 20;
@@ -60,6 +62,8 @@ export interface EventStream {
   readonly status: number;
   readonly traceIDs: Set<string>;
   events: number;
+  /** Characters received, events or not. */
+  bytes: number;
   /** The server or the network ended it before we did. */
   lost: boolean;
   close(): void;
@@ -74,6 +78,7 @@ export function openEventStream(url: URL, headers: Record<string, string> = {}, 
       status: 0,
       traceIDs: new Set<string>(),
       events: 0,
+      bytes: 0,
       lost: false,
       close: () => {
         closing = true;
@@ -96,6 +101,7 @@ export function openEventStream(url: URL, headers: Record<string, string> = {}, 
       res.setEncoding('utf8');
       let pending = '';
       res.on('data', (chunk: string) => {
+        stream.bytes += chunk.length;
         pending += chunk;
         let cut: number;
         while ((cut = pending.indexOf('\n\n')) >= 0) {

@@ -25,7 +25,7 @@ import { meshWatchMachine } from './meshWatch.ts';
 import { plugProofMachine } from './plugProof.ts';
 import { presenterRequestMachine } from './presenterRequest.ts';
 import type { ProofResult } from './proofVerdict.ts';
-import { failureOrigin, requestFailed, traceAttendee, traceDurationMs } from '../../model/index.ts';
+import { failureOrigin, requestFailed, traceAttendee, traceDurationMs, traceStartMs } from '../../model/index.ts';
 import type { HoleState, MeshHealth, RequestKind, TraceSource } from './traceSource.ts';
 
 export { defaultTiming, reusableBefore } from './flowContext.ts';
@@ -76,6 +76,9 @@ export interface DemoFlowInput {
 }
 
 const knownCrowd = (context: DemoFlowContext, traceID: string) => context.crowd.some((c) => c.traceID === traceID);
+/** A trace the crowd lane has not had, whose request started no earlier than the one on the stage. */
+const isNewerCrowd = (context: DemoFlowContext, trace: JaegerTrace) =>
+  !knownCrowd(context, trace.traceID) && (!context.stage.trace || traceStartMs(trace) >= traceStartMs(context.stage.trace));
 /** Attendees' traces may come into the main view: the part follows the crowd and nothing is pinned. */
 const followingCrowd = (context: DemoFlowContext) => context.followCrowd && !context.stage.pinned;
 
@@ -100,9 +103,15 @@ export function createDemoFlowMachine(source: TraceSource) {
     guards: {
       isShown: ({ context, event }) => event.type === 'TRACE_ARRIVED' && event.traceID === context.stage.trace?.traceID,
       // Only a trace the lane has not had yet takes the main view: an older one growing late (a hung call's spans) does not.
-      followsNewCrowd: ({ context, event }) => followingCrowd(context) && event.type === 'CROWD_TRACE' && !knownCrowd(context, event.trace.traceID),
-      isNewOrWaitingCrowd: ({ context, event }) =>
-        event.type === 'CROWD_TRACE' && (!knownCrowd(context, event.trace.traceID) || event.trace.traceID === context.waitingCrowd?.traceID),
+      followsNewCrowd: ({ context, event }) => followingCrowd(context) && event.type === 'CROWD_TRACE' && isNewerCrowd(context, event.trace),
+      // The next in line is the latest-started request: one that started earlier but arrived later (a hung call's
+      // spans flushed after it failed) does not push it out.
+      isNewOrWaitingCrowd: ({ context, event }) => {
+        if (event.type !== 'CROWD_TRACE') return false;
+        const waiting = context.waitingCrowd;
+        if (event.trace.traceID === waiting?.traceID) return true;
+        return isNewerCrowd(context, event.trace) && (!waiting || traceStartMs(event.trace) >= traceStartMs(waiting));
+      },
       hasWaitingCrowd: ({ context }) => followingCrowd(context) && context.waitingCrowd !== null,
       plugging: ({ context, event }) => event.type === 'SWITCH' && context.holes.some((h) => h.id === event.holeId && !h.plugged) && holeCatalog.some((h) => h.id === event.holeId),
     },

@@ -148,8 +148,14 @@ test('unpinned, the main view follows the newest attendee: an older trace growin
   const t = await started();
   let answered = 0;
   /** Answers every fetch not answered yet with the trace it asked for; `grown` ids get one more span's worth of time. */
+  /** Traces whose request started a minute before the others (a hung call's spans arriving late). */
+  const startedEarly = new Set(['stale', 'stale2']);
   const answerFetches = async (grown: string[] = []) => {
-    for (const f of t.fetches.slice(answered)) f.resolve(trace(f.traceID, grown.includes(f.traceID) ? 900 : 500));
+    for (const f of t.fetches.slice(answered)) {
+      const got = trace(f.traceID, grown.includes(f.traceID) ? 900 : 500);
+      if (startedEarly.has(f.traceID)) for (const sp of got.spans) sp.startTime -= 60_000_000;
+      f.resolve(got);
+    }
     answered = t.fetches.length;
     await flush();
   };
@@ -166,6 +172,9 @@ test('unpinned, the main view follows the newest attendee: an older trace growin
   await arrive('older');
   await answerFetches(['older']);
   assert.equal(t.ctx().waitingCrowd?.traceID, 'newer', 'an update of a trace already seen does not push the newer one out');
+  await arrive('stale');
+  await answerFetches();
+  assert.equal(t.ctx().waitingCrowd?.traceID, 'newer', 'a request that started earlier but arrives later does not push the newer one out');
   t.clock.increment(defaultTiming.dwellMs);
   await flush();
   assert.equal(t.ctx().stage.trace?.traceID, 'newer');
@@ -174,6 +183,9 @@ test('unpinned, the main view follows the newest attendee: an older trace growin
   await arrive('older');
   await answerFetches(['older']);
   assert.equal(t.ctx().stage.trace?.traceID, 'newer', 'the newest attendee keeps the main view');
+  await arrive('stale2');
+  await answerFetches();
+  assert.equal(t.ctx().stage.trace?.traceID, 'newer', 'a request that started before the one shown does not replace it');
   assert.equal(t.ctx().crowd.find((c) => c.traceID === 'older')?.durationMs, 900, 'the lane shows the older trace as it grew');
   t.actor.stop();
 });

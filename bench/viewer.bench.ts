@@ -207,15 +207,15 @@ export async function run(): Promise<void> {
       const floor: Run[] = [];
       const ours: Run[] = [];
       const jaeger: Run[] = [];
-      const whole: Run[] = [];
+      const stream: Run[] = [];
       const old: Run[] = [];
       for (let r = 0; r < ROUNDS; r++) {
         // Alternating, so a load spike on the shared machine hits every contender alike.
-        const order = r % 2 === 0 ? ['ours', 'floor', 'whole', 'before', 'jaeger'] : ['jaeger', 'before', 'whole', 'floor', 'ours'];
+        const order = r % 2 === 0 ? ['ours', 'floor', 'stream', 'before', 'jaeger'] : ['jaeger', 'before', 'stream', 'floor', 'ours'];
         for (const who of order) {
           const shot = r === 0 ? `${who}-${n}` : undefined;
           if (who === 'ours') ours.push(await measure(browser, `${base}/viewer.html?traceID=${id}`, '.tv-row:not([hidden]) .tv-op', SETTLED, shot));
-          else if (who === 'whole') whole.push(await measure(browser, `${base}/viewer.html?traceID=${id}&whole=1`, '.tv-row:not([hidden]) .tv-op', undefined));
+          else if (who === 'stream') stream.push(await measure(browser, `${base}/viewer.html?traceID=${id}&stream=1`, '.tv-row:not([hidden]) .tv-op', undefined));
           else if (who === 'before') {
             if (before) old.push(await measure(browser, `${base}/before/viewer.html?traceID=${id}`, '.tv-row:not([hidden]) .tv-op', SETTLED));
           } else if (who === 'floor') floor.push(await measure(browser, `${base}/floor.html?id=${id}`, '#never', undefined));
@@ -239,7 +239,7 @@ export async function run(): Promise<void> {
       console.log([String(n).padEnd(7), fmt(floor).padEnd(19), fmt(jaeger).padEnd(20), fmt(ours).padEnd(20), `${ratio.toFixed(2)}×`.padEnd(10), `${task(ours)} / ${task(jaeger)}`.padEnd(43), `${heap(ours)} / ${heap(jaeger)}`].join(' | '));
       const p = ours.map((x) => x.phases).filter(Boolean) as Record<string, number>[];
       const bytes = statSync(files.get(id)!).size;
-      console.log(`        (answer: ${(bytes / 1e6).toFixed(1)} MB of v1 Jaeger JSON, the same bytes to floor, ours${jaegerUi ? ' and the Jaeger UI, whose trace page asks the v1 API too' : ''}; ours reading only once the download is complete, ?whole=1: ${fmt(whole)}; load average ${os.loadavg()[0]!.toFixed(1)})`);
+      console.log(`        (answer: ${(bytes / 1e6).toFixed(1)} MB of v1 Jaeger JSON, the same bytes to floor, ours${jaegerUi ? ' and the Jaeger UI, whose trace page asks the v1 API too' : ''}; ours reading the download as it arrives, ?stream=1: ${fmt(stream)}; load average ${os.loadavg()[0]!.toFixed(1)})`);
       const jaegerDrew = jaeger.filter((x) => Number.isFinite(x.ms));
       if (jaegerDrew.length) {
         const hj = jaegerDrew.map((x) => x.heapMB).filter((x): x is number => x !== undefined);
@@ -249,7 +249,7 @@ export async function run(): Promise<void> {
       const jaegerErrors = [...new Set(jaeger.flatMap((x) => x.errors))];
       if (jaegerErrors.length) console.log(`        (Jaeger UI page errors: ${jaegerErrors.slice(0, 3).join(' | ').slice(0, 300)})`);
       if (before) console.log(`        (the build before, ${before}: ${fmt(old)}, heap ${heap(old)}, longest task ${task(old)}; ours/before ${(median(ours.map((x) => x.ms)) / median(old.map((x) => x.ms))).toFixed(2)}×)`);
-      if (p.length) console.log(`        (ours, median: ${Object.keys(p[0]!).map((k) => `${k.replace(/Ms$/, '')} ${Math.round(median(p.map((x) => x[k]!)))} ms`).join(', ')}; "…At" = since navigation start, draw = on the page)`);
+      if (p.length) console.log(`        (ours, median: ${Object.keys(p[0]!).map((k) => `${k.replace(/Ms$|MB$/, '')} ${Math.round(median(p.map((x) => x[k]!)))} ${k.endsWith('MB') ? 'MB' : 'ms'}`).join(', ')}; "…At" = since navigation start, draw = on the page)`);
       last = { id, n };
     }
     if (last) {

@@ -4,8 +4,9 @@
 // Longer than most files here: the envelope's reader, whose helpers are closures over the read position (cold code: the spans, the hot part, are read by spanReader.ts).
 import type { JaegerProcess } from '../model/index.ts';
 import type { SpanColumns } from './spanColumns.ts';
-import { ByteInterner, Bytes, hashOf, Nums, sameBytes } from './byteColumns.ts';
-import { CLOSE_ARR, CLOSE_OBJ, isBlank, NEWLINE, OPEN_ARR, OPEN_OBJ, QUOTE, readSpan, StopAt, type SpanSink } from './spanReader.ts';
+import { sameBytes } from './byteColumns.ts';
+import { CLOSE_ARR, CLOSE_OBJ, isBlank, OPEN_ARR, OPEN_OBJ, QUOTE, readSpan, StopAt } from './spanReader.ts';
+import { refTargets, SpanNotPlain, SpanRun } from './spanRun.ts';
 
 export class ScanGaveUp extends Error {
   override name = 'ScanGaveUp';
@@ -40,6 +41,9 @@ export interface ByteFeed {
   all(): Promise<void>;
 }
 
+/** Bytes to have in before reading starts: enough for the envelope and the first spans of any ordinary file. */
+const FIRST_BYTES = 64 << 10;
+
 /** Thrown when the reader needs bytes that have not arrived yet. */
 class OutOfData extends Error {}
 
@@ -53,6 +57,8 @@ export function completeFeed(bytes: Uint8Array): ByteFeed {
  * outside the spans lists is read once the file is complete.
  */
 export async function scanJaegerFile(feed: ByteFeed): Promise<ScannedTrace[]> {
+  // The envelope up to the first span is read in one go: wait for a first helping of bytes, not just the first.
+  while (!feed.complete() && feed.bytes().length < FIRST_BYTES) await feed.more();
   try {
     return await scanOnce(feed);
   } catch (e) {
@@ -173,44 +179,8 @@ async function scanOnce(feed: ByteFeed): Promise<ScannedTrace[]> {
   const trace = async (): Promise<ScannedTrace | undefined> => {
     let traceID: string | undefined;
     let sawSpans = false;
-    const ops = new ByteInterner();
-    const procs = new ByteInterner();
-    const idFrom = new Nums();
-    const idTo = new Nums();
-    const ids = new Bytes();
-    const startTime = new Nums();
-    const duration = new Nums();
-    const operation = new Nums();
-    const process = new Nums();
-    const error = new Nums();
-    const refOffset = new Nums();
-    refOffset.push(0);
-    const refFrom = new Nums();
-    const refTo = new Nums();
-    const refKind = new Nums();
-    const ranges = new Nums();
-    const search = new Bytes();
+    const run = new SpanRun();
     let processes: Record<string, JaegerProcess> = {};
-    const sink: SpanSink = { ops, procs, refFrom, refTo, refKind, search, span: { idAt: -1, idEnd: -1, start: NaN, dur: NaN, op: -1, proc: -1, isError: false } };
-    /** The span just read (sink.span, bytes [from, to)) into the columns: only once its separator is in, so a cut never counts it twice. */
-    const keep = (from: number, to: number) => {
-      const s = sink.span;
-      // A span the ordinary path would reject or word differently: let it do so.
-      if (s.idAt < 0 || !Number.isFinite(s.start) || !Number.isFinite(s.dur)) throw new ScanGaveUp(`a span without a plain spanID, startTime or duration at byte ${from}`);
-      idFrom.push(s.idAt);
-      idTo.push(s.idEnd);
-      if (ids.len > 0) ids.byte(NEWLINE);
-      ids.push(b, s.idAt, s.idEnd);
-      startTime.push(s.start);
-      duration.push(s.dur);
-      operation.push(s.op >= 0 ? s.op : ops.of(b, -1, 0));
-      process.push(s.proc >= 0 ? s.proc : procs.of(b, -1, 0));
-      error.push(s.isError ? 1 : 0);
-      refOffset.push(refFrom.length);
-      ranges.push(from);
-      ranges.push(to);
-      search.byte(NEWLINE);
-    };
 
     if (open(OPEN_OBJ)) {
       do {
@@ -224,13 +194,13 @@ async function scanOnce(feed: ByteFeed): Promise<ScannedTrace[]> {
             for (;;) {
               // Where to come back to if this span is cut short by the end of the bytes so far.
               const at = p;
-              const refs = refFrom.n;
-              const words = search.len;
+              const refs = run.refFrom.n;
+              const words = run.search.len;
               let to: number;
               let after: number;
               try {
                 while (isBlank(b[p])) p++;
-                to = readSpan(b, p, sink);
+                to = readSpan(b, p, run.sink);
                 after = to;
                 while (isBlank(b[after])) after++;
                 if (b[after] !== COMMA && b[after] !== CLOSE_ARR) throw new StopAt(after);
@@ -238,13 +208,16 @@ async function scanOnce(feed: ByteFeed): Promise<ScannedTrace[]> {
                 if (!(e instanceof StopAt)) throw e;
                 if (e.at < b.length || feed.complete()) throw new ScanGaveUp(e.message);
                 p = at;
-                refFrom.n = refTo.n = refKind.n = refs;
-                search.len = words;
+                run.rollBack(refs, words);
                 await feed.more();
                 b = feed.bytes();
                 continue;
               }
-              keep(p, to);
+              try {
+                run.keep(b, p, to);
+              } catch (e) {
+                throw e instanceof SpanNotPlain ? new ScanGaveUp(e.message) : e;
+              }
               p = after + 1;
               if (b[after] === CLOSE_ARR) break;
             }
@@ -263,26 +236,11 @@ async function scanOnce(feed: ByteFeed): Promise<ScannedTrace[]> {
       } while (more(CLOSE_OBJ));
     }
     if (traceID === undefined || !sawSpans) return undefined;
+    const { idFrom, idTo, idHash, ids, startTime, duration, operation, process, error, refOffset, refFrom, refTo, refKind, refHash, ranges, search, ops, procs } = run;
     const n = idFrom.length;
-    // Span ID → first span with it, in an open-addressing table keyed by the ID's bytes.
-    const size = 1 << Math.ceil(Math.log2(n * 2 + 2));
-    const table = new Int32Array(size).fill(-1);
-    const slotOf = (from: number, to: number): number => {
-      let slot = hashOf(b, from, to) & (size - 1);
-      for (;;) {
-        const k = table[slot]!;
-        if (k < 0 || sameBytes(b, from, to, b, idFrom.at(k), idTo.at(k))) return slot;
-        slot = (slot + 1) & (size - 1);
-      }
-    };
-    for (let i = 0; i < n; i++) {
-      const slot = slotOf(idFrom.at(i), idTo.at(i));
-      if (table[slot]! < 0) table[slot] = i;
-    }
-    const refTarget = new Int32Array(refFrom.length);
-    for (let k = 0; k < refFrom.length; k++) refTarget[k] = table[slotOf(refFrom.at(k), refTo.at(k))]!;
     const idOffset = new Int32Array(n + 1);
     for (let i = 0; i < n; i++) idOffset[i + 1] = idOffset[i]! + idTo.at(i) - idFrom.at(i) + 1;
+    const refTarget = refTargets(b, ids.buf, idOffset, idHash.view(), refFrom.view(), refTo.view(), refHash.view());
     // Escapes inside values stay as written; the search only needs the words.
     const searchLines = utf8.decode(search.buf.subarray(0, search.len));
     const columns: SpanColumns = {

@@ -40,8 +40,10 @@ export interface SpanSink {
   refFrom: Nums;
   refTo: Nums;
   refKind: Nums;
+  /** The hash (idHashOf) of each reference's span ID. */
+  refHash: Nums;
   search: Bytes;
-  span: { idAt: number; idEnd: number; start: number; dur: number; op: number; proc: number; isError: boolean };
+  span: { idAt: number; idEnd: number; idHash: number; start: number; dur: number; op: number; proc: number; isError: boolean };
 }
 
 function ws(b: Uint8Array, p: number): number {
@@ -174,13 +176,20 @@ const TRUE_TEXT = enc.encode('"true"');
 const CHILD_OF = enc.encode('"CHILD_OF"');
 const FOLLOWS_FROM = enc.encode('"FOLLOWS_FROM"');
 
+/** FNV-1a of the ID idEnd last read: hashed here, while its bytes are at hand, rather than looked up again later. */
+let idHash = 0;
 /** The end of a plain-ASCII string at p (an ID; its bytes are (p, end)); anything with escapes stops. */
 function idEnd(b: Uint8Array, p: number): number {
   if (b[p] !== QUOTE) stop(p);
+  let h = 0x811c9dc5;
   for (let i = p + 1; ; i++) {
     const c = b[i];
-    if (c === QUOTE) return i;
+    if (c === QUOTE) {
+      idHash = h;
+      return i;
+    }
     if (c === undefined || c === BACKSLASH || c >= 128 || c === NEWLINE) stop(i);
+    h = Math.imul(h ^ c, 0x01000193);
   }
 }
 
@@ -265,6 +274,7 @@ function references(b: Uint8Array, p: number, sink: SpanSink): number {
     let kind = -1;
     let ridFrom = -1;
     let ridTo = -1;
+    let ridHash = 0;
     p = open(b, p, OPEN_OBJ);
     if (p >= 0) {
       for (;;) {
@@ -278,6 +288,7 @@ function references(b: Uint8Array, p: number, sink: SpanSink): number {
           if (b[p] === QUOTE) {
             ridFrom = p + 1;
             ridTo = idEnd(b, p);
+            ridHash = idHash;
             p = ridTo + 1;
           } else p = skipValue(b, p);
         } else p = skipValue(b, otherValue(b));
@@ -286,7 +297,7 @@ function references(b: Uint8Array, p: number, sink: SpanSink): number {
       }
     }
     p = -p - 1;
-    if (kind >= 0 && ridFrom >= 0) addRef(sink, ridFrom, ridTo, kind);
+    if (kind >= 0 && ridFrom >= 0) addRef(sink, ridFrom, ridTo, kind, ridHash);
     p = next(b, p, CLOSE_ARR);
     if (p < 0) return -p - 1;
   }
@@ -312,7 +323,8 @@ function logs(b: Uint8Array, p: number, search: Bytes): number {
   }
 }
 
-function addRef(sink: SpanSink, from: number, to: number, kind: number): void {
+function addRef(sink: SpanSink, from: number, to: number, kind: number, hash: number): void {
+  sink.refHash.push(hash);
   sink.refFrom.push(from);
   sink.refTo.push(to);
   sink.refKind.push(kind);
@@ -326,6 +338,7 @@ function addRef(sink: SpanSink, from: number, to: number, kind: number): void {
 export function readSpan(b: Uint8Array, p: number, sink: SpanSink): number {
   let idAt = -1;
   let idTo = -1;
+  let idSum = 0;
   let start = NaN;
   let dur = NaN;
   let op = -1;
@@ -341,6 +354,7 @@ export function readSpan(b: Uint8Array, p: number, sink: SpanSink): number {
         p = value(b);
         idAt = p + 1;
         idTo = idEnd(b, p);
+        idSum = idHash;
         p = idTo + 1;
       } else if (first === 115 && keyIs(b, START_TIME)) {
         start = num(b, value(b));
@@ -364,7 +378,7 @@ export function readSpan(b: Uint8Array, p: number, sink: SpanSink): number {
         p = value(b);
         if (b[p] === QUOTE) {
           const to = idEnd(b, p);
-          addRef(sink, p + 1, to, REF_PARENT_SPAN_ID);
+          addRef(sink, p + 1, to, REF_PARENT_SPAN_ID, idHash);
           p = to + 1;
         } else p = skipValue(b, p);
       } else if (first === 114 && keyIs(b, REFERENCES)) p = references(b, value(b), sink);
@@ -383,6 +397,7 @@ export function readSpan(b: Uint8Array, p: number, sink: SpanSink): number {
   const s = sink.span;
   s.idAt = idAt;
   s.idEnd = idTo;
+  s.idHash = idSum;
   s.start = start;
   s.dur = dur;
   s.op = op;

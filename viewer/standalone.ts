@@ -184,14 +184,14 @@ const url = page.searchParams.get('url');
 const compareID = page.searchParams.get('compare');
 const compareUrl = page.searchParams.get('compareUrl');
 const synthetic = Number(page.searchParams.get('synthetic'));
-// ?whole=1 reads a download only once it is complete (the bench compares that with reading as it arrives).
-const whole = page.searchParams.get('whole') === '1';
+// ?stream=1 reads the download as it arrives (the bench compares that with reading it once it is all in).
+const stream = page.searchParams.get('stream') === '1';
 if (traceID !== null && compareID !== null) {
   loadPair(`traces ${traceID} and ${compareID}`, { kind: 'id', traceID: traceID.trim(), page: href }, { kind: 'id', traceID: compareID.trim(), page: href });
 } else if (url !== null && compareUrl !== null) {
   loadPair(`${url} and ${compareUrl}`, { kind: 'url', url, page: href }, { kind: 'url', url: compareUrl, page: href });
-} else if (traceID !== null) load(`trace ${traceID}`, () => loadTraces({ kind: 'id', traceID: traceID.trim(), page: href, whole }));
-else if (url !== null) load(url, () => loadTraces({ kind: 'url', url, page: href, whole }));
+} else if (traceID !== null) load(`trace ${traceID}`, () => loadTraces({ kind: 'id', traceID: traceID.trim(), page: href, stream }));
+else if (url !== null) load(url, () => loadTraces({ kind: 'url', url, page: href, stream }));
 else if (Number.isInteger(synthetic) && synthetic > 0 && synthetic <= 1_000_000) {
   // The speed demo: a generated trace as big as asked, drawn where Jaeger's UI would freeze.
   load(`a generated trace of ${synthetic} spans`, () => loadTraces({ kind: 'synthetic', count: synthetic, seed: 1 }));

@@ -6,8 +6,8 @@ import { TraceLoadError } from './traceSource.ts';
 import type { WorkerAnswer, WorkerRequest } from './workerProtocol.ts';
 
 export type TraceRequest =
-  | { kind: 'url'; url: string; page: string; whole?: boolean }
-  | { kind: 'id'; traceID: string; page: string; whole?: boolean }
+  | { kind: 'url'; url: string; page: string; stream?: boolean }
+  | { kind: 'id'; traceID: string; page: string; stream?: boolean }
   | { kind: 'file'; file: File }
   | { kind: 'synthetic'; count: number; seed: number };
 

@@ -4,8 +4,9 @@ import type { CriticalPath } from './criticalPath.ts';
 import type { TraceModel } from './traceModel.ts';
 
 export type WorkerRequest =
-  | { id: number; kind: 'url'; url: string; page: string; whole?: boolean }
-  | { id: number; kind: 'id'; traceID: string; page: string; whole?: boolean }
+  /** `stream`: read the download as it arrives, instead of once it is all in. */
+  | { id: number; kind: 'url'; url: string; page: string; stream?: boolean }
+  | { id: number; kind: 'id'; traceID: string; page: string; stream?: boolean }
   | { id: number; kind: 'file'; file: File }
   | { id: number; kind: 'synthetic'; count: number; seed: number }
   /** The page has painted the traces: the worker may go on with the slower work (findings). */

@@ -95,7 +95,10 @@ test('the fast reader builds the same tree as the ordinary parse, on every fixtu
   const odd = JSON.parse(files[2]!) as { data?: JaegerTrace[] } & JaegerTrace;
   const bare = odd.data ? odd.data[0]! : odd;
   const reordered = JSON.stringify({ spans: bare.spans.map((s) => ({ ...s, operationName: `${s.operationName} \u00e9 "q"` })), processes: bare.processes, traceID: bare.traceID }, null, 2);
-  for (const text of [...files, reordered, JSON.stringify({ data: [generateTrace(3000, 5)] })]) {
+  // The last span repeating an earlier span's ID (the references to it still mean the first).
+  const repeated = generateTrace(3000, 5);
+  repeated.spans[repeated.spans.length - 1]!.spanID = repeated.spans[1]!.spanID;
+  for (const text of [...files, reordered, JSON.stringify({ data: [generateTrace(3000, 5)] }), JSON.stringify(repeated)]) {
     const ordinary = tracesFromJaegerFile(JSON.parse(text)).map(buildTraceModel);
     for (const feed of [completeFeed(bytes(text)), trickle(bytes(text), 997)]) {
     const fast = (await scanJaegerFile(feed)).map((t) => indexSpans(t.columns));

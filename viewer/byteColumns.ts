@@ -1,4 +1,4 @@
-// Growable columns filled straight from a file's bytes (numbers, bytes, names interned by their raw bytes), for the span reader.
+// Growable byte buffers and names interned by their raw bytes, filled straight from a file's bytes by the span reader.
 
 const BACKSLASH = 92;
 const utf8 = new TextDecoder();
@@ -23,29 +23,6 @@ export class Bytes {
   byte(c: number): void {
     if (this.len === this.buf.length) this.push(new Uint8Array([c]), 0, 1);
     else this.buf[this.len++] = c;
-  }
-}
-
-/** A growable column of numbers: no boxed array elements for the collector to chase. */
-export class Nums {
-  a = new Float64Array(1024);
-  n = 0;
-  push(v: number): void {
-    if (this.n === this.a.length) {
-      const bigger = new Float64Array(this.a.length * 2);
-      bigger.set(this.a);
-      this.a = bigger;
-    }
-    this.a[this.n++] = v;
-  }
-  at(k: number): number {
-    return this.a[k]!;
-  }
-  get length(): number {
-    return this.n;
-  }
-  view(): Float64Array {
-    return this.a.subarray(0, this.n);
   }
 }
 

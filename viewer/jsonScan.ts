@@ -194,7 +194,7 @@ async function scanOnce(feed: ByteFeed): Promise<ScannedTrace[]> {
             for (;;) {
               // Where to come back to if this span is cut short by the end of the bytes so far.
               const at = p;
-              const refs = run.refFrom.n;
+              const refs = run.refs.n;
               const words = run.search.len;
               let to: number;
               let after: number;
@@ -236,11 +236,10 @@ async function scanOnce(feed: ByteFeed): Promise<ScannedTrace[]> {
       } while (more(CLOSE_OBJ));
     }
     if (traceID === undefined || !sawSpans) return undefined;
-    const { idFrom, idTo, idHash, ids, startTime, duration, operation, process, error, refOffset, refFrom, refTo, refKind, refHash, ranges, search, ops, procs } = run;
-    const n = idFrom.length;
+    const { count: n, idFrom, idTo, ids, refs, search } = run;
     const idOffset = new Int32Array(n + 1);
-    for (let i = 0; i < n; i++) idOffset[i + 1] = idOffset[i]! + idTo.at(i) - idFrom.at(i) + 1;
-    const refTarget = refTargets(b, ids.buf, idOffset, idHash.view(), refFrom.view(), refTo.view(), refHash.view());
+    for (let i = 0; i < n; i++) idOffset[i + 1] = idOffset[i]! + idTo[i]! - idFrom[i]! + 1;
+    const refTarget = refTargets(b, ids.buf, idOffset, run.idHash.subarray(0, n), refs.from.subarray(0, refs.n), refs.to.subarray(0, refs.n), refs.hash.subarray(0, refs.n));
     // Escapes inside values stay as written; the search only needs the words.
     const searchLines = utf8.decode(search.buf.subarray(0, search.len));
     const columns: SpanColumns = {
@@ -248,20 +247,20 @@ async function scanOnce(feed: ByteFeed): Promise<ScannedTrace[]> {
       count: n,
       idText: utf8.decode(ids.buf.subarray(0, ids.len)),
       idOffset,
-      startTime: startTime.view().slice(),
-      duration: duration.view().slice(),
-      operation: Uint32Array.from(operation.view()),
-      operations: ops.list,
-      process: Uint32Array.from(process.view()),
-      processIDs: procs.list,
+      startTime: run.startTime.slice(0, n),
+      duration: run.duration.slice(0, n),
+      operation: run.operation.slice(0, n),
+      operations: run.ops.list,
+      process: run.process.slice(0, n),
+      processIDs: run.procs.list,
       processes,
-      error: Uint8Array.from(error.view()),
-      refOffset: Int32Array.from(refOffset.view()),
+      error: run.error.slice(0, n),
+      refOffset: run.refOffset.slice(0, n + 1),
       refTarget,
-      refKind: Uint8Array.from(refKind.view()),
+      refKind: refs.kind.slice(0, refs.n),
       searchLines,
     };
-    return { columns, ranges: ranges.view().slice() };
+    return { columns, ranges: run.ranges.slice(0, 2 * n) };
   };
 
   // The top level: Jaeger's {data:[trace…]} envelope, or a bare trace. Keys come in any order,

@@ -2,7 +2,8 @@
 // Plain functions of (bytes, position) that return the next position, so the engine keeps the position in a
 // register; closures over a shared read position (the first version) read it from memory at every byte.
 // A little over 300 lines: the span's parts (tags, logs, references) each have their reader here, beside the helpers they inline.
-import { ByteInterner, Bytes, Nums } from './byteColumns.ts';
+import type { ByteInterner, Bytes } from './byteColumns.ts';
+import type { RefColumns } from './spanRun.ts';
 import { REF_CHILD_OF, REF_FOLLOWS_FROM, REF_PARENT_SPAN_ID } from './spanColumns.ts';
 
 export const QUOTE = 34;
@@ -37,11 +38,7 @@ export function isBlank(c: number | undefined): boolean {
 export interface SpanSink {
   ops: ByteInterner;
   procs: ByteInterner;
-  refFrom: Nums;
-  refTo: Nums;
-  refKind: Nums;
-  /** The hash (idHashOf) of each reference's span ID. */
-  refHash: Nums;
+  refs: RefColumns;
   search: Bytes;
   span: { idAt: number; idEnd: number; idHash: number; start: number; dur: number; op: number; proc: number; isError: boolean };
 }
@@ -297,7 +294,7 @@ function references(b: Uint8Array, p: number, sink: SpanSink): number {
       }
     }
     p = -p - 1;
-    if (kind >= 0 && ridFrom >= 0) addRef(sink, ridFrom, ridTo, kind, ridHash);
+    if (kind >= 0 && ridFrom >= 0) sink.refs.add(ridFrom, ridTo, kind, ridHash);
     p = next(b, p, CLOSE_ARR);
     if (p < 0) return -p - 1;
   }
@@ -321,13 +318,6 @@ function logs(b: Uint8Array, p: number, search: Bytes): number {
     p = next(b, p, CLOSE_ARR);
     if (p < 0) return -p - 1;
   }
-}
-
-function addRef(sink: SpanSink, from: number, to: number, kind: number, hash: number): void {
-  sink.refHash.push(hash);
-  sink.refFrom.push(from);
-  sink.refTo.push(to);
-  sink.refKind.push(kind);
 }
 
 /**
@@ -378,7 +368,7 @@ export function readSpan(b: Uint8Array, p: number, sink: SpanSink): number {
         p = value(b);
         if (b[p] === QUOTE) {
           const to = idEnd(b, p);
-          addRef(sink, p + 1, to, REF_PARENT_SPAN_ID, idHash);
+          sink.refs.add(p + 1, to, REF_PARENT_SPAN_ID, idHash);
           p = to + 1;
         } else p = skipValue(b, p);
       } else if (first === 114 && keyIs(b, REFERENCES)) p = references(b, value(b), sink);

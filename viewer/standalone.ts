@@ -1,7 +1,6 @@
 // The standalone viewer page (/viewer.html): opens traces by ?traceID, same-origin ?url, ?synthetic, or dropped/picked files, and compares two.
-import { startTraceWorker, loadTraces, workerPhases, type TraceRequest } from './traceLoader.ts';
-// The worker starts before anything else: reading a big file is most of the wait.
-startTraceWorker();
+import { loadTraces, workerPhases, type TraceRequest } from './traceLoader.ts';
+import { sourcesInAddress } from './pageAddress.ts';
 import { createActor } from 'xstate';
 import type { JaegerTrace } from '../model/index.ts';
 import { createLatencyChart } from './latencyChart.ts';
@@ -10,7 +9,6 @@ import { generateTrace } from '../model/index.ts';
 import { createTraceCompare } from './traceCompare.ts';
 import { standaloneFlow } from './standaloneFlow.ts';
 import { createTraceViewer } from './traceViewer.ts';
-import './standalone.css';
 
 const ZOOMS = [1, 1.25, 1.5, 2, 2.5];
 const EMPTY = 'Open a trace: drop a Jaeger JSON file anywhere on this page (two files to compare them), use “Open Jaeger JSON files…”, or add ?traceID=… or ?url=… to the address.';
@@ -178,24 +176,10 @@ must<HTMLButtonElement>('.vp-zoom-out').addEventListener('click', () => {
 applyZoom();
 comparing(false);
 
-const href = page.href;
-const traceID = page.searchParams.get('traceID');
-const url = page.searchParams.get('url');
-const compareID = page.searchParams.get('compare');
-const compareUrl = page.searchParams.get('compareUrl');
-const synthetic = Number(page.searchParams.get('synthetic'));
-// ?stream=1 reads the download as it arrives (the bench compares that with reading it once it is all in).
-const stream = page.searchParams.get('stream') === '1';
-if (traceID !== null && compareID !== null) {
-  loadPair(`traces ${traceID} and ${compareID}`, { kind: 'id', traceID: traceID.trim(), page: href }, { kind: 'id', traceID: compareID.trim(), page: href });
-} else if (url !== null && compareUrl !== null) {
-  loadPair(`${url} and ${compareUrl}`, { kind: 'url', url, page: href }, { kind: 'url', url: compareUrl, page: href });
-} else if (traceID !== null) load(`trace ${traceID}`, () => loadTraces({ kind: 'id', traceID: traceID.trim(), page: href, stream }));
-else if (url !== null) load(url, () => loadTraces({ kind: 'url', url, page: href, stream }));
-else if (Number.isInteger(synthetic) && synthetic > 0 && synthetic <= 1_000_000) {
-  // The speed demo: a generated trace as big as asked, drawn where Jaeger's UI would freeze.
-  load(`a generated trace of ${synthetic} spans`, () => loadTraces({ kind: 'synthetic', count: synthetic, seed: 1 }));
-}
+// Already asked for by the page's first script (standaloneEntry.ts): loadTraces picks those requests up.
+const sources = sourcesInAddress(page);
+if (sources?.kind === 'pair') loadPair(sources.what, ...sources.requests);
+else if (sources) load(sources.what, () => loadTraces(sources.request));
 
 /** For scripting the page (tests, the bench): the viewer and the other parts, built from this same bundle. */
 declare global {

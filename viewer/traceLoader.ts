@@ -85,8 +85,32 @@ export function startTraceWorker(): Worker {
   return worker;
 }
 
+/** Loads asked for before the page's code had loaded (standaloneEntry.ts), by request, until the page asks for them. */
+const preloaded = new Map<string, Promise<LoadedTrace[]>>();
+const keyOf = (req: TraceRequest) => (req.kind === 'file' ? undefined : JSON.stringify(req));
+
+/** Starts loading a source now; the page's own loadTraces of the same request later gets this load. */
+export function preloadTraces(req: TraceRequest): void {
+  const key = keyOf(req);
+  if (key === undefined || preloaded.has(key)) return;
+  const load = startLoad(req);
+  // Its failure is reported when the page asks for it, not before.
+  load.catch(() => undefined);
+  preloaded.set(key, load);
+}
+
 /** Loads every trace of a source; fails with a TraceLoadError a person can act on. */
 export function loadTraces(req: TraceRequest): Promise<LoadedTrace[]> {
+  const key = keyOf(req);
+  const early = key === undefined ? undefined : preloaded.get(key);
+  if (early && key !== undefined) {
+    preloaded.delete(key);
+    return early;
+  }
+  return startLoad(req);
+}
+
+function startLoad(req: TraceRequest): Promise<LoadedTrace[]> {
   const w = startTraceWorker();
   const id = nextId++;
   return new Promise<LoadedTrace[]>((resolve, reject) => {

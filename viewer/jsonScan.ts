@@ -44,6 +44,18 @@ export interface ByteFeed {
 /** Bytes to have in before reading starts: enough for the envelope and the first spans of any ordinary file. */
 const FIRST_BYTES = 64 << 10;
 
+/** Resolves after the tasks already queued (a download's incoming chunks) have run. */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(0);
+  });
+}
+
 /** Thrown when the reader needs bytes that have not arrived yet. */
 class OutOfData extends Error {}
 
@@ -220,6 +232,12 @@ async function scanOnce(feed: ByteFeed): Promise<ScannedTrace[]> {
               }
               p = after + 1;
               if (b[after] === CLOSE_ARR) break;
+              // While bytes are still coming, let the download move them in now and then, rather than only when
+              // this reader has run out: otherwise it holds the download back to its own pace.
+              if ((run.count & 511) === 0 && !feed.complete()) {
+                await nextTask();
+                b = feed.bytes();
+              }
             }
           }
           // The rest of the file is small: read it whole.

@@ -15,7 +15,8 @@ import { batchesFromTrace, idMapper } from '../../devkit/plainBatch.ts';
 import { encodeBinaryBatch } from '../../devkit/thriftrwCodec.ts';
 import { distDir, startFixtureServer, type FixtureServer } from './fixtureServer.ts';
 import { lockTrace } from './traces.ts';
-import { domRows, headerStat, statusText, waitForSpans } from './viewerPage.ts';
+import { domRows, drawnSpans, headerStat, statusText, waitForSpans } from './viewerPage.ts';
+import { generateTrace } from '../../model/syntheticTrace.ts';
 
 let browser: Browser;
 let files: FixtureServer;
@@ -65,6 +66,30 @@ for (const [name, spans, services] of FIXTURES) {
     }
   });
 }
+
+test('?stream=1 (the download read as it arrives, cut between chunks) draws what reading it once it is in draws', async () => {
+  const trace = generateTrace(20_000, 11);
+  const file = files.put('stream-20k.json', JSON.stringify({ data: [trace] }));
+  const seen: Record<string, { stats: (string | undefined)[]; rows: string[]; found: number }> = {};
+  for (const mode of ['', '&stream=1']) {
+    const { page, watch } = await newPage();
+    try {
+      await page.goto(`${files.url}/viewer.html?url=${file}${mode}`);
+      await waitForSpans(page, '20,000');
+      const stats = await Promise.all(['Services', 'Depth', 'Errors'].map((k) => headerStat(page, k)));
+      const rows = await drawnSpans(page);
+      // Words only a log value holds (not a service or operation name).
+      const found = (await page.evaluate(() => window.viewerPage.viewer.find('waiting behind'))) as number;
+      seen[mode || 'whole'] = { stats, rows, found };
+      assert.deepEqual(watch.errors, []);
+    } finally {
+      await page.close();
+    }
+  }
+  assert.ok(seen.whole!.rows.length > 10, 'rows drawn');
+  assert.ok(seen.whole!.found > 0, 'the find has something to find');
+  assert.deepEqual(seen['&stream=1'], seen.whole);
+});
 
 test('?traceID= of an unknown trace says so plainly (the query API answers 404)', async () => {
   const { page } = await newPage();

@@ -35,6 +35,8 @@ export class RefColumns {
   }
 }
 
+const MAX_POSITION = 0x7fffffff;
+
 type Column = Int32Array | Uint32Array | Uint8Array | Float64Array;
 function larger<T extends Column>(a: T, size: number): T {
   const bigger = new (a.constructor as new (n: number) => T)(size);
@@ -45,7 +47,7 @@ function larger<T extends Column>(a: T, size: number): T {
 /**
  * One spans list's columns as its spans are read. The per-span columns grow together (one capacity check per
  * span, then plain stores): at 100k spans, a growable object per column cost more than reading the tags.
- * Positions in the file are Int32: a browser cannot hold a file of 2 GB anyway.
+ * Positions in the file are Int32: past 2 GiB the ordinary parse takes over (and says what it can).
  */
 export class SpanRun {
   readonly ops = new ByteInterner();
@@ -74,6 +76,7 @@ export class SpanRun {
   keep(b: Uint8Array, from: number, to: number): void {
     const s = this.sink.span;
     if (s.idAt < 0 || !Number.isFinite(s.start) || !Number.isFinite(s.dur)) throw new SpanNotPlain(`a span without a plain spanID, startTime or duration at byte ${from}`);
+    if (to > MAX_POSITION) throw new SpanNotPlain(`a span beyond 2 GiB into the file, at byte ${from}`);
     const i = this.count;
     if (i === this.idFrom.length) this.grow();
     this.idFrom[i] = s.idAt;

@@ -15,7 +15,7 @@ import { batchesFromTrace, idMapper } from '../../devkit/plainBatch.ts';
 import { encodeBinaryBatch } from '../../devkit/thriftrwCodec.ts';
 import { distDir, startFixtureServer, type FixtureServer } from './fixtureServer.ts';
 import { lockTrace } from './traces.ts';
-import { domRows, drawnSpans, headerStat, statusText, waitForSpans } from './viewerPage.ts';
+import { domRows, drawnSpans, headerStat, openViewer, statusText, waitForSpans } from './viewerPage.ts';
 import { generateTrace } from '../../model/syntheticTrace.ts';
 
 let browser: Browser;
@@ -52,7 +52,7 @@ for (const [name, spans, services] of FIXTURES) {
   test(`?url= opens ${name} with exactly ${spans} rows`, async () => {
     const { page, watch } = await newPage();
     try {
-      await page.goto(`${files.url}/viewer.html?url=/fixtures/jaeger-json/${name}.json`);
+      await openViewer(page, `${files.url}/viewer.html?url=/fixtures/jaeger-json/${name}.json`);
       await waitForSpans(page, String(spans));
       assert.equal(await headerStat(page, 'Services'), String(services));
       await waitFor('every span drawn', async () => (await domRows(page)) === spans);
@@ -74,7 +74,7 @@ test('?stream=1 (the download read as it arrives, cut between chunks) draws what
   for (const mode of ['', '&stream=1']) {
     const { page, watch } = await newPage();
     try {
-      await page.goto(`${files.url}/viewer.html?url=${file}${mode}`);
+      await openViewer(page, `${files.url}/viewer.html?url=${file}${mode}`);
       await waitForSpans(page, '20,000');
       const stats = await Promise.all(['Services', 'Depth', 'Errors'].map((k) => headerStat(page, k)));
       const rows = await drawnSpans(page);
@@ -94,7 +94,7 @@ test('?stream=1 (the download read as it arrives, cut between chunks) draws what
 test('?traceID= of an unknown trace says so plainly (the query API answers 404)', async () => {
   const { page } = await newPage();
   try {
-    await page.goto(`${deck.url}/viewer.html?traceID=deadbeefdeadbeef`);
+    await openViewer(page, `${deck.url}/viewer.html?traceID=deadbeefdeadbeef`);
     await waitFor('the not-found message', async () => (await statusText(page)).includes('No trace with ID deadbeefdeadbeef was found'));
     assert.equal(await page.locator('.vp-status').getAttribute('role'), 'alert');
     assert.equal(await domRows(page), 0);
@@ -112,7 +112,7 @@ test('?traceID= opens a trace that arrived as Thrift at the embedded collector',
   await waitFor('the trace in the query API', async () => (await fetch(`${deck.url}/api/traces/${traceID}`)).status === 200);
   const { page, watch } = await newPage();
   try {
-    await page.goto(`${deck.url}/viewer.html?traceID=${traceID}`);
+    await openViewer(page, `${deck.url}/viewer.html?traceID=${traceID}`);
     await waitForSpans(page, '11');
     await waitFor('every span drawn', async () => (await domRows(page)) === 11);
     assert.equal(await headerStat(page, 'Services'), '2');
@@ -128,7 +128,7 @@ test('?traceID= that is not an ID is refused without a request', async () => {
   const asked: string[] = [];
   page.on('request', (r) => asked.push(r.url()));
   try {
-    await page.goto(`${deck.url}/viewer.html?traceID=${encodeURIComponent('../../etc/passwd')}`);
+    await openViewer(page, `${deck.url}/viewer.html?traceID=${encodeURIComponent('../../etc/passwd')}`);
     await waitFor('the refusal', async () => (await statusText(page)).includes('is not a trace ID'));
     assert.ok(!asked.some((u) => u.includes('/api/traces')), 'no query was sent');
   } finally {
@@ -139,7 +139,7 @@ test('?traceID= that is not an ID is refused without a request', async () => {
 test('a cross-origin ?url= is refused and never fetched', async () => {
   const { page, watch } = await newPage();
   try {
-    await page.goto(`${files.url}/viewer.html?url=${encodeURIComponent('http://example.com/trace.json')}`);
+    await openViewer(page, `${files.url}/viewer.html?url=${encodeURIComponent('http://example.com/trace.json')}`);
     await waitFor('the refusal', async () => (await statusText(page)).includes('Refused to open http://example.com/trace.json'));
     assert.deepEqual(watch.external, []);
   } finally {
@@ -151,15 +151,15 @@ test('bad JSON and JSON that is not a trace get clear errors', async () => {
   const { page } = await newPage();
   try {
     const bad = files.put('bad.json', '{"data": [ {"traceID": ');
-    await page.goto(`${files.url}/viewer.html?url=${bad}`);
+    await openViewer(page, `${files.url}/viewer.html?url=${bad}`);
     await waitFor('the bad-JSON message', async () => (await statusText(page)).includes('is not valid JSON'));
     const notTrace = files.put('not-trace.json', '{"hello": "world"}');
-    await page.goto(`${files.url}/viewer.html?url=${notTrace}`);
+    await openViewer(page, `${files.url}/viewer.html?url=${notTrace}`);
     await waitFor('the not-a-trace message', async () => (await statusText(page)).includes('not a Jaeger trace'));
     const badSpan = files.put('bad-span.json', JSON.stringify({ traceID: 'x', spans: [{ spanID: 'a', startTime: 'soon', duration: 1 }], processes: {} }));
-    await page.goto(`${files.url}/viewer.html?url=${badSpan}`);
+    await openViewer(page, `${files.url}/viewer.html?url=${badSpan}`);
     await waitFor('the bad-span message', async () => ((await page.locator('.tv-message').textContent()) ?? '').includes('span #1 (a) has no numeric "startTime"'));
-    await page.goto(`${files.url}/viewer.html?url=/fixtures/nope.json`);
+    await openViewer(page, `${files.url}/viewer.html?url=/fixtures/nope.json`);
     await waitFor('the missing-file message', async () => (await statusText(page)).includes('the server answered 404'));
   } finally {
     await page.close();
@@ -172,7 +172,7 @@ test('an envelope with several traces lets the reader pick one', async () => {
     const two = JSON.parse(readFileSync('test/fixtures/jaeger-json/two-services-11-spans.json', 'utf8')) as unknown;
     const three = JSON.parse(readFileSync('test/fixtures/jaeger-json/overlapping-children-3-spans.json', 'utf8')) as unknown;
     const url = files.put('several.json', JSON.stringify({ data: [two, three], total: 2, limit: 0, offset: 0, errors: null }));
-    await page.goto(`${files.url}/viewer.html?url=${url}`);
+    await openViewer(page, `${files.url}/viewer.html?url=${url}`);
     await waitForSpans(page, '11');
     assert.equal(await page.locator('.vp-select option').count(), 2);
     assert.ok(await page.locator('.vp-pick').isVisible());
@@ -188,7 +188,7 @@ test('an envelope with several traces lets the reader pick one', async () => {
 test('a picked file and a dropped file both open (bare trace and envelope)', async () => {
   const { page, watch } = await newPage(1024, 768);
   try {
-    await page.goto(`${files.url}/viewer.html`);
+    await openViewer(page, `${files.url}/viewer.html`);
     assert.match((await page.locator('.tv-message').textContent()) ?? '', /drop a Jaeger JSON file/);
     await page.setInputFiles('.vp-file', {
       name: 'lock.json',
@@ -221,7 +221,7 @@ test('a picked file and a dropped file both open (bare trace and envelope)', asy
 test('the zoom buttons enlarge rows and text', async () => {
   const { page } = await newPage();
   try {
-    await page.goto(`${files.url}/viewer.html?url=/fixtures/jaeger-json/two-services-11-spans.json`);
+    await openViewer(page, `${files.url}/viewer.html?url=/fixtures/jaeger-json/two-services-11-spans.json`);
     await waitForSpans(page, '11');
     const measure = () =>
       page.evaluate(() => {

@@ -7,7 +7,7 @@ import type { Finding } from '../../model/findings.ts';
 import { screenshot } from '../../devkit/browser.ts';
 import { waitFor } from '../../devkit/waitFor.ts';
 import { lockTrace } from './traces.ts';
-import { domRows, drawnSpans, waitForSpans } from './viewerPage.ts';
+import { domRows, drawnSpans, openViewer, waitForSpans } from './viewerPage.ts';
 import { TWO, viewerSuite } from './viewerSuite.ts';
 
 const suite = viewerSuite(1400, 900);
@@ -236,7 +236,7 @@ test('compare two traces: two URLs, two files, and a trace with the previous one
     // One file with two traces: show the second, then compare it with the one shown before it.
     const three = readFileSync('test/fixtures/jaeger-json/overlapping-children-3-spans.json', 'utf8');
     const url = suite.files.put('pair.json', `{"data":[${JSON.stringify(lockTrace())},${three}]}`);
-    await page.goto(`${suite.files.url}/viewer.html?url=${url}`);
+    await openViewer(page, `${suite.files.url}/viewer.html?url=${url}`);
     await waitForSpans(page, '3');
     assert.ok(await page.getByRole('button', { name: 'Compare with the previous trace' }).isHidden(), 'nothing to compare with yet');
     await page.selectOption('.vp-select', '1');

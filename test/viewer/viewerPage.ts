@@ -2,6 +2,15 @@
 import type { Page } from 'playwright-core';
 import { waitFor } from '../../devkit/waitFor.ts';
 
+/**
+ * Opens /viewer.html and waits until its page script is running (`window.viewerPage`): the page's first script
+ * only asks for the trace, and the rest of the page, its listeners included, arrives a moment after the load event.
+ */
+export async function openViewer(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.waitForFunction(() => Boolean((window as unknown as { viewerPage?: unknown }).viewerPage), undefined, { timeout: 20_000 });
+}
+
 /** Row elements present and shown in the DOM (the virtualised list keeps this small). */
 export function domRows(page: Page): Promise<number> {
   return page.locator('.tv-row:not([hidden])').count();

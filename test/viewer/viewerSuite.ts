@@ -6,6 +6,7 @@ import { after, before } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, watchPage } from '../../devkit/browser.ts';
 import { distDir, startFixtureServer, type FixtureServer } from './fixtureServer.ts';
+import { openViewer } from './viewerPage.ts';
 
 /** The 11-span, two-service fixture most viewer tests open. */
 export const TWO = 'url=/fixtures/jaeger-json/two-services-11-spans.json';
@@ -39,7 +40,7 @@ export function viewerSuite(width: number, height: number): ViewerSuite {
     async open(query, w = width, h = height) {
       const page = await suite.browser.newPage({ viewport: { width: w, height: h } });
       const watch = watchPage(page);
-      await page.goto(`${suite.files.url}/viewer.html?${query}`);
+      await openViewer(page, `${suite.files.url}/viewer.html?${query}`);
       return { page, watch };
     },
   };

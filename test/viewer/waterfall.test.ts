@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { screenshot } from '../../devkit/browser.ts';
 import { waitFor } from '../../devkit/waitFor.ts';
 import { lockTrace, markupTrace, XSS } from './traces.ts';
-import { domRows, drawnSpans, headerStat, waitForSpans } from './viewerPage.ts';
+import { domRows, drawnSpans, headerStat, openViewer, waitForSpans } from './viewerPage.ts';
 import { TWO, viewerSuite } from './viewerSuite.ts';
 
 const suite = viewerSuite(1280, 800);
@@ -257,7 +257,7 @@ test('a trace arriving animates, except for readers who asked for reduced motion
   ] as const) {
     const page = await suite.browser.newPage({ viewport: { width: 1024, height: 768 }, reducedMotion: motion });
     try {
-      await page.goto(`${suite.files.url}/viewer.html?${TWO}`);
+      await openViewer(page, `${suite.files.url}/viewer.html?${TWO}`);
       await waitForSpans(page, '11');
       assert.equal(await page.$eval('.tv-viewport', (e) => getComputedStyle(e).animationName), expected, motion);
       // Nothing else moves: rows and bars have no transitions.

@@ -195,15 +195,16 @@ test('a 100k-span trace: find scrolls a deep match into view, collapse/expand al
     const box = page.getByRole('searchbox', { name: 'Find in trace' });
     for (let k = 0; k < 40; k++) await box.press('Enter');
     assert.equal(await findCount(page), `41 of ${total.toLocaleString('en-US')}`);
-    // The current match is a marked row inside the visible part of the scroller.
-    const inView = await page.evaluate(() => {
-      const vp = document.querySelector<HTMLElement>('.vp-main .tv-viewport')!.getBoundingClientRect();
-      return [...document.querySelectorAll<HTMLElement>('.vp-main .tv-row.tv-row-marked:not([hidden])')].some((r) => {
-        const b = r.getBoundingClientRect();
-        return b.top >= vp.top && b.bottom <= vp.bottom;
+    // The current match is a marked row inside the visible part of the scroller (drawn on the frame after the scroll).
+    const markedInView = () =>
+      page.evaluate(() => {
+        const vp = document.querySelector<HTMLElement>('.vp-main .tv-viewport')!.getBoundingClientRect();
+        return [...document.querySelectorAll<HTMLElement>('.vp-main .tv-row.tv-row-marked:not([hidden])')].some((r) => {
+          const b = r.getBoundingClientRect();
+          return b.top >= vp.top && b.bottom <= vp.bottom;
+        });
       });
-    });
-    assert.ok(inView, 'a marked row is on screen');
+    await waitFor('a marked row on screen', markedInView);
     await screenshot(page, 'viewer-100k-find-1600x1000');
     await page.getByRole('button', { name: 'Collapse all' }).click();
     await waitFor('one row', async () => (await openRows(page)) === 1);

@@ -76,6 +76,7 @@ test('?stream=1 (the download read as it arrives, cut between chunks) draws what
     try {
       await openViewer(page, `${files.url}/viewer.html?url=${file}${mode}`);
       await waitForSpans(page, '20,000');
+      await waitFor('the first rows drawn', async () => (await domRows(page)) > 10);
       const stats = await Promise.all(['Services', 'Depth', 'Errors'].map((k) => headerStat(page, k)));
       const rows = await drawnSpans(page);
       // Words only a log value holds (not a service or operation name).

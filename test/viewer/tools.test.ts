@@ -53,7 +53,8 @@ test('collapse all / expand all by buttons and keys, and one level at a time', a
     await waitFor('only the root', async () => (await domRows(page)) === 1);
     await page.getByRole('button', { name: 'Expand one level' }).click();
     // The root's children show; theirs stay shut.
-    await waitFor('one more level', async () => (await openRows(page)) === 6);
+    // The count changes at once; the rows are drawn on the next frame.
+    await waitFor('one more level drawn', async () => (await openRows(page)) === 6 && (await domRows(page)) === 6);
     assert.deepEqual(await drawnSpans(page), ['op1', 'op2', 'op3', 'op2', 'op4', 'op6']);
     await page.getByRole('button', { name: 'Expand one level' }).click();
     await waitFor('two more levels', async () => (await openRows(page)) === 10);
@@ -211,7 +212,7 @@ test('a 100k-span trace: find scrolls a deep match into view, collapse/expand al
     await page.getByRole('button', { name: 'Expand all' }).click();
     await waitFor('every row', async () => (await openRows(page)) === 100_000);
     await page.evaluate(() => window.viewerPage.viewer.zoomTo(1_000_000, 1_200_000));
-    assert.equal(await page.locator('.vp-main .tv-tick').first().textContent(), '1 s');
+    await waitFor('the zoomed range on the axis', async () => (await page.locator('.vp-main .tv-tick').first().textContent()) === '1 s');
     assert.ok((await page.locator('.vp-main .tv-row').count()) < 100, 'the DOM stays small');
     assert.deepEqual(watch.errors, []);
   } finally {

@@ -54,6 +54,8 @@ test('a click shows tags, logs at relative times, and the process', async () => 
     await page.locator('.tv-row-error').click();
     const details = page.locator('.tv-details');
     await waitFor('details open', () => details.isVisible());
+    // The full span (tags, logs) is read from the file when asked: it fills the panel a moment after it opens.
+    await waitFor('tags shown', async () => ((await details.textContent()) ?? '').includes('peer.ipv4'));
     const text = (await details.textContent()) ?? '';
     for (const piece of ['peer.service', 'service-y', 'peer.ipv4', '23456', 'temperature', '72.5', '9223372036854775222', 'base64 AAAwOQ==', '⚠ error', 'service-x']) {
       assert.ok(text.includes(piece), `details mention ${piece}`);
@@ -87,9 +89,10 @@ test('markup in span data is shown as text, never run', async () => {
     assert.equal(await page.locator('.tv-row:not([hidden]) .tv-service').textContent(), '<script>alert(2)</script>');
     await page.locator('.tv-row:not([hidden])').click();
     await waitFor('details open', () => page.locator('.tv-details').isVisible());
-    const text = (await page.locator('.tv-details').textContent()) ?? '';
-    assert.ok(text.split(XSS).length - 1 >= 4, 'operation, tag, log and warning all show the markup as characters');
-    assert.ok(text.includes('<b>key</b>'));
+    const text = async () => (await page.locator('.tv-details').textContent()) ?? '';
+    // Operation, tag, log and warning all show the markup as characters (the full span fills the panel a moment after it opens).
+    await waitFor('the markup shown four times as characters', async () => (await text()).split(XSS).length - 1 >= 4);
+    assert.ok((await text()).includes('<b>key</b>'));
     assert.equal(await page.locator('.tv img, .tv script, .tv b').count(), 0, 'no element was made from span data');
     assert.deepEqual(dialogs, []);
     assert.deepEqual(watch.errors, []);

@@ -2,6 +2,7 @@
 import express, { type Router } from 'express';
 import { aggregateFindings, analyzeTrace } from '../analysis/index.ts';
 import { isJaegerTrace, type Finding, type FindingsAggregateResponse, type FindingsResponse, type JaegerTrace, type TraceFindings } from '../model/index.ts';
+import type { HeavyQueries } from './boundedAnswer.ts';
 import { parseGoDurationUs } from './goDuration.ts';
 import { DEFAULT_MAX_CLOCK_SKEW_US, sendError as fail } from './queryApi.ts';
 import { toJaegerTrace } from './traceJson.ts';
@@ -20,6 +21,8 @@ export interface FindingsApiOptions {
   sliceMs?: number;
   /** Clock, µs since the epoch (tests inject one). */
   nowUs?: () => number;
+  /** The gate the searches pass: an aggregate walks the store as a search does, and counts as one. */
+  heavy?: HeavyQueries;
 }
 
 const DEFAULT_LOOKBACK_US = 3_600_000_000;
@@ -117,6 +120,9 @@ export function createFindingsApi(store: TraceStore, opts: FindingsApiOptions = 
   router.post('/api/analyze', express.text({ type: () => true, limit: maxBody }), analyzeBody, bodyErrors);
 
   router.get('/api/findings', async (req, res, next) => {
+    const release = opts.heavy ? opts.heavy.admit(req, res, fail) : () => undefined;
+    if (!release) return;
+    res.once('close', release);
     try {
       const service = typeof req.query.service === 'string' && req.query.service !== '' ? req.query.service : undefined;
       const lookback = typeof req.query.lookback === 'string' && req.query.lookback !== '' ? req.query.lookback : undefined;
@@ -155,6 +161,8 @@ export function createFindingsApi(store: TraceStore, opts: FindingsApiOptions = 
       res.json(body);
     } catch (e) {
       next(e);
+    } finally {
+      release();
     }
   });
 

@@ -157,7 +157,7 @@ export function createEmbeddedJaeger(opts: EmbeddedJaegerOptions): EmbeddedJaege
     const searches = new HeavyQueries();
     router.use(createQueryApi(store, { maxClockSkewUs, searches }));
     router.use(createQueryApiV3(store, { maxClockSkewUs, searches }));
-    router.use(createFindingsApi(store));
+    router.use(createFindingsApi(store, { heavy: searches }));
   }
 
   const stop = async () => {

@@ -102,6 +102,24 @@ test('a device gets 1 search at a time; the rest wait their turn with a 503 and 
   assert.equal(busy.headers['retry-after'], '2');
 });
 
+test('a findings aggregate counts as a search: while a device has a search streaming, its aggregate waits with a 503', async () => {
+  // The search's headers are in: it holds the device's one slot until its 9 MB have been sent.
+  const search = await new Promise<http.IncomingMessage>((resolve, reject) => {
+    http.get(url('/api/traces?service=filler&limit=1500'), { localAddress: '127.0.0.2' }, resolve).on('error', reject);
+  });
+  try {
+    assert.equal(search.statusCode, 200);
+    const busy = await call(url('/api/findings?service=filler'), { localAddress: '127.0.0.2' });
+    assert.equal(busy.status, 503, busy.body);
+    assert.equal(busy.headers['retry-after'], '2');
+    assert.match(busy.body, /too many searches/);
+  } finally {
+    search.destroy();
+  }
+  // Its turn comes once the search has gone.
+  await waitFor('the aggregate answers', async () => (await call(url('/api/findings?service=filler'), { localAddress: '127.0.0.2' })).status === 200);
+});
+
 test('malformed paths and empty ids answer 4xx with a reason, never a stack trace or a file path', async () => {
   for (const p of ['/api/traces/%E0%A4%A', '/%E0%A4%A', '/api/services/%E0%A4%A/operations', '/join/%E0%A4%A', '/api/traces/']) {
     const r = await call(url(p));

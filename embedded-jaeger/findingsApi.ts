@@ -15,6 +15,11 @@ export interface FindingsApiOptions {
   maxAggregateTraces?: number;
   /** Traces bigger than this are left out of the aggregate (default 10,000 spans, ~20 ms each): one alone could hold the loop. */
   maxAggregateSpans?: number;
+  /**
+   * Biggest stored trace whose findings one request computes (default 10,000 spans, as for the aggregate: ~120 ms of
+   * analysis at most, once, as the answer is cached). A bigger one is refused with a reason: 100k spans held the loop ~700 ms.
+   */
+  maxTraceSpans?: number;
   /** Findings kept per trace for the aggregate (default 5,000 traces). */
   cacheSize?: number;
   /** Analysis time between yields to the event loop (default 20 ms). */
@@ -69,6 +74,7 @@ export function createFindingsApi(store: TraceStore, opts: FindingsApiOptions = 
   const maxBody = opts.maxBodyBytes ?? 4 * 1024 * 1024;
   const maxTraces = opts.maxAggregateTraces ?? 200;
   const maxSpans = opts.maxAggregateSpans ?? 10_000;
+  const maxTraceSpans = opts.maxTraceSpans ?? 10_000;
   const sliceMs = opts.sliceMs ?? 20;
   const nowUs = opts.nowUs ?? (() => Date.now() * 1000);
   const cache = new FindingsCache(opts.cacheSize ?? 5_000);
@@ -89,6 +95,9 @@ export function createFindingsApi(store: TraceStore, opts: FindingsApiOptions = 
     if (!key) return fail(res, 400, `cannot parse traceID ${JSON.stringify(raw.slice(0, 40))}: expected 1 to 32 hex digits`);
     const trace = store.get(key);
     if (!trace) return fail(res, 404, 'trace not found');
+    if (trace.spans.length > maxTraceSpans) {
+      return fail(res, 422, `this trace has ${trace.spans.length} spans; the findings API analyses traces of up to ${maxTraceSpans} spans: open it in /viewer.html, which finds its holes in the browser`);
+    }
     const body: FindingsResponse = { data: [{ traceID: trace.traceID, findings: findingsOf(trace) }] };
     res.json(body);
   });

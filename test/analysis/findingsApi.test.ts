@@ -9,6 +9,7 @@ import { createEmbeddedJaeger, type EmbeddedJaeger } from '../../embedded-jaeger
 import type { FindingsAggregateResponse, FindingsResponse } from '../../model/index.ts';
 import { createLog } from '../../pkg/index.ts';
 import { waitFor } from '../../devkit/waitFor.ts';
+import { encodeBatch, type FakeSpan } from '../../scripts/attack/thriftBatch.ts';
 
 let jaeger: EmbeddedJaeger;
 let server: import('node:http').Server;
@@ -39,7 +40,7 @@ async function reportLibraryTraces(endpoint: string): Promise<void> {
 }
 
 before(async () => {
-  jaeger = createEmbeddedJaeger({ host: '127.0.0.1', udpCompactPort: 0, udpBinaryPort: 0, httpPort: 0, maxSpans: 10_000, maxTraces: 1_000, log: createLog('test', 'silent') });
+  jaeger = createEmbeddedJaeger({ host: '127.0.0.1', udpCompactPort: 0, udpBinaryPort: 0, httpPort: 0, maxSpans: 20_000, maxTraces: 1_000, log: createLog('test', 'silent') });
   await jaeger.start();
   const app = express();
   app.use(jaeger.queryRouter);
@@ -72,6 +73,17 @@ describe('GET /api/traces/:id/findings', () => {
     assert.equal(loop.data[0]!.findings[0]!.title, '7 sequential SELECTs to sqlite from library, one per item: 66 ms, 66% of the request');
     const parallel = (await (await fetch(`${base}/api/traces/${ids.parallel}/findings`)).json()) as FindingsResponse;
     assert.deepEqual(parallel.data[0]!.findings, []);
+  });
+
+  test('a trace too big to analyse within one request is refused with a reason (422), at once', async () => {
+    const id = 0xb16b16n;
+    const spans: FakeSpan[] = Array.from({ length: 10_001 }, (_, i) => ({ traceIdLow: id, spanId: BigInt(i + 1), parentSpanId: i === 0 ? 0n : 1n, operationName: 'op', startTimeUs: Date.now() * 1000 - 1e6 + i, durationUs: 10, tags: [] }));
+    for (let k = 0; k < spans.length; k += 5000) assert.equal(jaeger.ingest('http', encodeBatch('big', spans.slice(k, k + 5000))), undefined);
+    const t0 = performance.now();
+    const res = await fetch(`${base}/api/traces/${id.toString(16)}/findings`);
+    assert.equal(res.status, 422);
+    assert.match(((await res.json()) as { errors: { msg: string }[] }).errors[0]!.msg, /10001 spans.*up to 10000 spans.*viewer/);
+    assert.ok(performance.now() - t0 < 1000, 'refused without analysing it');
   });
 
   test('400 for an id that is not hex, 404 for an unknown one', async () => {

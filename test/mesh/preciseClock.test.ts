@@ -33,6 +33,24 @@ test('a stepped wall clock is followed at the next drift check; an unchanged one
   assert.ok(Math.abs(clock.nowMs() - (src.monoMs() + src.offset)) < 0.01, 'back on the wall clock');
 });
 
+test('anchored while busy (every tick caught in a wide window), the clock is anchored again, closely, at the next check', () => {
+  // Each monotonic read takes 0.3 ms, as on a machine too busy to catch a tick closely.
+  let step = 0.3;
+  let mono = 1_000.0004;
+  const src = { offset: 1_700_000_000_000.37, monoMs: () => (mono += step), wallMs: () => Math.floor(mono + src.offset) };
+  const clock = createPreciseClock(src);
+  const trueNow = () => src.monoMs() + src.offset;
+  const busyError = Math.abs(clock.nowMs() - trueNow());
+  step = 0.001;
+  clock.checkDrift();
+  assert.equal(clock.anchorings(), 2, 'anchored again');
+  const error = Math.abs(clock.nowMs() - trueNow());
+  assert.ok(error < 0.01, `${error} ms off after the check (${busyError} ms before)`);
+  // Now known closely: later checks leave it alone.
+  clock.checkDrift();
+  assert.equal(clock.anchorings(), 2);
+});
+
 test('the process clock agrees with Date.now() to within its millisecond', () => {
   for (let i = 0; i < 1000; i++) {
     const before = Date.now();

@@ -33,6 +33,34 @@ test('a stepped wall clock is followed at the next drift check; an unchanged one
   assert.ok(Math.abs(clock.nowMs() - (src.monoMs() + src.offset)) < 0.01, 'back on the wall clock');
 });
 
+test('a pause right after the last read of the old millisecond is seen, not taken for a close catch of the tick', () => {
+  // The process is paused for 0.5 ms just after reading the wall clock close to a tick, and the tick falls in the pause.
+  let mono = 1_000.0004;
+  let pauseNext = false;
+  let paused = false;
+  const src = {
+    offset: 1_700_000_000_000.37,
+    monoMs: () => {
+      mono += 0.001;
+      if (pauseNext) {
+        pauseNext = false;
+        paused = true;
+        mono += 0.5;
+      }
+      return mono;
+    },
+    wallMs: () => {
+      const t = mono + src.offset;
+      if (!paused && t - Math.floor(t) > 0.7) pauseNext = true;
+      return Math.floor(t);
+    },
+  };
+  const clock = createPreciseClock(src);
+  assert.ok(paused, 'the pause happened during the anchoring');
+  const error = Math.abs(clock.nowMs() - (src.monoMs() + src.offset));
+  assert.ok(error < 0.01, `${error} ms off`);
+});
+
 test('anchored while busy (every tick caught in a wide window), the clock is anchored again, closely, at the next check', () => {
   // Each monotonic read takes 0.3 ms, as on a machine too busy to catch a tick closely.
   let step = 0.3;

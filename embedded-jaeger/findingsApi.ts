@@ -13,11 +13,9 @@ export interface FindingsApiOptions {
   maxBodyBytes?: number;
   /** Most traces one aggregate analyses, newest first (default 200). */
   maxAggregateTraces?: number;
-  /** Traces bigger than this are left out of the aggregate (default 10,000 spans, ~20 ms each): one alone could hold the loop. */
-  maxAggregateSpans?: number;
   /**
-   * Biggest stored trace whose findings one request computes (default 10,000 spans, as for the aggregate: ~120 ms of
-   * analysis at most, once, as the answer is cached). A bigger one is refused with a reason: 100k spans held the loop ~700 ms.
+   * Biggest stored trace analysed here (default 10,000 spans: ~120 ms of analysis, once, as findings are cached):
+   * a bigger one is left out of the aggregate and refused with a reason on its own (100k spans held the loop ~700 ms).
    */
   maxTraceSpans?: number;
   /** Findings kept per trace for the aggregate (default 5,000 traces). */
@@ -73,7 +71,6 @@ const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 export function createFindingsApi(store: TraceStore, opts: FindingsApiOptions = {}): Router {
   const maxBody = opts.maxBodyBytes ?? 4 * 1024 * 1024;
   const maxTraces = opts.maxAggregateTraces ?? 200;
-  const maxSpans = opts.maxAggregateSpans ?? 10_000;
   const maxTraceSpans = opts.maxTraceSpans ?? 10_000;
   const sliceMs = opts.sliceMs ?? 20;
   const nowUs = opts.nowUs ?? (() => Date.now() * 1000);
@@ -146,7 +143,7 @@ export function createFindingsApi(store: TraceStore, opts: FindingsApiOptions = 
       let recent: TraceRecord[] = [];
       let sliceStart = performance.now();
       for (const t of store.scan({ service, start: startTime, end: endTime, limit: maxTraces }, 200)) {
-        if (t && t.spans.length <= maxSpans) {
+        if (t && t.spans.length <= maxTraceSpans) {
           recent.push(t);
           if (recent.length >= 2 * maxTraces) recent = newest(recent, maxTraces);
         }

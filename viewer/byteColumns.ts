@@ -26,10 +26,14 @@ export class Bytes {
   }
 }
 
+/** FNV-1a's starting value and multiplier (32-bit): the span reader hashes IDs with them as it reads. */
+export const FNV_BASIS = 0x811c9dc5;
+export const FNV_PRIME = 0x01000193;
+
 /** FNV-1a over a byte range: the hash of IDs and names read without making strings of them. */
 export function hashOf(b: Uint8Array, from: number, to: number): number {
-  let h = 0x811c9dc5;
-  for (let i = from; i < to; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+  let h = FNV_BASIS;
+  for (let i = from; i < to; i++) h = Math.imul(h ^ b[i]!, FNV_PRIME);
   // Kept to 30 bits: a small integer, never a boxed number, as a Map key.
   return h & 0x3fffffff;
 }

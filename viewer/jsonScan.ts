@@ -6,11 +6,9 @@ import type { JaegerProcess } from '../model/index.ts';
 import type { SpanColumns } from './spanColumns.ts';
 import { sameBytes } from './byteColumns.ts';
 import { CLOSE_ARR, CLOSE_OBJ, isBlank, OPEN_ARR, OPEN_OBJ, QUOTE, readSpan, StopAt } from './spanReader.ts';
-import { refTargets, SpanNotPlain, SpanRun } from './spanRun.ts';
+import { refTargets, ScanGaveUp, SpanRun } from './spanRun.ts';
 
-export class ScanGaveUp extends Error {
-  override name = 'ScanGaveUp';
-}
+export { ScanGaveUp };
 
 export interface ScannedTrace {
   columns: SpanColumns;
@@ -225,11 +223,7 @@ async function scanOnce(feed: ByteFeed): Promise<ScannedTrace[]> {
                 b = feed.bytes();
                 continue;
               }
-              try {
-                run.keep(b, p, to);
-              } catch (e) {
-                throw e instanceof SpanNotPlain ? new ScanGaveUp(e.message) : e;
-              }
+              run.keep(b, p, to);
               p = after + 1;
               if (b[after] === CLOSE_ARR) break;
               // While bytes are still coming, let the download move them in now and then, rather than only when
@@ -254,9 +248,8 @@ async function scanOnce(feed: ByteFeed): Promise<ScannedTrace[]> {
       } while (more(CLOSE_OBJ));
     }
     if (traceID === undefined || !sawSpans) return undefined;
-    const { count: n, idFrom, idTo, ids, refs, search } = run;
-    const idOffset = new Int32Array(n + 1);
-    for (let i = 0; i < n; i++) idOffset[i + 1] = idOffset[i]! + idTo[i]! - idFrom[i]! + 1;
+    const { count: n, ids, refs, search } = run;
+    const idOffset = run.idOffset.slice(0, n + 1);
     const refTarget = refTargets(b, ids.buf, idOffset, run.idHash.subarray(0, n), refs.from.subarray(0, refs.n), refs.to.subarray(0, refs.n), refs.hash.subarray(0, refs.n));
     // Escapes inside values stay as written; the search only needs the words.
     const searchLines = utf8.decode(search.buf.subarray(0, search.len));

@@ -2,7 +2,7 @@
 // Plain functions of (bytes, position) that return the next position, so the engine keeps the position in a
 // register; closures over a shared read position (the first version) read it from memory at every byte.
 // A little over 300 lines: the span's parts (tags, logs, references) each have their reader here, beside the helpers they inline.
-import type { ByteInterner, Bytes } from './byteColumns.ts';
+import { FNV_BASIS, FNV_PRIME, type ByteInterner, type Bytes } from './byteColumns.ts';
 import type { RefColumns } from './spanRun.ts';
 import { REF_CHILD_OF, REF_FOLLOWS_FROM, REF_PARENT_SPAN_ID } from './spanColumns.ts';
 
@@ -178,7 +178,7 @@ let idHash = 0;
 /** The end of a plain-ASCII string at p (an ID; its bytes are (p, end)); anything with escapes stops. */
 function idEnd(b: Uint8Array, p: number): number {
   if (b[p] !== QUOTE) stop(p);
-  let h = 0x811c9dc5;
+  let h = FNV_BASIS;
   for (let i = p + 1; ; i++) {
     const c = b[i];
     if (c === QUOTE) {
@@ -186,7 +186,7 @@ function idEnd(b: Uint8Array, p: number): number {
       return i;
     }
     if (c === undefined || c === BACKSLASH || c >= 128 || c === NEWLINE) stop(i);
-    h = Math.imul(h ^ c, 0x01000193);
+    h = Math.imul(h ^ c, FNV_PRIME);
   }
 }
 

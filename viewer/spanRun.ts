@@ -1,10 +1,10 @@
 // The growing columns of one spans list as it is read from a file's bytes, and the span ID lookup built from them.
-import { ByteInterner, Bytes } from './byteColumns.ts';
+import { ByteInterner, Bytes, sameBytes } from './byteColumns.ts';
 import { NEWLINE, type SpanSink } from './spanReader.ts';
 
-/** A span the ordinary parse would reject or word differently: the caller lets it do so. */
-export class SpanNotPlain extends Error {
-  override name = 'SpanNotPlain';
+/** The fast reader met something the ordinary parse should judge (it reads any file, and names what is wrong). */
+export class ScanGaveUp extends Error {
+  override name = 'ScanGaveUp';
 }
 
 /**
@@ -57,8 +57,8 @@ export class SpanRun {
   readonly search = new Bytes();
   /** Spans kept so far. */
   count = 0;
-  idFrom = new Int32Array(1024);
-  idTo = new Int32Array(1024);
+  /** Span i's ID is ids[idOffset[i] … idOffset[i+1] − 1) (each ID but the last is followed by a newline). */
+  idOffset = new Int32Array(1025);
   /** FNV-1a of each span's ID (and refs.hash of each reference's): the span ID table is built from these. */
   idHash = new Int32Array(1024);
   startTime = new Float64Array(1024);
@@ -75,15 +75,14 @@ export class SpanRun {
   /** The span just read (sink.span, bytes [from, to) of b) into the columns: only once its separator is in, so a cut never counts it twice. */
   keep(b: Uint8Array, from: number, to: number): void {
     const s = this.sink.span;
-    if (s.idAt < 0 || !Number.isFinite(s.start) || !Number.isFinite(s.dur)) throw new SpanNotPlain(`a span without a plain spanID, startTime or duration at byte ${from}`);
-    if (to > MAX_POSITION) throw new SpanNotPlain(`a span beyond 2 GiB into the file, at byte ${from}`);
+    if (s.idAt < 0 || !Number.isFinite(s.start) || !Number.isFinite(s.dur)) throw new ScanGaveUp(`a span without a plain spanID, startTime or duration at byte ${from}`);
+    if (to > MAX_POSITION) throw new ScanGaveUp(`a span beyond 2 GiB into the file, at byte ${from}`);
     const i = this.count;
-    if (i === this.idFrom.length) this.grow();
-    this.idFrom[i] = s.idAt;
-    this.idTo[i] = s.idEnd;
+    if (i === this.idHash.length) this.grow();
     this.idHash[i] = s.idHash;
     if (i > 0) this.ids.byte(NEWLINE);
     this.ids.push(b, s.idAt, s.idEnd);
+    this.idOffset[i + 1] = this.ids.len + 1;
     this.startTime[i] = s.start;
     this.duration[i] = s.dur;
     this.operation[i] = s.op >= 0 ? s.op : this.ops.of(b, -1, 0);
@@ -103,9 +102,8 @@ export class SpanRun {
   }
 
   private grow(): void {
-    const size = this.idFrom.length * 2;
-    this.idFrom = larger(this.idFrom, size);
-    this.idTo = larger(this.idTo, size);
+    const size = this.idHash.length * 2;
+    this.idOffset = larger(this.idOffset, size + 1);
     this.idHash = larger(this.idHash, size);
     this.startTime = larger(this.startTime, size);
     this.duration = larger(this.duration, size);
@@ -128,15 +126,9 @@ export function refTargets(b: Uint8Array, ids: Uint8Array, idOffset: Int32Array,
   const mask = size - 1;
   const table = new Int32Array(size).fill(-1);
   const tableHash = new Int32Array(size);
-  const sameID = (i: number, k: number): boolean => {
-    // Each ID is followed by a newline in the list, except the last: lengths leave it out.
-    const from = idOffset[i]!;
-    const len = idOffset[i + 1]! - from - 1;
-    const at = idOffset[k]!;
-    if (idOffset[k + 1]! - at - 1 !== len) return false;
-    for (let j = 0; j < len; j++) if (ids[from + j] !== ids[at + j]) return false;
-    return true;
-  };
+  /** Span k's ID, as [from, to) in the ID list (the newline after it left out). */
+  const idFrom = (k: number) => idOffset[k]!;
+  const idTo = (k: number) => idOffset[k + 1]! - 1;
   for (let i = 0; i < n; i++) {
     const h = idHash[i]!;
     let slot = h & mask;
@@ -148,26 +140,18 @@ export function refTargets(b: Uint8Array, ids: Uint8Array, idOffset: Int32Array,
         break;
       }
       // A repeated ID stays with its first span.
-      if (tableHash[slot] === h && sameID(i, k)) break;
+      if (tableHash[slot] === h && sameBytes(ids, idFrom(i), idTo(i), ids, idFrom(k), idTo(k))) break;
       slot = (slot + 1) & mask;
     }
   }
   const target = new Int32Array(refFrom.length);
   for (let r = 0; r < refFrom.length; r++) {
     const h = refHash[r]!;
-    const from = refFrom[r]!;
-    const len = refTo[r]! - from;
     let slot = h & mask;
     let k: number;
     for (;;) {
       k = table[slot]!;
-      if (k < 0) break;
-      if (tableHash[slot] === h && idOffset[k + 1]! - idOffset[k]! - 1 === len) {
-        const at = idOffset[k]!;
-        let j = 0;
-        while (j < len && b[from + j] === ids[at + j]) j++;
-        if (j === len) break;
-      }
+      if (k < 0 || (tableHash[slot] === h && sameBytes(b, refFrom[r]!, refTo[r]!, ids, idFrom(k), idTo(k)))) break;
       slot = (slot + 1) & mask;
     }
     target[r] = k;

@@ -3,13 +3,9 @@ import type { Finding } from '../model/index.ts';
 import type { JaegerSpan } from '../model/index.ts';
 import type { LoadedTrace } from './loadedTrace.ts';
 import { TraceLoadError } from './traceSource.ts';
-import type { WorkerAnswer, WorkerRequest } from './workerProtocol.ts';
+import type { TraceRequest, WorkerAnswer, WorkerRequest } from './workerProtocol.ts';
 
-export type TraceRequest =
-  | { kind: 'url'; url: string; page: string; stream?: boolean }
-  | { kind: 'id'; traceID: string; page: string; stream?: boolean }
-  | { kind: 'file'; file: File }
-  | { kind: 'synthetic'; count: number; seed: number };
+export type { TraceRequest };
 
 interface Pending {
   blob: Promise<Blob>;
@@ -118,6 +114,6 @@ function startLoad(req: TraceRequest): Promise<LoadedTrace[]> {
     const blob = new Promise<Blob>((r) => (gotBlob = r));
     pending.set(id, { blob, gotBlob, resolve, reject, findings: [], overviews: [] });
     askedAt = performance.now();
-    w.postMessage({ ...req, id } as WorkerRequest);
+    w.postMessage({ ...req, id } satisfies WorkerRequest);
   });
 }

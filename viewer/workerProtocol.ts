@@ -3,12 +3,15 @@ import type { Finding } from '../model/index.ts';
 import type { CriticalPath } from './criticalPath.ts';
 import type { TraceModel } from './traceModel.ts';
 
+/** A source of traces to load. `stream`: read the download as it arrives, instead of once it is all in. */
+export type TraceRequest =
+  | { kind: 'url'; url: string; page: string; stream?: boolean }
+  | { kind: 'id'; traceID: string; page: string; stream?: boolean }
+  | { kind: 'file'; file: File }
+  | { kind: 'synthetic'; count: number; seed: number };
+
 export type WorkerRequest =
-  /** `stream`: read the download as it arrives, instead of once it is all in. */
-  | { id: number; kind: 'url'; url: string; page: string; stream?: boolean }
-  | { id: number; kind: 'id'; traceID: string; page: string; stream?: boolean }
-  | { id: number; kind: 'file'; file: File }
-  | { id: number; kind: 'synthetic'; count: number; seed: number }
+  | (TraceRequest & { id: number })
   /** The page has painted the traces: the worker may go on with the slower work (findings). */
   | { id: number; kind: 'drawn' };
 

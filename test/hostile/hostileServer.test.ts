@@ -103,7 +103,7 @@ test('a device gets 1 search at a time; the rest wait their turn with a 503 and 
 });
 
 test('a findings aggregate counts as a search: while a device has a search streaming, its aggregate waits with a 503', async () => {
-  // The search's headers are in: it holds the device's one slot until its 9 MB have been sent.
+  // The search's headers are in and its 9 MB are left unread, so it holds the device's one slot until destroyed.
   const search = await new Promise<http.IncomingMessage>((resolve, reject) => {
     http.get(url('/api/traces?service=filler&limit=1500'), { localAddress: '127.0.0.2' }, resolve).on('error', reject);
   });

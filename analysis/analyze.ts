@@ -9,7 +9,7 @@ import { detectRetries } from './detectors/retries.ts';
 import { detectSequentialCalls } from './detectors/sequentialCalls.ts';
 import { sameOperationGroups, type AnalysisContext, type Detector } from './siblings.ts';
 import { spanRoles } from './spanRoles.ts';
-import { indexTrace } from './traceIndex.ts';
+import { indexTrace, type TraceIndex } from './traceIndex.ts';
 
 export interface AnalyzeOptions {
   /** A finding must cost at least this share of the request (default 0.05): smaller ones are noise on a slide… */
@@ -30,7 +30,11 @@ const DETECTORS: Detector[] = [
 ];
 
 export function analyze(trace: JaegerTrace, options: AnalyzeOptions = {}): Finding[] {
-  const ix = indexTrace(trace);
+  return analyzeIndex(indexTrace(trace), options);
+}
+
+/** The findings of a trace already indexed (the viewer indexes it once, over the tree it draws). */
+export function analyzeIndex(ix: TraceIndex, options: AnalyzeOptions = {}): Finding[] {
   if (ix.n === 0 || ix.durationUs <= 0) return [];
   const cp = findCriticalPath(ix);
   const floorUs = Math.max((options.minCostMs ?? 1) * 1000, Math.min((options.minShare ?? 0.05) * ix.durationUs, (options.notableMs ?? 50) * 1000));

@@ -1,18 +1,28 @@
 // The hole finder's door: Jaeger trace in, ranked findings out. No DOM, no Node built-ins (browser, server and CLI share it).
 import type { Finding, FindingAggregate, JaegerTrace, TraceFindings } from '../model/index.ts';
-import { analyze, type AnalyzeOptions } from './analyze.ts';
+import { analyze, analyzeIndex, type AnalyzeOptions } from './analyze.ts';
+import type { TraceIndex } from './traceIndex.ts';
 import { aggregate } from './aggregate.ts';
 
 export type { AnalyzeOptions };
 export { TraceInputError } from './traceIndex.ts';
+/** A trace indexed once (over a tree already built, such as the viewer's model, when given): what the finder and the phone's summary read. */
+export { indexTrace, forEachChild, type BuiltTree, type TraceIndex } from './traceIndex.ts';
 /** A kind's name in words ("N+1", "Lock contention"…). */
 export { kindName } from './aggregate.ts';
+/** The one trace tree: the finder's index and the viewer's model are both built on it. */
+export { buildSpanTree, pickParents, selfTimes, REF_CHILD_OF, REF_FOLLOWS_FROM, REF_PARENT_SPAN_ID, type SpanRefs, type SpanTree } from './spanTree.ts';
 /** The critical-path walk over any span tree (the viewer draws it over its own model). */
 export { criticalPathSegments, type PathOptions, type PathSegments, type PathTree } from './criticalPath.ts';
 
 /** Every finding in one trace, ranked by the time it cost on the critical path (largest first). */
 export function analyzeTrace(trace: JaegerTrace, options?: AnalyzeOptions): Finding[] {
   return analyze(trace, options);
+}
+
+/** The same over a trace already indexed with indexTrace, so a caller that reads the index itself indexes once. */
+export function analyzeIndexed(ix: TraceIndex, options?: AnalyzeOptions): Finding[] {
+  return analyzeIndex(ix, options);
 }
 
 /** The findings of several traces, in input order. */

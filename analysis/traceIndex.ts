@@ -1,5 +1,6 @@
-// Flattens a Jaeger trace once into arrays (parent, sorted children, times, services) that every detector reads.
-import type { JaegerKeyValue, JaegerSpan, JaegerTrace } from '../model/index.ts';
+// Flattens a Jaeger trace once into arrays (times, services, failures, and the shared tree of spanTree.ts) that every detector reads.
+import { spanFailed, type JaegerKeyValue, type JaegerSpan, type JaegerTrace } from '../model/index.ts';
+import { buildSpanTree, pickParents, REF_CHILD_OF, REF_FOLLOWS_FROM, REF_PARENT_SPAN_ID, type SpanRefs, type SpanTree } from './spanTree.ts';
 
 export interface TraceIndex {
   readonly trace: JaegerTrace;
@@ -12,13 +13,13 @@ export interface TraceIndex {
   /** Start and end relative to t0, µs. */
   readonly start: Float64Array;
   readonly end: Float64Array;
-  /** Parent index, −1 for a root (missing or cyclic parents make roots). */
+  /** Parent index, −1 for a root (missing parents and cut cycles make roots): spanTree.ts's rule, as the viewer draws it. */
   readonly parent: Int32Array;
   /** Children of i are childList[childOffset[i] … childOffset[i+1]), by start time. */
   readonly childOffset: Int32Array;
   readonly childList: Int32Array;
   readonly roots: Int32Array;
-  /** Parents before children (breadth first from the roots); reversed it serves bottom-up sums. */
+  /** Parents before children (the display order, depth first); reversed it serves bottom-up sums. */
   readonly topo: Int32Array;
   readonly service: readonly string[];
   /** Interned ids, so grouping compares numbers: equal ids, equal service / operation name. */
@@ -50,41 +51,22 @@ export function tagString(s: JaegerSpan, key: string): string | undefined {
   return v === undefined ? undefined : String(v);
 }
 
-function truthy(v: unknown): boolean {
-  return v === true || v === 'true' || v === 1;
-}
-
-/** Failed by the conventions in use: OpenTracing's error tag, OpenTelemetry's status, an HTTP 5xx, or an error log event. */
-function spanFailed(s: JaegerSpan): boolean {
-  for (const t of tagsOf(s)) {
-    if (!t) continue;
-    if (t.key === 'error' && truthy(t.value)) return true;
-    if (t.key === 'otel.status_code' && String(t.value).toUpperCase() === 'ERROR') return true;
-    if ((t.key === 'http.status_code' || t.key === 'http.response.status_code') && Number(t.value) >= 500) return true;
-  }
-  return false;
-}
-
-function parentIdOf(s: JaegerSpan): string | undefined {
-  const pid = s.parentSpanID;
-  // An all-zero parent id means "no parent" in some exports.
-  if (typeof pid === 'string' && pid !== '' && (pid.charCodeAt(0) !== 48 || !/^0+$/.test(pid))) return pid;
-  const refs = Array.isArray(s.references) ? s.references : [];
-  let follows: string | undefined;
-  for (const r of refs) {
-    if (!r || typeof r.spanID !== 'string') continue;
-    if (r.refType === 'CHILD_OF') return r.spanID;
-    follows ??= r.spanID;
-  }
-  return follows;
-}
-
 /** Thrown for input that is not a trace at all; detectors never see it. */
 export class TraceInputError extends Error {
   override name = 'TraceInputError';
 }
 
-export function indexTrace(trace: JaegerTrace): TraceIndex {
+/**
+ * A tree already built over the same spans in the same order (the viewer's model): the index reuses
+ * it instead of building the tree a second time. `start` must be µs from the earliest start, as here.
+ */
+export interface BuiltTree extends Pick<SpanTree, 'parent' | 'childOffset' | 'childList' | 'roots' | 'order'> {
+  readonly start: Float64Array;
+  /** Failed spans by the same rule, when the builder already read them. */
+  readonly error?: Uint8Array;
+}
+
+export function indexTrace(trace: JaegerTrace, built?: BuiltTree): TraceIndex {
   if (!trace || typeof trace !== 'object' || !Array.isArray(trace.spans)) {
     throw new TraceInputError('not a Jaeger trace: expected an object with a "spans" array');
   }
@@ -92,6 +74,7 @@ export function indexTrace(trace: JaegerTrace): TraceIndex {
   const usable = (s: JaegerSpan) => s && typeof s === 'object' && typeof s.spanID === 'string' && Number.isFinite(s.startTime) && Number.isFinite(s.duration);
   const spans = trace.spans.every(usable) ? trace.spans : trace.spans.filter(usable);
   const n = spans.length;
+  const reuse = built !== undefined && spans === trace.spans && built.parent.length === n ? built : undefined;
   let t0 = Infinity;
   let tEnd = -Infinity;
   for (const s of spans) {
@@ -100,12 +83,11 @@ export function indexTrace(trace: JaegerTrace): TraceIndex {
     if (e > tEnd) tEnd = e;
   }
   if (n === 0) t0 = tEnd = 0;
-  const start = new Float64Array(n);
+  const start = reuse ? reuse.start : new Float64Array(n);
   const end = new Float64Array(n);
-  const error = new Uint8Array(n);
+  const error = reuse?.error ?? new Uint8Array(n);
   const service: string[] = new Array<string>(n);
   const processes = trace.processes && typeof trace.processes === 'object' ? trace.processes : {};
-  const ids = new Map<string, number>();
   const serviceId = new Int32Array(n);
   const opId = new Int32Array(n);
   const serviceIds = new Map<string, number>();
@@ -113,12 +95,11 @@ export function indexTrace(trace: JaegerTrace): TraceIndex {
   const opNames: string[] = [];
   for (let i = 0; i < n; i++) {
     const s = spans[i]!;
-    start[i] = s.startTime - t0;
+    if (!reuse) start[i] = s.startTime - t0;
+    if (!reuse?.error) error[i] = spanFailed(s) ? 1 : 0;
     end[i] = start[i]! + Math.max(0, s.duration);
-    error[i] = spanFailed(s) ? 1 : 0;
     const p = processes[s.processID];
     service[i] = p && typeof p.serviceName === 'string' ? p.serviceName : String(s.processID ?? '?');
-    if (!ids.has(s.spanID)) ids.set(s.spanID, i);
     let sid = serviceIds.get(service[i]!);
     if (sid === undefined) serviceIds.set(service[i]!, (sid = serviceIds.size));
     serviceId[i] = sid;
@@ -130,60 +111,10 @@ export function indexTrace(trace: JaegerTrace): TraceIndex {
     }
     opId[i] = oid;
   }
-
-  const parent = new Int32Array(n).fill(-1);
-  for (let i = 0; i < n; i++) {
-    const pid = parentIdOf(spans[i]!);
-    const p = pid === undefined ? undefined : ids.get(pid);
-    if (p !== undefined && p !== i) parent[i] = p;
-  }
-
-  // Children sorted by start: one global sort, then bucketing keeps that order inside each parent.
-  const byStart = sortByStart(start);
-  const childOffset = new Int32Array(n + 1);
-  for (let i = 0; i < n; i++) if (parent[i]! >= 0) childOffset[parent[i]! + 1]!++;
-  for (let i = 0; i < n; i++) childOffset[i + 1]! += childOffset[i]!;
-  const fill = childOffset.slice(0, n);
-  const childList = new Int32Array(childOffset[n]!);
+  const tree = reuse ?? buildSpanTree(start, pickParents(n, refsOf(spans)));
+  const { parent, childOffset, childList } = tree;
   const childPos = new Int32Array(n).fill(-1);
-  for (const i of byStart) {
-    if (parent[i]! < 0) continue;
-    childPos[i] = fill[parent[i]!]!;
-    childList[fill[parent[i]!]!++] = i;
-  }
-
-  // Breadth first from the roots; spans caught in a parent cycle are never reached and become roots.
-  const topo = new Int32Array(n);
-  const seen = new Uint8Array(n);
-  let head = 0;
-  let tail = 0;
-  const rootList: number[] = [];
-  const walkFrom = (r: number) => {
-    rootList.push(r);
-    seen[r] = 1;
-    topo[tail++] = r;
-    while (head < tail) {
-      const u = topo[head++]!;
-      for (let k = childOffset[u]!; k < childOffset[u + 1]!; k++) {
-        const c = childList[k]!;
-        if (!seen[c]) {
-          seen[c] = 1;
-          topo[tail++] = c;
-        }
-      }
-    }
-  };
-  for (const i of byStart) if (parent[i]! < 0) walkFrom(i);
-  if (tail < n) {
-    for (const i of byStart) {
-      if (seen[i]) continue;
-      // Cut the cycle here; its children lists stay, so the rest of the cycle hangs below it.
-      const p = parent[i]!;
-      parent[i] = -1;
-      if (p >= 0) removeChild(childOffset, childList, p, i);
-      walkFrom(i);
-    }
-  }
+  for (let p = 0; p < n; p++) for (let k = childOffset[p]!; k < childOffset[p + 1]!; k++) childPos[childList[k]!] = k;
   const failedCall = Uint8Array.from(error);
   for (let i = 0; i < n; i++) {
     const p = parent[i]!;
@@ -200,8 +131,9 @@ export function indexTrace(trace: JaegerTrace): TraceIndex {
     parent,
     childOffset,
     childList,
-    roots: Int32Array.from(rootList),
-    topo,
+    roots: tree.roots,
+    // Depth-first display order: parents come before children, which is all the bottom-up sums need.
+    topo: tree.order,
     service,
     serviceId,
     opId,
@@ -212,39 +144,38 @@ export function indexTrace(trace: JaegerTrace): TraceIndex {
   };
 }
 
-/**
- * Span indices by start time in whole µs (ties by index). Start and index packed into one double sort
- * natively, several times faster than a comparator on 100k spans; traces too long or too big
- * to pack take the comparator.
- */
-function sortByStart(start: Float64Array): Int32Array {
-  const n = start.length;
-  const out = new Int32Array(n);
-  let maxStart = 0;
-  for (let i = 0; i < n; i++) if (start[i]! > maxStart) maxStart = start[i]!;
-  const bits = Math.max(1, Math.ceil(Math.log2(n + 1)));
-  if (Math.ceil(maxStart) * 2 ** bits < 2 ** 52) {
-    const packed = new Float64Array(n);
-    const scale = 2 ** bits;
-    for (let i = 0; i < n; i++) packed[i] = Math.floor(start[i]!) * scale + i;
-    packed.sort();
-    for (let i = 0; i < n; i++) out[i] = packed[i]! % scale;
-    return out;
+/** The spans' references as the tree builder reads them (an all-zero parent id means "no parent" in some exports). */
+function refsOf(spans: readonly JaegerSpan[]): SpanRefs {
+  const n = spans.length;
+  const ids = new Map<string, number>();
+  // Duplicate span IDs exist in real exports: the first span keeps the ID.
+  for (let i = 0; i < n; i++) if (!ids.has(spans[i]!.spanID)) ids.set(spans[i]!.spanID, i);
+  const refOffset = new Int32Array(n + 1);
+  const target: number[] = [];
+  const kind: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const s = spans[i]!;
+    const pid = s.parentSpanID;
+    if (typeof pid === 'string' && pid !== '' && !/^0+$/.test(pid)) {
+      target.push(ids.get(pid) ?? -1);
+      kind.push(REF_PARENT_SPAN_ID);
+    }
+    for (const r of Array.isArray(s.references) ? s.references : []) {
+      if (!r || typeof r.spanID !== 'string') continue;
+      const k = r.refType === 'CHILD_OF' ? REF_CHILD_OF : r.refType === 'FOLLOWS_FROM' ? REF_FOLLOWS_FROM : -1;
+      if (k < 0) continue;
+      target.push(ids.get(r.spanID) ?? -1);
+      kind.push(k);
+    }
+    refOffset[i + 1] = target.length;
   }
-  for (let i = 0; i < n; i++) out[i] = i;
-  return out.sort((a, b) => start[a]! - start[b]! || a - b);
-}
-
-/** Marks a removed child with −1; readers skip negative entries. Only cycle breaking uses it. */
-function removeChild(offset: Int32Array, list: Int32Array, p: number, c: number) {
-  for (let k = offset[p]!; k < offset[p + 1]!; k++) if (list[k] === c) list[k] = -1;
+  return { refOffset, refTarget: Int32Array.from(target), refKind: Uint8Array.from(kind) };
 }
 
 /** Calls `f` for each child of `i`, by start time. */
 export function forEachChild(ix: TraceIndex, i: number, f: (c: number) => void): void {
   for (let k = ix.childOffset[i]!; k < ix.childOffset[i + 1]!; k++) {
-    const c = ix.childList[k]!;
-    if (c >= 0) f(c);
+    f(ix.childList[k]!);
   }
 }
 

@@ -1,5 +1,5 @@
 // A rendered Jaeger trace → OTLP/JSON resource spans, as Jaeger's v3 API answers GET /api/v3/traces/:id (its translator's mapping, back the other way).
-import type { JaegerKeyValue, JaegerSpan, JaegerTrace } from '../model/index.ts';
+import { failedByStatus, isErrorTagValue, statusTagsOf, type JaegerKeyValue, type JaegerSpan, type JaegerTrace } from '../model/index.ts';
 
 /** OTLP/JSON AnyValue: exactly one member set; int64 as a decimal string, bytes as base64. */
 export type OtlpJsonValue =
@@ -59,11 +59,11 @@ function otlpSpan(s: JaegerSpan): Record<string, unknown> {
   let statusMessage = '';
   let traceState = '';
   const attributes: OtlpJsonKeyValue[] = [];
-  const error = s.tags.some((t) => t.key === 'error' && t.type === 'bool' && (t.value === true || t.value === 'true'));
-  const code = s.tags.find((t) => t.key === 'otel.status_code')?.value;
-  if (error) statusCode = 2;
-  else if (code === 'OK') statusCode = 1;
-  else if (code === 'ERROR') statusCode = 2;
+  // The status is the project's one failure rule; the bool error tag it came from is not kept as an attribute too.
+  const status = statusTagsOf(s.tags);
+  const error = s.tags.some((t) => t.key === 'error' && t.type === 'bool' && isErrorTagValue(t.value));
+  if (failedByStatus(status)) statusCode = 2;
+  else if (status['otel.status_code'] === 'OK') statusCode = 1;
   for (const t of s.tags) {
     if (t.key === 'span.kind' && typeof t.value === 'string' && KINDS[t.value] !== undefined) kind = KINDS[t.value]!;
     else if (t.key === 'error' && error) continue;

@@ -1,4 +1,4 @@
-// The door to the shared model: the Jaeger JSON model and facts read off a trace, one median and percentile, our own HTTP API's types, the hole finder's findings, a seeded trace generator.
+// The door to the shared model: the Jaeger JSON model, facts read off a trace and the one rule for a failed span, one median and percentile, our own HTTP API's types, the hole finder's findings, a seeded trace generator.
 export * from './jaegerJson.ts';
 export * from './demoApi.ts';
 export * from './findings.ts';
@@ -6,5 +6,6 @@ export * from './holes.ts';
 export * from './collectorStats.ts';
 export * from './audience.ts';
 export * from './traceFacts.ts';
+export * from './spanStatus.ts';
 export * from './stats.ts';
 export * from './syntheticTrace.ts';

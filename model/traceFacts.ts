@@ -1,5 +1,6 @@
 // Small facts read off a Jaeger trace (when it started, how long it took, who sent it) and how a slide words a duration: shared by the deck, the viewer, the scripts and the tests.
 import type { JaegerTrace } from './jaegerJson.ts';
+import { spanFailed } from './spanStatus.ts';
 
 /** Start of the earliest span, in ms since the epoch (Jaeger times are µs). */
 export function traceStartMs(trace: JaegerTrace): number {
@@ -53,21 +54,17 @@ export function hasRoot(trace: JaegerTrace, allowDangling = false): boolean {
   return first !== undefined && !first.references.some((r) => r.refType === 'CHILD_OF') && !first.parentSpanID;
 }
 
-function isErrorSpan(s: JaegerTrace['spans'][number]): boolean {
-  return s.tags.some((t) => t.key === 'error' && (t.value === true || t.value === 'true'));
-}
-
-/** The request failed: its root span (the earliest) is marked as an error or answered 5xx. A retried call that recovered is not a failure. */
+/** The request failed: its root span (the earliest) failed by the one rule (spanStatus.ts). A retried call that recovered is not a failure. */
 export function requestFailed(trace: JaegerTrace): boolean {
   let root: JaegerTrace['spans'][number] | undefined;
   for (const s of trace.spans) if (!root || s.startTime < root.startTime) root = s;
   if (!root) return false;
-  return isErrorSpan(root) || root.tags.some((t) => t.key === 'http.status_code' && Number(t.value) >= 500);
+  return spanFailed(root);
 }
 
 /** The error span deepest in the tree (no failing child): where a failure started, for the viewer to open. */
 export function failureOrigin(trace: JaegerTrace): string | undefined {
-  const failing = trace.spans.filter(isErrorSpan);
+  const failing = trace.spans.filter(spanFailed);
   if (failing.length === 0) return undefined;
   const parentsOfFailing = new Set(failing.flatMap((s) => [...s.references.map((r) => r.spanID), s.parentSpanID ?? '']));
   const leaf = failing.filter((s) => !parentsOfFailing.has(s.spanID)).sort((a, b) => a.startTime - b.startTime)[0];

@@ -46,10 +46,6 @@ export function formatValue(kv: JaegerKeyValue): string {
   return JSON.stringify(v);
 }
 
-export function isTruthyTag(kv: JaegerKeyValue): boolean {
-  return kv.value === true || kv.value === 'true';
-}
-
 /** "After: 95 ms, 410 ms faster than before (505 ms) — 81% less time." */
 export function describeDelta(beforeUs: number, afterUs: number): string {
   const diff = beforeUs - afterUs;

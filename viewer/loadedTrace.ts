@@ -1,5 +1,5 @@
 // A trace ready to draw: its index, critical path, the full span on demand, and the hole finder's findings when they come.
-import { analyzeTrace } from '../analysis/index.ts';
+import { analyzeIndexed, indexTrace } from '../analysis/index.ts';
 import type { Finding } from '../model/index.ts';
 import type { JaegerSpan, JaegerTrace } from '../model/index.ts';
 import { findCriticalPath, type CriticalPath } from './criticalPath.ts';
@@ -19,10 +19,15 @@ export interface LoadedTrace {
   findings: Promise<Finding[]>;
 }
 
+/** The hole finder over the drawn model's tree: the trace is indexed once, not once per reader. */
+export function findingsOver(trace: JaegerTrace, model: TraceModel): Finding[] {
+  return analyzeIndexed(indexTrace(trace, model));
+}
+
 /** Findings, or none when the analysis stumbles: the viewer must draw the trace either way. */
-function findingsOf(trace: JaegerTrace): Promise<Finding[]> {
+function findingsOf(trace: JaegerTrace, model: TraceModel): Promise<Finding[]> {
   try {
-    return Promise.resolve(analyzeTrace(trace));
+    return Promise.resolve(findingsOver(trace, model));
   } catch (e) {
     return Promise.reject(e instanceof Error ? e : new Error(String(e)));
   }
@@ -46,7 +51,7 @@ export function loadedFromTrace(trace: JaegerTrace): LoadedTrace {
     detail: (i) => Promise.resolve(trace.spans[i]!),
     // Analysed when first asked, so a caller that never shows findings never pays for them.
     get findings() {
-      findings ??= model ? findingsOf(trace) : Promise.resolve([]);
+      findings ??= model ? findingsOf(trace, model) : Promise.resolve([]);
       return findings;
     },
   };

@@ -1,14 +1,12 @@
 // A trace as flat columns (one entry per span): what the viewer indexes, whether read from objects or straight from a file's bytes.
-import type { JaegerProcess, JaegerSpan, JaegerTrace } from '../model/index.ts';
-import { formatValue, isTruthyTag } from './format.ts';
+import { spanFailed, type JaegerProcess, type JaegerSpan, type JaegerTrace } from '../model/index.ts';
+import { formatValue } from './format.ts';
 import { buildSpanIdIndex } from './spanIdIndex.ts';
 
-/** How a reference names a parent; the viewer prefers them in this order. */
-export const REF_PARENT_SPAN_ID = 0;
-export const REF_CHILD_OF = 1;
-export const REF_FOLLOWS_FROM = 2;
+import { REF_CHILD_OF, REF_FOLLOWS_FROM, REF_PARENT_SPAN_ID, type SpanRefs } from '../analysis/index.ts';
 
-export interface SpanColumns {
+/** The references (SpanRefs) are the shared tree builder's input, as they are. */
+export interface SpanColumns extends SpanRefs {
   traceID: string;
   count: number;
   /** Span IDs joined by "\n"; span i's is idText[idOffset[i] … idOffset[i+1] − 1). */
@@ -24,14 +22,8 @@ export interface SpanColumns {
   process: Uint32Array;
   processIDs: string[];
   processes: Record<string, JaegerProcess>;
+  /** 1 where the span failed by the one rule (model/spanStatus.ts). */
   error: Uint8Array;
-  /**
-   * References of span i are refTarget/refKind[refOffset[i] … refOffset[i+1]), in file order;
-   * refTarget is the span index the reference names (the first span with that ID), −1 when none.
-   */
-  refOffset: Int32Array;
-  refTarget: Int32Array;
-  refKind: Uint8Array;
   /** Tag "key=value" pairs and log values of each span, one line per span (lines end in "\n"). */
   searchLines: string;
 }
@@ -115,8 +107,8 @@ export function columnsFromTrace(trace: JaegerTrace): SpanColumns {
     for (const t of Array.isArray(s.tags) ? s.tags : []) {
       if (!t) continue;
       words.push(`${t.key}=${formatValue(t)}`);
-      if (t.key === 'error' && isTruthyTag(t)) error[i] = 1;
     }
+    error[i] = spanFailed(s) ? 1 : 0;
     for (const log of Array.isArray(s.logs) ? s.logs : []) {
       for (const f of Array.isArray(log?.fields) ? log.fields : []) if (f) words.push(formatValue(f));
     }

@@ -1,5 +1,5 @@
 // The details of one span — tags, logs at times relative to the trace, process — written as text only.
-import type { JaegerKeyValue, JaegerSpan } from '../model/index.ts';
+import { failedByStatus, statusTagsOf, STATUS_TAG_KEYS, type JaegerKeyValue, type JaegerSpan } from '../model/index.ts';
 import type { CriticalPath } from './criticalPath.ts';
 import { formatDuration, formatOffset, formatValue } from './format.ts';
 import { paintService } from './palette.ts';
@@ -19,8 +19,8 @@ function section(parent: HTMLElement, title: string): HTMLElement {
   return s;
 }
 
-/** Key/value pairs as a definition list; values are always text. */
-function pairs(parent: HTMLElement, kvs: readonly JaegerKeyValue[] | undefined, empty: string): void {
+/** Key/value pairs as a definition list; values are always text. `failing` marks the pairs that make the span failed. */
+function pairs(parent: HTMLElement, kvs: readonly JaegerKeyValue[] | undefined, empty: string, failing: (kv: JaegerKeyValue) => boolean = () => false): void {
   const list = Array.isArray(kvs) ? kvs.filter((kv) => kv && typeof kv === 'object') : [];
   if (list.length === 0) {
     add(parent, 'p', 'tv-d-empty', empty);
@@ -30,7 +30,7 @@ function pairs(parent: HTMLElement, kvs: readonly JaegerKeyValue[] | undefined, 
   for (const kv of list) {
     add(dl, 'dt', '', String(kv.key));
     const dd = add(dl, 'dd', '', formatValue(kv));
-    if (kv.key === 'error' && (kv.value === true || kv.value === 'true')) dd.classList.add('tv-d-error');
+    if (failing(kv)) dd.classList.add('tv-d-error');
   }
 }
 
@@ -94,7 +94,10 @@ export function createSpanDetails(onClose: () => void): SpanDetails {
 
 /** Tags, logs, process, references and warnings of the full span, all as text. */
 function fillRest(element: HTMLElement, m: TraceModel, i: number, s: JaegerSpan): void {
-      pairs(section(element, 'Tags'), s.tags, 'No tags.');
+      // A status tag that fails the span on its own (with the span's kind) is what made it failed.
+      const kind = statusTagsOf(s.tags)['span.kind'];
+      const causes = (kv: JaegerKeyValue) => kv.key !== 'span.kind' && (STATUS_TAG_KEYS as readonly string[]).includes(kv.key) && failedByStatus({ [kv.key]: kv.value, 'span.kind': kind });
+      pairs(section(element, 'Tags'), s.tags, 'No tags.', causes);
 
       const logs = section(element, 'Logs');
       const entries = Array.isArray(s.logs) ? s.logs : [];

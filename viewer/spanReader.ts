@@ -4,7 +4,9 @@
 // A little over 300 lines: the span's parts (tags, logs, references) each have their reader here, beside the helpers they inline.
 import { FNV_BASIS, FNV_PRIME, type ByteInterner, type Bytes } from './byteColumns.ts';
 import type { RefColumns } from './spanRun.ts';
-import { REF_CHILD_OF, REF_FOLLOWS_FROM, REF_PARENT_SPAN_ID } from './spanColumns.ts';
+import { REF_CHILD_OF, REF_FOLLOWS_FROM, REF_PARENT_SPAN_ID } from '../analysis/index.ts';
+import { failedByStatus, type StatusTags } from '../model/index.ts';
+import { noteStatusTag } from './statusTagBytes.ts';
 
 export const QUOTE = 34;
 const BACKSLASH = 92;
@@ -168,8 +170,6 @@ function valueIs(b: Uint8Array, p: number, k: Uint8Array): boolean {
   const after = b[p + k.length];
   return after === COMMA || after === CLOSE_OBJ || isBlank(after);
 }
-const TRUE = enc.encode('true');
-const TRUE_TEXT = enc.encode('"true"');
 const CHILD_OF = enc.encode('"CHILD_OF"');
 const FOLLOWS_FROM = enc.encode('"FOLLOWS_FROM"');
 
@@ -212,8 +212,10 @@ function num(b: Uint8Array, p: number): number {
   return /^-?\d/.test(text) ? Number(text) : NaN;
 }
 
-/** `{key, type, value}` lists (tags, log fields) into the search line; sets `sawError` on an error=true tag. */
-let sawError = false;
+/** The span's status tags seen so far (null: none), for the one failure rule (model/spanStatus.ts). */
+let status: StatusTags | null = null;
+
+/** `{key, type, value}` lists (tags, log fields) into the search line; a tag list's status tags into `status`. */
 function keyValues(b: Uint8Array, p: number, search: Bytes, withKeys: boolean): number {
   p = open(b, p, OPEN_ARR);
   if (p < 0) return -p - 1;
@@ -224,8 +226,6 @@ function keyValues(b: Uint8Array, p: number, search: Bytes, withKeys: boolean): 
       let keyTo = -1;
       let valueFrom = -1;
       let valueTo = -1;
-      let errorKey = false;
-      let truthy = false;
       for (;;) {
         key(b, p);
         const first = b[keyAt + 1];
@@ -235,11 +235,8 @@ function keyValues(b: Uint8Array, p: number, search: Bytes, withKeys: boolean): 
           keyFrom = p + 1;
           p = skipString(b, p);
           keyTo = p - 1;
-          errorKey = keyTo - keyFrom === 5 && b[keyFrom] === 101 && b[keyFrom + 1] === 114 && b[keyFrom + 2] === 114 && b[keyFrom + 3] === 111 && b[keyFrom + 4] === 114;
         } else if (first === 118 && keyIs(b, VALUE)) {
           p = value(b);
-          const c = b[p];
-          truthy = (c === 116 && valueIs(b, p, TRUE)) || (c === QUOTE && valueIs(b, p, TRUE_TEXT));
           valueFrom = p;
           p = skipValue(b, p);
           valueTo = p;
@@ -248,7 +245,10 @@ function keyValues(b: Uint8Array, p: number, search: Bytes, withKeys: boolean): 
         if (p < 0) break;
       }
       p = -p - 1;
-      if (errorKey && truthy) sawError = true;
+      if (withKeys && keyFrom >= 0 && valueFrom >= 0) {
+        // Log fields never mark a span: only its tags do.
+        status = noteStatusTag(status, b, keyFrom, keyTo, valueFrom, valueTo);
+      }
       if (withKeys && keyFrom >= 0) {
         search.push(b, keyFrom, keyTo);
         search.byte(EQUALS);
@@ -333,7 +333,7 @@ export function readSpan(b: Uint8Array, p: number, sink: SpanSink): number {
   let dur = NaN;
   let op = -1;
   let proc = -1;
-  sawError = false;
+  status = null;
   p = open(b, p, OPEN_OBJ);
   if (p >= 0) {
     for (;;) {
@@ -373,12 +373,8 @@ export function readSpan(b: Uint8Array, p: number, sink: SpanSink): number {
         } else p = skipValue(b, p);
       } else if (first === 114 && keyIs(b, REFERENCES)) p = references(b, value(b), sink);
       else if (first === 116 && keyIs(b, TAGS)) p = keyValues(b, value(b), sink.search, true);
-      else if (first === 108 && keyIs(b, LOGS)) {
-        const error: boolean = sawError;
-        p = logs(b, value(b), sink.search);
-        // Only tags mark a span as failed; an error=true log field does not.
-        sawError = error;
-      } else p = skipValue(b, otherValue(b));
+      else if (first === 108 && keyIs(b, LOGS)) p = logs(b, value(b), sink.search);
+      else p = skipValue(b, otherValue(b));
       p = next(b, p, CLOSE_OBJ);
       if (p < 0) break;
     }
@@ -392,6 +388,6 @@ export function readSpan(b: Uint8Array, p: number, sink: SpanSink): number {
   s.dur = dur;
   s.op = op;
   s.proc = proc;
-  s.isError = sawError;
+  s.isError = status !== null && failedByStatus(status);
   return p;
 }

@@ -1,13 +1,12 @@
 // The trace viewer: header, findings, tools (find, collapse, zoom, views as tabs) and the views, wired to one indexed trace.
 // Longer than most files here: it is the one place where the parts meet, and splitting the wiring would scatter it.
-import { analyzeTrace } from '../analysis/index.ts';
 import type { Finding } from '../model/index.ts';
 import type { JaegerTrace } from '../model/index.ts';
 import type { CriticalPath } from './criticalPath.ts';
 import { add } from './dom.ts';
 import { createFindingsList } from './findingsList.ts';
 import { createFlamegraph } from './flamegraph.ts';
-import { loadedFromTrace, type LoadedTrace } from './loadedTrace.ts';
+import { findingsOver, loadedFromTrace, type LoadedTrace } from './loadedTrace.ts';
 import { createMinimap } from './minimap.ts';
 import { createSpanDetails } from './spanDetails.ts';
 import { createSpanTable } from './spanTable.ts';
@@ -303,7 +302,7 @@ export function createTraceViewer(container: HTMLElement, opts: TraceViewerOptio
       // A trace in memory is analysed at once, so summary() has the findings straight away.
       let list: Finding[] | undefined;
       try {
-        list = t.model ? analyzeTrace(trace) : [];
+        list = t.model ? findingsOver(trace, t.model) : [];
       } catch {
         list = undefined;
       }

@@ -1,5 +1,5 @@
 // Fetches, reads and indexes trace files off the page's main thread; the page receives typed arrays it can draw at once.
-import { analyzeTrace } from '../analysis/index.ts';
+import { analyzeIndexed, indexTrace } from '../analysis/index.ts';
 import { tracesFromJaegerFile, type JaegerTrace } from '../model/index.ts';
 import { findCriticalPath } from './criticalPath.ts';
 import { completeFeed, scanJaegerFile, ScanGaveUp, type ByteFeed, type ScannedTrace } from './jsonScan.ts';
@@ -113,9 +113,23 @@ function ordinaryRead(bytes: Uint8Array, name: string): { scanned: ScannedTrace[
   return { scanned: scanned as ScannedTrace[], blob: new Blob(parts) };
 }
 
-/** The few arrays the worker still reads once the model has gone to the page (the overview; a finding's spans by ID), copied. */
+/** The few arrays the worker still reads once the model has gone to the page (the overview; a finding's spans by ID; the tree the hole finder reuses), copied. */
 function keptCopy(m: TraceModel): TraceModel {
-  return { ...m, order: m.order.slice(), start: m.start.slice(), duration: m.duration.slice(), service: m.service.slice(), idOffset: m.idOffset.slice() };
+  const copy = <T extends Int32Array | Float64Array | Uint16Array | Uint8Array>(a: T) => a.slice() as T;
+  return {
+    ...m,
+    order: copy(m.order),
+    start: copy(m.start),
+    duration: copy(m.duration),
+    service: copy(m.service),
+    idOffset: copy(m.idOffset),
+    // The hole finder's index reuses the tree.
+    parent: copy(m.parent),
+    childOffset: copy(m.childOffset),
+    childList: copy(m.childList),
+    roots: copy(m.roots),
+    error: copy(m.error),
+  };
 }
 
 /** Resolves when the page says it has drawn request `id` (or after a while, if it never says). */
@@ -205,7 +219,8 @@ async function load(req: Exclude<WorkerRequest, { kind: 'drawn' }>): Promise<voi
     const t = traces.find((x) => String(x.traceID) === wire[k]!.traceID) ?? traces[k];
     try {
       const m = kept[k];
-      const findings = t && m ? analyzeTrace(t) : [];
+      // Over the tree the rows were drawn from: the worker indexes each trace once.
+      const findings = t && m ? analyzeIndexed(indexTrace(t, m)) : [];
       const indices = m ? findings.map((f) => findSpanIndices(m, f.spanIDs)) : [];
       post({ id: req.id, type: 'findings', trace: k, findings, indices });
     } catch (e) {

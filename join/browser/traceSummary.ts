@@ -1,6 +1,6 @@
 // Where a trace's time went, in a phone-sized nutshell: service/operation pairs ranked by self time.
-import { analyzeTrace } from '../../analysis/index.ts';
-import type { JaegerSpan, JaegerTrace } from '../../model/index.ts';
+import { analyzeIndexed, indexTrace, selfTimes } from '../../analysis/index.ts';
+import type { JaegerTrace } from '../../model/index.ts';
 
 export interface TimeSink {
   service: string;
@@ -15,71 +15,37 @@ export interface TraceSummary {
   services: number;
   /** From the earliest span start to the latest span end, in ms. */
   durationMs: number;
+  /** Spans that failed by the one rule (model/spanStatus.ts). */
   errors: number;
   top: TimeSink[];
   /** The costliest hole the hole finder names in this trace, as a sentence; undefined when it names none. */
   topFinding: string | undefined;
 }
 
-function parentOf(span: JaegerSpan): string | undefined {
-  return span.references.find((r) => r.refType === 'CHILD_OF')?.spanID ?? span.parentSpanID;
-}
-
-/** Length of the part of [start, end) that the intervals cover, each counted once. */
-function coveredWithin(start: number, end: number, intervals: [number, number][]): number {
-  const clipped = intervals
-    .map(([s, e]): [number, number] => [Math.max(s, start), Math.min(e, end)])
-    .filter(([s, e]) => e > s)
-    .sort((a, b) => a[0] - b[0]);
-  let covered = 0;
-  let reach = start;
-  for (const [s, e] of clipped) {
-    if (e <= reach) continue;
-    covered += e - Math.max(s, reach);
-    reach = e;
-  }
-  return covered;
-}
-
-function isError(span: JaegerSpan): boolean {
-  return span.tags.some((t) => t.key === 'error' && (t.value === true || t.value === 'true'));
-}
-
+/** One index of the trace (analysis/traceIndex.ts) serves the time sinks, the failure count and the hole finder. */
 export function summarizeTrace(trace: JaegerTrace, topN = 3): TraceSummary {
-  const children = new Map<string, [number, number][]>();
-  for (const span of trace.spans) {
-    const parent = parentOf(span);
-    if (parent === undefined) continue;
-    let list = children.get(parent);
-    if (!list) children.set(parent, (list = []));
-    list.push([span.startTime, span.startTime + span.duration]);
-  }
-
+  const ix = indexTrace(trace);
+  const duration = Float64Array.from(ix.end, (e, i) => e - ix.start[i]!);
+  const self = selfTimes(ix.start, duration, ix.childOffset, ix.childList);
   const sinks = new Map<string, TimeSink>();
-  let first = Infinity;
-  let last = -Infinity;
   let errors = 0;
-  for (const span of trace.spans) {
-    const end = span.startTime + span.duration;
-    first = Math.min(first, span.startTime);
-    last = Math.max(last, end);
-    if (isError(span)) errors++;
-    const selfMicros = span.duration - coveredWithin(span.startTime, end, children.get(span.spanID) ?? []);
-    const service = trace.processes[span.processID]?.serviceName ?? span.processID;
-    const key = `${service}\u0000${span.operationName}`;
+  for (let i = 0; i < ix.n; i++) {
+    errors += ix.error[i]!;
+    const service = ix.service[i]!;
+    const operation = ix.opNames[ix.opId[i]!]!;
+    const key = `${service}\u0000${operation}`;
     let sink = sinks.get(key);
-    if (!sink) sinks.set(key, (sink = { service, operation: span.operationName, selfMs: 0, spans: 0 }));
-    sink.selfMs += selfMicros / 1000;
+    if (!sink) sinks.set(key, (sink = { service, operation, selfMs: 0, spans: 0 }));
+    sink.selfMs += self[i]! / 1000;
     sink.spans++;
   }
-
   const top = [...sinks.values()].sort((a, b) => b.selfMs - a.selfMs).slice(0, topN);
   return {
-    spans: trace.spans.length,
-    services: new Set(trace.spans.map((s) => trace.processes[s.processID]?.serviceName ?? s.processID)).size,
-    durationMs: trace.spans.length ? (last - first) / 1000 : 0,
+    spans: ix.n,
+    services: new Set(ix.service).size,
+    durationMs: ix.durationUs / 1000,
     errors,
     top,
-    topFinding: analyzeTrace(trace)[0]?.title,
+    topFinding: analyzeIndexed(ix)[0]?.title,
   };
 }

@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import express, { type Response } from 'express';
-import { httpChunk } from '../embedded-jaeger/index.ts';
+import { httpChunk } from '../embedded-jaeger/liveStream.ts';
 import { median } from '../model/index.ts';
 
 const CLIENTS = Number(process.env.FANOUT_CLIENTS ?? 1000);

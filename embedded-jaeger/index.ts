@@ -19,17 +19,6 @@ import { VIA_HTTP, VIA_OTLP, VIA_UDP_BINARY, VIA_UDP_COMPACT, type DecodedBatch 
 import { TraceStore } from './traceStore.ts';
 import { kernelDrops } from './udpLoss.ts';
 
-export type { CollectorStatsSnapshot } from './collectorStats.ts';
-export type { TraceSummary } from './traceJson.ts';
-/** Each door's decoder, the store and the live stream's chunk framing on their own, for `npm run bench jaeger|liveFanout` to time the work they do. */
-export { decodeBinaryBatch, decodeCompactEmitBatch } from './jaegerThrift.ts';
-export { spanLogs, spanTags } from './jaegerThriftTags.ts';
-export { decodeOtlpJson, decodeOtlpProtobuf } from './otlp/otlpDecode.ts';
-export { otlpToBatches } from './otlp/otlpToSpans.ts';
-export { VIA_HTTP, VIA_OTLP, VIA_UDP_COMPACT, type DecodedBatch } from './spanModel.ts';
-export { TraceStore } from './traceStore.ts';
-export { httpChunk } from './liveStream.ts';
-
 export interface EmbeddedJaegerOptions {
   /** Interface for the agent and collector sockets; always loopback in this app. */
   host: string;

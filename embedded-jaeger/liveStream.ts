@@ -1,7 +1,8 @@
 // GET /api/live: server-sent events, one `trace` event per trace that gained spans, coalesced per tick.
 import type { Request, Response } from 'express';
+import type { LiveTraceEvent } from '../model/index.ts';
 import type { Log } from '../pkg/index.ts';
-import { summarize } from './traceJson.ts';
+import { REF_CHILD_OF, type SpanRecord } from './spanModel.ts';
 import type { TraceRecord, TraceStore } from './traceStore.ts';
 
 export interface LiveStreamOptions {
@@ -51,6 +52,33 @@ export function httpChunk(payload: Buffer): Buffer {
 }
 
 const speaksHttp11 = (res: Response) => res.req.httpVersionMajor > 1 || (res.req.httpVersionMajor === 1 && res.req.httpVersionMinor >= 1);
+
+/**
+ * The event for a trace as it stands (model/liveEvent.ts). The root is a span with no parent at all
+ * (the earliest, if several): a span whose parent is merely not in yet is an orphan, not the entry.
+ */
+export function liveEventOf(trace: TraceRecord): LiveTraceEvent {
+  const services: string[] = [];
+  let root: SpanRecord | undefined;
+  let error = false;
+  for (const s of trace.spans) {
+    if (!services.includes(s.process.serviceName)) services.push(s.process.serviceName);
+    const parentless = !s.parentSpanId && !s.refs?.some((r) => r.refType === REF_CHILD_OF);
+    if (parentless && (!root || s.startTime < root.startTime)) root = s;
+    if (s.error) error = true;
+  }
+  return {
+    traceID: trace.traceID,
+    spanCount: trace.spans.length,
+    hasRoot: root !== undefined,
+    rootService: root?.process.serviceName ?? '',
+    rootOperation: root?.operationName ?? '',
+    startTimeUs: trace.startTime,
+    durationUs: trace.endTime - trace.startTime,
+    error,
+    services,
+  };
+}
 
 const HELLO = Buffer.from('retry: 2000\n: connected — one "trace" event per trace that gains spans\n\n');
 const HEARTBEAT = Buffer.from(': heartbeat\n\n');
@@ -135,7 +163,7 @@ export class LiveStream {
     const frames: string[] = [];
     for (const t of this.unsent) {
       // A trace evicted within the tick is gone; announcing it would send viewers to a 404.
-      if (this.store.get(t.key) === t) frames.push(`event: trace\ndata: ${JSON.stringify(summarize(t))}\n\n`);
+      if (this.store.get(t.key) === t) frames.push(`event: trace\ndata: ${JSON.stringify(liveEventOf(t))}\n\n`);
     }
     this.unsent.clear();
     // Encoded once and handed to every socket as the same bytes: one write per client per

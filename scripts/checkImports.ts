@@ -134,11 +134,20 @@ function doorFor(root: string, from: string, target: string): { folder: string; 
   return undefined;
 }
 
-/** A folder with a main.ts and no index.ts is a process (a mesh service): others talk to it over HTTP, never by import. */
-function processFolderOf(root: string, target: string): string | undefined {
+/** A process's entry file: the mesh's services start from server.ts (the supervisor spawns it), a tool from main.ts. */
+const processEntries = ['server.ts', 'main.ts'];
+/** What a process shows the others: its HTTP contract and the typed client that calls it over HTTP. */
+const processFaces = new Set(['api.ts', 'client.ts']);
+
+/**
+ * A sub-folder with an entry file (processEntries) and no index.ts is a process (a mesh service):
+ * others talk to it over HTTP, importing at most its contract and client (processFaces), never its code.
+ */
+export function processFolderOf(root: string, target: string): string | undefined {
   const folder = dirname(target);
   if (!folder.includes('/')) return undefined; // a top-level folder is entered through its door instead
-  return existsSync(join(root, folder, 'main.ts')) && !existsSync(join(root, folder, 'index.ts')) ? `${folder}/` : undefined;
+  if (existsSync(join(root, folder, 'index.ts'))) return undefined;
+  return processEntries.some((entry) => existsSync(join(root, folder, entry))) ? `${folder}/` : undefined;
 }
 
 /** Files that run in the browser: the browser folders plus everything the HTML pages reach. */
@@ -180,7 +189,11 @@ function ruleBroken(root: string, file: string, target: string, e: Edge): string
   if (e.to === 'server' && e.from !== 'server' && !e.isTooling) return 'server/ is the composition root: parts never import it (pass values down instead)';
   if (e.from === 'test') return undefined; // a unit test may reach the unit it tests
   const process = processFolderOf(root, target);
-  if (process && !file.startsWith(process)) return `${process} is a process: talk to it over HTTP, never by import`;
+  if (process && !file.startsWith(process) && !processFaces.has(target.slice(process.length))) {
+    return `${process} is a process: talk to it over HTTP (its ${[...processFaces].join(' or ')}), never by import`;
+  }
+  // A bench times a part's inner pieces, as a test tries them: it may import any file (devkit through its door, as products do).
+  if (e.from === 'bench' && e.to !== devkit) return undefined;
   const door = doorFor(root, file, target);
   if (door && door.door === undefined) return `${door.folder} has no door (index.ts): add one and import through it`;
   if (door && door.door !== target) return `import ${door.folder} through its door ${door.door}`;

@@ -1,7 +1,7 @@
 // The Thrift codec on its own (bounds-checked readers, writers, a transcoder): the embedded Jaeger decodes with it, the mesh's span reporter encodes with it.
 export { BinaryReader } from './binaryReader.ts';
 export { CompactReader } from './compactReader.ts';
-export { StringTable, fast } from './stringTable.ts';
+export { StringTable, base64Text, latin1Text } from './stringTable.ts';
 export {
   MSG_CALL,
   MSG_ONEWAY,

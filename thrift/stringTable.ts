@@ -9,6 +9,16 @@ interface FastSlices {
 }
 export const fast = (b: Buffer): FastSlices => b as unknown as FastSlices;
 
+/** Bytes [start, end) as Latin-1 text, one char per byte (a key that compares bytes as a string). */
+export function latin1Text(b: Buffer, start: number, end: number): string {
+  return fast(b).latin1Slice(start, end);
+}
+
+/** Bytes [start, end) as base64 (Jaeger JSON's form of a binary tag). */
+export function base64Text(b: Buffer, start: number, end: number): string {
+  return fast(b).base64Slice(start, end);
+}
+
 const SLOTS = 16_384;
 const MAX_LEN = 48;
 

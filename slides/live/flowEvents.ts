@@ -1,7 +1,7 @@
 // The events the Demo flow's parent machine and its child machines send each other, and the facts they carry.
 import type { JaegerTrace } from '../../model/index.ts';
 import type { HoleState, RequestKind } from '../../model/index.ts';
-import type { DemoRequestResult, MeshHealth, TraceArrival } from './traceSource.ts';
+import type { DemoRequestResult, MeshHealth } from './traceSource.ts';
 
 /** One of our own requests, kept so that a later plug can reuse it as a "before" sample. */
 export interface Sample {
@@ -51,7 +51,8 @@ export type ChildEvent =
   | { type: 'MESH'; mesh: MeshHealth }
   | { type: 'MESH_TROUBLE' }
   | { type: 'STREAM_STATE'; state: 'connecting' | 'open' | 'retrying'; problem: string | null }
-  | ({ type: 'TRACE_ARRIVED' } & TraceArrival)
+  /** A trace worth (re)fetching: its root is in and it grew (liveStream.ts passes on only those), or the flow asks again. */
+  | { type: 'TRACE_ARRIVED'; traceID: string; spanCount?: number }
   | { type: 'STREAM_OPEN' }
   | { type: 'OURS'; results: DemoRequestResult[]; kind: RequestKind; burst: number }
   | { type: 'CROWD_TRACE'; trace: JaegerTrace }

@@ -1,4 +1,4 @@
-// Child machine of the Demo flow: the /api/live connection, reopened with a growing backoff, passing each trace arrival up.
+// Child machine of the Demo flow: the /api/live connection, reopened with a growing backoff, passing up each arrival worth a fetch.
 import { assign, fromCallback, sendParent, setup } from 'xstate';
 import type { TraceArrival, TraceSource } from './traceSource.ts';
 
@@ -12,7 +12,12 @@ export interface LiveStreamInput {
 interface LiveStreamContext extends LiveStreamInput {
   attempts: number;
   problem: string | null;
+  /** Span count last passed up, per trace (the latest REMEMBERED traces). */
+  told: ReadonlyMap<string, number>;
 }
+
+/** Enough for every trace still on or near the slide; an older one that grows again is simply told again. */
+const REMEMBERED = 1000;
 
 type LiveStreamEvent = { type: 'OPEN' } | ({ type: 'ARRIVAL' } & TraceArrival) | { type: 'ERROR'; reason: string };
 
@@ -31,13 +36,30 @@ export const liveStreamMachine = setup({
     connectTimeout: ({ context }) => context.connectTimeoutMs,
     backoff: ({ context }) => Math.min(context.backoffMs * 2 ** Math.max(0, context.attempts - 1), context.backoffMaxMs),
   },
+  guards: {
+    /**
+     * The slide fetches a trace once its root is in and again only when it holds more spans than
+     * when last told: every other event would only fetch the same trace again.
+     */
+    worthFetching: ({ context, event }) => event.type === 'ARRIVAL' && event.hasRoot && event.spanCount > (context.told.get(event.traceID) ?? 0),
+  },
   actions: {
+    remember: assign({
+      told: ({ context, event }) => {
+        if (event.type !== 'ARRIVAL') return context.told;
+        const told = new Map(context.told);
+        told.delete(event.traceID);
+        told.set(event.traceID, event.spanCount);
+        if (told.size > REMEMBERED) told.delete(told.keys().next().value!);
+        return told;
+      },
+    }),
     tellState: sendParent(({ context }, state: 'connecting' | 'open' | 'retrying') => ({ type: 'STREAM_STATE', state, problem: context.problem })),
     failed: assign({ attempts: ({ context }) => context.attempts + 1, problem: (_, reason: string) => reason }),
   },
 }).createMachine({
   id: 'liveStream',
-  context: ({ input }) => ({ ...input, attempts: 0, problem: null }),
+  context: ({ input }) => ({ ...input, attempts: 0, problem: null, told: new Map() }),
   initial: 'live',
   states: {
     live: {
@@ -45,7 +67,10 @@ export const liveStreamMachine = setup({
       initial: 'connecting',
       on: {
         ERROR: { target: 'retrying', actions: { type: 'failed', params: ({ event }) => event.reason } },
-        ARRIVAL: { actions: sendParent(({ event }) => ({ type: 'TRACE_ARRIVED', traceID: event.traceID, spanCount: event.spanCount })) },
+        ARRIVAL: {
+          guard: 'worthFetching',
+          actions: ['remember', sendParent(({ event }) => (event.type === 'ARRIVAL' ? { type: 'TRACE_ARRIVED', traceID: event.traceID, spanCount: event.spanCount } : { type: 'NONE' }))],
+        },
       },
       states: {
         connecting: {

@@ -1,7 +1,7 @@
 // The live trace source: the deck server's demo API, Jaeger query API and /api/live stream over HTTP.
 import type { HealthBody, ServiceState } from '../../model/index.ts';
 import type { FindingsAggregateResponse } from '../../model/index.ts';
-import { tracesFromJaegerFile, type JaegerTrace } from '../../model/index.ts';
+import { parseLiveTraceEvent, tracesFromJaegerFile, type JaegerTrace } from '../../model/index.ts';
 import {
   SourceError,
   type DemoRequestResult,
@@ -34,24 +34,6 @@ async function reasonOf(res: Response): Promise<string> {
 
 function isAbort(e: unknown): boolean {
   return e instanceof DOMException && e.name === 'AbortError';
-}
-
-/** Parses one `trace` event; the stream's shape is {traceID, …} but a bare id is accepted too. */
-export function parseArrival(data: string): TraceArrival | null {
-  try {
-    const v = JSON.parse(data) as unknown;
-    if (typeof v === 'string') return { traceID: v };
-    if (v && typeof v === 'object') {
-      const o = v as Record<string, unknown>;
-      if (typeof o.traceID === 'string') {
-        const count = typeof o.spanCount === 'number' ? o.spanCount : typeof o.spans === 'number' ? o.spans : undefined;
-        return { traceID: o.traceID, spanCount: count };
-      }
-    }
-  } catch {
-    if (/^[0-9a-f]{1,32}$/i.test(data.trim())) return { traceID: data.trim() };
-  }
-  return null;
 }
 
 const SERVICE_STATES: readonly ServiceState[] = ['starting', 'healthy', 'hung', 'crashed', 'restarting', 'stopped'];
@@ -217,7 +199,7 @@ export function createLiveTraceSource(opts: LiveSourceOptions): TraceSource {
     prefetchTrace: prefetch,
 
     openStream(handlers: StreamHandlers) {
-      return openEvents('/api/live', 'trace', parseArrival, (a) => handlers.onTrace(a), handlers, 'The live trace stream dropped.');
+      return openEvents<TraceArrival>('/api/live', 'trace', parseLiveTraceEvent, (a) => handlers.onTrace(a), handlers, 'The live trace stream dropped.');
     },
 
     openMeshEvents(handlers: MeshEventHandlers) {

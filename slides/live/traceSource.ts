@@ -5,12 +5,9 @@ import type { DemoRequestResult, HoleState, RequestKind, ServiceHealth, ServiceS
 import type { FindingsAggregateResponse } from '../../model/index.ts';
 export type { DemoRequestResult, HoleState, RequestKind, ServiceStateEvent } from '../../model/index.ts';
 
-/** What one `trace` event of the live stream tells: which trace gained spans. */
-export interface TraceArrival {
-  traceID: string;
-  /** Spans the trace holds now, when the stream says so. */
-  spanCount?: number;
-}
+import type { LiveTraceEvent } from '../../model/index.ts';
+/** What one `trace` event of the live stream tells (model/liveEvent.ts): which trace gained spans, how many it holds, whether its root is in. */
+export type TraceArrival = LiveTraceEvent;
 
 /** The mesh as the slide sees it; `offline` means no server is behind the deck at all. */
 export type MeshHealth =

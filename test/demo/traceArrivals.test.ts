@@ -1,16 +1,46 @@
-// What the Demo slide reads off the wire and off a trace: /api/live event data, a trace's start and length, its sender.
+// What the Demo slide reads off the wire and off a trace: the /api/live event (strictly), a trace's start and length, its sender.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { JaegerSpan, JaegerTrace } from '../../model/jaegerJson.ts';
-import { parseArrival } from '../../slides/live/liveTraceSource.ts';
+import { parseLiveTraceEvent } from '../../model/liveEvent.ts';
 import { traceAttendee, traceDurationMs, traceStartMs } from '../../model/traceFacts.ts';
 
-test('a live-stream event gives the trace id and span count; junk gives nothing', () => {
-  assert.deepEqual(parseArrival('{"traceID":"4bf92f3577b34da6","spanCount":12,"services":["a"]}'), { traceID: '4bf92f3577b34da6', spanCount: 12 });
-  assert.deepEqual(parseArrival('"4bf92f3577b34da6"'), { traceID: '4bf92f3577b34da6' });
-  assert.deepEqual(parseArrival('4bf92f3577b34da6'), { traceID: '4bf92f3577b34da6' });
-  assert.equal(parseArrival('{"id":1}'), null);
-  assert.equal(parseArrival('<img src=x onerror=alert(1)>'), null);
+const EVENT = {
+  traceID: '4bf92f3577b34da6',
+  spanCount: 12,
+  hasRoot: true,
+  rootService: 'frontend',
+  rootOperation: 'GET /checkout',
+  startTimeUs: 1_700_000_000_000_000,
+  durationUs: 184_000,
+  error: false,
+  services: ['frontend', 'orders'],
+};
+
+test('a live-stream event is read whole, as the server sends it (test/jaeger/live.test.ts checks the server against the same parser)', () => {
+  assert.deepEqual(parseLiveTraceEvent(JSON.stringify(EVENT)), EVENT);
+  // Fields the type does not know are not carried along.
+  assert.deepEqual(parseLiveTraceEvent(JSON.stringify({ ...EVENT, extra: '<b>' })), EVENT);
+});
+
+test('anything else is dropped: bare ids, missing or mistyped fields, junk', () => {
+  for (const data of [
+    '"4bf92f3577b34da6"',
+    '4bf92f3577b34da6',
+    '{"traceID":"4bf92f3577b34da6","spanCount":12}',
+    JSON.stringify({ ...EVENT, traceID: '<img src=x onerror=alert(1)>' }),
+    JSON.stringify({ ...EVENT, spanCount: '12' }),
+    JSON.stringify({ ...EVENT, spanCount: 0 }),
+    JSON.stringify({ ...EVENT, spanCount: 1.5 }),
+    JSON.stringify({ ...EVENT, hasRoot: 'yes' }),
+    JSON.stringify({ ...EVENT, durationUs: -1 }),
+    JSON.stringify({ ...EVENT, services: ['a', 1] }),
+    JSON.stringify({ ...EVENT, error: undefined }),
+    '[]',
+    '<img src=x onerror=alert(1)>',
+  ]) {
+    assert.equal(parseLiveTraceEvent(data), null, data);
+  }
 });
 
 function span(id: string, startUs: number, durUs: number, tags: JaegerSpan['tags'] = [], logs: JaegerSpan['logs'] = []): JaegerSpan {

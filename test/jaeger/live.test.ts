@@ -7,9 +7,11 @@ import { waitFor } from '../../devkit/waitFor.ts';
 import { startHarness, type Harness } from './support/harness.ts';
 import { sampleBatch } from './support/sampleBatch.ts';
 import { encodeBinaryBatch } from '../../devkit/thriftrwCodec.ts';
+import { parseLiveTraceEvent } from '../../model/liveEvent.ts';
 
 interface SseClient {
-  events: { event: string; data: any }[];
+  /** `raw` is the data line as sent; `data` its JSON. */
+  events: { event: string; data: any; raw: string }[];
   comments: string[];
   close(): void;
 }
@@ -35,7 +37,7 @@ function openSse(url: string): Promise<SseClient> {
             else if (line.startsWith('event: ')) event = line.slice(7);
             else if (line.startsWith('data: ')) data += line.slice(6);
           }
-          if (data) client.events.push({ event, data: JSON.parse(data) });
+          if (data) client.events.push({ event, data: JSON.parse(data), raw: data });
         }
       });
       res.on('error', () => {});
@@ -65,13 +67,16 @@ describe('live stream', () => {
     assert.deepEqual(ev.data, {
       traceID: '0000000000005151',
       spanCount: 6,
-      services: ['frontend'],
+      hasRoot: true,
       rootService: 'frontend',
       rootOperation: 'GET /orders',
-      startTime: 1_700_000_000_000_000,
-      duration: 5_000,
+      startTimeUs: 1_700_000_000_000_000,
+      durationUs: 5_000,
       error: false,
+      services: ['frontend'],
     });
+    // The slide's strict parser takes what the server sends, all of it.
+    assert.deepEqual(parseLiveTraceEvent(ev.raw), ev.data);
     await waitFor('a heartbeat', () => sse.comments.includes('heartbeat'));
     assert.equal(sse.events.length, 1, 'the burst was coalesced into one event');
     assert.deepEqual(heard, ['0000000000005151']);
@@ -81,6 +86,24 @@ describe('live stream', () => {
     assert.equal(ev2.data.spanCount, 7);
     assert.deepEqual(ev2.data.services, ['frontend', 'billing']);
     off();
+    sse.close();
+  });
+
+  it("says whether the root is in: children first without it, then the root; a failed span marks the event", async () => {
+    const sse = await openSse(`${h.url}/api/live`);
+    await waitFor('the client registered', () => sse.comments.some((c) => c.startsWith('connected')));
+    const b = sampleBatch({ traceIdLow: 0x5252n, spans: 3, service: 'frontend' });
+    const failing = b.spans[2]!;
+    failing.tags = failing.tags.map((t) => (t.key === 'error' ? { ...t, value: true } : t));
+    h.jaeger.ingest('http', encodeBinaryBatch({ ...b, spans: b.spans.slice(1) }));
+    const first = parseLiveTraceEvent((await waitFor('the children’s event', () => sse.events[0])).raw);
+    assert.deepEqual(
+      first && { spanCount: first.spanCount, hasRoot: first.hasRoot, rootService: first.rootService, rootOperation: first.rootOperation, error: first.error },
+      { spanCount: 2, hasRoot: false, rootService: '', rootOperation: '', error: true },
+    );
+    h.jaeger.ingest('http', encodeBinaryBatch({ ...b, spans: [b.spans[0]!] }));
+    const second = parseLiveTraceEvent((await waitFor('the root’s event', () => sse.events[1])).raw);
+    assert.deepEqual(second && [second.spanCount, second.hasRoot, second.rootOperation], [3, true, 'GET /orders']);
     sse.close();
   });
 

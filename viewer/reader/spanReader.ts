@@ -4,7 +4,7 @@
 // A little over 300 lines: the span's parts (tags, logs, references) each have their reader here, beside the helpers they inline.
 import { FNV_BASIS, FNV_PRIME, type ByteInterner, type Bytes } from './byteColumns.ts';
 import type { RefColumns } from './spanRun.ts';
-import { REF_CHILD_OF, REF_FOLLOWS_FROM, REF_PARENT_SPAN_ID } from './spanColumns.ts';
+import { REF_CHILD_OF, REF_FOLLOWS_FROM, REF_PARENT_SPAN_ID } from '../model/spanColumns.ts';
 
 export const QUOTE = 34;
 const BACKSLASH = 92;

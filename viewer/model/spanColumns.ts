@@ -1,7 +1,7 @@
 // A trace as flat columns (one entry per span): what the viewer indexes, whether read from objects or straight from a file's bytes.
-import type { JaegerProcess, JaegerSpan, JaegerTrace } from '../model/index.ts';
+import type { JaegerProcess, JaegerSpan, JaegerTrace } from '../../model/index.ts';
 import { formatValue, isTruthyTag } from './format.ts';
-import { buildSpanIdIndex } from './spanIdIndex.ts';
+import { buildSpanIdIndex } from '../reader/spanIdIndex.ts';
 
 /** How a reference names a parent; the viewer prefers them in this order. */
 export const REF_PARENT_SPAN_ID = 0;

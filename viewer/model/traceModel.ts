@@ -1,6 +1,6 @@
 // Indexes a trace's span columns once into typed arrays, so drawing and interaction never walk span objects again.
 // A little over 300 lines: each indexing pass is its own function (see indexSpans), which keeps each loop fast.
-import type { JaegerProcess, JaegerTrace } from '../model/index.ts';
+import type { JaegerProcess, JaegerTrace } from '../../model/index.ts';
 import { columnsFromTrace, REF_CHILD_OF, REF_FOLLOWS_FROM, REF_PARENT_SPAN_ID, TraceShapeError, type SpanColumns } from './spanColumns.ts';
 
 export { TraceShapeError };

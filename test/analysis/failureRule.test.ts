@@ -5,8 +5,8 @@ import { analyzeTrace, indexTrace } from '../../analysis/index.ts';
 import { summarizeTrace } from '../../join/browser/traceSummary.ts';
 import type { JaegerTrace } from '../../model/jaegerJson.ts';
 import { failedByStatus, requestFailed, spanFailed } from '../../model/index.ts';
-import { completeFeed, scanJaegerFile } from '../../viewer/jsonScan.ts';
-import { buildTraceModel, indexSpans, spanIdOf, type TraceModel } from '../../viewer/traceModel.ts';
+import { completeFeed, scanJaegerFile } from '../../viewer/reader/jsonScan.ts';
+import { buildTraceModel, indexSpans, spanIdOf, type TraceModel } from '../../viewer/model/traceModel.ts';
 import { FAILED_TRIES, http503Only, isbnRetries, otelStatusOnly, REGISTRY_ANSWERS } from './support/failureVariants.ts';
 
 test('the rule: error tag, OpenTelemetry status ERROR, HTTP 5xx on a server span; nothing else', () => {

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { indexTrace } from '../../analysis/index.ts';
 import { generateTrace } from '../../model/syntheticTrace.ts';
 import { tracesFromJaegerFile, type JaegerSpan, type JaegerTrace } from '../../model/jaegerJson.ts';
-import { buildTraceModel } from '../../viewer/traceModel.ts';
+import { buildTraceModel } from '../../viewer/model/traceModel.ts';
 
 const fixtures = (): [string, JaegerTrace][] =>
   ['jaeger-json', 'jaeger-ui', 'otel-library'].flatMap((dir) =>

@@ -1,7 +1,7 @@
 // What the standalone viewer's address asks to open, read by the page's first script and by the page alike.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { sourcesInAddress } from '../../viewer/pageAddress.ts';
+import { sourcesInAddress } from '../../viewer/page/pageAddress.ts';
 
 const at = (query: string) => sourcesInAddress(new URL(`http://127.0.0.1:8080/viewer.html${query}`));
 

@@ -2,9 +2,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createActor } from 'xstate';
-import { loadedFromTrace } from '../../viewer/loadedTrace.ts';
-import { standaloneFlow } from '../../viewer/standaloneFlow.ts';
-import { TraceLoadError } from '../../viewer/traceSource.ts';
+import { loadedFromTrace } from '../../viewer/model/loadedTrace.ts';
+import { standaloneFlow } from '../../viewer/page/standaloneFlow.ts';
+import { TraceLoadError } from '../../viewer/reader/traceSource.ts';
 import { waitFor } from '../../devkit/waitFor.ts';
 import { lockTrace, markupTrace } from './traces.ts';
 

@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { tracesFromJaegerFile, type JaegerSpan, type JaegerTrace } from '../../model/jaegerJson.ts';
-import { findCriticalPath } from '../../viewer/criticalPath.ts';
-import { completeFeed, scanJaegerFile, ScanGaveUp, type ByteFeed } from '../../viewer/jsonScan.ts';
-import { findSpans } from '../../viewer/traceSearch.ts';
+import { findCriticalPath } from '../../viewer/model/criticalPath.ts';
+import { completeFeed, scanJaegerFile, ScanGaveUp, type ByteFeed } from '../../viewer/reader/jsonScan.ts';
+import { findSpans } from '../../viewer/model/traceSearch.ts';
 import { generateTrace } from '../../model/syntheticTrace.ts';
-import { describeDelta } from '../../viewer/format.ts';
-import { buildTraceModel, findSpanIndex, indexSpans, operationOf, spanIdOf, TraceShapeError } from '../../viewer/traceModel.ts';
+import { describeDelta } from '../../viewer/model/format.ts';
+import { buildTraceModel, findSpanIndex, indexSpans, operationOf, spanIdOf, TraceShapeError } from '../../viewer/model/traceModel.ts';
 import { lockTrace } from './traces.ts';
 
 const fixture = (name: string) => tracesFromJaegerFile(JSON.parse(readFileSync(`test/fixtures/jaeger-json/${name}.json`, 'utf8')))[0]!;

@@ -1,9 +1,9 @@
 // The Statistics view: where the time went, per service and per operation — counts, self time, critical-path share.
-import type { CriticalPath } from './criticalPath.ts';
+import type { CriticalPath } from '../model/criticalPath.ts';
 import { add } from './dom.ts';
-import { formatCount, formatDuration, formatShare } from './format.ts';
+import { formatCount, formatDuration, formatShare } from '../model/format.ts';
 import { paintService } from './palette.ts';
-import type { TraceModel } from './traceModel.ts';
+import type { TraceModel } from '../model/traceModel.ts';
 
 export interface TraceStats {
   readonly element: HTMLElement;

@@ -1,5 +1,5 @@
 // Where the standalone viewer gets traces: the query API by ID, a same-origin URL, or a local file — each with a clear error.
-import { tracesFromJaegerFile, type JaegerTrace } from '../model/index.ts';
+import { tracesFromJaegerFile, type JaegerTrace } from '../../model/index.ts';
 
 /** A load that failed for a reason the reader can act on; `message` is shown as is. */
 export class TraceLoadError extends Error {

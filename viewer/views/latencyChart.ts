@@ -1,6 +1,6 @@
 // A live bar chart of recent requests' latency with p50 and p95 lines, so a plugged hole shows at a glance.
 import './latencyChart.css';
-import { ascending, formatMs, quantile } from '../model/index.ts';
+import { ascending, formatMs, quantile } from '../../model/index.ts';
 
 export interface LatencyChart {
   /** One finished request; `at` is when it ended (ms since the epoch or a Date); `label` marks an event there. */

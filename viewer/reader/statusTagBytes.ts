@@ -1,5 +1,5 @@
 // The byte reader's side of the one failure rule: spots the status tags (model/spanStatus.ts) by their raw key bytes and decodes only their values.
-import { STATUS_TAG_KEYS, type StatusTags } from '../model/index.ts';
+import { STATUS_TAG_KEYS, type StatusTags } from '../../model/index.ts';
 
 const QUOTE = 34;
 const STATUS_KEYS = STATUS_TAG_KEYS.map((k) => new TextEncoder().encode(k));

@@ -1,9 +1,9 @@
 // The details of one span — tags, logs at times relative to the trace, process — written as text only.
-import { failedByStatus, statusTagsOf, STATUS_TAG_KEYS, type JaegerKeyValue, type JaegerSpan } from '../model/index.ts';
-import type { CriticalPath } from './criticalPath.ts';
-import { formatDuration, formatOffset, formatValue } from './format.ts';
+import { failedByStatus, statusTagsOf, STATUS_TAG_KEYS, type JaegerKeyValue, type JaegerSpan } from '../../model/index.ts';
+import type { CriticalPath } from '../model/criticalPath.ts';
+import { formatDuration, formatOffset, formatValue } from '../model/format.ts';
 import { paintService } from './palette.ts';
-import { operationOf, serviceOf, spanIdOf, type TraceModel } from './traceModel.ts';
+import { operationOf, serviceOf, spanIdOf, type TraceModel } from '../model/traceModel.ts';
 import { add } from './dom.ts';
 
 export interface SpanDetails {

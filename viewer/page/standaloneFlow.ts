@@ -1,7 +1,7 @@
 // The standalone page's loading lifecycle: empty → loading → showing | failed; a newer load replaces an older one.
 import { assign, fromPromise, setup } from 'xstate';
-import type { LoadedTrace } from './loadedTrace.ts';
-import { TraceLoadError } from './traceSource.ts';
+import type { LoadedTrace } from '../model/loadedTrace.ts';
+import { TraceLoadError } from '../reader/traceSource.ts';
 
 export interface LoadRequest {
   /** How the source is named in messages, e.g. “trace abc…” or “lock.json”. */

@@ -1,9 +1,9 @@
 // The Flamegraph view: each span a block under its parent, width its duration, so the deep and the wide show at a glance.
-import type { CriticalPath } from './criticalPath.ts';
+import type { CriticalPath } from '../model/criticalPath.ts';
 import { add } from './dom.ts';
-import { formatDuration } from './format.ts';
+import { formatDuration } from '../model/format.ts';
 import { serviceColour } from './palette.ts';
-import { operationOf, serviceOf, type TraceModel } from './traceModel.ts';
+import { operationOf, serviceOf, type TraceModel } from '../model/traceModel.ts';
 
 export interface Flamegraph {
   readonly element: HTMLElement;

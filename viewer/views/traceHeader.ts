@@ -1,7 +1,7 @@
 // The trace's summary line: what it was, its ID, how long it took, which services, how deep, how many spans.
-import { formatCount, formatDuration } from './format.ts';
+import { formatCount, formatDuration } from '../model/format.ts';
 import { paintService } from './palette.ts';
-import { operationOf, serviceOf, type TraceModel } from './traceModel.ts';
+import { operationOf, serviceOf, type TraceModel } from '../model/traceModel.ts';
 import { add } from './dom.ts';
 
 export interface TraceHeader {

@@ -1,8 +1,8 @@
 // Two traces side by side on one time scale — before and after a hole was plugged — with the difference in words.
-import type { JaegerTrace } from '../model/index.ts';
-import { loadedFromTrace, type LoadedTrace } from './loadedTrace.ts';
+import type { JaegerTrace } from '../../model/index.ts';
+import { loadedFromTrace, type LoadedTrace } from '../model/loadedTrace.ts';
 import { add } from './dom.ts';
-import { describeDelta, formatDuration } from './format.ts';
+import { describeDelta, formatDuration } from '../model/format.ts';
 import { createTraceViewer, type TraceViewer } from './traceViewer.ts';
 import './traceCompare.css';
 

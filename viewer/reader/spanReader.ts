@@ -4,8 +4,8 @@
 // A little over 300 lines: the span's parts (tags, logs, references) each have their reader here, beside the helpers they inline.
 import { FNV_BASIS, FNV_PRIME, type ByteInterner, type Bytes } from './byteColumns.ts';
 import type { RefColumns } from './spanRun.ts';
-import { REF_CHILD_OF, REF_FOLLOWS_FROM, REF_PARENT_SPAN_ID } from '../analysis/index.ts';
-import { failedByStatus, type StatusTags } from '../model/index.ts';
+import { REF_CHILD_OF, REF_FOLLOWS_FROM, REF_PARENT_SPAN_ID } from '../../analysis/index.ts';
+import { failedByStatus, type StatusTags } from '../../model/index.ts';
 import { noteStatusTag } from './statusTagBytes.ts';
 
 export const QUOTE = 34;

@@ -1,7 +1,7 @@
 // A trace ready to draw: its index, critical path, the full span on demand, and the hole finder's findings when they come.
-import { analyzeIndexed, indexTrace } from '../analysis/index.ts';
-import type { Finding } from '../model/index.ts';
-import type { JaegerSpan, JaegerTrace } from '../model/index.ts';
+import { analyzeIndexed, indexTrace } from '../../analysis/index.ts';
+import type { Finding } from '../../model/index.ts';
+import type { JaegerSpan, JaegerTrace } from '../../model/index.ts';
 import { findCriticalPath, type CriticalPath } from './criticalPath.ts';
 import { buildTraceModel, type TraceModel } from './traceModel.ts';
 

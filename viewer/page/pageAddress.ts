@@ -1,5 +1,5 @@
 // What the standalone viewer's address asks to open (?traceID, ?url, a pair to compare, ?synthetic): read once, by the page's first script and by the page.
-import type { TraceRequest } from './traceLoader.ts';
+import type { TraceRequest } from '../reader/traceLoader.ts';
 
 export type AddressedSources =
   | { kind: 'one'; what: string; request: TraceRequest }

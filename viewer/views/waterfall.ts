@@ -1,10 +1,10 @@
 // The span rows: a virtualised waterfall that keeps only the rows on screen in the DOM and reuses them while scrolling.
 // Longer than most files here: the rows, their keyboard, collapse state and window must agree on one open-rows array.
-import type { CriticalPath } from './criticalPath.ts';
+import type { CriticalPath } from '../model/criticalPath.ts';
 import { add } from './dom.ts';
-import { formatDuration } from './format.ts';
+import { formatDuration } from '../model/format.ts';
 import { paintService } from './palette.ts';
-import { operationOf, serviceOf, type TraceModel } from './traceModel.ts';
+import { operationOf, serviceOf, type TraceModel } from '../model/traceModel.ts';
 
 export interface WaterfallOptions {
   /** A row was chosen (click, Enter or Space); null when the choice is cleared (Escape). */

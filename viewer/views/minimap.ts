@@ -1,7 +1,7 @@
 // The whole trace in a strip above the rows: drag across it to zoom the time axis into that range.
 import { add } from './dom.ts';
 import { OVERVIEW_HEIGHT, OVERVIEW_WIDTH, overviewPixels } from './overview.ts';
-import type { TraceModel } from './traceModel.ts';
+import type { TraceModel } from '../model/traceModel.ts';
 
 export interface Minimap {
   readonly element: HTMLElement;

@@ -1,7 +1,7 @@
 // The messages between the page and the trace worker.
-import type { Finding } from '../model/index.ts';
-import type { CriticalPath } from './criticalPath.ts';
-import type { TraceModel } from './traceModel.ts';
+import type { Finding } from '../../model/index.ts';
+import type { CriticalPath } from '../model/criticalPath.ts';
+import type { TraceModel } from '../model/traceModel.ts';
 
 /** A source of traces to load. `stream`: read the download as it arrives, instead of once it is all in. */
 export type TraceRequest =

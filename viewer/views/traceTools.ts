@@ -1,6 +1,6 @@
 // The viewer's toolbar: "Find in trace" with match count and stepping, collapse/expand all and by level, zoom reset, view tabs.
 import { add } from './dom.ts';
-import { formatCount } from './format.ts';
+import { formatCount } from '../model/format.ts';
 
 const VIEWS = ['Timeline', 'Flamegraph', 'Statistics', 'Spans'] as const;
 export type ViewName = (typeof VIEWS)[number];

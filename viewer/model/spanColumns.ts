@@ -1,9 +1,9 @@
 // A trace as flat columns (one entry per span): what the viewer indexes, whether read from objects or straight from a file's bytes.
-import { spanFailed, type JaegerProcess, type JaegerSpan, type JaegerTrace } from '../model/index.ts';
+import { spanFailed, type JaegerProcess, type JaegerSpan, type JaegerTrace } from '../../model/index.ts';
 import { formatValue } from './format.ts';
-import { buildSpanIdIndex } from './spanIdIndex.ts';
+import { buildSpanIdIndex } from '../reader/spanIdIndex.ts';
 
-import { REF_CHILD_OF, REF_FOLLOWS_FROM, REF_PARENT_SPAN_ID, type SpanRefs } from '../analysis/index.ts';
+import { REF_CHILD_OF, REF_FOLLOWS_FROM, REF_PARENT_SPAN_ID, type SpanRefs } from '../../analysis/index.ts';
 
 /** The references (SpanRefs) are the shared tree builder's input, as they are. */
 export interface SpanColumns extends SpanRefs {

@@ -1,9 +1,9 @@
 // The Spans view: every span as a table row, sortable by any column; only the rows on screen exist in the DOM.
-import type { CriticalPath } from './criticalPath.ts';
+import type { CriticalPath } from '../model/criticalPath.ts';
 import { add } from './dom.ts';
-import { formatDuration, formatOffset } from './format.ts';
+import { formatDuration, formatOffset } from '../model/format.ts';
 import { paintService } from './palette.ts';
-import { operationOf, serviceOf, type TraceModel } from './traceModel.ts';
+import { operationOf, serviceOf, type TraceModel } from '../model/traceModel.ts';
 
 export interface SpanTable {
   readonly element: HTMLElement;

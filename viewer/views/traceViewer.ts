@@ -1,18 +1,18 @@
 // The trace viewer: header, findings, tools (find, collapse, zoom, views as tabs) and the views, wired to one indexed trace.
 // Longer than most files here: it is the one place where the parts meet, and splitting the wiring would scatter it.
-import type { Finding } from '../model/index.ts';
-import type { JaegerTrace } from '../model/index.ts';
-import type { CriticalPath } from './criticalPath.ts';
+import type { Finding } from '../../model/index.ts';
+import type { JaegerTrace } from '../../model/index.ts';
+import type { CriticalPath } from '../model/criticalPath.ts';
 import { add } from './dom.ts';
 import { createFindingsList } from './findingsList.ts';
 import { createFlamegraph } from './flamegraph.ts';
-import { findingsOver, loadedFromTrace, type LoadedTrace } from './loadedTrace.ts';
+import { findingsOver, loadedFromTrace, type LoadedTrace } from '../model/loadedTrace.ts';
 import { createMinimap } from './minimap.ts';
 import { createSpanDetails } from './spanDetails.ts';
 import { createSpanTable } from './spanTable.ts';
 import { createTraceHeader } from './traceHeader.ts';
-import { findSpanIndex, findSpanIndices, spanIdOf, type TraceModel } from './traceModel.ts';
-import { findSpans } from './traceSearch.ts';
+import { findSpanIndex, findSpanIndices, spanIdOf, type TraceModel } from '../model/traceModel.ts';
+import { findSpans } from '../model/traceSearch.ts';
 import { createTraceStats } from './traceStats.ts';
 import { createTraceTools, type ViewName } from './traceTools.ts';
 import { createWaterfall, type WaterfallSnapshot } from './waterfall.ts';

@@ -1,6 +1,6 @@
 // Indexes a trace's span columns once into typed arrays (the tree is the hole finder's own, analysis/spanTree.ts), so drawing and interaction never walk span objects again.
-import { buildSpanTree, pickParents, selfTimes, type SpanTree } from '../analysis/index.ts';
-import type { JaegerProcess, JaegerTrace } from '../model/index.ts';
+import { buildSpanTree, pickParents, selfTimes, type SpanTree } from '../../analysis/index.ts';
+import type { JaegerProcess, JaegerTrace } from '../../model/index.ts';
 import { columnsFromTrace, TraceShapeError, type SpanColumns } from './spanColumns.ts';
 
 export { TraceShapeError };

@@ -1,7 +1,7 @@
 // The hole finder's findings above every view of the trace: what each hole cost, and a click shows its spans.
-import type { Finding } from '../model/index.ts';
+import type { Finding } from '../../model/index.ts';
 import { add } from './dom.ts';
-import { formatShare } from './format.ts';
+import { formatShare } from '../model/format.ts';
 
 export interface FindingsList {
   readonly element: HTMLElement;

@@ -1,13 +1,13 @@
 // Fetches, reads and indexes trace files off the page's main thread; the page receives typed arrays it can draw at once.
-import { analyzeIndexed, indexTrace } from '../analysis/index.ts';
-import { tracesFromJaegerFile, type JaegerTrace } from '../model/index.ts';
-import { findCriticalPath } from './criticalPath.ts';
+import { analyzeIndexed, indexTrace } from '../../analysis/index.ts';
+import { tracesFromJaegerFile, type JaegerTrace } from '../../model/index.ts';
+import { findCriticalPath } from '../model/criticalPath.ts';
 import { completeFeed, scanJaegerFile, ScanGaveUp, type ByteFeed, type ScannedTrace } from './jsonScan.ts';
-import { columnsFromTrace } from './spanColumns.ts';
-import { generateTrace } from '../model/index.ts';
+import { columnsFromTrace } from '../model/spanColumns.ts';
+import { generateTrace } from '../../model/index.ts';
 import { fetchTraceByID, fetchTraceUrl, parseTraceFile, TraceLoadError } from './traceSource.ts';
-import { overviewPixels } from './overview.ts';
-import { findSpanIndices, indexSpans, type TraceModel } from './traceModel.ts';
+import { overviewPixels } from '../views/overview.ts';
+import { findSpanIndices, indexSpans, type TraceModel } from '../model/traceModel.ts';
 import type { WorkerAnswer, WorkerRequest, WireTrace } from './workerProtocol.ts';
 
 const post = (answer: WorkerAnswer, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(answer, transfer);

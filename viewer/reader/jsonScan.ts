@@ -2,8 +2,8 @@
 // Anything unexpected (bad JSON, odd shapes) makes it give up with ScanGaveUp; the caller then parses the
 // file the ordinary way, which either works or names the problem. So this reader only has to be right, not complete.
 // Longer than most files here: the envelope's reader, whose helpers are closures over the read position (cold code: the spans, the hot part, are read by spanReader.ts).
-import type { JaegerProcess } from '../model/index.ts';
-import type { SpanColumns } from './spanColumns.ts';
+import type { JaegerProcess } from '../../model/index.ts';
+import type { SpanColumns } from '../model/spanColumns.ts';
 import { sameBytes } from './byteColumns.ts';
 import { CLOSE_ARR, CLOSE_OBJ, isBlank, OPEN_ARR, OPEN_OBJ, QUOTE, readSpan, StopAt } from './spanReader.ts';
 import { refTargets, ScanGaveUp, SpanRun } from './spanRun.ts';

@@ -1,5 +1,5 @@
 // Human-readable durations, percentages and Jaeger tag values, written for a slide, not a log file.
-import type { JaegerKeyValue } from '../model/index.ts';
+import type { JaegerKeyValue } from '../../model/index.ts';
 
 /** Microseconds → "850 µs", "12.3 ms", "1.24 s" (three significant figures at most). */
 export function formatDuration(us: number): string {

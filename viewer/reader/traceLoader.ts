@@ -1,7 +1,7 @@
 // The page's side of the trace worker: asks it to load a source and turns its answer into traces ready to draw.
-import type { Finding } from '../model/index.ts';
-import type { JaegerSpan } from '../model/index.ts';
-import type { LoadedTrace } from './loadedTrace.ts';
+import type { Finding } from '../../model/index.ts';
+import type { JaegerSpan } from '../../model/index.ts';
+import type { LoadedTrace } from '../model/loadedTrace.ts';
 import { TraceLoadError } from './traceSource.ts';
 import type { TraceRequest, WorkerAnswer, WorkerRequest } from './workerProtocol.ts';
 

@@ -1,14 +1,14 @@
 // The standalone viewer page (/viewer.html): opens traces by ?traceID, same-origin ?url, ?synthetic, or dropped/picked files, and compares two.
-import { loadTraces, workerPhases, type TraceRequest } from './traceLoader.ts';
+import { loadTraces, workerPhases, type TraceRequest } from '../reader/traceLoader.ts';
 import { sourcesInAddress } from './pageAddress.ts';
 import { createActor } from 'xstate';
-import type { JaegerTrace } from '../model/index.ts';
-import { createLatencyChart } from './latencyChart.ts';
-import { describeLoaded, loadedFromTrace, type LoadedTrace } from './loadedTrace.ts';
-import { generateTrace } from '../model/index.ts';
-import { createTraceCompare } from './traceCompare.ts';
+import type { JaegerTrace } from '../../model/index.ts';
+import { createLatencyChart } from '../views/latencyChart.ts';
+import { describeLoaded, loadedFromTrace, type LoadedTrace } from '../model/loadedTrace.ts';
+import { generateTrace } from '../../model/index.ts';
+import { createTraceCompare } from '../views/traceCompare.ts';
 import { standaloneFlow } from './standaloneFlow.ts';
-import { createTraceViewer } from './traceViewer.ts';
+import { createTraceViewer } from '../views/traceViewer.ts';
 
 const ZOOMS = [1, 1.25, 1.5, 2, 2.5];
 const EMPTY = 'Open a trace: drop a Jaeger JSON file anywhere on this page (two files to compare them), use “Open Jaeger JSON files…”, or add ?traceID=… or ?url=… to the address.';

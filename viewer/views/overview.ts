@@ -1,6 +1,6 @@
 // The minimap's picture of a whole trace, as pixels: no DOM, so the worker can paint it while the page draws rows.
 import { serviceColour } from './palette.ts';
-import type { TraceModel } from './traceModel.ts';
+import type { TraceModel } from '../model/traceModel.ts';
 
 export const OVERVIEW_WIDTH = 1024;
 export const OVERVIEW_HEIGHT = 56;

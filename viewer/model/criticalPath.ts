@@ -1,5 +1,5 @@
 // The critical path the viewer draws: the hole finder's walk over the drawn tree, strict about overruns.
-import { criticalPathSegments, type PathSegments } from '../analysis/index.ts';
+import { criticalPathSegments, type PathSegments } from '../../analysis/index.ts';
 import { forEachChild, type TraceModel } from './traceModel.ts';
 
 export type CriticalPath = PathSegments;

@@ -1,6 +1,4 @@
 // The crowd lane's latency chart: each request's final duration over time, ours and the audience's apart, hole switches as labelled lines.
-// The viewer's chart draws a different picture (bars in fixed slots) but rounds its y axis the same way.
-import { niceCeil } from '../../viewer/index.ts';
 import { el } from './dom.ts';
 import type { HoleSwitchMark, LatencyPoint } from './flowEvents.ts';
 import { shortHoleName } from './holeSwitches.ts';
@@ -19,6 +17,14 @@ function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string,
   if (text !== undefined) e.textContent = text;
   parent.appendChild(e);
   return e;
+}
+
+/** A round upper bound for the y axis, so its labels read well (1, 2, 2.5, 5 × 10^k). */
+function niceCeil(x: number): number {
+  if (x <= 0) return 1;
+  const p = 10 ** Math.floor(Math.log10(x));
+  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= x) return m * p;
+  return 10 * p;
 }
 
 const clock = (at: number) => new Date(at).toLocaleTimeString('en-GB', { hour12: false, hour: '2-digit', minute: '2-digit' });

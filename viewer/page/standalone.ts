@@ -3,7 +3,6 @@ import { loadTraces, workerPhases, type TraceRequest } from '../reader/traceLoad
 import { sourcesInAddress } from './pageAddress.ts';
 import { createActor } from 'xstate';
 import type { JaegerTrace } from '../../model/index.ts';
-import { createLatencyChart } from '../views/latencyChart.ts';
 import { describeLoaded, loadedFromTrace, type LoadedTrace } from '../model/loadedTrace.ts';
 import { generateTrace } from '../../model/index.ts';
 import { createTraceCompare } from '../views/traceCompare.ts';
@@ -188,7 +187,6 @@ declare global {
       viewer: typeof viewer;
       open: (list: JaegerTrace[]) => void;
       generateTrace: typeof generateTrace;
-      createLatencyChart: typeof createLatencyChart;
       createTraceCompare: typeof createTraceCompare;
       /** The trace on show and the other traces of its source, as loaded. */
       traces: () => LoadedTrace[];
@@ -201,7 +199,6 @@ window.viewerPage = {
   viewer,
   open: (list) => flow.send({ type: 'open', traces: list.map(loadedFromTrace), source: 'the trace' }),
   generateTrace,
-  createLatencyChart,
   createTraceCompare,
   traces: () => traces,
   loadedFromTrace,

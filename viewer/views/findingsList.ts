@@ -2,13 +2,14 @@
 import type { Finding } from '../../model/index.ts';
 import { add } from './dom.ts';
 import { formatShare } from '../model/format.ts';
+import type { LoadedTrace } from '../model/loadedTrace.ts';
+import type { TraceView } from './traceView.ts';
 
-export interface FindingsList {
-  readonly element: HTMLElement;
+export interface FindingsList extends TraceView {
   /** `indices[k]` are the span indices of finding k. */
-  show(findings: readonly Finding[], indices: readonly number[][]): void;
+  list(findings: readonly Finding[], indices: readonly number[][]): void;
+  /** Says what is happening instead (the finder at work, or why it could not read the trace). */
   waiting(text: string): void;
-  clear(): void;
 }
 
 const SHOWN = 4;
@@ -21,6 +22,7 @@ export function createFindingsList(onPick: (spans: number[], finding: Finding) =
   element.hidden = true;
   let showAll = false;
   let last: { findings: readonly Finding[]; indices: readonly number[][] } | undefined;
+  let listedFor: LoadedTrace | undefined;
 
   function draw(): void {
     if (!last) return;
@@ -59,7 +61,13 @@ export function createFindingsList(onPick: (spans: number[], finding: Finding) =
 
   return {
     element,
-    show(findings, indices) {
+    show(t) {
+      // The same trace drawn again (on a new time axis) keeps its findings.
+      if (t.loaded === listedFor) return;
+      listedFor = t.loaded;
+      this.waiting('Looking for performance holes…');
+    },
+    list(findings, indices) {
       last = { findings, indices };
       showAll = false;
       draw();
@@ -72,6 +80,7 @@ export function createFindingsList(onPick: (spans: number[], finding: Finding) =
     },
     clear() {
       last = undefined;
+      listedFor = undefined;
       element.hidden = true;
       element.replaceChildren();
     },

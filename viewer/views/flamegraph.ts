@@ -3,19 +3,12 @@ import type { CriticalPath } from '../model/criticalPath.ts';
 import { add } from './dom.ts';
 import { formatDuration } from '../model/format.ts';
 import { serviceColour } from './palette.ts';
+import { wholeAxis } from '../model/timeWindow.ts';
 import { operationOf, serviceOf, type TraceModel } from '../model/traceModel.ts';
+import type { TraceView } from './traceView.ts';
 
-export interface Flamegraph {
-  readonly element: HTMLElement;
-  setModel(model: TraceModel, cp: CriticalPath, axisUs: number): void;
-  setWindow(fromUs: number | undefined, toUs?: number): void;
-  /** Outlines the spans set to 1 in this mask (shared with the other views); undefined clears. */
-  highlight(marked: Uint8Array | undefined): void;
-  select(span: number): void;
-  /** Draws now if shown (views hidden in tabs draw when they are opened). */
-  refresh(): void;
-  clear(): void;
-}
+/** Outlines the marked spans and the chosen one; draws only while its tab is open. */
+export type Flamegraph = Required<Omit<TraceView, 'destroy'>>;
 
 const ROW = 22;
 /** Deeper than this the canvas would outgrow what a browser will draw; the Timeline still shows every level. */
@@ -116,18 +109,17 @@ export function createFlamegraph(onSelect: (span: number) => void): Flamegraph {
 
   return {
     element,
-    setModel(m, _cp, axisUs) {
-      model = m;
-      axis = axisUs > 0 ? axisUs : 1;
+    show(t) {
+      model = t.model;
+      axis = t.axisUs > 0 ? t.axisUs : 1;
       from = 0;
       to = axis;
       marked = undefined;
       selected = -1;
       draw();
     },
-    setWindow(a, b) {
-      from = a === undefined || b === undefined ? 0 : a;
-      to = a === undefined || b === undefined ? axis : b;
+    setWindow(w) {
+      ({ fromUs: from, toUs: to } = w ?? wholeAxis(axis));
       draw();
     },
     highlight(mask) {
@@ -136,7 +128,7 @@ export function createFlamegraph(onSelect: (span: number) => void): Flamegraph {
       draw();
     },
     select(span) {
-      selected = span;
+      selected = span ?? -1;
       draw();
     },
     refresh: draw,

@@ -1,18 +1,14 @@
 // The whole trace in a strip above the rows: drag across it to zoom the time axis into that range.
 import { add } from './dom.ts';
 import { OVERVIEW_HEIGHT, OVERVIEW_WIDTH, overviewPixels } from './overview.ts';
+import { windowFromDrag, type TimeWindow } from '../model/timeWindow.ts';
 import type { TraceModel } from '../model/traceModel.ts';
+import type { TraceView } from './traceView.ts';
 
-export interface Minimap {
-  readonly element: HTMLElement;
-  /** The strip always spans the model's own duration; `pixels`: the overview already painted (overviewPixels). */
-  setModel(model: TraceModel, pixels?: Uint32Array): void;
-  /** The zoomed range (µs from the trace start), drawn as the unshaded part; undefined = all. */
-  showWindow(fromUs: number | undefined, toUs?: number): void;
-  clear(): void;
-}
+/** The strip always spans the trace's own duration; the zoomed window is its unshaded part. */
+export type Minimap = Required<Pick<TraceView, 'element' | 'show' | 'clear' | 'setWindow'>>;
 
-export function createMinimap(onWindow: (fromUs: number | undefined, toUs?: number) => void): Minimap {
+export function createMinimap(onWindow: (w: TimeWindow) => void): Minimap {
   const element = add(null, 'div', 'tv-minimap');
   element.setAttribute('aria-label', 'Overview of the whole trace: drag across it to zoom into a time range');
   element.setAttribute('role', 'img');
@@ -23,7 +19,7 @@ export function createMinimap(onWindow: (fromUs: number | undefined, toUs?: numb
   drag.hidden = true;
   let model: TraceModel | undefined;
   let axis = 1;
-  let win: [number, number] | undefined;
+  let win: TimeWindow | undefined;
 
   /** The picture comes painted from the worker for big traces; small ones are painted here. */
   function draw(pixels: Uint32Array | undefined): void {
@@ -41,7 +37,7 @@ export function createMinimap(onWindow: (fromUs: number | undefined, toUs?: numb
   }
 
   function placeShades(): void {
-    const [a, b] = win ?? [0, axis];
+    const [a, b] = win ? [win.fromUs, win.toUs] : [0, axis];
     shadeL.style.width = `${(a / axis) * 100}%`;
     shadeR.style.left = `${(b / axis) * 100}%`;
     shadeR.style.width = `${Math.max(0, 100 - (b / axis) * 100)}%`;
@@ -75,24 +71,25 @@ export function createMinimap(onWindow: (fromUs: number | undefined, toUs?: numb
     if (from < 0) return;
     const to = fraction(e);
     drag.hidden = true;
-    const [a, b] = [Math.min(from, to), Math.max(from, to)];
+    const w = windowFromDrag(axis, from, to);
     from = -1;
-    // A click without a drag is not a zoom.
-    if (b - a < 0.005) return;
-    onWindow(a * axis, b * axis);
+    if (w) onWindow(w);
   });
 
   return {
     element,
-    setModel(m, pixels) {
-      model = m;
+    show(t) {
+      const m = (model = t.model);
       axis = m.durationUs > 0 ? m.durationUs : 1;
       win = undefined;
       element.hidden = false;
-      draw(pixels);
+      // A big trace's picture is painted by the worker that read it: an empty strip until it comes.
+      const painted = t.loaded.overview;
+      draw(painted ? new Uint32Array(0) : undefined);
+      void painted?.then((px) => model === m && draw(px));
     },
-    showWindow(a, b) {
-      win = a === undefined || b === undefined ? undefined : [a, b];
+    setWindow(w) {
+      win = w;
       placeShades();
     },
     clear() {

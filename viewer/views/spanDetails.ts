@@ -5,13 +5,10 @@ import { formatDuration, formatOffset, formatValue } from '../model/format.ts';
 import { paintService } from './palette.ts';
 import { operationOf, serviceOf, spanIdOf, type TraceModel } from '../model/traceModel.ts';
 import { add } from './dom.ts';
+import type { ShownTrace, TraceView } from './traceView.ts';
 
-export interface SpanDetails {
-  readonly element: HTMLElement;
-  /** The model's facts at once; tags, logs and the rest when `full` arrives (big files keep them on disk). */
-  show(model: TraceModel, cp: CriticalPath, span: number, full: Promise<JaegerSpan>): void;
-  hide(): void;
-}
+/** The chosen span's details; hidden while none is chosen. */
+export type SpanDetails = Required<Pick<TraceView, 'element' | 'show' | 'clear' | 'select'>>;
 
 function section(parent: HTMLElement, title: string): HTMLElement {
   const s = add(parent, 'div', 'tv-d-section');
@@ -41,9 +38,10 @@ export function createSpanDetails(onClose: () => void): SpanDetails {
   element.setAttribute('aria-label', 'Span details');
 
   let shown = 0;
-  return {
-    element,
-    show(m, cp, i, full) {
+  let trace: ShownTrace | undefined;
+  const pane = {
+    /** The model's facts at once; tags, logs and the rest when `full` arrives (big files keep them on disk). */
+    show(m: TraceModel, cp: CriticalPath, i: number, full: Promise<JaegerSpan>) {
       const mine = ++shown;
       element.replaceChildren();
       element.hidden = false;
@@ -88,6 +86,21 @@ export function createSpanDetails(onClose: () => void): SpanDetails {
       shown++;
       element.hidden = true;
       element.replaceChildren();
+    },
+  };
+  return {
+    element,
+    show(t) {
+      trace = t;
+      pane.hide();
+    },
+    clear() {
+      trace = undefined;
+      pane.hide();
+    },
+    select(span) {
+      if (trace && span !== null && span >= 0) pane.show(trace.model, trace.cp, span, trace.loaded.detail(span));
+      else pane.hide();
     },
   };
 }

@@ -4,16 +4,10 @@ import { add } from './dom.ts';
 import { formatDuration, formatOffset } from '../model/format.ts';
 import { paintService } from './palette.ts';
 import { operationOf, serviceOf, type TraceModel } from '../model/traceModel.ts';
+import type { TraceView } from './traceView.ts';
 
-export interface SpanTable {
-  readonly element: HTMLElement;
-  setModel(model: TraceModel, cp: CriticalPath): void;
-  /** Outlines the spans set to 1 in this mask (shared with the other views); undefined clears. */
-  highlight(marked: Uint8Array | undefined): void;
-  select(span: number): void;
-  refresh(): void;
-  clear(): void;
-}
+/** Outlines the marked spans and the chosen one; draws only while its tab is open. */
+export type SpanTable = Required<Pick<TraceView, 'element' | 'show' | 'clear' | 'highlight' | 'select' | 'refresh'>>;
 
 type Column = { name: string; key: (m: TraceModel, cp: CriticalPath, i: number) => number; text: (m: TraceModel, cp: CriticalPath, i: number) => string; num: boolean };
 
@@ -131,9 +125,9 @@ export function createSpanTable(onSelect: (span: number) => void): SpanTable {
 
   return {
     element,
-    setModel(m, c) {
-      model = m;
-      cp = c;
+    show(t) {
+      model = t.model;
+      cp = t.cp;
       sortedFor = undefined;
       marked = undefined;
       selected = -1;
@@ -146,7 +140,7 @@ export function createSpanTable(onSelect: (span: number) => void): SpanTable {
       draw();
     },
     select(span) {
-      selected = span;
+      selected = span ?? -1;
       draw();
     },
     refresh: draw,

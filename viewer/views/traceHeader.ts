@@ -1,25 +1,20 @@
 // The trace's summary line: what it was, its ID, how long it took, which services, how deep, how many spans.
 import { formatCount, formatDuration } from '../model/format.ts';
 import { paintService } from './palette.ts';
-import { operationOf, serviceOf, type TraceModel } from '../model/traceModel.ts';
+import { operationOf, serviceOf } from '../model/traceModel.ts';
 import { add } from './dom.ts';
-
-export interface TraceHeader {
-  readonly element: HTMLElement;
-  show(model: TraceModel): void;
-  clear(): void;
-}
+import type { TraceView } from './traceView.ts';
 
 function plural(n: number, one: string, many: string): string {
   return `${formatCount(n)} ${n === 1 ? one : many}`;
 }
 
-export function createTraceHeader(): TraceHeader {
+export function createTraceHeader(): TraceView {
   const element = document.createElement('header');
   element.className = 'tv-header';
   return {
     element,
-    show(m) {
+    show({ model: m }) {
       element.replaceChildren();
       const root = m.roots[0]!;
       add(element, 'h2', 'tv-title', `${serviceOf(m, root)}: ${operationOf(m, root)}`);

@@ -4,13 +4,9 @@ import { add } from './dom.ts';
 import { formatCount, formatDuration, formatShare } from '../model/format.ts';
 import { paintService } from './palette.ts';
 import type { TraceModel } from '../model/traceModel.ts';
+import type { TraceView } from './traceView.ts';
 
-export interface TraceStats {
-  readonly element: HTMLElement;
-  setModel(model: TraceModel, cp: CriticalPath): void;
-  refresh(): void;
-  clear(): void;
-}
+export type TraceStats = Required<Pick<TraceView, 'element' | 'show' | 'clear' | 'refresh'>>;
 
 interface Group {
   service: number;
@@ -107,9 +103,9 @@ export function createTraceStats(): TraceStats {
 
   return {
     element,
-    setModel(m, c) {
-      model = m;
-      cp = c;
+    show(t) {
+      model = t.model;
+      cp = t.cp;
       drawnFor = undefined;
       draw();
     },

@@ -7,6 +7,7 @@ import { detectPoolSaturation } from './detectors/poolSaturation.ts';
 import { detectRepeatedWork } from './detectors/repeatedWork.ts';
 import { detectRetries } from './detectors/retries.ts';
 import { detectSequentialCalls } from './detectors/sequentialCalls.ts';
+import { fingerprintOf } from './fingerprint.ts';
 import { sameOperationGroups, type AnalysisContext, type Detector } from './siblings.ts';
 import { spanRoles } from './spanRoles.ts';
 import { indexTrace } from './traceIndex.ts';
@@ -36,11 +37,14 @@ export function analyze(trace: JaegerTrace, options: AnalyzeOptions = {}): Findi
   const floorUs = Math.max((options.minCostMs ?? 1) * 1000, Math.min((options.minShare ?? 0.05) * ix.durationUs, (options.notableMs ?? 50) * 1000));
   const ctx: AnalysisContext = { ix, cp, roles: spanRoles(ix), groups: sameOperationGroups(ix), floorUs };
   const out: Finding[] = [];
+  let byId: Map<string, number> | undefined;
   for (const detect of DETECTORS) {
     for (const c of detect(ctx)) {
       if (c.costUs < floorUs) continue;
       const { costUs, ...rest } = c;
-      out.push({ ...rest, costMs: round(costUs / 1000, 1), share: round(Math.min(1, costUs / ix.durationUs), 3) });
+      byId ??= new Map(ix.spans.map((s, i) => [s.spanID, i]));
+      const fingerprint = fingerprintOf(ix, byId, c.kind, c.service, c.operation, c.spanIDs);
+      out.push({ ...rest, costMs: round(costUs / 1000, 1), share: round(Math.min(1, costUs / ix.durationUs), 3), fingerprint });
     }
   }
   return out.sort((a, b) => b.costMs - a.costMs);

@@ -23,6 +23,31 @@ function tagOf(key: string, value: string): JaegerKeyValue {
   return { key, type: 'string', value };
 }
 
+/**
+ * An annotation's value: the event's name, or {"name":{attributes}} as OpenTelemetry's Zipkin
+ * exporter writes an event with attributes (then the name first, as Jaeger writes an event).
+ */
+function fieldsOf(value: string): JaegerKeyValue[] {
+  if (value.startsWith('{"')) {
+    try {
+      const o = JSON.parse(value) as unknown;
+      const entries = isObj(o) ? Object.entries(o) : [];
+      if (entries.length === 1 && isObj(entries[0]![1])) {
+        const fields: JaegerKeyValue[] = [{ key: 'event', type: 'string', value: entries[0]![0] }];
+        for (const [k, v] of Object.entries(entries[0]![1])) {
+          if (typeof v === 'number') fields.push({ key: k, type: Number.isInteger(v) ? 'int64' : 'float64', value: v });
+          else if (typeof v === 'boolean') fields.push({ key: k, type: 'bool', value: v });
+          else fields.push({ key: k, type: 'string', value: typeof v === 'string' ? v : JSON.stringify(v) });
+        }
+        return fields;
+      }
+    } catch {
+      // Not that form: the text is the name.
+    }
+  }
+  return [{ key: 'event', type: 'string', value }];
+}
+
 function idOf(x: unknown, what: string, width: number): string {
   if (typeof x !== 'string' || !HEX_ID.test(x)) throw new TraceInputError(`Zipkin JSON: ${what} is not hex: ${JSON.stringify(String(x).slice(0, 40))}`);
   return x.toLowerCase().padStart(width, '0');
@@ -78,7 +103,7 @@ export function tracesFromZipkinJson(spans: unknown[]): JaegerTrace[] {
       tags,
       logs: (Array.isArray(raw.annotations) ? raw.annotations : []).filter(isObj).map((a) => ({
         timestamp: whole(a.timestamp, 'annotation timestamp'),
-        fields: [{ key: 'event', type: 'string', value: String(a.value ?? '') }],
+        fields: fieldsOf(String(a.value ?? '')),
       })),
       processID: pid,
       warnings: null,

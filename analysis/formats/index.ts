@@ -46,21 +46,23 @@ function parse(text: string): unknown {
 }
 
 /**
- * Any of the three formats as Jaeger JSON: Jaeger input comes back as parsed (so existing readers
- * keep their own checks), the others as {"data":[trace…]}. Throws TraceInputError with one line.
+ * Any of the three formats as Jaeger JSON: Jaeger input (or what is none of the three) comes back
+ * as parsed, so Jaeger readers keep their own checks; the others as {"data":[trace…]}. Throws
+ * TraceInputError with one line for text that is not JSON or OTLP/Zipkin that cannot be read.
  */
 export function jaegerJsonOf(text: string): { format: TraceFormat; json: unknown } {
   const json = parse(text);
   const format = formatOfValue(json);
-  if (format === 'jaeger') return { format, json };
   if (format === 'otlp') return { format, json: { data: tracesFromOtlpJson(Array.isArray(json) ? json : [json]) } };
   if (format === 'zipkin') return { format, json: { data: tracesFromZipkinJson(looksLikeZipkin(json) ? json : (json as unknown[][]).flat()) } };
-  throw new TraceInputError(`not a trace: ${EXPECTED}`);
+  // Jaeger, or none of the three: the Jaeger reader's own checks say what is wrong.
+  return { format: 'jaeger', json };
 }
 
 /** Every trace in a file of any of the three formats (Jaeger's envelope may hold several). */
 export function tracesFromText(text: string): { format: TraceFormat; traces: JaegerTrace[] } {
   const { format, json } = jaegerJsonOf(text);
+  if (format === 'jaeger' && formatOfValue(json) === undefined) throw new TraceInputError(`not a trace: ${EXPECTED}`);
   if (isJaegerTrace(json)) return { format, traces: [json] };
   const list = Array.isArray(json) ? json : (json as { data: unknown[] }).data;
   const traces = list.filter(isJaegerTrace);

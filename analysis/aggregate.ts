@@ -9,6 +9,10 @@ const KIND_NAMES: Record<FindingKind, string> = {
   'pool-saturation': 'Saturated pool',
   'repeated-work': 'Repeated work',
   'sequential-calls': 'Sequential calls',
+  'chatty-calls': 'Chatty calls',
+  'fan-out': 'Fan-out',
+  'slow-query': 'Slow query',
+  'repeated-sequence': 'Repeated sequence (MN+1)',
 };
 
 export function kindName(kind: FindingKind): string {

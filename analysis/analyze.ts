@@ -7,6 +7,10 @@ import { detectPoolSaturation } from './detectors/poolSaturation.ts';
 import { detectRepeatedWork } from './detectors/repeatedWork.ts';
 import { detectRetries } from './detectors/retries.ts';
 import { detectSequentialCalls } from './detectors/sequentialCalls.ts';
+import { detectChattyCalls } from './detectors/chattyCalls.ts';
+import { detectFanOut } from './detectors/fanOut.ts';
+import { detectRepeatedSequence } from './detectors/repeatedSequence.ts';
+import { detectSlowQuery } from './detectors/slowQuery.ts';
 import { fingerprintOf } from './fingerprint.ts';
 import { sameOperationGroups, type AnalysisContext, type Detector } from './siblings.ts';
 import { spanRoles } from './spanRoles.ts';
@@ -28,6 +32,10 @@ const DETECTORS: Detector[] = [
   detectPoolSaturation,
   detectRepeatedWork,
   detectSequentialCalls,
+  detectChattyCalls,
+  detectFanOut,
+  detectSlowQuery,
+  detectRepeatedSequence,
 ];
 
 export function analyze(trace: JaegerTrace, options: AnalyzeOptions = {}): Finding[] {
@@ -47,7 +55,14 @@ export function analyze(trace: JaegerTrace, options: AnalyzeOptions = {}): Findi
       out.push({ ...rest, costMs: round(costUs / 1000, 1), share: round(Math.min(1, costUs / ix.durationUs), 3), fingerprint });
     }
   }
-  return out.sort((a, b) => b.costMs - a.costMs);
+  return withoutSubsumed(out).sort((a, b) => b.costMs - a.costMs);
+}
+
+/** A repeated sequence's calls are also loops of one call each: the sequence names them, so those n-plus-ones go. */
+function withoutSubsumed(findings: Finding[]): Finding[] {
+  const inSequence = new Set(findings.filter((f) => f.kind === 'repeated-sequence').flatMap((f) => f.spanIDs));
+  if (inSequence.size === 0) return findings;
+  return findings.filter((f) => f.kind !== 'n-plus-one' || !f.spanIDs.every((id) => inSequence.has(id)));
 }
 
 function round(x: number, digits: number): number {

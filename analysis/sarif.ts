@@ -10,6 +10,10 @@ const KIND_HELP: Record<FindingKind, string> = {
   'pool-saturation': 'Calls started together but ran a few at a time: a pool or limiter too small for the fan-out.',
   'repeated-work': 'The same call with the same input made more than once in one request.',
   'sequential-calls': 'Independent calls made one after another where they could run at once.',
+  'chatty-calls': 'Many small calls of several kinds from one service to another in one request, where a coarser call would do.',
+  'fan-out': 'One step called more than twenty others at once and waited for the slowest.',
+  'slow-query': 'One query much slower than the other queries of the same request.',
+  'repeated-sequence': 'The same few calls repeated once per item, one round after another (MN+1), where each call could be batched.',
 };
 
 export interface SarifInput {

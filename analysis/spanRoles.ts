@@ -41,6 +41,8 @@ export interface SpanRoles {
   verb(i: number): string | undefined;
   /** The span's component tag (the library or kind of worker that made it). */
   component(i: number): string | undefined;
+  /** The database statement it ran (db.statement or db.query.text), if any. */
+  statement(i: number): string | undefined;
   /** A child of `p` starting within [from, to] µs is a cache lookup that missed (cache.hit=false). */
   cacheMissBetween(p: number, from: number, to: number): boolean;
   /** The span or something below it was served from a cache (cache.hit=true). */
@@ -237,6 +239,7 @@ export function spanRoles(ix: TraceIndex): SpanRoles {
     },
 
     component: (i) => f.component[i],
+    statement: (i) => f.statement[i],
     verb,
     servedFromCache: (i) => cacheBelow[i] === 1,
     cacheMissBetween(p, from, to) {

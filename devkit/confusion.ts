@@ -90,6 +90,10 @@ export function formatConfusion(rows: ConfusionRow[]): string {
     'pool-saturation': 'pool',
     'repeated-work': 'repeat',
     'sequential-calls': 'seq',
+    'chatty-calls': 'chatty',
+    'fan-out': 'fan-out',
+    'slow-query': 'slow-q',
+    'repeated-sequence': 'MN+1',
   };
   const head = `${'open hole'.padEnd(18)}${'traces'.padStart(7)}  ${findingKinds.map((k) => short[k].padStart(8)).join('')}`;
   const lines = [head];

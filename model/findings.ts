@@ -8,6 +8,10 @@ export const findingKinds = [
   'pool-saturation',
   'repeated-work',
   'sequential-calls',
+  'chatty-calls',
+  'fan-out',
+  'slow-query',
+  'repeated-sequence',
 ] as const;
 
 export type FindingKind = (typeof findingKinds)[number];

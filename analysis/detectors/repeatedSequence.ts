@@ -1,0 +1,76 @@
+// repeated-sequence (MN+1): the same few calls repeated one round after another, once per item, where each could be batched.
+import { costTail, plural } from '../wording.ts';
+import { meanConcurrency, pathTime, spanIdsOf, SEQUENTIAL_MEAN, type Candidate, type Detector } from '../siblings.ts';
+import { callFailed, forEachChild } from '../traceIndex.ts';
+
+/** Rounds needed to call it a loop (as n-plus-one asks three calls); calls per round looked for. */
+const MIN_ROUNDS = 3;
+const MAX_ROUND = 4;
+
+export const detectRepeatedSequence: Detector = ({ ix, cp, roles, floorUs }) => {
+  const out: Candidate[] = [];
+  const kids: number[] = [];
+  const keys: number[] = [];
+  const ops = ix.opNames.length;
+  for (let p = 0; p < ix.n; p++) {
+    if (ix.childOffset[p + 1]! - ix.childOffset[p]! < 2 * MIN_ROUNDS) continue;
+    kids.length = 0;
+    forEachChild(ix, p, (c) => {
+      if (roles.isCall(c) && !callFailed(ix, c)) kids.push(c);
+    });
+    if (kids.length < 2 * MIN_ROUNDS) continue;
+    keys.length = 0;
+    for (const c of kids) keys.push(ix.serviceId[c]! * ops + ix.opId[c]!);
+    const found = longestRepeat(keys);
+    if (!found) continue;
+    const members = kids.slice(found.from, found.from + found.rounds * found.period);
+    if (meanConcurrency(ix, members) > SEQUENTIAL_MEAN) continue;
+    // Rounds that begin with a cache lookup that missed are a read-through cache filling up: cold-start cost, as n-plus-one judges it.
+    let fills = 0;
+    for (let r = 0; r < found.rounds; r++) {
+      const first = members[r * found.period]!;
+      const last = members[r * found.period + found.period - 1]!;
+      if (roles.cacheMissBetween(p, ix.start[first]!, ix.start[last]!)) fills++;
+    }
+    if (fills * 2 >= found.rounds) continue;
+    // Batched, each kind of call is made once, taking about its longest round.
+    let batched = 0;
+    for (let j = 0; j < found.period; j++) {
+      let most = 0;
+      for (let r = 0; r < found.rounds; r++) most = Math.max(most, cp.subtree[members[r * found.period + j]!]!);
+      batched += most;
+    }
+    const costUs = pathTime(cp, members) - batched;
+    if (costUs <= 0 || costUs < floorUs) continue;
+    const round = members.slice(0, found.period).map((m) => `"${ix.spans[m]!.operationName}"`);
+    out.push({
+      kind: 'repeated-sequence',
+      title: `${found.rounds} rounds of the same ${found.period} calls from ${ix.service[p]}, one round per item: ${costTail(costUs, ix.durationUs)}`,
+      service: ix.service[p]!,
+      operation: ix.spans[p]!.operationName,
+      spanIDs: spanIdsOf(ix, members),
+      costUs,
+      evidence: [`${round.join(' then ')}, ${found.rounds} times in a row, one round after another`],
+      fix: `Batch each of the ${found.period} ${plural('call')} across the items (a bulk endpoint, WHERE … IN (…)), so each is made once.`,
+    });
+  }
+  return out;
+};
+
+/** The longest stretch made of ≥ MIN_ROUNDS copies of one round of 2…MAX_ROUND different calls. */
+function longestRepeat(keys: readonly number[]): { from: number; period: number; rounds: number } | undefined {
+  let best: { from: number; period: number; rounds: number } | undefined;
+  for (let period = 2; period <= MAX_ROUND; period++) {
+    let runStart = 0;
+    for (let k = period; k <= keys.length; k++) {
+      if (k < keys.length && keys[k] === keys[k - period]) continue;
+      // keys[runStart … k) repeats with this period.
+      const rounds = Math.floor((k - runStart) / period);
+      if (rounds >= MIN_ROUNDS && new Set(keys.slice(runStart, runStart + period)).size === period) {
+        if (!best || rounds * period > best.rounds * best.period) best = { from: runStart, period, rounds };
+      }
+      runStart = k - period + 1;
+    }
+  }
+  return best;
+}

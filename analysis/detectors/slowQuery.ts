@@ -1,0 +1,60 @@
+// slow-query: one database statement far slower than the request's other statements, holding up the request.
+import { clip, costTail, formatMs } from '../wording.ts';
+import type { Candidate, Detector } from '../siblings.ts';
+
+/** Statements needed besides the slow one to know what "usual" is here. */
+const MIN_SIBLINGS = 3;
+/** How many times the others' median a statement must take to stand out. */
+const SLOW_RATIO = 5;
+
+export const detectSlowQuery: Detector = ({ ix, cp, roles, floorUs }) => {
+  // Leaf statements only (a transaction's span holds its statements' time), grouped by the database they went to.
+  const byDatabase = new Map<string, number[]>();
+  for (let i = 0; i < ix.n; i++) {
+    if (roles.statement(i) === undefined || ix.childOffset[i + 1]! > ix.childOffset[i]!) continue;
+    const db = `${ix.service[i]}\u0000${roles.peerOf(i) ?? ''}`;
+    const list = byDatabase.get(db);
+    if (list) list.push(i);
+    else byDatabase.set(db, [i]);
+  }
+  const out: Candidate[] = [];
+  for (const queries of byDatabase.values()) slowAmong(queries);
+  return out;
+
+  function slowAmong(queries: number[]): void {
+    if (queries.length < MIN_SIBLINGS + 1) return;
+    const durations = queries.map((q) => ix.end[q]! - ix.start[q]!);
+    const sorted = [...durations].sort((a, b) => a - b);
+    // The median of the others: with the slow one at the top, the lower median of the whole set.
+    const usual = sorted[Math.floor((sorted.length - 2) / 2)]!;
+    const shapes = queries.map((q) => shapeOf(roles.statement(q)!));
+    queries.forEach((q, k) => {
+      const took = durations[k]!;
+      if (took < SLOW_RATIO * Math.max(usual, 1)) return;
+      // The same statement ran fast elsewhere in this request: this once was a hiccup (a busy disk, a pause), not the query.
+      if (shapes.some((shape, j) => j !== k && shape === shapes[k] && durations[j]! * SLOW_RATIO <= took)) return;
+      // A statement that waited (for a lock, a connection) is the lock detectors' to name.
+      if (roles.waitText(q)) return;
+      // What it cost beyond a usual statement, as far as the request waited on it.
+      const costUs = Math.min(cp.subtree[q]!, took - usual);
+      if (costUs <= 0 || costUs < floorUs) return;
+      const verb = roles.verb(q) ?? 'query';
+      const peer = roles.peerOf(q);
+      out.push({
+        kind: 'slow-query',
+        title: `One ${verb}${peer ? ` to ${peer}` : ''} in ${ix.service[q]} took ${formatMs(took)}, ${Math.round(took / Math.max(usual, 1))}× the median of its ${queries.length - 1} sibling statements: ${costTail(costUs, ix.durationUs)}`,
+        service: ix.service[q]!,
+        operation: ix.spans[q]!.operationName,
+        spanIDs: [ix.spans[q]!.spanID],
+        costUs,
+        evidence: [`"${clip(roles.statement(q)!, 100)}" took ${formatMs(took)}`, `the request's other ${queries.length - 1} statements to the same database took ${formatMs(usual)} in the middle case`],
+        fix: 'Read this query\'s plan: an index, a narrower query or a precomputed result; if it is slow in every request, cache it.',
+      });
+    });
+  }
+};
+
+/** A statement with its literals taken out, so "WHERE id = 3" and "WHERE id = 8" read as one query. */
+function shapeOf(statement: string): string {
+  return statement.replace(/'(?:[^']|'')*'/g, '?').replace(/\b\d+(\.\d+)?\b/g, '?').replace(/\s+/g, ' ').trim();
+}

@@ -53,6 +53,11 @@ export interface SpanRoles {
   retryText(i: number): string | undefined;
 }
 
+/** A statement with its literals taken out, so "WHERE id = 3" and "WHERE id = 8" read as one query. */
+export function statementShape(statement: string): string {
+  return statement.replace(/'(?:[^']|'')*'/g, '?').replace(/\b\d+(\.\d+)?\b/g, '?').replace(/\s+/g, ' ').trim();
+}
+
 function statementOf(s: JaegerSpan): string | undefined {
   return tagString(s, 'db.statement') ?? tagString(s, 'db.query.text');
 }

@@ -1,5 +1,6 @@
 // n-plus-one: a parent calling the same operation many times one after another, where one batched call would do.
 import { callFailed } from '../traceIndex.ts';
+import { statementShape } from '../spanRoles.ts';
 import { plural, clip, costTail, formatMs } from '../wording.ts';
 import { longest, meanConcurrency, overlapSlackUs, pathTime, peakConcurrency, spanIdsOf, SEQUENTIAL_MEAN, type Candidate, type Detector } from '../siblings.ts';
 
@@ -17,6 +18,13 @@ export const detectNPlusOne: Detector = ({ ix, cp, roles, groups, floorUs }) => 
     if (!members.every((m) => roles.isCall(m))) continue;
     // One after another: never two at once, or (with clocks that make neighbours touch) about one on average.
     if (peakConcurrency(ix, members, overlapSlackUs(ix, members)) > 1 && meanConcurrency(ix, members) > SEQUENTIAL_MEAN) continue;
+    // Different statements that share a span name (OpenTelemetry names a query "SELECT <db>") are a page's
+    // queries, not a loop: a loop runs one statement shape again and again.
+    if (members.every((m) => roles.statement(m) !== undefined)) {
+      const shapes = new Map<string, number>();
+      for (const m of members) shapes.set(statementShape(roles.statement(m)!), (shapes.get(statementShape(roles.statement(m)!)) ?? 0) + 1);
+      if (Math.max(...shapes.values()) < N_PLUS_ONE_MIN_CALLS) continue;
+    }
     const inputs = members.map((m) => roles.inputKey(m));
     const distinct = new Set(inputs.filter((k) => k !== undefined)).size;
     const known = inputs.filter((k) => k !== undefined).length;

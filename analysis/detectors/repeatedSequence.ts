@@ -34,12 +34,13 @@ export const detectRepeatedSequence: Detector = ({ ix, cp, roles, floorUs }) => 
     }
     if (fills * 2 >= found.rounds) continue;
     // Batched, each kind of call is made once, taking about its longest round.
-    let batched = 0;
-    for (let j = 0; j < found.period; j++) {
-      let most = 0;
-      for (let r = 0; r < found.rounds; r++) most = Math.max(most, cp.subtree[members[r * found.period + j]!]!);
-      batched += most;
+    const most = new Map<number, number>();
+    for (const m of members) {
+      const key = ix.serviceId[m]! * ops + ix.opId[m]!;
+      most.set(key, Math.max(most.get(key) ?? 0, cp.subtree[m]!));
     }
+    let batched = 0;
+    for (const t of most.values()) batched += t;
     const costUs = pathTime(cp, members) - batched;
     if (costUs <= 0 || costUs < floorUs) continue;
     const round = members.slice(0, found.period).map((m) => `"${ix.spans[m]!.operationName}"`);
@@ -57,19 +58,31 @@ export const detectRepeatedSequence: Detector = ({ ix, cp, roles, floorUs }) => 
   return out;
 };
 
-/** The longest stretch made of ≥ MIN_ROUNDS copies of one round of 2…MAX_ROUND different calls. */
+/**
+ * The longest stretch made of >= MIN_ROUNDS consecutive rounds of the same 2…MAX_ROUND different calls.
+ * A round is compared as a set: clocks that make neighbours overlap can swap two calls' starts.
+ */
 function longestRepeat(keys: readonly number[]): { from: number; period: number; rounds: number } | undefined {
   let best: { from: number; period: number; rounds: number } | undefined;
+  const distinct = (a: number, period: number) => new Set(keys.slice(a, a + period)).size === period;
+  // Both rounds hold `period` different calls, and each of a's is in b: the same set.
+  const sameSet = (a: number, b: number, period: number) => {
+    if (!distinct(a, period)) return false;
+    for (let j = 0; j < period; j++) {
+      let found = false;
+      for (let q = 0; q < period && !found; q++) found = keys[a + j] === keys[b + q];
+      if (!found) return false;
+    }
+    return true;
+  };
   for (let period = 2; period <= MAX_ROUND; period++) {
-    let runStart = 0;
-    for (let k = period; k <= keys.length; k++) {
-      if (k < keys.length && keys[k] === keys[k - period]) continue;
-      // keys[runStart … k) repeats with this period.
-      const rounds = Math.floor((k - runStart) / period);
-      if (rounds >= MIN_ROUNDS && new Set(keys.slice(runStart, runStart + period)).size === period) {
-        if (!best || rounds * period > best.rounds * best.period) best = { from: runStart, period, rounds };
-      }
-      runStart = k - period + 1;
+    for (let from = 0; from + MIN_ROUNDS * period <= keys.length; from++) {
+      if (!distinct(from, period)) continue;
+      let rounds = 1;
+      while (from + (rounds + 1) * period <= keys.length && sameSet(from + rounds * period, from, period)) rounds++;
+      if (rounds >= MIN_ROUNDS && (!best || rounds * period > best.rounds * best.period)) best = { from, period, rounds };
+      // A run starting inside this one is shorter: skip to its last round, so a long run is walked once.
+      if (rounds > 1) from += (rounds - 1) * period - 1;
     }
   }
   return best;

@@ -1,6 +1,7 @@
 // slow-query: one database statement far slower than the request's other statements, holding up the request.
 import { clip, costTail, formatMs } from '../wording.ts';
 import type { Candidate, Detector } from '../siblings.ts';
+import { statementShape } from '../spanRoles.ts';
 
 /** Statements needed besides the slow one to know what "usual" is here. */
 const MIN_SIBLINGS = 3;
@@ -27,7 +28,7 @@ export const detectSlowQuery: Detector = ({ ix, cp, roles, floorUs }) => {
     const sorted = [...durations].sort((a, b) => a - b);
     // The median of the others: with the slow one at the top, the lower median of the whole set.
     const usual = sorted[Math.floor((sorted.length - 2) / 2)]!;
-    const shapes = queries.map((q) => shapeOf(roles.statement(q)!));
+    const shapes = queries.map((q) => statementShape(roles.statement(q)!));
     queries.forEach((q, k) => {
       const took = durations[k]!;
       if (took < SLOW_RATIO * Math.max(usual, 1)) return;
@@ -53,8 +54,3 @@ export const detectSlowQuery: Detector = ({ ix, cp, roles, floorUs }) => {
     });
   }
 };
-
-/** A statement with its literals taken out, so "WHERE id = 3" and "WHERE id = 8" read as one query. */
-function shapeOf(statement: string): string {
-  return statement.replace(/'(?:[^']|'')*'/g, '?').replace(/\b\d+(\.\d+)?\b/g, '?').replace(/\s+/g, ' ').trim();
-}

@@ -62,10 +62,12 @@ test('--format sarif validates against the SARIF 2.1.0 schema: a rule per kind, 
   assert.equal(r.status, 0, r.stderr);
   const sarif = JSON.parse(r.stdout);
   const schema = JSON.parse(readFileSync(path.join(root, 'test/fixtures/sarif/sarif-schema-2.1.0.json'), 'utf8'));
-  const ajv = new Ajv.default({ allErrors: true, strict: false });
+  // ajv-draft-04 is CommonJS: its class is the module's default export, or that export's own default.
+  const AjvClass = (Ajv as unknown as { default?: typeof Ajv }).default ?? Ajv;
+  const ajv = new AjvClass({ allErrors: true, strict: false });
   addFormats.default(ajv);
   const validate = ajv.compile(schema);
-  assert.ok(validate(sarif), JSON.stringify(validate.errors?.slice(0, 3)));
+  assert.ok(validate(JSON.parse(r.stdout)), JSON.stringify(validate.errors?.slice(0, 3)));
   const run0 = sarif.runs[0];
   assert.ok(run0.tool.driver.rules.some((rule: { id: string }) => rule.id === 'retries'));
   assert.equal(run0.results.length, 2);

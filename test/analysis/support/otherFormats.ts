@@ -1,74 +1,17 @@
-// Writes a Jaeger JSON trace as OTLP JSON and as Zipkin v2, inverting the mappings Jaeger itself applies (resource ↔ process, scope/kind/status ↔ tags, events ↔ logs, links ↔ references; Zipkin's endpoints, kinds, string tags and annotations).
+// Writes a Jaeger JSON trace as OTLP JSON (as Jaeger's v3 API does) and as Zipkin v2 (endpoints, kinds, string tags, events as OpenTelemetry's Zipkin exporter writes them).
 import type { JaegerKeyValue, JaegerTrace } from '../../../model/jaegerJson.ts';
+import { toOtlpResourceSpans } from '../../../embedded-jaeger/otlpFromJaeger.ts';
 
-const KINDS = ['', 'internal', 'server', 'client', 'producer', 'consumer'];
 const pad = (id: string, n: number) => id.toLowerCase().padStart(n, '0');
 
-function anyValue(t: JaegerKeyValue): Record<string, unknown> {
-  switch (t.type) {
-    case 'bool':
-      return { boolValue: t.value === true || t.value === 'true' };
-    case 'int64':
-      return { intValue: String(t.value) };
-    case 'float64':
-      return { doubleValue: Number(t.value) };
-    case 'binary':
-      return { bytesValue: String(t.value) };
-    default:
-      return { stringValue: String(t.value) };
-  }
+/** OTLP and Zipkin ids are fixed-width hex; some Jaeger exports write them shorter. */
+function withFullIds(trace: JaegerTrace): JaegerTrace {
+  return { ...trace, spans: trace.spans.map((s) => ({ ...s, spanID: pad(s.spanID, 16), references: (s.references ?? []).map((r) => ({ ...r, spanID: pad(r.spanID, 16) })) })) };
 }
-const attrs = (tags: JaegerKeyValue[]) => tags.map((t) => ({ key: t.key, value: anyValue(t) }));
-/** µs → ns as a decimal string, as OTLP JSON writes 64-bit integers. */
-const ns = (us: number) => (us === 0 ? '0' : `${us}000`);
 
-/** One ExportTraceServiceRequest: a resourceSpans per process, a scopeSpans per instrumentation scope. */
-export function toOtlpJson(trace: JaegerTrace): object {
-  const resourceSpans = Object.entries(trace.processes).map(([pid, p]) => {
-    const scopes = new Map<string, { scope: { name?: string; version?: string }; spans: object[] }>();
-    for (const s of trace.spans.filter((x) => x.processID === pid)) {
-      const tags = s.tags ?? [];
-      const take = (key: string) => tags.find((t) => t.key === key)?.value;
-      const scopeName = take('otel.scope.name');
-      const scopeVersion = take('otel.scope.version');
-      const kind = KINDS.indexOf(String(take('span.kind') ?? ''));
-      const status = take('otel.status_code');
-      const failed = status === 'ERROR';
-      const dropped = new Set(['otel.scope.name', 'otel.scope.version', 'span.kind', 'otel.status_code', 'otel.status_description', 'w3c.tracestate']);
-      const kept = tags.filter((t) => !dropped.has(t.key) && !(failed && t.key === 'error'));
-      const refs = s.references ?? [];
-      const parentRef = refs.find((r) => r.refType === 'CHILD_OF' && r.traceID === s.traceID) ?? refs.find((r) => r.traceID === s.traceID);
-      const parent = s.parentSpanID && !/^0+$/.test(s.parentSpanID) ? s.parentSpanID : parentRef?.spanID;
-      const links = refs
-        .filter((r) => r !== parentRef || r.refType === 'FOLLOWS_FROM')
-        .map((r) => ({ traceId: pad(r.traceID, 32), spanId: pad(r.spanID, 16), attributes: [{ key: 'opentracing.ref_type', value: { stringValue: r.refType === 'CHILD_OF' ? 'child_of' : 'follows_from' } }] }));
-      const key = `${scopeName ?? ''}\u0000${scopeVersion ?? ''}`;
-      if (!scopes.has(key)) scopes.set(key, { scope: { ...(scopeName ? { name: String(scopeName) } : {}), ...(scopeVersion ? { version: String(scopeVersion) } : {}) }, spans: [] });
-      scopes.get(key)!.spans.push({
-        traceId: pad(s.traceID, 32),
-        spanId: pad(s.spanID, 16),
-        ...(parent ? { parentSpanId: pad(parent, 16) } : {}),
-        ...(take('w3c.tracestate') ? { traceState: String(take('w3c.tracestate')) } : {}),
-        name: s.operationName,
-        kind: Math.max(0, kind),
-        startTimeUnixNano: ns(s.startTime),
-        endTimeUnixNano: ns(s.startTime + s.duration),
-        attributes: attrs(kept),
-        // A log's first field named "event" is the event's name (Jaeger writes it first); any other stays an attribute.
-        events: (s.logs ?? []).map((l) => {
-          const named = l.fields[0]?.key === 'event';
-          return { timeUnixNano: ns(l.timestamp), name: named ? String(l.fields[0]!.value) : '', attributes: attrs(named ? l.fields.slice(1) : l.fields) };
-        }),
-        links,
-        status: { ...(status === 'OK' ? { code: 1 } : failed ? { code: 2 } : {}), ...(take('otel.status_description') ? { message: String(take('otel.status_description')) } : {}) },
-      });
-    }
-    return {
-      resource: { attributes: [{ key: 'service.name', value: { stringValue: p.serviceName } }, ...attrs(p.tags ?? [])] },
-      scopeSpans: [...scopes.values()],
-    };
-  });
-  return { resourceSpans };
+/** One ExportTraceServiceRequest, by the mapping Jaeger's v3 API uses to answer with OTLP (embedded-jaeger/otlpFromJaeger.ts). */
+export function toOtlpJson(trace: JaegerTrace): { resourceSpans: Record<string, unknown>[] } {
+  return { resourceSpans: toOtlpResourceSpans(withFullIds(trace)) };
 }
 
 /** A log as OpenTelemetry's Zipkin exporter writes an event: its name, or {"name":{attributes}} when it has attributes. */

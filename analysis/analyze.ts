@@ -11,8 +11,8 @@ import { detectChattyCalls } from './detectors/chattyCalls.ts';
 import { detectFanOut } from './detectors/fanOut.ts';
 import { detectRepeatedSequence } from './detectors/repeatedSequence.ts';
 import { detectSlowQuery } from './detectors/slowQuery.ts';
-import { fingerprintOf } from './fingerprint.ts';
-import { sameOperationGroups, type AnalysisContext, type Detector } from './siblings.ts';
+import { fingerprintsOf } from './fingerprint.ts';
+import { sameOperationGroups, type AnalysisContext, type Candidate, type Detector } from './siblings.ts';
 import { spanRoles } from './spanRoles.ts';
 import { indexTrace } from './traceIndex.ts';
 
@@ -44,17 +44,10 @@ export function analyze(trace: JaegerTrace, options: AnalyzeOptions = {}): Findi
   const cp = findCriticalPath(ix);
   const floorUs = Math.max((options.minCostMs ?? 1) * 1000, Math.min((options.minShare ?? 0.05) * ix.durationUs, (options.notableMs ?? 50) * 1000));
   const ctx: AnalysisContext = { ix, cp, roles: spanRoles(ix), groups: sameOperationGroups(ix), floorUs };
-  const out: Finding[] = [];
-  let byId: Map<string, number> | undefined;
-  for (const detect of DETECTORS) {
-    for (const c of detect(ctx)) {
-      if (c.costUs < floorUs) continue;
-      const { costUs, ...rest } = c;
-      byId ??= new Map(ix.spans.map((s, i) => [s.spanID, i]));
-      const fingerprint = fingerprintOf(ix, byId, c.kind, c.service, c.operation, c.spanIDs);
-      out.push({ ...rest, costMs: round(costUs / 1000, 1), share: round(Math.min(1, costUs / ix.durationUs), 3), fingerprint });
-    }
-  }
+  const kept: Candidate[] = [];
+  for (const detect of DETECTORS) for (const c of detect(ctx)) if (c.costUs >= floorUs) kept.push(c);
+  const prints = fingerprintsOf(ix, kept);
+  const out: Finding[] = kept.map(({ costUs, ...rest }, k) => ({ ...rest, costMs: round(costUs / 1000, 1), share: round(Math.min(1, costUs / ix.durationUs), 3), fingerprint: prints[k]! }));
   return withoutSubsumed(out).sort((a, b) => b.costMs - a.costMs);
 }
 

@@ -15,14 +15,24 @@ export function hash64(text: string): string {
 }
 
 /**
- * The shape is the sorted set of distinct "service operation" pairs of the finding's spans: the
- * same hole repeats the same calls whatever their number, so 5 or 12 retries read alike.
+ * Each finding's fingerprint. The shape is the sorted set of distinct "service operation" pairs of its
+ * spans: the same hole repeats the same calls whatever their number, so 5 or 12 retries read alike.
+ * One pass over the trace finds every finding's spans (no id map of the whole trace is built).
  */
-export function fingerprintOf(ix: TraceIndex, byId: Map<string, number>, kind: FindingKind, service: string, operation: string, spanIDs: readonly string[]): string {
-  const shape = new Set<string>();
-  for (const id of spanIDs) {
-    const i = byId.get(id);
-    if (i !== undefined) shape.add(`${ix.service[i]}\u0001${ix.spans[i]!.operationName}`);
+export function fingerprintsOf(ix: TraceIndex, findings: readonly { kind: FindingKind; service: string; operation: string; spanIDs: readonly string[] }[]): string[] {
+  if (findings.length === 0) return [];
+  const wanted = new Map<string, number[]>();
+  findings.forEach((f, k) => {
+    for (const id of f.spanIDs) {
+      const list = wanted.get(id);
+      if (list) list.push(k);
+      else wanted.set(id, [k]);
+    }
+  });
+  const shapes = findings.map(() => new Set<string>());
+  for (let i = 0; i < ix.n; i++) {
+    const of = wanted.get(ix.spans[i]!.spanID);
+    if (of) for (const k of of) shapes[k]!.add(`${ix.service[i]}\u0001${ix.spans[i]!.operationName}`);
   }
-  return `${kind}:${hash64([kind, service, operation, ...[...shape].sort()].join('\u0000'))}`;
+  return findings.map((f, k) => `${f.kind}:${hash64([f.kind, f.service, f.operation, ...[...shapes[k]!].sort()].join('\u0000'))}`);
 }

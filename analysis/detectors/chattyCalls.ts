@@ -8,9 +8,26 @@ const CHATTY_MIN_CALLS = 15;
 const CHATTY_MIN_OPERATIONS = 3;
 
 export const detectChattyCalls: Detector = ({ ix, cp, roles, floorUs }) => {
-  const byPair = new Map<string, number[]>();
+  // First per calling service (numbers only): enough calls, of enough kinds, costing enough on the path.
+  const services = new Map<number, { calls: number; ops: Set<number>; pathUs: number }>();
+  const isCall = new Uint8Array(ix.n);
   for (let i = 0; i < ix.n; i++) {
     if (!roles.isCall(i)) continue;
+    isCall[i] = 1;
+    let s = services.get(ix.serviceId[i]!);
+    if (!s) services.set(ix.serviceId[i]!, (s = { calls: 0, ops: new Set(), pathUs: 0 }));
+    s.calls++;
+    if (s.ops.size < CHATTY_MIN_OPERATIONS) s.ops.add(ix.opId[i]!);
+    s.pathUs += cp.subtree[i]!;
+  }
+  const worth = (i: number) => {
+    const s = services.get(ix.serviceId[i]!)!;
+    return s.calls >= CHATTY_MIN_CALLS && s.ops.size >= CHATTY_MIN_OPERATIONS && s.pathUs >= floorUs;
+  };
+  // Then, for those, per peer.
+  const byPair = new Map<string, number[]>();
+  for (let i = 0; i < ix.n; i++) {
+    if (!isCall[i] || !worth(i)) continue;
     const peer = roles.peerOf(i);
     if (!peer || peer === ix.service[i]) continue;
     const key = `${ix.service[i]}\u0000${peer}`;

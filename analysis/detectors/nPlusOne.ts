@@ -18,13 +18,6 @@ export const detectNPlusOne: Detector = ({ ix, cp, roles, groups, floorUs }) => 
     if (!members.every((m) => roles.isCall(m))) continue;
     // One after another: never two at once, or (with clocks that make neighbours touch) about one on average.
     if (peakConcurrency(ix, members, overlapSlackUs(ix, members)) > 1 && meanConcurrency(ix, members) > SEQUENTIAL_MEAN) continue;
-    // Different statements that share a span name (OpenTelemetry names a query "SELECT <db>") are a page's
-    // queries, not a loop: a loop runs one statement shape again and again.
-    if (members.every((m) => roles.statement(m) !== undefined)) {
-      const shapes = new Map<string, number>();
-      for (const m of members) shapes.set(statementShape(roles.statement(m)!), (shapes.get(statementShape(roles.statement(m)!)) ?? 0) + 1);
-      if (Math.max(...shapes.values()) < N_PLUS_ONE_MIN_CALLS) continue;
-    }
     const inputs = members.map((m) => roles.inputKey(m));
     const distinct = new Set(inputs.filter((k) => k !== undefined)).size;
     const known = inputs.filter((k) => k !== undefined).length;
@@ -41,6 +34,7 @@ export const detectNPlusOne: Detector = ({ ix, cp, roles, groups, floorUs }) => 
     if (fills * 2 >= members.length) continue;
     const costUs = pathTime(cp, members) - longest(ix, members);
     if (costUs <= 0 || costUs < floorUs) continue;
+    if (!oneStatementRepeated(members, (m) => roles.statement(m))) continue;
     const first = members[0]!;
     const verb = roles.verb(first);
     const noun = verb && verb !== 'GET' && verb !== 'POST' && verb !== 'PUT' && verb !== 'DELETE' && verb !== 'PATCH' ? verb : 'call';
@@ -67,3 +61,20 @@ export const detectNPlusOne: Detector = ({ ix, cp, roles, groups, floorUs }) => 
   }
   return out;
 };
+
+/**
+ * Different statements that share a span name (OpenTelemetry names a query "SELECT <db>") are a page's
+ * queries, not a loop: a loop runs one statement shape again and again. Calls without statements pass.
+ */
+function oneStatementRepeated(members: readonly number[], statement: (i: number) => string | undefined): boolean {
+  const counts = new Map<string, number>();
+  for (const m of members) {
+    const st = statement(m);
+    if (st === undefined) return true;
+    const shape = statementShape(st);
+    const n = (counts.get(shape) ?? 0) + 1;
+    if (n >= N_PLUS_ONE_MIN_CALLS) return true;
+    counts.set(shape, n);
+  }
+  return false;
+}

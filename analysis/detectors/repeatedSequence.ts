@@ -64,7 +64,10 @@ export const detectRepeatedSequence: Detector = ({ ix, cp, roles, floorUs }) => 
  */
 function longestRepeat(keys: readonly number[]): { from: number; period: number; rounds: number } | undefined {
   let best: { from: number; period: number; rounds: number } | undefined;
-  const distinct = (a: number, period: number) => new Set(keys.slice(a, a + period)).size === period;
+  const distinct = (a: number, period: number) => {
+    for (let x = a; x < a + period; x++) for (let y = x + 1; y < a + period; y++) if (keys[x] === keys[y]) return false;
+    return true;
+  };
   // Both rounds hold `period` different calls, and each of a's is in b: the same set.
   const sameSet = (a: number, b: number, period: number) => {
     if (!distinct(a, period)) return false;

@@ -16,9 +16,14 @@ const SLOW_EXCESS_US = 100_000;
 
 export const detectSlowQuery: Detector = ({ ix, cp, roles, floorUs }) => {
   // Leaf statements only (a transaction's span holds its statements' time), grouped by the database they went to.
+  const leaf = (i: number) => roles.statement(i) !== undefined && ix.childOffset[i + 1] === ix.childOffset[i];
+  // Most traces hold no statement long enough to be slow: then nothing is grouped.
+  let anyLong = false;
+  for (let i = 0; i < ix.n && !anyLong; i++) anyLong = ix.end[i]! - ix.start[i]! >= SLOW_EXCESS_US && leaf(i);
+  if (!anyLong) return [];
   const byDatabase = new Map<string, number[]>();
   for (let i = 0; i < ix.n; i++) {
-    if (roles.statement(i) === undefined || ix.childOffset[i + 1]! > ix.childOffset[i]!) continue;
+    if (!leaf(i)) continue;
     // A write is not compared with reads: siblings share the database and the verb (SELECT with SELECT, SET with SET).
     const db = `${ix.service[i]}\u0000${roles.peerOf(i) ?? ''}\u0000${roles.verb(i) ?? ''}`;
     const list = byDatabase.get(db);
@@ -35,12 +40,13 @@ export const detectSlowQuery: Detector = ({ ix, cp, roles, floorUs }) => {
     const sorted = [...durations].sort((a, b) => a - b);
     // The median of the others: with the slow one at the top, the lower median of the whole set.
     const usual = sorted[Math.floor((sorted.length - 2) / 2)]!;
-    const shapes = queries.map((q) => statementShape(roles.statement(q)!));
+    let shapes: string[] | undefined;
     queries.forEach((q, k) => {
       const took = durations[k]!;
       if (took < SLOW_RATIO * Math.max(usual, 1) || took - usual < SLOW_EXCESS_US) return;
       // The same statement ran fast elsewhere in this request: this once was a hiccup (a busy disk, a pause), not the query.
-      if (shapes.some((shape, j) => j !== k && shape === shapes[k] && durations[j]! * SLOW_RATIO <= took)) return;
+      shapes ??= queries.map((x) => statementShape(roles.statement(x)!));
+      if (shapes.some((shape, j) => j !== k && shape === shapes![k] && durations[j]! * SLOW_RATIO <= took)) return;
       // A statement that waited (for a lock, a connection) is the lock detectors' to name.
       if (roles.waitText(q)) return;
       // What it cost beyond a usual statement, as far as the request waited on it.

@@ -132,3 +132,20 @@ test('--diff of a recorded before/after pair names the gone finding and puts >= 
   const words = run('--diff', 'slides/recordings/traces/flaky-dependency-before.json', 'slides/recordings/traces/flaky-dependency-after.json');
   assert.match(words.stdout, /payments POST \/charge ×3 → ×1/);
 });
+
+test('--aggregate over many files: each hole once with its count, share and percentiles; --slow names what the slow traces share', () => {
+  const files = ['n-plus-one-before', 'n-plus-one-after', 'flaky-dependency-before', 'flaky-dependency-after', 'all-open', 'all-plugged'].map((f) => `slides/recordings/traces/${f}.json`);
+  const r = run('--aggregate', '--json', '--slow', 'POST /order', ...files);
+  assert.equal(r.status, 0, r.stderr);
+  const body = JSON.parse(r.stdout) as { data: { fingerprint: string; traces: number; ofTraces: number; shareOfTraces: number; costPercentilesMs: { p90: number } }[]; ofTraces: number; slow: { slow: number; factors: { what: string }[] } };
+  assert.equal(body.ofTraces, 6);
+  assert.equal(new Set(body.data.map((a) => a.fingerprint)).size, body.data.length);
+  // The retries in flaky-dependency-before and in all-open are one hole.
+  const retries = body.data.filter((a) => a.fingerprint.startsWith('retries:'));
+  assert.equal(retries.length, 1);
+  assert.deepEqual([retries[0]!.traces, retries[0]!.shareOfTraces], [2, 0.333]);
+  assert.ok(body.slow.slow >= 1 && body.slow.factors.length > 0);
+  const words = run('--aggregate', '--slow', 'POST /order', ...files);
+  assert.match(words.stdout, /^6 traces, \d+ distinct holes/);
+  assert.match(words.stdout, /slow POST \/order \(over .* its p90\)/);
+});

@@ -1,35 +1,22 @@
 // The standalone viewer in headless Chromium opens an OTLP JSON file and a Zipkin v2 file like the Jaeger file they came from, findings included; a broken one says why.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, screenshot, watchPage } from '../../devkit/browser.ts';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { screenshot } from '../../devkit/browser.ts';
 import { waitFor } from '../../devkit/waitFor.ts';
 import { analyzeTrace } from '../../analysis/index.ts';
 import { tracesFromJaegerFile } from '../../model/index.ts';
-import { distDir, startFixtureServer, type FixtureServer } from '../viewer/fixtureServer.ts';
-import { openViewer, statusText, waitForSpans } from '../viewer/viewerPage.ts';
+import { viewerSuite } from '../viewer/viewerSuite.ts';
+import { statusText, waitForSpans } from '../viewer/viewerPage.ts';
 import { toOtlpJson, toZipkinJson } from './support/otherFormats.ts';
 
-let browser: Browser;
-let files: FixtureServer;
-before(async () => {
-  assert.ok(existsSync(path.join(distDir, 'viewer.html')), `build first (npx vite build): ${distDir}/viewer.html is missing`);
-  [browser, files] = await Promise.all([launchBrowser(), startFixtureServer()]);
-});
-after(async () => {
-  await browser?.close();
-  await files?.close();
-});
+const suite = viewerSuite(1280, 800);
 
 test('a picked OTLP JSON file and a dropped Zipkin file open with the Jaeger file\'s spans and finding', async () => {
   const trace = tracesFromJaegerFile(JSON.parse(readFileSync('test/fixtures/otel-library/isbn-retries.json', 'utf8')))[0]!;
   const want = analyzeTrace(trace)[0]!.title;
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  const watch = watchPage(page);
+  const { page, watch } = await suite.open('');
   try {
-    await openViewer(page, `${files.url}/viewer.html`);
     await page.setInputFiles('.vp-file', { name: 'otlp.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(toOtlpJson(trace))) });
     await waitForSpans(page, String(trace.spans.length));
     await waitFor('the finding listed', async () => ((await page.locator('.vp-main .tv-finding-title').first().textContent()) ?? '') === want);

@@ -11,6 +11,8 @@ interface Place {
   lineage: string[];
   count: number;
   ownUs: number;
+  /** The spans' own durations summed, µs: did they take longer, or only move on or off the path? */
+  spanUs: number;
 }
 
 /**
@@ -31,12 +33,33 @@ function places(trace: JaegerTrace): { durationUs: number; byKey: Map<string, Pl
     const key = p >= 0 ? `${keyOf[p]}\u0000${me}` : me;
     keyOf[i] = key;
     let place = byKey.get(key);
-    if (!place) byKey.set(key, (place = { service: ix.service[i]!, operation, lineage: key.split('\u0000'), count: 0, ownUs: 0 }));
+    if (!place) byKey.set(key, (place = { service: ix.service[i]!, operation, lineage: key.split('\u0000'), count: 0, ownUs: 0, spanUs: 0 }));
     place.count++;
     place.ownUs += cp.own[i]!;
+    place.spanUs += ix.end[i]! - ix.start[i]!;
   }
   return { durationUs: ix.durationUs, byKey };
 }
+
+/** Spans must shrink or grow by more than this ratio to count as faster or slower rather than moved on or off the path. */
+const SAME_SPEED = 1.25;
+
+function changeOf(pa: Place | undefined, pb: Place | undefined, deltaUs: number): PathChange['change'] {
+  if (!pa) return 'added';
+  if (!pb) return 'removed';
+  // Less waited on: faster only if the spans themselves shrank (work run alongside can even take longer).
+  if (deltaUs < 0) return pb.spanUs * SAME_SPEED < pa.spanUs ? 'faster' : 'off-path';
+  return pb.spanUs > pa.spanUs * SAME_SPEED ? 'slower' : 'on-path';
+}
+
+const CHANGE_WORDS: Record<PathChange['change'], string> = {
+  added: 'added',
+  removed: 'removed',
+  slower: 'slower',
+  faster: 'faster',
+  'off-path': 'now alongside other work, off the critical path',
+  'on-path': 'about as long, now waited on',
+};
 
 const ms = (us: number) => Math.round(us / 100) / 10;
 /** "−555 ms", "+12 ms": a sign always, a true minus. */
@@ -63,7 +86,7 @@ export function diffTraces(before: JaegerTrace, after: JaegerTrace): TraceDiff {
       service: place.service,
       operation: place.operation,
       lineage: place.lineage,
-      change: !pa ? 'added' : !pb ? 'removed' : deltaUs > 0 ? 'slower' : 'faster',
+      change: changeOf(pa, pb, deltaUs),
       countBefore: pa?.count ?? 0,
       countAfter: pb?.count ?? 0,
       beforeMs: ms(pa?.ownUs ?? 0),
@@ -89,12 +112,12 @@ export function diffTraces(before: JaegerTrace, after: JaegerTrace): TraceDiff {
     ...(appeared.length ? [`${appeared.map(shortTitle).join('; ')} appeared`] : []),
   ];
   const top = named[0];
-  const headline = `${signed(changeUs)}: ${what.length ? what.join(', ') : top ? `mostly ${top.service} ${top.operation} ${top.change}` : 'no step changed'}`;
+  const headline = `${signed(changeUs)}: ${what.length ? what.join(', ') : top ? `mostly ${top.service} ${top.operation} (${CHANGE_WORDS[top.change]})` : 'no step changed'}`;
   const explainedShare = changeUs === 0 ? 1 : explainedUs / changeUs;
   const lines = [
     headline,
     `  ${formatMs(a.durationUs)} → ${formatMs(b.durationUs)}; ${named.length} critical-path ${named.length === 1 ? 'change explains' : 'changes explain'} ${formatShare(Math.max(0, explainedShare))} of it:`,
-    ...named.map((c) => `  ${signed(c.deltaUs).padStart(9)}  ${c.service} ${c.operation}${c.countBefore !== c.countAfter ? ` ×${c.countBefore} → ×${c.countAfter}` : ''} (${c.change})`),
+    ...named.map((c) => `  ${signed(c.deltaUs).padStart(9)}  ${c.service} ${c.operation}${c.countBefore !== c.countAfter ? ` ×${c.countBefore} → ×${c.countAfter}` : ''} (${CHANGE_WORDS[c.change]})`),
     ...gone.map((f) => `  gone: [${f.kind}] ${f.title}`),
     ...appeared.map((f) => `  new: [${f.kind}] ${f.title}`),
   ];

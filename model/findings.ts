@@ -89,7 +89,11 @@ export interface PathChange {
   operation: string;
   /** "service operation" from the root down to this place. */
   lineage: string[];
-  change: 'added' | 'removed' | 'slower' | 'faster';
+  /**
+   * slower/faster: its spans took longer/less; off-path: less of them is waited on although they did not
+   * shrink (they now run alongside other work); on-path: more is waited on although they did not grow.
+   */
+  change: 'added' | 'removed' | 'slower' | 'faster' | 'off-path' | 'on-path';
   /** Spans at this place in each trace. */
   countBefore: number;
   countAfter: number;

@@ -7,7 +7,12 @@ import { detectPoolSaturation } from './detectors/poolSaturation.ts';
 import { detectRepeatedWork } from './detectors/repeatedWork.ts';
 import { detectRetries } from './detectors/retries.ts';
 import { detectSequentialCalls } from './detectors/sequentialCalls.ts';
-import { sameOperationGroups, type AnalysisContext, type Detector } from './siblings.ts';
+import { detectChattyCalls } from './detectors/chattyCalls.ts';
+import { detectFanOut } from './detectors/fanOut.ts';
+import { detectRepeatedSequence } from './detectors/repeatedSequence.ts';
+import { detectSlowQuery } from './detectors/slowQuery.ts';
+import { fingerprintsOf } from './fingerprint.ts';
+import { sameOperationGroups, type AnalysisContext, type Candidate, type Detector } from './siblings.ts';
 import { spanRoles } from './spanRoles.ts';
 import { indexTrace, type TraceIndex } from './traceIndex.ts';
 
@@ -27,6 +32,10 @@ const DETECTORS: Detector[] = [
   detectPoolSaturation,
   detectRepeatedWork,
   detectSequentialCalls,
+  detectChattyCalls,
+  detectFanOut,
+  detectSlowQuery,
+  detectRepeatedSequence,
 ];
 
 export function analyze(trace: JaegerTrace, options: AnalyzeOptions = {}): Finding[] {
@@ -39,15 +48,18 @@ export function analyzeIndex(ix: TraceIndex, options: AnalyzeOptions = {}): Find
   const cp = findCriticalPath(ix);
   const floorUs = Math.max((options.minCostMs ?? 1) * 1000, Math.min((options.minShare ?? 0.05) * ix.durationUs, (options.notableMs ?? 50) * 1000));
   const ctx: AnalysisContext = { ix, cp, roles: spanRoles(ix), groups: sameOperationGroups(ix), floorUs };
-  const out: Finding[] = [];
-  for (const detect of DETECTORS) {
-    for (const c of detect(ctx)) {
-      if (c.costUs < floorUs) continue;
-      const { costUs, ...rest } = c;
-      out.push({ ...rest, costMs: round(costUs / 1000, 1), share: round(Math.min(1, costUs / ix.durationUs), 3) });
-    }
-  }
-  return out.sort((a, b) => b.costMs - a.costMs);
+  const kept: Candidate[] = [];
+  for (const detect of DETECTORS) for (const c of detect(ctx)) if (c.costUs >= floorUs) kept.push(c);
+  const prints = fingerprintsOf(ix, kept);
+  const out: Finding[] = kept.map(({ costUs, ...rest }, k) => ({ ...rest, costMs: round(costUs / 1000, 1), share: round(Math.min(1, costUs / ix.durationUs), 3), fingerprint: prints[k]! }));
+  return withoutSubsumed(out).sort((a, b) => b.costMs - a.costMs);
+}
+
+/** A repeated sequence's calls are also loops of one call each: the sequence names them, so those n-plus-ones go. */
+function withoutSubsumed(findings: Finding[]): Finding[] {
+  const inSequence = new Set(findings.filter((f) => f.kind === 'repeated-sequence').flatMap((f) => f.spanIDs));
+  if (inSequence.size === 0) return findings;
+  return findings.filter((f) => f.kind !== 'n-plus-one' || !f.spanIDs.every((id) => inSequence.has(id)));
 }
 
 function round(x: number, digits: number): number {

@@ -21,7 +21,7 @@ export interface AnalysisContext {
 }
 
 /** A finding before its share is known; costs stay in µs until the end. */
-export type Candidate = Omit<Finding, 'costMs' | 'share'> & { costUs: number };
+export type Candidate = Omit<Finding, 'costMs' | 'share' | 'fingerprint'> & { costUs: number };
 
 export type Detector = (ctx: AnalysisContext) => Candidate[];
 

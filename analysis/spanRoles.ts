@@ -41,6 +41,8 @@ export interface SpanRoles {
   verb(i: number): string | undefined;
   /** The span's component tag (the library or kind of worker that made it). */
   component(i: number): string | undefined;
+  /** The database statement it ran (db.statement or db.query.text), if any. */
+  statement(i: number): string | undefined;
   /** A child of `p` starting within [from, to] µs is a cache lookup that missed (cache.hit=false). */
   cacheMissBetween(p: number, from: number, to: number): boolean;
   /** The span or something below it was served from a cache (cache.hit=true). */
@@ -49,6 +51,11 @@ export interface SpanRoles {
   waitText(i: number): string | undefined;
   /** First text of the span (tag or log) with a retry word, if any. */
   retryText(i: number): string | undefined;
+}
+
+/** A statement with its literals taken out, so "WHERE id = 3" and "WHERE id = 8" read as one query. */
+export function statementShape(statement: string): string {
+  return statement.replace(/'(?:[^']|'')*'/g, '?').replace(/\b\d+(\.\d+)?\b/g, '?').replace(/\s+/g, ' ').trim();
 }
 
 function statementOf(s: JaegerSpan): string | undefined {
@@ -237,6 +244,7 @@ export function spanRoles(ix: TraceIndex): SpanRoles {
     },
 
     component: (i) => f.component[i],
+    statement: (i) => f.statement[i],
     verb,
     servedFromCache: (i) => cacheBelow[i] === 1,
     cacheMissBetween(p, from, to) {

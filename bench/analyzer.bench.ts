@@ -98,7 +98,8 @@ export async function run(): Promise<void> {
     console.log(formatConfusion(rows));
     const traces = rows.reduce((n, r) => n + r.traces, 0);
     const ms = rows.reduce((n, r) => n + r.analysisMs, 0);
-    console.log(`  ${traces} traces analysed in ${ms.toFixed(0)} ms (${(ms / traces).toFixed(2)} ms each); the run took ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+    const spans = rows.reduce((n, r) => n + r.spans, 0);
+    console.log(`  ${traces} traces (${spans} spans) analysed in ${ms.toFixed(0)} ms (${(ms / traces).toFixed(2)} ms each, ${((ms / spans) * 100_000).toFixed(0)} ms per 100k spans); the run took ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   } finally {
     await gt.close();
   }

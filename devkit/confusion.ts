@@ -13,6 +13,8 @@ export interface ConfusionRow {
   /** Traces where the kind was named although the mesh's own logs do not say it happened: false findings. */
   unexplained: Record<FindingKind, number>;
   analysisMs: number;
+  /** Spans in the row's traces, for time per 100k spans. */
+  spans: number;
 }
 
 export const ALL_PLUGGED = 'all plugged';
@@ -71,16 +73,18 @@ export async function measureConfusion(
     const traces = await gt.runPattern(hole, rounds(hole.pattern.count));
     keep?.(hole.id, traces);
     const { named, unexplained, ms } = countKinds(traces);
-    rows.push({ state: hole.id, expected: hole.findingKind, traces: traces.length, named, unexplained, analysisMs: ms });
+    rows.push({ state: hole.id, expected: hole.findingKind, traces: traces.length, named, unexplained, analysisMs: ms, spans: spanCount(traces) });
   }
   await gt.openOnly(null);
   const plugged: JaegerTrace[] = [];
   for (const hole of holeCatalog) plugged.push(...(await gt.runPattern(hole, rounds(hole.pattern.count))));
   keep?.(ALL_PLUGGED, plugged);
   const { named, unexplained, ms } = countKinds(plugged);
-  rows.push({ state: ALL_PLUGGED, expected: undefined, traces: plugged.length, named, unexplained, analysisMs: ms });
+  rows.push({ state: ALL_PLUGGED, expected: undefined, traces: plugged.length, named, unexplained, analysisMs: ms, spans: spanCount(plugged) });
   return rows;
 }
+
+const spanCount = (traces: JaegerTrace[]) => traces.reduce((n, t) => n + t.spans.length, 0);
 
 export function formatConfusion(rows: ConfusionRow[]): string {
   const short: Record<FindingKind, string> = {
@@ -90,6 +94,10 @@ export function formatConfusion(rows: ConfusionRow[]): string {
     'pool-saturation': 'pool',
     'repeated-work': 'repeat',
     'sequential-calls': 'seq',
+    'chatty-calls': 'chatty',
+    'fan-out': 'fan-out',
+    'slow-query': 'slow-q',
+    'repeated-sequence': 'MN+1',
   };
   const head = `${'open hole'.padEnd(18)}${'traces'.padStart(7)}  ${findingKinds.map((k) => short[k].padStart(8)).join('')}`;
   const lines = [head];

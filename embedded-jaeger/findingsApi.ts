@@ -1,6 +1,6 @@
 // The hole finder over HTTP: findings of one stored trace, of posted Jaeger JSON, and aggregated over recent traces.
 import express, { type Router } from 'express';
-import { aggregateFindings, analyzeTrace } from '../analysis/index.ts';
+import { aggregateFindings, analyzeTrace, jaegerJsonOf } from '../analysis/index.ts';
 import { isJaegerTrace, type Finding, type FindingsAggregateResponse, type FindingsResponse, type JaegerTrace, type TraceFindings } from '../model/index.ts';
 import type { HeavyQueries } from './boundedAnswer.ts';
 import { parseGoDurationUs } from './goDuration.ts';
@@ -110,9 +110,10 @@ export function createFindingsApi(store: TraceStore, opts: FindingsApiOptions = 
     if (text.trim() === '') return fail(res, 400, 'empty body: send Jaeger JSON, {"data":[trace…]} or a trace object');
     let json: unknown;
     try {
-      json = JSON.parse(text);
+      // Jaeger JSON as it is; OTLP JSON and Zipkin v2 converted to it (told apart by content).
+      json = jaegerJsonOf(text).json;
     } catch (e) {
-      return fail(res, 400, `body is not JSON: ${(e as Error).message.replace(/\s+/g, ' ').slice(0, 120)}`);
+      return fail(res, 400, `body: ${(e as Error).message.replace(/\s+/g, ' ').slice(0, 160)}`);
     }
     let traces: JaegerTrace[];
     try {

@@ -1,5 +1,6 @@
 // n-plus-one: a parent calling the same operation many times one after another, where one batched call would do.
 import { callFailed } from '../traceIndex.ts';
+import { statementShape } from '../spanRoles.ts';
 import { plural, clip, costTail, formatMs } from '../wording.ts';
 import { longest, meanConcurrency, overlapSlackUs, pathTime, peakConcurrency, spanIdsOf, SEQUENTIAL_MEAN, type Candidate, type Detector } from '../siblings.ts';
 
@@ -33,6 +34,7 @@ export const detectNPlusOne: Detector = ({ ix, cp, roles, groups, floorUs }) => 
     if (fills * 2 >= members.length) continue;
     const costUs = pathTime(cp, members) - longest(ix, members);
     if (costUs <= 0 || costUs < floorUs) continue;
+    if (!oneStatementRepeated(members, (m) => roles.statement(m))) continue;
     const first = members[0]!;
     const verb = roles.verb(first);
     const noun = verb && verb !== 'GET' && verb !== 'POST' && verb !== 'PUT' && verb !== 'DELETE' && verb !== 'PATCH' ? verb : 'call';
@@ -59,3 +61,20 @@ export const detectNPlusOne: Detector = ({ ix, cp, roles, groups, floorUs }) => 
   }
   return out;
 };
+
+/**
+ * Different statements that share a span name (OpenTelemetry names a query "SELECT <db>") are a page's
+ * queries, not a loop: a loop runs one statement shape again and again. Calls without statements pass.
+ */
+function oneStatementRepeated(members: readonly number[], statement: (i: number) => string | undefined): boolean {
+  const counts = new Map<string, number>();
+  for (const m of members) {
+    const st = statement(m);
+    if (st === undefined) return true;
+    const shape = statementShape(st);
+    const n = (counts.get(shape) ?? 0) + 1;
+    if (n >= N_PLUS_ONE_MIN_CALLS) return true;
+    counts.set(shape, n);
+  }
+  return false;
+}

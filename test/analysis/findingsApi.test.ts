@@ -6,7 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import express from 'express';
 import jaegerClient from 'jaeger-client';
 import { createEmbeddedJaeger, type EmbeddedJaeger } from '../../embedded-jaeger/index.ts';
-import type { FindingsAggregateResponse, FindingsResponse } from '../../model/index.ts';
+import type { FindingsAggregateResponse, FindingsResponse, JaegerTrace } from '../../model/index.ts';
+import { toOtlpJson, toZipkinJson } from './support/otherFormats.ts';
 import { createLog } from '../../pkg/index.ts';
 import { waitFor } from '../../devkit/waitFor.ts';
 import { encodeBatch, type FakeSpan } from '../../scripts/attack/thriftBatch.ts';
@@ -105,6 +106,19 @@ describe('POST /api/analyze', () => {
     assert.deepEqual(one, env);
     const two = (await (await post(`{"data":[${bare},${bare}]}`)).json()) as FindingsResponse;
     assert.equal(two.data.length, 2);
+  });
+
+  test('takes OTLP JSON and Zipkin v2 as well, with the same findings', async () => {
+    const env = (await (await post(recording)).json()) as FindingsResponse;
+    const trace = (JSON.parse(recording) as { data: JaegerTrace[] }).data[0]!;
+    for (const body of [toOtlpJson(trace), toZipkinJson(trace)]) {
+      const res = await post(JSON.stringify(body));
+      assert.equal(res.status, 200);
+      assert.deepEqual(((await res.json()) as FindingsResponse).data[0]!.findings, env.data[0]!.findings);
+    }
+    const bad = await post('{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"nothex"}]}]}]}');
+    assert.equal(bad.status, 400);
+    assert.match(((await bad.json()) as { errors: { msg: string }[] }).errors[0]!.msg, /OTLP JSON: traceId is not 32 hex digits/);
   });
 
   test('bad input is a 400 with a reason, a body past the limit a 413, and the API keeps answering', async () => {

@@ -26,6 +26,10 @@ test('an OpenTelemetry-instrumented library: each trace is named for its one hol
     'member-profile-repeats.json': ['repeated-work'],
     'home-sequential.json': ['sequential-calls'],
     'home-parallel.json': [],
+    'reading-list-chatty.json': ['chatty-calls'],
+    'branch-search-fan-out.json': ['fan-out'],
+    'book-page-slow-query.json': ['slow-query'],
+    'basket-mn-plus-one.json': ['repeated-sequence'],
     'checkout-error-no-retry.json': [],
   };
   const files = readdirSync(new URL('otel-library', fixtures)).filter((f) => f.endsWith('.json'));

@@ -162,7 +162,7 @@ test('findings are listed above every view; a click marks their spans and scroll
     const trace = lockTrace();
     const finding: Finding = {
       kind: 'lock-contention', title: 'db.lock waited behind 3 others: 62 ms, 62% of the request', service: 'inventory', operation: 'db.lock',
-      spanIDs: ['0000000000000002', '0000000000000003'], costMs: 62, share: 0.62, evidence: ['waiting behind 3'], fix: 'Give the store a bigger pool.',
+      spanIDs: ['0000000000000002', '0000000000000003'], costMs: 62, share: 0.62, evidence: ['waiting behind 3'], fix: 'Give the store a bigger pool.', fingerprint: 'lock-contention:0123456789abcdef',
     };
     await page.evaluate(({ t, f }) => {
       const vp = window.viewerPage;

@@ -7,7 +7,7 @@ import { aggregate } from './aggregate.ts';
 export type { AnalyzeOptions };
 export { TraceInputError } from './traceIndex.ts';
 /** A trace indexed once (over a tree already built, such as the viewer's model, when given): what the finder and the phone's summary read. */
-export { indexTrace, forEachChild, type BuiltTree, type TraceIndex } from './traceIndex.ts';
+export { indexTrace, type TraceIndex } from './traceIndex.ts';
 /** A kind's name in words ("N+1", "Lock contention"…). */
 export { kindName } from './aggregate.ts';
 /** The one trace tree: the finder's index and the viewer's model are both built on it. */

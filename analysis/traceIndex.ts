@@ -29,6 +29,7 @@ export interface TraceIndex {
   readonly opNames: readonly string[];
   /** Index of span i within its parent's childList. */
   readonly childPos: Int32Array;
+  /** 1 where the span failed by the one rule (model/spanStatus.ts). */
   readonly error: Uint8Array;
   /** The span failed, or the server span answering it in another service did (see callFailed). */
   readonly failedCall: Uint8Array;

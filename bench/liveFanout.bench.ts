@@ -4,18 +4,29 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import express, { type Response } from 'express';
 import { httpChunk } from '../embedded-jaeger/liveStream.ts';
-import { median } from '../model/index.ts';
+import { median, type LiveTraceEvent } from '../model/index.ts';
 
 const CLIENTS = Number(process.env.FANOUT_CLIENTS ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
 const TICKS_PER_ROUND = 20;
 
-/** One tick of the live stream: a handful of trace events, as the stream coalesces them. */
+/** One tick of the live stream: a handful of trace events of the real shape (model/liveEvent.ts), as the stream coalesces them. */
 function tickPayload(tick: number): Buffer {
   const frames: string[] = [];
   for (let i = 0; i < 8; i++) {
     const traceID = (tick * 8 + i).toString(16).padStart(16, '0');
-    frames.push(`event: trace\ndata: ${JSON.stringify({ traceID, spans: 40 + i, services: 6, durationMs: 200 + i, root: 'storefront: POST /orders' })}\n\n`);
+    const event: LiveTraceEvent = {
+      traceID,
+      spanCount: 40 + i,
+      hasRoot: true,
+      rootService: 'storefront',
+      rootOperation: 'POST /orders',
+      startTimeUs: 1_700_000_000_000_000 + tick * 1000,
+      durationUs: 200_000 + i,
+      error: false,
+      services: ['storefront', 'orders', 'inventory', 'kitchen', 'menu', 'payments'],
+    };
+    frames.push(`event: trace\ndata: ${JSON.stringify(event)}\n\n`);
   }
   return Buffer.from(frames.join(''));
 }

@@ -7,6 +7,8 @@ import type { JaegerKeyValue } from './jaegerJson.ts';
  */
 export const STATUS_TAG_KEYS = ['error', 'otel.status_code', 'http.status_code', 'http.response.status_code', 'span.kind'] as const;
 export type StatusTagKey = (typeof STATUS_TAG_KEYS)[number];
+/** Only these can fail a span (span.kind only qualifies a status code): without one, failedByStatus is false, so a reader may skip it. */
+export const STATUS_CAUSE_KEYS: readonly StatusTagKey[] = ['error', 'otel.status_code', 'http.status_code', 'http.response.status_code'];
 export type StatusTags = Partial<Record<StatusTagKey, unknown>>;
 
 /** OpenTracing's `error` tag, as Jaeger writes it (bool) or as some exporters do (the string "true"). */

@@ -5,8 +5,7 @@
 import { FNV_BASIS, FNV_PRIME, type ByteInterner, type Bytes } from './byteColumns.ts';
 import type { RefColumns } from './spanRun.ts';
 import { REF_CHILD_OF, REF_FOLLOWS_FROM, REF_PARENT_SPAN_ID } from '../../analysis/index.ts';
-import { failedByStatus, type StatusTags } from '../../model/index.ts';
-import { noteStatusTag } from './statusTagBytes.ts';
+import { MAY_BE_STATUS, noteStatusTag, resetStatusTags, statusFailed } from './statusTagBytes.ts';
 
 export const QUOTE = 34;
 const BACKSLASH = 92;
@@ -212,10 +211,7 @@ function num(b: Uint8Array, p: number): number {
   return /^-?\d/.test(text) ? Number(text) : NaN;
 }
 
-/** The span's status tags seen so far (null: none), for the one failure rule (model/spanStatus.ts). */
-let status: StatusTags | null = null;
-
-/** `{key, type, value}` lists (tags, log fields) into the search line; a tag list's status tags into `status`. */
+/** `{key, type, value}` lists (tags, log fields) into the search line; a tag list's status tags noted for the failure rule. */
 function keyValues(b: Uint8Array, p: number, search: Bytes, withKeys: boolean): number {
   p = open(b, p, OPEN_ARR);
   if (p < 0) return -p - 1;
@@ -245,11 +241,9 @@ function keyValues(b: Uint8Array, p: number, search: Bytes, withKeys: boolean): 
         if (p < 0) break;
       }
       p = -p - 1;
-      if (withKeys && keyFrom >= 0 && valueFrom >= 0) {
-        // Log fields never mark a span: only its tags do.
-        status = noteStatusTag(status, b, keyFrom, keyTo, valueFrom, valueTo);
-      }
       if (withKeys && keyFrom >= 0) {
+        // Log fields never mark a span: only its tags do.
+        if (valueFrom >= 0 && MAY_BE_STATUS[keyTo - keyFrom] === 1) noteStatusTag(b, keyFrom, keyTo, valueFrom, valueTo);
         search.push(b, keyFrom, keyTo);
         search.byte(EQUALS);
       }
@@ -333,7 +327,7 @@ export function readSpan(b: Uint8Array, p: number, sink: SpanSink): number {
   let dur = NaN;
   let op = -1;
   let proc = -1;
-  status = null;
+  resetStatusTags();
   p = open(b, p, OPEN_OBJ);
   if (p >= 0) {
     for (;;) {
@@ -388,6 +382,6 @@ export function readSpan(b: Uint8Array, p: number, sink: SpanSink): number {
   s.dur = dur;
   s.op = op;
   s.proc = proc;
-  s.isError = status !== null && failedByStatus(status);
+  s.isError = statusFailed(b);
   return p;
 }

@@ -4,10 +4,10 @@ import 'reveal.js/reveal.css';
 import './theme.css';
 import Reveal, { type RevealApi, type RevealConfig } from 'reveal.js';
 import Notes from 'reveal.js/plugin/notes';
-import { createLatestTrace, liveParts, mountPrintDemo, type LivePartFactory } from '../live/index.ts';
+import { createLatestTrace, liveParts, mountPrintParts, type LivePartFactory } from '../live/index.ts';
 import { readDeckMode } from './deckMode.ts';
 import { connectLiveSlides } from './liveSlides.ts';
-import { fillProjectLinks } from './projectUrl.ts';
+import { fillDeckAddress } from './projectUrl.ts';
 import { revealMayTakeKey } from './revealKeys.ts';
 import { mountSelfStudyToggle } from './selfStudyToggle.ts';
 
@@ -52,10 +52,9 @@ window.Reveal = Reveal;
 window.deckLiveParts = liveParts;
 document.documentElement.classList.toggle('deck-receiver', mode.receiver);
 
-fillProjectLinks(document);
-// On paper the Demo slide shows a recorded trace and its findings, laid out before reveal.js counts the pages.
-const demoSection = document.querySelector<HTMLElement>('section#demo');
-if (mode.print && demoSection) mountPrintDemo(demoSection);
+fillDeckAddress(document, window.location);
+// On paper the live slides show their recordings, laid out before reveal.js counts the pages.
+if (mode.print) mountPrintParts(document);
 
 if (!mode.receiver && !mode.print) {
   connectLiveSlides(Reveal, liveParts, { presenterToken: mode.presenterToken, apiBase: '', offline, latestTrace: createLatestTrace() });

@@ -1,18 +1,16 @@
-// Fills the deck's links to the project with the address package.json gives (homepage, else repository), so there is one source for it.
-import { homepage, repository } from '../../package.json';
+// Fills the Thanks slide's address when the talk's front matter names no link: the deck's own address, never a guess.
 
-/** The project's web address, without a "#readme" anchor or a "git+" prefix. */
-export function projectUrl(): string | undefined {
-  const raw = homepage ?? (typeof repository === 'string' ? repository : repository?.url);
-  return raw?.replace(/^git\+/, '').replace(/\.git$/, '').replace(/#readme$/, '');
+/** Where this deck is served from, without the query (it may hold the presenter token) or the slide's hash. */
+export function deckAddress(location: Pick<Location, 'origin' | 'pathname' | 'protocol'>): string {
+  const page = location.pathname.replace(/index\.html$/, '');
+  return location.protocol === 'file:' ? `file://${page}` : `${location.origin}${page}`;
 }
 
-export function fillProjectLinks(doc: Document): void {
-  const url = projectUrl();
-  if (!url) return;
-  for (const a of doc.querySelectorAll<HTMLAnchorElement>('a[data-project-url]')) {
-    a.href = url;
-    a.textContent = url.replace(/^https?:\/\//, '');
+export function fillDeckAddress(doc: Document, location: Pick<Location, 'origin' | 'pathname' | 'protocol'>): void {
+  const address = deckAddress(location);
+  for (const a of doc.querySelectorAll<HTMLAnchorElement>('a[data-deck-address]')) {
+    a.href = address;
+    a.textContent = address.replace(/^https?:\/\//, '');
     a.rel = 'noopener';
   }
 }

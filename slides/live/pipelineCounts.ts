@@ -1,4 +1,4 @@
-// "How Jaeger works": live span counts through each stage of the embedded pipeline, and what UDP lost on the way, polled every second while shown.
+// "How Jaeger works": live span counts per door of the embedded pipeline (OTLP, Thrift over HTTP, Thrift over UDP), then stored and queried, polled every second while shown.
 import type { CollectorStatsSnapshot } from '../../model/index.ts';
 import { el, setText } from './dom.ts';
 import type { LiveContext, LivePart } from './index.ts';
@@ -10,22 +10,23 @@ import './pipelineCounts.css';
 type CollectorStats = Partial<CollectorStatsSnapshot>;
 
 export interface StageCounts {
-  client: number;
-  agent: number;
+  /** Spans in through each door: OTLP/HTTP (OpenTelemetry SDKs), Thrift over HTTP and over UDP (jaeger-client). */
+  otlp: number;
+  http: number;
+  udp: number;
+  /** All doors together: what the collector took in. */
   collector: number;
   store: number;
   query: number;
 }
 
-/**
- * Spans per stage. The embedded pipeline has no separate agent hop: spans arrive either at
- * the agent's UDP ports or at the collector's HTTP endpoint, and both land in the store.
- */
+/** Spans per door and stage. There is no agent hop: the UDP ports the old jaeger-agent listened on are one more door of the collector. */
 export function stageCounts(s: CollectorStats): StageCounts {
   const udp = (s.udpCompact?.spans ?? 0) + (s.udpBinary?.spans ?? 0);
-  const http = (s.http?.spans ?? 0) + (s.otlp?.spans ?? 0);
+  const http = s.http?.spans ?? 0;
+  const otlp = s.otlp?.spans ?? 0;
   const stored = (s.udpCompact?.stored ?? 0) + (s.udpBinary?.stored ?? 0) + (s.http?.stored ?? 0) + (s.otlp?.stored ?? 0);
-  return { client: udp + http, agent: udp, collector: udp + http, store: stored, query: s.store?.traces ?? 0 };
+  return { otlp, http, udp, collector: otlp + http + udp, store: stored, query: s.store?.traces ?? 0 };
 }
 
 export interface UdpLoss {
@@ -51,9 +52,10 @@ function lossText(l: UdpLoss): string {
 }
 
 const STAGES: { key: keyof StageCounts; name: string; unit: string }[] = [
-  { key: 'client', name: 'jaeger-client', unit: 'spans sent' },
-  { key: 'agent', name: 'agent (UDP)', unit: 'spans' },
-  { key: 'collector', name: 'collector', unit: 'spans' },
+  { key: 'otlp', name: 'OTLP/HTTP', unit: 'from the OTel SDK' },
+  { key: 'http', name: 'Thrift/HTTP', unit: 'from jaeger-client' },
+  { key: 'udp', name: 'Thrift/UDP', unit: 'the old agent\'s port' },
+  { key: 'collector', name: 'collector', unit: 'spans in' },
   { key: 'store', name: 'store', unit: 'spans stored' },
   { key: 'query', name: 'query', unit: 'traces to read' },
 ];
@@ -68,7 +70,7 @@ function mountPipeline(host: HTMLElement, ctx: LiveContext): () => void {
     const count = el('span', { class: 'pipeline-count', 'data-stage': st.key }, '–');
     const rate = el('span', { class: 'pipeline-rate' });
     cells.set(st.key, { count, rate });
-    row.append(el('li', { class: 'pipeline-stage' }, el('span', { class: 'pipeline-name' }, st.name), count, el('span', { class: 'pipeline-unit' }, st.unit), rate));
+    row.append(el('li', { class: 'pipeline-stage', 'data-door': st.key }, el('span', { class: 'pipeline-name' }, st.name), count, el('span', { class: 'pipeline-unit' }, st.unit), rate));
   }
   const loss = el('p', { class: 'pipeline-loss', 'data-lost': '0' });
   const note = el('p', { class: 'pipeline-note', role: 'status' });

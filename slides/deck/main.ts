@@ -52,7 +52,7 @@ window.Reveal = Reveal;
 window.deckLiveParts = liveParts;
 document.documentElement.classList.toggle('deck-receiver', mode.receiver);
 
-fillDeckAddress(document, window.location);
+fillDeckAddress(document, window.location, !offline && !mode.receiver);
 // On paper the live slides show their recordings, laid out before reveal.js counts the pages.
 if (mode.print) mountPrintParts(document);
 

@@ -54,7 +54,7 @@ function mountAlerts(host: HTMLElement, ctx: LiveContext): () => void {
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       const body = (await res.json()) as FindingsAggregateResponse;
       renderAlerts(list, alertLines(body.data, body.ofTraces));
-      setText(note, `Live: the hole finder over this demo's last ${body.ofTraces} requests.`);
+      setText(note, body.ofTraces > 0 ? `Live: the hole finder over this demo's last ${body.ofTraces} requests.` : '');
       host.dataset.alerts = 'live';
     } catch (e) {
       if (abort.signal.aborted) return;

@@ -65,7 +65,7 @@ test('every slide opens its notes with a time mark; the full talk fits 45 minute
   assert.ok(short[short.length - 1]!.short! < 20 * 60, 'the short talk ends within 20 minutes');
   // The short version still carries the demo and the close; it names which holes it shows.
   for (const id of ['title', 'demo', 'questions', 'thanks']) assert.ok(/20-min \d/.test(byId(id).notes), `the 20-minute version keeps "${id}"`);
-  assert.match(byId('demo').notes, /20-minute version show flaky and workers only/);
+  assert.match(byId("demo").notes, /20-minute version show flaky and workers only/);
   // Plan B is named on the first slide and on the Demo slide.
   for (const id of ['title', 'demo']) assert.match(byId(id).notes, /self-study/);
 });

@@ -2,7 +2,7 @@
 // pinning and the crowd lane, plug proofs, faults, keys, XSS), the realistic trace, the pipeline counts, and a copy with no server.
 // Longer than ~300 lines on purpose: every case shares the one deck server, mesh and Chromium started below; a second file would start them all again.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -11,6 +11,7 @@ import express from 'express';
 import jaeger from 'jaeger-client';
 import type { Browser, Page } from 'playwright-core';
 import type { JaegerTrace } from '../../model/jaegerJson.ts';
+import type { RecordingManifest } from '../../slides/recordings/manifestTypes.ts';
 import { testConfig } from '../../server/config.ts';
 import { projectRoot, startDeckServer, type DeckServer } from '../../server/deckServer.ts';
 import { createLog } from '../../pkg/index.ts';
@@ -416,27 +417,25 @@ test('with the mesh switched off the slide says so plainly, its buttons rest, an
   }
 });
 
-test('"A realistic example" shows a real trace from the mesh, all services drawn', async () => {
+test('"A realistic example" draws the recorded trace its notes quote, on the live deck too, and sends nothing', async () => {
   const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
   const watch = watchPage(page);
-  await page.goto(`${server.url}/?token=test-presenter-token#/realistic-example`);
-  const host = page.locator('section#realistic-example [data-live-host]');
-  await page
-    .waitForFunction(() => document.querySelector<HTMLElement>('section#realistic-example [data-live-host]')?.dataset.traceId, undefined, {
-      timeout: 30_000,
-    })
-    .catch(async (e: unknown) => {
-      throw new Error(`no trace drawn; the slide says: ${await page.locator('.realistic-status').textContent()} (${String(e)})`);
-    });
-  const traceID = (await host.getAttribute('data-trace-id'))!;
-  const res = await fetch(`${server.url}/api/traces/${traceID}`);
-  assert.equal(res.status, 200, 'the shown trace is one the store holds');
-  const trace = ((await res.json()) as { data: JaegerTrace[] }).data[0]!;
-  await waitFor('every mesh service drawn', async () => {
-    const legend = await host.locator('.tv-legend').innerText();
-    return server.mesh!.services().every((s) => legend.includes(s.name));
+  const sent: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().includes('/api/demo/requests')) sent.push(r.url());
   });
-  assert.ok(trace.spans.length > 10);
+  await page.goto(`${server.url}/?token=test-presenter-token#/realistic-example`);
+  const manifest = JSON.parse(readFileSync(path.join(projectRoot, 'slides/recordings/manifest.json'), 'utf8')) as RecordingManifest;
+  const example = manifest.recordings.find((r) => r.role === 'example')!;
+  await page.waitForFunction(
+    (id) => document.querySelector<HTMLElement>('section#realistic-example [data-live-host]')?.dataset.traceId === id,
+    example.traceID,
+    { timeout: 30_000 },
+  );
+  const host = page.locator('section#realistic-example [data-live-host]');
+  assert.equal(await host.getAttribute('data-span-count'), String(example.spanCount));
+  assert.ok(await page.locator('section#realistic-example .rec-banner').isVisible(), 'marked as a recording');
+  assert.deepEqual(sent, [], 'the slide sends no request of its own');
   await screenshot(page, 'realistic-trace-1920x1080');
   assert.deepEqual(watch.errors, []);
   await page.close();

@@ -140,7 +140,7 @@ function mountPipelineReplay(host: HTMLElement): () => void {
     for (const t of traces) for (const span of t?.spans ?? []) byDoor[recordedDoor(t!, span.processID)]++;
     const spans = byDoor.otlp + byDoor.http;
     const stages: [string, number, string, string][] = [
-      ['otlp', byDoor.otlp, 'OTLP/HTTP', 'from the OpenTelemetry SDK'],
+      ['otlp', byDoor.otlp, 'OTLP/HTTP', 'from the OTel SDK'],
       ['http', byDoor.http, 'Thrift/HTTP', 'from jaeger-client'],
       ['udp', 0, 'Thrift/UDP', 'the old agent\'s port'],
       ['collector', spans, 'collector', 'spans in'],

@@ -199,6 +199,8 @@ test('the Notes toggle is reachable by keyboard, switches notes with Enter and S
 test('print view (?print-pdf) renders every slide, each followed by its notes, and prints to PDF', async () => {
   const page = await newPage(FULL_HD);
   const seen = watchPage(page);
+  // The join address the server gave this page (it follows the Host the page used).
+  const joinInfo = page.waitForResponse((r) => r.url().endsWith('/api/audience/join-info')).then(async (r) => ((await r.json()) as { url: string }).url);
   await page.goto(`${deck.server.url}/?print-pdf`);
   await waitFor('print layout', () => page.evaluate((k) => document.querySelectorAll('.pdf-page section').length === k, SLIDE_COUNT), { timeoutMs: 20_000 });
   // Each slide's page is followed by a page of its notes (reveal.js's 'separate-page' layout).
@@ -225,8 +227,12 @@ test('print view (?print-pdf) renders every slide, each followed by its notes, a
   await page.locator('.pdf-page', { has: page.locator('#demo') }).screenshot({ path: path.join(testOutputDir, 'screenshots', 'deck-print-demo.png') });
   // The front matter names no link: the Thanks slide shows the deck's own address, never a guess.
   // Served from this laptop's loopback address, it is the address phones join by.
-  const joinUrl = ((await (await fetch(`${deck.server.url}/api/audience/join-info`)).json()) as { url: string }).url;
-  await waitFor('the Thanks slide shows the deck’s public address', async () => (await page.locator('#thanks a[data-deck-address]').getAttribute('href')) === new URL('./', joinUrl).href);
+  const joinUrl = await joinInfo;
+  await waitFor('the Thanks slide shows the deck’s public address', async () => (await page.locator('#thanks a[data-deck-address]').getAttribute('href')) === new URL('./', joinUrl).href).catch(
+    async (e: unknown) => {
+      throw new Error(`${String(e)}: shows ${await page.evaluate(() => [...document.querySelectorAll('a[data-deck-address]')].map((a) => a.outerHTML).join(' '))}, joins by ${joinUrl}`);
+    },
+  );
   // The other live slides print their recordings: the realistic example's trace, the alerts.
   await page.waitForSelector('#realistic-example [data-live-host][data-trace-id] .tv-row');
   assert.ok((await page.locator('#traces-to-alerts .alerts-list li').count()) >= 1);

@@ -5,6 +5,7 @@ import { manifest } from '../recordings/index.ts';
 import { el, setText } from './dom.ts';
 import type { LiveContext, LivePart } from './index.ts';
 import { livePartFrom } from './partLifecycle.ts';
+import { pollJson } from './pollJson.ts';
 import { recordingBanner } from './recordingPanel.ts';
 import './alertsPanel.css';
 
@@ -45,28 +46,18 @@ function mountAlerts(host: HTMLElement, ctx: LiveContext): () => void {
   const note = el('p', { class: 'alerts-note', role: 'status' });
   const root = el('div', { class: 'alerts-panel' }, list, note);
   host.append(root);
-  const abort = new AbortController();
-  let timer: ReturnType<typeof setTimeout> | undefined;
   const base = ctx.apiBase.replace(/\/$/, '');
-  const poll = async () => {
-    try {
-      const res = await fetch(`${base}/api/findings?lookback=${LOOKBACK_MIN}m`, { signal: abort.signal, cache: 'no-store' });
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      const body = (await res.json()) as FindingsAggregateResponse;
-      renderAlerts(list, alertLines(body.data, body.ofTraces));
-      setText(note, body.ofTraces > 0 ? `Live: the hole finder over this demo's last ${body.ofTraces} requests.` : '');
-      host.dataset.alerts = 'live';
-    } catch (e) {
-      if (abort.signal.aborted) return;
-      setText(note, `Findings unavailable (${e instanceof Error ? e.message : String(e)}); retrying…`);
-      host.dataset.alerts = 'unavailable';
-    }
-    if (!abort.signal.aborted) timer = setTimeout(() => void poll(), POLL_MS);
+  const show = (body: FindingsAggregateResponse) => {
+    renderAlerts(list, alertLines(body.data, body.ofTraces));
+    setText(note, body.ofTraces > 0 ? `Live: the hole finder over this demo's last ${body.ofTraces} requests.` : '');
+    host.dataset.alerts = 'live';
   };
-  void poll();
+  const stop = pollJson(`${base}/api/findings?lookback=${LOOKBACK_MIN}m`, POLL_MS, show, (why) => {
+    setText(note, `Findings unavailable (${why}); retrying…`);
+    host.dataset.alerts = 'unavailable';
+  });
   return () => {
-    abort.abort();
-    clearTimeout(timer);
+    stop();
     root.remove();
     delete host.dataset.alerts;
   };

@@ -3,6 +3,7 @@ import type { CollectorStatsSnapshot } from '../../model/index.ts';
 import { el, setText } from './dom.ts';
 import type { LiveContext, LivePart } from './index.ts';
 import { livePartFrom } from './partLifecycle.ts';
+import { pollJson } from './pollJson.ts';
 import { mountRecordingReplay } from './recordingPanel.ts';
 import './pipelineCounts.css';
 
@@ -78,41 +79,31 @@ function mountPipeline(host: HTMLElement, ctx: LiveContext): () => void {
   host.append(root);
 
   const base = ctx.apiBase.replace(/\/$/, '');
-  const abort = new AbortController();
-  let timer: ReturnType<typeof setTimeout> | undefined;
   let previous: { at: number; counts: StageCounts } | undefined;
 
-  const poll = async () => {
-    try {
-      const res = await fetch(`${base}/api/collector/stats`, { signal: abort.signal, cache: 'no-store' });
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      const stats = (await res.json()) as CollectorStats;
-      const counts = stageCounts(stats);
-      const lost = udpLoss(stats);
-      setText(loss, lossText(lost));
-      loss.dataset.lost = String((lost.kernel ?? 0) + lost.gaps);
-      const now = performance.now();
-      for (const st of STAGES) {
-        const cell = cells.get(st.key)!;
-        setText(cell.count, counts[st.key].toLocaleString('en'));
-        const per = previous ? ((counts[st.key] - previous.counts[st.key]) * 1000) / (now - previous.at) : 0;
-        setText(cell.rate, per > 0 ? `+${Math.round(per)}/s` : '');
-      }
-      previous = { at: now, counts };
-      setText(note, '');
-      host.dataset.pipeline = 'live';
-    } catch (e) {
-      if (abort.signal.aborted) return;
-      setText(note, `Live counts unavailable (${e instanceof Error ? e.message : String(e)}); retrying…`);
-      host.dataset.pipeline = 'unavailable';
+  const show = (stats: CollectorStats) => {
+    const counts = stageCounts(stats);
+    const lost = udpLoss(stats);
+    setText(loss, lossText(lost));
+    loss.dataset.lost = String((lost.kernel ?? 0) + lost.gaps);
+    const now = performance.now();
+    for (const st of STAGES) {
+      const cell = cells.get(st.key)!;
+      setText(cell.count, counts[st.key].toLocaleString('en'));
+      const per = previous ? ((counts[st.key] - previous.counts[st.key]) * 1000) / (now - previous.at) : 0;
+      setText(cell.rate, per > 0 ? `+${Math.round(per)}/s` : '');
     }
-    if (!abort.signal.aborted) timer = setTimeout(() => void poll(), POLL_MS);
+    previous = { at: now, counts };
+    setText(note, '');
+    host.dataset.pipeline = 'live';
   };
-  void poll();
+  const stop = pollJson(`${base}/api/collector/stats`, POLL_MS, show, (why) => {
+    setText(note, `Live counts unavailable (${why}); retrying…`);
+    host.dataset.pipeline = 'unavailable';
+  });
 
   return () => {
-    abort.abort();
-    clearTimeout(timer);
+    stop();
     root.remove();
     delete host.dataset.pipeline;
   };

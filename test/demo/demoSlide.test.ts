@@ -441,6 +441,28 @@ test('"A realistic example" draws the recorded trace its notes quote, on the liv
   await page.close();
 });
 
+test('"From traces to alerts" counts the hole finder\'s findings over the demo\'s recent requests, live', async () => {
+  const answer = await fetch(`${server.url}/api/demo/requests`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: 'Bearer test-presenter-token' },
+    body: JSON.stringify({ kind: 'slow', count: 2 }),
+  });
+  assert.equal(answer.status, 200);
+  const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+  const watch = watchPage(page);
+  await page.goto(`${server.url}/?token=test-presenter-token#/traces-to-alerts`);
+  await page.waitForSelector('[data-alerts="live"]', { timeout: 15_000 });
+  // The same lines the server's aggregate gives: the slide adds nothing of its own.
+  await waitFor('an alert line from the aggregate', async () => {
+    const lines = await page.locator('section#traces-to-alerts .alerts-list li').allInnerTexts();
+    const body = (await (await fetch(`${server.url}/api/findings?lookback=15m`)).json()) as { data: { title: string }[] };
+    return body.data.length > 0 && lines.length > 0 && body.data.slice(0, lines.length).every((a, i) => a.title === lines[i]);
+  });
+  await screenshot(page, 'alerts-live-1920x1080');
+  assert.deepEqual(watch.errors, []);
+  await page.close();
+});
+
 test('"How Jaeger works" counts spans through each stage live while shown, and stops polling when left', async () => {
   const page = await browser.newPage({ viewport: { width: 1024, height: 768 } });
   const watch = watchPage(page);

@@ -417,6 +417,30 @@ test('with the mesh switched off the slide says so plainly, its buttons rest, an
   }
 });
 
+test('the guide\'s "Send it" sends its step\'s whole pattern to the server, as its text says', async () => {
+  const { page, watch } = await openDemo(`?token=${TOKEN}`);
+  const guide = page.locator('.demo-guide');
+  await guide.waitFor();
+  const hole = (await guide.getAttribute('data-hole'))!;
+  const { holeCatalog } = await import('../../model/holes.ts');
+  const { requestPatternWords } = await import('../../slides/live/holePattern.ts');
+  const p = holeCatalog.find((h) => h.id === hole)!.pattern;
+  assert.ok((await guide.innerText()).includes(requestPatternWords(p)), 'the guide names the pattern');
+  const bodies: { kind: string; count: number }[] = [];
+  page.on('request', (r) => {
+    if (r.url().endsWith('/api/demo/requests') && r.method() === 'POST') bodies.push(JSON.parse(r.postData() ?? '{}') as { kind: string; count: number });
+  });
+  await page.locator('.guide-send').click();
+  const calls = p.warmup.length + (p.lead ? 2 : p.concurrent ? 1 : p.count);
+  await waitFor(`the ${calls} calls of the pattern`, () => bodies.length >= calls, { timeoutMs: 30_000 });
+  const judged = p.lead || p.concurrent ? [{ kind: p.kind, count: p.count }] : Array.from({ length: p.count }, () => ({ kind: p.kind, count: 1 }));
+  assert.deepEqual(bodies, [...p.warmup, ...(p.lead ? [{ kind: p.lead.kind, count: p.lead.count }] : []), ...judged]);
+  await waitFor('the trace of the press drawn', () => page.evaluate(() => document.querySelector<HTMLElement>('[data-demo-state]')?.dataset.pinned === 'true'), { timeoutMs: 30_000 });
+  await screenshot(page, 'demo-guide-sent-1920x1080');
+  assert.deepEqual(watch.errors, []);
+  await page.close();
+});
+
 test('"A realistic example" draws the recorded trace its notes quote, on the live deck too, and sends nothing', async () => {
   const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
   const watch = watchPage(page);

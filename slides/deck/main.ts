@@ -5,7 +5,7 @@ import './theme.css';
 import Reveal, { type RevealApi, type RevealConfig } from 'reveal.js';
 import Notes from 'reveal.js/plugin/notes';
 import { createLatestTrace, liveParts, mountPrintParts, type LivePartFactory } from '../live/index.ts';
-import { readDeckMode } from './deckMode.ts';
+import { readDeckMode, recordingsToggled } from './deckMode.ts';
 import { connectLiveSlides } from './liveSlides.ts';
 import { fillDeckAddress } from './projectUrl.ts';
 import { revealMayTakeKey } from './revealKeys.ts';
@@ -22,7 +22,8 @@ declare global {
 
 const mode = readDeckMode(window.location, document, window);
 // `npm run dev` proxies /api to a running `npm start`, so the dev deck counts as live too.
-const offline = !mode.servedLive && !import.meta.env.DEV;
+// Plan B (`?recordings`, or R) replays the recordings on a live server too, when the mesh will not start.
+const offline = (!mode.servedLive && !import.meta.env.DEV) || mode.recordings;
 const motion = mode.reducedMotion ? 'none' : 'fade';
 
 const config: RevealConfig = {
@@ -40,6 +41,8 @@ const config: RevealConfig = {
   backgroundTransition: motion,
   transitionSpeed: 'fast',
   keyboardCondition: revealMayTakeKey,
+  // R: plan B and back — the same slide reloaded with the recordings on the live slides (or live again).
+  keyboard: { 82: () => window.location.assign(recordingsToggled(window.location.href)) },
   // Print carries the spoken talk: each slide's notes on a page of their own. reveal.js
   // accepts 'separate-page' here although its typings only say boolean. A static copy is read
   // alone, so there the notes sit beside each slide from the start (?showNotes=false hides them).

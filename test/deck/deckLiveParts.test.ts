@@ -97,3 +97,22 @@ test('keys and swipes inside a live part stay there; the clicker keys still move
   await page.keyboard.press('PageDown');
   await waitFor('PageDown from inside the live part: the next slide, the dive below the demo', async () => (await currentId(page)) === 'traces-to-alerts');
 });
+
+test('plan B is one key away: R reloads the same slide with the recordings on the live slides, R again goes back', async () => {
+  const page = await newPage();
+  await openDeck(page, '?token=tok-123#/demo');
+  // The mesh is off here: the live Demo slide says so and offers no recording.
+  await waitFor('the live demo mounted', () => page.evaluate(() => document.querySelector('#demo [data-live-host]')?.getAttribute('data-live-state') === 'mounted'));
+  assert.equal(await page.locator('#demo .rec-banner').count(), 0);
+  await page.keyboard.press('r');
+  await page.waitForURL(/[?&]recordings(&|#|$)/);
+  await page.waitForFunction(() => window.Reveal?.isReady?.() === true);
+  assert.equal(await currentId(page), 'demo', 'the same slide');
+  await page.locator('#demo .rec-banner').waitFor({ state: 'visible' });
+  await screenshot(page, 'deck-1920-plan-b-demo');
+  await page.keyboard.press('r');
+  await page.waitForURL((u) => !u.search.includes('recordings'));
+  await page.waitForFunction(() => window.Reveal?.isReady?.() === true);
+  assert.equal(await currentId(page), 'demo');
+  await waitFor('live again', () => page.evaluate(() => document.querySelector('#demo [data-live-host]')?.getAttribute('data-live-state') === 'mounted' && !document.querySelector('#demo .rec-banner')));
+});

@@ -66,8 +66,9 @@ test('every slide opens its notes with a time mark; the full talk fits 45 minute
   // The short version still carries the demo and the close; it names which holes it shows.
   for (const id of ['title', 'demo', 'questions', 'thanks']) assert.ok(/20-min \d/.test(byId(id).notes), `the 20-minute version keeps "${id}"`);
   assert.match(byId("demo").notes, /20-minute version show flaky and workers only/);
-  // Plan B is named on the first slide and on the Demo slide.
-  for (const id of ['title', 'demo']) assert.match(byId(id).notes, /self-study/);
+  // Plan B is named on the first slide and on the Demo slide, with its key.
+  for (const id of ['title', 'demo']) assert.match(byId(id).notes, /press R/);
+  assert.match(byId('title').notes, /self-study build/);
 });
 
 test('the live slides carry their attributes; the realistic example has no picture of its own, only the recording', () => {

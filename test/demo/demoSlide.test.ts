@@ -12,6 +12,7 @@ import jaeger from 'jaeger-client';
 import type { Browser, Page } from 'playwright-core';
 import type { JaegerTrace } from '../../model/jaegerJson.ts';
 import type { RecordingManifest } from '../../slides/recordings/manifestTypes.ts';
+import type { HolePattern } from '../../model/holes.ts';
 import { testConfig } from '../../server/config.ts';
 import { projectRoot, startDeckServer, type DeckServer } from '../../server/deckServer.ts';
 import { createLog } from '../../pkg/index.ts';
@@ -424,7 +425,7 @@ test('the guide\'s "Send it" sends its step\'s whole pattern to the server, as i
   const hole = (await guide.getAttribute('data-hole'))!;
   const { holeCatalog } = await import('../../model/holes.ts');
   const { requestPatternWords } = await import('../../slides/live/holePattern.ts');
-  const p = holeCatalog.find((h) => h.id === hole)!.pattern;
+  const p: HolePattern = holeCatalog.find((h) => h.id === hole)!.pattern;
   assert.ok((await guide.innerText()).includes(requestPatternWords(p)), 'the guide names the pattern');
   const bodies: { kind: string; count: number }[] = [];
   page.on('request', (r) => {

@@ -23,7 +23,8 @@ declare global {
 const mode = readDeckMode(window.location, document, window);
 // `npm run dev` proxies /api to a running `npm start`, so the dev deck counts as live too.
 // Plan B (`?recordings`, or R) replays the recordings on a live server too, when the mesh will not start.
-const offline = (!mode.servedLive && !import.meta.env.DEV) || mode.recordings;
+const selfStudy = !mode.servedLive && !import.meta.env.DEV;
+const offline = selfStudy || mode.recordings;
 const motion = mode.reducedMotion ? 'none' : 'fade';
 
 const config: RevealConfig = {
@@ -46,7 +47,7 @@ const config: RevealConfig = {
   // Print carries the spoken talk: each slide's notes on a page of their own. reveal.js
   // accepts 'separate-page' here although its typings only say boolean. A static copy is read
   // alone, so there the notes sit beside each slide from the start (?showNotes=false hides them).
-  showNotes: (mode.print ? 'separate-page' : offline) as boolean,
+  showNotes: (mode.print ? 'separate-page' : selfStudy) as boolean,
   pdfSeparateFragments: false,
   plugins: [Notes],
 };
@@ -64,5 +65,5 @@ if (!mode.receiver && !mode.print) {
 }
 
 void Reveal.initialize(config).then(() => {
-  if (!mode.receiver && !mode.print) mountSelfStudyToggle(Reveal, document, window, { notesByDefault: offline });
+  if (!mode.receiver && !mode.print) mountSelfStudyToggle(Reveal, document, window, { notesByDefault: selfStudy });
 });

@@ -56,7 +56,6 @@ window.Reveal = Reveal;
 window.deckLiveParts = liveParts;
 document.documentElement.classList.toggle('deck-receiver', mode.receiver);
 
-fillDeckAddress(document, window.location, !offline && !mode.receiver);
 // On paper the live slides show their recordings, laid out before reveal.js counts the pages.
 if (mode.print) mountPrintParts(document);
 
@@ -65,5 +64,7 @@ if (!mode.receiver && !mode.print) {
 }
 
 void Reveal.initialize(config).then(() => {
+  // Once reveal.js has laid the slides out (print moves them into pages), so the address lands in the final page.
+  fillDeckAddress(document, window.location, !offline && !mode.receiver);
   if (!mode.receiver && !mode.print) mountSelfStudyToggle(Reveal, document, window, { notesByDefault: selfStudy });
 });

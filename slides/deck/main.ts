@@ -2,6 +2,7 @@
 import 'reveal.js/reset.css';
 import 'reveal.js/reveal.css';
 import './theme.css';
+import './notes.css';
 import Reveal, { type RevealApi, type RevealConfig } from 'reveal.js';
 import Notes from 'reveal.js/plugin/notes';
 import { createLatestTrace, liveParts, mountPrintParts, type LivePartFactory } from '../live/index.ts';

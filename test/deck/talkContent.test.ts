@@ -65,7 +65,9 @@ test('every slide opens its notes with a time mark; the full talk fits 45 minute
   assert.ok(short[short.length - 1]!.short! < 20 * 60, 'the short talk ends within 20 minutes');
   // The short version still carries the demo and the close; it names which holes it shows.
   for (const id of ['title', 'demo', 'questions', 'thanks']) assert.ok(/20-min \d/.test(byId(id).notes), `the 20-minute version keeps "${id}"`);
-  assert.match(byId("demo").notes, /20-minute version show flaky and workers only/);
+  assert.match(byId('demo').notes, /20-minute version show flaky and workers only/);
+  // The first slide's notes name every slide the short version leaves out, as the marks say.
+  for (const m of marks.filter((x) => x.short === null)) assert.ok(byId('title').notes.includes(`"${m.title}"`), `the plan names "${m.title}" as left out`);
   // Plan B is named on the first slide and on the Demo slide, with its key.
   for (const id of ['title', 'demo']) assert.match(byId(id).notes, /press R/);
   assert.match(byId('title').notes, /self-study build/);

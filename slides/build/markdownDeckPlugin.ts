@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Plugin } from 'vite';
+import { exampleFiguresFrom } from './deckFigures.ts';
 import { parseDeck, renderDeck } from './parseDeck.ts';
 import { escapeHtml } from './slideAttributes.ts';
 
@@ -11,6 +12,14 @@ export const SLIDES_PLACEHOLDER = '<!--talk:slides-->';
 export interface MarkdownDeckOptions {
   /** The talk, relative to the vite root. */
   file?: string;
+  /** The recordings folder (its manifest.json names the example trace the notes quote), relative to the vite root. */
+  recordings?: string;
+}
+
+/** The example recording's figures, read from its files at build time. */
+export function recordingFigures(dir: string): Record<string, string> {
+  const read = (file: string): unknown => JSON.parse(readFileSync(path.join(dir, file), 'utf8'));
+  return exampleFiguresFrom(read('manifest.json'), read);
 }
 
 /**
@@ -21,16 +30,18 @@ export interface MarkdownDeckOptions {
  */
 export function markdownDeckPlugin(options: MarkdownDeckOptions = {}): Plugin {
   let talkPath = '';
+  let recordingsDir = '';
   return {
     name: 'markdown-deck',
     configResolved(config) {
       talkPath = path.resolve(config.root, options.file ?? 'slides/talk.md');
+      recordingsDir = path.resolve(config.root, options.recordings ?? 'slides/recordings');
     },
     transformIndexHtml: {
       order: 'pre',
       handler(html) {
         if (!html.includes(SLIDES_PLACEHOLDER)) return html;
-        const deck = parseDeck(readFileSync(talkPath, 'utf8'), path.relative(process.cwd(), talkPath));
+        const deck = parseDeck(readFileSync(talkPath, 'utf8'), path.relative(process.cwd(), talkPath), { figures: recordingFigures(recordingsDir) });
         return html
           .replace(/<title>[^<]*<\/title>/, () => `<title>${escapeHtml(deck.frontMatter.title)}</title>`)
           .replace(SLIDES_PLACEHOLDER, () => renderDeck(deck));

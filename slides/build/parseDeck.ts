@@ -1,6 +1,7 @@
 // Compiles the talk's reveal-md–style markdown (front matter, separators, notes, attribute comments) into reveal.js sections.
 import { Marked } from 'marked';
 import { parseDocument } from 'yaml';
+import { fillLine, frontMatterFigures, type DeckFigures } from './deckFigures.ts';
 import { parseSlideAttributes, renderAttributes, type SlideAttributes } from './slideAttributes.ts';
 
 export interface DeckFrontMatter {
@@ -63,15 +64,30 @@ function renderMarkdown(text: string): string {
   return markdown.parse(text, { async: false });
 }
 
+export interface ParseOptions {
+  /**
+   * Figures for `{{name}}` beyond the front matter's own (see deckFigures.ts). Given, a name with no
+   * figure is a problem; absent, such names are left as written (a deck read without its recordings).
+   */
+  figures?: DeckFigures;
+}
+
 /**
  * Parses a whole deck. Throws a DeckSyntaxError listing every problem with its line:
  * broken or missing front matter, empty slides, unclosed comments, unsafe or repeated
- * attributes, duplicate slide ids.
+ * attributes, duplicate slide ids, a `{{figure}}` nobody fills.
  */
-export function parseDeck(source: string, file = 'talk.md'): ParsedDeck {
+export function parseDeck(source: string, file = 'talk.md', options: ParseOptions = {}): ParsedDeck {
   const problems: DeckProblem[] = [];
   const lines = source.split(/\r?\n/);
   const { frontMatter, bodyStart } = readFrontMatter(lines, problems);
+  const figures = { ...frontMatterFigures(frontMatter), ...options.figures };
+  for (let i = bodyStart; i < lines.length; i++) {
+    const { line, unknown } = fillLine(lines[i]!, figures);
+    // A dropped line stays as an empty one, so every later line keeps its number in messages.
+    lines[i] = line ?? '';
+    if (options.figures) for (const name of unknown) problems.push({ line: i + 1, message: `no figure is known as {{${name}}}` });
+  }
 
   const chunks = splitSlides(lines, bodyStart, frontMatter);
   const stacks: Slide[][] = [];

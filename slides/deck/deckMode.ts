@@ -11,6 +11,8 @@ export interface DeckMode {
   presenterToken: string | undefined;
   /** The reader asked the system for less motion. */
   reducedMotion: boolean;
+  /** Plan B (`?recordings`): the live slides replay the recordings even with a server behind the deck. */
+  recordings: boolean;
 }
 
 export function readDeckMode(location: Location, doc: Document, win: Window): DeckMode {
@@ -21,7 +23,16 @@ export function readDeckMode(location: Location, doc: Document, win: Window): De
     servedLive: doc.querySelector('meta[name="deck-server"][content="live"]') !== null,
     presenterToken: takePresenterToken(params, win),
     reducedMotion: win.matchMedia('(prefers-reduced-motion: reduce)').matches,
+    recordings: params.has('recordings'),
   };
+}
+
+/** The same slide with the recordings switched on or off: plan B and back, one key (R) away. */
+export function recordingsToggled(href: string): string {
+  const url = new URL(href);
+  if (url.searchParams.has('recordings')) url.searchParams.delete('recordings');
+  else url.searchParams.set('recordings', '');
+  return url.href.replace(/recordings=(?=&|#|$)/, 'recordings');
 }
 
 const TOKEN_KEY = 'pph.presenter-token';

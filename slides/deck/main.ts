@@ -2,12 +2,13 @@
 import 'reveal.js/reset.css';
 import 'reveal.js/reveal.css';
 import './theme.css';
+import './notes.css';
 import Reveal, { type RevealApi, type RevealConfig } from 'reveal.js';
 import Notes from 'reveal.js/plugin/notes';
-import { createLatestTrace, liveParts, mountPrintDemo, type LivePartFactory } from '../live/index.ts';
-import { readDeckMode } from './deckMode.ts';
+import { createLatestTrace, liveParts, mountPrintParts, type LivePartFactory } from '../live/index.ts';
+import { readDeckMode, recordingsToggled } from './deckMode.ts';
 import { connectLiveSlides } from './liveSlides.ts';
-import { fillProjectLinks } from './projectUrl.ts';
+import { fillDeckAddress } from './projectUrl.ts';
 import { revealMayTakeKey } from './revealKeys.ts';
 import { mountSelfStudyToggle } from './selfStudyToggle.ts';
 
@@ -22,7 +23,9 @@ declare global {
 
 const mode = readDeckMode(window.location, document, window);
 // `npm run dev` proxies /api to a running `npm start`, so the dev deck counts as live too.
-const offline = !mode.servedLive && !import.meta.env.DEV;
+// Plan B (`?recordings`, or R) replays the recordings on a live server too, when the mesh will not start.
+const selfStudy = !mode.servedLive && !import.meta.env.DEV;
+const offline = selfStudy || mode.recordings;
 const motion = mode.reducedMotion ? 'none' : 'fade';
 
 const config: RevealConfig = {
@@ -40,10 +43,12 @@ const config: RevealConfig = {
   backgroundTransition: motion,
   transitionSpeed: 'fast',
   keyboardCondition: revealMayTakeKey,
+  // R: plan B and back — the same slide reloaded with the recordings on the live slides (or live again).
+  keyboard: { 82: () => window.location.assign(recordingsToggled(window.location.href)) },
   // Print carries the spoken talk: each slide's notes on a page of their own. reveal.js
   // accepts 'separate-page' here although its typings only say boolean. A static copy is read
   // alone, so there the notes sit beside each slide from the start (?showNotes=false hides them).
-  showNotes: (mode.print ? 'separate-page' : offline) as boolean,
+  showNotes: (mode.print ? 'separate-page' : selfStudy) as boolean,
   pdfSeparateFragments: false,
   plugins: [Notes],
 };
@@ -52,15 +57,15 @@ window.Reveal = Reveal;
 window.deckLiveParts = liveParts;
 document.documentElement.classList.toggle('deck-receiver', mode.receiver);
 
-fillProjectLinks(document);
-// On paper the Demo slide shows a recorded trace and its findings, laid out before reveal.js counts the pages.
-const demoSection = document.querySelector<HTMLElement>('section#demo');
-if (mode.print && demoSection) mountPrintDemo(demoSection);
+// On paper the live slides show their recordings, laid out before reveal.js counts the pages.
+if (mode.print) mountPrintParts(document);
 
 if (!mode.receiver && !mode.print) {
   connectLiveSlides(Reveal, liveParts, { presenterToken: mode.presenterToken, apiBase: '', offline, latestTrace: createLatestTrace() });
 }
 
 void Reveal.initialize(config).then(() => {
-  if (!mode.receiver && !mode.print) mountSelfStudyToggle(Reveal, document, window, { notesByDefault: offline });
+  // Once reveal.js has laid the slides out (print moves them into pages), so the address lands in the final page.
+  fillDeckAddress(document, window.location, !offline && !mode.receiver);
+  if (!mode.receiver && !mode.print) mountSelfStudyToggle(Reveal, document, window, { notesByDefault: selfStudy });
 });

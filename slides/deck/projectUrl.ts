@@ -1,18 +1,35 @@
-// Fills the deck's links to the project with the address package.json gives (homepage, else repository), so there is one source for it.
-import { homepage, repository } from '../../package.json';
+// Fills the Thanks slide's address when the talk's front matter names no link: the deck's own address, never a guess.
+import type { JoinInfo } from '../../model/index.ts';
 
-/** The project's web address, without a "#readme" anchor or a "git+" prefix. */
-export function projectUrl(): string | undefined {
-  const raw = homepage ?? (typeof repository === 'string' ? repository : repository?.url);
-  return raw?.replace(/^git\+/, '').replace(/\.git$/, '').replace(/#readme$/, '');
+type Place = Pick<Location, 'origin' | 'pathname' | 'protocol' | 'hostname'>;
+
+/** Where this deck is served from, without the query (it may hold the presenter token) or the slide's hash. */
+export function deckAddress(location: Place): string {
+  const page = location.pathname.replace(/index\.html$/, '');
+  return location.protocol === 'file:' ? `file://${page}` : `${location.origin}${page}`;
 }
 
-export function fillProjectLinks(doc: Document): void {
-  const url = projectUrl();
-  if (!url) return;
-  for (const a of doc.querySelectorAll<HTMLAnchorElement>('a[data-project-url]')) {
-    a.href = url;
-    a.textContent = url.replace(/^https?:\/\//, '');
+const LOOPBACK = /^(localhost|127(\.\d+){3}|\[::1\])$/;
+
+function show(doc: Document, address: string): void {
+  for (const a of doc.querySelectorAll<HTMLAnchorElement>('a[data-deck-address]')) {
+    a.href = address;
+    a.textContent = address.replace(/^https?:\/\//, '');
     a.rel = 'noopener';
   }
+}
+
+/**
+ * The deck's own address; on the presenter's laptop (a loopback address nobody else can open) the
+ * live server's public one instead, the address phones join by (PUBLIC_URL or the LAN address).
+ */
+export function fillDeckAddress(doc: Document, location: Place, live: boolean): void {
+  show(doc, deckAddress(location));
+  if (!live || !LOOPBACK.test(location.hostname) || !doc.querySelector('a[data-deck-address]')) return;
+  void fetch(new URL('api/audience/join-info', `${location.origin}${location.pathname}`), { cache: 'no-store' })
+    .then((res) => (res.ok ? (res.json() as Promise<JoinInfo>) : null))
+    .then((info) => {
+      if (info?.url) show(doc, new URL('./', info.url).href);
+    })
+    .catch(() => undefined); // the loopback address stays: true, if only for this laptop
 }

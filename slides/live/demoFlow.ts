@@ -23,6 +23,7 @@ import type { ChildEvent, CrowdItem, HoleSwitchMark, LatencyPoint, ProofProgress
 import { liveStreamMachine } from './liveStream.ts';
 import { meshWatchMachine } from './meshWatch.ts';
 import { plugProofMachine } from './plugProof.ts';
+import type { RequestPattern } from './holePattern.ts';
 import { presenterRequestMachine } from './presenterRequest.ts';
 import type { ProofResult } from './proofVerdict.ts';
 import { failureOrigin, requestFailed, traceAttendee, traceDurationMs, traceStartMs } from '../../model/index.ts';
@@ -42,7 +43,7 @@ export interface DemoFlowContext {
   stage: Stage;
   /** An attendee trace waiting for the dwell of the one shown to end. */
   waitingCrowd: JaegerTrace | null;
-  pending: { kind: RequestKind; count: number } | null;
+  pending: { kind: RequestKind; count: number; pattern?: RequestPattern | undefined } | null;
   ours: string[];
   samples: Sample[];
   points: LatencyPoint[];
@@ -62,7 +63,7 @@ export type DemoFlowEvent =
   | ChildEvent
   | { type: 'ENTER' }
   | { type: 'LEAVE' }
-  | { type: 'SEND'; kind: RequestKind; count: number }
+  | { type: 'SEND'; kind: RequestKind; count: number; pattern?: RequestPattern }
   | { type: 'SWITCH'; holeId: string }
   | { type: 'OPEN_TRACE'; traceID: string }
   | { type: 'PIN' }
@@ -221,7 +222,7 @@ export function createDemoFlowMachine(source: TraceSource) {
             states: {
               idle: {
                 on: {
-                  SEND: { target: 'requesting', actions: assign({ pending: ({ event }) => ({ kind: event.kind, count: event.count }), error: null, comparison: null }) },
+                  SEND: { target: 'requesting', actions: assign({ pending: ({ event }) => ({ kind: event.kind, count: event.count, pattern: event.pattern }), error: null, comparison: null }) },
                   SWITCH: [
                     { guard: 'plugging', target: 'proving', actions: assign({ error: null, holeProblem: null }) },
                     { target: 'switching', actions: assign({ error: null, holeProblem: null }) },
@@ -238,6 +239,7 @@ export function createDemoFlowMachine(source: TraceSource) {
                     source: context.source,
                     kind: context.pending?.kind ?? 'normal',
                     count: context.pending?.count ?? 1,
+                    pattern: context.pending?.pattern,
                     requestTimeoutMs: context.timing.requestTimeoutMs,
                     traceTimeoutMs: context.timing.traceTimeoutMs,
                   }),

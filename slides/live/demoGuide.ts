@@ -1,6 +1,6 @@
 // The presenter's on-slide guide (token holders only): one line per step of the demo script, with a button that sends the step's request.
-import type { RequestKind } from '../../model/index.ts';
 import { el, setText } from './dom.ts';
+import type { RequestPattern } from './holePattern.ts';
 import { scriptSteps } from './demoScript.ts';
 
 export interface DemoGuide {
@@ -10,7 +10,8 @@ export interface DemoGuide {
   destroy(): void;
 }
 
-export function createDemoGuide(onSend: (kind: RequestKind, count: number) => void): DemoGuide {
+/** `onSend` gets the step's whole documented pattern (warm-up, lead, count, at once or one after another), the one its text names. */
+export function createDemoGuide(onSend: (pattern: RequestPattern) => void): DemoGuide {
   const steps = scriptSteps();
   const label = el('span', { class: 'guide-step' });
   const text = el('span', { class: 'guide-text' });
@@ -38,11 +39,7 @@ export function createDemoGuide(onSend: (kind: RequestKind, count: number) => vo
     chosenByHand = true;
     render();
   });
-  sendIt.addEventListener('click', () => {
-    const p = steps[at]!.spec.pattern;
-    // One request is enough to see the signature; a burst is what the lock needs.
-    onSend(p.kind, p.concurrent ? p.count : 1);
-  });
+  sendIt.addEventListener('click', () => onSend(steps[at]!.spec.pattern));
   render();
   let lastPlugged = '';
   return {

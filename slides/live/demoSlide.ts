@@ -11,6 +11,8 @@ import { createDemoGuide } from './demoGuide.ts';
 import { el, guardInput, setText } from './dom.ts';
 import { presenterPhase, statusLine } from './flowStatus.ts';
 import { createHoleSwitches } from './holeSwitches.ts';
+import type { RequestPattern } from './holePattern.ts';
+import { patternWords } from './proofVerdict.ts';
 import type { LiveContext, LivePart } from './index.ts';
 import { mountRecordingReplay } from './recordingPanel.ts';
 import { sourceFor } from './sourceFor.ts';
@@ -33,7 +35,7 @@ function deckScale(): number {
 
 function mountDemo(host: HTMLElement, ctx: LiveContext, actor: DemoFlowActor): () => void {
   const sendButton = el('button', { type: 'button', class: 'demo-send' }, 'Send a request');
-  const burstButton = el('button', { type: 'button', class: 'demo-burst' }, `Burst of ${lockHole.pattern.count} ${lockHole.pattern.kind}`);
+  const burstButton = el('button', { type: 'button', class: 'demo-burst', title: `Sends ${patternWords(lockHole)}` }, `Burst of ${lockHole.pattern.count} ${lockHole.pattern.kind}`);
   const status = el('p', { class: 'demo-status', role: 'status', 'aria-live': 'polite' });
   const pinButton = el('button', { type: 'button', class: 'demo-pin', hidden: '' });
   const zoomOut = el('button', { type: 'button', class: 'demo-zoom-out', 'aria-label': 'Smaller' }, 'A−');
@@ -57,8 +59,9 @@ function mountDemo(host: HTMLElement, ctx: LiveContext, actor: DemoFlowActor): (
   side.append(crowd.element, joinHost);
 
   const send = (kind: 'normal' | 'slow', count: number) => actor.send({ type: 'SEND', kind, count });
+  const sendPattern = (pattern: RequestPattern) => actor.send({ type: 'SEND', kind: pattern.kind, count: pattern.count, pattern });
   const holes = ctx.presenterToken ? createHoleSwitches((holeId) => actor.send({ type: 'SWITCH', holeId })) : undefined;
-  const guide = ctx.presenterToken ? createDemoGuide(send) : undefined;
+  const guide = ctx.presenterToken ? createDemoGuide(sendPattern) : undefined;
   // Presenter-only rows under the buttons: the side column has no room for five switches.
   const main = root.querySelector('.demo-main');
   if (holes) root.insertBefore(holes.element, main);
@@ -121,7 +124,8 @@ function mountDemo(host: HTMLElement, ctx: LiveContext, actor: DemoFlowActor): (
   window.addEventListener('resize', autoZoom);
 
   sendButton.addEventListener('click', () => send('normal', 1));
-  burstButton.addEventListener('click', () => send(lockHole.pattern.kind, lockHole.pattern.count));
+  // The lock's whole pattern, lead included: a bare burst's first order finds the connection free.
+  burstButton.addEventListener('click', () => sendPattern(lockHole.pattern));
   pinButton.addEventListener('click', () => actor.send({ type: actor.getSnapshot().context.stage.pinned ? 'UNPIN' : 'PIN' }));
 
   let shown: JaegerTrace | null = null;

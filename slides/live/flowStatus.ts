@@ -1,4 +1,5 @@
 // The flow's state in words for the status line of any live part, with a tone for its colour.
+import { requestPatternWords } from './holePattern.ts';
 import type { DemoFlowSnapshot } from './demoFlow.ts';
 import { traceAttendee } from '../../model/index.ts';
 
@@ -33,6 +34,7 @@ export function statusLine(s: DemoFlowSnapshot): { text: string; tone: Tone } {
   switch (presenterPhase(s)) {
     case 'requesting': {
       const n = c.pending?.count ?? 1;
+      if (c.pending?.pattern) return { text: `Sending ${requestPatternWords(c.pending.pattern)}…`, tone: 'busy' };
       return { text: n === 1 ? `Sending a ${c.pending?.kind ?? 'normal'} request through the mesh…` : `Sending ${n} ${c.pending?.kind ?? ''} requests at once…`, tone: 'busy' };
     }
     case 'proving':

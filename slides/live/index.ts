@@ -1,11 +1,12 @@
 // Registry of the deck's live parts: a slide whose section carries data-live="name" mounts the part of that name.
+import { createAlertsPanel } from './alertsPanel.ts';
 import { createDemoSlide } from './demoSlide.ts';
 import { createPipelineCounts } from './pipelineCounts.ts';
 import type { LatestTrace } from './latestTrace.ts';
 import { createRealisticTrace } from './realisticTrace.ts';
 
 export { createLatestTrace } from './latestTrace.ts';
-export { mountPrintDemo } from './printDemo.ts';
+export { mountPrintParts } from './printDemo.ts';
 
 /** What a live part gets when its slide is entered. */
 export interface LiveContext {
@@ -31,4 +32,5 @@ export const liveParts: Record<string, LivePartFactory> = {
   demo: createDemoSlide,
   'realistic-trace': createRealisticTrace,
   pipeline: createPipelineCounts,
+  alerts: createAlertsPanel,
 };

@@ -1,8 +1,9 @@
-// "How Jaeger works": live span counts through each stage of the embedded pipeline, and what UDP lost on the way, polled every second while shown.
+// "How Jaeger works": live span counts per door of the embedded pipeline (OTLP, Thrift over HTTP, Thrift over UDP), then stored and queried, polled every second while shown.
 import type { CollectorStatsSnapshot } from '../../model/index.ts';
 import { el, setText } from './dom.ts';
 import type { LiveContext, LivePart } from './index.ts';
 import { livePartFrom } from './partLifecycle.ts';
+import { pollJson } from './pollJson.ts';
 import { mountRecordingReplay } from './recordingPanel.ts';
 import './pipelineCounts.css';
 
@@ -10,22 +11,23 @@ import './pipelineCounts.css';
 type CollectorStats = Partial<CollectorStatsSnapshot>;
 
 export interface StageCounts {
-  client: number;
-  agent: number;
+  /** Spans in through each door: OTLP/HTTP (OpenTelemetry SDKs), Thrift over HTTP and over UDP (jaeger-client). */
+  otlp: number;
+  http: number;
+  udp: number;
+  /** All doors together: what the collector took in. */
   collector: number;
   store: number;
   query: number;
 }
 
-/**
- * Spans per stage. The embedded pipeline has no separate agent hop: spans arrive either at
- * the agent's UDP ports or at the collector's HTTP endpoint, and both land in the store.
- */
+/** Spans per door and stage. There is no agent hop: the UDP ports the old jaeger-agent listened on are one more door of the collector. */
 export function stageCounts(s: CollectorStats): StageCounts {
   const udp = (s.udpCompact?.spans ?? 0) + (s.udpBinary?.spans ?? 0);
-  const http = (s.http?.spans ?? 0) + (s.otlp?.spans ?? 0);
+  const http = s.http?.spans ?? 0;
+  const otlp = s.otlp?.spans ?? 0;
   const stored = (s.udpCompact?.stored ?? 0) + (s.udpBinary?.stored ?? 0) + (s.http?.stored ?? 0) + (s.otlp?.stored ?? 0);
-  return { client: udp + http, agent: udp, collector: udp + http, store: stored, query: s.store?.traces ?? 0 };
+  return { otlp, http, udp, collector: otlp + http + udp, store: stored, query: s.store?.traces ?? 0 };
 }
 
 export interface UdpLoss {
@@ -51,9 +53,10 @@ function lossText(l: UdpLoss): string {
 }
 
 const STAGES: { key: keyof StageCounts; name: string; unit: string }[] = [
-  { key: 'client', name: 'jaeger-client', unit: 'spans sent' },
-  { key: 'agent', name: 'agent (UDP)', unit: 'spans' },
-  { key: 'collector', name: 'collector', unit: 'spans' },
+  { key: 'otlp', name: 'OTLP/HTTP', unit: 'from the OTel SDK' },
+  { key: 'http', name: 'Thrift/HTTP', unit: 'from jaeger-client' },
+  { key: 'udp', name: 'Thrift/UDP', unit: 'the old agent\'s port' },
+  { key: 'collector', name: 'collector', unit: 'spans in' },
   { key: 'store', name: 'store', unit: 'spans stored' },
   { key: 'query', name: 'query', unit: 'traces to read' },
 ];
@@ -68,7 +71,7 @@ function mountPipeline(host: HTMLElement, ctx: LiveContext): () => void {
     const count = el('span', { class: 'pipeline-count', 'data-stage': st.key }, '–');
     const rate = el('span', { class: 'pipeline-rate' });
     cells.set(st.key, { count, rate });
-    row.append(el('li', { class: 'pipeline-stage' }, el('span', { class: 'pipeline-name' }, st.name), count, el('span', { class: 'pipeline-unit' }, st.unit), rate));
+    row.append(el('li', { class: 'pipeline-stage', 'data-door': st.key }, el('span', { class: 'pipeline-name' }, st.name), count, el('span', { class: 'pipeline-unit' }, st.unit), rate));
   }
   const loss = el('p', { class: 'pipeline-loss', 'data-lost': '0' });
   const note = el('p', { class: 'pipeline-note', role: 'status' });
@@ -76,41 +79,31 @@ function mountPipeline(host: HTMLElement, ctx: LiveContext): () => void {
   host.append(root);
 
   const base = ctx.apiBase.replace(/\/$/, '');
-  const abort = new AbortController();
-  let timer: ReturnType<typeof setTimeout> | undefined;
   let previous: { at: number; counts: StageCounts } | undefined;
 
-  const poll = async () => {
-    try {
-      const res = await fetch(`${base}/api/collector/stats`, { signal: abort.signal, cache: 'no-store' });
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      const stats = (await res.json()) as CollectorStats;
-      const counts = stageCounts(stats);
-      const lost = udpLoss(stats);
-      setText(loss, lossText(lost));
-      loss.dataset.lost = String((lost.kernel ?? 0) + lost.gaps);
-      const now = performance.now();
-      for (const st of STAGES) {
-        const cell = cells.get(st.key)!;
-        setText(cell.count, counts[st.key].toLocaleString('en'));
-        const per = previous ? ((counts[st.key] - previous.counts[st.key]) * 1000) / (now - previous.at) : 0;
-        setText(cell.rate, per > 0 ? `+${Math.round(per)}/s` : '');
-      }
-      previous = { at: now, counts };
-      setText(note, '');
-      host.dataset.pipeline = 'live';
-    } catch (e) {
-      if (abort.signal.aborted) return;
-      setText(note, `Live counts unavailable (${e instanceof Error ? e.message : String(e)}); retrying…`);
-      host.dataset.pipeline = 'unavailable';
+  const show = (stats: CollectorStats) => {
+    const counts = stageCounts(stats);
+    const lost = udpLoss(stats);
+    setText(loss, lossText(lost));
+    loss.dataset.lost = String((lost.kernel ?? 0) + lost.gaps);
+    const now = performance.now();
+    for (const st of STAGES) {
+      const cell = cells.get(st.key)!;
+      setText(cell.count, counts[st.key].toLocaleString('en'));
+      const per = previous ? ((counts[st.key] - previous.counts[st.key]) * 1000) / (now - previous.at) : 0;
+      setText(cell.rate, per > 0 ? `+${Math.round(per)}/s` : '');
     }
-    if (!abort.signal.aborted) timer = setTimeout(() => void poll(), POLL_MS);
+    previous = { at: now, counts };
+    setText(note, '');
+    host.dataset.pipeline = 'live';
   };
-  void poll();
+  const stop = pollJson(`${base}/api/collector/stats`, POLL_MS, show, (why) => {
+    setText(note, `Live counts unavailable (${why}); retrying…`);
+    host.dataset.pipeline = 'unavailable';
+  });
 
   return () => {
-    abort.abort();
-    clearTimeout(timer);
+    stop();
     root.remove();
     delete host.dataset.pipeline;
   };

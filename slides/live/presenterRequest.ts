@@ -2,12 +2,15 @@
 import { assign, enqueueActions, fromPromise, sendParent, setup } from 'xstate';
 import type { JaegerTrace } from '../../model/index.ts';
 import { messageOf } from './flowContext.ts';
+import { judgedResults, plainRequests, sendPattern, type RequestPattern, type SentGroup } from './holePattern.ts';
 import { SourceError, type DemoRequestResult, type RequestKind, type TraceSource } from './traceSource.ts';
 
 export interface PresenterRequestInput {
   source: TraceSource;
   kind: RequestKind;
   count: number;
+  /** A hole's documented pattern to send instead of `count` plain requests at once (the guide's "Send it", the burst button). */
+  pattern?: RequestPattern | undefined;
   requestTimeoutMs: number;
   traceTimeoutMs: number;
 }
@@ -44,7 +47,7 @@ export function failureWords(r: DemoRequestResult): string | null {
 export const presenterRequestMachine = setup({
   types: {} as { context: Ctx; events: Ev; input: PresenterRequestInput; output: PresenterRequestOutput },
   actors: {
-    send: fromPromise<DemoRequestResult[], Ctx>(({ input, signal }) => input.source.sendRequests(input.kind, input.count, signal)),
+    send: fromPromise<SentGroup[], Ctx>(({ input, signal }) => sendPattern(input.source, input.pattern ?? plainRequests(input.kind, input.count), signal)),
     fetch: fromPromise<JaegerTrace | null, { source: TraceSource; traceID: string }>(({ input, signal }) => input.source.fetchTrace(input.traceID, signal)),
   },
   delays: {
@@ -73,25 +76,28 @@ export const presenterRequestMachine = setup({
         input: ({ context }) => context,
         onDone: [
           {
-            guard: ({ event }) => event.output.some((r) => r.traceID),
+            guard: ({ event }) => judgedResults(event.output).some((r) => r.traceID),
             target: 'awaiting',
             actions: [
               assign(({ event }) => {
-                const results = event.output.filter((r) => r.traceID);
+                const results = judgedResults(event.output).filter((r) => r.traceID);
                 // The slowest of a burst is the one worth looking at; a failure beats any success.
                 const focus = results.reduce((a, b) => (Number(b.status >= 400) - Number(a.status >= 400) || b.durationMs - a.durationMs) > 0 ? b : a);
                 return { results, focus: focus.traceID, failure: failureWords(focus) };
               }),
-              sendParent(({ context, event }) => ({ type: 'OURS', results: event.output.filter((r) => r.traceID), kind: context.kind, burst: context.count })),
+              // Every call of the pattern in the order sent, warm-up and lead included: the flow counts them as warm-up too.
+              enqueueActions(({ event, enqueue }) => {
+                for (const g of event.output) enqueue.sendParent({ type: 'OURS', results: g.results.filter((r) => r.traceID), kind: g.kind, burst: g.burst });
+              }),
             ],
           },
           {
             target: 'done',
             actions: [
               assign(({ event }) => {
-                const first = event.output[0];
+                const first = judgedResults(event.output)[0];
                 return {
-                  results: event.output,
+                  results: judgedResults(event.output),
                   failure: first
                     ? `The request failed (${failureWords(first) ?? `HTTP ${first.status}`}) before the mesh could start it, so there is no trace.`
                     : 'The mesh answered with no requests.',

@@ -1,15 +1,17 @@
-// The Demo slide on paper (?print-pdf): a recorded trace with the hole finder's findings, sized to fit the slide's one page.
+// The live slides on paper (?print-pdf): the Demo's recorded trace with its findings, and the other live slides' recordings, sized to their page.
 import { analyzeTrace } from '../../analysis/index.ts';
 import { exampleRecording, loadRecording, manifest, recordedOn } from '../recordings/index.ts';
 import { createTraceViewer } from '../../viewer/index.ts';
+import { mountAlertsReplay } from './alertsPanel.ts';
 import { el, setText } from './dom.ts';
+import { mountRecordingReplay } from './recordingPanel.ts';
 import './demoSlide.css';
 
 /**
  * Mounted before reveal.js lays the pages out, into a box of fixed height, so the page count is
  * settled before the trace file has even loaded.
  */
-export function mountPrintDemo(section: HTMLElement): void {
+function mountPrintDemo(section: HTMLElement): void {
   const host = section.querySelector<HTMLElement>('[data-live-host]');
   const rec = exampleRecording(manifest);
   if (!host || !rec) return;
@@ -30,4 +32,20 @@ export function mountPrintDemo(section: HTMLElement): void {
     },
     (e: unknown) => setText(caption, `The recorded trace could not be opened (${e instanceof Error ? e.message : String(e)}).`),
   );
+}
+
+/**
+ * Every live slide's paper form, mounted before reveal.js lays out the pages: a PDF has no server,
+ * so each shows what the self-study copy shows (the recordings), in boxes of fixed height.
+ */
+export function mountPrintParts(doc: Document): void {
+  const demo = doc.querySelector<HTMLElement>('section#demo');
+  if (demo) mountPrintDemo(demo);
+  const hostOf = (live: string) => doc.querySelector<HTMLElement>(`section[data-live="${live}"] [data-live-host]`);
+  const realistic = hostOf('realistic-trace');
+  if (realistic) mountRecordingReplay(realistic, 'realistic');
+  const pipeline = hostOf('pipeline');
+  if (pipeline) mountRecordingReplay(pipeline, 'pipeline');
+  const alerts = hostOf('alerts');
+  if (alerts) mountAlertsReplay(alerts);
 }

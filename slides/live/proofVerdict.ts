@@ -4,6 +4,7 @@ import type { Finding } from '../../model/index.ts';
 import type { HoleSpec } from '../../model/index.ts';
 import type { JaegerTrace } from '../../model/index.ts';
 import { formatMs, median, traceDurationMs } from '../../model/index.ts';
+import { requestPatternWords } from './holePattern.ts';
 
 export interface ProofSide {
   traces: JaegerTrace[];
@@ -50,10 +51,7 @@ export function sideOf(traces: JaegerTrace[], reused: boolean): ProofSide {
 
 /** The request pattern in words: "a burst of 5 slow requests", "3 normal requests one after another". */
 export function patternWords(h: HoleSpec): string {
-  const p = h.pattern;
-  const warm = p.warmup.length ? `, after ${p.warmup.map((w) => `${w.count} ${w.kind}`).join(' and ')} to warm up` : '';
-  const lead = p.lead ? `, right behind ${p.lead.count} ${p.lead.kind} already in flight` : '';
-  return p.concurrent ? `a burst of ${p.count} ${p.kind} requests at once${lead}${warm}` : `${p.count} ${p.kind} requests one after another${lead}${warm}`;
+  return requestPatternWords(h.pattern);
 }
 
 /** The hole's findings by place (service and operation): a hole's kind can show at several places at once. */

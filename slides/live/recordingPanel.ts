@@ -1,4 +1,5 @@
-// Self-study replay: the Demo, "A realistic example" and "How Jaeger works" slides drawn from recorded traces, marked as such.
+// Recorded traces on the live slides, marked as such: the Demo and "How Jaeger works" in the self-study copy, "A realistic example" everywhere.
+import type { JaegerTrace } from '../../model/index.ts';
 import { createTraceViewer } from '../../viewer/index.ts';
 import { createTraceCompare } from '../../viewer/index.ts';
 import { exampleRecording, manifest, recordedOn, recordedPairs, walkthroughFor, type RecordedPair } from '../recordings/index.ts';
@@ -14,13 +15,8 @@ import './recordingPanel.css';
 export type ReplaySlide = 'demo' | 'realistic' | 'pipeline';
 
 /** The plain marking every replay carries: a reader must never take it for a live mesh. */
-function recordingBanner(): HTMLElement {
-  return el(
-    'p',
-    { class: 'rec-banner', role: 'note' },
-    el('span', { class: 'rec-badge' }, 'Recording'),
-    ` Recorded on ${recordedOn(manifest)} — no live mesh behind this copy.`,
-  );
+export function recordingBanner(words = `Recorded on ${recordedOn(manifest)} — no live mesh behind this copy.`): HTMLElement {
+  return el('p', { class: 'rec-banner', role: 'note' }, el('span', { class: 'rec-badge' }, 'Recording'), ` ${words}`);
 }
 
 function pairLabel(p: RecordedPair): string {
@@ -92,7 +88,8 @@ function mountDemoReplay(host: HTMLElement): () => void {
 function mountRealisticReplay(host: HTMLElement): () => void {
   const rec = exampleRecording(manifest);
   const viewerHost = el('div', { class: 'realistic-viewer' });
-  const root = el('div', { class: 'realistic-trace rec-replay rec-realistic' }, recordingBanner(), viewerHost);
+  // Shown by the live deck too (the notes quote this very trace), so the banner claims no more than the recording.
+  const root = el('div', { class: 'realistic-trace rec-replay rec-realistic' }, recordingBanner(`One order through the demo mesh, recorded on ${recordedOn(manifest)}.`), viewerHost);
   host.append(root);
   const releaseInput = guardInput(host);
   const viewer = createTraceViewer(viewerHost);
@@ -122,29 +119,45 @@ function mountRealisticReplay(host: HTMLElement): () => void {
   };
 }
 
-/** The pipeline's stages with the figures of the recording: every recorded span went client → collector → store. */
+/** Which door a recorded span came in by: the OpenTelemetry SDK names itself on its process (OTLP); the mesh's jaeger-client posts Thrift over HTTP. */
+export function recordedDoor(trace: JaegerTrace, processID: string): 'otlp' | 'http' {
+  return trace.processes[processID]?.tags?.some((t) => t.key === 'telemetry.sdk.name') ? 'otlp' : 'http';
+}
+
+/** The pipeline's doors and stages with the recording's own figures: every recorded span came in by one door and was stored. */
 function mountPipelineReplay(host: HTMLElement): () => void {
-  const recs = createRecordingTraceSource().manifest.recordings;
-  const spans = recs.reduce((n, r) => n + r.spanCount, 0);
-  const stages: [string, number, string][] = [
-    ['jaeger-client', spans, 'spans sent'],
-    ['agent (UDP)', 0, 'spans (HTTP skips it)'],
-    ['collector', spans, 'spans'],
-    ['store', spans, 'spans stored'],
-    ['query', recs.length, 'traces read back'],
-  ];
+  const source = createRecordingTraceSource();
+  const recs = source.manifest.recordings;
   const row = el('ol', { class: 'pipeline-stages' });
-  for (const [name, count, unit] of stages) {
-    row.append(
-      el('li', { class: 'pipeline-stage' }, el('span', { class: 'pipeline-name' }, name), el('span', { class: 'pipeline-count' }, count.toLocaleString('en')), el('span', { class: 'pipeline-unit' }, unit)),
-    );
-  }
-  const services = Math.max(...recs.map((r) => r.services));
-  const note = el('p', { class: 'pipeline-note' }, `The ${recs.length} recorded traces: ${spans.toLocaleString('en')} spans from ${services} services, posted over HTTP to the collector, then read back as Jaeger JSON.`);
+  const note = el('p', { class: 'pipeline-note' }, 'Counting the recorded spans…');
   const root = el('div', { class: 'rec-replay pipeline-counts' }, recordingBanner(), row, note);
   host.append(root);
-  host.dataset.pipeline = 'recording';
+  let alive = true;
+  void (async () => {
+    const traces = await Promise.all(recs.map((r) => source.fetchTrace(r.traceID, new AbortController().signal)));
+    if (!alive) return;
+    const byDoor = { otlp: 0, http: 0 };
+    for (const t of traces) for (const span of t?.spans ?? []) byDoor[recordedDoor(t!, span.processID)]++;
+    const spans = byDoor.otlp + byDoor.http;
+    const stages: [string, number, string, string][] = [
+      ['otlp', byDoor.otlp, 'OTLP/HTTP', 'from the OTel SDK'],
+      ['http', byDoor.http, 'Thrift/HTTP', 'from jaeger-client'],
+      ['udp', 0, 'Thrift/UDP', 'the old agent\'s port'],
+      ['collector', spans, 'collector', 'spans in'],
+      ['store', spans, 'store', 'spans stored'],
+      ['query', recs.length, 'query', 'traces read back'],
+    ];
+    for (const [key, count, name, unit] of stages) {
+      row.append(
+        el('li', { class: 'pipeline-stage', 'data-door': key }, el('span', { class: 'pipeline-name' }, name), el('span', { class: 'pipeline-count', 'data-stage': key }, count.toLocaleString('en')), el('span', { class: 'pipeline-unit' }, unit)),
+      );
+    }
+    const services = Math.max(...recs.map((r) => r.services));
+    setText(note, `The ${recs.length} recorded traces: ${spans.toLocaleString('en')} spans from ${services} services.`);
+    host.dataset.pipeline = 'recording';
+  })();
   return () => {
+    alive = false;
     root.remove();
     delete host.dataset.pipeline;
   };
@@ -152,7 +165,8 @@ function mountPipelineReplay(host: HTMLElement): () => void {
 
 export function mountRecordingReplay(host: HTMLElement, slide: ReplaySlide): () => void {
   host.dataset.mesh = 'recording';
-  const teardown = slide === 'demo' ? mountDemoReplay(host) : slide === 'realistic' ? mountRealisticReplay(host) : mountPipelineReplay(host);
+  const mounts: Record<ReplaySlide, (h: HTMLElement) => () => void> = { demo: mountDemoReplay, realistic: mountRealisticReplay, pipeline: mountPipelineReplay };
+  const teardown = mounts[slide](host);
   return () => {
     teardown();
     delete host.dataset.mesh;

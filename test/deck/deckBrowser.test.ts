@@ -5,18 +5,12 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { screenshot, testOutputDir, watchPage } from '../../devkit/browser.ts';
 import { waitFor } from '../../devkit/waitFor.ts';
-import { currentId, deckForTests, FULL_HD, SLIDE_COUNT, XGA } from './support/deckUnderTest.ts';
-
-/** The project's address as package.json gives it (homepage without its #readme anchor). */
-function projectAddress(): string {
-  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { homepage: string };
-  return pkg.homepage.replace(/#readme$/, '');
-}
+import { ARC_LENGTH, currentId, deckForTests, FULL_HD, SLIDE_COUNT, XGA } from './support/deckUnderTest.ts';
 
 const deck = deckForTests();
 const { newPage, openDeck } = deck;
 
-test('the deck loads with no console errors, no request leaving the machine, and all 16 slides', async () => {
+test('the deck loads with no console errors, no request leaving the machine, and all its slides', async () => {
   const page = await newPage();
   const seen = watchPage(page);
   await openDeck(page);
@@ -26,7 +20,8 @@ test('the deck loads with no console errors, no request leaving the machine, and
   assert.equal(await page.evaluate(() => window.Reveal.getTotalSlides()), SLIDE_COUNT);
   assert.equal(await page.title(), 'Plugging Performance Holes — distributed tracing with Jaeger');
   // Slide numbers are on, and the deck is the contract's window.Reveal.
-  assert.equal((await page.textContent('.slide-number'))?.replace(/\s+/g, ''), '1/16');
+  assert.equal((await page.textContent('.slide-number'))?.replace(/\s+/g, ''), `1/${SLIDE_COUNT}`);
+  assert.equal(await page.evaluate(() => window.Reveal.getHorizontalSlides().length), ARC_LENGTH);
 });
 
 for (const [label, viewport] of [
@@ -41,17 +36,24 @@ for (const [label, viewport] of [
     assert.equal(ids.length, SLIDE_COUNT);
     const visited = [await currentId(page)];
     await screenshot(page, `deck-${label}-01-${visited[0]}`);
+    // Space walks every slide, the dives below included (the arrows: → across the arc, ↓ into a dive).
     for (let i = 1; i < SLIDE_COUNT; i++) {
-      await page.keyboard.press('ArrowRight');
-      await waitFor(`slide ${i + 1}`, () => page.evaluate((h) => window.Reveal.getIndices().h === h, i));
+      await page.keyboard.press(' ');
+      await waitFor(`slide ${i + 1}`, async () => (await currentId(page)) === ids[i]);
       visited.push(await currentId(page));
       await screenshot(page, `deck-${label}-${String(i + 1).padStart(2, '0')}-${visited[i]}`);
     }
     assert.deepEqual(visited, ids);
     assert.ok(await page.evaluate(() => window.Reveal.isLastSlide()));
+    // → from the top of a stack skips its dive: the 20-minute version's way past them.
+    const short = await newPage(viewport);
+    await openDeck(short, '#/traces');
+    await short.keyboard.press('ArrowRight');
+    await waitFor('the arc’s next slide, past the dive', async () => (await currentId(short)) === 'general-example');
+    await page.keyboard.press('End');
     // Back again with the left arrow, and Home to the start.
     await page.keyboard.press('ArrowLeft');
-    await waitFor('previous slide', () => page.evaluate(() => window.Reveal.getIndices().h === 14));
+    await waitFor('previous slide', () => page.evaluate((h) => window.Reveal.getIndices().h === h, ARC_LENGTH - 2));
     await page.keyboard.press('Home');
     await waitFor('first slide', () => page.evaluate(() => window.Reveal.getIndices().h === 0));
     // Slides without a live part log nothing; live parts report their own state (the mesh is off here).
@@ -94,7 +96,8 @@ test('slide text is at least 24 px on screen at 1920×1080 and has contrast of a
     const problems: string[] = [];
     const scale = window.Reveal.getScale();
     for (const slide of window.Reveal.getSlides()) {
-      window.Reveal.slide(window.Reveal.getIndices(slide).h);
+      const at = window.Reveal.getIndices(slide);
+      window.Reveal.slide(at.h, at.v);
       const bg = getComputedStyle(slide).getPropertyValue('--slide-bg').trim();
       const texts = [...slide.querySelectorAll<HTMLElement>('*')].filter(
         (el) =>
@@ -165,7 +168,7 @@ test('self-study: ?showNotes=true shows each slide’s notes beside it', async (
   const page = await newPage();
   await openDeck(page, '?showNotes=true#/traces');
   await page.waitForSelector('.reveal.show-notes .speaker-notes', { state: 'visible' });
-  assert.match((await page.textContent('.speaker-notes')) ?? '', /context propagation/);
+  assert.match((await page.textContent('.speaker-notes')) ?? '', /propagation/);
   await screenshot(page, 'deck-1920-self-study');
 });
 
@@ -196,8 +199,10 @@ test('the Notes toggle is reachable by keyboard, switches notes with Enter and S
 test('print view (?print-pdf) renders every slide, each followed by its notes, and prints to PDF', async () => {
   const page = await newPage(FULL_HD);
   const seen = watchPage(page);
+  // The join address the server gave this page (it follows the Host the page used).
+  const joinInfo = page.waitForResponse((r) => r.url().endsWith('/api/audience/join-info')).then(async (r) => ((await r.json()) as { url: string }).url);
   await page.goto(`${deck.server.url}/?print-pdf`);
-  await waitFor('print layout', () => page.evaluate(() => document.querySelectorAll('.pdf-page section').length === 16), { timeoutMs: 20_000 });
+  await waitFor('print layout', () => page.evaluate((k) => document.querySelectorAll('.pdf-page section').length === k, SLIDE_COUNT), { timeoutMs: 20_000 });
   // Each slide's page is followed by a page of its notes (reveal.js's 'separate-page' layout).
   const pages = await page.evaluate(() =>
     [...document.querySelectorAll('.pdf-page')]
@@ -220,7 +225,20 @@ test('print view (?print-pdf) renders every slide, each followed by its notes, a
   await page.waitForSelector('#demo [data-live-host][data-trace-id] .tv-row');
   assert.ok((await page.locator('#demo .print-demo-findings li').count()) >= 1);
   await page.locator('.pdf-page', { has: page.locator('#demo') }).screenshot({ path: path.join(testOutputDir, 'screenshots', 'deck-print-demo.png') });
-  assert.equal(await page.locator('#thanks a[data-project-url]').getAttribute('href'), projectAddress());
+  // The front matter names no link: the Thanks slide shows the deck's own address, never a guess.
+  // Served from this laptop's loopback address, it is the address phones join by.
+  const joinUrl = await joinInfo;
+  await waitFor('the Thanks slide shows the deck’s public address', async () => (await page.locator('#thanks a[data-deck-address]').getAttribute('href')) === new URL('./', joinUrl).href).catch(
+    async (e: unknown) => {
+      throw new Error(`${String(e)}: shows ${await page.evaluate(() => [...document.querySelectorAll('a[data-deck-address]')].map((a) => a.outerHTML).join(' '))}, joins by ${joinUrl}`);
+    },
+  );
+  // The other live slides print their recordings: the realistic example's trace, the alerts.
+  await page.waitForSelector('#realistic-example [data-live-host][data-trace-id] .tv-row');
+  assert.ok((await page.locator('#traces-to-alerts .alerts-list li').count()) >= 1);
+  for (const id of ['realistic-example', 'traces-to-alerts', 'how-jaeger-works', 'context-propagation', 'sampling', 'critical-path']) {
+    await page.locator('.pdf-page', { has: page.locator(`#${id}`) }).screenshot({ path: path.join(testOutputDir, 'screenshots', `deck-print-${id}.png`) });
+  }
   await screenshot(page, 'deck-print-first-page');
   // A diagram slide and the page of notes that follows it, as they print.
   const diagramPage = page.locator('.pdf-page', { has: page.locator('#how-jaeger-works') });

@@ -23,11 +23,12 @@ test('the mounted Demo slide leaves the slide count and numbers alone', async ()
   const page = await newPage();
   await openDeck(page, '?token=test-presenter-token#/demo');
   await waitFor('demo live part mounted', () => page.evaluate(() => document.querySelector('#demo [data-live-host]')?.getAttribute('data-live-state') === 'mounted'));
-  assert.equal(await page.evaluate(() => document.querySelectorAll('.slides section section').length), 0);
+  assert.equal(await page.evaluate(() => document.querySelectorAll('[data-live-host] section, .slides section section section').length), 0);
   assert.equal(await page.evaluate(() => window.Reveal.getTotalSlides()), SLIDE_COUNT);
   await page.keyboard.press('ArrowRight');
   await waitFor('the slide after the demo', async () => (await currentId(page)) === 'questions');
-  assert.equal((await page.textContent('.slide-number'))?.replace(/\s+/g, ''), '15/16');
+  const position = await page.evaluate(() => window.Reveal.getSlides().findIndex((x) => x.id === 'questions') + 1);
+  assert.equal((await page.textContent('.slide-number'))?.replace(/\s+/g, ''), `${position}/${SLIDE_COUNT}`);
   await page.keyboard.press('ArrowLeft');
   await waitFor('back on the demo', async () => (await currentId(page)) === 'demo');
 });
@@ -94,5 +95,24 @@ test('keys and swipes inside a live part stay there; the clicker keys still move
   await page.focus('#probe-button').catch(() => {});
   await page.evaluate(() => document.getElementById('probe-button')?.focus());
   await page.keyboard.press('PageDown');
-  await waitFor('PageDown from inside the live part', async () => (await currentId(page)) === 'questions');
+  await waitFor('PageDown from inside the live part: the next slide, the dive below the demo', async () => (await currentId(page)) === 'traces-to-alerts');
+});
+
+test('plan B is one key away: R reloads the same slide with the recordings on the live slides, R again goes back', async () => {
+  const page = await newPage();
+  await openDeck(page, '?token=tok-123#/demo');
+  // The mesh is off here: the live Demo slide says so and offers no recording.
+  await waitFor('the live demo mounted', () => page.evaluate(() => document.querySelector('#demo [data-live-host]')?.getAttribute('data-live-state') === 'mounted'));
+  assert.equal(await page.locator('#demo .rec-banner').count(), 0);
+  await page.keyboard.press('r');
+  await page.waitForURL(/[?&]recordings(&|#|$)/);
+  await page.waitForFunction(() => window.Reveal?.isReady?.() === true);
+  assert.equal(await currentId(page), 'demo', 'the same slide');
+  await page.locator('#demo .rec-banner').waitFor({ state: 'visible' });
+  await screenshot(page, 'deck-1920-plan-b-demo');
+  await page.keyboard.press('r');
+  await page.waitForURL((u) => !u.search.includes('recordings'));
+  await page.waitForFunction(() => window.Reveal?.isReady?.() === true);
+  assert.equal(await currentId(page), 'demo');
+  await waitFor('live again', () => page.evaluate(() => document.querySelector('#demo [data-live-host]')?.getAttribute('data-live-state') === 'mounted' && !document.querySelector('#demo .rec-banner')));
 });

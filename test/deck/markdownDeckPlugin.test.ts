@@ -11,7 +11,7 @@ import { markdownDeckPlugin, SLIDES_PLACEHOLDER } from '../../slides/build/markd
 function transform(talk: string, html: string): string {
   const root = mkdtempSync(path.join(tmpdir(), 'deck-'));
   writeFileSync(path.join(root, 'talk.md'), talk);
-  const plugin = markdownDeckPlugin({ file: 'talk.md' });
+  const plugin = markdownDeckPlugin({ file: 'talk.md', recordings: path.resolve('slides/recordings') });
   (plugin.configResolved as (c: ResolvedConfig) => void)({ root } as ResolvedConfig);
   const hook = plugin.transformIndexHtml as { handler: (html: string) => string };
   return hook.handler(html);

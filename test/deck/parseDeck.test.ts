@@ -192,3 +192,14 @@ test('CRLF line endings parse like LF', () => {
   assert.equal(deck.slides.length, 2);
   assert.equal(slideOf(deck, 0).notes, 'n.');
 });
+
+test('{{figures}} are filled from the front matter and the given figures; an empty one drops its line, an unknown one is a problem', () => {
+  const talk = '---\ntitle: T\nspeaker: Ada <L>\nevent: ""\n---\n# {{speaker}}\n\nAt {{event}}\n\nIt took {{example.duration}}\nNote: a.';
+  const deck = parseDeck(talk, 'talk.md', { figures: { 'example.duration': '1.2 s' } });
+  assert.match(deck.slides[0]!.bodyHtml, /<h1>Ada (&lt;|&#60;)L(&gt;|&#62;)<\/h1>/);
+  assert.doesNotMatch(deck.slides[0]!.bodyHtml, /<p>At/);
+  assert.match(deck.slides[0]!.bodyHtml, /It took 1\.2 s/);
+  assert.throws(() => parseDeck(talk, 'talk.md', { figures: {} }), /talk\.md:10: no figure is known as \{\{example\.duration\}\}/);
+  // Read without figures (no recordings at hand), unknown names stay as written.
+  assert.match(parseDeck(talk).slides[0]!.bodyHtml, /\{\{example\.duration\}\}/);
+});

@@ -2,7 +2,7 @@
 // pinning and the crowd lane, plug proofs, faults, keys, XSS), the realistic trace, the pipeline counts, and a copy with no server.
 // Longer than ~300 lines on purpose: every case shares the one deck server, mesh and Chromium started below; a second file would start them all again.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -11,6 +11,8 @@ import express from 'express';
 import jaeger from 'jaeger-client';
 import type { Browser, Page } from 'playwright-core';
 import type { JaegerTrace } from '../../model/jaegerJson.ts';
+import type { RecordingManifest } from '../../slides/recordings/manifestTypes.ts';
+import type { HolePattern } from '../../model/holes.ts';
 import { testConfig } from '../../server/config.ts';
 import { projectRoot, startDeckServer, type DeckServer } from '../../server/deckServer.ts';
 import { createLog } from '../../pkg/index.ts';
@@ -416,28 +418,72 @@ test('with the mesh switched off the slide says so plainly, its buttons rest, an
   }
 });
 
-test('"A realistic example" shows a real trace from the mesh, all services drawn', async () => {
+test('the guide\'s "Send it" sends its step\'s whole pattern to the server, as its text says', async () => {
+  const { page, watch } = await openDemo(`?token=${TOKEN}`);
+  const guide = page.locator('.demo-guide');
+  await guide.waitFor();
+  const hole = (await guide.getAttribute('data-hole'))!;
+  const { holeCatalog } = await import('../../model/holes.ts');
+  const { requestPatternWords } = await import('../../slides/live/holePattern.ts');
+  const p: HolePattern = holeCatalog.find((h) => h.id === hole)!.pattern;
+  assert.ok((await guide.innerText()).includes(requestPatternWords(p)), 'the guide names the pattern');
+  const bodies: { kind: string; count: number }[] = [];
+  page.on('request', (r) => {
+    if (r.url().endsWith('/api/demo/requests') && r.method() === 'POST') bodies.push(JSON.parse(r.postData() ?? '{}') as { kind: string; count: number });
+  });
+  await page.locator('.guide-send').click();
+  const calls = p.warmup.length + (p.lead ? 2 : p.concurrent ? 1 : p.count);
+  await waitFor(`the ${calls} calls of the pattern`, () => bodies.length >= calls, { timeoutMs: 30_000 });
+  const judged = p.lead || p.concurrent ? [{ kind: p.kind, count: p.count }] : Array.from({ length: p.count }, () => ({ kind: p.kind, count: 1 }));
+  assert.deepEqual(bodies, [...p.warmup, ...(p.lead ? [{ kind: p.lead.kind, count: p.lead.count }] : []), ...judged]);
+  await waitFor('the trace of the press drawn', () => page.evaluate(() => document.querySelector<HTMLElement>('[data-demo-state]')?.dataset.pinned === 'true'), { timeoutMs: 30_000 });
+  await screenshot(page, 'demo-guide-sent-1920x1080');
+  assert.deepEqual(watch.errors, []);
+  await page.close();
+});
+
+test('"A realistic example" draws the recorded trace its notes quote, on the live deck too, and sends nothing', async () => {
   const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
   const watch = watchPage(page);
-  await page.goto(`${server.url}/?token=test-presenter-token#/realistic-example`);
-  const host = page.locator('section#realistic-example [data-live-host]');
-  await page
-    .waitForFunction(() => document.querySelector<HTMLElement>('section#realistic-example [data-live-host]')?.dataset.traceId, undefined, {
-      timeout: 30_000,
-    })
-    .catch(async (e: unknown) => {
-      throw new Error(`no trace drawn; the slide says: ${await page.locator('.realistic-status').textContent()} (${String(e)})`);
-    });
-  const traceID = (await host.getAttribute('data-trace-id'))!;
-  const res = await fetch(`${server.url}/api/traces/${traceID}`);
-  assert.equal(res.status, 200, 'the shown trace is one the store holds');
-  const trace = ((await res.json()) as { data: JaegerTrace[] }).data[0]!;
-  await waitFor('every mesh service drawn', async () => {
-    const legend = await host.locator('.tv-legend').innerText();
-    return server.mesh!.services().every((s) => legend.includes(s.name));
+  const sent: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().includes('/api/demo/requests')) sent.push(r.url());
   });
-  assert.ok(trace.spans.length > 10);
+  await page.goto(`${server.url}/?token=test-presenter-token#/realistic-example`);
+  const manifest = JSON.parse(readFileSync(path.join(projectRoot, 'slides/recordings/manifest.json'), 'utf8')) as RecordingManifest;
+  const example = manifest.recordings.find((r) => r.role === 'example')!;
+  await page.waitForFunction(
+    (id) => document.querySelector<HTMLElement>('section#realistic-example [data-live-host]')?.dataset.traceId === id,
+    example.traceID,
+    { timeout: 30_000 },
+  );
+  const host = page.locator('section#realistic-example [data-live-host]');
+  assert.equal(await host.getAttribute('data-span-count'), String(example.spanCount));
+  assert.ok(await page.locator('section#realistic-example .rec-banner').isVisible(), 'marked as a recording');
+  assert.deepEqual(sent, [], 'the slide sends no request of its own');
   await screenshot(page, 'realistic-trace-1920x1080');
+  assert.deepEqual(watch.errors, []);
+  await page.close();
+});
+
+test('"From traces to alerts" counts the hole finder\'s findings over the demo\'s recent requests, live', async () => {
+  const answer = await fetch(`${server.url}/api/demo/requests`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: 'Bearer test-presenter-token' },
+    body: JSON.stringify({ kind: 'slow', count: 2 }),
+  });
+  assert.equal(answer.status, 200);
+  const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+  const watch = watchPage(page);
+  await page.goto(`${server.url}/?token=test-presenter-token#/traces-to-alerts`);
+  await page.waitForSelector('[data-alerts="live"]', { timeout: 15_000 });
+  // The same lines the server's aggregate gives: the slide adds nothing of its own.
+  await waitFor('an alert line from the aggregate', async () => {
+    const lines = await page.locator('section#traces-to-alerts .alerts-list li').allInnerTexts();
+    const body = (await (await fetch(`${server.url}/api/findings?lookback=15m`)).json()) as { data: { title: string }[] };
+    return body.data.length > 0 && lines.length > 0 && body.data.slice(0, lines.length).every((a, i) => a.title === lines[i]);
+  });
+  await screenshot(page, 'alerts-live-1920x1080');
   assert.deepEqual(watch.errors, []);
   await page.close();
 });

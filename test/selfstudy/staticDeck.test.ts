@@ -17,6 +17,8 @@ const dist = path.join(projectRoot, 'dist');
 const manifest = JSON.parse(readFileSync(path.join(projectRoot, 'slides/recordings/manifest.json'), 'utf8')) as RecordingManifest;
 const FULL_HD = { width: 1920, height: 1080 };
 const XGA = { width: 1024, height: 768 };
+/** The talk's slides, the dives below their parent included. */
+const SLIDE_COUNT = 20;
 
 let server: http.Server;
 let base: string;
@@ -61,8 +63,8 @@ async function openDeck(viewport: { width: number; height: number }, suffix = ''
 
 async function goTo(page: Page, id: string): Promise<void> {
   await page.evaluate((slideId) => {
-    const slides = window.Reveal.getSlides();
-    window.Reveal.slide(slides.findIndex((s) => s.id === slideId));
+    const at = window.Reveal.getIndices(document.getElementById(slideId)!);
+    window.Reveal.slide(at.h, at.v);
   }, id);
   await waitFor(`slide ${id}`, () => page.evaluate((slideId) => window.Reveal.getCurrentSlide().id === slideId, id));
 }
@@ -74,7 +76,7 @@ for (const viewport of [FULL_HD, XGA]) {
     const { page, seen } = await openDeck(viewport);
     assert.equal(await page.getAttribute('.notes-toggle', 'aria-pressed'), 'true');
     const ids = await page.evaluate(() => window.Reveal.getSlides().map((s) => s.id));
-    assert.equal(ids.length, 16);
+    assert.equal(ids.length, SLIDE_COUNT);
     for (const id of ids) {
       await goTo(page, id);
       await page.waitForSelector('.reveal.show-notes .speaker-notes', { state: 'visible' });
@@ -133,7 +135,7 @@ for (const viewport of [FULL_HD, XGA]) {
   });
 }
 
-test('"A realistic example" and "How Jaeger works" replay the recording too', async () => {
+test('"A realistic example", "How Jaeger works" and "From traces to alerts" replay the recording too', async () => {
   const { page, seen } = await openDeck(FULL_HD, '#/realistic-example');
   const example = exampleRecording(manifest)!;
   await page.waitForFunction(
@@ -145,12 +147,26 @@ test('"A realistic example" and "How Jaeger works" replay the recording too', as
   await screenshot(page, 'selfstudy-realistic-1920x1080');
 
   await goTo(page, 'how-jaeger-works');
-  const counts = page.locator('section#how-jaeger-works .pipeline-count');
-  await counts.first().waitFor({ state: 'visible' });
+  const stored = page.locator('section#how-jaeger-works .pipeline-count[data-stage="store"]');
+  await stored.waitFor({ state: 'visible' });
   const spans = manifest.recordings.reduce((n, r) => n + r.spanCount, 0);
-  assert.equal(await counts.first().innerText(), spans.toLocaleString('en'));
+  assert.equal(await stored.innerText(), spans.toLocaleString('en'));
+  // Each recorded span came in by one door: OTLP (the OpenTelemetry service) and Thrift over HTTP add up to them all.
+  const door = async (d: string) => Number((await page.locator(`section#how-jaeger-works .pipeline-count[data-stage="${d}"]`).innerText()).replace(/\D/g, ''));
+  assert.equal((await door('otlp')) + (await door('http')), spans);
   assert.ok(await page.locator('section#how-jaeger-works .rec-banner').isVisible());
   await screenshot(page, 'selfstudy-pipeline-1920x1080');
+
+  // The alerts: the recorded findings counted over the recordings, as the server counts recent requests.
+  await goTo(page, 'traces-to-alerts');
+  const alerts = page.locator('section#traces-to-alerts .alerts-list li');
+  await alerts.first().waitFor({ state: 'visible' });
+  const { aggregateFindings } = await import('../../analysis/index.ts');
+  const recs = manifest.recordings.filter((r) => r.findings);
+  const expected = aggregateFindings(recs.map((r) => ({ traceID: r.traceID, findings: r.findings ?? [] })))[0]!.title;
+  assert.equal(await alerts.first().innerText(), expected);
+  assert.match(expected, new RegExp(`of the last ${recs.length} requests`));
+  await screenshot(page, 'selfstudy-alerts-1920x1080');
   assert.deepEqual(seen.errors, []);
   assert.deepEqual(seen.external, []);
   await page.context().close();
@@ -172,14 +188,14 @@ test('the Notes toggle hides the notes, and the choice survives a reload', async
 
 test('print view (?print-pdf) of the static copy carries every slide with its notes and prints to PDF', async () => {
   const { page, seen } = await openDeck(FULL_HD, '?print-pdf');
-  await waitFor('print layout', () => page.evaluate(() => document.querySelectorAll('.pdf-page section').length === 16), { timeoutMs: 20_000 });
+  await waitFor('print layout', () => page.evaluate(() => document.querySelectorAll('.pdf-page section').length === 20), { timeoutMs: 20_000 });
   // Each slide's page is followed by a page with its notes: the spoken talk travels with the PDF.
   const notesAfter = await page.evaluate(() =>
     [...document.querySelectorAll('.pdf-page')]
       .filter((p) => p.querySelector('section'))
       .map((p) => (p.nextElementSibling?.matches('.speaker-notes-pdf') ? p.nextElementSibling.textContent!.trim().length : 0)),
   );
-  assert.equal(notesAfter.length, 16);
+  assert.equal(notesAfter.length, SLIDE_COUNT);
   for (const [i, n] of notesAfter.entries()) assert.ok(n > 100, `notes after slide ${i + 1}`);
   await screenshot(page, 'selfstudy-print-1920x1080');
   const pdf = await page.pdf({ width: '1280px', height: '720px', printBackground: true });

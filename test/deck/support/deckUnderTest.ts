@@ -6,7 +6,9 @@ import { createLog } from '../../../pkg/index.ts';
 import { testConfig } from '../../../server/config.ts';
 import { startDeckServer, type DeckServer } from '../../../server/deckServer.ts';
 
-export const SLIDE_COUNT = 16;
+/** Every slide, the dives below their parent included; the arc across is ARC_LENGTH of them. */
+export const SLIDE_COUNT = 20;
+export const ARC_LENGTH = 16;
 export const FULL_HD = { width: 1920, height: 1080 };
 export const XGA = { width: 1024, height: 768 };
 

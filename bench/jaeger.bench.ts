@@ -3,14 +3,14 @@ import os from 'node:os';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import {
-  decodeBinaryBatch, decodeCompactEmitBatch, decodeOtlpJson, decodeOtlpProtobuf, otlpToBatches, spanLogs, spanTags, TraceStore,
+  decodeBinaryBatch, decodeCompactEmitBatch, ExportTraceServiceRequest, decodeOtlpJson, decodeOtlpProtobuf, otlpToBatches, spanLogs, spanTags, TraceStore,
   VIA_HTTP, VIA_OTLP, VIA_UDP_COMPACT, type DecodedBatch,
 } from '../embedded-jaeger/index.ts';
 import { BinaryReader, compactEmitBatch } from '../thrift/index.ts';
 import { jaegerThrift, thriftrwDecodeBatch } from '../devkit/index.ts';
 import { median } from '../model/index.ts';
-// The same generated OTLP schema the door decodes with: protobufjs's own decode is the OTLP baseline.
-import { ExportTraceServiceRequest } from '../embedded-jaeger/otlp/otlpSchema.ts';
+
+// ExportTraceServiceRequest: the same generated OTLP schema the door decodes with; protobufjs's own decode is the OTLP baseline.
 
 const SPANS_PER_BATCH = 10;
 const BATCHES = 1_000;

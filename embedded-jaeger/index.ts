@@ -26,6 +26,7 @@ export { decodeBinaryBatch, decodeCompactEmitBatch } from './jaegerThrift.ts';
 export { spanLogs, spanTags } from './jaegerThriftTags.ts';
 export { decodeOtlpJson, decodeOtlpProtobuf } from './otlp/otlpDecode.ts';
 export { otlpToBatches } from './otlp/otlpToSpans.ts';
+export { ExportTraceServiceRequest } from './otlp/otlpSchema.ts';
 export { VIA_HTTP, VIA_OTLP, VIA_UDP_COMPACT, type DecodedBatch } from './spanModel.ts';
 export { TraceStore } from './traceStore.ts';
 export { httpChunk } from './liveStream.ts';

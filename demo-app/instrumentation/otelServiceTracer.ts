@@ -12,7 +12,7 @@ import {
   type SpanExporter,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace';
-import { SpanKind, type Context } from '@opentelemetry/api';
+import { DiagLogLevel, SpanKind, diag, type Context } from '@opentelemetry/api';
 import { Tracer } from 'opentracing';
 import type { Log } from '../../pkg/index.ts';
 import { JaegerPropagator } from './jaegerPropagator.ts';
@@ -42,6 +42,9 @@ export function createOtelServiceTracer(serviceName: string, log: Log, settings:
     const noop = { finished: 0, reported: 0, failed: 0, dropped: 0 };
     return { tracer: new Tracer(), enabled: false, counts: () => noop, flush: async () => {}, close: async () => {} };
   }
+  // The SDK's own complaints (a dropped span, a bad attribute) go to the service log, as jaeger-client's do.
+  const say = (level: 'warn' | 'error') => (m: string, ...args: unknown[]) => log[level](`opentelemetry: ${[m, ...args.map(String)].join(' ')}`);
+  diag.setLogger({ error: say('error'), warn: say('warn'), info: () => {}, debug: () => {}, verbose: () => {} }, DiagLogLevel.WARN);
   const counts = { finished: 0, reported: 0, failed: 0, dropped: 0 };
   /** Finished spans handed to the batch processor and not yet answered by the collector. */
   let pending = 0;

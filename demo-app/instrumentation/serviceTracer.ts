@@ -50,7 +50,7 @@ export function createServiceTracer(serviceName: string, log: Log, sdk: TracingS
   return sdk === 'opentelemetry' ? createOtelServiceTracer(serviceName, log, settings) : createJaegerServiceTracer(serviceName, log, settings);
 }
 
-function createJaegerServiceTracer(serviceName: string, log: Log, { flushIntervalMs, maxQueuedSpans }: TracerSettings): ServiceTracer {
+function createJaegerServiceTracer(serviceName: string, log: Log, { flushIntervalMs, maxBatchSpans, maxQueuedSpans }: TracerSettings): ServiceTracer {
   const counters = createSpanCounters();
   const env = process.env;
   // jaeger-client falls back to the *remote* sampler when none is configured; only honour an explicit choice.

@@ -1,6 +1,7 @@
 // The OpenTelemetry flavour of a service's tracer: the OTel SDK exporting OTLP/HTTP protobuf to the collector, reading and writing W3C and jaeger-client headers.
 import { CompositePropagator, ExportResultCode, W3CBaggagePropagator, W3CTraceContextPropagator, type ExportResult } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { JaegerPropagator } from '@opentelemetry/propagator-jaeger';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import {
   AlwaysOnSampler,
@@ -15,7 +16,6 @@ import {
 import { DiagLogLevel, SpanKind, diag, type Context } from '@opentelemetry/api';
 import { Tracer } from 'opentracing';
 import type { Log } from '../../pkg/index.ts';
-import { JaegerPropagator } from './jaegerPropagator.ts';
 import { OtelTracer } from './otelTracer.ts';
 import { openRequests } from './serverSpans.ts';
 import type { ServiceTracer, TracerSettings } from './serviceTracer.ts';
@@ -29,7 +29,8 @@ export function otlpTracesUrl(env: NodeJS.ProcessEnv): string {
 /**
  * Reads jaeger-client's uber-trace-id and uberctx-* as well as W3C traceparent and baggage, and writes all four, so
  * jaeger-client callers and callees on either side stay in the trace. Extracted in this order: traceparent, when a
- * request has both, wins.
+ * request has both, wins. OpenTelemetry's Jaeger propagator is deprecated (the spec prefers W3C) and gone from
+ * SDK 3: it is the bridge for as long as jaeger-client services remain, which is why the mesh stays on SDK 2.
  */
 export function meshPropagator() {
   return new CompositePropagator({ propagators: [new JaegerPropagator(), new W3CTraceContextPropagator(), new W3CBaggagePropagator()] });

@@ -1,8 +1,9 @@
 // The kit's OpenTracing calls served by the OpenTelemetry SDK: spans, tags, logs and header propagation of an OTel service behind the same interface jaeger-client gives.
 //
-// OpenTelemetry's own OpenTracing shim stops at SDK 2.x (it needs @opentelemetry/api < 1.10), so the few calls the
-// kit makes are mapped here, the way that shim and Jaeger's OTLP translator map them: span.kind → SpanKind,
-// error=true → status ERROR, a log → an event named by its `event` field, FOLLOWS_FROM → a link.
+// OpenTelemetry's OpenTracing shim lags the SDK (its last release pins an older @opentelemetry/core, a second copy
+// in the tree) and cannot add a FOLLOWS_FROM after a span starts, so the few calls the kit makes are mapped here,
+// the way that shim and Jaeger's OTLP translator map them: span.kind → SpanKind, error=true → status ERROR, a log →
+// an event named by its `event` field, FOLLOWS_FROM → a link.
 import {
   ROOT_CONTEXT,
   SpanKind,

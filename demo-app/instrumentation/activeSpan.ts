@@ -58,7 +58,11 @@ interface JaegerSpanInternals {
  * FOLLOWS_FROM reference to the same span tells Jaeger (and our checks) it need not end inside it.
  */
 export function detachFromCaller(span: Span) {
-  if (span instanceof OtelSpan) return span.followFromCaller();
+  if (span instanceof OtelSpan) {
+    span.followFromCaller();
+    span.setTag('caller.gone', true);
+    return;
+  }
   const internals = span as unknown as JaegerSpanInternals;
   const parentId = internals._spanContext?.parentId;
   if (!parentId || !internals._references) return;

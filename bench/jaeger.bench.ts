@@ -1,5 +1,4 @@
 // Embedded Jaeger: spans/s through each door (Thrift binary, compact, OTLP protobuf and JSON) against the reference decoders, on equal work, cold and warm; store bytes per span.
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -10,19 +9,17 @@ import { decodeOtlpJson, decodeOtlpProtobuf } from '../embedded-jaeger/otlp/otlp
 import { otlpToBatches } from '../embedded-jaeger/otlp/otlpToSpans.ts';
 import { VIA_HTTP, VIA_OTLP, VIA_UDP_COMPACT, type DecodedBatch } from '../embedded-jaeger/spanModel.ts';
 import { TraceStore } from '../embedded-jaeger/traceStore.ts';
+import { ExportTraceServiceRequest } from '../embedded-jaeger/otlp/otlpSchema.ts';
 import { BinaryReader, compactEmitBatch } from '../thrift/index.ts';
 import { jaegerThrift, thriftrwDecodeBatch } from '../devkit/index.ts';
 import { median } from '../model/index.ts';
+
+// ExportTraceServiceRequest: the same generated OTLP schema the door decodes with; protobufjs's own decode is the OTLP baseline.
 
 const SPANS_PER_BATCH = 10;
 const BATCHES = 1_000;
 const ROUNDS = 7;
 
-const require = createRequire(import.meta.url);
-// The same generated OTLP schema the door decodes with: protobufjs's own decode is the OTLP baseline.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const otlpRoot: any = require('otlp-transformer-protobuf/build/src/generated/root.js');
-const ExportTraceServiceRequest = otlpRoot.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 
 function i64(v: bigint | number): Buffer {
   const b = Buffer.alloc(8);

@@ -1,4 +1,4 @@
-// `npm run bench mesh`: tracing overhead (ours vs jaeger-client's reporter vs JAEGER_DISABLED) in alternating rounds, span order, holes open vs plugged.
+// `npm run bench mesh`: tracing overhead (ours vs jaeger-client's reporter vs kitchen on jaeger-client instead of OpenTelemetry vs JAEGER_DISABLED, which turns off both) in alternating rounds, span order, holes open vs plugged.
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { createMesh, type Mesh, type RequestKind } from '../demo-app/index.ts';
@@ -124,6 +124,7 @@ export async function run(): Promise<void> {
   const variants: Variant[] = [
     { name: 'traced, our reporter', env: {}, traced: true, perSecond: [], cpu: [], errors: 0 },
     { name: 'traced, jaeger-client reporter', env: { MESH_REPORTER: 'jaeger-client' }, traced: true, perSecond: [], cpu: [], errors: 0 },
+    { name: 'traced, kitchen on jaeger-client', env: { MESH_TRACING_SDK: 'jaeger-client' }, traced: true, perSecond: [], cpu: [], errors: 0 },
     { name: 'JAEGER_DISABLED=true', env: { JAEGER_DISABLED: 'true' }, traced: false, perSecond: [], cpu: [], errors: 0 },
     ...sweep.map((f) => ({ name: `traced, our reporter, ${f} ms`, env: { JAEGER_REPORTER_FLUSH_INTERVAL: String(f) }, traced: true, perSecond: [], cpu: [], errors: 0 })),
   ];

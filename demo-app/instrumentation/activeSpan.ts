@@ -1,6 +1,7 @@
 // The span a piece of work belongs to, carried across awaits, plus the one way spans start and finish here.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { followsFrom, type Reference, type Span, type SpanContext, type Tracer } from 'opentracing';
+import { OtelSpan } from './otelTracer.ts';
 import { preciseNowMs } from './preciseClock.ts';
 
 const current = new AsyncLocalStorage<Span>();
@@ -57,6 +58,11 @@ interface JaegerSpanInternals {
  * FOLLOWS_FROM reference to the same span tells Jaeger (and our checks) it need not end inside it.
  */
 export function detachFromCaller(span: Span) {
+  if (span instanceof OtelSpan) {
+    span.followFromCaller();
+    span.setTag('caller.gone', true);
+    return;
+  }
   const internals = span as unknown as JaegerSpanInternals;
   const parentId = internals._spanContext?.parentId;
   if (!parentId || !internals._references) return;
@@ -85,8 +91,10 @@ export async function inSpan<T>(
 
 /** The trace id as Jaeger's query API spells it: zero-padded hex (empty when tracing is disabled). */
 export function traceIdOf(span: Span): string {
-  const raw = (span.context() as { traceIdStr?: string }).traceIdStr ?? '';
+  const raw = span.context().toTraceId();
   if (!raw) return '';
+  // OpenTelemetry writes a 64-bit id (a jaeger-client trace's) as 32 digits; Jaeger prints it with 16.
+  if (raw.length === 32 && raw.startsWith('0000000000000000')) return raw.slice(16);
   return raw.padStart(raw.length > 16 ? 32 : 16, '0');
 }
 

@@ -10,7 +10,7 @@ import { createPeerClient, type CallPeer, type PeerDirectory } from './peerCalls
 import { preciseNowMs } from './preciseClock.ts';
 import { createJitter, seedFor, type Jitter } from './seededJitter.ts';
 import { serverSpans } from './serverSpans.ts';
-import { createServiceTracer } from './serviceTracer.ts';
+import { createServiceTracer, type TracingSdk } from './serviceTracer.ts';
 
 /** What the supervisor tells a service at spawn (env) and whenever it changes (PUT /admin/state). */
 export interface MeshState {
@@ -39,10 +39,18 @@ export function readMeshState(raw: string | undefined): MeshState {
   return { holes: parseHoleSwitches(parsed.holes, allOpen()), peers: { ...(parsed.peers ?? {}) } };
 }
 
-export async function runService(name: string, defineRoutes: (app: Express, kit: ServiceKit) => void): Promise<void> {
+/** How a service starts: routes, and which tracing library it runs (jaeger-client unless it says otherwise). */
+export interface ServiceOptions {
+  tracing?: TracingSdk;
+}
+
+export async function runService(name: string, defineRoutes: (app: Express, kit: ServiceKit) => void, opts: ServiceOptions = {}): Promise<void> {
   const log = createLog(name);
   try {
-    await startService(name, log, defineRoutes);
+    // MESH_TRACING_SDK=jaeger-client puts every service back on jaeger-client (the bench's baseline for the OTel one).
+    const forced = process.env.MESH_TRACING_SDK as TracingSdk | '' | undefined;
+    if (forced && forced !== 'jaeger-client' && forced !== 'opentelemetry') throw new Error(`MESH_TRACING_SDK must be jaeger-client or opentelemetry, not ${forced}`);
+    await startService(name, log, defineRoutes, forced || opts.tracing || 'jaeger-client');
   } catch (e) {
     // One line the supervisor can show instead of a stack trace.
     const reason = e instanceof Error ? e.message : String(e);
@@ -53,8 +61,8 @@ export async function runService(name: string, defineRoutes: (app: Express, kit:
   }
 }
 
-async function startService(name: string, log: Log, defineRoutes: (app: Express, kit: ServiceKit) => void): Promise<void> {
-  const traced = createServiceTracer(name, log);
+async function startService(name: string, log: Log, defineRoutes: (app: Express, kit: ServiceKit) => void, sdk: TracingSdk): Promise<void> {
+  const traced = createServiceTracer(name, log, sdk);
   useTracer(traced.tracer);
   // The span clock anchors here, at start-up, rather than inside the first request.
   preciseNowMs();
@@ -121,7 +129,7 @@ async function startService(name: string, log: Log, defineRoutes: (app: Express,
   const ready: ServiceMessage = { type: 'listening', port };
   if (process.send) process.send(ready);
   else console.log(`${name} listening on ${port}`);
-  log.info(`listening on 127.0.0.1:${port} (tracing ${traced.enabled ? 'on' : 'off'})`);
+  log.info(`listening on 127.0.0.1:${port} (${sdk} tracing ${traced.enabled ? 'on' : 'off'})`);
 
   let exiting = false;
   const shutdown = (why: string) => {

@@ -1,7 +1,8 @@
-// One jaeger-client tracer per service, configured from the JAEGER_* environment with an explicit sampler.
+// One tracer per service behind one interface: jaeger-client (configured from the JAEGER_* environment with an explicit sampler) or the OpenTelemetry SDK.
 import jaeger from 'jaeger-client';
 import type { Tracer } from 'opentracing';
 import type { Log } from '../../pkg/index.ts';
+import { createOtelServiceTracer } from './otelServiceTracer.ts';
 import { createSpanCounters, type SpanCounts } from './spanCounters.ts';
 import { openRequests } from './serverSpans.ts';
 import { createSpanReporter, type SpanReporter } from './spanReporter.ts';
@@ -15,6 +16,18 @@ import { createSpanReporter, type SpanReporter } from './spanReporter.ts';
 export const defaultFlushIntervalMs = 100;
 /** A batch this big is sent at once (about 40 KB of Thrift: one request body, never a jumbo one). */
 export const maxBatchSpans = 150;
+/** Past this many unsent spans new ones are dropped (and counted), so a dead collector costs bounded memory. */
+export const maxQueuedSpans = 20_000;
+
+/** Which tracing library a service runs: the mesh keeps jaeger-client, and one service has moved to OpenTelemetry. */
+export type TracingSdk = 'jaeger-client' | 'opentelemetry';
+
+/** How either flavour batches its spans. */
+export interface TracerSettings {
+  flushIntervalMs: number;
+  maxBatchSpans: number;
+  maxQueuedSpans: number;
+}
 
 export interface ServiceTracer {
   readonly tracer: Tracer;
@@ -31,12 +44,17 @@ interface FlushableReporter {
   _reporters?: FlushableReporter[];
 }
 
-export function createServiceTracer(serviceName: string, log: Log): ServiceTracer {
+export function createServiceTracer(serviceName: string, log: Log, sdk: TracingSdk = 'jaeger-client'): ServiceTracer {
+  // JAEGER_REPORTER_FLUSH_INTERVAL sets both flavours' interval, so a test or bench can hold every service's spans alike.
+  const settings = { flushIntervalMs: Number(process.env.JAEGER_REPORTER_FLUSH_INTERVAL) || defaultFlushIntervalMs, maxBatchSpans, maxQueuedSpans };
+  return sdk === 'opentelemetry' ? createOtelServiceTracer(serviceName, log, settings) : createJaegerServiceTracer(serviceName, log, settings);
+}
+
+function createJaegerServiceTracer(serviceName: string, log: Log, { flushIntervalMs, maxBatchSpans, maxQueuedSpans }: TracerSettings): ServiceTracer {
   const counters = createSpanCounters();
   const env = process.env;
   // jaeger-client falls back to the *remote* sampler when none is configured; only honour an explicit choice.
   const sampler = env.JAEGER_SAMPLER_TYPE ? undefined : { type: 'const', param: 1 };
-  const flushIntervalMs = Number(env.JAEGER_REPORTER_FLUSH_INTERVAL) || defaultFlushIntervalMs;
   // Our reporter when spans go to a collector over HTTP (the mesh's setup); jaeger-client's own for anything
   // else (agent over UDP), or when MESH_REPORTER=jaeger-client asks for it (the bench compares the two).
   const ours: SpanReporter | undefined =
@@ -45,6 +63,7 @@ export function createServiceTracer(serviceName: string, log: Log): ServiceTrace
           endpoint: env.JAEGER_ENDPOINT,
           flushIntervalMs,
           maxBatchSpans,
+          maxQueuedSpans,
           idle: () => openRequests() === 0,
           onError: (m) => log.warn(`span reporter: ${m}`),
         })

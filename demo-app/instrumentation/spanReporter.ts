@@ -24,7 +24,7 @@ export interface SpanReporterOptions {
   /** A batch this big is sent at once. */
   maxBatchSpans: number;
   /** Past this many unsent spans new ones are dropped (and counted), so a dead collector costs bounded memory. */
-  maxQueuedSpans?: number;
+  maxQueuedSpans: number;
   onError?(message: string): void;
 }
 
@@ -44,7 +44,7 @@ function isEntry(span: JaegerSpan): boolean {
 export function createSpanReporter(opts: SpanReporterOptions) {
   const url = new URL(opts.endpoint);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
-  const maxQueued = opts.maxQueuedSpans ?? 20_000;
+  const maxQueued = opts.maxQueuedSpans;
   const counts: ReporterCounts = { reported: 0, failed: 0, dropped: 0 };
   let processHead: Buffer | undefined;
   let spans = new BinaryWriter();

@@ -11,5 +11,7 @@ export interface BrewResponse {
 
 export const kitchenApi = {
   service: 'kitchen',
+  /** The one service on the OpenTelemetry SDK: it reads and writes traceparent and uber-trace-id both. */
+  tracing: 'opentelemetry',
   brew: { method: 'POST', route: '/brew' },
 } as const;

@@ -1,4 +1,4 @@
-// kitchen: brews an order's drinks with a pool of baristas, fetching each recipe from menu.
+// kitchen: brews an order's drinks with a pool of baristas, fetching each recipe from menu; traced with OpenTelemetry, between jaeger-client services.
 import { Tags } from 'opentracing';
 import { holeSettings } from '../config.ts';
 import { createWorkerPool } from '../holes/workerPool.ts';
@@ -42,4 +42,4 @@ await runService(kitchenApi.service, (app, kit) => {
     const answer: BrewResponse = { brewed: list.length };
     res.json(answer);
   });
-});
+}, { tracing: kitchenApi.tracing });

@@ -1,5 +1,5 @@
-// OTLP/HTTP trace requests (protobuf through OpenTelemetry's generated protobufjs schema, or OTLP/JSON) → one neutral shape.
-import { createRequire } from 'node:module';
+// OTLP/HTTP trace requests (protobuf through the generated OTLP schema, or OTLP/JSON) → one neutral shape.
+import { ExportTraceServiceRequest } from './otlpSchema.ts';
 
 /** The parts of ExportTraceServiceRequest the store uses, ids as lowercase hex, times as ns (bigint only when needed: see Ns). */
 export interface OtlpValue {
@@ -38,12 +38,6 @@ export interface OtlpResourceSpans {
 }
 
 export class OtlpDecodeError extends Error {}
-
-// The generated static schema (protobufjs) that @opentelemetry/otlp-transformer shipped up to 0.57: no hand-written protobuf here.
-const require = createRequire(import.meta.url);
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const root: any = require('otlp-transformer-protobuf/build/src/generated/root.js');
-const ExportTraceServiceRequest = root.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 
 /** Arrays and maps nested deeper than this are refused (they become JSON text, and a hostile one could be endless). */
 const MAX_DEPTH = 16;

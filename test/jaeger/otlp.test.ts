@@ -1,6 +1,5 @@
 // OpenTelemetry's own SDK and OTLP exporters (HTTP/protobuf and HTTP/JSON, gzip too) report to the embedded Jaeger; spans come back mapped as Jaeger v2 maps them.
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { SpanKind, SpanStatusCode, context, trace, type Link } from '@opentelemetry/api';
@@ -8,6 +7,7 @@ import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trac
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { SimpleSpanProcessor, TracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace';
+import { ExportTraceServiceRequest } from '../../embedded-jaeger/otlp/otlpSchema.ts';
 import type { JaegerEnvelope, JaegerTrace } from '../../model/jaegerJson.ts';
 import { getJson, startHarness, type Harness } from './support/harness.ts';
 
@@ -123,9 +123,7 @@ describe('OTLP in', () => {
           events: [{ timeUnixNano: '1700000000000500000', name: 'e' }], links: [{ traceId: '0af7651916cd43dd8448eb211c80319d', spanId: 'b7ad6b7169203332' }], status: { code: 2 } },
       ] }] }],
     });
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const root: any = createRequire(import.meta.url)('otlp-transformer-protobuf/build/src/generated/root.js');
-    const T = root.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+    const T = ExportTraceServiceRequest;
     const proto = Buffer.from(T.encode(T.fromObject(JSON.parse(good, (k, v) => (/^(traceId|spanId)$/.test(k) ? Buffer.from(v, 'hex') : v)))).finish());
     let seed = 7;
     const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);

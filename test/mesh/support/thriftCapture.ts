@@ -1,8 +1,9 @@
-// Test-only collector: decodes what jaeger-client really sent (thriftrw + jaeger-client's own IDL), an oracle independent of ours.
+// Test-only collector: decodes what jaeger-client really sent (thriftrw + jaeger-client's own IDL) and what the OTel service sent (OTLP, OpenTelemetry's protos), an oracle independent of ours.
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
+import { capturedFromOtlp } from './otlpCapture.ts';
 
 const require = createRequire(import.meta.url);
 const { Thrift } = require('thriftrw') as {
@@ -49,6 +50,10 @@ export interface CapturedSpan {
   logs: { timestampUs: number; fields: Record<string, string | number | boolean> }[];
   /** Explicit references only (jaeger-client sends CHILD_OF as parentSpanId, not here). */
   references?: { refType: 'CHILD_OF' | 'FOLLOWS_FROM'; spanID: string }[];
+  /** Which way it came: jaeger-client's Thrift over HTTP, or OTLP/HTTP from the OpenTelemetry SDK. */
+  door?: 'thrift' | 'otlp';
+  /** The process's (resource's) tags, for the OTLP door only. */
+  processTags?: Record<string, string | number | boolean>;
 }
 
 const hex = (b: Buffer) => b.toString('hex');
@@ -75,6 +80,17 @@ export async function startThriftCapture() {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      if (req.url === '/v1/traces') {
+        try {
+          spans.push(...capturedFromOtlp(Buffer.concat(chunks)));
+        } catch (e) {
+          res.writeHead(400).end(String(e));
+          return;
+        }
+        batches++;
+        res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+        return;
+      }
       const { err, value } = thrift.Batch.rw.readFrom(Buffer.concat(chunks), 0);
       if (err) {
         res.writeHead(400).end(String(err));
@@ -99,6 +115,7 @@ export async function startThriftCapture() {
             refType: r.refType === 'FOLLOWS_FROM' || r.refType === 1 ? 'FOLLOWS_FROM' : 'CHILD_OF',
             spanID: hex(r.spanId),
           })),
+          door: 'thrift',
         });
       }
       res.writeHead(202).end();

@@ -43,7 +43,7 @@ function demoRequest(headers: Record<string, string>, body: unknown = { kind: 'n
 /** Spans stored by the collector, over every transport. */
 async function storedSpans(): Promise<number> {
   const stats = (await (await fetch(`${server.url}/api/collector/stats`)).json()) as Record<string, { stored?: number }>;
-  return ['udpCompact', 'udpBinary', 'http'].reduce((n, via) => n + (stats[via]?.stored ?? 0), 0);
+  return ['udpCompact', 'udpBinary', 'http', 'otlp'].reduce((n, via) => n + (stats[via]?.stored ?? 0), 0);
 }
 
 /**

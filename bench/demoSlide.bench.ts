@@ -1,10 +1,9 @@
-// `npm run bench demoSlide`: request answer → whole trace on screen, the Demo slide's push path (/api/live) against 400 ms polling (as /join does), alternating rounds in one run.
-import { testConfig } from '../server/index.ts';
-import { projectRoot, startDeckServer } from '../server/index.ts';
+// `npm run bench demoSlide`: the Demo slide's push path (/api/live) against 400 ms polling, and the five plug proofs in the script's order (DEMO_BENCH=push,plugs).
+import type { Browser, Page } from 'playwright-core';
+import { ensureDeckBuilt, projectRoot, startDeckServer, testConfig, type DeckServer } from '../server/index.ts';
 import { createLog } from '../pkg/index.ts';
-import { ensureDeckBuilt } from '../server/index.ts';
 import { launchBrowser, waitFor } from '../devkit/index.ts';
-import { ascending, quantile, type DemoRequestResult } from '../model/index.ts';
+import { ascending, holeCatalog, median, quantile, type DemoRequestResult } from '../model/index.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
 const WARMUP = 2;
@@ -63,12 +62,24 @@ const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
 const line = (name: string, xs: number[]) =>
   `  ${name.padEnd(34)} p50 ${fmt(pct(xs, 0.5)).padStart(7)}  p95 ${fmt(pct(xs, 0.95)).padStart(7)}  min ${fmt(Math.min(...xs)).padStart(7)}  max ${fmt(Math.max(...xs)).padStart(7)}`;
 
+const PARTS = new Set((process.env.DEMO_BENCH ?? 'push,plugs').split(','));
+
 export async function run(): Promise<void> {
   const log = createLog('bench', 'silent');
   await ensureDeckBuilt(projectRoot, 'dist', log);
   const server = await startDeckServer(testConfig(), { log });
   const browser = await launchBrowser();
   try {
+    if (PARTS.has('push')) await pushVsPoll(server, browser);
+    if (PARTS.has('plugs')) await plugsInScriptOrder(server, browser);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+async function pushVsPoll(server: DeckServer, browser: Browser): Promise<void> {
+  {
     // Each path in its own context (its own window), brought to the front for its round: a page in a
     // background tab gets its animation frames throttled, which would slow whichever path ran behind.
     const slide = await (await browser.newContext({ viewport: { width: 1920, height: 1080 } })).newPage();
@@ -149,8 +160,80 @@ export async function run(): Promise<void> {
     console.log(line(`polling every ${POLL_MS} ms: whole trace drawn`, poll.whole));
     console.log(`  whole trace on screen, p50: push ${fmt(pct(push.whole, 0.5))} vs polling ${fmt(pct(poll.whole, 0.5))} — polling takes ${(pct(poll.whole, 0.5) / Math.max(1, pct(push.whole, 0.5))).toFixed(1)}× as long`);
     console.log('  (negative first-draw figures: the trace was on screen before the answer arrived — spans beat the answer over /api/live)');
-  } finally {
-    await browser.close();
-    await server.close();
   }
+}
+
+const PLUG_ROUNDS = Number(process.env.PLUG_ROUNDS ?? 5);
+
+/** One proof as the slide showed it. */
+export interface PlugReading {
+  holeId: string;
+  verdict: string;
+  /** The saving the headline states, in percent; NaN when it states none. */
+  savingPct: number;
+  headline: string;
+  finding: string;
+}
+
+/** Opens the Demo slide as the presenter, every hole open, one warm-up request sent (the mesh's first request pays for connections). */
+export async function freshDemo(server: DeckServer, browser: Browser, viewport = { width: 1920, height: 1080 }): Promise<Page> {
+  for (const h of holeCatalog) await server.mesh!.setHole(h.id, false);
+  const page = await browser.newPage({ viewport });
+  await page.goto(`${server.url}/?token=${TOKEN}#/demo`);
+  await page.waitForFunction(() => {
+    const h = document.querySelector<HTMLElement>('[data-demo-state]');
+    return h?.dataset.mesh === 'up' && h.dataset.stream === 'open';
+  });
+  const answered = page.waitForResponse((r) => r.url().endsWith('/api/demo/requests'));
+  await page.click('.demo-send');
+  const [first] = (await (await answered).json()) as DemoRequestResult[];
+  await page.waitForFunction((id) => document.querySelector<HTMLElement>('[data-demo-state]')?.dataset.traceId === id, first!.traceID, { timeout: 20_000 });
+  return page;
+}
+
+/** Plugs the hole the on-slide guide names next (the script's order), as a presenter clicks it, and reads the proof. */
+export async function plugNext(page: Page): Promise<PlugReading> {
+  const holeId = await page.locator('.demo-guide').getAttribute('data-hole');
+  if (!holeId) throw new Error('the guide names no next hole');
+  await page.click(`.demo-hole[data-hole="${holeId}"]`);
+  await page.waitForFunction(
+    (h) => document.querySelector<HTMLElement>('.demo-compare:not([hidden])')?.dataset.hole === h || document.querySelector('.demo-holes-problem')?.textContent,
+    holeId,
+    { timeout: 120_000, polling: 200 },
+  );
+  const problem = await page.locator('.demo-holes-problem').innerText();
+  if (problem) return { holeId, verdict: 'failed', savingPct: NaN, headline: problem, finding: '' };
+  const headline = await page.locator('.demo-compare .proof-headline').innerText();
+  const finding = await page.locator('.demo-compare .proof-finding').innerText();
+  const verdict = (await page.locator('.demo-compare').getAttribute('data-verdict')) ?? '';
+  const saving = /(\d+)% less time/.exec(headline);
+  return { holeId, verdict, savingPct: saving ? Number(saving[1]) : NaN, headline, finding };
+}
+
+/** Each plug's savings over the rounds: min, median, max, and how many rounds named the finding gone. */
+export function plugTable(readings: PlugReading[][], label = ''): string[] {
+  const ids = readings[0]?.map((r) => r.holeId) ?? [];
+  return ids.map((id) => {
+    const of = readings.map((round) => round.find((r) => r.holeId === id)!).filter(Boolean);
+    const xs = of.map((r) => r.savingPct).filter(Number.isFinite);
+    const gone = of.filter((r) => r.finding.startsWith('Gone:')).length;
+    const spread = xs.length ? `median ${median(xs).toFixed(0).padStart(3)}%  min ${Math.min(...xs).toFixed(0).padStart(3)}%  max ${Math.max(...xs).toFixed(0).padStart(3)}%` : 'no saving stated';
+    return `  ${label}${(holeCatalog.find((h) => h.id === id)?.shortName ?? id).padEnd(8)} ${spread}  [${of.map((r) => (Number.isFinite(r.savingPct) ? `${r.savingPct}` : r.verdict)).join(' ')}]  Gone line ${gone}/${of.length}`;
+  });
+}
+
+async function plugsInScriptOrder(server: DeckServer, browser: Browser): Promise<void> {
+  const rounds: PlugReading[][] = [];
+  for (let i = 0; i < PLUG_ROUNDS; i++) {
+    const page = await freshDemo(server, browser);
+    const round: PlugReading[] = [];
+    for (let n = 0; n < holeCatalog.length; n++) round.push(await plugNext(page));
+    await page.close();
+    rounds.push(round);
+    if (process.env.BENCH_VERBOSE) for (const r of round) console.log(`  round ${i + 1} ${r.holeId}: ${r.headline} | ${r.finding}`);
+  }
+  console.log(`${PLUG_ROUNDS} rounds, every hole opened then plugged in the script's order (the guide's next step) on an idle mesh, the slide's own proofs at 1920×1080:`);
+  for (const l of plugTable(rounds)) console.log(l);
+  const weakest = rounds.flat().filter((r) => !(r.savingPct >= 25) || !r.finding.startsWith('Gone:'));
+  console.log(weakest.length === 0 ? '  every plug: ≥ 25% less time with a Gone line' : `  below 25% or without a Gone line: ${weakest.map((r) => `${r.holeId} (${r.headline} ${r.finding})`).join('; ')}`);
 }

@@ -14,7 +14,8 @@ export function createComparePanel(host: HTMLElement, onClose: () => void): Comp
   const headline = el('p', { class: 'proof-headline', role: 'status' });
   const finding = el('p', { class: 'proof-finding' });
   const suggestion = el('p', { class: 'proof-suggestion' });
-  const verdict = el('div', { class: 'proof-verdict' }, headline, finding, suggestion);
+  const room = el('p', { class: 'proof-room' });
+  const verdict = el('div', { class: 'proof-verdict' }, headline, finding, suggestion, room);
   const body = el('div', { class: 'demo-compare-body' });
   host.append(verdict, close, body);
   close.addEventListener('click', onClose);
@@ -28,6 +29,8 @@ export function createComparePanel(host: HTMLElement, onClose: () => void): Comp
       finding.hidden = !r.findingLine;
       setText(suggestion, r.suggestion ?? '');
       suggestion.hidden = !r.suggestion;
+      setText(room, r.roomLine ?? '');
+      room.hidden = !r.roomLine;
       // No caption: the verdict above says what the pair is; the panes name themselves Before and After.
       compare.show(r.before.typical, r.after.typical);
     },

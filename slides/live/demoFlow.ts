@@ -25,6 +25,7 @@ import { meshWatchMachine } from './meshWatch.ts';
 import { plugProofMachine } from './plugProof.ts';
 import { presenterRequestMachine } from './presenterRequest.ts';
 import type { ProofResult } from './proofVerdict.ts';
+import type { RoomHoldClient } from './roomHold.ts';
 import { failureOrigin, requestFailed, traceAttendee, traceDurationMs, traceStartMs } from '../../model/index.ts';
 import type { HoleState, MeshHealth, RequestKind, TraceSource } from './traceSource.ts';
 
@@ -82,7 +83,8 @@ const isNewerCrowd = (context: DemoFlowContext, trace: JaegerTrace) =>
 /** Attendees' traces may come into the main view: the part follows the crowd and nothing is pinned. */
 const followingCrowd = (context: DemoFlowContext) => context.followCrowd && !context.stage.pinned;
 
-export function createDemoFlowMachine(source: TraceSource) {
+/** `room`: the presenter's measuring hold, so the crowd does not queue in front of a proof's requests (none without the token). */
+export function createDemoFlowMachine(source: TraceSource, room: RoomHoldClient | null = null) {
   return setup({
     types: {} as { context: DemoFlowContext; events: DemoFlowEvent; input: DemoFlowInput },
     actors: {
@@ -275,6 +277,7 @@ export function createDemoFlowMachine(source: TraceSource) {
                       spec,
                       reuse: reusableBefore(spec, context.samples, pluggedSignature(context.holes), context.now()),
                       traceTimeoutMs: context.timing.traceTimeoutMs,
+                      room,
                     };
                   },
                   onDone: {

@@ -13,6 +13,7 @@ import { presenterPhase, statusLine } from './flowStatus.ts';
 import { createHoleSwitches } from './holeSwitches.ts';
 import type { LiveContext, LivePart } from './index.ts';
 import { mountRecordingReplay } from './recordingPanel.ts';
+import { createRoomHoldClient } from './roomHold.ts';
 import { sourceFor } from './sourceFor.ts';
 import './demoSlide.css';
 
@@ -227,7 +228,8 @@ export function createDemoSlide(): LivePart {
       const key = `${ctx.apiBase}\n${ctx.presenterToken ?? ''}`;
       if (session?.key !== key) {
         session?.actor.stop();
-        session = { actor: createActor(createDemoFlowMachine(source), { input: {} }).start(), key };
+        const room = ctx.presenterToken ? createRoomHoldClient(ctx.apiBase, ctx.presenterToken) : null;
+        session = { actor: createActor(createDemoFlowMachine(source, room), { input: {} }).start(), key };
       }
       teardown = mountDemo(host, ctx, session.actor);
     },

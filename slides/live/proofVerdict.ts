@@ -26,6 +26,8 @@ export interface ProofResult {
   findingLine: string | null;
   /** When the difference is within the noise: the request pattern that shows this hole. */
   suggestion: string | null;
+  /** When the room's requests were held for the proof: how many, and how long the proof and they waited. */
+  roomLine: string | null;
   before: ProofSide;
   after: ProofSide;
 }
@@ -112,6 +114,7 @@ export function judgePlug(hole: HoleSpec, before: ProofSide, after: ProofSide): 
     headline,
     findingLine,
     suggestion: faster ? null : `This hole shows on ${patternWords(hole)}: send that, then switch again.`,
+    roomLine: null,
     before,
     after,
   };

@@ -223,7 +223,11 @@ export function createDemoFlowMachine(source: TraceSource, room: RoomHoldClient 
             states: {
               idle: {
                 on: {
-                  SEND: { target: 'requesting', actions: assign({ pending: ({ event }) => ({ kind: event.kind, count: event.count }), error: null, comparison: null }) },
+                  // The stage waits for our request (held: no crowd trace takes it meanwhile, only to be replaced).
+                  SEND: {
+                    target: 'requesting',
+                    actions: assign({ pending: ({ event }) => ({ kind: event.kind, count: event.count }), error: null, comparison: null, stage: { ...emptyStage, pinned: true }, waitingCrowd: null }),
+                  },
                   SWITCH: [
                     { guard: 'plugging', target: 'proving', actions: assign({ error: null, holeProblem: null }) },
                     { target: 'switching', actions: assign({ error: null, holeProblem: null }) },
@@ -248,7 +252,7 @@ export function createDemoFlowMachine(source: TraceSource, room: RoomHoldClient 
                     actions: enqueueActions(({ context, event, enqueue }) => {
                       const out = event.output;
                       if (!out.trace) {
-                        enqueue.assign({ error: out.failure ?? 'Something went wrong.' });
+                        enqueue.assign({ error: out.failure ?? 'Something went wrong.', stage: emptyStage });
                         return;
                       }
                       const t = out.trace;

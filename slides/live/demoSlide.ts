@@ -172,7 +172,11 @@ function mountDemo(host: HTMLElement, ctx: LiveContext, actor: DemoFlowActor): (
     }
     if (!shown) {
       const message =
-        c.mesh?.state === 'offline' ? 'No trace: the mesh is not running here (see above).' : 'Press “Send a request”: its trace appears here by itself.';
+        c.mesh?.state === 'offline'
+          ? 'No trace: the mesh is not running here (see above).'
+          : phase === 'requesting'
+            ? 'Waiting for your request…'
+            : 'Press “Send a request”: its trace appears here by itself.';
       if (message !== idleMessage) {
         idleMessage = message;
         viewer.clear(message);

@@ -2,9 +2,12 @@
 import { createTraceCompare } from '../../viewer/index.ts';
 import { el, setText } from './dom.ts';
 import type { ProofResult } from './proofVerdict.ts';
+import { focusLabels } from './proofFocus.ts';
 
 export interface ComparePanel {
   show(result: ProofResult): void;
+  /** Scrolls both panes to the finding's spans; call once the panel is visible. */
+  reveal(result: ProofResult): void;
   setZoom(z: number): void;
   destroy(): void;
 }
@@ -33,6 +36,10 @@ export function createComparePanel(host: HTMLElement, onClose: () => void): Comp
       room.hidden = !r.roomLine;
       // No caption: the verdict above says what the pair is; the panes name themselves Before and After.
       compare.show(r.before.typical, r.after.typical);
+    },
+    reveal(r) {
+      // The payoff in view: the finding's rows, opened and scrolled to, in both panes (the panes must be on screen to scroll).
+      if (r.focus) compare.focus(r.focus.before, r.focus.after, focusLabels(r.focus));
     },
     setZoom: (z) => compare.setZoom(z),
     destroy() {

@@ -193,6 +193,7 @@ function mountDemo(host: HTMLElement, ctx: LiveContext, actor: DemoFlowActor): (
       compareHost.hidden = !c.comparison;
       viewerHost.hidden = Boolean(c.comparison);
       root.classList.toggle('demo-comparing', Boolean(c.comparison));
+      if (c.comparison) compare.reveal(c.comparison);
     }
   };
   const sub = actor.subscribe(render);

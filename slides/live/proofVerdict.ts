@@ -4,6 +4,7 @@ import type { Finding } from '../../model/index.ts';
 import type { HoleSpec } from '../../model/index.ts';
 import type { JaegerTrace } from '../../model/index.ts';
 import { formatMs, median, traceDurationMs } from '../../model/index.ts';
+import { proofFocus, type ProofFocus } from './proofFocus.ts';
 
 export interface ProofSide {
   traces: JaegerTrace[];
@@ -28,6 +29,8 @@ export interface ProofResult {
   suggestion: string | null;
   /** When the room's requests were held for the proof: how many, and how long the proof and they waited. */
   roomLine: string | null;
+  /** The spans to point at in the typical trace of each side: the finding that went away, and the same place after. */
+  focus: ProofFocus | null;
   before: ProofSide;
   after: ProofSide;
 }
@@ -115,6 +118,7 @@ export function judgePlug(hole: HoleSpec, before: ProofSide, after: ProofSide): 
     findingLine,
     suggestion: faster ? null : `This hole shows on ${patternWords(hole)}: send that, then switch again.`,
     roomLine: null,
+    focus: proofFocus(hole.findingKind, before.typical, after.typical),
     before,
     after,
   };

@@ -207,12 +207,32 @@ test('the pinned trace and its open span survive 10 attendee traces; each lands 
   await page.close();
 });
 
-test('plugging each hole in turn after warm-up: every proof reads as an improvement or an honest "no measurable difference"', async () => {
+/** Each compare pane's highlighted rows wholly inside its viewport, and the label beside them. Plain JavaScript text (see MEASURE_STAGE). */
+const FOCUS_IN_VIEW = `[...document.querySelectorAll('.demo-compare .tc-side')].map((pane) => {
+  const port = pane.querySelector('.tv-viewport').getBoundingClientRect();
+  const marked = [...pane.querySelectorAll('.tv-row-marked')].map((r) => r.getBoundingClientRect()).filter((b) => b.height > 0);
+  const label = pane.querySelector('.tc-side-focus');
+  return {
+    marked: marked.length,
+    inView: marked.filter((b) => b.top >= port.top - 1 && b.bottom <= port.bottom + 1).length,
+    label: label && !label.hidden ? label.textContent : '',
+    labelCut: label ? label.scrollWidth > label.clientWidth + 1 || label.getBoundingClientRect().bottom > port.top + 1 : true,
+  };
+})`;
+
+test('plugging each hole in turn after warm-up: every proof reads as an improvement or an honest "no measurable difference", its finding in view in both panes', async () => {
   const { page, watch } = await openDemo(`?token=${TOKEN}`);
   const report: string[] = [];
+  const sizes = [
+    { width: 1920, height: 1080 },
+    { width: 1024, height: 768 },
+  ];
   try {
     await sendAndWait(page); // warm-up traffic: the mesh's first request pays for its connections
-    for (const id of scriptOrder) {
+    for (const [step, id] of scriptOrder.entries()) {
+      // Both sizes the issue names, each proof opened at its size (a projector, a small beamer).
+      const size = sizes[step % sizes.length]!;
+      await page.setViewportSize(size);
       await page.click(`.demo-hole[data-hole="${id}"]`);
       await page.waitForFunction(
         (h) => document.querySelector<HTMLElement>('.demo-compare:not([hidden])')?.dataset.hole === h || document.querySelector('.demo-holes-problem')?.textContent,
@@ -227,11 +247,19 @@ test('plugging each hole in turn after warm-up: every proof reads as an improvem
       assert.match(text, verdict === 'faster' ? /→ .* less time/ : /no measurable difference.*send that, then switch again/);
       assert.doesNotMatch(text, /slower|more time/, 'a plug is never announced as a slowdown');
       assert.equal(await page.locator(`.demo-hole[data-hole="${id}"]`).getAttribute('aria-checked'), 'true');
-      await screenshot(page, `demo-proof-${id}-1920x1080`);
+      if (/Gone:/.test(text)) {
+        // The payoff in view: the finding's rows (before) and the same place (after), highlighted, on screen, named beside them.
+        const panes = (await page.evaluate(FOCUS_IN_VIEW)) as { marked: number; inView: number; label: string; labelCut: boolean }[];
+        report.push(`  focus at ${size.width}×${size.height}: ${JSON.stringify(panes)}`);
+        assert.equal(panes.length, 2);
+        for (const [k, p] of panes.entries()) {
+          assert.ok(p.inView >= 1, `${id} at ${size.width}×${size.height}: pane ${k} shows highlighted rows on screen: ${JSON.stringify(p)}`);
+          assert.ok(p.label.length > 0 && !p.labelCut, `${id}: pane ${k} names what is highlighted, whole: ${JSON.stringify(p)}`);
+        }
+        assert.match(panes[0]!.label, /\d ms/, 'the before pane gives the finding with its cost');
+      }
+      await screenshot(page, `demo-proof-${id}-${size.width}x${size.height}`);
     }
-    await page.setViewportSize({ width: 1024, height: 768 });
-    await page.waitForTimeout(300); // reveal.js re-lays out on resize; nothing to wait on but its debounce
-    await screenshot(page, 'demo-proof-1024x768');
     // The chart marks each switch with a labelled line.
     await page.click('.demo-compare-close');
     await page.setViewportSize({ width: 1920, height: 1080 });

@@ -32,6 +32,32 @@ function deckScale(): number {
   return reveal?.getScale?.() ?? 1;
 }
 
+/**
+ * The viewer's findings band holds the top two findings whole, their titles wrapped (a cut title hides the
+ * number the room needs), and the rest a scroll away; refitted as findings arrive and the stage resizes.
+ */
+function fitFindingsBand(viewerHost: HTMLElement): () => void {
+  const band = viewerHost.querySelector<HTMLElement>('.tv-findings');
+  if (!band) return () => undefined;
+  const fit = () => {
+    const items = band.querySelectorAll<HTMLElement>('.tv-finding');
+    const last = items[Math.min(items.length, 2) - 1];
+    if (!last || band.offsetHeight === 0) return;
+    const box = band.getBoundingClientRect();
+    const scale = box.height / band.offsetHeight || 1; // reveal.js scales the slide
+    const pad = parseFloat(getComputedStyle(band).paddingBottom) || 0;
+    band.style.maxHeight = `${Math.ceil((last.getBoundingClientRect().bottom - box.top) / scale + band.scrollTop + pad)}px`;
+  };
+  const changes = new MutationObserver(fit);
+  changes.observe(band, { childList: true, subtree: true, attributes: true, attributeFilter: ['hidden'] });
+  const sizes = new ResizeObserver(fit);
+  sizes.observe(viewerHost);
+  return () => {
+    changes.disconnect();
+    sizes.disconnect();
+  };
+}
+
 function mountDemo(host: HTMLElement, ctx: LiveContext, actor: DemoFlowActor): () => void {
   const sendButton = el('button', { type: 'button', class: 'demo-send' }, 'Send a request');
   const burstButton = el('button', { type: 'button', class: 'demo-burst' }, `Burst of ${lockHole.pattern.count} ${lockHole.pattern.kind}`);
@@ -53,6 +79,7 @@ function mountDemo(host: HTMLElement, ctx: LiveContext, actor: DemoFlowActor): (
   const releaseInput = guardInput(host);
 
   const viewer = createTraceViewer(viewerHost, { onSelectSpan: (id) => id && actor.send({ type: 'PIN' }) });
+  const unfitBand = fitFindingsBand(viewerHost);
   const compare = createComparePanel(compareHost, () => actor.send({ type: 'DISMISS_COMPARISON' }));
   const crowd = createCrowdPanel((traceID) => actor.send({ type: 'OPEN_TRACE', traceID }));
   side.append(crowd.element, joinHost);
@@ -211,6 +238,7 @@ function mountDemo(host: HTMLElement, ctx: LiveContext, actor: DemoFlowActor): (
     join?.destroy();
     crowd.destroy();
     compare.destroy();
+    unfitBand();
     viewer.destroy();
     releaseInput();
     root.remove();

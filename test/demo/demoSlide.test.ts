@@ -220,6 +220,47 @@ const FOCUS_IN_VIEW = `[...document.querySelectorAll('.demo-compare .tc-side')].
   };
 })`;
 
+/** The findings band: each of the top two findings wholly inside the band, no title cut. Plain JavaScript text (see MEASURE_STAGE). */
+const BAND_TOP_TWO = `(() => {
+  const band = document.querySelector('.demo-viewer .tv-findings');
+  const box = band.getBoundingClientRect();
+  return [...band.querySelectorAll('.tv-finding')].slice(0, 2).map((li) => {
+    const b = li.getBoundingClientRect();
+    const title = li.querySelector('.tv-finding-title');
+    return { text: li.textContent, whole: b.top >= box.top - 1 && b.bottom <= box.bottom + 1, cut: title.scrollWidth > title.clientWidth + 1 };
+  });
+})()`;
+
+test('the findings band shows the top two findings whole at 1920×1080, 1280×720 and 1024×768', async () => {
+  const { page, watch } = await openDemo(`?token=${TOKEN}`);
+  // A slow order with every hole open: several findings, long titles.
+  const answered = page.waitForResponse((r) => r.url().endsWith('/api/demo/requests') && r.request().method() === 'POST');
+  await page.click('.guide-send');
+  const [result] = (await (await answered).json()) as { traceID: string }[];
+  await page.waitForFunction((id) => document.querySelector<HTMLElement>('[data-demo-state]')?.dataset.traceId === id, result!.traceID, { timeout: 15_000 });
+  await waitFor('at least two findings', async () => (await page.locator('.demo-viewer .tv-finding').count()) >= 2, { timeoutMs: 15_000 });
+  // The last size twice more with the presenter zoom up: the titles wrap onto a second line, the band grows with them.
+  for (const [size, zoomIns] of [[{ width: 1920, height: 1080 }, 0], [{ width: 1280, height: 720 }, 0], [{ width: 1024, height: 768 }, 0], [{ width: 1024, height: 768 }, 2]] as const) {
+    await page.setViewportSize(size);
+    for (let i = 0; i < zoomIns; i++) await page.click('.demo-zoom-in');
+    const top = await waitFor(
+      `both top findings whole at ${size.width}×${size.height}`,
+      async () => {
+        const t = (await page.evaluate(BAND_TOP_TWO)) as { text: string; whole: boolean; cut: boolean }[];
+        return t.length === 2 && t.every((x) => x.whole && !x.cut) ? t : undefined;
+      },
+      { timeoutMs: 5_000 },
+    ).catch(async (e: unknown) => {
+      await screenshot(page, `demo-findings-band-${size.width}x${size.height}-zoom${zoomIns}-failed`);
+      throw new Error(`${String(e)}: ${JSON.stringify(await page.evaluate(BAND_TOP_TWO))}`);
+    });
+    assert.equal(top.length, 2);
+    await screenshot(page, `demo-findings-band-${size.width}x${size.height}${zoomIns ? '-zoomed' : ''}`);
+  }
+  assert.deepEqual(watch.errors, []);
+  await page.close();
+});
+
 test('plugging each hole in turn after warm-up: every proof reads as an improvement or an honest "no measurable difference", its finding in view in both panes', async () => {
   const { page, watch } = await openDemo(`?token=${TOKEN}`);
   const report: string[] = [];

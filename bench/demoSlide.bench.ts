@@ -1,4 +1,5 @@
-// `npm run bench demoSlide`: the Demo slide's push path (/api/live) against 400 ms polling, and the five plug proofs in the script's order (DEMO_BENCH=push,plugs).
+// `npm run bench demoSlide`: the Demo slide's push path (/api/live) against 400 ms polling, and the five plug proofs in the script's order, idle and under a full room (DEMO_BENCH=push,plugs,room).
+import { spawn } from 'node:child_process';
 import type { Browser, Page } from 'playwright-core';
 import { ensureDeckBuilt, projectRoot, startDeckServer, testConfig, type DeckServer } from '../server/index.ts';
 import { createLog } from '../pkg/index.ts';
@@ -72,6 +73,7 @@ export async function run(): Promise<void> {
   try {
     if (PARTS.has('push')) await pushVsPoll(server, browser);
     if (PARTS.has('plugs')) await plugsInScriptOrder(server, browser);
+    if (PARTS.has('room')) await plugsUnderTheRoom(server, browser);
   } finally {
     await browser.close();
     await server.close();
@@ -236,4 +238,87 @@ async function plugsInScriptOrder(server: DeckServer, browser: Browser): Promise
   for (const l of plugTable(rounds)) console.log(l);
   const weakest = rounds.flat().filter((r) => !(r.savingPct >= 25) || !r.finding.startsWith('Gone:'));
   console.log(weakest.length === 0 ? '  every plug: ≥ 25% less time with a Gone line' : `  below 25% or without a Gone line: ${weakest.map((r) => `${r.holeId} (${r.headline} ${r.finding})`).join('; ')}`);
+}
+
+const ROOM_ROUNDS = Number(process.env.ROOM_ROUNDS ?? 2);
+/** The issue's keen room: `npm run loadtest -- --attendees 300 --rate 60 --live 50`. */
+const ROOM = ['--attendees', '300', '--rate', '60', '--live', '50'];
+
+interface CrowdRun {
+  sent: number;
+  ok: number;
+  /** 429s: each carries its reason (the load test counts them by the limit named). */
+  refused: number;
+  /** Anything else: a request with no answer or no reason. */
+  lost: number;
+  seconds: number;
+  text: string;
+}
+
+/** Runs the load test against the server until `until` settles (then SIGINT: it stops sending and reports), or for `seconds`. */
+async function crowd(server: DeckServer, seconds: number, until?: (started: Promise<void>) => Promise<void>): Promise<CrowdRun> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/loadtest.ts', '--url', server.url, ...ROOM, '--duration', String(seconds)], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  let text = '';
+  let connected: () => void = () => undefined;
+  const started = new Promise<void>((r) => (connected = r));
+  child.stdout.on('data', (c: Buffer) => {
+    text += c.toString();
+    if (/connected: /.test(text)) connected();
+  });
+  child.stderr.on('data', (c: Buffer) => (text += c.toString()));
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  if (until) {
+    await until(started);
+    child.kill('SIGINT');
+  }
+  await exited;
+  const m = /requests\s+sent (\d+) in ([\d.]+) s .*?; ok (\d+); rate-limited (\d+); other errors (\d+)/.exec(text);
+  if (!m) throw new Error(`the load test printed no summary:\n${text.slice(-2000)}`);
+  const [sent, secs, ok, refused, other] = [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])];
+  return { sent, ok, refused, lost: other, seconds: secs, text };
+}
+
+async function plugsUnderTheRoom(server: DeckServer, browser: Browser): Promise<void> {
+  // The crowd's own pace with no proof running, to judge what the proofs' holds cost the room.
+  const baseline = await crowd(server, 60);
+  const idle: PlugReading[][] = [];
+  const loaded: PlugReading[][] = [];
+  const runs: CrowdRun[] = [];
+  const plugAll = async () => {
+    const page = await freshDemo(server, browser);
+    const round: PlugReading[] = [];
+    for (let n = 0; n < holeCatalog.length; n++) {
+      round.push(await plugNext(page));
+      const room = await page.locator('.demo-compare .proof-room').innerText().catch(() => '');
+      if (process.env.BENCH_VERBOSE) console.log(`    ${round.at(-1)!.holeId}: ${round.at(-1)!.headline} | ${round.at(-1)!.finding}${room ? ` | ${room}` : ''}`);
+    }
+    await page.close();
+    return round;
+  };
+  for (let i = 0; i < ROOM_ROUNDS; i++) {
+    if (process.env.BENCH_VERBOSE) console.log(`  round ${i + 1}, idle:`);
+    idle.push(await plugAll());
+    if (process.env.BENCH_VERBOSE) console.log(`  round ${i + 1}, under the room:`);
+    let round: PlugReading[] = [];
+    runs.push(
+      await crowd(server, 600, async (started) => {
+        await started;
+        round = await plugAll();
+      }),
+    );
+    loaded.push(round);
+  }
+  console.log(`${ROOM_ROUNDS} rounds, idle then under the room (loadtest ${ROOM.join(' ')}), every hole plugged in the script's order on the slide:`);
+  for (const l of plugTable(idle, 'idle   ')) console.log(l);
+  for (const l of plugTable(loaded, 'loaded ')) console.log(l);
+  const gaps = holeCatalog.map((h) => {
+    const d = idle.map((round, i) => Math.abs(round.find((r) => r.holeId === h.id)!.savingPct - loaded[i]!.find((r) => r.holeId === h.id)!.savingPct));
+    return `${h.shortName} ${d.map((x) => (Number.isFinite(x) ? x.toFixed(0) : '–')).join('/')}`;
+  });
+  console.log(`  |idle − loaded| saving, points, per round pair: ${gaps.join(', ')}`);
+  const rate = (r: CrowdRun) => r.ok / r.seconds;
+  console.log(`  crowd without proofs: sent ${baseline.sent}, ok ${baseline.ok}, refused with a reason ${baseline.refused}, lost ${baseline.lost}; ${rate(baseline).toFixed(1)} answered/s`);
+  for (const [i, r] of runs.entries())
+    console.log(`  crowd during round ${i + 1}'s proofs: sent ${r.sent}, ok ${r.ok}, refused with a reason ${r.refused}, lost ${r.lost} (sent = ok + refused: ${r.sent === r.ok + r.refused}); ${rate(r).toFixed(1)} answered/s over ${r.seconds.toFixed(0)} s (${((rate(r) / rate(baseline)) * 100).toFixed(0)}% of without)`);
+  if (process.env.BENCH_VERBOSE) console.log(runs.at(-1)?.text.split('\n').filter((l) => /^(requests|latency|presenter|server)/.test(l)).join('\n'));
 }

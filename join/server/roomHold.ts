@@ -12,11 +12,11 @@ export interface RoomHoldSettings {
   maxHeld: number;
   /** Requests one device (network address) may have waiting; the server's own machine is exempt, as from every per-device cap. */
   maxHeldPerAddress: number;
-  /** A request still waiting this long after it arrived is refused with the reason rather than kept waiting. */
+  /** A request still waiting this long after it arrived is refused with the reason rather than kept waiting (below a client's usual 30 s timeout). */
   maxWaitMs: number;
 }
 
-export const defaultRoomHold: RoomHoldSettings = { maxHoldMs: 20_000, drainMaxMs: 5_000, maxHeld: 24, maxHeldPerAddress: 2, maxWaitMs: 40_000 };
+export const defaultRoomHold: RoomHoldSettings = { maxHoldMs: 20_000, drainMaxMs: 5_000, maxHeld: 24, maxHeldPerAddress: 2, maxWaitMs: 25_000 };
 
 /** One attendee call waiting for the hold to end and a mesh slot to free. */
 export interface HeldCall {

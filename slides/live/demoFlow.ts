@@ -246,6 +246,7 @@ export function createDemoFlowMachine(source: TraceSource, room: RoomHoldClient 
                     count: context.pending?.count ?? 1,
                     requestTimeoutMs: context.timing.requestTimeoutMs,
                     traceTimeoutMs: context.timing.traceTimeoutMs,
+                    room,
                   }),
                   onDone: {
                     target: 'idle',

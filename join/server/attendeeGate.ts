@@ -35,7 +35,7 @@ export interface AttendeeGateOptions {
   presenterToken: string;
   counters: GateCounters;
   log: Log;
-  /** The presenter's measuring hold: while it is on (and while calls still wait after it), calls queue instead of entering the mesh. */
+  /** The presenter's measuring hold: while it is on, calls queue instead of entering the mesh. */
   hold?: RoomHold;
 }
 
@@ -140,7 +140,9 @@ export function createAttendeeGate(opts: AttendeeGateOptions): RequestHandler {
       next();
     };
 
-    if (opts.hold?.queuing) {
+    // Only while the hold is on: after it the waiting calls take each freed slot first (the release pumps them
+    // before anyone new can ask), and newcomers meet the usual limits, as without a hold.
+    if (opts.hold?.active) {
       // The presenter is measuring: the call pays its pace limits now and waits its turn for the mesh.
       const paced = limits.takeTokens(who.attendee.id, count, device);
       if (!paced.ok) return limited(paced.scope, LIMIT_REASONS[paced.scope], Math.max(1, Math.ceil(paced.retryAfterMs / 1000)));

@@ -52,11 +52,6 @@ export class RoomHold {
     return this.hold !== null;
   }
 
-  /** New calls queue while a hold is on, and while earlier ones still wait, so none overtakes a waiting one. */
-  get queuing(): boolean {
-    return this.hold !== null || this.queue.length > 0;
-  }
-
   get waiting(): number {
     return this.queue.length;
   }

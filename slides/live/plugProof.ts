@@ -1,5 +1,5 @@
 // Child machine of the Demo flow: proves one plug like for like — samples before, the switch, warm-up, samples after, then the verdict.
-import { assign, fromPromise, sendParent, setup } from 'xstate';
+import { assign, enqueueActions, fromPromise, sendParent, setup } from 'xstate';
 import type { HolePattern, HoleSpec } from '../../model/index.ts';
 import type { JaegerTrace } from '../../model/index.ts';
 import type { HoleState, RequestKind } from '../../model/index.ts';
@@ -133,7 +133,9 @@ export const plugProofMachine = setup({
     // The crowd's requests would queue in front of ours and both sides would measure the crowd: the room waits for the few seconds a proof takes.
     holding: {
       always: { guard: ({ context }) => !context.room, target: 'before' },
-      entry: sendParent({ type: 'PROOF_PROGRESS', text: 'Asking the room to wait a few seconds while the proof measures…' }),
+      entry: enqueueActions(({ context, enqueue }) => {
+        if (context.room) enqueue.sendParent({ type: 'PROOF_PROGRESS', text: 'Asking the room to wait a few seconds while the proof measures…' });
+      }),
       invoke: {
         src: 'holdRoom',
         input: ({ context }) => context.room,

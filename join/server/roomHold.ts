@@ -16,7 +16,7 @@ export interface RoomHoldSettings {
   maxWaitMs: number;
 }
 
-export const defaultRoomHold: RoomHoldSettings = { maxHoldMs: 20_000, drainMaxMs: 5_000, maxHeld: 24, maxHeldPerAddress: 2, maxWaitMs: 25_000 };
+export const defaultRoomHold: RoomHoldSettings = { maxHoldMs: 20_000, drainMaxMs: 5_000, maxHeld: 24, maxHeldPerAddress: 2, maxWaitMs: 15_000 };
 
 /** One attendee call waiting for the hold to end and a mesh slot to free. */
 export interface HeldCall {
@@ -38,6 +38,7 @@ export class RoomHold {
   private readonly heldByAddress = new Map<string, number>();
   private hold: { since: number; until: number; timer: NodeJS.Timeout; heldCalls: number } | null = null;
   private drainWaiters: (() => void)[] = [];
+  private sweeper: NodeJS.Timeout | undefined;
   /** Calls that waited and then ran, and calls refused because the queue was full or the wait too long, since the server started. */
   readonly counts = { held: 0, ranAfter: 0, refused: 0, abandoned: 0 };
 
@@ -112,42 +113,55 @@ export class RoomHold {
     return { ok: true };
   }
 
-  /** A mesh slot freed (or the hold ended): run waiting calls while slots allow, and tell a waiting presenter once the mesh is empty. */
+  /** A mesh slot freed (or the hold ended, or a second passed): answer calls gone or overdue, run waiting calls while slots allow, and tell a waiting presenter once the mesh is empty. */
   pump(): void {
     if (this.limits.requestsInFlight === 0) for (const w of this.drainWaiters.splice(0)) w();
+    this.sweep();
     if (this.hold) return;
-    const now = this.clock();
     while (this.queue.length > 0) {
       const call = this.queue[0]!;
-      // A phone that hung up closed its socket (the request stream itself ends once its body is read).
-      if (call.res.writableEnded || !call.res.socket || call.res.socket.destroyed) {
-        this.dequeue();
-        this.counts.abandoned++;
-        continue;
-      }
-      if (now - call.at > this.settings.maxWaitMs) {
-        this.dequeue();
-        this.counts.refused++;
-        call.refuse('it waited too long behind the presenter’s measurement; please send it again', 1);
-        continue;
-      }
       const release = this.limits.claimSlot(call.count, call.address);
       if (!release) return; // the mesh is full: the next freed slot pumps again
-      this.dequeue();
+      this.dequeue(call);
       this.counts.ranAfter++;
       call.go(release);
     }
   }
 
+  /** Drops calls whose phone hung up (it closed its socket) and refuses, with the reason, those that waited past `maxWaitMs`. */
+  private sweep(): void {
+    const now = this.clock();
+    for (const call of [...this.queue]) {
+      if (call.res.writableEnded || !call.res.socket || call.res.socket.destroyed) {
+        this.dequeue(call);
+        this.counts.abandoned++;
+      } else if (now - call.at > this.settings.maxWaitMs) {
+        this.dequeue(call);
+        this.counts.refused++;
+        call.refuse('it waited too long behind the presenter’s measurement; please send it again', 1);
+      }
+    }
+    // While calls wait, look again each second: an overdue call is answered on time even if no slot frees.
+    if (this.queue.length > 0 && !this.sweeper) {
+      this.sweeper = setTimeout(() => {
+        this.sweeper = undefined;
+        this.pump();
+      }, 1000);
+      this.sweeper.unref();
+    }
+  }
+
   stop(): void {
     if (this.hold) clearTimeout(this.hold.timer);
+    if (this.sweeper) clearTimeout(this.sweeper);
     this.hold = null;
     for (const w of this.drainWaiters.splice(0)) w();
   }
 
-  private dequeue(): void {
-    const call = this.queue.shift();
-    if (!call || call.address === undefined) return;
+  private dequeue(call: HeldCall): void {
+    const at = this.queue.indexOf(call);
+    if (at >= 0) this.queue.splice(at, 1);
+    if (call.address === undefined) return;
     const left = (this.heldByAddress.get(call.address) ?? 1) - 1;
     if (left <= 0) this.heldByAddress.delete(call.address);
     else this.heldByAddress.set(call.address, left);

@@ -119,3 +119,34 @@ test('a hold the presenter never ends ends by itself, and the waiting calls run'
   assert.equal(r.status, 200);
   assert.equal((await stats()).hold.active, false);
 });
+
+test('a call held past its longest wait is answered with the reason while the hold is still on: nothing hangs', async () => {
+  const app = express();
+  const short = createAudience({
+    config: { presenterToken: TOKEN, publicUrl: 'http://127.0.0.1/join', host: '127.0.0.1' },
+    log: createLog('test', 'silent'),
+    port: () => 0,
+    hold: { maxHoldMs: 10_000, maxWaitMs: 300 },
+  });
+  app.post('/demo', short.gate, (_req, res) => void res.json({ ok: true }));
+  app.use(short.router);
+  const srv = http.createServer(app);
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const at = `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
+  try {
+    const started = await fetch(`${at}/api/audience/hold`, { method: 'POST', headers: { 'content-type': 'application/json', ...presenter }, body: JSON.stringify({ ms: 10_000 }) });
+    assert.equal(started.status, 200);
+    const t0 = Date.now();
+    const r = await fetch(`${at}/demo`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-attendee-id': 'attendee-overdue' }, body: '{"kind":"normal"}' });
+    assert.equal(r.status, 429);
+    const body = (await r.json()) as RateLimitedBody;
+    assert.equal(body.limit, 'measuring');
+    assert.match(body.reason, /waited too long/);
+    assert.ok(Date.now() - t0 < 5_000, 'answered within about a second of its deadline, not at the end of the hold');
+    assert.equal(short.stats().hold.active, true, 'the hold itself goes on');
+  } finally {
+    await short.stop();
+    srv.closeAllConnections();
+    await new Promise<void>((r) => srv.close(() => r()));
+  }
+});

@@ -65,7 +65,7 @@ export function createTraceCompare(container: HTMLElement): TraceCompare {
       [before, after].forEach((ids, k) => {
         const p = panes[k]!;
         const found = p.viewer.highlightSpans(ids);
-        if (ids[0] !== undefined) p.viewer.revealSpan(ids[0], 'top'); // the rows after the first matter too (a staircase)
+        if (ids[0] !== undefined) p.viewer.revealSpan(ids[0]);
         p.focus.textContent = labels[k]!;
         p.focus.hidden = found === 0;
       });

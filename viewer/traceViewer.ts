@@ -69,8 +69,8 @@ export interface TraceViewer {
   setAxis(axisUs: number | undefined): void;
   /** Marks the rows of these spans (e.g. a finding's); an empty list clears. Returns how many were found. */
   highlightSpans(spanIDs: readonly string[]): number;
-  /** Opens the span's ancestors and scrolls it into view (centred, or near the top); false if the trace has no such span. */
-  revealSpan(spanID: string, at?: 'centre' | 'top'): boolean;
+  /** Opens the span's ancestors and scrolls it into view; false if the trace has no such span. */
+  revealSpan(spanID: string): boolean;
   /** Find in trace: marks the matches, shows the first; returns the match count. */
   find(query: string): number;
   /** Next (+1) or previous (−1) match, scrolled into view. */
@@ -360,10 +360,10 @@ export function createTraceViewer(container: HTMLElement, opts: TraceViewerOptio
       mark(idx);
       return idx.length;
     },
-    revealSpan(spanID, at) {
+    revealSpan(spanID) {
       if (!model) return false;
       const i = findSpanIndex(model, spanID);
-      if (i >= 0) waterfall.reveal(i, at);
+      if (i >= 0) waterfall.reveal(i);
       return i >= 0;
     },
     find(query) {

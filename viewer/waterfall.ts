@@ -36,8 +36,8 @@ export interface Waterfall {
   select(span: number | null): void;
   /** Marks the rows of the spans set to 1 (search matches, a finding's spans); undefined clears. The mask is shared with the other views. */
   highlight(marked: Uint8Array | undefined): void;
-  /** Opens the span's ancestors and scrolls its row into view (centred, or near the top), without choosing it. */
-  reveal(span: number, at?: 'centre' | 'top'): void;
+  /** Opens the span's ancestors and scrolls its row into view, without choosing it. */
+  reveal(span: number): void;
   /** What the reader changed (collapsed spans, scroll, choice), to carry over to a newer copy of the trace. */
   snapshot(): WaterfallSnapshot;
   /** Re-applies a snapshot after setModel; span indices of −1 are skipped. */
@@ -572,7 +572,7 @@ export function createWaterfall(opts: WaterfallOptions): Waterfall {
       marked = mask;
       schedule();
     },
-    reveal(span, at = 'centre') {
+    reveal(span) {
       if (!model || span < 0 || span >= model.count) return;
       for (let p = model.parent[span]!, chain: number[] = []; ; p = model.parent[p]!) {
         if (p < 0) {
@@ -584,8 +584,8 @@ export function createWaterfall(opts: WaterfallOptions): Waterfall {
       const row = rowOf(span);
       if (row < 0) return;
       cursor = row;
-      // Centre the row: a match at the very edge is easy to miss. Near the top (its parent's row above it) when what follows it matters too.
-      viewport.scrollTop = Math.max(0, at === 'top' ? (row - 1) * rowH : row * rowH - viewport.clientHeight / 2 + rowH / 2);
+      // Centre the row: a match at the very edge is easy to miss.
+      viewport.scrollTop = Math.max(0, row * rowH - viewport.clientHeight / 2 + rowH / 2);
       schedule();
     },
     snapshot() {

@@ -264,8 +264,11 @@ test('recent requests are reused as "before" only when they match the pattern, t
 
 test('after Send the stage waits for our request: an attendee trace arriving meanwhile goes to the lane, not the main view', async () => {
   const t = await started();
+  // The live event in its fullest shape (extra fields are ignored where the event is only an id).
+  const arrive = (traceID: string) =>
+    t.stream().handlers.onTrace({ traceID, spanCount: 2, hasRoot: true, rootService: 'storefront', rootOperation: 'POST /order', startTimeUs: 1_000_000_000, durationUs: 1000, error: false, services: ['storefront'] } as Parameters<StreamHandlers['onTrace']>[0]);
   // Unpinned, an attendee is on the stage.
-  t.stream().handlers.onTrace({ traceID: 'att-before' });
+  arrive('att-before');
   t.clock.increment(defaultTiming.crowdSettleMs);
   await flush();
   t.fetches[t.fetches.length - 1]!.resolve(trace('att-before', 400));
@@ -274,7 +277,7 @@ test('after Send the stage waits for our request: an attendee trace arriving mea
   t.clock.increment(defaultTiming.dwellMs);
   t.actor.send({ type: 'SEND', kind: 'normal', count: 1 });
   assert.equal(t.ctx().stage.trace, null, 'the stage is cleared for ours (the slide says it waits for it)');
-  t.stream().handlers.onTrace({ traceID: 'att-during' });
+  arrive('att-during');
   t.clock.increment(defaultTiming.crowdSettleMs);
   await flush();
   t.fetches.filter((f) => f.traceID === 'att-during').forEach((f) => f.resolve(trace('att-during', 500)));
@@ -283,7 +286,7 @@ test('after Send the stage waits for our request: an attendee trace arriving mea
   assert.ok(t.ctx().crowd.some((c) => c.traceID === 'att-during'), 'it is in the crowd lane');
   t.sends[t.sends.length - 1]!.resolve([{ traceID: 'mine', durationMs: 200, status: 200 }]);
   await flush();
-  t.stream().handlers.onTrace({ traceID: 'mine' });
+  arrive('mine');
   t.fetches.filter((f) => f.traceID === 'mine').forEach((f) => f.resolve(trace('mine', 200)));
   await flush();
   assert.equal(t.ctx().stage.trace?.traceID, 'mine');

@@ -269,7 +269,8 @@ export function createDemoFlowMachine(source: TraceSource, room: RoomHoldClient 
               },
               proving: {
                 entry: assign(({ context, event }) => ({ proving: { holeId: event.type === 'SWITCH' ? event.holeId : '', text: 'Preparing the proof…' }, comparison: null })),
-                exit: assign({ proving: null }),
+                // A proof stopped midway (the slide left) lets the room go at once; after a whole proof this is a no-op.
+                exit: [assign({ proving: null }), () => void room?.end().catch(() => undefined)],
                 on: { PROOF_PROGRESS: { actions: assign({ proving: ({ context, event }) => (context.proving ? { ...context.proving, text: event.text } : null) }) } },
                 invoke: {
                   id: 'proof',

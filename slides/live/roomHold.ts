@@ -12,7 +12,7 @@ export interface RoomNote {
   /** Attendee requests in the mesh when the proof began, and how long the proof waited for them. */
   drained: number;
   drainedMs: number;
-  /** New attendee requests that waited while the proof measured, and for how long at most. */
+  /** New attendee requests that waited while the proof measured, and how long the room was held. */
   heldCalls: number;
   heldMs: number;
 }
@@ -42,7 +42,7 @@ export function roomWords(n: RoomNote | null): string | null {
   const s = (x: number, w: string) => `${x} attendee ${w}${x === 1 ? '' : 's'}`;
   const parts: string[] = [];
   if (n.drained > 0) parts.push(`this proof waited ${seconds(n.drainedMs)} for ${s(n.drained, 'request')} already in the mesh`);
-  if (n.heldCalls > 0) parts.push(`${s(n.heldCalls, 'request')} waited up to ${seconds(n.heldMs)} and ran after it`);
+  if (n.heldCalls > 0) parts.push(`${s(n.heldCalls, 'request')} arriving meanwhile waited their turn (the room was held ${seconds(n.heldMs)})`);
   return `Measured with the room held: ${parts.join('; ')}.`;
 }
 

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import type { Browser, Page } from 'playwright-core';
 import { ensureDeckBuilt, projectRoot, startDeckServer, testConfig, type DeckServer } from '../server/index.ts';
 import { createLog } from '../pkg/index.ts';
-import { launchBrowser, waitFor } from '../devkit/index.ts';
+import { launchBrowser, screenshot, waitFor } from '../devkit/index.ts';
 import { ascending, holeCatalog, median, quantile, type DemoRequestResult } from '../model/index.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
@@ -284,11 +284,13 @@ async function plugsUnderTheRoom(server: DeckServer, browser: Browser): Promise<
   const idle: PlugReading[][] = [];
   const loaded: PlugReading[][] = [];
   const runs: CrowdRun[] = [];
-  const plugAll = async () => {
+  const plugAll = async (loaded: boolean) => {
     const page = await freshDemo(server, browser);
     const round: PlugReading[] = [];
     for (let n = 0; n < holeCatalog.length; n++) {
       round.push(await plugNext(page));
+      // What the room sees of each proof under the crowd: the verdict, its room line and the panes (test-output/screenshots/).
+      if (loaded) await screenshot(page, `bench-room-${round.at(-1)!.holeId}-1920x1080`);
       const room = await page.locator('.demo-compare .proof-room').innerText().catch(() => '');
       if (process.env.BENCH_VERBOSE) console.log(`    ${round.at(-1)!.holeId}: ${round.at(-1)!.headline} | ${round.at(-1)!.finding}${room ? ` | ${room}` : ''}`);
     }
@@ -297,13 +299,13 @@ async function plugsUnderTheRoom(server: DeckServer, browser: Browser): Promise<
   };
   for (let i = 0; i < ROOM_ROUNDS; i++) {
     if (process.env.BENCH_VERBOSE) console.log(`  round ${i + 1}, idle:`);
-    idle.push(await plugAll());
+    idle.push(await plugAll(false));
     if (process.env.BENCH_VERBOSE) console.log(`  round ${i + 1}, under the room:`);
     let round: PlugReading[] = [];
     runs.push(
       await crowd(server, 600, async (started) => {
         await started;
-        round = await plugAll();
+        round = await plugAll(true);
       }),
     );
     loaded.push(round);

@@ -278,17 +278,24 @@ async function crowd(server: DeckServer, seconds: number, until?: (started: Prom
   return { sent, ok, refused, lost: other, seconds: secs, text };
 }
 
+/** The presenter explains each hole before plugging it; proofs back to back would hold the room far more than a talk does. */
+const EXPLAIN_MS = Number(process.env.EXPLAIN_MS ?? 10_000);
+
 async function plugsUnderTheRoom(server: DeckServer, browser: Browser): Promise<void> {
-  // The crowd's own pace with no proof running, to judge what the proofs' holds cost the room.
-  const baseline = await crowd(server, 60);
   const idle: PlugReading[][] = [];
   const loaded: PlugReading[][] = [];
   const runs: CrowdRun[] = [];
+  /** When each hole was plugged in the last loaded round, ms after its start: the crowd's baseline replays them. */
+  let switchTimes: number[] = [];
   const plugAll = async (loaded: boolean) => {
     const page = await freshDemo(server, browser);
     const round: PlugReading[] = [];
+    const t0 = performance.now();
+    if (loaded) switchTimes = [];
     for (let n = 0; n < holeCatalog.length; n++) {
+      if (loaded) await new Promise((r) => setTimeout(r, EXPLAIN_MS));
       round.push(await plugNext(page));
+      if (loaded) switchTimes.push(performance.now() - t0);
       // What the room sees of each proof under the crowd: the verdict, its room line and the panes (test-output/screenshots/).
       if (loaded) await screenshot(page, `bench-room-${round.at(-1)!.holeId}-1920x1080`);
       const room = await page.locator('.demo-compare .proof-room').innerText().catch(() => '');
@@ -310,6 +317,17 @@ async function plugsUnderTheRoom(server: DeckServer, browser: Browser): Promise<
     );
     loaded.push(round);
   }
+  // Without proofs, like for like: the same crowd while the same holes are switched at the same moments, no hold.
+  const order = loaded[0]!.map((r) => r.holeId);
+  for (const h of holeCatalog) await server.mesh!.setHole(h.id, false);
+  const baseline = await crowd(server, 600, async (started) => {
+    await started;
+    const t0 = performance.now();
+    for (const [k, at] of switchTimes.entries()) {
+      await new Promise((r) => setTimeout(r, Math.max(0, at - (performance.now() - t0))));
+      await server.mesh!.setHole(order[k] as (typeof holeCatalog)[number]['id'], true);
+    }
+  });
   console.log(`${ROOM_ROUNDS} rounds, idle then under the room (loadtest ${ROOM.join(' ')}), every hole plugged in the script's order on the slide:`);
   for (const l of plugTable(idle, 'idle   ')) console.log(l);
   for (const l of plugTable(loaded, 'loaded ')) console.log(l);
@@ -319,7 +337,7 @@ async function plugsUnderTheRoom(server: DeckServer, browser: Browser): Promise<
   });
   console.log(`  |idle − loaded| saving, points, per round pair: ${gaps.join(', ')}`);
   const rate = (r: CrowdRun) => r.ok / r.seconds;
-  console.log(`  crowd without proofs: sent ${baseline.sent}, ok ${baseline.ok}, refused with a reason ${baseline.refused}, lost ${baseline.lost}; ${rate(baseline).toFixed(1)} answered/s`);
+  console.log(`  crowd without proofs (the same switches at the same moments, ${EXPLAIN_MS / 1000} s of explaining before each): sent ${baseline.sent}, ok ${baseline.ok}, refused with a reason ${baseline.refused}, lost ${baseline.lost}; ${rate(baseline).toFixed(1)} answered/s`);
   for (const [i, r] of runs.entries())
     console.log(`  crowd during round ${i + 1}'s proofs: sent ${r.sent}, ok ${r.ok}, refused with a reason ${r.refused}, lost ${r.lost} (sent = ok + refused: ${r.sent === r.ok + r.refused}); ${rate(r).toFixed(1)} answered/s over ${r.seconds.toFixed(0)} s (${((rate(r) / rate(baseline)) * 100).toFixed(0)}% of without)`);
   if (process.env.BENCH_VERBOSE) console.log(runs.at(-1)?.text.split('\n').filter((l) => /^(requests|latency|presenter|server)/.test(l)).join('\n'));

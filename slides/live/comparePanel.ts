@@ -39,7 +39,9 @@ export function createComparePanel(host: HTMLElement, onClose: () => void): Comp
     },
     reveal(r) {
       // The payoff in view: the finding's rows, opened and scrolled to, in both panes (the panes must be on screen to scroll).
-      if (r.focus) compare.focus(r.focus.before, r.focus.after, focusLabels(r.focus));
+      // On the next frame: the panes' heights settle once the verdict's lines are laid out, and centring needs the final height.
+      const f = r.focus;
+      if (f) requestAnimationFrame(() => compare.focus(f.before, f.after, focusLabels(f)));
     },
     setZoom: (z) => compare.setZoom(z),
     destroy() {

@@ -290,7 +290,16 @@ test('plugging each hole in turn after warm-up: every proof reads as an improvem
       assert.equal(await page.locator(`.demo-hole[data-hole="${id}"]`).getAttribute('aria-checked'), 'true');
       if (/Gone:/.test(text)) {
         // The payoff in view: the finding's rows (before) and the same place (after), highlighted, on screen, named beside them.
-        const panes = (await page.evaluate(FOCUS_IN_VIEW)) as { marked: number; inView: number; label: string; labelCut: boolean }[];
+        type Pane = { marked: number; inView: number; label: string; labelCut: boolean };
+        // The panes scroll on the frame after they open, and their rows slide in for 0.35 s: wait for the rows to rest in view.
+        const panes = await waitFor(
+          `${id}: the finding's rows in view in both panes`,
+          async () => {
+            const p = (await page.evaluate(FOCUS_IN_VIEW)) as Pane[];
+            return p.length === 2 && p.every((x) => x.inView >= 1 && x.label) ? p : undefined;
+          },
+          { timeoutMs: 3_000 },
+        ).catch(async () => (await page.evaluate(FOCUS_IN_VIEW)) as Pane[]);
         report.push(`  focus at ${size.width}×${size.height}: ${JSON.stringify(panes)}`);
         assert.equal(panes.length, 2);
         for (const [k, p] of panes.entries()) {

@@ -61,6 +61,9 @@ function requestedCount(body: unknown): number {
   return typeof count === 'number' && Number.isInteger(count) && count >= 1 ? count : 1;
 }
 
+/** Retry-After is in whole seconds, at least one. */
+const wholeSeconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
+
 /** Past this, a slot is freed even if the demo API never answered: a hung request must not hold it forever. */
 const SLOT_TIMEOUT_MS = 60_000;
 
@@ -145,13 +148,13 @@ export function createAttendeeGate(opts: AttendeeGateOptions): RequestHandler {
     if (opts.hold?.active) {
       // The presenter is measuring: the call pays its pace limits now and waits its turn for the mesh.
       const paced = limits.takeTokens(who.attendee.id, count, device);
-      if (!paced.ok) return limited(paced.scope, LIMIT_REASONS[paced.scope], Math.max(1, Math.ceil(paced.retryAfterMs / 1000)));
+      if (!paced.ok) return limited(paced.scope, LIMIT_REASONS[paced.scope], wholeSeconds(paced.retryAfterMs));
       const offer = opts.hold.offer({ count, address: device, res, at: Date.now(), go: run, refuse: (reason, s) => limited('measuring', reason, s) });
       if (!offer.ok) limited('measuring', offer.reason, offer.retryAfterSeconds);
       return;
     }
     const admission = limits.admit(who.attendee.id, count, device);
-    if (!admission.ok) return limited(admission.scope, LIMIT_REASONS[admission.scope], Math.max(1, Math.ceil(admission.retryAfterMs / 1000)));
+    if (!admission.ok) return limited(admission.scope, LIMIT_REASONS[admission.scope], wholeSeconds(admission.retryAfterMs));
     run(admission.release);
   };
 

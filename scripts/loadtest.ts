@@ -155,12 +155,15 @@ async function main(): Promise<void> {
     );
   }, 5000);
 
+  // SIGINT ends the sending early and still reports (a bench stops the crowd when its own work is done).
+  let stopped = false;
+  process.once('SIGINT', () => (stopped = true));
   await new Promise<void>((resolve) => {
     let next = 0;
     const tick = setInterval(() => {
       const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * opts.rate) + 1);
-      while (next < due) sendOne(next++);
-      if (next >= total) {
+      while (next < due && !stopped) sendOne(next++);
+      if (next >= total || stopped) {
         clearInterval(tick);
         resolve();
       }

@@ -13,6 +13,8 @@ interface DemoResult {
 }
 
 const FRIENDLY_LIMIT = 'Easy there — the coffee bar is busy, try again in a second.';
+const MEASURING = 'The presenter is measuring — yours goes next.';
+const MEASURING_FULL = 'The presenter is measuring and the queue is full — try again in a few seconds.';
 
 /** The API lives next to the page (/join → /api/…), also when the deck is served under a sub-path. */
 const apiBase = new URL('.', location.href);
@@ -83,6 +85,13 @@ function renderSummary(summary: TraceSummary, complete: boolean): void {
 }
 
 let latestRequest = 0;
+/** The presenter's proof holds new requests for a few seconds (told over the presence stream); a request sent meanwhile waits its turn. */
+let measuring = false;
+let waitingForAnswer = false;
+
+function sayIfWaiting(): void {
+  if (waitingForAnswer && measuring) showMessage(MEASURING);
+}
 
 async function send(kind: 'normal' | 'slow'): Promise<void> {
   const mine = ++latestRequest;
@@ -94,17 +103,22 @@ async function send(kind: 'normal' | 'slow'): Promise<void> {
   if (name) headers[ATTENDEE_NAME_HEADER] = name;
 
   let res: Response;
+  waitingForAnswer = true;
+  sayIfWaiting();
   try {
     res = await fetch(new URL('api/demo/requests', apiBase), { method: 'POST', headers, body: JSON.stringify({ kind, count: 1 }) });
   } catch {
     showMessage('Cannot reach the demo server. Are you on the same Wi-Fi as the presenter?');
     return;
+  } finally {
+    waitingForAnswer = false;
   }
+  if (ui.message.textContent === MEASURING) showMessage(undefined);
 
   if (res.status === 429) {
     const body = (await res.json().catch(() => undefined)) as RateLimitedBody | undefined;
     const wait = Number(res.headers.get('retry-after')) || body?.retryAfterSeconds || 1;
-    showMessage(FRIENDLY_LIMIT);
+    showMessage(body?.limit === 'measuring' ? MEASURING_FULL : FRIENDLY_LIMIT);
     pauseButtons(Math.min(wait, 10));
     return;
   }
@@ -148,6 +162,11 @@ function watchCrowd(): void {
   events.addEventListener('count', (e) => {
     const n = Number((e as MessageEvent<string>).data);
     ui.crowd.textContent = n <= 1 ? 'You are the first one here.' : `You and ${n - 1} other${n === 2 ? '' : 's'} are connected.`;
+  });
+  events.addEventListener('measuring', (e) => {
+    const until = (JSON.parse((e as MessageEvent<string>).data) as { until: number | null }).until;
+    measuring = until !== null;
+    sayIfWaiting();
   });
   // EventSource reconnects by itself; the text says so meanwhile.
   events.addEventListener('error', () => {

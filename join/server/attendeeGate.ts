@@ -6,12 +6,14 @@ import { ATTENDEE_ID_HEADER, ATTENDEE_NAME_HEADER, attendeeBaggage, parseAttende
 import type { AttendeeLimits, LimitScope } from './attendeeLimits.ts';
 import type { RateLimitedBody } from '../../model/index.ts';
 import { RateWindow } from './rateWindow.ts';
+import type { RoomHold } from './roomHold.ts';
 
 /** What the attendee's page shows for each refusal; the page words it kindly, these say exactly why. */
 const LIMIT_REASONS: Record<LimitScope, string> = {
   attendee: 'you (or your device) are sending requests faster than about 2 per second',
   everyone: 'the audience together is sending more requests than the demo takes',
   busy: 'the demo mesh is full of requests right now',
+  measuring: 'the presenter is measuring and the requests waiting their turn fill the queue',
 };
 
 export interface GateCounters {
@@ -25,7 +27,7 @@ export interface GateCounters {
 }
 
 export function createGateCounters(): GateCounters {
-  return { admitted: new RateWindow(), limited: new RateWindow(), limitedBy: { attendee: 0, everyone: 0, busy: 0 }, rejected: 0 };
+  return { admitted: new RateWindow(), limited: new RateWindow(), limitedBy: { attendee: 0, everyone: 0, busy: 0, measuring: 0 }, rejected: 0 };
 }
 
 export interface AttendeeGateOptions {
@@ -33,6 +35,8 @@ export interface AttendeeGateOptions {
   presenterToken: string;
   counters: GateCounters;
   log: Log;
+  /** The presenter's measuring hold: while it is on, calls queue instead of entering the mesh. */
+  hold?: RoomHold;
 }
 
 /**
@@ -56,6 +60,9 @@ function requestedCount(body: unknown): number {
   const count = (body as { count?: unknown } | undefined)?.count;
   return typeof count === 'number' && Number.isInteger(count) && count >= 1 ? count : 1;
 }
+
+/** Retry-After is in whole seconds, at least one. */
+const wholeSeconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
 /** Past this, a slot is freed even if the demo API never answered: a hung request must not hold it forever. */
 const SLOT_TIMEOUT_MS = 60_000;
@@ -102,7 +109,7 @@ export function createAttendeeGate(opts: AttendeeGateOptions): RequestHandler {
     if (now - lastLimitLog >= 10_000) {
       log.info(
         `rate-limited ${unloggedLimits} attendee call(s) (so far: ${counters.limitedBy.attendee} too fast, ` +
-          `${counters.limitedBy.everyone} audience cap, ${counters.limitedBy.busy} mesh full)`,
+          `${counters.limitedBy.everyone} audience cap, ${counters.limitedBy.busy} mesh full, ${counters.limitedBy.measuring} while measuring)`,
       );
       lastLimitLog = now;
       unloggedLimits = 0;
@@ -118,19 +125,37 @@ export function createAttendeeGate(opts: AttendeeGateOptions): RequestHandler {
       return bad(res, `attendees may send at most ${limits.settings.maxCountPerCall} requests at once`);
     }
 
-    const admission = limits.admit(who.attendee.id, count, isOwnMachine(address) ? undefined : address);
-    if (!admission.ok) {
-      noteLimited(admission.scope);
-      const retryAfterSeconds = Math.max(1, Math.ceil(admission.retryAfterMs / 1000));
+    const device = isOwnMachine(address) ? undefined : address;
+    const limited = (scope: LimitScope, reason: string, retryAfterSeconds: number) => {
+      noteLimited(scope);
       res.setHeader('Retry-After', String(retryAfterSeconds));
-      const body: RateLimitedBody = { error: 'rate limited', limit: admission.scope, reason: LIMIT_REASONS[admission.scope], retryAfterSeconds };
+      const body: RateLimitedBody = { error: 'rate limited', limit: scope, reason, retryAfterSeconds };
       res.status(429).json(body);
+    };
+    const run = (release: () => void) => {
+      // Every freed slot lets the next waiting call in (and tells a presenter waiting for the mesh to empty).
+      holdUntilAnswered(res, () => {
+        release();
+        opts.hold?.pump();
+      });
+      counters.admitted.add(count);
+      res.locals.baggage = attendeeBaggage(who.attendee, publicAttendeeTag(who.attendee.id));
+      next();
+    };
+
+    // Only while the hold is on: after it the waiting calls take each freed slot first (the release pumps them
+    // before anyone new can ask), and newcomers meet the usual limits, as without a hold.
+    if (opts.hold?.active) {
+      // The presenter is measuring: the call pays its pace limits now and waits its turn for the mesh.
+      const paced = limits.takeTokens(who.attendee.id, count, device);
+      if (!paced.ok) return limited(paced.scope, LIMIT_REASONS[paced.scope], wholeSeconds(paced.retryAfterMs));
+      const offer = opts.hold.offer({ count, address: device, res, at: Date.now(), go: run, refuse: (reason, s) => limited('measuring', reason, s) });
+      if (!offer.ok) limited('measuring', offer.reason, offer.retryAfterSeconds);
       return;
     }
-    holdUntilAnswered(res, admission.release);
-    counters.admitted.add(count);
-    res.locals.baggage = attendeeBaggage(who.attendee, publicAttendeeTag(who.attendee.id));
-    next();
+    const admission = limits.admit(who.attendee.id, count, device);
+    if (!admission.ok) return limited(admission.scope, LIMIT_REASONS[admission.scope], wholeSeconds(admission.retryAfterMs));
+    run(admission.release);
   };
 
   return (req, res, next) => {

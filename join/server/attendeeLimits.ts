@@ -39,8 +39,8 @@ export const defaultAttendeeLimits: AttendeeLimitSettings = {
   maxInFlightPerAddress: 5,
 };
 
-/** Why a request was refused: the attendee's own pace, everyone's pace, or a full mesh. */
-export type LimitScope = 'attendee' | 'everyone' | 'busy';
+/** Why a request was refused: the attendee's own pace, everyone's pace, a full mesh, or a full queue while the presenter measures. */
+export type LimitScope = 'attendee' | 'everyone' | 'busy' | 'measuring';
 
 export type Admission = { ok: true; release: () => void } | { ok: false; scope: LimitScope; retryAfterMs: number };
 
@@ -65,12 +65,15 @@ export class AttendeeLimits {
    * machine, which has no per-device limit), or says which limit refused them and for how long.
    */
   admit(attendeeId: string, count: number, address?: string): Admission {
+    if (!this.hasSlot(count, address)) return { ok: false, scope: 'busy', retryAfterMs: 1000 };
+    const tokens = this.takeTokens(attendeeId, count, address);
+    return tokens.ok ? { ok: true, release: this.claimSlot(count, address)! } : tokens;
+  }
+
+  /** The pace limits alone (the attendee's, the device's, everyone's): a call the measuring hold queues pays them on arrival, its slot later. */
+  takeTokens(attendeeId: string, count: number, address?: string): { ok: true } | { ok: false; scope: LimitScope; retryAfterMs: number } {
     const now = this.clock();
     this.prune(now);
-    if (this.inFlight + count > this.settings.maxInFlight) return { ok: false, scope: 'busy', retryAfterMs: 1000 };
-    const deviceInFlight = address === undefined ? 0 : (this.inFlightByAddress.get(address) ?? 0);
-    if (address !== undefined && deviceInFlight + count > this.settings.maxInFlightPerAddress) return { ok: false, scope: 'busy', retryAfterMs: 1000 };
-
     const bucket = bucketOf(this.perAttendee, attendeeId, this.settings.perAttendeeBurst, this.settings.perAttendeePerSecond, now);
     const device = address === undefined ? undefined : bucketOf(this.perAddress, address, this.settings.perAddressBurst, this.settings.perAddressPerSecond, now);
     if (device && !device.tryTake(count, now)) return { ok: false, scope: 'attendee', retryAfterMs: device.waitMs(count, now) };
@@ -84,21 +87,28 @@ export class AttendeeLimits {
       device?.giveBack(count);
       return { ok: false, scope: 'everyone', retryAfterMs: this.global.waitMs(count, now) };
     }
+    return { ok: true };
+  }
 
+  private hasSlot(count: number, address?: string): boolean {
+    if (this.inFlight + count > this.settings.maxInFlight) return false;
+    return address === undefined || (this.inFlightByAddress.get(address) ?? 0) + count <= this.settings.maxInFlightPerAddress;
+  }
+
+  /** Takes `count` mesh slots for `address` if they are free; the function returned gives them back (once). */
+  claimSlot(count: number, address?: string): (() => void) | null {
+    if (!this.hasSlot(count, address)) return null;
     this.inFlight += count;
-    if (address !== undefined) this.inFlightByAddress.set(address, deviceInFlight + count);
+    if (address !== undefined) this.inFlightByAddress.set(address, (this.inFlightByAddress.get(address) ?? 0) + count);
     let released = false;
-    return {
-      ok: true,
-      release: () => {
-        if (released) return;
-        released = true;
-        this.inFlight -= count;
-        if (address === undefined) return;
-        const left = (this.inFlightByAddress.get(address) ?? count) - count;
-        if (left <= 0) this.inFlightByAddress.delete(address);
-        else this.inFlightByAddress.set(address, left);
-      },
+    return () => {
+      if (released) return;
+      released = true;
+      this.inFlight -= count;
+      if (address === undefined) return;
+      const left = (this.inFlightByAddress.get(address) ?? count) - count;
+      if (left <= 0) this.inFlightByAddress.delete(address);
+      else this.inFlightByAddress.set(address, left);
     };
   }
 

@@ -6,6 +6,8 @@ import { AttendeeLimits, defaultAttendeeLimits, type AttendeeLimitSettings } fro
 import { joinQrSvg } from './joinQr.ts';
 import { resolveJoinUrl } from './joinUrl.ts';
 import { Presence } from './presence.ts';
+import { defaultRoomHold, RoomHold, type RoomHoldSettings } from './roomHold.ts';
+import { isPresenter } from '../../pkg/index.ts';
 import type { AudienceStats, JoinInfo } from '../../model/index.ts';
 
 export { publicAttendeeTag } from './attendeeGate.ts';
@@ -20,12 +22,18 @@ export interface AudienceOptions {
   loadedPage?: (address: string) => boolean;
   /** Overrides of the rate limits (tests tighten them; the defaults suit the demo mesh). */
   limits?: Partial<AttendeeLimitSettings>;
+  /** Overrides of the measuring hold's bounds (tests shorten them). */
+  hold?: Partial<RoomHoldSettings>;
 }
 
 export interface Audience {
   /** Express middleware placed before attendee demo requests. */
   gate: RequestHandler;
-  /** /api/audience/join-info, /api/audience/stats, /api/audience/presence (SSE, one per open /join page). */
+  /**
+   * /api/audience/join-info, /api/audience/stats, /api/audience/presence (SSE, one per open /join page), and the
+   * presenter's measuring hold: POST /api/audience/hold {ms} starts it and answers once the attendee requests in the
+   * mesh have finished, DELETE ends it.
+   */
   router: Router;
   /** The URL phones should open, e.g. http://192.168.1.20:8080/join */
   joinUrl(): string;
@@ -38,7 +46,8 @@ export function createAudience(opts: AudienceOptions): Audience {
   const limits = new AttendeeLimits({ ...defaultAttendeeLimits, ...opts.limits });
   const counters = createGateCounters();
   const presence = new Presence({ loadedPage: opts.loadedPage });
-  const gate = createAttendeeGate({ limits, presenterToken: config.presenterToken, counters, log });
+  const hold = new RoomHold(limits, { ...defaultRoomHold, ...opts.hold }, (until) => presence.measuring(until));
+  const gate = createAttendeeGate({ limits, presenterToken: config.presenterToken, counters, log, hold });
 
   const joinUrl = () => resolveJoinUrl({ publicUrl: config.publicUrl, host: config.host, port: opts.port() });
   if (!config.publicUrl && (config.host.startsWith('127.') || config.host === 'localhost')) {
@@ -55,6 +64,7 @@ export function createAudience(opts: AudienceOptions): Audience {
     requestsTotal: counters.admitted.total,
     inFlight: limits.requestsInFlight,
     presenceStreams: presence.openStreams,
+    hold: { active: hold.active, waiting: hold.waiting, ...hold.counts },
   });
 
   const router = express.Router();
@@ -69,6 +79,23 @@ export function createAudience(opts: AudienceOptions): Audience {
     res.json(stats());
   });
   router.get('/api/audience/presence', presence.handle);
+  const presenterOnly: RequestHandler = (req, res, next) => {
+    if (isPresenter(req, config.presenterToken)) return next();
+    res.status(401).json({ error: 'presenter token required: send "Authorization: Bearer <token>"' });
+  };
+  router.post('/api/audience/hold', presenterOnly, express.json({ limit: '1kb' }), async (req, res) => {
+    const ms = (req.body as { ms?: unknown } | undefined)?.ms;
+    if (typeof ms !== 'number' || !(ms > 0)) {
+      res.status(400).json({ error: 'body must be {"ms": <how long to hold, in ms>}', maxMs: hold.settings.maxHoldMs });
+      return;
+    }
+    const started = await hold.start(ms);
+    log.info(`measuring: attendee requests held for up to ${Math.round((started.holdingUntil - Date.now()) / 1000)} s (${started.inFlightAtStart} in the mesh drained in ${started.drainedMs} ms)`);
+    res.json(started);
+  });
+  router.delete('/api/audience/hold', presenterOnly, (_req, res) => {
+    res.json(hold.end());
+  });
 
   return {
     gate,
@@ -76,6 +103,7 @@ export function createAudience(opts: AudienceOptions): Audience {
     joinUrl,
     stats,
     async stop() {
+      hold.stop();
       presence.stop();
     },
   };

@@ -35,6 +35,8 @@ export class Presence {
   private lastPushedCount = -1;
   private readonly maxStreams: number;
   private readonly idsPerAddress: number;
+  /** The `measuring` event every page gets on connect while the presenter measures (null: not measuring). */
+  private measuringChunk: string | null = null;
   refused = 0;
 
   constructor(private readonly opts: PresenceOptions = {}) {
@@ -99,11 +101,19 @@ export class Presence {
       this.schedulePush();
     }, HEARTBEAT_MS);
     res.write(`retry: 3000\nevent: count\ndata: ${this.attendeesConnected}\n\n`);
+    if (this.measuringChunk) res.write(this.measuringChunk);
     this.schedulePush();
   };
 
   private broadcast(chunk: string): void {
     for (const d of this.devices.values()) for (const set of d.ids.values()) for (const res of set) res.write(chunk);
+  }
+
+  /** Tells every page that the presenter measures until `untilMs` (ms since the epoch), or no longer (null): a waiting phone says why. */
+  measuring(untilMs: number | null): void {
+    const chunk = `event: measuring\ndata: ${JSON.stringify({ until: untilMs })}\n\n`;
+    this.measuringChunk = untilMs === null ? null : chunk;
+    this.broadcast(chunk);
   }
 
   /** Coalesces joins and leaves into one count message per second. */

@@ -2,9 +2,12 @@
 import { createTraceCompare } from '../../viewer/index.ts';
 import { el, setText } from './dom.ts';
 import type { ProofResult } from './proofVerdict.ts';
+import { focusLabels } from './proofFocus.ts';
 
 export interface ComparePanel {
   show(result: ProofResult): void;
+  /** Scrolls both panes to the finding's spans; call once the panel is visible. */
+  reveal(result: ProofResult): void;
   setZoom(z: number): void;
   destroy(): void;
 }
@@ -14,7 +17,8 @@ export function createComparePanel(host: HTMLElement, onClose: () => void): Comp
   const headline = el('p', { class: 'proof-headline', role: 'status' });
   const finding = el('p', { class: 'proof-finding' });
   const suggestion = el('p', { class: 'proof-suggestion' });
-  const verdict = el('div', { class: 'proof-verdict' }, headline, finding, suggestion);
+  const room = el('p', { class: 'proof-room' });
+  const verdict = el('div', { class: 'proof-verdict' }, headline, finding, suggestion, room);
   const body = el('div', { class: 'demo-compare-body' });
   host.append(verdict, close, body);
   close.addEventListener('click', onClose);
@@ -28,8 +32,16 @@ export function createComparePanel(host: HTMLElement, onClose: () => void): Comp
       finding.hidden = !r.findingLine;
       setText(suggestion, r.suggestion ?? '');
       suggestion.hidden = !r.suggestion;
+      setText(room, r.roomLine ?? '');
+      room.hidden = !r.roomLine;
       // No caption: the verdict above says what the pair is; the panes name themselves Before and After.
       compare.show(r.before.typical, r.after.typical);
+    },
+    reveal(r) {
+      // The payoff in view: the finding's rows, opened and scrolled to, in both panes (the panes must be on screen to scroll).
+      // On the next frame: the panes' heights settle once the verdict's lines are laid out, and centring needs the final height.
+      const f = r.focus;
+      if (f) requestAnimationFrame(() => compare.focus(f.before, f.after, focusLabels(f)));
     },
     setZoom: (z) => compare.setZoom(z),
     destroy() {

@@ -26,6 +26,7 @@ import { plugProofMachine } from './plugProof.ts';
 import type { RequestPattern } from './holePattern.ts';
 import { presenterRequestMachine } from './presenterRequest.ts';
 import type { ProofResult } from './proofVerdict.ts';
+import type { RoomHoldClient } from './roomHold.ts';
 import { failureOrigin, requestFailed, traceAttendee, traceDurationMs, traceStartMs } from '../../model/index.ts';
 import type { HoleState, MeshHealth, RequestKind, TraceSource } from './traceSource.ts';
 
@@ -83,7 +84,8 @@ const isNewerCrowd = (context: DemoFlowContext, trace: JaegerTrace) =>
 /** Attendees' traces may come into the main view: the part follows the crowd and nothing is pinned. */
 const followingCrowd = (context: DemoFlowContext) => context.followCrowd && !context.stage.pinned;
 
-export function createDemoFlowMachine(source: TraceSource) {
+/** `room`: the presenter's measuring hold, so the crowd does not queue in front of a proof's requests (none without the token). */
+export function createDemoFlowMachine(source: TraceSource, room: RoomHoldClient | null = null) {
   return setup({
     types: {} as { context: DemoFlowContext; events: DemoFlowEvent; input: DemoFlowInput },
     actors: {
@@ -222,7 +224,17 @@ export function createDemoFlowMachine(source: TraceSource) {
             states: {
               idle: {
                 on: {
-                  SEND: { target: 'requesting', actions: assign({ pending: ({ event }) => ({ kind: event.kind, count: event.count, pattern: event.pattern }), error: null, comparison: null }) },
+                  // The stage waits for our request (held: no crowd trace takes it meanwhile, only to be replaced).
+                  SEND: {
+                    target: 'requesting',
+                    actions: assign({
+                      pending: ({ event }) => ({ kind: event.kind, count: event.count, pattern: event.pattern }),
+                      error: null,
+                      comparison: null,
+                      stage: { ...emptyStage, pinned: true },
+                      waitingCrowd: null,
+                    }),
+                  },
                   SWITCH: [
                     { guard: 'plugging', target: 'proving', actions: assign({ error: null, holeProblem: null }) },
                     { target: 'switching', actions: assign({ error: null, holeProblem: null }) },
@@ -242,13 +254,14 @@ export function createDemoFlowMachine(source: TraceSource) {
                     pattern: context.pending?.pattern,
                     requestTimeoutMs: context.timing.requestTimeoutMs,
                     traceTimeoutMs: context.timing.traceTimeoutMs,
+                    room,
                   }),
                   onDone: {
                     target: 'idle',
                     actions: enqueueActions(({ context, event, enqueue }) => {
                       const out = event.output;
                       if (!out.trace) {
-                        enqueue.assign({ error: out.failure ?? 'Something went wrong.' });
+                        enqueue.assign({ error: out.failure ?? 'Something went wrong.', stage: emptyStage });
                         return;
                       }
                       const t = out.trace;
@@ -264,7 +277,8 @@ export function createDemoFlowMachine(source: TraceSource) {
               },
               proving: {
                 entry: assign(({ context, event }) => ({ proving: { holeId: event.type === 'SWITCH' ? event.holeId : '', text: 'Preparing the proof…' }, comparison: null })),
-                exit: assign({ proving: null }),
+                // A proof stopped midway (the slide left) lets the room go at once; after a whole proof this is a no-op.
+                exit: [assign({ proving: null }), () => void room?.end().catch(() => undefined)],
                 on: { PROOF_PROGRESS: { actions: assign({ proving: ({ context, event }) => (context.proving ? { ...context.proving, text: event.text } : null) }) } },
                 invoke: {
                   id: 'proof',
@@ -277,6 +291,7 @@ export function createDemoFlowMachine(source: TraceSource) {
                       spec,
                       reuse: reusableBefore(spec, context.samples, pluggedSignature(context.holes), context.now()),
                       traceTimeoutMs: context.timing.traceTimeoutMs,
+                      room,
                     };
                   },
                   onDone: {

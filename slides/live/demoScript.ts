@@ -6,8 +6,8 @@ import { patternWords } from './proofVerdict.ts';
  * The flaky payments first: while it is open, every third normal order stalls on a timeout, and
  * that noise would hide the smaller holes. Then the two that a slow order shows (one barista, the
  * missing cache), then the lock while N+1 is still open (the one connection is held for the whole
- * order transaction, N+1 reservations included, so the queue is plainest then), and N+1 last on a
- * steady normal order.
+ * order transaction, N+1 reservations included, so the queue is plainest then), and N+1 last, on a
+ * team order whose six reservations in a row are its longest stretch once the rest is plugged.
  */
 export const scriptOrder: readonly HoleId[] = ['flaky-dependency', 'worker-pool', 'missing-cache', 'lock-contention', 'n-plus-one'];
 

@@ -15,6 +15,7 @@ import type { RequestPattern } from './holePattern.ts';
 import { patternWords } from './proofVerdict.ts';
 import type { LiveContext, LivePart } from './index.ts';
 import { mountRecordingReplay } from './recordingPanel.ts';
+import { createRoomHoldClient } from './roomHold.ts';
 import { sourceFor } from './sourceFor.ts';
 import './demoSlide.css';
 
@@ -31,6 +32,32 @@ const lockHole = holeCatalog.find((h) => h.id === 'lock-contention')!;
 function deckScale(): number {
   const reveal = (window as { Reveal?: { getScale?: () => number } }).Reveal;
   return reveal?.getScale?.() ?? 1;
+}
+
+/**
+ * The viewer's findings band holds the top two findings whole, their titles wrapped (a cut title hides the
+ * number the room needs), and the rest a scroll away; refitted as findings arrive and the stage resizes.
+ */
+function fitFindingsBand(viewerHost: HTMLElement): () => void {
+  const band = viewerHost.querySelector<HTMLElement>('.tv-findings');
+  if (!band) return () => undefined;
+  const fit = () => {
+    const items = band.querySelectorAll<HTMLElement>('.tv-finding');
+    const last = items[Math.min(items.length, 2) - 1];
+    if (!last || band.offsetHeight === 0) return;
+    const box = band.getBoundingClientRect();
+    const scale = box.height / band.offsetHeight || 1; // reveal.js scales the slide
+    const pad = parseFloat(getComputedStyle(band).paddingBottom) || 0;
+    band.style.maxHeight = `${Math.ceil((last.getBoundingClientRect().bottom - box.top) / scale + band.scrollTop + pad)}px`;
+  };
+  const changes = new MutationObserver(fit);
+  changes.observe(band, { childList: true, subtree: true, attributes: true, attributeFilter: ['hidden'] });
+  const sizes = new ResizeObserver(fit);
+  sizes.observe(viewerHost);
+  return () => {
+    changes.disconnect();
+    sizes.disconnect();
+  };
 }
 
 function mountDemo(host: HTMLElement, ctx: LiveContext, actor: DemoFlowActor): () => void {
@@ -54,6 +81,7 @@ function mountDemo(host: HTMLElement, ctx: LiveContext, actor: DemoFlowActor): (
   const releaseInput = guardInput(host);
 
   const viewer = createTraceViewer(viewerHost, { onSelectSpan: (id) => id && actor.send({ type: 'PIN' }) });
+  const unfitBand = fitFindingsBand(viewerHost);
   const compare = createComparePanel(compareHost, () => actor.send({ type: 'DISMISS_COMPARISON' }));
   const crowd = createCrowdPanel((traceID) => actor.send({ type: 'OPEN_TRACE', traceID }));
   side.append(crowd.element, joinHost);
@@ -175,7 +203,11 @@ function mountDemo(host: HTMLElement, ctx: LiveContext, actor: DemoFlowActor): (
     }
     if (!shown) {
       const message =
-        c.mesh?.state === 'offline' ? 'No trace: the mesh is not running here (see above).' : 'Press “Send a request”: its trace appears here by itself.';
+        c.mesh?.state === 'offline'
+          ? 'No trace: the mesh is not running here (see above).'
+          : phase === 'requesting'
+            ? 'Waiting for your request…'
+            : 'Press “Send a request”: its trace appears here by itself.';
       if (message !== idleMessage) {
         idleMessage = message;
         viewer.clear(message);
@@ -192,6 +224,7 @@ function mountDemo(host: HTMLElement, ctx: LiveContext, actor: DemoFlowActor): (
       compareHost.hidden = !c.comparison;
       viewerHost.hidden = Boolean(c.comparison);
       root.classList.toggle('demo-comparing', Boolean(c.comparison));
+      if (c.comparison) compare.reveal(c.comparison);
     }
   };
   const sub = actor.subscribe(render);
@@ -209,6 +242,7 @@ function mountDemo(host: HTMLElement, ctx: LiveContext, actor: DemoFlowActor): (
     join?.destroy();
     crowd.destroy();
     compare.destroy();
+    unfitBand();
     viewer.destroy();
     releaseInput();
     root.remove();
@@ -231,7 +265,8 @@ export function createDemoSlide(): LivePart {
       const key = `${ctx.apiBase}\n${ctx.presenterToken ?? ''}`;
       if (session?.key !== key) {
         session?.actor.stop();
-        session = { actor: createActor(createDemoFlowMachine(source), { input: {} }).start(), key };
+        const room = ctx.presenterToken ? createRoomHoldClient(ctx.apiBase, ctx.presenterToken) : null;
+        session = { actor: createActor(createDemoFlowMachine(source, room), { input: {} }).start(), key };
       }
       teardown = mountDemo(host, ctx, session.actor);
     },

@@ -1,5 +1,5 @@
 // Child machine of the Demo flow: proves one plug like for like — samples before, the switch, warm-up, samples after, then the verdict.
-import { assign, fromPromise, sendParent, setup } from 'xstate';
+import { assign, enqueueActions, fromPromise, sendParent, setup } from 'xstate';
 import type { HolePattern, HoleSpec } from '../../model/index.ts';
 import type { JaegerTrace } from '../../model/index.ts';
 import type { HoleState, RequestKind } from '../../model/index.ts';
@@ -8,6 +8,8 @@ import { judgePlug, sideOf, type ProofResult } from './proofVerdict.ts';
 import { failureWords } from './presenterRequest.ts';
 import { hasRoot } from '../../model/index.ts';
 import type { DemoRequestResult, TraceSource } from './traceSource.ts';
+import { roomWords, type RoomHoldClient } from './roomHold.ts';
+import type { RoomHoldEnd, RoomHoldStart } from '../../model/index.ts';
 
 export interface PlugProofInput {
   source: TraceSource;
@@ -16,6 +18,8 @@ export interface PlugProofInput {
   reuse: string[];
   /** How long a trace may take to become whole. */
   traceTimeoutMs: number;
+  /** Holds the room's new requests while the proof measures (presenter only); null: measure beside the crowd. */
+  room?: RoomHoldClient | null;
 }
 
 export type PlugProofOutput = { result: ProofResult; error: null } | { result: null; error: string };
@@ -25,6 +29,7 @@ interface Ctx extends PlugProofInput {
   after: JaegerTrace[];
   result: ProofResult | null;
   error: string | null;
+  held: RoomHoldStart | null;
 }
 
 type Ev =
@@ -112,17 +117,33 @@ export const plugProofMachine = setup({
   actors: {
     gather: fromPromise<JaegerTrace[], GatherInput>(({ input, signal }) => gather(input, signal)),
     plug: fromPromise<HoleState, { source: TraceSource; id: string }>(({ input }) => input.source.setHole(input.id, true)),
+    holdRoom: fromPromise<RoomHoldStart | null, RoomHoldClient | null | undefined>(({ input, signal }) => input?.start(signal) ?? Promise.resolve(null)),
+    releaseRoom: fromPromise<RoomHoldEnd | null, RoomHoldClient | null | undefined>(({ input }) => input?.end() ?? Promise.resolve(null)),
   },
 }).createMachine({
   id: 'plugProof',
-  context: ({ input }) => ({ ...input, before: [], after: [], result: null, error: null }),
+  context: ({ input }) => ({ ...input, before: [], after: [], result: null, error: null, held: null }),
   output: ({ context }) => (context.result ? { result: context.result, error: null } : { result: null, error: context.error ?? 'The proof stopped.' }),
   on: {
     PROGRESS: { actions: sendParent(({ event }) => ({ type: 'PROOF_PROGRESS', text: event.text })) },
     SENT: { actions: sendParent(({ event }) => ({ type: 'OURS', results: event.results, kind: event.kind, burst: event.burst })) },
   },
-  initial: 'before',
+  initial: 'holding',
   states: {
+    // The crowd's requests would queue in front of ours and both sides would measure the crowd: the room waits for the few seconds a proof takes.
+    holding: {
+      always: { guard: ({ context }) => !context.room, target: 'before' },
+      entry: enqueueActions(({ context, enqueue }) => {
+        if (context.room) enqueue.sendParent({ type: 'PROOF_PROGRESS', text: 'Asking the room to wait a few seconds while the proof measures…' });
+      }),
+      invoke: {
+        src: 'holdRoom',
+        input: ({ context }) => context.room,
+        onDone: { target: 'before', actions: assign({ held: ({ event }) => event.output }) },
+        // No hold (an older server, a network hiccup): measure anyway, beside the crowd.
+        onError: 'before',
+      },
+    },
     before: {
       invoke: {
         src: 'gather',
@@ -138,11 +159,11 @@ export const plugProofMachine = setup({
         src: 'plug',
         input: ({ context }) => ({ source: context.source, id: context.spec.id }),
         onDone: [
-          { guard: ({ context }) => context.error !== null, target: 'failed', actions: sendParent(({ event }) => ({ type: 'HOLE_CONFIRMED', hole: event.output, at: Date.now() })) },
+          { guard: ({ context }) => context.error !== null, target: 'releasing', actions: sendParent(({ event }) => ({ type: 'HOLE_CONFIRMED', hole: event.output, at: Date.now() })) },
           { target: 'after', actions: sendParent(({ event }) => ({ type: 'HOLE_CONFIRMED', hole: event.output, at: Date.now() })) },
         ],
         // The switch's own refusal (e.g. no presenter token) is what the presenter needs to read, not the proof's.
-        onError: { target: 'failed', actions: assign({ error: ({ event }) => messageOf(event.error) }) },
+        onError: { target: 'releasing', actions: assign({ error: ({ event }) => messageOf(event.error) }) },
       },
     },
     after: {
@@ -150,15 +171,35 @@ export const plugProofMachine = setup({
         src: 'gather',
         input: ({ context, self }) => ({ ...context, phase: 'after' as const, tell: (e: Ev) => self.send(e) }),
         onDone: {
-          target: 'done',
+          target: 'releasing',
           actions: assign(({ context, event }) => ({
             after: event.output,
             result: judgePlug(context.spec, sideOf(context.before, context.reuse.length > 0), sideOf(event.output, false)),
           })),
         },
-        onError: { target: 'failed', actions: assign({ error: ({ event }) => messageOf(event.error) }) },
+        onError: { target: 'releasing', actions: assign({ error: ({ event }) => messageOf(event.error) }) },
       },
     },
+    // The room goes on at once, whatever the proof's outcome; the verdict says what it waited.
+    releasing: {
+      invoke: {
+        src: 'releaseRoom',
+        input: ({ context }) => (context.held ? context.room : null),
+        onDone: {
+          target: 'settled',
+          actions: assign({
+            result: ({ context, event }) => {
+              const h = context.held;
+              const out = event.output;
+              if (!context.result || !h) return context.result;
+              return { ...context.result, roomLine: roomWords({ drained: h.inFlightAtStart, drainedMs: h.drainedMs, heldCalls: out?.heldCalls ?? 0, heldMs: out?.heldMs ?? 0 }) };
+            },
+          }),
+        },
+        onError: 'settled',
+      },
+    },
+    settled: { always: [{ guard: ({ context }) => context.result !== null, target: 'done' }, { target: 'failed' }] },
     done: { type: 'final' },
     failed: { type: 'final' },
   },

@@ -4,6 +4,7 @@ import type { JaegerTrace } from '../../model/index.ts';
 import { messageOf } from './flowContext.ts';
 import { judgedResults, plainRequests, sendPattern, type RequestPattern, type SentGroup } from './holePattern.ts';
 import { SourceError, type DemoRequestResult, type RequestKind, type TraceSource } from './traceSource.ts';
+import type { RoomHoldClient } from './roomHold.ts';
 
 export interface PresenterRequestInput {
   source: TraceSource;
@@ -13,6 +14,18 @@ export interface PresenterRequestInput {
   pattern?: RequestPattern | undefined;
   requestTimeoutMs: number;
   traceTimeoutMs: number;
+  /** The measuring hold: the room's new requests wait while ours runs, so it shows the hole, not the crowd's queue. */
+  room?: RoomHoldClient | null;
+}
+
+/** Sends our requests with the room held when a hold is at hand; a hold that fails to start is no reason not to send. */
+async function sendHeld(input: Ctx, signal: AbortSignal): Promise<SentGroup[]> {
+  const held = input.room ? await input.room.start(signal).catch(() => null) : null;
+  try {
+    return await sendPattern(input.source, input.pattern ?? plainRequests(input.kind, input.count), signal);
+  } finally {
+    if (held) void input.room!.end().catch(() => undefined);
+  }
 }
 
 /** How a press ended: a trace to show (possibly of a failed request), or words saying why there is none. */
@@ -47,7 +60,7 @@ export function failureWords(r: DemoRequestResult): string | null {
 export const presenterRequestMachine = setup({
   types: {} as { context: Ctx; events: Ev; input: PresenterRequestInput; output: PresenterRequestOutput },
   actors: {
-    send: fromPromise<SentGroup[], Ctx>(({ input, signal }) => sendPattern(input.source, input.pattern ?? plainRequests(input.kind, input.count), signal)),
+    send: fromPromise<SentGroup[], Ctx>(({ input, signal }) => sendHeld(input, signal)),
     fetch: fromPromise<JaegerTrace | null, { source: TraceSource; traceID: string }>(({ input, signal }) => input.source.fetchTrace(input.traceID, signal)),
   },
   delays: {

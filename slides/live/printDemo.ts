@@ -27,6 +27,9 @@ function mountPrintDemo(section: HTMLElement): void {
       viewer.show(trace);
       host.dataset.traceId = trace.traceID;
       const found = analyzeTrace(trace).slice(0, 3);
+      // On paper too the costliest finding's rows are marked and in view.
+      const top = found[0];
+      if (top && viewer.highlightSpans(top.spanIDs) > 0) viewer.revealSpan(top.spanIDs[0]!);
       findings.replaceChildren(...found.map((f) => el('li', {}, f.title)));
       if (found.length === 0) findings.replaceChildren(el('li', {}, 'The hole finder names nothing in this recording.'));
     },

@@ -5,6 +5,7 @@ import type { HoleSpec } from '../../model/index.ts';
 import type { JaegerTrace } from '../../model/index.ts';
 import { formatMs, median, traceDurationMs } from '../../model/index.ts';
 import { requestPatternWords } from './holePattern.ts';
+import { proofFocus, type ProofFocus } from './proofFocus.ts';
 
 export interface ProofSide {
   traces: JaegerTrace[];
@@ -27,6 +28,10 @@ export interface ProofResult {
   findingLine: string | null;
   /** When the difference is within the noise: the request pattern that shows this hole. */
   suggestion: string | null;
+  /** When the room's requests were held for the proof: how many, and how long the proof and they waited. */
+  roomLine: string | null;
+  /** The spans to point at in the typical trace of each side: the finding that went away, and the same place after. */
+  focus: ProofFocus | null;
   before: ProofSide;
   after: ProofSide;
 }
@@ -100,7 +105,11 @@ export function judgePlug(hole: HoleSpec, before: ProofSide, after: ProofSide): 
   const gone = [...was].filter(([place, w]) => w.count * 2 >= before.traces.length && !still.has(place)).sort((x, y) => y[1].example.costMs - x[1].example.costMs);
   const left = [...still].filter(([place]) => was.has(place));
   let findingLine: string | null = null;
-  if (gone.length > 0) findingLine = `Gone: ${gone[0]![1].example.title}`;
+  if (gone.length > 0) {
+    // Worded from the trace drawn below it when that one shows it, so the line and the highlighted rows give the same figures.
+    const [place, seen] = gone[0]!;
+    findingLine = `Gone: ${(findingsByPlace([before.typical], hole.findingKind).get(place)?.example ?? seen.example).title}`;
+  }
   else if (left.length > 0) findingLine = `Still seen in ${left[0]![1].count} of ${after.traces.length} after: ${left[0]![1].example.title}`;
 
   return {
@@ -110,6 +119,8 @@ export function judgePlug(hole: HoleSpec, before: ProofSide, after: ProofSide): 
     headline,
     findingLine,
     suggestion: faster ? null : `This hole shows on ${patternWords(hole)}: send that, then switch again.`,
+    roomLine: null,
+    focus: proofFocus(hole.findingKind, before.typical, after.typical),
     before,
     after,
   };

@@ -5,6 +5,8 @@ import { createTraceCompare } from '../../viewer/index.ts';
 import { exampleRecording, manifest, recordedOn, recordedPairs, walkthroughFor, type RecordedPair } from '../recordings/index.ts';
 import { el, guardInput, setText } from './dom.ts';
 import { shortHoleName } from './holeSwitches.ts';
+import { focusLabels, proofFocus } from './proofFocus.ts';
+import { holeCatalog } from '../../model/index.ts';
 import { createRecordingTraceSource } from './recordingTraceSource.ts';
 // The live parts' own styles keep the viewer's headings readable inside reveal.js; the replay reuses them.
 import './demoSlide.css';
@@ -64,6 +66,10 @@ function mountDemoReplay(host: HTMLElement): () => void {
       if (!before || !after) throw new Error('a trace of the pair is missing');
       // No caption: the pressed picker button already names the pair, and rows need the height.
       compare.show(before, after);
+      // As on the live slide: the finding that went away and the same place after, in view in both panes.
+      const kind = holeCatalog.find((h) => h.id === pair.before.holeId)?.findingKind;
+      const focus = kind ? proofFocus(kind, before, after) : null;
+      if (focus) compare.focus(focus.before, focus.after, focusLabels(focus));
       host.dataset.pair = pair.id;
       host.dataset.beforeSpans = String(before.spans.length);
       host.dataset.afterSpans = String(after.spans.length);

@@ -205,6 +205,29 @@ test('/join end to end on a phone: a tap shows latency and where the time went; 
   await context.close();
 });
 
+test('while the presenter measures, a tap waits and the phone says why; it runs once the hold ends', async () => {
+  const context = await browser!.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  const page = await context.newPage();
+  const watch = watchPage(page);
+  await page.goto(`${server.url}/join`);
+  const presenter = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
+  await waitFor('the phone on its presence stream', async () => (await (await fetch(`${server.url}/api/audience/stats`)).json() as AudienceStats).presenceStreams >= 1);
+  const hold = await fetch(`${server.url}/api/audience/hold`, { method: 'POST', headers: presenter, body: JSON.stringify({ ms: 15_000 }) });
+  assert.equal(hold.status, 200);
+  try {
+    await page.tap('#sendNormal');
+    await waitFor('the phone to say the presenter is measuring', async () => (await page.textContent('#message')) === 'The presenter is measuring — yours goes next.', { timeoutMs: 10_000 });
+    assert.equal(await page.locator('#result').isHidden(), true, 'no answer while held');
+    await screenshot(page, 'join-phone-measuring');
+  } finally {
+    await fetch(`${server.url}/api/audience/hold`, { method: 'DELETE', headers: presenter });
+  }
+  await waitFor('the held request answered', async () => /^\d+(\.\d)?$/.test((await page.textContent('#latency')) ?? ''), { timeoutMs: 45_000 });
+  assert.equal(await page.locator('#message').isHidden(), true, 'the measuring note is gone once answered');
+  assert.deepEqual(watch.errors, []);
+  await context.close();
+});
+
 test('on the Demo slide of the real deck (mesh up), the QR code as drawn decodes to the join URL', async () => {
   const page = await browser!.newPage({ viewport: { width: 1920, height: 1080 } });
   const watch = watchPage(page);

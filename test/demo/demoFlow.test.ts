@@ -262,7 +262,7 @@ test('a plug is judged on medians with the spread as noise; a small or overlappi
   const noisy = judgePlug(hole, side([380, 400, 420]), side([370, 390, 430]));
   assert.equal(noisy.verdict, 'same');
   assert.match(noisy.headline, /no measurable difference/);
-  assert.match(noisy.suggestion ?? '', /3 normal requests one after another/);
+  assert.match(noisy.suggestion ?? '', /3 slow requests one after another, after 1 slow to warm up/);
   const slower = judgePlug(hole, side([380, 400, 420]), side([500, 520, 540]));
   assert.equal(slower.verdict, 'same', 'never announced as a slowdown');
 });
@@ -273,4 +273,35 @@ test('recent requests are reused as "before" only when they match the pattern, t
   assert.deepEqual(reusableBefore(cache, [s('a', 0), s('b', 1), s('c', 2)], '', 2000), ['b', 'c'], 'the cold first one is left out');
   assert.deepEqual(reusableBefore(cache, [s('a', 1), s('b', 2)], 'n-plus-one', 2000), [], 'other switches: not like for like');
   assert.deepEqual(reusableBefore(cache, [s('a', 1)], '', 2000), [], 'not enough samples: the slide sends the pattern');
+});
+
+test('after Send the stage waits for our request: an attendee trace arriving meanwhile goes to the lane, not the main view', async () => {
+  const t = await started();
+  // The live event in its fullest shape (extra fields are ignored where the event is only an id).
+  const arrive = (traceID: string) =>
+    t.stream().handlers.onTrace({ traceID, spanCount: 2, hasRoot: true, rootService: 'storefront', rootOperation: 'POST /order', startTimeUs: 1_000_000_000, durationUs: 1000, error: false, services: ['storefront'] } as Parameters<StreamHandlers['onTrace']>[0]);
+  // Unpinned, an attendee is on the stage.
+  arrive('att-before');
+  t.clock.increment(defaultTiming.crowdSettleMs);
+  await flush();
+  t.fetches[t.fetches.length - 1]!.resolve(trace('att-before', 400));
+  await flush();
+  assert.equal(t.ctx().stage.trace?.traceID, 'att-before');
+  t.clock.increment(defaultTiming.dwellMs);
+  t.actor.send({ type: 'SEND', kind: 'normal', count: 1 });
+  assert.equal(t.ctx().stage.trace, null, 'the stage is cleared for ours (the slide says it waits for it)');
+  arrive('att-during');
+  t.clock.increment(defaultTiming.crowdSettleMs);
+  await flush();
+  t.fetches.filter((f) => f.traceID === 'att-during').forEach((f) => f.resolve(trace('att-during', 500)));
+  await flush();
+  assert.equal(t.ctx().stage.trace, null, 'no attendee trace takes the stage while ours is on its way');
+  assert.ok(t.ctx().crowd.some((c) => c.traceID === 'att-during'), 'it is in the crowd lane');
+  t.sends[t.sends.length - 1]!.resolve([{ traceID: 'mine', durationMs: 200, status: 200 }]);
+  await flush();
+  arrive('mine');
+  t.fetches.filter((f) => f.traceID === 'mine').forEach((f) => f.resolve(trace('mine', 200)));
+  await flush();
+  assert.equal(t.ctx().stage.trace?.traceID, 'mine');
+  t.actor.stop();
 });

@@ -209,12 +209,73 @@ test('the pinned trace and its open span survive 10 attendee traces; each lands 
   await page.close();
 });
 
-test('plugging each hole in turn after warm-up: every proof reads as an improvement or an honest "no measurable difference"', async () => {
+/** Each compare pane's highlighted rows wholly inside its viewport, and the label beside them. Plain JavaScript text (see MEASURE_STAGE). */
+const FOCUS_IN_VIEW = `[...document.querySelectorAll('.demo-compare .tc-side')].map((pane) => {
+  const port = pane.querySelector('.tv-viewport').getBoundingClientRect();
+  const marked = [...pane.querySelectorAll('.tv-row-marked')].map((r) => r.getBoundingClientRect()).filter((b) => b.height > 0);
+  const label = pane.querySelector('.tc-side-focus');
+  return {
+    marked: marked.length,
+    inView: marked.filter((b) => b.top >= port.top - 1 && b.bottom <= port.bottom + 1).length,
+    label: label && !label.hidden ? label.textContent : '',
+    labelCut: label ? label.scrollWidth > label.clientWidth + 1 || label.getBoundingClientRect().bottom > port.top + 1 : true,
+  };
+})`;
+
+/** The findings band: each of the top two findings wholly inside the band, no title cut. Plain JavaScript text (see MEASURE_STAGE). */
+const BAND_TOP_TWO = `(() => {
+  const band = document.querySelector('.demo-viewer .tv-findings');
+  const box = band.getBoundingClientRect();
+  return [...band.querySelectorAll('.tv-finding')].slice(0, 2).map((li) => {
+    const b = li.getBoundingClientRect();
+    const title = li.querySelector('.tv-finding-title');
+    return { text: li.textContent, whole: b.top >= box.top - 1 && b.bottom <= box.bottom + 1, cut: title.scrollWidth > title.clientWidth + 1 };
+  });
+})()`;
+
+test('the findings band shows the top two findings whole at 1920×1080, 1280×720 and 1024×768', async () => {
+  const { page, watch } = await openDemo(`?token=${TOKEN}`);
+  // A slow order with every hole open: several findings, long titles.
+  const answered = page.waitForResponse((r) => r.url().endsWith('/api/demo/requests') && r.request().method() === 'POST');
+  await page.click('.guide-send');
+  const [result] = (await (await answered).json()) as { traceID: string }[];
+  await page.waitForFunction((id) => document.querySelector<HTMLElement>('[data-demo-state]')?.dataset.traceId === id, result!.traceID, { timeout: 15_000 });
+  await waitFor('at least two findings', async () => (await page.locator('.demo-viewer .tv-finding').count()) >= 2, { timeoutMs: 15_000 });
+  // The last size twice more with the presenter zoom up: the titles wrap onto a second line, the band grows with them.
+  for (const [size, zoomIns] of [[{ width: 1920, height: 1080 }, 0], [{ width: 1280, height: 720 }, 0], [{ width: 1024, height: 768 }, 0], [{ width: 1024, height: 768 }, 2]] as const) {
+    await page.setViewportSize(size);
+    for (let i = 0; i < zoomIns; i++) await page.click('.demo-zoom-in');
+    const top = await waitFor(
+      `both top findings whole at ${size.width}×${size.height}`,
+      async () => {
+        const t = (await page.evaluate(BAND_TOP_TWO)) as { text: string; whole: boolean; cut: boolean }[];
+        return t.length === 2 && t.every((x) => x.whole && !x.cut) ? t : undefined;
+      },
+      { timeoutMs: 5_000 },
+    ).catch(async (e: unknown) => {
+      await screenshot(page, `demo-findings-band-${size.width}x${size.height}-zoom${zoomIns}-failed`);
+      throw new Error(`${String(e)}: ${JSON.stringify(await page.evaluate(BAND_TOP_TWO))}`);
+    });
+    assert.equal(top.length, 2);
+    await screenshot(page, `demo-findings-band-${size.width}x${size.height}${zoomIns ? '-zoomed' : ''}`);
+  }
+  assert.deepEqual(watch.errors, []);
+  await page.close();
+});
+
+test('plugging each hole in turn after warm-up: every proof reads as an improvement or an honest "no measurable difference", its finding in view in both panes', async () => {
   const { page, watch } = await openDemo(`?token=${TOKEN}`);
   const report: string[] = [];
+  const sizes = [
+    { width: 1920, height: 1080 },
+    { width: 1024, height: 768 },
+  ];
   try {
     await sendAndWait(page); // warm-up traffic: the mesh's first request pays for its connections
-    for (const id of scriptOrder) {
+    for (const [step, id] of scriptOrder.entries()) {
+      // Both sizes the issue names, each proof opened at its size (a projector, a small beamer).
+      const size = sizes[step % sizes.length]!;
+      await page.setViewportSize(size);
       await page.click(`.demo-hole[data-hole="${id}"]`);
       await page.waitForFunction(
         (h) => document.querySelector<HTMLElement>('.demo-compare:not([hidden])')?.dataset.hole === h || document.querySelector('.demo-holes-problem')?.textContent,
@@ -229,11 +290,28 @@ test('plugging each hole in turn after warm-up: every proof reads as an improvem
       assert.match(text, verdict === 'faster' ? /→ .* less time/ : /no measurable difference.*send that, then switch again/);
       assert.doesNotMatch(text, /slower|more time/, 'a plug is never announced as a slowdown');
       assert.equal(await page.locator(`.demo-hole[data-hole="${id}"]`).getAttribute('aria-checked'), 'true');
-      await screenshot(page, `demo-proof-${id}-1920x1080`);
+      if (/Gone:/.test(text)) {
+        // The payoff in view: the finding's rows (before) and the same place (after), highlighted, on screen, named beside them.
+        type Pane = { marked: number; inView: number; label: string; labelCut: boolean };
+        // The panes scroll on the frame after they open, and their rows slide in for 0.35 s: wait for the rows to rest in view.
+        const panes = await waitFor(
+          `${id}: the finding's rows in view in both panes`,
+          async () => {
+            const p = (await page.evaluate(FOCUS_IN_VIEW)) as Pane[];
+            return p.length === 2 && p.every((x) => x.inView >= 1 && x.label) ? p : undefined;
+          },
+          { timeoutMs: 3_000 },
+        ).catch(async () => (await page.evaluate(FOCUS_IN_VIEW)) as Pane[]);
+        report.push(`  focus at ${size.width}×${size.height}: ${JSON.stringify(panes)}`);
+        assert.equal(panes.length, 2);
+        for (const [k, p] of panes.entries()) {
+          assert.ok(p.inView >= 1, `${id} at ${size.width}×${size.height}: pane ${k} shows highlighted rows on screen: ${JSON.stringify(p)}`);
+          assert.ok(p.label.length > 0 && !p.labelCut, `${id}: pane ${k} names what is highlighted, whole: ${JSON.stringify(p)}`);
+        }
+        assert.match(panes[0]!.label, /\d ms/, 'the before pane gives the finding with its cost');
+      }
+      await screenshot(page, `demo-proof-${id}-${size.width}x${size.height}`);
     }
-    await page.setViewportSize({ width: 1024, height: 768 });
-    await page.waitForTimeout(300); // reveal.js re-lays out on resize; nothing to wait on but its debounce
-    await screenshot(page, 'demo-proof-1024x768');
     // The chart marks each switch with a labelled line.
     await page.click('.demo-compare-close');
     await page.setViewportSize({ width: 1920, height: 1080 });

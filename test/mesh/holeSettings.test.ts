@@ -39,6 +39,9 @@ test("the figures in each hole's reasons and signature are the mesh's own number
   for (const text of [`The ${words[lock.count]} orders`, `behind ${words[lead.count]} orders`, `"waiting behind ${lead.count + lock.count - 1}"`]) says('lock', text, lock.signature);
 
   says('N+1', `${normalOrderSize} for a normal order, ${slowOrderSize} for a slow one`, hole('n-plus-one').pattern.signature);
+  says('N+1', `the same ${slowOrderSize} drinks every time`, hole('n-plus-one').pattern.signature);
+  for (const text of [`about ${s.reserveOneMs} ms`, `team order of ${slowOrderSize} drinks pays that ${slowOrderSize} times in a row`]) says('N+1', text, reasons('n-plus-one'));
+  assert.ok(s.reserveBatchMs > s.reserveOneMs, 'the batch statement is dearer than one single: the gain is the round trips');
 
   const r = s.paymentRetries;
   const flaky = reasons('flaky-dependency');

@@ -13,6 +13,8 @@ export interface TraceCompare {
   /** The same for traces the worker loaded (the standalone page). */
   showLoaded(before: LoadedTrace, after: LoadedTrace, caption?: string): void;
   setZoom(zoom: number): void;
+  /** Highlights these spans in each pane, opens and scrolls to the first, and names them above the pane (call once the panes are on screen). */
+  focus(before: readonly string[], after: readonly string[], labels: readonly [string, string]): void;
   destroy(): void;
 }
 
@@ -29,10 +31,12 @@ export function createTraceCompare(container: HTMLElement): TraceCompare {
     const pane = add(sides, 'div', `tc-side tc-${name.toLowerCase()}`);
     const head = add(pane, 'h4', 'tc-side-head');
     const hot = add(pane, 'p', 'tc-side-hotspot');
+    const focus = add(pane, 'p', 'tc-side-focus');
+    focus.hidden = true;
     const host = add(pane, 'div', 'tc-side-viewer');
     // The viewer lists the pane's findings itself; this line only says what the pane is.
     const viewer: TraceViewer = createTraceViewer(host, { header: false });
-    return { name, head, hot, viewer };
+    return { name, head, hot, focus, viewer };
   });
 
   function showBoth(before: LoadedTrace, after: LoadedTrace, text: string | undefined): void {
@@ -45,6 +49,7 @@ export function createTraceCompare(container: HTMLElement): TraceCompare {
     [before, after].forEach((trace, k) => {
       const p = panes[k]!;
       p.hot.textContent = `Trace ${trace.traceID}`;
+      p.focus.hidden = true;
       p.viewer.setAxis(axis);
       p.viewer.showLoaded(trace);
       const s = p.viewer.summary();
@@ -56,6 +61,15 @@ export function createTraceCompare(container: HTMLElement): TraceCompare {
   return {
     show: (before, after, text) => showBoth(loadedFromTrace(before), loadedFromTrace(after), text),
     showLoaded: showBoth,
+    focus(before, after, labels) {
+      [before, after].forEach((ids, k) => {
+        const p = panes[k]!;
+        const found = p.viewer.highlightSpans(ids);
+        if (ids[0] !== undefined) p.viewer.revealSpan(ids[0]);
+        p.focus.textContent = labels[k]!;
+        p.focus.hidden = found === 0;
+      });
+    },
     setZoom(z) {
       root.style.setProperty('--tv-zoom', String(z));
       for (const p of panes) p.viewer.setZoom(z);

@@ -58,10 +58,6 @@ export function statementShape(statement: string): string {
   return statement.replace(/'(?:[^']|'')*'/g, '?').replace(/\b\d+(\.\d+)?\b/g, '?').replace(/\s+/g, ' ').trim();
 }
 
-function statementOf(s: JaegerSpan): string | undefined {
-  return tagString(s, 'db.statement') ?? tagString(s, 'db.query.text');
-}
-
 /** The statement's first keyword, past leading SQL comments. */
 function statementVerb(statement: string): string | undefined {
   const m = /^\s*(?:(?:--[^\n]*\n|\/\*[\s\S]*?\*\/)\s*)*([A-Za-z]+)/.exec(statement);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { PlainBatch, PlainTag } from './plainBatch.ts';
 
 const require = createRequire(import.meta.url);
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// biome-ignore lint/suspicious/noExplicitAny: thriftrw ships no types; its decoded structs are checked where they are read
 const { Thrift } = require('thriftrw') as { Thrift: new (o: Record<string, unknown>) => any };
 const clientDir = path.dirname(require.resolve('jaeger-client/package.json'));
 const jaegerIdl = path.join(clientDir, 'dist/src/jaeger-idl/thrift/jaeger.thrift');

@@ -57,7 +57,7 @@ function shapeOf(msg: string): string {
 }
 
 function writeLine(lvl: Printed, component: string, msg: string): void {
-  const out = `[${component}] ${lvl === 'info' ? '' : lvl.toUpperCase() + ': '}${msg}`;
+  const out = `[${component}] ${lvl === 'info' ? '' : `${lvl.toUpperCase()}: `}${msg}`;
   (lvl === 'info' ? console.log : console.error)(out);
 }
 

@@ -101,7 +101,7 @@ function main(argv: string[]): number {
   const perTrace: (TraceFindings & { artifact: number; spans: number })[] = [];
   o.files.forEach((file, artifact) => {
     const traces = readTraces(file);
-    analyzeTraces(traces).forEach((r, i) => perTrace.push({ ...r, artifact, spans: traces[i]!.spans.length }));
+    for (const [i, r] of analyzeTraces(traces).entries()) perTrace.push({ ...r, artifact, spans: traces[i]!.spans.length });
   });
   const all = perTrace.flatMap((t) => t.findings);
   const failed = failing(all, o);

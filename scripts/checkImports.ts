@@ -273,11 +273,11 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const violations = findViolations(projectRoot);
   if (process.argv.includes('--write-known')) {
     const header = '# Imports that break the rule, each a debt of the folder it sits in; paid debts are removed (npm run check:imports -- --write-known).\n';
-    writeFileSync(join(projectRoot, 'test/architecture/knownViolations.txt'), header + [...new Set(violations.map(knownKey))].join('\n') + '\n');
+    writeFileSync(join(projectRoot, 'test/architecture/knownViolations.txt'), `${header + [...new Set(violations.map(knownKey))].join('\n')}\n`);
   }
   for (const v of violations) console.log(formatViolation(v));
   const byFolder = new Map<string, number>();
   for (const v of violations) byFolder.set(topFolder(v.file), (byFolder.get(topFolder(v.file)) ?? 0) + 1);
-  console.log(`\n${violations.length} import(s) break the rule${violations.length ? ': ' + [...byFolder].map(([f, n]) => `${f}/ ${n}`).join(', ') : ''}`);
+  console.log(`\n${violations.length} import(s) break the rule${violations.length ? `: ${[...byFolder].map(([f, n]) => `${f}/ ${n}`).join(', ')}` : ''}`);
   process.exitCode = violations.length > 0 ? 1 : 0;
 }

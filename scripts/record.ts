@@ -134,7 +134,7 @@ async function record(): Promise<void> {
   }
 
   const manifest: RecordingManifest = { recordedAt, seed: server.config.meshSeed, recordings };
-  await writeFile(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
+  await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
   const files = await readdir(tracesDir);
   log.info(`wrote ${files.length} traces and manifest.json to ${path.relative(projectRoot, outDir)}`);
 }
@@ -148,7 +148,7 @@ async function findingsOnly(): Promise<void> {
     rec.findings = analyzeTrace(trace);
     console.log(`${rec.id}: ${rec.findings.map((f) => f.title).join(' | ') || 'no findings'}`);
   }
-  await writeFile(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
+  await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
 (process.argv.includes('--findings-only') ? findingsOnly() : record()).catch((e: unknown) => {

@@ -1,5 +1,5 @@
 // A finished jaeger-client span written as jaeger.thrift's Span in Thrift binary with the project's writer (the span reporter's encoding).
-import { BinaryWriter, T_DOUBLE, T_I32, T_I64, T_LIST, T_STRING, T_STRUCT } from '../../thrift/index.ts';
+import { type BinaryWriter, T_DOUBLE, T_I32, T_I64, T_LIST, T_STRING, T_STRUCT } from '../../thrift/index.ts';
 
 export interface Tag {
   key: string;

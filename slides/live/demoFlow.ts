@@ -276,7 +276,7 @@ export function createDemoFlowMachine(source: TraceSource, room: RoomHoldClient 
                 },
               },
               proving: {
-                entry: assign(({ context, event }) => ({ proving: { holeId: event.type === 'SWITCH' ? event.holeId : '', text: 'Preparing the proof…' }, comparison: null })),
+                entry: assign(({ event }) => ({ proving: { holeId: event.type === 'SWITCH' ? event.holeId : '', text: 'Preparing the proof…' }, comparison: null })),
                 // A proof stopped midway (the slide left) lets the room go at once; after a whole proof this is a no-op.
                 exit: [assign({ proving: null }), () => void room?.end().catch(() => undefined)],
                 on: { PROOF_PROGRESS: { actions: assign({ proving: ({ context, event }) => (context.proving ? { ...context.proving, text: event.text } : null) }) } },
@@ -329,7 +329,7 @@ export function createDemoFlowMachine(source: TraceSource, room: RoomHoldClient 
                   input: ({ event }) => ({ traceID: event.type === 'OPEN_TRACE' ? event.traceID : '' }),
                   onDone: {
                     target: 'idle',
-                    actions: assign(({ context, event }) =>
+                    actions: assign(({ event }) =>
                       event.output
                         ? {
                             stage: { ...emptyStage, trace: event.output, origin: 'opened' as const, pinned: true, failureSpan: requestFailed(event.output) ? failureOrigin(event.output) ?? null : null },

@@ -55,7 +55,7 @@ function mountDemoReplay(host: HTMLElement): () => void {
     const pair = pairs[i];
     if (!pair) return;
     chosen = i;
-    buttons.forEach((b, k) => b.setAttribute('aria-pressed', String(k === i)));
+    for (const [k, b] of buttons.entries()) b.setAttribute('aria-pressed', String(k === i));
     setText(title, pair.title);
     prose.replaceChildren(...walkthroughFor(pair).map((p) => el('p', {}, p)));
     host.dataset.recordingState = 'loading';

@@ -129,7 +129,7 @@ test('attendee traffic never replaces a pinned trace; it goes to the crowd lane 
   await flush();
   const asked = t.fetches.filter((f) => f.traceID.startsWith('att'));
   assert.equal(asked.length, 8, 'the crowd lane fetches in bounded batches');
-  asked.forEach((f, i) => f.resolve(trace(f.traceID, 1000 + i)));
+  for (const [i, f] of asked.entries()) f.resolve(trace(f.traceID, 1000 + i));
   await flush();
   assert.equal(t.ctx().stage.trace?.traceID, 'mine', 'the presenter keeps the stage');
   assert.equal(t.ctx().crowd.length, 8);
@@ -293,14 +293,14 @@ test('after Send the stage waits for our request: an attendee trace arriving mea
   arrive('att-during');
   t.clock.increment(defaultTiming.crowdSettleMs);
   await flush();
-  t.fetches.filter((f) => f.traceID === 'att-during').forEach((f) => f.resolve(trace('att-during', 500)));
+  for (const f of t.fetches.filter((f) => f.traceID === 'att-during')) f.resolve(trace('att-during', 500));
   await flush();
   assert.equal(t.ctx().stage.trace, null, 'no attendee trace takes the stage while ours is on its way');
   assert.ok(t.ctx().crowd.some((c) => c.traceID === 'att-during'), 'it is in the crowd lane');
   t.sends[t.sends.length - 1]!.resolve([{ traceID: 'mine', durationMs: 200, status: 200 }]);
   await flush();
   arrive('mine');
-  t.fetches.filter((f) => f.traceID === 'mine').forEach((f) => f.resolve(trace('mine', 200)));
+  for (const f of t.fetches.filter((f) => f.traceID === 'mine')) f.resolve(trace('mine', 200));
   await flush();
   assert.equal(t.ctx().stage.trace?.traceID, 'mine');
   t.actor.stop();

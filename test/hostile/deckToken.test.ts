@@ -25,7 +25,7 @@ test('?token= leaves the address bar at once, survives a reload, reaches the spe
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce' });
   await context.addInitScript('globalThis.__name = (f) => f');
   const sent: { url: string; referer: string | undefined }[] = [];
-  context.on('request', (r) => sent.push({ url: r.url(), referer: r.headers()['referer'] }));
+  context.on('request', (r) => sent.push({ url: r.url(), referer: r.headers().referer }));
   try {
     const page = await context.newPage();
     await page.goto(`${server.url}/?token=${TOKEN}#/demo`);

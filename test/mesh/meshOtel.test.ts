@@ -105,7 +105,7 @@ test('kitchen reads W3C traceparent and baggage too, and hands both on to jaeger
   const trace = await waitFor('the W3C trace in the store', async () => {
     if (!(await allReported())) return false;
     const t = await storedTrace(traceID);
-    return t && t.spans.some((s) => t.processes[s.processID]?.serviceName === 'menu') && t;
+    return t?.spans.some((s) => t.processes[s.processID]?.serviceName === 'menu') && t;
   });
   const spans: MeshSpan[] = fromJaegerTrace(trace);
   const entry = spans.find((s) => s.service === otelService && s.tags['span.kind'] === 'server');

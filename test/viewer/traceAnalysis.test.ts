@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { tracesFromJaegerFile, type JaegerSpan, type JaegerTrace } from '../../model/jaegerJson.ts';
+import { tracesFromJaegerFile, type JaegerTrace } from '../../model/jaegerJson.ts';
 import { findCriticalPath } from '../../viewer/model/criticalPath.ts';
 import { completeFeed, scanJaegerFile, ScanGaveUp, type ByteFeed } from '../../viewer/reader/jsonScan.ts';
 import { findSpans } from '../../viewer/model/traceSearch.ts';

@@ -1,5 +1,4 @@
-// The Flamegraph view: each span a block under its parent, width its duration, so the deep and the wide show at a glance.
-import type { CriticalPath } from '../model/criticalPath.ts';
+
 import { add } from './dom.ts';
 import { formatDuration } from '../model/format.ts';
 import { serviceColour } from './palette.ts';

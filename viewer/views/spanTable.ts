@@ -73,12 +73,12 @@ export function createSpanTable(onSelect: (span: number) => void): SpanTable {
     if (sortColumn <= 1) {
       const names = sortColumn === 0 ? m.services : m.operations;
       const rank = new Float64Array(names.length);
-      [...names.keys()].sort((a, b) => names[a]!.localeCompare(names[b]!)).forEach((idx, r) => (rank[idx] = r));
+      for (const [r, idx] of [...names.keys()].sort((a, b) => names[a]!.localeCompare(names[b]!)).entries()) rank[idx] = r;
       const raw = key;
       key = (i) => rank[raw(i)]!;
     }
     rows = sortedBy(m, key, descending);
-    buttons.forEach((b, k) => b.setAttribute('aria-sort', k === sortColumn ? (descending ? 'descending' : 'ascending') : 'none'));
+    for (const [k, b] of buttons.entries()) b.setAttribute('aria-sort', k === sortColumn ? (descending ? 'descending' : 'ascending') : 'none');
     sortedFor = m;
   }
 

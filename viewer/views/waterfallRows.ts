@@ -67,7 +67,7 @@ export function createTimeAxis(parent: HTMLElement): { draw(w: TimeWindow): void
   return {
     draw(w) {
       const times = timesAcross(w, TICKS);
-      labels.forEach((l, k) => (l.textContent = k === 0 && w.fromUs === 0 ? '0' : formatDuration(times[k]!)));
+      for (const [k, l] of labels.entries()) l.textContent = k === 0 && w.fromUs === 0 ? '0' : formatDuration(times[k]!);
     },
     clear() {
       for (const l of labels) l.textContent = '';

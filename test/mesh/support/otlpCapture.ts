@@ -7,7 +7,7 @@ const hex = (b: Uint8Array | null | undefined) => (b ? Buffer.from(b).toString('
 /** Jaeger keeps µs: an OTLP time (ns, a protobufjs Long or number) floored to them. */
 const micros = (ns: unknown) => Number(BigInt(String(ns ?? 0)) / 1000n);
 
-function valueOf(v: IAnyValue | null | undefined): string | number | boolean {
+function anyValueOf(v: IAnyValue | null | undefined): string | number | boolean {
   if (!v) return '';
   if (v.stringValue != null) return v.stringValue;
   if (v.boolValue != null) return v.boolValue;
@@ -15,7 +15,7 @@ function valueOf(v: IAnyValue | null | undefined): string | number | boolean {
   if (v.doubleValue != null) return v.doubleValue;
   return JSON.stringify(v);
 }
-const mapOf = (kvs: IKeyValue[] | null | undefined) => Object.fromEntries((kvs ?? []).map((kv) => [kv.key ?? '', valueOf(kv.value)]));
+const mapOf = (kvs: IKeyValue[] | null | undefined) => Object.fromEntries((kvs ?? []).map((kv) => [kv.key ?? '', anyValueOf(kv.value)]));
 
 export function capturedFromOtlp(body: Uint8Array): CapturedSpan[] {
   const out: CapturedSpan[] = [];

@@ -3,9 +3,9 @@ import express, { type Request, type Response, type Router } from 'express';
 import type { JaegerEnvelope, JaegerError } from '../model/index.ts';
 import { parseGoDurationUs, parseLookbackUs } from './goDuration.ts';
 import { BadQuery, boolParam, int32Param, one, paddedTraceId, sendJson, traceIdFromPath } from './queryParams.ts';
-import { toJaegerTrace, type RenderOptions } from './traceJson.ts';
-import { parseTraceId, type TraceQuery, type TraceStore } from './traceStore.ts';
-import { type HeavyQueries, runInSlices, searchInSlices, streamEnvelope } from './boundedAnswer.ts';
+import type { RenderOptions } from './traceJson.ts';
+import { parseTraceId, type TraceQuery, type TraceRecord, type TraceStore } from './traceStore.ts';
+import { gatedAnswer, type HeavyQueries, runInSlices, searchInSlices, streamEnvelope } from './boundedAnswer.ts';
 
 const DEFAULT_LIMIT = 100;
 /** Jaeger's query service searches the last 48 h when no start is given. */
@@ -27,6 +27,8 @@ export interface QueryApiOptions {
   maxClockSkewUs?: number;
   /** The gate every search passes, shared with the v3 routes: a device's searches count once whichever API it calls. */
   searches: HeavyQueries;
+  /** The gate a big trace's answer passes (boundedAnswer.ts BIG_TRACE_SPANS), shared with the v3 routes. */
+  bigTraces: HeavyQueries;
 }
 
 /** raw=true answers the trace as stored; otherwise Jaeger's adjusters run (here: clock skew). */
@@ -123,7 +125,8 @@ export function createQueryApi(store: TraceStore, opts: QueryApiOptions): Router
     }
     const trace = store.get(key);
     if (!trace) return sendError(res, 404, 'trace not found');
-    sendJson(req, res, envelope([toJaegerTrace(trace, render)]));
+    // Rendered and sent in slices: a 100k-span trace is ~37 MB of JSON (boundedAnswer.ts).
+    void gatedAnswer(req, res, [trace], opts.bigTraces, sendError, () => streamEnvelope(req, res, envelope([]), [trace], render));
   });
 
   router.get('/api/traces', (req, res) => {
@@ -139,7 +142,7 @@ export function createQueryApi(store: TraceStore, opts: QueryApiOptions): Router
     }
     if (ids.length > 0) {
       const errors: JaegerError[] = [];
-      const found = [];
+      const found: TraceRecord[] = [];
       for (const id of ids) {
         const key = parseTraceId(id);
         if (!key) return sendError(res, 400, `cannot parse traceID param: ${JSON.stringify(id.slice(0, 40))} is not 1 to 32 hex digits`);
@@ -149,7 +152,7 @@ export function createQueryApi(store: TraceStore, opts: QueryApiOptions): Router
         else errors.push({ msg: 'trace not found', traceID: paddedTraceId(key) });
       }
       // Hundreds of ids fit in a URL: the traces are rendered and sent one at a time (boundedAnswer.ts).
-      void streamEnvelope(req, res, { ...envelope([]), errors: errors.length ? errors : null }, found, (t) => toJaegerTrace(t, render)).catch(() => res.destroy());
+      void gatedAnswer(req, res, found, opts.bigTraces, sendError, () => streamEnvelope(req, res, { ...envelope([]), errors: errors.length ? errors : null }, found, render));
       return;
     }
     // The search and its answer run in slices, a few at a time (see boundedAnswer.ts).
@@ -159,7 +162,7 @@ export function createQueryApi(store: TraceStore, opts: QueryApiOptions): Router
     void (async () => {
       const hits = await searchInSlices(store, q, () => res.destroyed);
       if (!hits) return release();
-      await streamEnvelope(req, res, envelope([]), hits, (t) => toJaegerTrace(t, render));
+      await streamEnvelope(req, res, envelope([]), hits, render);
       release();
     })().catch((e: unknown) => {
       release();

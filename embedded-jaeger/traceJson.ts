@@ -1,7 +1,7 @@
 // Renders stored traces in the Jaeger query service's JSON shape (model/jaegerJson.ts), field for field.
 import type { JaegerKeyValue, JaegerLog, JaegerProcess, JaegerReference, JaegerSpan, JaegerTrace, JaegerValueType } from '../model/index.ts';
 import { spanLogs, spanTags } from './jaegerThriftTags.ts';
-import { correctClockSkew } from './clockSkew.ts';
+import { clockSkewSteps } from './clockSkew.ts';
 import { NOTE_UNKNOWN_REF_TYPE, NOTE_UNKNOWN_TAG_TYPE, REF_CHILD_OF, type SpanRecord, type TagList } from './spanModel.ts';
 import { traceKey, type TraceRecord } from './traceStore.ts';
 
@@ -50,11 +50,23 @@ export interface RenderOptions {
 }
 
 export function toJaegerTrace(trace: TraceRecord, opts: RenderOptions = {}): JaegerTrace {
+  const steps = jaegerTraceSteps(trace, opts);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/** The same in steps: yields after every `step` spans, so a big trace is rendered in slices (boundedAnswer.ts runInSlices). */
+export function* jaegerTraceSteps(trace: TraceRecord, opts: RenderOptions = {}, step = 500): Generator<undefined, JaegerTrace> {
   // Process ids p1, p2… in order of first appearance, one per distinct process (by content, as Jaeger
   // hashes them: the same process may be two objects once the store's process table has turned over).
   const pids = new Map<string, string>();
   const processes: Record<string, JaegerProcess> = {};
-  const spans: JaegerSpan[] = trace.spans.map((s) => {
+  const spans: JaegerSpan[] = new Array<JaegerSpan>(trace.spans.length);
+  for (let i = 0; i < trace.spans.length; i++) {
+    if (i > 0 && i % step === 0) yield;
+    const s = trace.spans[i]!;
     let pid = pids.get(s.process.key);
     if (!pid) {
       pid = `p${pids.size + 1}`;
@@ -62,7 +74,7 @@ export function toJaegerTrace(trace: TraceRecord, opts: RenderOptions = {}): Jae
       processes[pid] = { serviceName: s.process.serviceName, tags: keyValues(s.process.tags) };
     }
     // Key order follows Jaeger's output; flags is omitted when 0, as Go's omitempty does.
-    return {
+    spans[i] = {
       traceID: s.traceId,
       spanID: s.spanId,
       ...(s.flags !== 0 ? { flags: s.flags >>> 0 } : {}),
@@ -75,9 +87,9 @@ export function toJaegerTrace(trace: TraceRecord, opts: RenderOptions = {}): Jae
       processID: pid,
       warnings: noteWarnings(s.notes),
     };
-  });
+  }
   const out: JaegerTrace = { traceID: trace.traceID, spans, processes, warnings: null };
-  if (opts.maxClockSkewUs !== undefined) correctClockSkew(out, opts.maxClockSkewUs);
+  if (opts.maxClockSkewUs !== undefined) yield* clockSkewSteps(out, opts.maxClockSkewUs);
   return out;
 }
 

@@ -45,6 +45,8 @@ export interface EmbeddedJaegerOptions {
   maxClockSkewUs?: number;
   maxSpans: number;
   maxTraces: number;
+  /** Bytes the store may hold, as it counts them (traceStore.ts); absent = no byte bound. */
+  maxBytes?: number;
   /** Serve queries from a real Jaeger query service instead of the store. */
   queryUrl?: string;
   /** Forward every received batch to a real Jaeger too (http://…/api/traces or udp://host:port). */
@@ -89,7 +91,7 @@ const VIA = { udpCompact: VIA_UDP_COMPACT, udpBinary: VIA_UDP_BINARY, http: VIA_
 export function createEmbeddedJaeger(opts: EmbeddedJaegerOptions): EmbeddedJaeger {
   const log = opts.log;
   const ports = { udpCompact: opts.udpCompactPort, udpBinary: opts.udpBinaryPort, http: opts.httpPort, otlpHttp: -1 };
-  const store = new TraceStore(opts.maxSpans, opts.maxTraces);
+  const store = new TraceStore(opts.maxSpans, opts.maxTraces, opts.maxBytes);
   const counters = new CollectorStats(log);
   const live = new LiveStream(store, log, { tickMs: opts.liveTickMs, heartbeatMs: opts.liveHeartbeatMs, maxClients: opts.liveMaxClients });
   let forwarder: Forwarder = createForwarder(undefined, log);
@@ -201,7 +203,7 @@ export function createEmbeddedJaeger(opts: EmbeddedJaegerOptions): EmbeddedJaege
           ports.otlpHttp = otlp.port;
           log.info(`OTLP/HTTP receiver on http://${opts.host}:${otlp.port}/v1/traces (also on the collector's port)`);
         }
-        log.info(`Jaeger collector on http://${opts.host}:${http.port}/api/traces; store keeps ${opts.maxSpans} spans / ${opts.maxTraces} traces`);
+        log.info(`Jaeger collector on http://${opts.host}:${http.port}/api/traces; store keeps ${opts.maxSpans} spans / ${opts.maxTraces} traces${opts.maxBytes ? ` / ${Math.round(opts.maxBytes / 1048576)} MiB` : ''}`);
         if (opts.queryUrl) log.info(`query API proxied to ${opts.queryUrl}`);
         if (opts.forwardUrl) log.info(`forwarding every batch to ${opts.forwardUrl}`);
       } catch (e) {

@@ -32,7 +32,20 @@ export interface CollectorStatsSnapshot {
   udpBinary: TransportCounters;
   http: TransportCounters;
   otlp: TransportCounters;
-  store: { traces: number; spans: number; evictedTraces: number; evictedSpans: number; maxSpans: number; maxTraces: number };
+  store: {
+    traces: number;
+    spans: number;
+    evictedTraces: number;
+    evictedSpans: number;
+    maxSpans: number;
+    maxTraces: number;
+    /** Bytes the stored spans hold (their records, strings and the batches' wire bytes they read), as counted. */
+    bytes: number;
+    /** Bytes freed by evicting whole traces, oldest first. */
+    evictedBytes: number;
+    /** STORE_MAX_BYTES; null = no byte bound. */
+    maxBytes: number | null;
+  };
   forward: { target: string | null; batches: number; errors: number; dropped: number };
   live: { clients: number; maxClients: number; refused: number; droppedSlow: number };
 }

@@ -26,6 +26,8 @@ export interface AppConfig {
   /** Trace store bounds (`STORE_MAX_SPANS`, `STORE_MAX_TRACES`). */
   storeMaxSpans: number;
   storeMaxTraces: number;
+  /** …and in bytes held, as the store counts them (`STORE_MAX_BYTES`, default 512 MiB; 0 = no byte bound). */
+  storeMaxBytes: number;
   /** Most clients of `GET /api/live` at once (`LIVE_MAX_CLIENTS`, default 2000); more get 503. */
   liveMaxClients: number;
   /** Seed for the mesh's simulated service times (`MESH_SEED`), so rehearsals repeat. */
@@ -60,6 +62,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     jaegerForwardUrl: env.JAEGER_FORWARD_URL || undefined,
     storeMaxSpans: intFrom(env, 'STORE_MAX_SPANS', 500_000),
     storeMaxTraces: intFrom(env, 'STORE_MAX_TRACES', 20_000),
+    storeMaxBytes: intFrom(env, 'STORE_MAX_BYTES', 512 * 1024 * 1024),
     liveMaxClients: intFrom(env, 'LIVE_MAX_CLIENTS', 2000),
     meshSeed: intFrom(env, 'MESH_SEED', 42),
     meshEnabled: (env.MESH ?? 'on') !== 'off',

@@ -71,6 +71,7 @@ export async function startDeckServer(config: AppConfig, opts: DeckServerOptions
       otlpHttpPort: config.collectorOtlpHttpPort,
       maxSpans: config.storeMaxSpans,
       maxTraces: config.storeMaxTraces,
+      maxBytes: config.storeMaxBytes || undefined,
       liveMaxClients: config.liveMaxClients,
       queryUrl: config.jaegerQueryUrl,
       forwardUrl: config.jaegerForwardUrl,

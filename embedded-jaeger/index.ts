@@ -5,6 +5,7 @@ import { startUdpAgent } from './agentUdp.ts';
 import { DEFAULT_MAX_BODY_BYTES, startCollectorHttp } from './collectorHttp.ts';
 import { CollectorStats, type CollectorStatsSnapshot } from './collectorStats.ts';
 import { createForwarder, type Forwarder } from './forwarder.ts';
+import { createOtlpForwarder, type OtlpForwarder, type OtlpForwarderOptions } from './otlpForwarder.ts';
 import { decodeBinaryBatch, decodeBinaryEmitBatch, decodeCompactEmitBatch } from './jaegerThrift.ts';
 import { LiveStream } from './liveStream.ts';
 import { decodeOtlpJson, decodeOtlpProtobuf } from './otlp/otlpDecode.ts';
@@ -51,6 +52,10 @@ export interface EmbeddedJaegerOptions {
   queryUrl?: string;
   /** Forward every received batch to a real Jaeger too (http://…/api/traces or udp://host:port). */
   forwardUrl?: string;
+  /** Forward every span, whichever door it came in by, over OTLP/HTTP protobuf to this …/v1/traces URL. */
+  otlpForwardUrl?: string;
+  /** The OTLP forwarder's buffer, batch and retry figures (tests shorten them). */
+  otlpForward?: Partial<Omit<OtlpForwarderOptions, 'url' | 'log'>>;
   /** Largest collector HTTP body (default 8 MiB); larger bodies get 413. */
   maxBodyBytes?: number;
   /** Live stream coalescing tick (default 50 ms) and heartbeat (default 15 s). */
@@ -95,6 +100,7 @@ export function createEmbeddedJaeger(opts: EmbeddedJaegerOptions): EmbeddedJaege
   const counters = new CollectorStats(log);
   const live = new LiveStream(store, log, { tickMs: opts.liveTickMs, heartbeatMs: opts.liveHeartbeatMs, maxClients: opts.liveMaxClients });
   let forwarder: Forwarder = createForwarder(undefined, log);
+  let otlpForwarder: OtlpForwarder | undefined;
   const closers: (() => Promise<void>)[] = [];
 
   const receive = (via: number, raw: Buffer): string | undefined => {
@@ -113,10 +119,11 @@ export function createEmbeddedJaeger(opts: EmbeddedJaegerOptions): EmbeddedJaege
     counters.batch(via, batch);
     live.grew(out.touched);
     forwarder.forward(via, raw, batch);
+    otlpForwarder?.forward(batch.spans);
     return undefined;
   };
 
-  /** OTLP: decoded and checked whole before any span is stored, as the Thrift doors do; not forwarded (the forwarder speaks Thrift). */
+  /** OTLP: decoded and checked whole before any span is stored, as the Thrift doors do; forwarded over OTLP only (the Thrift forwarder does not carry it). */
   const receiveOtlp = (body: Buffer, json: boolean, wireBytes = body.length): string | undefined => {
     counters.received(VIA_OTLP, wireBytes);
     let batches: DecodedBatch[];
@@ -131,6 +138,7 @@ export function createEmbeddedJaeger(opts: EmbeddedJaegerOptions): EmbeddedJaege
       const out = store.ingest(b, VIA_OTLP);
       counters.accepted(VIA_OTLP, b.spans.length, out.stored, out.duplicates);
       live.grew(out.touched);
+      otlpForwarder?.forward(b.spans);
     }
     return undefined;
   };
@@ -145,7 +153,7 @@ export function createEmbeddedJaeger(opts: EmbeddedJaegerOptions): EmbeddedJaege
 
   const udpDrops = (via: number) =>
     via === VIA_UDP_COMPACT ? kernelDrops(opts.host, ports.udpCompact) : via === VIA_UDP_BINARY ? kernelDrops(opts.host, ports.udpBinary) : null;
-  const stats = () => counters.snapshot(store, forwarder.stats(), live.snapshot(), udpDrops);
+  const stats = () => counters.snapshot(store, forwarder.stats(), otlpForwarder?.stats() ?? { target: null, sent: 0, failed: 0, dropped: 0, queued: 0 }, live.snapshot(), udpDrops);
 
   const router = express.Router();
   router.get('/api/live', live.handler);
@@ -174,6 +182,11 @@ export function createEmbeddedJaeger(opts: EmbeddedJaegerOptions): EmbeddedJaege
     async start() {
       forwarder = createForwarder(opts.forwardUrl, log);
       closers.push(() => forwarder.close());
+      if (opts.otlpForwardUrl) {
+        const otlp = createOtlpForwarder({ ...opts.otlpForward, url: opts.otlpForwardUrl, log });
+        otlpForwarder = otlp;
+        closers.push(() => otlp.close());
+      }
       try {
         const agents = [
           { via: VIA_UDP_COMPACT, name: 'udpCompact', port: opts.udpCompactPort, envName: 'COLLECTOR_UDP_COMPACT_PORT', what: 'Jaeger agent (UDP, Thrift compact)' },
@@ -206,6 +219,7 @@ export function createEmbeddedJaeger(opts: EmbeddedJaegerOptions): EmbeddedJaege
         log.info(`Jaeger collector on http://${opts.host}:${http.port}/api/traces; store keeps ${opts.maxSpans} spans / ${opts.maxTraces} traces${opts.maxBytes ? ` / ${Math.round(opts.maxBytes / 1048576)} MiB` : ''}`);
         if (opts.queryUrl) log.info(`query API proxied to ${opts.queryUrl}`);
         if (opts.forwardUrl) log.info(`forwarding every batch to ${opts.forwardUrl}`);
+        if (opts.otlpForwardUrl) log.info(`forwarding every span over OTLP/HTTP to ${opts.otlpForwardUrl}`);
       } catch (e) {
         await stop();
         throw e;

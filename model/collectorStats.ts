@@ -46,6 +46,9 @@ export interface CollectorStatsSnapshot {
     /** STORE_MAX_BYTES; null = no byte bound. */
     maxBytes: number | null;
   };
+  /** JAEGER_FORWARD_URL: Thrift batches forwarded, failed, dropped. */
   forward: { target: string | null; batches: number; errors: number; dropped: number };
+  /** OTLP_FORWARD_URL: spans sent, requests failed (retried), spans dropped (buffer full or refused), spans waiting. */
+  forwardOtlp: { target: string | null; sent: number; failed: number; dropped: number; queued: number };
   live: { clients: number; maxClients: number; refused: number; droppedSlow: number };
 }

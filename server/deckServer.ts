@@ -75,6 +75,7 @@ export async function startDeckServer(config: AppConfig, opts: DeckServerOptions
       liveMaxClients: config.liveMaxClients,
       queryUrl: config.jaegerQueryUrl,
       forwardUrl: config.jaegerForwardUrl,
+      otlpForwardUrl: config.otlpForwardUrl,
       log: log.child('jaeger'),
     });
     await jaeger.start();

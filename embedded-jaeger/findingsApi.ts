@@ -43,20 +43,20 @@ function tracesInBody(json: unknown): JaegerTrace[] {
   return list as JaegerTrace[];
 }
 
-/** Findings per stored trace, keyed by id and span count (a trace that grows is analysed again); oldest entries go first. */
-class FindingsCache {
+/** Findings per trace, keyed by id and span count (a trace that grows is analysed again); oldest entries go first. */
+export class FindingsCache {
   private readonly entries = new Map<string, { spans: number; findings: Finding[] }>();
   constructor(private readonly max: number) {}
-  get(t: TraceRecord): Finding[] | undefined {
-    const e = this.entries.get(t.key);
-    if (!e || e.spans !== t.spans.length) return undefined;
-    this.entries.delete(t.key);
-    this.entries.set(t.key, e);
+  get(key: string, spans: number): Finding[] | undefined {
+    const e = this.entries.get(key);
+    if (!e || e.spans !== spans) return undefined;
+    this.entries.delete(key);
+    this.entries.set(key, e);
     return e.findings;
   }
-  set(t: TraceRecord, findings: Finding[]): void {
-    this.entries.delete(t.key);
-    this.entries.set(t.key, { spans: t.spans.length, findings });
+  set(key: string, spans: number, findings: Finding[]): void {
+    this.entries.delete(key);
+    this.entries.set(key, { spans, findings });
     while (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
   }
 }
@@ -66,39 +66,8 @@ function newest(traces: TraceRecord[], n: number): TraceRecord[] {
   return traces.sort((a, b) => b.startTime - a.startTime).slice(0, n);
 }
 
-const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-export function createFindingsApi(store: TraceStore, opts: FindingsApiOptions = {}): Router {
-  const maxBody = opts.maxBodyBytes ?? 4 * 1024 * 1024;
-  const maxTraces = opts.maxAggregateTraces ?? 200;
-  const maxTraceSpans = opts.maxTraceSpans ?? 10_000;
-  const sliceMs = opts.sliceMs ?? 20;
-  const nowUs = opts.nowUs ?? (() => Date.now() * 1000);
-  const cache = new FindingsCache(opts.cacheSize ?? 5_000);
-  const router = express.Router();
-
-  const findingsOf = (t: TraceRecord): Finding[] => {
-    const hit = cache.get(t);
-    if (hit) return hit;
-    // Analysed as the query API serves it by default: clock skew between services corrected.
-    const findings = analyzeTrace(toJaegerTrace(t, { maxClockSkewUs: DEFAULT_MAX_CLOCK_SKEW_US }));
-    cache.set(t, findings);
-    return findings;
-  };
-
-  router.get('/api/traces/:traceID/findings', (req, res) => {
-    const raw = String(req.params.traceID);
-    const key = parseTraceId(raw);
-    if (!key) return fail(res, 400, `cannot parse traceID ${JSON.stringify(raw.slice(0, 40))}: expected 1 to 32 hex digits`);
-    const trace = store.get(key);
-    if (!trace) return fail(res, 404, 'trace not found');
-    if (trace.spans.length > maxTraceSpans) {
-      return fail(res, 422, `this trace has ${trace.spans.length} spans; the findings API analyses traces of up to ${maxTraceSpans} spans: open it in /viewer.html, which finds its holes in the browser`);
-    }
-    const body: FindingsResponse = { data: [{ traceID: trace.traceID, findings: findingsOf(trace) }] };
-    res.json(body);
-  });
-
+/** POST /api/analyze: findings of posted Jaeger JSON (no store needed, so mounted in front of a real Jaeger too). */
+export function mountAnalyze(router: Router, maxBody: number): void {
   // The body parser's own refusals (too large, bad charset) in the same error shape.
   const bodyErrors: express.ErrorRequestHandler = (err: { status?: number; type?: string; message?: string }, _req, res, _next) => {
     if (err.type === 'entity.too.large') return fail(res, 413, `body larger than ${maxBody} bytes: post fewer or smaller traces`);
@@ -124,20 +93,76 @@ export function createFindingsApi(store: TraceStore, opts: FindingsApiOptions = 
     res.json(body);
   };
   router.post('/api/analyze', express.text({ type: () => true, limit: maxBody }), analyzeBody, bodyErrors);
+}
+
+/** The aggregate's window from ?service= and ?lookback= (default 1 h); undefined after answering 400. */
+export function findingsWindow(req: express.Request, res: express.Response, nowUs: () => number): { service: string | undefined; startTime: number; endTime: number } | undefined {
+  const service = typeof req.query.service === 'string' && req.query.service !== '' ? req.query.service : undefined;
+  const lookback = typeof req.query.lookback === 'string' && req.query.lookback !== '' ? req.query.lookback : undefined;
+  const lookbackUs = lookback === undefined ? DEFAULT_LOOKBACK_US : parseGoDurationUs(lookback);
+  if (lookbackUs === undefined || lookbackUs <= 0) {
+    fail(res, 400, `unable to parse param 'lookback': expected a duration such as 15m or 1h, got ${JSON.stringify(String(lookback).slice(0, 40))}`);
+    return undefined;
+  }
+  const endTime = nowUs();
+  return { service, startTime: endTime - lookbackUs, endTime };
+}
+
+/** Why a big trace is not analysed here, and where it is. */
+export function tooBigToAnalyse(spans: number | undefined, maxTraceSpans: number): string {
+  return `this trace has ${spans === undefined ? 'too many' : spans} spans; the findings API analyses traces of up to ${maxTraceSpans} spans: open it in /viewer.html, which finds its holes in the browser`;
+}
+
+export const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The options with their defaults, and a cache: the same for the store's routes and for those in front of a real Jaeger. */
+export function findingsSettings(opts: FindingsApiOptions) {
+  return {
+    maxBody: opts.maxBodyBytes ?? 4 * 1024 * 1024,
+    maxTraces: opts.maxAggregateTraces ?? 200,
+    maxTraceSpans: opts.maxTraceSpans ?? 10_000,
+    sliceMs: opts.sliceMs ?? 20,
+    nowUs: opts.nowUs ?? (() => Date.now() * 1000),
+    cache: new FindingsCache(opts.cacheSize ?? 5_000),
+  };
+}
+
+export function createFindingsApi(store: TraceStore, opts: FindingsApiOptions = {}): Router {
+  const { maxBody, maxTraces, maxTraceSpans, sliceMs, nowUs, cache } = findingsSettings(opts);
+  const router = express.Router();
+
+  const findingsOf = (t: TraceRecord): Finding[] => {
+    const hit = cache.get(t.key, t.spans.length);
+    if (hit) return hit;
+    // Analysed as the query API serves it by default: clock skew between services corrected.
+    const findings = analyzeTrace(toJaegerTrace(t, { maxClockSkewUs: DEFAULT_MAX_CLOCK_SKEW_US }));
+    cache.set(t.key, t.spans.length, findings);
+    return findings;
+  };
+
+  router.get('/api/traces/:traceID/findings', (req, res) => {
+    const raw = String(req.params.traceID);
+    const key = parseTraceId(raw);
+    if (!key) return fail(res, 400, `cannot parse traceID ${JSON.stringify(raw.slice(0, 40))}: expected 1 to 32 hex digits`);
+    const trace = store.get(key);
+    if (!trace) return fail(res, 404, 'trace not found');
+    if (trace.spans.length > maxTraceSpans) {
+      return fail(res, 422, tooBigToAnalyse(trace.spans.length, maxTraceSpans));
+    }
+    const body: FindingsResponse = { data: [{ traceID: trace.traceID, findings: findingsOf(trace) }] };
+    res.json(body);
+  });
+
+  mountAnalyze(router, maxBody);
 
   router.get('/api/findings', async (req, res, next) => {
     const release = opts.heavy ? opts.heavy.admit(req, res, fail) : () => undefined;
     if (!release) return;
     res.once('close', release);
     try {
-      const service = typeof req.query.service === 'string' && req.query.service !== '' ? req.query.service : undefined;
-      const lookback = typeof req.query.lookback === 'string' && req.query.lookback !== '' ? req.query.lookback : undefined;
-      const lookbackUs = lookback === undefined ? DEFAULT_LOOKBACK_US : parseGoDurationUs(lookback);
-      if (lookbackUs === undefined || lookbackUs <= 0) {
-        return fail(res, 400, `unable to parse param 'lookback': expected a duration such as 15m or 1h, got ${JSON.stringify(String(lookback).slice(0, 40))}`);
-      }
-      const endTime = nowUs();
-      const startTime = endTime - lookbackUs;
+      const window = findingsWindow(req, res, nowUs);
+      if (!window) return;
+      const { service, startTime, endTime } = window;
       // The newest matching traces, found in steps (the store can hold many), capped, then analysed oldest
       // first so the aggregate's examples read newest first.
       let recent: TraceRecord[] = [];

@@ -15,6 +15,7 @@ import { HeavyQueries } from './boundedAnswer.ts';
 import { createQueryApi, DEFAULT_MAX_CLOCK_SKEW_US } from './queryApi.ts';
 import { createQueryApiV3 } from './queryApiV3.ts';
 import { createFindingsApi } from './findingsApi.ts';
+import { createRemoteFindingsApi } from './remoteFindings.ts';
 import { createQueryProxy } from './queryProxy.ts';
 import { VIA_HTTP, VIA_OTLP, VIA_UDP_BINARY, VIA_UDP_COMPACT, type DecodedBatch } from './spanModel.ts';
 import { TraceStore } from './traceStore.ts';
@@ -161,8 +162,11 @@ export function createEmbeddedJaeger(opts: EmbeddedJaegerOptions): EmbeddedJaege
     res.json(stats());
   });
   const maxClockSkewUs = opts.maxClockSkewUs ?? DEFAULT_MAX_CLOCK_SKEW_US;
-  if (opts.queryUrl) router.use(createQueryProxy(opts.queryUrl, log));
-  else {
+  if (opts.queryUrl) {
+    // The hole finder's routes first: the proxy would not know /api/traces/:id/findings.
+    router.use(createRemoteFindingsApi(opts.queryUrl, log, { heavy: new HeavyQueries() }));
+    router.use(createQueryProxy(opts.queryUrl, log));
+  } else {
     // One gate for v1 and v3: a device's searches (and /api/dependencies) count once whichever API it calls.
     const searches = new HeavyQueries();
     // And one for big trace answers (boundedAnswer.ts BIG_TRACE_SPANS): each holds its rendered trace while it is sent.

@@ -1,7 +1,7 @@
 // Searches and big answers in slices: a public query never holds the event loop for long, never builds its whole reply in memory, and only a few run at once.
 import type { Request, Response } from 'express';
 import type { JaegerEnvelope } from '../model/index.ts';
-import { jaegerTraceSteps, type RenderOptions } from './traceJson.ts';
+import { lazyTraceSteps, type RenderOptions } from './traceJson.ts';
 import { addressOf, isOwnMachine } from '../pkg/index.ts';
 import { prettyIndent } from './queryParams.ts';
 import type { TraceQuery, TraceRecord, TraceStore } from './traceStore.ts';
@@ -115,10 +115,11 @@ export async function gatedAnswer(req: Request, res: Response, traces: readonly 
   }
 }
 
-/** A stored trace rendered in steps (clock skew and all) as one answer member, its spans written one by one. */
+/** A stored trace as one answer member: clock skew worked out in steps, each span rendered only as it is written. */
 export function* traceMemberSteps(trace: TraceRecord, render: RenderOptions): Generator<undefined, unknown[]> {
-  const t = yield* jaegerTraceSteps(trace, render);
-  return [Chunked.object({ ...t, spans: Chunked.array(t.spans) })];
+  const t = yield* lazyTraceSteps(trace, render);
+  const order = Array.from({ length: trace.spans.length }, (_, i) => i);
+  return [Chunked.object({ traceID: t.traceID, spans: Chunked.array(order, t.spanAt), processes: t.processes, warnings: null })];
 }
 
 function gone(res: Response): boolean {

@@ -59,13 +59,54 @@ export function toJaegerTrace(trace: TraceRecord, opts: RenderOptions = {}): Jae
 
 /** The same in steps: yields after every `step` spans, so a big trace is rendered in slices (boundedAnswer.ts runInSlices). */
 export function* jaegerTraceSteps(trace: TraceRecord, opts: RenderOptions = {}, step = 500): Generator<undefined, JaegerTrace> {
+  const lazy = yield* lazyTraceSteps(trace, opts, step);
+  const spans: JaegerSpan[] = new Array<JaegerSpan>(trace.spans.length);
+  for (let i = 0; i < spans.length; i++) {
+    if (i > 0 && i % step === 0) yield;
+    spans[i] = lazy.spanAt(i);
+  }
+  return { traceID: trace.traceID, spans, processes: lazy.processes, warnings: null };
+}
+
+/** A rendered trace whose spans are made one at a time, when asked for: a big answer never holds them all. */
+export interface LazyTrace {
+  traceID: string;
+  processes: Record<string, JaegerProcess>;
+  /** The i-th span as toJaegerTrace renders it (a new object each call). */
+  spanAt(i: number): JaegerSpan;
+}
+
+/** One span in Jaeger's JSON; key order follows Jaeger's output; flags is omitted when 0, as Go's omitempty does. */
+function jaegerSpan(s: SpanRecord, pid: string): JaegerSpan {
+  return {
+    traceID: s.traceId,
+    spanID: s.spanId,
+    ...(s.flags !== 0 ? { flags: s.flags >>> 0 } : {}),
+    operationName: s.operationName,
+    references: references(s),
+    startTime: s.startTime,
+    duration: s.duration,
+    tags: keyValues(spanTags(s)),
+    logs: logs(s),
+    processID: pid,
+    warnings: noteWarnings(s.notes),
+  };
+}
+
+const NO_LOGS: JaegerLog[] = [];
+
+/**
+ * The trace's processes and each span's process id in steps; with clock-skew correction, the adjuster runs
+ * (in steps) on light copies of the spans (no tags, no logs), and spanAt applies what it decided.
+ */
+export function* lazyTraceSteps(trace: TraceRecord, opts: RenderOptions = {}, step = 500): Generator<undefined, LazyTrace> {
   // Process ids p1, p2… in order of first appearance, one per distinct process (by content, as Jaeger
   // hashes them: the same process may be two objects once the store's process table has turned over).
   const pids = new Map<string, string>();
   const processes: Record<string, JaegerProcess> = {};
-  const spans: JaegerSpan[] = new Array<JaegerSpan>(trace.spans.length);
+  const spanPids = new Array<string>(trace.spans.length);
   for (let i = 0; i < trace.spans.length; i++) {
-    if (i > 0 && i % step === 0) yield;
+    if (i > 0 && i % (step * 10) === 0) yield;
     const s = trace.spans[i]!;
     let pid = pids.get(s.process.key);
     if (!pid) {
@@ -73,24 +114,32 @@ export function* jaegerTraceSteps(trace: TraceRecord, opts: RenderOptions = {}, 
       pids.set(s.process.key, pid);
       processes[pid] = { serviceName: s.process.serviceName, tags: keyValues(s.process.tags) };
     }
-    // Key order follows Jaeger's output; flags is omitted when 0, as Go's omitempty does.
-    spans[i] = {
-      traceID: s.traceId,
-      spanID: s.spanId,
-      ...(s.flags !== 0 ? { flags: s.flags >>> 0 } : {}),
-      operationName: s.operationName,
-      references: references(s),
-      startTime: s.startTime,
-      duration: s.duration,
-      tags: keyValues(spanTags(s)),
-      logs: logs(s),
-      processID: pid,
-      warnings: noteWarnings(s.notes),
-    };
+    spanPids[i] = pid;
   }
-  const out: JaegerTrace = { traceID: trace.traceID, spans, processes, warnings: null };
-  if (opts.maxClockSkewUs !== undefined) yield* clockSkewSteps(out, opts.maxClockSkewUs);
-  return out;
+  const records = trace.spans;
+  if (opts.maxClockSkewUs === undefined) return { traceID: trace.traceID, processes, spanAt: (i) => jaegerSpan(records[i]!, spanPids[i]!) };
+  const light: JaegerSpan[] = new Array<JaegerSpan>(records.length);
+  for (let i = 0; i < records.length; i++) {
+    if (i > 0 && i % (step * 4) === 0) yield;
+    const s = records[i]!;
+    light[i] = { traceID: s.traceId, spanID: s.spanId, operationName: '', references: references(s), startTime: s.startTime, duration: s.duration, tags: [], logs: NO_LOGS, processID: spanPids[i]!, warnings: null };
+  }
+  yield* clockSkewSteps({ traceID: trace.traceID, spans: light, processes, warnings: null }, opts.maxClockSkewUs);
+  return {
+    traceID: trace.traceID,
+    processes,
+    spanAt(i) {
+      const span = jaegerSpan(records[i]!, spanPids[i]!);
+      const adjusted = light[i]!;
+      const shift = adjusted.startTime - span.startTime;
+      if (shift !== 0) {
+        span.startTime = adjusted.startTime;
+        for (const l of span.logs) l.timestamp += shift;
+      }
+      if (adjusted.warnings) span.warnings = [...(span.warnings ?? []), ...adjusted.warnings];
+      return span;
+    },
+  };
 }
 
 /** What a live subscriber learns each time a trace grows (documented in embedded-jaeger/README.md). */

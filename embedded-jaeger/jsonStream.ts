@@ -1,5 +1,6 @@
 // JSON answers written as they are made: the same bytes as JSON.stringify, sent in slices with backpressure so a big answer never holds the event loop.
 import type { Response } from 'express';
+import type { AnswerRecorder } from './answerCache.ts';
 
 /** An array or object whose members are written one at a time (everything else is stringified whole). */
 export class Chunked {
@@ -103,8 +104,8 @@ function drained(res: Response): Promise<void> {
  * Sends `pieces` as one JSON answer: written in 64 KiB pieces as they are made, paced by the client (a
  * slow reader makes the writer wait, so it never holds more than a piece or two) and by `pacing.sliceMs`.
  */
-export async function streamPieces(res: Response, pieces: Iterable<string | undefined>, pacing: StreamPacing, status = 200): Promise<void> {
-  res.status(status).type('application/json');
+export async function streamPieces(res: Response, pieces: Iterable<string | undefined>, pacing: StreamPacing, tap?: AnswerRecorder): Promise<void> {
+  res.status(200).type('application/json');
   let buffered: string[] = [];
   let size = 0;
   let sliceStart = performance.now();
@@ -114,7 +115,9 @@ export async function streamPieces(res: Response, pieces: Iterable<string | unde
       size += piece.length;
     }
     if (size >= WRITE_BYTES) {
-      const more = res.write(buffered.join(''));
+      const text = buffered.join('');
+      tap?.add(text);
+      const more = res.write(text);
       buffered = [];
       size = 0;
       if (!more) {
@@ -129,5 +132,8 @@ export async function streamPieces(res: Response, pieces: Iterable<string | unde
     }
     if (gone(res)) return;
   }
-  res.end(buffered.join(''));
+  const text = buffered.join('');
+  tap?.add(text);
+  res.end(text);
+  tap?.done();
 }

@@ -2,10 +2,11 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { JaegerEnvelope, JaegerError } from '../model/index.ts';
 import { parseGoDurationUs, parseLookbackUs } from './goDuration.ts';
-import { BadQuery, boolParam, int32Param, one, paddedTraceId, sendJson, traceIdFromPath } from './queryParams.ts';
+import { BadQuery, boolParam, int32Param, one, paddedTraceId, prettyIndent, sendJson, traceIdFromPath } from './queryParams.ts';
 import type { RenderOptions } from './traceJson.ts';
 import { parseTraceId, type TraceQuery, type TraceRecord, type TraceStore } from './traceStore.ts';
-import { gatedAnswer, type HeavyQueries, runInSlices, searchInSlices, streamEnvelope } from './boundedAnswer.ts';
+import { BIG_TRACE_SPANS, gatedAnswer, type HeavyQueries, runInSlices, searchInSlices, streamEnvelope } from './boundedAnswer.ts';
+import { AnswerCache, sendKept } from './answerCache.ts';
 
 const DEFAULT_LIMIT = 100;
 /** Jaeger's query service searches the last 48 h when no start is given. */
@@ -109,6 +110,7 @@ function parseTraceQuery(req: Request, nowUs = Date.now() * 1000): TraceQuery {
 export function createQueryApi(store: TraceStore, opts: QueryApiOptions): Router {
   const router = express.Router();
   const heavy = opts.searches;
+  const answers = new AnswerCache();
 
   router.get('/api/traces/:traceID', (req, res) => {
     const raw = String(req.params.traceID);
@@ -125,8 +127,20 @@ export function createQueryApi(store: TraceStore, opts: QueryApiOptions): Router
     }
     const trace = store.get(key);
     if (!trace) return sendError(res, 404, 'trace not found');
-    // Rendered and sent in slices: a 100k-span trace is ~37 MB of JSON (boundedAnswer.ts).
-    void gatedAnswer(req, res, [trace], opts.bigTraces, sendError, () => streamEnvelope(req, res, envelope([]), [trace], render));
+    // A big one: the bytes kept from the last time it was asked for (the viewer opens it again and again), else
+    // rendered and sent in slices (a 100k-span trace is ~37 MB of JSON; boundedAnswer.ts) and kept.
+    const big = trace.spans.length > BIG_TRACE_SPANS;
+    const variant = `${JSON.stringify(render)}\u0000${prettyIndent(req)}`;
+    const kept = big ? answers.get(trace, variant) : undefined;
+    if (kept) return void sendKept(res, kept).catch(() => res.destroy());
+    void gatedAnswer(req, res, [trace], opts.bigTraces, sendError, async () => {
+      const recorder = big ? answers.recorder(trace, variant) : undefined;
+      try {
+        await streamEnvelope(req, res, envelope([]), [trace], render, recorder);
+      } finally {
+        recorder?.release();
+      }
+    });
   });
 
   router.get('/api/traces', (req, res) => {

@@ -60,6 +60,8 @@ interface Timed {
   firstByteAt: number;
   endAt: number;
   retryAfter: string | undefined;
+  /** Set only on an answer sent from kept bytes (a rendered one is streamed as it is made). */
+  length: string | undefined;
 }
 
 /** One GET from another device, keeping the body and when its first and last bytes came. */
@@ -73,14 +75,14 @@ function timedGet(path: string, localAddress: string): Promise<Timed> {
           firstByteAt ||= performance.now();
           chunks.push(c);
         });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), firstByteAt, endAt: performance.now(), retryAfter: res.headers['retry-after'] as string | undefined }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), firstByteAt, endAt: performance.now(), retryAfter: res.headers['retry-after'] as string | undefined, length: res.headers['content-length'] }));
         res.on('error', reject);
       })
       .on('error', reject);
   });
 }
 
-test('four GETs of a 100k-span trace from another device: /healthz answers while they stream, and each answer is the Jaeger JSON it was', async () => {
+test('four GETs of a 100k-span trace from another device: /healthz answers while it is rendered and streamed, the next ones are its kept bytes, each the Jaeger JSON it was', async () => {
   const expected = expectedV1(BIG);
   assert.ok(expected.length > 20e6, `the answer is big (${expected.length} bytes)`);
   sliceStats.longestMs = 0;
@@ -117,8 +119,12 @@ test('four GETs of a 100k-span trace from another device: /healthz answers while
   assert.ok(refused.length > 0, 'one device gets one big answer at a time');
   assert.equal(refused[0]!.retryAfter, '2');
   assert.match(refused[0]!.body, /too many big trace answers/);
-  // The presenter's /healthz was answered while each big answer was streaming, not only between them.
-  for (const a of answers) {
+  // The first was rendered (and its bytes kept); the others, asked again after their 503, were sent from them.
+  const rendered = answers.filter((a) => a.length === undefined);
+  assert.ok(rendered.length >= 1);
+  assert.ok(answers.some((a) => a.length === String(Buffer.byteLength(expected))), 'later ones are the kept bytes, with their length');
+  // The presenter's /healthz was answered while each rendered answer was streaming, not only between them.
+  for (const a of rendered) {
     const during = healthAt.filter((t) => t > a.firstByteAt && t < a.endAt).length;
     assert.ok(during >= 2, `${during} healthz answers while an answer streamed for ${(a.endAt - a.firstByteAt).toFixed(0)} ms`);
   }
@@ -143,4 +149,20 @@ test('a big trace through /api/v3 is the OTLP JSON it was, pretty or not; v1 pre
   // Asked by id in a list beside one that is not there: the same trace, the missing one named.
   const listed = await call(url(`/api/traces?traceID=${MID.toString(16)}&traceID=abc`), { keepBytes: 64e6 });
   assert.ok(listed.body === JSON.stringify({ ...envelope([toJaegerTrace(t, { maxClockSkewUs: DEFAULT_MAX_CLOCK_SKEW_US })]), errors: [{ msg: 'trace not found', traceID: '0000000000000abc' }] }));
+});
+
+test('kept bytes are dropped once the trace grows: the next answer is rendered again, with the new span', async () => {
+  const id = MID.toString(16);
+  const path = `/api/traces/${id}`;
+  await timedGet(path, '127.0.0.3');
+  const again = await timedGet(path, '127.0.0.3');
+  assert.ok(again.length !== undefined, 'the second answer comes from kept bytes');
+  assert.equal(
+    server.jaeger.ingest('http', encodeBatch('late', [{ traceIdLow: MID, spanId: 999_999n, parentSpanId: 1n, operationName: 'late', startTimeUs: Date.now() * 1000 - 9_000_000, durationUs: 10, tags: [] }])),
+    undefined,
+  );
+  const grown = await timedGet(path, '127.0.0.3');
+  assert.equal(grown.length, undefined, 'rendered again');
+  assert.ok(grown.body === expectedV1(MID));
+  assert.equal((JSON.parse(grown.body) as { data: { spans: unknown[] }[] }).data[0]!.spans.length, 6_001);
 });

@@ -1,0 +1,104 @@
+// The bytes of the latest big trace answers, kept so the next request for the same trace (same spans, same options) is a plain byte stream: no rendering, no gate.
+import type { Response } from 'express';
+import type { TraceRecord } from './traceStore.ts';
+
+interface Entry {
+  spans: number;
+  parts: Buffer[];
+  bytes: number;
+}
+
+/** What records one answer as it is written: `add` each piece of text sent, `done` once it was all sent; `release` in any case after. */
+export interface AnswerRecorder {
+  add(text: string): void;
+  done(): void;
+  release(): void;
+}
+
+const NOT_RECORDING: AnswerRecorder = { add() {}, done() {}, release() {} };
+
+export class AnswerCache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly recording = new Set<string>();
+  private held = 0;
+
+  /** `maxBytes` bounds the answers kept (default 96 MiB: two answers of 100k spans), oldest use dropped first. */
+  constructor(private readonly maxBytes = 96 * 1024 * 1024) {}
+
+  /** The answer's bytes when the trace has not grown since they were made. */
+  get(trace: TraceRecord, variant: string): Entry | undefined {
+    const key = `${trace.key}\u0000${variant}`;
+    const e = this.entries.get(key);
+    if (!e) return undefined;
+    if (e.spans !== trace.spans.length) {
+      this.drop(key, e);
+      return undefined;
+    }
+    this.entries.delete(key);
+    this.entries.set(key, e);
+    return e;
+  }
+
+  /** Records the answer being written, unless the same one is already being recorded; kept only if it fits. */
+  recorder(trace: TraceRecord, variant: string): AnswerRecorder {
+    const key = `${trace.key}\u0000${variant}`;
+    if (this.recording.has(key)) return NOT_RECORDING;
+    this.recording.add(key);
+    const spans = trace.spans.length;
+    let parts: Buffer[] | null = [];
+    let open = true;
+    const close = () => {
+      if (open) this.recording.delete(key);
+      open = false;
+    };
+    let bytes = 0;
+    return {
+      add: (text) => {
+        if (!parts) return;
+        const b = Buffer.from(text, 'utf8');
+        bytes += b.length;
+        if (bytes > this.maxBytes) parts = null;
+        else parts.push(b);
+      },
+      release: close,
+      done: () => {
+        if (!open || !parts) return close();
+        close();
+        const old = this.entries.get(key);
+        if (old) this.drop(key, old);
+        this.entries.set(key, { spans, parts, bytes });
+        this.held += bytes;
+        for (const [k, e] of this.entries) {
+          if (this.held <= this.maxBytes) break;
+          this.drop(k, e);
+        }
+        parts = null;
+      },
+    };
+  }
+
+  private drop(key: string, e: Entry): void {
+    this.entries.delete(key);
+    this.held -= e.bytes;
+  }
+}
+
+/** Sends kept answer bytes with their length, paced by the client. */
+export async function sendKept(res: Response, kept: Entry): Promise<void> {
+  res.status(200).type('application/json').set('Content-Length', String(kept.bytes));
+  for (const part of kept.parts) {
+    if (res.destroyed) return;
+    if (!res.write(part)) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.once('drain', done);
+        res.once('close', done);
+      });
+    }
+  }
+  res.end();
+}

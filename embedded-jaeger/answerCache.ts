@@ -22,8 +22,8 @@ export class AnswerCache {
   private readonly recording = new Set<string>();
   private held = 0;
 
-  /** `maxBytes` bounds the answers kept (default 96 MiB: two answers of 100k spans), oldest use dropped first. */
-  constructor(private readonly maxBytes = 96 * 1024 * 1024) {}
+  /** `maxBytes` bounds the answers kept (default 128 MiB: one answer of 300k spans, or three of 100k), oldest use dropped first. */
+  constructor(private readonly maxBytes = 128 * 1024 * 1024) {}
 
   /** The answer's bytes when the trace has not grown since they were made. */
   get(trace: TraceRecord, variant: string): Entry | undefined {

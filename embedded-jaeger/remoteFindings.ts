@@ -24,10 +24,16 @@ async function getJaeger(url: string): Promise<{ status: number; body: JaegerEnv
   }
   const parts: Uint8Array[] = [];
   let size = 0;
-  for await (const part of r.body ?? []) {
-    size += (part as Uint8Array).byteLength;
-    if (size > MAX_ANSWER_BYTES) throw new TooBig();
-    parts.push(part as Uint8Array);
+  const reader = r.body?.getReader();
+  for (;;) {
+    const next = reader ? await reader.read() : { done: true as const, value: undefined };
+    if (next.done) break;
+    size += next.value.byteLength;
+    if (size > MAX_ANSWER_BYTES) {
+      await reader?.cancel();
+      throw new TooBig();
+    }
+    parts.push(next.value);
   }
   try {
     return { status: r.status, body: JSON.parse(Buffer.concat(parts).toString('utf8')) as JaegerEnvelope<unknown> };

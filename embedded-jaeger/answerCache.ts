@@ -1,5 +1,6 @@
 // The bytes of the latest big trace answers, kept so the next request for the same trace (same spans, same options) is a plain byte stream: no rendering, no gate.
 import type { Response } from 'express';
+import { drained } from './jsonStream.ts';
 import type { TraceRecord } from './traceStore.ts';
 
 interface Entry {
@@ -88,17 +89,7 @@ export async function sendKept(res: Response, kept: Entry): Promise<void> {
   res.status(200).type('application/json').set('Content-Length', String(kept.bytes));
   for (const part of kept.parts) {
     if (res.destroyed) return;
-    if (!res.write(part)) {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          res.off('drain', done);
-          res.off('close', done);
-          resolve();
-        };
-        res.once('drain', done);
-        res.once('close', done);
-      });
-    }
+    if (!res.write(part)) await drained(res);
   }
   res.end();
 }

@@ -128,9 +128,6 @@ export function* traceMemberSteps(trace: TraceRecord, render: RenderOptions): Ge
   return [Chunked.object({ traceID: t.traceID, spans: Chunked.array(order, t.spanAt), processes: t.processes, warnings: null })];
 }
 
-function gone(res: Response): boolean {
-  return res.destroyed || !res.socket || res.socket.destroyed;
-}
 
 type Refuse = (res: Response, code: number, msg: string) => void;
 

@@ -113,7 +113,32 @@ export function tooBigToAnalyse(spans: number | undefined, maxTraceSpans: number
   return `this trace has ${spans === undefined ? 'too many' : spans} spans; the findings API analyses traces of up to ${maxTraceSpans} spans: open it in /viewer.html, which finds its holes in the browser`;
 }
 
-export const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+/**
+ * Analyses `traces` (oldest first, so the aggregate's examples read newest first) with a pause every `sliceMs`,
+ * then answers their aggregate; nothing when the client left meanwhile.
+ */
+export async function answerAggregate<T extends { traceID: string }>(
+  res: express.Response,
+  traces: T[],
+  findingsOf: (t: T) => Finding[],
+  sliceMs: number,
+  window: { startTime: number; endTime: number },
+): Promise<void> {
+  const perTrace: TraceFindings[] = [];
+  let sliceStart = performance.now();
+  for (const t of traces) {
+    perTrace.push({ traceID: t.traceID, findings: findingsOf(t) });
+    if (performance.now() - sliceStart > sliceMs) {
+      await yieldToLoop();
+      if (res.closed) return;
+      sliceStart = performance.now();
+    }
+  }
+  const body: FindingsAggregateResponse = { data: aggregateFindings(perTrace), ofTraces: perTrace.length, ...window };
+  res.json(body);
+}
+
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The options with their defaults, and a cache: the same for the store's routes and for those in front of a real Jaeger. */
 export function findingsSettings(opts: FindingsApiOptions) {
@@ -178,18 +203,7 @@ export function createFindingsApi(store: TraceStore, opts: FindingsApiOptions = 
           sliceStart = performance.now();
         }
       }
-      recent = newest(recent, maxTraces).reverse();
-      const perTrace: TraceFindings[] = [];
-      for (const t of recent) {
-        perTrace.push({ traceID: t.traceID, findings: findingsOf(t) });
-        if (performance.now() - sliceStart > sliceMs) {
-          await yieldToLoop();
-          if (res.closed) return;
-          sliceStart = performance.now();
-        }
-      }
-      const body: FindingsAggregateResponse = { data: aggregateFindings(perTrace), ofTraces: perTrace.length, startTime, endTime };
-      res.json(body);
+      await answerAggregate(res, newest(recent, maxTraces).reverse(), findingsOf, sliceMs, { startTime, endTime });
     } catch (e) {
       next(e);
     } finally {

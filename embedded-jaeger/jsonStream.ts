@@ -88,7 +88,7 @@ function gone(res: Response): boolean {
 }
 
 /** Resolves when the socket wants more, or when it is gone. */
-function drained(res: Response): Promise<void> {
+export function drained(res: Response): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       res.off('drain', done);

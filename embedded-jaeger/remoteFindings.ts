@@ -1,9 +1,9 @@
 // The hole finder's routes in front of a real Jaeger (JAEGER_QUERY_URL): traces are read through its v1 query API, then analysed here as the store's are.
 import express, { type Router } from 'express';
-import { aggregateFindings, analyzeTrace } from '../analysis/index.ts';
-import type { FindingsAggregateResponse, FindingsResponse, JaegerEnvelope, JaegerTrace, TraceFindings } from '../model/index.ts';
+import { analyzeTrace } from '../analysis/index.ts';
+import type { FindingsResponse, JaegerEnvelope, JaegerTrace } from '../model/index.ts';
 import type { Log } from '../pkg/index.ts';
-import { findingsSettings, findingsWindow, mountAnalyze, tooBigToAnalyse, yieldToLoop, type FindingsApiOptions } from './findingsApi.ts';
+import { answerAggregate, findingsSettings, findingsWindow, mountAnalyze, tooBigToAnalyse, type FindingsApiOptions } from './findingsApi.ts';
 import { sendError as fail } from './queryApi.ts';
 import { parseTraceId } from './traceStore.ts';
 
@@ -106,18 +106,7 @@ export function createRemoteFindingsApi(queryUrl: string, log: Log, opts: Findin
       }
       // Newest first, capped, then analysed oldest first so the aggregate's examples read newest first.
       const recent = [...found.values()].sort((a, b) => startOf(b) - startOf(a)).slice(0, maxTraces).reverse();
-      const perTrace: TraceFindings[] = [];
-      let sliceStart = performance.now();
-      for (const t of recent) {
-        perTrace.push({ traceID: t.traceID, findings: findingsOf(t) });
-        if (performance.now() - sliceStart > sliceMs) {
-          await yieldToLoop();
-          if (res.closed) return;
-          sliceStart = performance.now();
-        }
-      }
-      const answer: FindingsAggregateResponse = { data: aggregateFindings(perTrace), ofTraces: perTrace.length, startTime, endTime };
-      res.json(answer);
+      await answerAggregate(res, recent, findingsOf, sliceMs, { startTime, endTime });
     } catch (e) {
       unreachable(res, e);
     } finally {

@@ -2,10 +2,10 @@
 import express, { type Router } from 'express';
 import { aggregateFindings, analyzeTrace } from '../analysis/index.ts';
 import { isJaegerTrace, type Finding, type FindingsAggregateResponse, type FindingsResponse, type JaegerTrace, type TraceFindings } from '../model/index.ts';
-import type { HeavyQueries } from './boundedAnswer.ts';
+import { runInSlices, type HeavyQueries } from './boundedAnswer.ts';
 import { parseGoDurationUs } from './goDuration.ts';
 import { DEFAULT_MAX_CLOCK_SKEW_US, sendError as fail } from './queryApi.ts';
-import { toJaegerTrace } from './traceJson.ts';
+import { jaegerTraceSteps, toJaegerTrace } from './traceJson.ts';
 import { parseTraceId, type TraceRecord, type TraceStore } from './traceStore.ts';
 
 export interface FindingsApiOptions {
@@ -165,7 +165,7 @@ export function createFindingsApi(store: TraceStore, opts: FindingsApiOptions = 
     return findings;
   };
 
-  router.get('/api/traces/:traceID/findings', (req, res) => {
+  router.get('/api/traces/:traceID/findings', async (req, res) => {
     const raw = String(req.params.traceID);
     const key = parseTraceId(raw);
     if (!key) return fail(res, 400, `cannot parse traceID ${JSON.stringify(raw.slice(0, 40))}: expected 1 to 32 hex digits`);
@@ -174,7 +174,16 @@ export function createFindingsApi(store: TraceStore, opts: FindingsApiOptions = 
     if (trace.spans.length > maxTraceSpans) {
       return fail(res, 422, tooBigToAnalyse(trace.spans.length, maxTraceSpans));
     }
-    const body: FindingsResponse = { data: [{ traceID: trace.traceID, findings: findingsOf(trace) }] };
+    const spans = trace.spans.length;
+    let findings = cache.get(trace.key, spans);
+    if (!findings) {
+      // Rendered in slices; only the analysis itself (~120 ms at the 10,000-span cap) runs in one go.
+      const rendered = await runInSlices(jaegerTraceSteps(trace, { maxClockSkewUs: DEFAULT_MAX_CLOCK_SKEW_US }), () => res.closed);
+      if (!rendered) return;
+      findings = analyzeTrace(rendered);
+      cache.set(trace.key, spans, findings);
+    }
+    const body: FindingsResponse = { data: [{ traceID: trace.traceID, findings }] };
     res.json(body);
   });
 

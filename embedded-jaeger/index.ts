@@ -91,6 +91,12 @@ export interface EmbeddedJaeger {
   ingestOtlp(body: Buffer, json: boolean): string | undefined;
 }
 
+/** A forward URL on this machine at one of our own ports. */
+function forwardsToItself(url: string, ownPorts: number[]): boolean {
+  const u = new URL(url);
+  return /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(u.hostname) && ownPorts.includes(Number(u.port || (u.protocol === 'https:' ? 443 : 80)));
+}
+
 const DECODERS: ((buf: Buffer) => DecodedBatch)[] = [decodeCompactEmitBatch, decodeBinaryEmitBatch, decodeBinaryBatch];
 const VIA = { udpCompact: VIA_UDP_COMPACT, udpBinary: VIA_UDP_BINARY, http: VIA_HTTP } as const;
 
@@ -219,6 +225,9 @@ export function createEmbeddedJaeger(opts: EmbeddedJaegerOptions): EmbeddedJaege
           closers.push(otlp.close);
           ports.otlpHttp = otlp.port;
           log.info(`OTLP/HTTP receiver on http://${opts.host}:${otlp.port}/v1/traces (also on the collector's port)`);
+        }
+        if (opts.otlpForwardUrl && forwardsToItself(opts.otlpForwardUrl, [ports.http, ports.otlpHttp])) {
+          throw new Error(`OTLP_FORWARD_URL ${opts.otlpForwardUrl} is this collector's own door: every span would come back and go out again`);
         }
         log.info(`Jaeger collector on http://${opts.host}:${http.port}/api/traces; store keeps ${opts.maxSpans} spans / ${opts.maxTraces} traces${opts.maxBytes ? ` / ${Math.round(opts.maxBytes / 1048576)} MiB` : ''}`);
         if (opts.queryUrl) log.info(`query API proxied to ${opts.queryUrl}`);

@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import { waitFor } from '../../devkit/waitFor.ts';
+import { createEmbeddedJaeger } from '../../embedded-jaeger/index.ts';
+import { createLog } from '../../pkg/index.ts';
 import { encodeBinaryBatch, encodeBinaryEmitBatch } from '../../devkit/thriftrwCodec.ts';
 import { encodeCompactEmitBatch } from './support/compactEncoder.ts';
 import { getJson, postBatch, sendUdp, startHarness, type Harness } from './support/harness.ts';
@@ -132,5 +134,16 @@ describe('OTLP forwarding (OTLP_FORWARD_URL)', () => {
     } finally {
       await a.close();
     }
+  });
+});
+
+describe('OTLP forwarding to itself', () => {
+  it('is refused at start with a reason, before any span could loop', async () => {
+    // A port that was free a moment ago: the collector binds it, then sees the forward URL names it.
+    const probe = await startHarness();
+    const port = probe.jaeger.ports.http;
+    await probe.close();
+    const j = createEmbeddedJaeger({ host: '127.0.0.1', udpCompactPort: 0, udpBinaryPort: 0, httpPort: port, maxSpans: 10, maxTraces: 10, otlpForwardUrl: `http://localhost:${port}/v1/traces`, log: createLog('test', 'silent') });
+    await assert.rejects(j.start(), /own door/);
   });
 });

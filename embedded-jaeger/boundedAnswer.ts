@@ -98,8 +98,9 @@ export function streamEnvelope(req: Request, res: Response, shell: JaegerEnvelop
 }
 
 /**
- * Runs `answer` (a streamed answer about `traces`), first past `gate` when any of them is big: each big
- * answer holds a rendered trace while it is sent. A failure is answered 500 (or cuts the stream).
+ * Runs `answer` (a streamed answer about `traces`), first past `gate` when any of them is big: a big answer
+ * holds its trace's clock-skew work (v1) or its OTLP conversion (v3) while it is sent. A failure is answered
+ * 500 (or cuts the stream).
  */
 export async function gatedAnswer(req: Request, res: Response, traces: readonly TraceRecord[], gate: HeavyQueries, refuse: Refuse, answer: () => Promise<void>): Promise<void> {
   let release = () => {};
@@ -127,7 +128,6 @@ export function* traceMemberSteps(trace: TraceRecord, render: RenderOptions): Ge
   const order = Array.from({ length: trace.spans.length }, (_, i) => i);
   return [Chunked.object({ traceID: t.traceID, spans: Chunked.array(order, t.spanAt), processes: t.processes, warnings: null })];
 }
-
 
 type Refuse = (res: Response, code: number, msg: string) => void;
 

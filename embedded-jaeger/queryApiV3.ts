@@ -242,6 +242,7 @@ async function boundedSearch(req: Request, res: Response, searches: HeavyQueries
     if (hits) await answer(hits);
   } catch {
     if (!res.headersSent) v3Error(res, 500, 'search failed');
+    else res.destroy();
   } finally {
     release();
   }

@@ -96,7 +96,7 @@ export function mountAnalyze(router: Router, maxBody: number): void {
 }
 
 /** The aggregate's window from ?service= and ?lookback= (default 1 h); undefined after answering 400. */
-export function findingsWindow(req: express.Request, res: express.Response, nowUs: () => number): { service: string | undefined; startTime: number; endTime: number } | undefined {
+function findingsWindow(req: express.Request, res: express.Response, nowUs: () => number): Window | undefined {
   const service = typeof req.query.service === 'string' && req.query.service !== '' ? req.query.service : undefined;
   const lookback = typeof req.query.lookback === 'string' && req.query.lookback !== '' ? req.query.lookback : undefined;
   const lookbackUs = lookback === undefined ? DEFAULT_LOOKBACK_US : parseGoDurationUs(lookback);
@@ -113,29 +113,49 @@ export function tooBigToAnalyse(spans: number | undefined, maxTraceSpans: number
   return `this trace has ${spans === undefined ? 'too many' : spans} spans; the findings API analyses traces of up to ${maxTraceSpans} spans: open it in /viewer.html, which finds its holes in the browser`;
 }
 
+type Window = { service: string | undefined; startTime: number; endTime: number };
+
 /**
- * Analyses `traces` (oldest first, so the aggregate's examples read newest first) with a pause every `sliceMs`,
- * then answers their aggregate; nothing when the client left meanwhile.
+ * GET /api/findings: past `heavy` (it walks many traces, as a search does), the window read, `recent` finds
+ * the newest traces (newest first; undefined when the client left), analysed with a pause every `sliceMs`
+ * oldest first, so the aggregate's examples read newest first. A failure is answered 500 or 502 by `failed`.
  */
-export async function answerAggregate<T extends { traceID: string }>(
-  res: express.Response,
-  traces: T[],
-  findingsOf: (t: T) => Finding[],
+export function mountAggregate<T extends { traceID: string }>(
+  router: Router,
+  heavy: HeavyQueries | undefined,
+  nowUs: () => number,
   sliceMs: number,
-  window: { startTime: number; endTime: number },
-): Promise<void> {
-  const perTrace: TraceFindings[] = [];
-  let sliceStart = performance.now();
-  for (const t of traces) {
-    perTrace.push({ traceID: t.traceID, findings: findingsOf(t) });
-    if (performance.now() - sliceStart > sliceMs) {
-      await yieldToLoop();
-      if (res.closed) return;
-      sliceStart = performance.now();
+  findingsOf: (t: T) => Finding[],
+  recent: (window: Window, res: express.Response) => Promise<T[] | undefined>,
+  failed: (res: express.Response, e: unknown) => void = (res) => fail(res, 500, 'the aggregate failed'),
+): void {
+  router.get('/api/findings', async (req, res) => {
+    const release = heavy ? heavy.admit(req, res, fail) : () => undefined;
+    if (!release) return;
+    res.once('close', release);
+    try {
+      const window = findingsWindow(req, res, nowUs);
+      const traces = window && (await recent(window, res));
+      if (!window || !traces) return;
+      const perTrace: TraceFindings[] = [];
+      let sliceStart = performance.now();
+      for (const t of traces.reverse()) {
+        perTrace.push({ traceID: t.traceID, findings: findingsOf(t) });
+        if (performance.now() - sliceStart > sliceMs) {
+          await yieldToLoop();
+          if (res.closed) return;
+          sliceStart = performance.now();
+        }
+      }
+      const body: FindingsAggregateResponse = { data: aggregateFindings(perTrace), ofTraces: perTrace.length, startTime: window.startTime, endTime: window.endTime };
+      res.json(body);
+    } catch (e) {
+      if (res.headersSent) res.destroy();
+      else failed(res, e);
+    } finally {
+      release();
     }
-  }
-  const body: FindingsAggregateResponse = { data: aggregateFindings(perTrace), ofTraces: perTrace.length, ...window };
-  res.json(body);
+  });
 }
 
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -189,35 +209,22 @@ export function createFindingsApi(store: TraceStore, opts: FindingsApiOptions = 
 
   mountAnalyze(router, maxBody);
 
-  router.get('/api/findings', async (req, res, next) => {
-    const release = opts.heavy ? opts.heavy.admit(req, res, fail) : () => undefined;
-    if (!release) return;
-    res.once('close', release);
-    try {
-      const window = findingsWindow(req, res, nowUs);
-      if (!window) return;
-      const { service, startTime, endTime } = window;
-      // The newest matching traces, found in steps (the store can hold many), capped, then analysed oldest
-      // first so the aggregate's examples read newest first.
-      let recent: TraceRecord[] = [];
-      let sliceStart = performance.now();
-      for (const t of store.scan({ service, start: startTime, end: endTime, limit: maxTraces }, 200)) {
-        if (t && t.spans.length <= maxTraceSpans) {
-          recent.push(t);
-          if (recent.length >= 2 * maxTraces) recent = newest(recent, maxTraces);
-        }
-        if (performance.now() - sliceStart > sliceMs) {
-          await yieldToLoop();
-          if (res.closed) return;
-          sliceStart = performance.now();
-        }
+  mountAggregate(router, opts.heavy, nowUs, sliceMs, findingsOf, async ({ service, startTime, endTime }, res) => {
+    // The newest matching traces, found in steps (the store can hold many), capped.
+    let recent: TraceRecord[] = [];
+    let sliceStart = performance.now();
+    for (const t of store.scan({ service, start: startTime, end: endTime, limit: maxTraces }, 200)) {
+      if (t && t.spans.length <= maxTraceSpans) {
+        recent.push(t);
+        if (recent.length >= 2 * maxTraces) recent = newest(recent, maxTraces);
       }
-      await answerAggregate(res, newest(recent, maxTraces).reverse(), findingsOf, sliceMs, { startTime, endTime });
-    } catch (e) {
-      next(e);
-    } finally {
-      release();
+      if (performance.now() - sliceStart > sliceMs) {
+        await yieldToLoop();
+        if (res.closed) return undefined;
+        sliceStart = performance.now();
+      }
     }
+    return newest(recent, maxTraces);
   });
 
   return router;

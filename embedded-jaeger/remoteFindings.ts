@@ -3,7 +3,7 @@ import express, { type Router } from 'express';
 import { analyzeTrace } from '../analysis/index.ts';
 import type { FindingsResponse, JaegerEnvelope, JaegerTrace } from '../model/index.ts';
 import type { Log } from '../pkg/index.ts';
-import { answerAggregate, findingsSettings, findingsWindow, mountAnalyze, tooBigToAnalyse, type FindingsApiOptions } from './findingsApi.ts';
+import { findingsSettings, mountAggregate, mountAnalyze, tooBigToAnalyse, type FindingsApiOptions } from './findingsApi.ts';
 import { sendError as fail } from './queryApi.ts';
 import { parseTraceId } from './traceStore.ts';
 
@@ -81,38 +81,24 @@ export function createRemoteFindingsApi(queryUrl: string, log: Log, opts: Findin
 
   mountAnalyze(router, maxBody);
 
-  router.get('/api/findings', async (req, res) => {
-    const release = opts.heavy ? opts.heavy.admit(req, res, fail) : () => undefined;
-    if (!release) return;
-    res.once('close', release);
-    try {
-      const window = findingsWindow(req, res, nowUs);
-      if (!window) return;
-      const { service, startTime, endTime } = window;
-      let services = service ? [service] : [];
-      if (!service) {
-        const listed = await getJaeger(`${base}/api/services`);
-        services = (Array.isArray(listed.body?.data) ? (listed.body.data as unknown[]) : []).filter((x): x is string => typeof x === 'string').slice(0, MAX_SERVICES);
-      }
-      const found = new Map<string, JaegerTrace>();
-      for (const name of services) {
-        const q = new URLSearchParams({ service: name, start: String(startTime), end: String(endTime), limit: String(maxTraces) });
-        // A search answer too big to read is left out: the aggregate is over what could be read.
-        const got = await getJaeger(`${base}/api/traces?${q}`).catch((e: unknown) => (e instanceof TooBig ? undefined : Promise.reject(e)));
-        for (const t of Array.isArray(got?.body?.data) ? (got.body.data as JaegerTrace[]) : []) {
-          if (t && Array.isArray(t.spans) && t.spans.length > 0 && t.spans.length <= maxTraceSpans) found.set(t.traceID, t);
-        }
-        if (res.closed) return;
-      }
-      // Newest first, capped, then analysed oldest first so the aggregate's examples read newest first.
-      const recent = [...found.values()].sort((a, b) => startOf(b) - startOf(a)).slice(0, maxTraces).reverse();
-      await answerAggregate(res, recent, findingsOf, sliceMs, { startTime, endTime });
-    } catch (e) {
-      unreachable(res, e);
-    } finally {
-      release();
+  mountAggregate(router, opts.heavy, nowUs, sliceMs, findingsOf, async ({ service, startTime, endTime }, res) => {
+    let services = service ? [service] : [];
+    if (!service) {
+      const listed = await getJaeger(`${base}/api/services`);
+      services = (Array.isArray(listed.body?.data) ? (listed.body.data as unknown[]) : []).filter((x): x is string => typeof x === 'string').slice(0, MAX_SERVICES);
     }
-  });
+    const found = new Map<string, JaegerTrace>();
+    for (const name of services) {
+      const q = new URLSearchParams({ service: name, start: String(startTime), end: String(endTime), limit: String(maxTraces) });
+      // A search answer too big to read is left out: the aggregate is over what could be read.
+      const got = await getJaeger(`${base}/api/traces?${q}`).catch((e: unknown) => (e instanceof TooBig ? undefined : Promise.reject(e)));
+      for (const t of Array.isArray(got?.body?.data) ? (got.body.data as JaegerTrace[]) : []) {
+        if (t && Array.isArray(t.spans) && t.spans.length > 0 && t.spans.length <= maxTraceSpans) found.set(t.traceID, t);
+      }
+      if (res.closed) return undefined;
+    }
+    return [...found.values()].sort((a, b) => startOf(b) - startOf(a)).slice(0, maxTraces);
+  }, unreachable);
 
   return router;
 }

@@ -101,6 +101,14 @@ describe('OTLP forwarding (OTLP_FORWARD_URL)', () => {
         assert.ok(expected.size > 0, id);
         for (const [key, want] of expected) assert.deepEqual(received.get(key), want, key);
       }
+      // The spans that came in over OTLP leave as they came, but for what Jaeger's mapping adds: a link's ref type, an empty status.
+      const scope = otlpJson.resourceSpans[0]!.scopeSpans[0]!;
+      for (const s of scope.spans as Obj[]) {
+        const links = s.links as Obj[] | undefined;
+        const want = { ...s, status: s.status ?? {}, ...(links ? { links: links.map((l) => ({ ...l, attributes: [{ key: 'opentracing.ref_type', value: { stringValue: 'follows_from' } }] })) } : {}) };
+        const got = received.get(`${s.traceId as string}/${s.spanId as string}`)!;
+        assert.deepEqual(got, { resource: otlpJson.resourceSpans[0]!.resource, scope: scope.scope, span: want });
+      }
       const st = a.jaeger.stats().forwardOtlp;
       assert.deepEqual({ sent: st.sent, dropped: st.dropped, queued: st.queued, target: st.target }, { sent: total, dropped: 0, queued: 0, target: receiver.url });
     } finally {

@@ -175,7 +175,7 @@ export function createEmbeddedJaeger(opts: EmbeddedJaegerOptions): EmbeddedJaege
   } else {
     // One gate for v1 and v3: a device's searches (and /api/dependencies) count once whichever API it calls.
     const searches = new HeavyQueries();
-    // And one for big trace answers (boundedAnswer.ts BIG_TRACE_SPANS): each holds its rendered trace while it is sent.
+    // And one for big trace answers (boundedAnswer.ts BIG_TRACE_SPANS): each holds its trace's clock-skew work while it is sent.
     const bigTraces = new HeavyQueries(2, 1, 4, 'big trace answers');
     router.use(createQueryApi(store, { maxClockSkewUs, searches, bigTraces }));
     router.use(createQueryApiV3(store, { maxClockSkewUs, searches, bigTraces }));

@@ -94,7 +94,12 @@ export function streamJson(req: Request, res: Response, value: unknown, tap?: An
 
 /** `shell` (an envelope) with `traces` rendered into its data array one at a time, each in steps (see streamJson). */
 export function streamEnvelope(req: Request, res: Response, shell: JaegerEnvelope<unknown[]>, traces: readonly TraceRecord[], render: RenderOptions, tap?: AnswerRecorder): Promise<void> {
-  return streamJson(req, res, Chunked.object({ ...shell, data: Chunked.steps(traces, (t) => traceMemberSteps(t, render)) }), tap);
+  return streamJson(req, res, envelopeOf(shell, traces, render), tap);
+}
+
+/** The envelope with `traces` as its data, each rendered in steps as it is written. */
+export function envelopeOf(shell: JaegerEnvelope<unknown[]>, traces: readonly TraceRecord[], render: RenderOptions): Chunked {
+  return Chunked.object({ ...shell, data: Chunked.steps(traces, (t) => traceMemberSteps(t, render)) });
 }
 
 /**

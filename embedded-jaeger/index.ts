@@ -177,7 +177,8 @@ export function createEmbeddedJaeger(opts: EmbeddedJaegerOptions): EmbeddedJaege
     const searches = new HeavyQueries();
     // And one for big trace answers (boundedAnswer.ts BIG_TRACE_SPANS): each holds its trace's clock-skew work while it is sent.
     const bigTraces = new HeavyQueries(2, 1, 4, 'big trace answers');
-    router.use(createQueryApi(store, { maxClockSkewUs, searches, bigTraces }));
+    // A big trace that has gone quiet is rendered ahead, so its first open is a byte stream too.
+    router.use(createQueryApi(store, { maxClockSkewUs, searches, bigTraces, onTraceGrew: (l) => live.onTrace(l) }));
     router.use(createQueryApiV3(store, { maxClockSkewUs, searches, bigTraces }));
     router.use(createFindingsApi(store, { heavy: searches }));
   }

@@ -100,12 +100,17 @@ export function drained(res: Response): Promise<void> {
   });
 }
 
-/**
- * Sends `pieces` as one JSON answer: written in 64 KiB pieces as they are made, paced by the client (a
- * slow reader makes the writer wait, so it never holds more than a piece or two) and by `pacing.sliceMs`.
- */
-export async function streamPieces(res: Response, pieces: Iterable<string | undefined>, pacing: StreamPacing, tap?: AnswerRecorder): Promise<void> {
-  res.status(200).type('application/json');
+/** Where pieces go: a response, or only the kept bytes (a trace rendered before anyone asks). */
+interface PieceSink {
+  /** False when the receiver wants a pause (backpressure). */
+  write(text: string): boolean;
+  drained(): Promise<void>;
+  gone(): boolean;
+  end(text: string): void;
+}
+
+/** Gathers pieces into 64 KiB writes, pausing every `pacing.sliceMs` and whenever the sink asks to. */
+async function writePieces(pieces: Iterable<string | undefined>, pacing: StreamPacing, sink: PieceSink): Promise<void> {
   let buffered: string[] = [];
   let size = 0;
   let sliceStart = performance.now();
@@ -115,14 +120,12 @@ export async function streamPieces(res: Response, pieces: Iterable<string | unde
       size += piece.length;
     }
     if (size >= WRITE_BYTES) {
-      const text = buffered.join('');
-      tap?.add(text);
-      const more = res.write(text);
+      const more = sink.write(buffered.join(''));
       buffered = [];
       size = 0;
       if (!more) {
         await pacing.pause(sliceStart);
-        if (res.writableNeedDrain) await drained(res);
+        await sink.drained();
         sliceStart = performance.now();
       }
     }
@@ -130,10 +133,45 @@ export async function streamPieces(res: Response, pieces: Iterable<string | unde
       await pacing.pause(sliceStart);
       sliceStart = performance.now();
     }
-    if (gone(res)) return;
+    if (sink.gone()) return;
   }
-  const text = buffered.join('');
-  tap?.add(text);
-  res.end(text);
-  tap?.done();
+  sink.end(buffered.join(''));
+}
+
+/**
+ * Sends `pieces` as one JSON answer: written in 64 KiB pieces as they are made, paced by the client (a
+ * slow reader makes the writer wait, so it never holds more than a piece or two) and by `pacing.sliceMs`;
+ * `tap` records what was sent.
+ */
+export function streamPieces(res: Response, pieces: Iterable<string | undefined>, pacing: StreamPacing, tap?: AnswerRecorder): Promise<void> {
+  res.status(200).type('application/json');
+  return writePieces(pieces, pacing, {
+    write: (text) => {
+      tap?.add(text);
+      return res.write(text);
+    },
+    drained: () => (res.writableNeedDrain ? drained(res) : Promise.resolve()),
+    gone: () => gone(res),
+    end: (text) => {
+      tap?.add(text);
+      res.end(text);
+      tap?.done();
+    },
+  });
+}
+
+/** Makes the pieces in slices only for `tap` (nobody is sent them now). */
+export function recordPieces(pieces: Iterable<string | undefined>, pacing: StreamPacing, tap: AnswerRecorder): Promise<void> {
+  return writePieces(pieces, pacing, {
+    write: (text) => {
+      tap.add(text);
+      return true;
+    },
+    drained: () => Promise.resolve(),
+    gone: () => false,
+    end: (text) => {
+      tap.add(text);
+      tap.done();
+    },
+  });
 }

@@ -7,6 +7,7 @@ import type { RenderOptions } from './traceJson.ts';
 import { parseTraceId, type TraceQuery, type TraceRecord, type TraceStore } from './traceStore.ts';
 import { BIG_TRACE_SPANS, gatedAnswer, type HeavyQueries, runInSlices, searchInSlices, streamEnvelope } from './boundedAnswer.ts';
 import { AnswerCache, sendKept } from './answerCache.ts';
+import { prerenderIdleTraces } from './answerPrerender.ts';
 
 const DEFAULT_LIMIT = 100;
 /** Jaeger's query service searches the last 48 h when no start is given. */
@@ -30,6 +31,17 @@ export interface QueryApiOptions {
   searches: HeavyQueries;
   /** The gate a big trace's answer passes (boundedAnswer.ts BIG_TRACE_SPANS), shared with the v3 routes. */
   bigTraces: HeavyQueries;
+  /** Each time a trace grows: a big one is rendered ahead once it goes quiet (answerPrerender.ts). Absent = only when asked. */
+  onTraceGrew?: (listener: (traceID: string) => void) => () => void;
+  /** How long a big trace must not grow before it is rendered ahead (default 2 s). */
+  prerenderIdleMs?: number;
+  /** Where big answers are kept (tests look inside); default a new AnswerCache. */
+  answers?: AnswerCache;
+}
+
+/** The key a big answer is kept under: its render options and indent. */
+export function answerVariant(render: RenderOptions, indent: string): string {
+  return `${JSON.stringify(render)}\u0000${indent}`;
 }
 
 /** raw=true answers the trace as stored; otherwise Jaeger's adjusters run (here: clock skew). */
@@ -110,7 +122,12 @@ function parseTraceQuery(req: Request, nowUs = Date.now() * 1000): TraceQuery {
 export function createQueryApi(store: TraceStore, opts: QueryApiOptions): Router {
   const router = express.Router();
   const heavy = opts.searches;
-  const answers = new AnswerCache();
+  const answers = opts.answers ?? new AnswerCache();
+  if (opts.onTraceGrew) {
+    // The answer the viewer and the Jaeger UI ask for: clock skew corrected, not pretty.
+    const render = { maxClockSkewUs: opts.maxClockSkewUs ?? DEFAULT_MAX_CLOCK_SKEW_US };
+    prerenderIdleTraces({ store, answers, shell: envelope([]), render, variant: answerVariant(render, ''), onTraceGrew: opts.onTraceGrew, idleMs: opts.prerenderIdleMs });
+  }
 
   router.get('/api/traces/:traceID', (req, res) => {
     const raw = String(req.params.traceID);
@@ -130,7 +147,7 @@ export function createQueryApi(store: TraceStore, opts: QueryApiOptions): Router
     // A big one: the bytes kept from the last time it was asked for (the viewer opens it again and again), else
     // rendered and sent in slices (a 100k-span trace is ~37 MB of JSON; boundedAnswer.ts) and kept.
     const big = trace.spans.length > BIG_TRACE_SPANS;
-    const variant = `${JSON.stringify(render)}\u0000${prettyIndent(req)}`;
+    const variant = answerVariant(render, prettyIndent(req));
     const kept = big ? answers.get(trace, variant) : undefined;
     if (kept) return void sendKept(res, kept).catch(() => res.destroy());
     void gatedAnswer(req, res, [trace], opts.bigTraces, sendError, async () => {

@@ -20,7 +20,8 @@ const NOT_RECORDING: AnswerRecorder = { add() {}, done() {}, release() {} };
 
 export class AnswerCache {
   private readonly entries = new Map<string, Entry>();
-  private readonly recording = new Set<string>();
+  /** Answers being recorded; those rendered ahead (nobody waiting on the wire) with a promise a request can wait on. */
+  private readonly recording = new Map<string, { ahead: Promise<void> | null; finished: () => void }>();
   private held = 0;
 
   /** `maxBytes` bounds the answers kept (default 128 MiB: one answer of 300k spans, or three of 100k), oldest use dropped first. */
@@ -40,17 +41,23 @@ export class AnswerCache {
     return e;
   }
 
-  /** Records the answer being written, unless the same one is already being recorded; kept only if it fits. */
-  recorder(trace: TraceRecord, variant: string): AnswerRecorder {
+  /**
+   * Records the answer being written, unless the same one is already being recorded; kept only if it fits.
+   * `ahead`: rendered before anyone asked, so a request for it may wait (whenRenderedAhead) instead of rendering it too.
+   */
+  recorder(trace: TraceRecord, variant: string, ahead = false): AnswerRecorder {
     const key = `${trace.key}\u0000${variant}`;
     if (this.recording.has(key)) return NOT_RECORDING;
-    this.recording.add(key);
+    let finished = () => {};
+    const promise = ahead ? new Promise<void>((resolve) => (finished = resolve)) : null;
+    this.recording.set(key, { ahead: promise, finished });
     const spans = trace.spans.length;
     let parts: Buffer[] | null = [];
     let open = true;
     const close = () => {
       if (open) this.recording.delete(key);
       open = false;
+      finished();
     };
     let bytes = 0;
     return {
@@ -76,6 +83,11 @@ export class AnswerCache {
         parts = null;
       },
     };
+  }
+
+  /** Resolves once the answer being rendered ahead for this trace is recorded (or given up); undefined when none is. */
+  whenRenderedAhead(trace: TraceRecord, variant: string): Promise<void> | undefined {
+    return this.recording.get(`${trace.key}\u0000${variant}`)?.ahead ?? undefined;
   }
 
   private drop(key: string, e: Entry): void {

@@ -37,7 +37,7 @@ export function prerenderIdleTraces(o: PrerenderOptions): () => void {
     try {
       const trace = o.store.get(key);
       if (trace && trace.spans.length > BIG_TRACE_SPANS && !o.answers.get(trace, o.variant)) {
-        const recorder = o.answers.recorder(trace, o.variant);
+        const recorder = o.answers.recorder(trace, o.variant, true);
         try {
           await recordPieces(jsonPieces(envelopeOf(o.shell, [trace], o.render), ''), pacing, recorder);
         } finally {

@@ -148,16 +148,22 @@ export function createQueryApi(store: TraceStore, opts: QueryApiOptions): Router
     // rendered and sent in slices (a 100k-span trace is ~37 MB of JSON; boundedAnswer.ts) and kept.
     const big = trace.spans.length > BIG_TRACE_SPANS;
     const variant = answerVariant(render, prettyIndent(req));
-    const kept = big ? answers.get(trace, variant) : undefined;
-    if (kept) return void sendKept(res, kept).catch(() => res.destroy());
-    void gatedAnswer(req, res, [trace], opts.bigTraces, sendError, async () => {
-      const recorder = big ? answers.recorder(trace, variant) : undefined;
-      try {
-        await streamEnvelope(req, res, envelope([]), [trace], render, recorder);
-      } finally {
-        recorder?.release();
-      }
-    });
+    const answer = () => {
+      const kept = big ? answers.get(trace, variant) : undefined;
+      if (kept) return void sendKept(res, kept).catch(() => res.destroy());
+      void gatedAnswer(req, res, [trace], opts.bigTraces, sendError, async () => {
+        const recorder = big ? answers.recorder(trace, variant) : undefined;
+        try {
+          await streamEnvelope(req, res, envelope([]), [trace], render, recorder);
+        } finally {
+          recorder?.release();
+        }
+      });
+    };
+    // Being rendered ahead right now: waiting for it costs nothing, rendering it a second time would.
+    const ahead = big ? answers.whenRenderedAhead(trace, variant) : undefined;
+    if (ahead) void ahead.then(() => !res.destroyed && answer());
+    else answer();
   });
 
   router.get('/api/traces', (req, res) => {

@@ -63,3 +63,25 @@ test('a big trace gone quiet is rendered ahead: the first GET is its kept bytes,
     server.close();
   }
 });
+
+test('a GET that comes while its answer is being rendered ahead waits for it and is sent the kept bytes, not a second rendering', async () => {
+  const store = new TraceStore(1e7, 1e4);
+  fill(store, 0xb20n, 40_000);
+  const answers = new AnswerCache();
+  let tell: (traceID: string) => void = () => {};
+  const api = createQueryApi(store, { searches: new HeavyQueries(), bigTraces: new HeavyQueries(), answers, prerenderIdleMs: 1, onTraceGrew: (l) => ((tell = l), () => {}) });
+  const variant = answerVariant({ maxClockSkewUs: DEFAULT_MAX_CLOCK_SKEW_US }, '');
+  const big = store.get('b20')!;
+  const server = http.createServer(express().use(api));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    tell('b20');
+    await waitFor('the rendering ahead under way', () => answers.whenRenderedAhead(big, variant) !== undefined, { intervalMs: 1 });
+    const r = await call(new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/traces/b20`), { keepBytes: 0 });
+    assert.equal(r.status, 200);
+    assert.ok(r.headers['content-length'], 'the kept bytes, with their length');
+    assert.equal(String(r.bytes), r.headers['content-length']);
+  } finally {
+    server.close();
+  }
+});

@@ -45,7 +45,6 @@ export interface OperationKind {
 }
 
 const BY_ID_THRESHOLD = 32;
-
 const MAX_PROCESSES = 10_000;
 
 export function traceKey(id: string): string {

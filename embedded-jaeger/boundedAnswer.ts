@@ -130,7 +130,7 @@ export function* traceMemberSteps(trace: TraceRecord, render: RenderOptions): Ge
   // A small trace is quicker rendered and stringified whole (a few ms): searches answer many of them.
   if (trace.spans.length <= WHOLE_TRACE_SPANS) return [yield* jaegerTraceSteps(trace, render)];
   const t = yield* lazyTraceSteps(trace, render);
-  const order = Array.from({ length: trace.spans.length }, (_, i) => i);
+  const order = Array.from({ length: t.count }, (_, i) => i);
   return [Chunked.object({ traceID: t.traceID, spans: Chunked.array(order, t.spanAt), processes: t.processes, warnings: null })];
 }
 

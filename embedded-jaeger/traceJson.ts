@@ -60,7 +60,7 @@ export function toJaegerTrace(trace: TraceRecord, opts: RenderOptions = {}): Jae
 /** The same in steps: yields after every `step` spans, so a big trace is rendered in slices (boundedAnswer.ts runInSlices). */
 export function* jaegerTraceSteps(trace: TraceRecord, opts: RenderOptions = {}, step = 500): Generator<undefined, JaegerTrace> {
   const lazy = yield* lazyTraceSteps(trace, opts, step);
-  const spans: JaegerSpan[] = new Array<JaegerSpan>(trace.spans.length);
+  const spans: JaegerSpan[] = new Array<JaegerSpan>(lazy.count);
   for (let i = 0; i < spans.length; i++) {
     if (i > 0 && i % step === 0) yield;
     spans[i] = lazy.spanAt(i);
@@ -71,6 +71,8 @@ export function* jaegerTraceSteps(trace: TraceRecord, opts: RenderOptions = {}, 
 /** A rendered trace whose spans are made one at a time, when asked for: a big answer never holds them all. */
 export interface LazyTrace {
   traceID: string;
+  /** Spans rendered: those the trace had when rendering began (it may grow meanwhile; they come next time). */
+  count: number;
   processes: Record<string, JaegerProcess>;
   /** The i-th span as toJaegerTrace renders it (a new object each call). */
   spanAt(i: number): JaegerSpan;
@@ -104,10 +106,13 @@ export function* lazyTraceSteps(trace: TraceRecord, opts: RenderOptions = {}, st
   // hashes them: the same process may be two objects once the store's process table has turned over).
   const pids = new Map<string, string>();
   const processes: Record<string, JaegerProcess> = {};
-  const spanPids = new Array<string>(trace.spans.length);
-  for (let i = 0; i < trace.spans.length; i++) {
+  // The spans as they are now: the store may add to the trace between two steps.
+  const records = trace.spans.slice();
+  const count = records.length;
+  const spanPids = new Array<string>(count);
+  for (let i = 0; i < count; i++) {
     if (i > 0 && i % (step * 10) === 0) yield;
-    const s = trace.spans[i]!;
+    const s = records[i]!;
     let pid = pids.get(s.process.key);
     if (!pid) {
       pid = `p${pids.size + 1}`;
@@ -116,10 +121,9 @@ export function* lazyTraceSteps(trace: TraceRecord, opts: RenderOptions = {}, st
     }
     spanPids[i] = pid;
   }
-  const records = trace.spans;
-  if (opts.maxClockSkewUs === undefined) return { traceID: trace.traceID, processes, spanAt: (i) => jaegerSpan(records[i]!, spanPids[i]!) };
-  const light: JaegerSpan[] = new Array<JaegerSpan>(records.length);
-  for (let i = 0; i < records.length; i++) {
+  if (opts.maxClockSkewUs === undefined) return { traceID: trace.traceID, count, processes, spanAt: (i) => jaegerSpan(records[i]!, spanPids[i]!) };
+  const light: JaegerSpan[] = new Array<JaegerSpan>(count);
+  for (let i = 0; i < count; i++) {
     if (i > 0 && i % (step * 4) === 0) yield;
     const s = records[i]!;
     light[i] = { traceID: s.traceId, spanID: s.spanId, operationName: '', references: references(s), startTime: s.startTime, duration: s.duration, tags: [], logs: NO_LOGS, processID: spanPids[i]!, warnings: null };
@@ -127,6 +131,7 @@ export function* lazyTraceSteps(trace: TraceRecord, opts: RenderOptions = {}, st
   yield* clockSkewSteps({ traceID: trace.traceID, spans: light, processes, warnings: null }, opts.maxClockSkewUs);
   return {
     traceID: trace.traceID,
+    count,
     processes,
     spanAt(i) {
       const span = jaegerSpan(records[i]!, spanPids[i]!);

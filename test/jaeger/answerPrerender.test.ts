@@ -9,7 +9,7 @@ import { HeavyQueries } from '../../embedded-jaeger/boundedAnswer.ts';
 import { decodeBinaryBatch } from '../../embedded-jaeger/jaegerThrift.ts';
 import { answerVariant, createQueryApi, DEFAULT_MAX_CLOCK_SKEW_US, envelope } from '../../embedded-jaeger/queryApi.ts';
 import { VIA_HTTP } from '../../embedded-jaeger/spanModel.ts';
-import { toJaegerTrace } from '../../embedded-jaeger/traceJson.ts';
+import { jaegerTraceSteps, toJaegerTrace } from '../../embedded-jaeger/traceJson.ts';
 import { TraceStore } from '../../embedded-jaeger/traceStore.ts';
 import { waitFor } from '../../devkit/waitFor.ts';
 import { call } from '../../scripts/wire.ts';
@@ -84,4 +84,20 @@ test('a GET that comes while its answer is being rendered ahead waits for it and
   } finally {
     server.close();
   }
+});
+
+test('a trace that grows while it is rendered in steps is rendered as it was when rendering began', () => {
+  const store = new TraceStore(1e7, 1e4);
+  fill(store, 0xc1n, 3_000);
+  const trace = store.get('c1')!;
+  const steps = jaegerTraceSteps(trace, { maxClockSkewUs: DEFAULT_MAX_CLOCK_SKEW_US }, 100);
+  steps.next();
+  steps.next();
+  const late: FakeSpan[] = Array.from({ length: 100 }, (_, i) => ({ traceIdLow: 0xc1n, spanId: BigInt(10_000 + i), parentSpanId: 1n, operationName: 'late', startTimeUs: 1_700_000_000_000_000, durationUs: 5, tags: [] }));
+  store.ingest(decodeBinaryBatch(encodeBatch('other', late)), VIA_HTTP);
+  assert.equal(trace.spans.length, 3_100);
+  let next = steps.next();
+  while (!next.done) next = steps.next();
+  assert.equal(next.value.spans.length, 3_000);
+  assert.ok(next.value.spans.every((s) => s.processID === 'p1' && s.operationName !== 'late'));
 });

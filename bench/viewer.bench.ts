@@ -1,5 +1,6 @@
 // `npm run bench viewer`: the viewer in real headless Chromium, navigation start → first span rows painted, for Jaeger JSON files of 1k–300k spans served over HTTP; baseline = fetch + JSON.parse of the same file in the same kind of page (and the Jaeger UI when JAEGER_UI_BUILD=dir), alternating runs.
 // Also: the longest main-thread task while a trace loads, the JS heap (page + its workers) once settled, and each tool (find, collapse/expand all, zoom) to the next paint at the largest size.
+// Over 300 lines: one run times every contender (floor, file, store, stream, a build before, the Jaeger UI) in alternating rounds, so they share the setup.
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -7,11 +8,30 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import express from 'express';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { projectRoot } from '../server/index.ts';
+import { projectRoot, startDeckServer, testConfig, type DeckServer } from '../server/index.ts';
 import { createLog } from '../pkg/index.ts';
 import { ensureDeckBuilt } from '../server/index.ts';
-import { launchBrowser, screenshot } from '../devkit/index.ts';
-import { generateTrace, median } from '../model/index.ts';
+import { batchesFromTrace, encodeBinaryBatch, idMapper, launchBrowser, screenshot, type PlainBatch } from '../devkit/index.ts';
+import { generateTrace, median, type JaegerTrace } from '../model/index.ts';
+
+/** The trace into the deck server's own store over the Thrift HTTP door, spans of one process batched together as a client sends them. */
+function ingest(deck: DeckServer, trace: JaegerTrace): string {
+  const hexOf = idMapper();
+  let batch: PlainBatch | undefined;
+  const send = () => {
+    const refused = batch && deck.jaeger.ingest('http', encodeBinaryBatch(batch));
+    if (refused) throw new Error(`the store refused a batch: ${refused}`);
+  };
+  for (const one of batchesFromTrace(trace, hexOf, true)) {
+    if (batch && batch.process.serviceName === one.process.serviceName && batch.spans.length < 1000) batch.spans.push(...one.spans);
+    else {
+      send();
+      batch = one;
+    }
+  }
+  send();
+  return hexOf(trace.traceID);
+}
 
 const SIZES = (process.env.VIEWER_BENCH_SIZES ?? '1000,10000,100000,300000').split(',').map(Number);
 const ROUNDS = Number(process.env.VIEWER_BENCH_ROUNDS ?? 3);
@@ -156,11 +176,15 @@ export async function run(): Promise<void> {
   const dir = path.join(os.tmpdir(), 'viewer-bench');
   mkdirSync(dir, { recursive: true });
   const files = new Map<string, string>();
+  // The same traces in the deck server's own store (no bounds in the way), opened from there beside the file.
+  const deck = await startDeckServer(testConfig({ meshEnabled: false, distDir, storeMaxSpans: 10_000_000, storeMaxTraces: 1_000, storeMaxBytes: 0 }), { log: createLog('bench', 'warn') });
+  const storeIds = new Map<string, string>();
   const ids = SIZES.map((n) => {
     const trace = generateTrace(n, 7);
     const file = path.join(dir, `${n}.json`);
     if (!existsSync(file)) writeFileSync(file, JSON.stringify({ data: [trace], total: 0, limit: 0, offset: 0, errors: null }));
     files.set(trace.traceID, file);
+    storeIds.set(trace.traceID, ingest(deck, trace));
     return trace.traceID;
   });
 
@@ -192,7 +216,7 @@ export async function run(): Promise<void> {
   try {
     console.log(`viewer in headless Chromium ${VIEWPORT.width}×${VIEWPORT.height}, a fresh browser context per run, ${ROUNDS} alternating rounds, median (min–max); time = navigation start → first span rows painted; ${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(1)}`);
     console.log(`baseline: fetch + JSON.parse of the same file in a page of the same server${jaegerUi ? `; Jaeger UI from ${jaegerUi}` : ' (set JAEGER_UI_BUILD=dir to add the Jaeger UI; see ../shared/anchors/jaeger-ui.md)'}`);
-    console.log('spans   | floor (fetch+parse) | Jaeger UI            | ours                 | ours/floor | longest main-thread task (ours / Jaeger UI) | JS heap, page + workers (ours / Jaeger UI)');
+    console.log('spans   | floor (fetch+parse) | Jaeger UI            | ours, from the file  | ours/floor | longest main-thread task (ours / Jaeger UI) | JS heap, page + workers (ours / Jaeger UI)');
     let last: { id: string; n: number } | undefined;
     // One untimed load of each contender first: the browser's own warm-up (caches, the first context) would
     // otherwise fall on whichever comes first in the first round.
@@ -209,12 +233,17 @@ export async function run(): Promise<void> {
       const jaeger: Run[] = [];
       const stream: Run[] = [];
       const old: Run[] = [];
+      const store: Run[] = [];
+      const storeUrl = `${deck.url}/viewer.html?traceID=${storeIds.get(id)!}`;
+      // The first open from the store, timed on its own: its answer is rendered ahead once the trace has been quiet 2 s, if that is done by then.
+      const firstOpen = await measure(browser, storeUrl, '.tv-row:not([hidden]) .tv-op', undefined);
       for (let r = 0; r < ROUNDS; r++) {
         // Alternating, so a load spike on the shared machine hits every contender alike.
-        const order = r % 2 === 0 ? ['ours', 'floor', 'stream', 'before', 'jaeger'] : ['jaeger', 'before', 'stream', 'floor', 'ours'];
+        const order = r % 2 === 0 ? ['ours', 'store', 'floor', 'stream', 'before', 'jaeger'] : ['jaeger', 'before', 'stream', 'floor', 'store', 'ours'];
         for (const who of order) {
           const shot = r === 0 ? `${who}-${n}` : undefined;
           if (who === 'ours') ours.push(await measure(browser, `${base}/viewer.html?traceID=${id}`, '.tv-row:not([hidden]) .tv-op', SETTLED, shot));
+          else if (who === 'store') store.push(await measure(browser, storeUrl, '.tv-row:not([hidden]) .tv-op', SETTLED, shot));
           else if (who === 'stream') stream.push(await measure(browser, `${base}/viewer.html?traceID=${id}&stream=1`, '.tv-row:not([hidden]) .tv-op', undefined));
           else if (who === 'before') {
             if (before) old.push(await measure(browser, `${base}/before/viewer.html?traceID=${id}`, '.tv-row:not([hidden]) .tv-op', SETTLED));
@@ -248,6 +277,7 @@ export async function run(): Promise<void> {
       }
       const jaegerErrors = [...new Set(jaeger.flatMap((x) => x.errors))];
       if (jaegerErrors.length) console.log(`        (Jaeger UI page errors: ${jaegerErrors.slice(0, 3).join(' | ').slice(0, 300)})`);
+      console.log(`        (ours from the deck server's own store: ${fmt(store)}, longest task ${task(store)}, heap ${heap(store)}; store/file ${(median(store.map((x) => x.ms)) / median(ours.map((x) => x.ms))).toFixed(2)}×; its first open (rendered ahead if done by then, else while asked): ${fmt([firstOpen])})`);
       if (before) console.log(`        (the build before, ${before}: ${fmt(old)}, heap ${heap(old)}, longest task ${task(old)}; ours/before ${(median(ours.map((x) => x.ms)) / median(old.map((x) => x.ms))).toFixed(2)}×)`);
       if (p.length) console.log(`        (ours, median: ${Object.keys(p[0]!).map((k) => `${k.replace(/Ms$|MB$/, '')} ${Math.round(median(p.map((x) => x[k]!)))} ${k.endsWith('MB') ? 'MB' : 'ms'}`).join(', ')}; "…At" = since navigation start, draw = on the page)`);
       last = { id, n };
@@ -281,5 +311,6 @@ export async function run(): Promise<void> {
     await browser.close();
     server.closeAllConnections();
     server.close();
+    await deck.close();
   }
 }

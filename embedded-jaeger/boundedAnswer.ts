@@ -1,14 +1,23 @@
 // Searches and big answers in slices: a public query never holds the event loop for long, never builds its whole reply in memory, and only a few run at once.
 import type { Request, Response } from 'express';
 import type { JaegerEnvelope } from '../model/index.ts';
+import { jaegerTraceSteps, lazyTraceSteps, type RenderOptions } from './traceJson.ts';
 import { addressOf, isOwnMachine } from '../pkg/index.ts';
 import { prettyIndent } from './queryParams.ts';
 import type { TraceQuery, TraceRecord, TraceStore } from './traceStore.ts';
+import { Chunked, jsonPieces, streamPieces, type StreamPacing } from './jsonStream.ts';
+import type { AnswerRecorder } from './answerCache.ts';
 
 /** Work done between pauses: the rest of the server (the presenter's /healthz, the live stream) runs in between. With 10 ms slices and 2 searches per device the big-search attack gave the presenter healthz p50 153 ms; 5 ms and 1 per device, 84 ms (load average ~18 on 2 cores). */
 const SLICE_MS = 5;
 /** The most traces one search answers (the Jaeger UI's own largest "Limit Results" choice); larger limits are cut to it. */
 const MAX_SEARCH_LIMIT = 1500;
+
+/** A trace answer past this many spans is a big answer: it passes its own gate (about 2 MB of JSON, ~20 ms of rendering). */
+export const BIG_TRACE_SPANS = 5_000;
+
+/** Up to this many spans a trace is rendered and stringified in one piece (~5 ms). */
+const WHOLE_TRACE_SPANS = 1_000;
 
 /** The longest stretch of work between two pauses so far (tests and the attack report read it). */
 export const sliceStats = { longestMs: 0, slices: 0 };
@@ -71,62 +80,61 @@ export async function inSlices<T, R>(items: readonly T[], fn: (item: T) => R): P
   return out;
 }
 
-function gone(res: Response): boolean {
-  return res.destroyed || res.writableEnded || !res.socket || res.socket.destroyed;
+/** How every streamed answer is paced: SLICE_MS of work, then a pause (counted in sliceStats). */
+export const pacing: StreamPacing = { sliceMs: SLICE_MS, pause };
+
+/**
+ * Sends `value` (plain JSON, with Chunked parts written member by member) with the same bytes as
+ * JSON.stringify of the whole, prettyPrint= honoured; the reply is sent as it is made, paced by the
+ * client (backpressure) and by SLICE_MS (the event loop).
+ */
+export function streamJson(req: Request, res: Response, value: unknown, tap?: AnswerRecorder): Promise<void> {
+  return streamPieces(res, jsonPieces(value, prettyIndent(req)), pacing, tap);
 }
 
-/** Resolves when the socket wants more, or when it is gone. */
-function drained(res: Response): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.once('drain', done);
-    res.once('close', done);
-  });
+/** `shell` (an envelope) with `traces` rendered into its data array one at a time, each in steps (see streamJson). */
+export function streamEnvelope(req: Request, res: Response, shell: JaegerEnvelope<unknown[]>, traces: readonly TraceRecord[], render: RenderOptions, tap?: AnswerRecorder): Promise<void> {
+  return streamJson(req, res, envelopeOf(shell, traces, render), tap);
+}
+
+/** The envelope with `traces` as its data, each rendered in steps as it is written. */
+export function envelopeOf(shell: JaegerEnvelope<unknown[]>, traces: readonly TraceRecord[], render: RenderOptions): Chunked {
+  return Chunked.object({ ...shell, data: Chunked.steps(traces, (t) => traceMemberSteps(t, render)) });
 }
 
 /**
- * Writes `shell` (an envelope with an empty `data`) with `items` rendered into its data array one
- * at a time: the bytes are the same as JSON.stringify of the whole envelope, but the reply is
- * sent as it is made, paced by the client (backpressure) and by SLICE_MS (the event loop).
+ * Runs `answer` (a streamed answer about `traces`), first past `gate` when any of them is big: a big answer
+ * holds its trace's clock-skew work (v1) or its OTLP conversion (v3) while it is sent. A failure is answered
+ * 500 (or cuts the stream).
  */
-export async function streamEnvelope<T>(req: Request, res: Response, shell: JaegerEnvelope<unknown[]>, items: readonly T[], render: (item: T) => unknown): Promise<void> {
-  const indent = prettyIndent(req);
-  const text = JSON.stringify({ ...shell, data: [] }, null, indent);
-  const marker = indent ? '"data": []' : '"data":[]';
-  const at = text.indexOf(marker) + marker.length - 1;
-  let head = text.slice(0, at);
-  let tail = text.slice(at);
-  const sep = indent ? ',\n' : ',';
-  if (indent && items.length > 0) {
-    head += '\n';
-    tail = `\n${indent}${tail}`;
+export async function gatedAnswer(req: Request, res: Response, traces: readonly TraceRecord[], gate: HeavyQueries, refuse: Refuse, answer: () => Promise<void>): Promise<void> {
+  let release = () => {};
+  if (traces.some((t) => t.spans.length > BIG_TRACE_SPANS)) {
+    const admitted = gate.admit(req, res, refuse);
+    if (!admitted) return;
+    release = admitted;
+    res.once('close', release);
   }
-  const pad = indent + indent;
-
-  res.status(200).type('application/json');
-  res.write(head);
-  let sliceStart = performance.now();
-  for (let i = 0; i < items.length; i++) {
-    let json = JSON.stringify(render(items[i]!), null, indent);
-    if (indent) json = pad + json.replace(/\n/g, `\n${pad}`);
-    const more = res.write(i === 0 ? json : sep + json);
-    if (!more) {
-      await pause(sliceStart);
-      if (res.writableNeedDrain) await drained(res);
-      sliceStart = performance.now();
-    }
-    if (performance.now() - sliceStart >= SLICE_MS) {
-      await pause(sliceStart);
-      sliceStart = performance.now();
-    }
-    if (gone(res)) return;
+  try {
+    await answer();
+  } catch {
+    if (!res.headersSent) refuse(res, 500, 'rendering the trace failed');
+    else res.destroy();
+  } finally {
+    release();
   }
-  res.end(tail);
 }
+
+/** A stored trace as one answer member: clock skew worked out in steps, each span rendered only as it is written. */
+export function* traceMemberSteps(trace: TraceRecord, render: RenderOptions): Generator<undefined, unknown[]> {
+  // A small trace is quicker rendered and stringified whole (a few ms): searches answer many of them.
+  if (trace.spans.length <= WHOLE_TRACE_SPANS) return [yield* jaegerTraceSteps(trace, render)];
+  const t = yield* lazyTraceSteps(trace, render);
+  const order = Array.from({ length: t.count }, (_, i) => i);
+  return [Chunked.object({ traceID: t.traceID, spans: Chunked.array(order, t.spanAt), processes: t.processes, warnings: null })];
+}
+
+type Refuse = (res: Response, code: number, msg: string) => void;
 
 /**
  * At most `total` heavy answers at once for the room, and at most `perAddress` for one device: a
@@ -141,18 +149,20 @@ export class HeavyQueries {
     private readonly total = 2,
     private readonly perAddress = 1,
     private readonly ownTotal = 4,
+    /** What is gated, for the refusal's words. */
+    private readonly what = 'searches',
   ) {}
 
   /**
    * Lets the request's device start a heavy answer: a release function, or undefined when it must come back
    * later, after `refuse` has answered 503 with Retry-After in the API's own error shape.
    */
-  admit(req: Request, res: Response, refuse: (res: Response, code: number, msg: string) => void): (() => void) | undefined {
+  admit(req: Request, res: Response, refuse: Refuse): (() => void) | undefined {
     const address = addressOf(req.socket);
     const release = this.tryStart(address, isOwnMachine(address));
     if (release) return release;
     res.set('Retry-After', '2');
-    refuse(res, 503, 'too many searches running at once: try again in a moment');
+    refuse(res, 503, `too many ${this.what} running at once: try again in a moment`);
     return undefined;
   }
 

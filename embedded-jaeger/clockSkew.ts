@@ -67,15 +67,21 @@ function apply(node: SkewNode, deltaNs: number, maxDeltaUs: number): void {
   warn(node.span, `This span's timestamps were adjusted by ${d}`);
 }
 
-/** Adjusts the rendered trace in place. `maxDeltaUs` 0 = only warn (Jaeger's own default). */
-export function correctClockSkew(trace: JaegerTrace, maxDeltaUs: number): void {
+/**
+ * Adjusts the rendered trace in place, in steps: yields after every `step` spans, so a big trace's answer
+ * is made in slices (boundedAnswer.ts). `maxDeltaUs` 0 = only warn (Jaeger's own default).
+ */
+export function* clockSkewSteps(trace: JaegerTrace, maxDeltaUs: number, step = 2000): Generator<undefined, void> {
   const nodes = new Map<string, SkewNode>();
+  let done = 0;
   for (const span of trace.spans) {
+    if (++done % step === 0) yield;
     if (nodes.has(span.spanID)) warn(span, 'duplicate span IDs; skipping clock skew adjustment');
     else nodes.set(span.spanID, { span, hostKey: hostKeyOf(trace, span), children: [], appliedNs: 0 });
   }
   const roots: SkewNode[] = [];
   for (const n of nodes.values()) {
+    if (++done % step === 0) yield;
     const pid = parentOf(n.span);
     const parent = pid ? nodes.get(pid) : undefined;
     if (parent) parent.children.push(n);
@@ -87,6 +93,7 @@ export function correctClockSkew(trace: JaegerTrace, maxDeltaUs: number): void {
   // Iterative walk: a trace can be a 100,000-span chain.
   const stack: { node: SkewNode; parent: SkewNode | undefined; host: string; deltaNs: number }[] = roots.map((r) => ({ node: r, parent: undefined, host: r.hostKey, deltaNs: 0 }));
   while (stack.length > 0) {
+    if (++done % step === 0) yield;
     const { node, parent, host, deltaNs } = stack.pop()!;
     let skewHost = host;
     let skew = deltaNs;

@@ -92,8 +92,14 @@ export class CollectorStats {
   /**
    * `kernelDrops` reads each UDP door's drop counter (see udpLoss.ts); the HTTP doors have none.
    */
-  snapshot(store: TraceStore, forward: CollectorStatsSnapshot['forward'], live: CollectorStatsSnapshot['live'], kernelDrops: (via: number) => number | null): CollectorStatsSnapshot {
-    const out = { store: store.stats(), forward, live } as CollectorStatsSnapshot;
+  snapshot(
+    store: TraceStore,
+    forward: CollectorStatsSnapshot['forward'],
+    forwardOtlp: CollectorStatsSnapshot['forwardOtlp'],
+    live: CollectorStatsSnapshot['live'],
+    kernelDrops: (via: number) => number | null,
+  ): CollectorStatsSnapshot {
+    const out = { store: store.stats(), forward, forwardOtlp, live } as CollectorStatsSnapshot;
     TRANSPORTS.forEach((name, via) => {
       out[name] = { ...this.byVia[via]!, evicted: store.evictedByVia[via]!, kernelDrops: kernelDrops(via) };
     });

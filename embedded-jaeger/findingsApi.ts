@@ -2,10 +2,10 @@
 import express, { type Router } from 'express';
 import { aggregateFindings, analyzeTrace, jaegerJsonOf } from '../analysis/index.ts';
 import { isJaegerTrace, type Finding, type FindingsAggregateResponse, type FindingsResponse, type JaegerTrace, type TraceFindings } from '../model/index.ts';
-import type { HeavyQueries } from './boundedAnswer.ts';
+import { runInSlices, type HeavyQueries } from './boundedAnswer.ts';
 import { parseGoDurationUs } from './goDuration.ts';
 import { DEFAULT_MAX_CLOCK_SKEW_US, sendError as fail } from './queryApi.ts';
-import { toJaegerTrace } from './traceJson.ts';
+import { jaegerTraceSteps, toJaegerTrace } from './traceJson.ts';
 import { parseTraceId, type TraceRecord, type TraceStore } from './traceStore.ts';
 
 export interface FindingsApiOptions {
@@ -43,20 +43,20 @@ function tracesInBody(json: unknown): JaegerTrace[] {
   return list as JaegerTrace[];
 }
 
-/** Findings per stored trace, keyed by id and span count (a trace that grows is analysed again); oldest entries go first. */
-class FindingsCache {
+/** Findings per trace, keyed by id and span count (a trace that grows is analysed again); oldest entries go first. */
+export class FindingsCache {
   private readonly entries = new Map<string, { spans: number; findings: Finding[] }>();
   constructor(private readonly max: number) {}
-  get(t: TraceRecord): Finding[] | undefined {
-    const e = this.entries.get(t.key);
-    if (!e || e.spans !== t.spans.length) return undefined;
-    this.entries.delete(t.key);
-    this.entries.set(t.key, e);
+  get(key: string, spans: number): Finding[] | undefined {
+    const e = this.entries.get(key);
+    if (!e || e.spans !== spans) return undefined;
+    this.entries.delete(key);
+    this.entries.set(key, e);
     return e.findings;
   }
-  set(t: TraceRecord, findings: Finding[]): void {
-    this.entries.delete(t.key);
-    this.entries.set(t.key, { spans: t.spans.length, findings });
+  set(key: string, spans: number, findings: Finding[]): void {
+    this.entries.delete(key);
+    this.entries.set(key, { spans, findings });
     while (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
   }
 }
@@ -66,39 +66,8 @@ function newest(traces: TraceRecord[], n: number): TraceRecord[] {
   return traces.sort((a, b) => b.startTime - a.startTime).slice(0, n);
 }
 
-const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-export function createFindingsApi(store: TraceStore, opts: FindingsApiOptions = {}): Router {
-  const maxBody = opts.maxBodyBytes ?? 4 * 1024 * 1024;
-  const maxTraces = opts.maxAggregateTraces ?? 200;
-  const maxTraceSpans = opts.maxTraceSpans ?? 10_000;
-  const sliceMs = opts.sliceMs ?? 20;
-  const nowUs = opts.nowUs ?? (() => Date.now() * 1000);
-  const cache = new FindingsCache(opts.cacheSize ?? 5_000);
-  const router = express.Router();
-
-  const findingsOf = (t: TraceRecord): Finding[] => {
-    const hit = cache.get(t);
-    if (hit) return hit;
-    // Analysed as the query API serves it by default: clock skew between services corrected.
-    const findings = analyzeTrace(toJaegerTrace(t, { maxClockSkewUs: DEFAULT_MAX_CLOCK_SKEW_US }));
-    cache.set(t, findings);
-    return findings;
-  };
-
-  router.get('/api/traces/:traceID/findings', (req, res) => {
-    const raw = String(req.params.traceID);
-    const key = parseTraceId(raw);
-    if (!key) return fail(res, 400, `cannot parse traceID ${JSON.stringify(raw.slice(0, 40))}: expected 1 to 32 hex digits`);
-    const trace = store.get(key);
-    if (!trace) return fail(res, 404, 'trace not found');
-    if (trace.spans.length > maxTraceSpans) {
-      return fail(res, 422, `this trace has ${trace.spans.length} spans; the findings API analyses traces of up to ${maxTraceSpans} spans: open it in /viewer.html, which finds its holes in the browser`);
-    }
-    const body: FindingsResponse = { data: [{ traceID: trace.traceID, findings: findingsOf(trace) }] };
-    res.json(body);
-  });
-
+/** POST /api/analyze: findings of posted Jaeger JSON (no store needed, so mounted in front of a real Jaeger too). */
+export function mountAnalyze(router: Router, maxBody: number): void {
   // The body parser's own refusals (too large, bad charset) in the same error shape.
   const bodyErrors: express.ErrorRequestHandler = (err: { status?: number; type?: string; message?: string }, _req, res, _next) => {
     if (err.type === 'entity.too.large') return fail(res, 413, `body larger than ${maxBody} bytes: post fewer or smaller traces`);
@@ -125,38 +94,53 @@ export function createFindingsApi(store: TraceStore, opts: FindingsApiOptions = 
     res.json(body);
   };
   router.post('/api/analyze', express.text({ type: () => true, limit: maxBody }), analyzeBody, bodyErrors);
+}
 
-  router.get('/api/findings', async (req, res, next) => {
-    const release = opts.heavy ? opts.heavy.admit(req, res, fail) : () => undefined;
+/** The aggregate's window from ?service= and ?lookback= (default 1 h); undefined after answering 400. */
+function findingsWindow(req: express.Request, res: express.Response, nowUs: () => number): Window | undefined {
+  const service = typeof req.query.service === 'string' && req.query.service !== '' ? req.query.service : undefined;
+  const lookback = typeof req.query.lookback === 'string' && req.query.lookback !== '' ? req.query.lookback : undefined;
+  const lookbackUs = lookback === undefined ? DEFAULT_LOOKBACK_US : parseGoDurationUs(lookback);
+  if (lookbackUs === undefined || lookbackUs <= 0) {
+    fail(res, 400, `unable to parse param 'lookback': expected a duration such as 15m or 1h, got ${JSON.stringify(String(lookback).slice(0, 40))}`);
+    return undefined;
+  }
+  const endTime = nowUs();
+  return { service, startTime: endTime - lookbackUs, endTime };
+}
+
+/** Why a big trace is not analysed here, and where it is. */
+export function tooBigToAnalyse(spans: number | undefined, maxTraceSpans: number): string {
+  return `this trace has ${spans === undefined ? 'too many' : spans} spans; the findings API analyses traces of up to ${maxTraceSpans} spans: open it in /viewer.html, which finds its holes in the browser`;
+}
+
+type Window = { service: string | undefined; startTime: number; endTime: number };
+
+/**
+ * GET /api/findings: past `heavy` (it walks many traces, as a search does), the window read, `recent` finds
+ * the newest traces (newest first; undefined when the client left), analysed with a pause every `sliceMs`
+ * oldest first, so the aggregate's examples read newest first. A failure is answered 500 or 502 by `failed`.
+ */
+export function mountAggregate<T extends { traceID: string }>(
+  router: Router,
+  heavy: HeavyQueries | undefined,
+  nowUs: () => number,
+  sliceMs: number,
+  findingsOf: (t: T) => Finding[],
+  recent: (window: Window, res: express.Response) => Promise<T[] | undefined>,
+  failed: (res: express.Response, e: unknown) => void = (res) => fail(res, 500, 'the aggregate failed'),
+): void {
+  router.get('/api/findings', async (req, res) => {
+    const release = heavy ? heavy.admit(req, res, fail) : () => undefined;
     if (!release) return;
     res.once('close', release);
     try {
-      const service = typeof req.query.service === 'string' && req.query.service !== '' ? req.query.service : undefined;
-      const lookback = typeof req.query.lookback === 'string' && req.query.lookback !== '' ? req.query.lookback : undefined;
-      const lookbackUs = lookback === undefined ? DEFAULT_LOOKBACK_US : parseGoDurationUs(lookback);
-      if (lookbackUs === undefined || lookbackUs <= 0) {
-        return fail(res, 400, `unable to parse param 'lookback': expected a duration such as 15m or 1h, got ${JSON.stringify(String(lookback).slice(0, 40))}`);
-      }
-      const endTime = nowUs();
-      const startTime = endTime - lookbackUs;
-      // The newest matching traces, found in steps (the store can hold many), capped, then analysed oldest
-      // first so the aggregate's examples read newest first.
-      let recent: TraceRecord[] = [];
-      let sliceStart = performance.now();
-      for (const t of store.scan({ service, start: startTime, end: endTime, limit: maxTraces }, 200)) {
-        if (t && t.spans.length <= maxTraceSpans) {
-          recent.push(t);
-          if (recent.length >= 2 * maxTraces) recent = newest(recent, maxTraces);
-        }
-        if (performance.now() - sliceStart > sliceMs) {
-          await yieldToLoop();
-          if (res.closed) return;
-          sliceStart = performance.now();
-        }
-      }
-      recent = newest(recent, maxTraces).reverse();
+      const window = findingsWindow(req, res, nowUs);
+      const traces = window && (await recent(window, res));
+      if (!window || !traces) return;
       const perTrace: TraceFindings[] = [];
-      for (const t of recent) {
+      let sliceStart = performance.now();
+      for (const t of traces.reverse()) {
         perTrace.push({ traceID: t.traceID, findings: findingsOf(t) });
         if (performance.now() - sliceStart > sliceMs) {
           await yieldToLoop();
@@ -164,13 +148,84 @@ export function createFindingsApi(store: TraceStore, opts: FindingsApiOptions = 
           sliceStart = performance.now();
         }
       }
-      const body: FindingsAggregateResponse = { data: aggregateFindings(perTrace), ofTraces: perTrace.length, startTime, endTime };
+      const body: FindingsAggregateResponse = { data: aggregateFindings(perTrace), ofTraces: perTrace.length, startTime: window.startTime, endTime: window.endTime };
       res.json(body);
     } catch (e) {
-      next(e);
+      if (res.headersSent) res.destroy();
+      else failed(res, e);
     } finally {
       release();
     }
+  });
+}
+
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The options with their defaults, and a cache: the same for the store's routes and for those in front of a real Jaeger. */
+export function findingsSettings(opts: FindingsApiOptions) {
+  return {
+    maxBody: opts.maxBodyBytes ?? 4 * 1024 * 1024,
+    maxTraces: opts.maxAggregateTraces ?? 200,
+    maxTraceSpans: opts.maxTraceSpans ?? 10_000,
+    sliceMs: opts.sliceMs ?? 20,
+    nowUs: opts.nowUs ?? (() => Date.now() * 1000),
+    cache: new FindingsCache(opts.cacheSize ?? 5_000),
+  };
+}
+
+export function createFindingsApi(store: TraceStore, opts: FindingsApiOptions = {}): Router {
+  const { maxBody, maxTraces, maxTraceSpans, sliceMs, nowUs, cache } = findingsSettings(opts);
+  const router = express.Router();
+
+  const findingsOf = (t: TraceRecord): Finding[] => {
+    const hit = cache.get(t.key, t.spans.length);
+    if (hit) return hit;
+    // Analysed as the query API serves it by default: clock skew between services corrected.
+    const findings = analyzeTrace(toJaegerTrace(t, { maxClockSkewUs: DEFAULT_MAX_CLOCK_SKEW_US }));
+    cache.set(t.key, t.spans.length, findings);
+    return findings;
+  };
+
+  router.get('/api/traces/:traceID/findings', async (req, res) => {
+    const raw = String(req.params.traceID);
+    const key = parseTraceId(raw);
+    if (!key) return fail(res, 400, `cannot parse traceID ${JSON.stringify(raw.slice(0, 40))}: expected 1 to 32 hex digits`);
+    const trace = store.get(key);
+    if (!trace) return fail(res, 404, 'trace not found');
+    if (trace.spans.length > maxTraceSpans) {
+      return fail(res, 422, tooBigToAnalyse(trace.spans.length, maxTraceSpans));
+    }
+    const spans = trace.spans.length;
+    let findings = cache.get(trace.key, spans);
+    if (!findings) {
+      // Rendered in slices; only the analysis itself (~120 ms at the 10,000-span cap) runs in one go.
+      const rendered = await runInSlices(jaegerTraceSteps(trace, { maxClockSkewUs: DEFAULT_MAX_CLOCK_SKEW_US }), () => res.closed);
+      if (!rendered) return;
+      findings = analyzeTrace(rendered);
+      cache.set(trace.key, spans, findings);
+    }
+    const body: FindingsResponse = { data: [{ traceID: trace.traceID, findings }] };
+    res.json(body);
+  });
+
+  mountAnalyze(router, maxBody);
+
+  mountAggregate(router, opts.heavy, nowUs, sliceMs, findingsOf, async ({ service, startTime, endTime }, res) => {
+    // The newest matching traces, found in steps (the store can hold many), capped.
+    let recent: TraceRecord[] = [];
+    let sliceStart = performance.now();
+    for (const t of store.scan({ service, start: startTime, end: endTime, limit: maxTraces }, 200)) {
+      if (t && t.spans.length <= maxTraceSpans) {
+        recent.push(t);
+        if (recent.length >= 2 * maxTraces) recent = newest(recent, maxTraces);
+      }
+      if (performance.now() - sliceStart > sliceMs) {
+        await yieldToLoop();
+        if (res.closed) return undefined;
+        sliceStart = performance.now();
+      }
+    }
+    return newest(recent, maxTraces);
   });
 
   return router;

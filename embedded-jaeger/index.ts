@@ -5,6 +5,7 @@ import { startUdpAgent } from './agentUdp.ts';
 import { DEFAULT_MAX_BODY_BYTES, startCollectorHttp } from './collectorHttp.ts';
 import { CollectorStats, type CollectorStatsSnapshot } from './collectorStats.ts';
 import { createForwarder, type Forwarder } from './forwarder.ts';
+import { createOtlpForwarder, type OtlpForwarder, type OtlpForwarderOptions } from './otlpForwarder.ts';
 import { decodeBinaryBatch, decodeBinaryEmitBatch, decodeCompactEmitBatch } from './jaegerThrift.ts';
 import { LiveStream } from './liveStream.ts';
 import { decodeOtlpJson, decodeOtlpProtobuf } from './otlp/otlpDecode.ts';
@@ -14,6 +15,7 @@ import { HeavyQueries } from './boundedAnswer.ts';
 import { createQueryApi, DEFAULT_MAX_CLOCK_SKEW_US } from './queryApi.ts';
 import { createQueryApiV3 } from './queryApiV3.ts';
 import { createFindingsApi } from './findingsApi.ts';
+import { createRemoteFindingsApi } from './remoteFindings.ts';
 import { createQueryProxy } from './queryProxy.ts';
 import { VIA_HTTP, VIA_OTLP, VIA_UDP_BINARY, VIA_UDP_COMPACT, type DecodedBatch } from './spanModel.ts';
 import { TraceStore } from './traceStore.ts';
@@ -34,10 +36,16 @@ export interface EmbeddedJaegerOptions {
   maxClockSkewUs?: number;
   maxSpans: number;
   maxTraces: number;
+  /** Bytes the store may hold, as it counts them (traceStore.ts); absent = no byte bound. */
+  maxBytes?: number;
   /** Serve queries from a real Jaeger query service instead of the store. */
   queryUrl?: string;
   /** Forward every received batch to a real Jaeger too (http://…/api/traces or udp://host:port). */
   forwardUrl?: string;
+  /** Forward every span, whichever door it came in by, over OTLP/HTTP protobuf to this …/v1/traces URL. */
+  otlpForwardUrl?: string;
+  /** The OTLP forwarder's buffer, batch and retry figures (tests shorten them). */
+  otlpForward?: Partial<Omit<OtlpForwarderOptions, 'url' | 'log'>>;
   /** Largest collector HTTP body (default 8 MiB); larger bodies get 413. */
   maxBodyBytes?: number;
   /** Live stream coalescing tick (default 50 ms) and heartbeat (default 15 s). */
@@ -72,16 +80,23 @@ export interface EmbeddedJaeger {
   ingestOtlp(body: Buffer, json: boolean): string | undefined;
 }
 
+/** A forward URL on this machine at one of our own ports. */
+function forwardsToItself(url: string, ownPorts: number[]): boolean {
+  const u = new URL(url);
+  return /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(u.hostname) && ownPorts.includes(Number(u.port || (u.protocol === 'https:' ? 443 : 80)));
+}
+
 const DECODERS: ((buf: Buffer) => DecodedBatch)[] = [decodeCompactEmitBatch, decodeBinaryEmitBatch, decodeBinaryBatch];
 const VIA = { udpCompact: VIA_UDP_COMPACT, udpBinary: VIA_UDP_BINARY, http: VIA_HTTP } as const;
 
 export function createEmbeddedJaeger(opts: EmbeddedJaegerOptions): EmbeddedJaeger {
   const log = opts.log;
   const ports = { udpCompact: opts.udpCompactPort, udpBinary: opts.udpBinaryPort, http: opts.httpPort, otlpHttp: -1 };
-  const store = new TraceStore(opts.maxSpans, opts.maxTraces);
+  const store = new TraceStore(opts.maxSpans, opts.maxTraces, opts.maxBytes);
   const counters = new CollectorStats(log);
   const live = new LiveStream(store, log, { tickMs: opts.liveTickMs, heartbeatMs: opts.liveHeartbeatMs, maxClients: opts.liveMaxClients });
   let forwarder: Forwarder = createForwarder(undefined, log);
+  let otlpForwarder: OtlpForwarder | undefined;
   const closers: (() => Promise<void>)[] = [];
 
   const receive = (via: number, raw: Buffer): string | undefined => {
@@ -100,10 +115,11 @@ export function createEmbeddedJaeger(opts: EmbeddedJaegerOptions): EmbeddedJaege
     counters.batch(via, batch);
     live.grew(out.touched);
     forwarder.forward(via, raw, batch);
+    otlpForwarder?.forward(batch.spans);
     return undefined;
   };
 
-  /** OTLP: decoded and checked whole before any span is stored, as the Thrift doors do; not forwarded (the forwarder speaks Thrift). */
+  /** OTLP: decoded and checked whole before any span is stored, as the Thrift doors do; forwarded over OTLP only (the Thrift forwarder does not carry it). */
   const receiveOtlp = (body: Buffer, json: boolean, wireBytes = body.length): string | undefined => {
     counters.received(VIA_OTLP, wireBytes);
     let batches: DecodedBatch[];
@@ -118,6 +134,7 @@ export function createEmbeddedJaeger(opts: EmbeddedJaegerOptions): EmbeddedJaege
       const out = store.ingest(b, VIA_OTLP);
       counters.accepted(VIA_OTLP, b.spans.length, out.stored, out.duplicates);
       live.grew(out.touched);
+      otlpForwarder?.forward(b.spans);
     }
     return undefined;
   };
@@ -132,7 +149,7 @@ export function createEmbeddedJaeger(opts: EmbeddedJaegerOptions): EmbeddedJaege
 
   const udpDrops = (via: number) =>
     via === VIA_UDP_COMPACT ? kernelDrops(opts.host, ports.udpCompact) : via === VIA_UDP_BINARY ? kernelDrops(opts.host, ports.udpBinary) : null;
-  const stats = () => counters.snapshot(store, forwarder.stats(), live.snapshot(), udpDrops);
+  const stats = () => counters.snapshot(store, forwarder.stats(), otlpForwarder?.stats() ?? { target: null, sent: 0, failed: 0, dropped: 0, queued: 0 }, live.snapshot(), udpDrops);
 
   const router = express.Router();
   router.get('/api/live', live.handler);
@@ -140,12 +157,18 @@ export function createEmbeddedJaeger(opts: EmbeddedJaegerOptions): EmbeddedJaege
     res.json(stats());
   });
   const maxClockSkewUs = opts.maxClockSkewUs ?? DEFAULT_MAX_CLOCK_SKEW_US;
-  if (opts.queryUrl) router.use(createQueryProxy(opts.queryUrl, log));
-  else {
+  if (opts.queryUrl) {
+    // The hole finder's routes first: the proxy would not know /api/traces/:id/findings.
+    router.use(createRemoteFindingsApi(opts.queryUrl, log, { heavy: new HeavyQueries() }));
+    router.use(createQueryProxy(opts.queryUrl, log));
+  } else {
     // One gate for v1 and v3: a device's searches (and /api/dependencies) count once whichever API it calls.
     const searches = new HeavyQueries();
-    router.use(createQueryApi(store, { maxClockSkewUs, searches }));
-    router.use(createQueryApiV3(store, { maxClockSkewUs, searches }));
+    // And one for big trace answers (boundedAnswer.ts BIG_TRACE_SPANS): each holds its trace's clock-skew work while it is sent.
+    const bigTraces = new HeavyQueries(2, 1, 4, 'big trace answers');
+    // A big trace that has gone quiet is rendered ahead, so its first open is a byte stream too.
+    router.use(createQueryApi(store, { maxClockSkewUs, searches, bigTraces, onTraceGrew: (l) => live.onTrace(l) }));
+    router.use(createQueryApiV3(store, { maxClockSkewUs, searches, bigTraces }));
     router.use(createFindingsApi(store, { heavy: searches }));
   }
 
@@ -159,6 +182,11 @@ export function createEmbeddedJaeger(opts: EmbeddedJaegerOptions): EmbeddedJaege
     async start() {
       forwarder = createForwarder(opts.forwardUrl, log);
       closers.push(() => forwarder.close());
+      if (opts.otlpForwardUrl) {
+        const otlp = createOtlpForwarder({ ...opts.otlpForward, url: opts.otlpForwardUrl, log });
+        otlpForwarder = otlp;
+        closers.push(() => otlp.close());
+      }
       try {
         const agents = [
           { via: VIA_UDP_COMPACT, name: 'udpCompact', port: opts.udpCompactPort, envName: 'COLLECTOR_UDP_COMPACT_PORT', what: 'Jaeger agent (UDP, Thrift compact)' },
@@ -188,9 +216,13 @@ export function createEmbeddedJaeger(opts: EmbeddedJaegerOptions): EmbeddedJaege
           ports.otlpHttp = otlp.port;
           log.info(`OTLP/HTTP receiver on http://${opts.host}:${otlp.port}/v1/traces (also on the collector's port)`);
         }
-        log.info(`Jaeger collector on http://${opts.host}:${http.port}/api/traces; store keeps ${opts.maxSpans} spans / ${opts.maxTraces} traces`);
+        if (opts.otlpForwardUrl && forwardsToItself(opts.otlpForwardUrl, [ports.http, ports.otlpHttp])) {
+          throw new Error(`OTLP_FORWARD_URL ${opts.otlpForwardUrl} is this collector's own door: every span would come back and go out again`);
+        }
+        log.info(`Jaeger collector on http://${opts.host}:${http.port}/api/traces; store keeps ${opts.maxSpans} spans / ${opts.maxTraces} traces${opts.maxBytes ? ` / ${Math.round(opts.maxBytes / 1048576)} MiB` : ''}`);
         if (opts.queryUrl) log.info(`query API proxied to ${opts.queryUrl}`);
         if (opts.forwardUrl) log.info(`forwarding every batch to ${opts.forwardUrl}`);
+        if (opts.otlpForwardUrl) log.info(`forwarding every span over OTLP/HTTP to ${opts.otlpForwardUrl}`);
       } catch (e) {
         await stop();
         throw e;

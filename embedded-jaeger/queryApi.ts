@@ -2,10 +2,12 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { JaegerEnvelope, JaegerError } from '../model/index.ts';
 import { parseGoDurationUs, parseLookbackUs } from './goDuration.ts';
-import { BadQuery, boolParam, int32Param, one, paddedTraceId, sendJson, traceIdFromPath } from './queryParams.ts';
-import { toJaegerTrace, type RenderOptions } from './traceJson.ts';
-import { parseTraceId, type TraceQuery, type TraceStore } from './traceStore.ts';
-import { type HeavyQueries, runInSlices, searchInSlices, streamEnvelope } from './boundedAnswer.ts';
+import { BadQuery, boolParam, int32Param, one, paddedTraceId, prettyIndent, sendJson, traceIdFromPath } from './queryParams.ts';
+import type { RenderOptions } from './traceJson.ts';
+import { parseTraceId, type TraceQuery, type TraceRecord, type TraceStore } from './traceStore.ts';
+import { BIG_TRACE_SPANS, gatedAnswer, type HeavyQueries, runInSlices, searchInSlices, streamEnvelope } from './boundedAnswer.ts';
+import { AnswerCache, sendKept } from './answerCache.ts';
+import { prerenderIdleTraces } from './answerPrerender.ts';
 
 const DEFAULT_LIMIT = 100;
 /** Jaeger's query service searches the last 48 h when no start is given. */
@@ -27,6 +29,19 @@ export interface QueryApiOptions {
   maxClockSkewUs?: number;
   /** The gate every search passes, shared with the v3 routes: a device's searches count once whichever API it calls. */
   searches: HeavyQueries;
+  /** The gate a big trace's answer passes (boundedAnswer.ts BIG_TRACE_SPANS), shared with the v3 routes. */
+  bigTraces: HeavyQueries;
+  /** Each time a trace grows: a big one is rendered ahead once it goes quiet (answerPrerender.ts). Absent = only when asked. */
+  onTraceGrew?: (listener: (traceID: string) => void) => () => void;
+  /** How long a big trace must not grow before it is rendered ahead (default 2 s). */
+  prerenderIdleMs?: number;
+  /** Where big answers are kept (tests look inside); default a new AnswerCache. */
+  answers?: AnswerCache;
+}
+
+/** The key a big answer is kept under: its render options and indent. */
+export function answerVariant(render: RenderOptions, indent: string): string {
+  return `${JSON.stringify(render)}\u0000${indent}`;
 }
 
 /** raw=true answers the trace as stored; otherwise Jaeger's adjusters run (here: clock skew). */
@@ -107,6 +122,12 @@ function parseTraceQuery(req: Request, nowUs = Date.now() * 1000): TraceQuery {
 export function createQueryApi(store: TraceStore, opts: QueryApiOptions): Router {
   const router = express.Router();
   const heavy = opts.searches;
+  const answers = opts.answers ?? new AnswerCache();
+  if (opts.onTraceGrew) {
+    // The answer the viewer and the Jaeger UI ask for: clock skew corrected, not pretty.
+    const render = { maxClockSkewUs: opts.maxClockSkewUs ?? DEFAULT_MAX_CLOCK_SKEW_US };
+    prerenderIdleTraces({ store, answers, shell: envelope([]), render, variant: answerVariant(render, ''), onTraceGrew: opts.onTraceGrew, idleMs: opts.prerenderIdleMs });
+  }
 
   router.get('/api/traces/:traceID', (req, res) => {
     const raw = String(req.params.traceID);
@@ -123,7 +144,26 @@ export function createQueryApi(store: TraceStore, opts: QueryApiOptions): Router
     }
     const trace = store.get(key);
     if (!trace) return sendError(res, 404, 'trace not found');
-    sendJson(req, res, envelope([toJaegerTrace(trace, render)]));
+    // A big one: the bytes kept from the last time it was asked for (the viewer opens it again and again), else
+    // rendered and sent in slices (a 100k-span trace is ~37 MB of JSON; boundedAnswer.ts) and kept.
+    const big = trace.spans.length > BIG_TRACE_SPANS;
+    const variant = answerVariant(render, prettyIndent(req));
+    const answer = () => {
+      const kept = big ? answers.get(trace, variant) : undefined;
+      if (kept) return void sendKept(res, kept).catch(() => res.destroy());
+      void gatedAnswer(req, res, [trace], opts.bigTraces, sendError, async () => {
+        const recorder = big ? answers.recorder(trace, variant) : undefined;
+        try {
+          await streamEnvelope(req, res, envelope([]), [trace], render, recorder);
+        } finally {
+          recorder?.release();
+        }
+      });
+    };
+    // Being rendered ahead right now: waiting for it costs nothing, rendering it a second time would.
+    const ahead = big ? answers.whenRenderedAhead(trace, variant) : undefined;
+    if (ahead) void ahead.then(() => !res.destroyed && answer());
+    else answer();
   });
 
   router.get('/api/traces', (req, res) => {
@@ -139,7 +179,7 @@ export function createQueryApi(store: TraceStore, opts: QueryApiOptions): Router
     }
     if (ids.length > 0) {
       const errors: JaegerError[] = [];
-      const found = [];
+      const found: TraceRecord[] = [];
       for (const id of ids) {
         const key = parseTraceId(id);
         if (!key) return sendError(res, 400, `cannot parse traceID param: ${JSON.stringify(id.slice(0, 40))} is not 1 to 32 hex digits`);
@@ -149,7 +189,7 @@ export function createQueryApi(store: TraceStore, opts: QueryApiOptions): Router
         else errors.push({ msg: 'trace not found', traceID: paddedTraceId(key) });
       }
       // Hundreds of ids fit in a URL: the traces are rendered and sent one at a time (boundedAnswer.ts).
-      void streamEnvelope(req, res, { ...envelope([]), errors: errors.length ? errors : null }, found, (t) => toJaegerTrace(t, render)).catch(() => res.destroy());
+      void gatedAnswer(req, res, found, opts.bigTraces, sendError, () => streamEnvelope(req, res, { ...envelope([]), errors: errors.length ? errors : null }, found, render));
       return;
     }
     // The search and its answer run in slices, a few at a time (see boundedAnswer.ts).
@@ -159,7 +199,7 @@ export function createQueryApi(store: TraceStore, opts: QueryApiOptions): Router
     void (async () => {
       const hits = await searchInSlices(store, q, () => res.destroyed);
       if (!hits) return release();
-      await streamEnvelope(req, res, envelope([]), hits, (t) => toJaegerTrace(t, render));
+      await streamEnvelope(req, res, envelope([]), hits, render);
       release();
     })().catch((e: unknown) => {
       release();

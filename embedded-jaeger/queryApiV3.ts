@@ -3,9 +3,11 @@ import express, { type Request, type Response, type Router } from 'express';
 import { parseGoDurationUs } from './goDuration.ts';
 import { toOtlpResourceSpans } from './otlpFromJaeger.ts';
 import { BadQuery, one, parseBool, sendJson, traceIdFromPath } from './queryParams.ts';
-import { toJaegerTrace, type RenderOptions } from './traceJson.ts';
+import { jaegerTraceSteps, type RenderOptions } from './traceJson.ts';
 import { parentIdOf, type TraceQuery, type TraceRecord, type TraceStore } from './traceStore.ts';
-import { type HeavyQueries, inSlices, searchInSlices } from './boundedAnswer.ts';
+import { gatedAnswer, type HeavyQueries, inSlices, searchInSlices, streamJson } from './boundedAnswer.ts';
+import { Chunked } from './jsonStream.ts';
+import type { JaegerTrace } from '../model/index.ts';
 
 const DEFAULT_SEARCH_DEPTH = 100;
 
@@ -13,6 +15,8 @@ export interface QueryApiV3Options {
   maxClockSkewUs: number;
   /** The gate every search passes, shared with the v1 routes. */
   searches: HeavyQueries;
+  /** The gate a big trace's answer passes, shared with the v1 routes. */
+  bigTraces: HeavyQueries;
 }
 
 /** Jaeger's v3 error answer (grpc-gateway's shape), sent the way Go's http.Error sends it. */
@@ -161,9 +165,7 @@ export function createQueryApiV3(store: TraceStore, opts: QueryApiV3Options): Ro
     }
     void boundedSearch(req, res, opts.searches, store, q, async (found) => {
       if (found.length === 0) return v3Error(res, 404, 'No traces found');
-      const options = render(raw);
-      const rendered = await inSlices(found, (t) => toOtlpResourceSpans(toJaegerTrace(t, options)));
-      sendJson(req, res, { result: { resourceSpans: rendered.flat() } });
+      await streamOtlp(req, res, found, render(raw));
     });
   });
 
@@ -184,10 +186,51 @@ export function createQueryApiV3(store: TraceStore, opts: QueryApiV3Options): Ro
     }
     const t = store.get(key);
     if (!t) return v3Error(res, 404, 'No traces found');
-    sendJson(req, res, { result: { resourceSpans: toOtlpResourceSpans(toJaegerTrace(t, render(raw))) } });
+    // Rendered, converted and sent in slices, as the v1 answer (boundedAnswer.ts).
+    void gatedAnswer(req, res, [t], opts.bigTraces, v3Error, () => streamOtlp(req, res, [t], render(raw)));
   });
 
   return router;
+}
+
+/** Traces as v3 answers them ({result:{resourceSpans}}), each rendered and converted in steps, written as made. */
+function streamOtlp(req: Request, res: Response, traces: readonly TraceRecord[], options: RenderOptions): Promise<void> {
+  const members = function* (trace: TraceRecord): Generator<undefined, unknown[]> {
+    const converted = yield* otlpInParts(yield* jaegerTraceSteps(trace, options));
+    return converted.map((r) =>
+      Chunked.object({ ...r, scopeSpans: Chunked.array(r.scopeSpans as Record<string, unknown>[], (g) => Chunked.object({ ...g, spans: Chunked.array(g.spans as unknown[]) })) }),
+    );
+  };
+  return streamJson(req, res, Chunked.object({ result: Chunked.object({ resourceSpans: Chunked.steps(traces, members) }) }));
+}
+
+/** Spans converted per call: the conversion of a part costs a few ms. */
+const OTLP_PART_SPANS = 2_000;
+
+/**
+ * toOtlpResourceSpans over a big trace part by part, merged into what one call on the whole trace gives
+ * (a resource per process, a scope group per scope, each in order of first appearance), yielding after each
+ * part so the conversion runs in slices.
+ */
+function* otlpInParts(trace: JaegerTrace): Generator<undefined, Record<string, unknown>[]> {
+  const byProcess = new Map<string, { resource: Record<string, unknown>; scopes: Map<string, { scope: unknown; spans: unknown[] }> }>();
+  for (let at = 0; at < trace.spans.length; at += OTLP_PART_SPANS) {
+    if (at > 0) yield;
+    const part = trace.spans.slice(at, at + OTLP_PART_SPANS);
+    // The converter answers one entry per process in order of first appearance: the same order as here.
+    const pids = [...new Set(part.map((s) => s.processID))];
+    toOtlpResourceSpans({ ...trace, spans: part }).forEach((r, i) => {
+      let entry = byProcess.get(pids[i]!);
+      if (!entry) byProcess.set(pids[i]!, (entry = { resource: r, scopes: new Map() }));
+      for (const g of r.scopeSpans as { scope: unknown; spans: unknown[] }[]) {
+        const key = JSON.stringify(g.scope);
+        const known = entry.scopes.get(key);
+        if (known) known.spans.push(...g.spans);
+        else entry.scopes.set(key, { ...g, spans: [...g.spans] });
+      }
+    });
+  }
+  return [...byProcess.values()].map(({ resource, scopes }) => ({ ...resource, scopeSpans: [...scopes.values()] }));
 }
 
 /** The store's search in slices (embedded-jaeger/boundedAnswer.ts), past the search gate, newest first. */
@@ -199,6 +242,7 @@ async function boundedSearch(req: Request, res: Response, searches: HeavyQueries
     if (hits) await answer(hits);
   } catch {
     if (!res.headersSent) v3Error(res, 500, 'search failed');
+    else res.destroy();
   } finally {
     release();
   }

@@ -1,7 +1,7 @@
 // Renders stored traces in the Jaeger query service's JSON shape (model/jaegerJson.ts), field for field.
 import type { JaegerKeyValue, JaegerLog, JaegerProcess, JaegerReference, JaegerSpan, JaegerTrace, JaegerValueType } from '../model/index.ts';
 import { spanLogs, spanTags } from './jaegerThriftTags.ts';
-import { correctClockSkew } from './clockSkew.ts';
+import { clockSkewSteps } from './clockSkew.ts';
 import { NOTE_UNKNOWN_REF_TYPE, NOTE_UNKNOWN_TAG_TYPE, REF_CHILD_OF, type SpanRecord, type TagList } from './spanModel.ts';
 import { traceKey, type TraceRecord } from './traceStore.ts';
 
@@ -50,33 +50,99 @@ export interface RenderOptions {
 }
 
 export function toJaegerTrace(trace: TraceRecord, opts: RenderOptions = {}): JaegerTrace {
+  const steps = jaegerTraceSteps(trace, opts);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/** The same in steps: yields after every `step` spans, so a big trace is rendered in slices (boundedAnswer.ts runInSlices). */
+export function* jaegerTraceSteps(trace: TraceRecord, opts: RenderOptions = {}, step = 500): Generator<undefined, JaegerTrace> {
+  const lazy = yield* lazyTraceSteps(trace, opts, step);
+  const spans: JaegerSpan[] = new Array<JaegerSpan>(lazy.count);
+  for (let i = 0; i < spans.length; i++) {
+    if (i > 0 && i % step === 0) yield;
+    spans[i] = lazy.spanAt(i);
+  }
+  return { traceID: trace.traceID, spans, processes: lazy.processes, warnings: null };
+}
+
+/** A rendered trace whose spans are made one at a time, when asked for: a big answer never holds them all. */
+export interface LazyTrace {
+  traceID: string;
+  /** Spans rendered: those the trace had when rendering began (it may grow meanwhile; they come next time). */
+  count: number;
+  processes: Record<string, JaegerProcess>;
+  /** The i-th span as toJaegerTrace renders it (a new object each call). */
+  spanAt(i: number): JaegerSpan;
+}
+
+/** One span in Jaeger's JSON; key order follows Jaeger's output; flags is omitted when 0, as Go's omitempty does. */
+function jaegerSpan(s: SpanRecord, pid: string): JaegerSpan {
+  return {
+    traceID: s.traceId,
+    spanID: s.spanId,
+    ...(s.flags !== 0 ? { flags: s.flags >>> 0 } : {}),
+    operationName: s.operationName,
+    references: references(s),
+    startTime: s.startTime,
+    duration: s.duration,
+    tags: keyValues(spanTags(s)),
+    logs: logs(s),
+    processID: pid,
+    warnings: noteWarnings(s.notes),
+  };
+}
+
+const NO_LOGS: JaegerLog[] = [];
+
+/**
+ * The trace's processes and each span's process id in steps; with clock-skew correction, the adjuster runs
+ * (in steps) on light copies of the spans (no tags, no logs), and spanAt applies what it decided.
+ */
+export function* lazyTraceSteps(trace: TraceRecord, opts: RenderOptions = {}, step = 500): Generator<undefined, LazyTrace> {
   // Process ids p1, p2… in order of first appearance, one per distinct process (by content, as Jaeger
   // hashes them: the same process may be two objects once the store's process table has turned over).
   const pids = new Map<string, string>();
   const processes: Record<string, JaegerProcess> = {};
-  const spans: JaegerSpan[] = trace.spans.map((s) => {
+  // The spans as they are now: the store may add to the trace between two steps.
+  const records = trace.spans.slice();
+  const count = records.length;
+  const spanPids = new Array<string>(count);
+  for (let i = 0; i < count; i++) {
+    if (i > 0 && i % (step * 10) === 0) yield;
+    const s = records[i]!;
     let pid = pids.get(s.process.key);
     if (!pid) {
       pid = `p${pids.size + 1}`;
       pids.set(s.process.key, pid);
       processes[pid] = { serviceName: s.process.serviceName, tags: keyValues(s.process.tags) };
     }
-    // Key order follows Jaeger's output; flags is omitted when 0, as Go's omitempty does.
-    return {
-      traceID: s.traceId,
-      spanID: s.spanId,
-      ...(s.flags !== 0 ? { flags: s.flags >>> 0 } : {}),
-      operationName: s.operationName,
-      references: references(s),
-      startTime: s.startTime,
-      duration: s.duration,
-      tags: keyValues(spanTags(s)),
-      logs: logs(s),
-      processID: pid,
-      warnings: noteWarnings(s.notes),
-    };
-  });
-  const out: JaegerTrace = { traceID: trace.traceID, spans, processes, warnings: null };
-  if (opts.maxClockSkewUs !== undefined) correctClockSkew(out, opts.maxClockSkewUs);
-  return out;
+    spanPids[i] = pid;
+  }
+  if (opts.maxClockSkewUs === undefined) return { traceID: trace.traceID, count, processes, spanAt: (i) => jaegerSpan(records[i]!, spanPids[i]!) };
+  const light: JaegerSpan[] = new Array<JaegerSpan>(count);
+  for (let i = 0; i < count; i++) {
+    if (i > 0 && i % (step * 4) === 0) yield;
+    const s = records[i]!;
+    light[i] = { traceID: s.traceId, spanID: s.spanId, operationName: '', references: references(s), startTime: s.startTime, duration: s.duration, tags: [], logs: NO_LOGS, processID: spanPids[i]!, warnings: null };
+  }
+  yield* clockSkewSteps({ traceID: trace.traceID, spans: light, processes, warnings: null }, opts.maxClockSkewUs);
+  return {
+    traceID: trace.traceID,
+    count,
+    processes,
+    spanAt(i) {
+      const span = jaegerSpan(records[i]!, spanPids[i]!);
+      const adjusted = light[i]!;
+      const shift = adjusted.startTime - span.startTime;
+      if (shift !== 0) {
+        span.startTime = adjusted.startTime;
+        for (const l of span.logs) l.timestamp += shift;
+      }
+      if (adjusted.warnings) span.warnings = [...(span.warnings ?? []), ...adjusted.warnings];
+      return span;
+    },
+  };
 }

@@ -1,5 +1,7 @@
 // The bounded in-memory trace store: assembles traces from spans in any order, evicts whole traces, answers searches.
-import { REF_CHILD_OF, SPAN_KINDS, TRANSPORTS, type DecodedBatch, type ProcessRecord, type SpanRecord } from './spanModel.ts';
+// Over 300 lines: ingest, the three bounds and eviction, and the search and dependency walks share the same indexes.
+import { REF_CHILD_OF, SPAN_KINDS, TRANSPORTS, type DecodedBatch, type ProcessRecord, type SpanRecord, type WireBytes } from './spanModel.ts';
+import { retainedSpanBytes, rightSized } from './storeBytes.ts';
 import { sameSpan, spanMatches, type TraceQuery } from './spanMatch.ts';
 import type { JaegerDependencyLink } from '../model/index.ts';
 
@@ -16,6 +18,8 @@ export interface TraceRecord {
   byId: Map<string, SpanRecord[]> | null;
   /** Last ingest that touched this trace, so a batch moves it to the young end once. */
   stamp: number;
+  /** Bytes its spans hold on their own (retainedSpanBytes), not counting the wire bytes they share. */
+  bytes: number;
 }
 
 export type { TraceQuery } from './spanMatch.ts';
@@ -72,10 +76,16 @@ export class TraceStore {
   evictedSpans = 0;
   /** Spans evicted, by the transport they arrived on. */
   readonly evictedByVia = TRANSPORTS.map(() => 0);
+  /** Bytes held (spans on their own, plus each batch's wire bytes while any of its spans is stored) and freed by eviction. */
+  bytes = 0;
+  evictedBytes = 0;
+  /** Each batch's wire bytes → stored spans still reading them. */
+  private readonly wireUsers = new Map<WireBytes, number>();
 
   constructor(
     readonly maxSpans: number,
     readonly maxTraces: number,
+    readonly maxBytes = Infinity,
   ) {}
 
   get traceCount(): number {
@@ -89,7 +99,13 @@ export class TraceStore {
     const touched: TraceRecord[] = [];
     let stored = 0;
     let duplicates = 0;
+    let wire: { from: WireBytes; to: WireBytes } | undefined;
     for (const span of batch.spans) {
+      if (!span.inline) {
+        // The batch's spans share their wire bytes: right-sized once here, counted while any span reads them.
+        if (wire?.from !== span.wire) wire = { from: span.wire, to: rightSized(span.wire) };
+        span.wire = wire.to;
+      }
       span.process = process;
       span.via = via;
       const key = traceKey(span.traceId);
@@ -97,7 +113,7 @@ export class TraceStore {
       // One id string per trace, not per span.
       if (trace) span.traceId = trace.traceID;
       if (!trace) {
-        trace = { key, traceID: span.traceId, spans: [], startTime: span.startTime, endTime: span.startTime + span.duration, byId: null, stamp };
+        trace = { key, traceID: span.traceId, spans: [], startTime: span.startTime, endTime: span.startTime + span.duration, byId: null, stamp, bytes: 0 };
         this.traces.set(key, trace);
         touched.push(trace);
       } else if (this.isDuplicate(trace, span)) {
@@ -142,6 +158,14 @@ export class TraceStore {
   private add(trace: TraceRecord, span: SpanRecord): void {
     trace.spans.push(span);
     this.spanCount++;
+    const own = retainedSpanBytes(span);
+    trace.bytes += own;
+    this.bytes += own;
+    if (!span.inline) {
+      const users = this.wireUsers.get(span.wire) ?? 0;
+      if (users === 0) this.bytes += span.wire.buf.buffer.byteLength;
+      this.wireUsers.set(span.wire, users + 1);
+    }
     if (span.startTime < trace.startTime) trace.startTime = span.startTime;
     const end = span.startTime + span.duration;
     if (end > trace.endTime) trace.endTime = end;
@@ -170,14 +194,18 @@ export class TraceStore {
     return idx;
   }
 
+  private overflowing(): boolean {
+    return this.spanCount > this.maxSpans || this.traces.size > this.maxTraces || this.bytes > this.maxBytes;
+  }
+
   private evictOverflow(stamp: number): void {
-    if (this.spanCount <= this.maxSpans && this.traces.size <= this.maxTraces) return;
+    if (!this.overflowing()) return;
     for (const oldest of this.traces.values()) {
       // The trace that just grew is never evicted by its own spans; a single trace may overshoot.
       if (oldest.stamp === stamp) break;
       // Deleting the entry being visited is safe for a Map iterator.
       this.evict(oldest);
-      if (this.spanCount <= this.maxSpans && this.traces.size <= this.maxTraces) break;
+      if (!this.overflowing()) break;
     }
   }
 
@@ -186,12 +214,23 @@ export class TraceStore {
     this.spanCount -= trace.spans.length;
     this.evictedTraces++;
     this.evictedSpans += trace.spans.length;
+    const before = this.bytes;
+    this.bytes -= trace.bytes;
     for (const s of trace.spans) {
+      if (!s.inline) {
+        const users = this.wireUsers.get(s.wire)! - 1;
+        if (users > 0) this.wireUsers.set(s.wire, users);
+        else {
+          this.wireUsers.delete(s.wire);
+          this.bytes -= s.wire.buf.buffer.byteLength;
+        }
+      }
       this.evictedByVia[s.via]!++;
       const idx = this.serviceIndex(s.process.serviceName);
       idx.traces.delete(trace);
       idx.operations.get(s.operationName)?.delete(trace);
     }
+    this.evictedBytes += before - this.bytes;
   }
 
   get(id: string): TraceRecord | undefined {
@@ -259,7 +298,7 @@ export class TraceStore {
     return [...counts.values()];
   }
 
-  /** Rough retained bytes are measured by the bench; this is the count side of it. */
+  /** The counts, and the bytes held as counted (test/jaeger/storeBytes.test.ts checks them against the heap). */
   stats() {
     return {
       traces: this.traces.size,
@@ -268,6 +307,9 @@ export class TraceStore {
       evictedSpans: this.evictedSpans,
       maxSpans: this.maxSpans,
       maxTraces: this.maxTraces,
+      bytes: this.bytes,
+      evictedBytes: this.evictedBytes,
+      maxBytes: Number.isFinite(this.maxBytes) ? this.maxBytes : null,
     };
   }
 }

@@ -32,7 +32,23 @@ export interface CollectorStatsSnapshot {
   udpBinary: TransportCounters;
   http: TransportCounters;
   otlp: TransportCounters;
-  store: { traces: number; spans: number; evictedTraces: number; evictedSpans: number; maxSpans: number; maxTraces: number };
+  store: {
+    traces: number;
+    spans: number;
+    evictedTraces: number;
+    evictedSpans: number;
+    maxSpans: number;
+    maxTraces: number;
+    /** Bytes the stored spans hold (their records, strings and the batches' wire bytes they read), as counted. */
+    bytes: number;
+    /** Bytes freed by evicting whole traces, oldest first. */
+    evictedBytes: number;
+    /** STORE_MAX_BYTES; null = no byte bound. */
+    maxBytes: number | null;
+  };
+  /** JAEGER_FORWARD_URL: Thrift batches forwarded, failed, dropped. */
   forward: { target: string | null; batches: number; errors: number; dropped: number };
+  /** OTLP_FORWARD_URL: spans sent, requests failed (retried), spans dropped (buffer full or refused), spans waiting. */
+  forwardOtlp: { target: string | null; sent: number; failed: number; dropped: number; queued: number };
   live: { clients: number; maxClients: number; refused: number; droppedSlow: number };
 }

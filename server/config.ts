@@ -23,9 +23,14 @@ export interface AppConfig {
   /** Also forward every received batch to a real Jaeger collector (`JAEGER_FORWARD_URL`,
    *  e.g. http://127.0.0.1:14268/api/traces) or agent (`udp://127.0.0.1:6831`). */
   jaegerForwardUrl: string | undefined;
+  /** Also forward every span, whichever door it came in by, over OTLP/HTTP protobuf (`OTLP_FORWARD_URL`,
+   *  the full URL, e.g. http://127.0.0.1:4318/v1/traces for a Jaeger v2 or an OpenTelemetry Collector). */
+  otlpForwardUrl: string | undefined;
   /** Trace store bounds (`STORE_MAX_SPANS`, `STORE_MAX_TRACES`). */
   storeMaxSpans: number;
   storeMaxTraces: number;
+  /** …and in bytes held, as the store counts them (`STORE_MAX_BYTES`, default 512 MiB; 0 = no byte bound). */
+  storeMaxBytes: number;
   /** Most clients of `GET /api/live` at once (`LIVE_MAX_CLIENTS`, default 2000); more get 503. */
   liveMaxClients: number;
   /** Seed for the mesh's simulated service times (`MESH_SEED`), so rehearsals repeat. */
@@ -58,8 +63,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     collectorOtlpHttpPort: intFrom(env, 'COLLECTOR_OTLP_HTTP_PORT', 4318),
     jaegerQueryUrl: env.JAEGER_QUERY_URL || undefined,
     jaegerForwardUrl: env.JAEGER_FORWARD_URL || undefined,
+    otlpForwardUrl: env.OTLP_FORWARD_URL || undefined,
     storeMaxSpans: intFrom(env, 'STORE_MAX_SPANS', 500_000),
     storeMaxTraces: intFrom(env, 'STORE_MAX_TRACES', 20_000),
+    storeMaxBytes: intFrom(env, 'STORE_MAX_BYTES', 512 * 1024 * 1024),
     liveMaxClients: intFrom(env, 'LIVE_MAX_CLIENTS', 2000),
     meshSeed: intFrom(env, 'MESH_SEED', 42),
     meshEnabled: (env.MESH ?? 'on') !== 'off',

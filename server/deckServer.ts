@@ -71,9 +71,11 @@ export async function startDeckServer(config: AppConfig, opts: DeckServerOptions
       otlpHttpPort: config.collectorOtlpHttpPort,
       maxSpans: config.storeMaxSpans,
       maxTraces: config.storeMaxTraces,
+      maxBytes: config.storeMaxBytes || undefined,
       liveMaxClients: config.liveMaxClients,
       queryUrl: config.jaegerQueryUrl,
       forwardUrl: config.jaegerForwardUrl,
+      otlpForwardUrl: config.otlpForwardUrl,
       log: log.child('jaeger'),
     });
     await jaeger.start();

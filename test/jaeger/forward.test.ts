@@ -111,4 +111,38 @@ describe('forwarding and proxying to a real Jaeger (another instance speaking th
       await dead.close();
     }
   });
+
+  it('JAEGER_QUERY_URL: the v3 routes and the hole finder\'s routes work through the other Jaeger too', async () => {
+    const viaProxy = await startHarness({ queryUrl: real.url });
+    try {
+      const now = Date.now() * 1000;
+      for (let i = 0; i < 3; i++) {
+        const batch = sampleBatch({ traceIdLow: 0x7000n + BigInt(i), service: 'behind-proxy', spans: 12, startTime: now - 60_000_000 + i * 1000, duration: 90_000 });
+        // Children one after another, each waiting on the last: something for the finder to name.
+        batch.spans.forEach((s, k) => k > 0 && ((s.startTime = now - 60_000_000 + i * 1000 + k * 7000), (s.duration = 6000), (s.operationName = 'GET /item')));
+        assert.equal((await postBatch(real.collectorUrl, encodeBinaryBatch(batch))).status, 202);
+      }
+      const same = async (path: string) => {
+        const [there, here] = await Promise.all([getJson(`${real.url}${path}`), getJson(`${viaProxy.url}${path}`)]);
+        assert.equal(here.status, 200, `${path}: ${JSON.stringify(here.body).slice(0, 200)}`);
+        assert.deepEqual(here.body, there.body, path);
+        return here.body;
+      };
+      await same('/api/v3/traces/7000');
+      await same('/api/v3/services');
+      const findings = await same('/api/traces/7001/findings');
+      assert.equal(findings.data[0].traceID, '0000000000007001');
+      const [there, here] = await Promise.all([getJson(`${real.url}/api/findings?service=behind-proxy`), getJson(`${viaProxy.url}/api/findings`)]);
+      assert.equal(here.status, 200);
+      assert.equal(here.body.ofTraces, 3);
+      assert.ok(here.body.data.length > 0, 'the finder names something in these traces');
+      assert.deepEqual(here.body.data, there.body.data);
+      const posted = await fetch(`${viaProxy.url}/api/analyze`, { method: 'POST', body: JSON.stringify((await getJson(`${real.url}/api/traces/7002`)).body) });
+      assert.equal(posted.status, 200);
+      assert.equal((await getJson(`${viaProxy.url}/api/traces/abcdef/findings`)).status, 404);
+      assert.equal(viaProxy.jaeger.store.traceCount, 0);
+    } finally {
+      await viaProxy.close();
+    }
+  });
 });

@@ -144,6 +144,6 @@ describe('query API', () => {
     assert.equal(r.body.udpCompact.received, 0);
     assert.equal(r.body.store.spans, 12);
     assert.equal(r.body.store.traces, 3);
-    assert.deepEqual(Object.keys(r.body).sort(), ['forward', 'http', 'live', 'otlp', 'store', 'udpBinary', 'udpCompact']);
+    assert.deepEqual(Object.keys(r.body).sort(), ['forward', 'forwardOtlp', 'http', 'live', 'otlp', 'store', 'udpBinary', 'udpCompact']);
   });
 });

@@ -120,7 +120,7 @@ for (const viewport of [FULL_HD, XGA]) {
       assert.equal(await page.locator('section#demo .rec-pick[aria-pressed="true"]').getAttribute('data-pair'), pair.id);
       assert.equal(await page.locator('section#demo .rec-walk-title').innerText(), pair.title);
       assert.match(await page.locator('section#demo .rec-walk-text').innerText(), new RegExp(`${pair.before.spanCount} spans`));
-      if (i === 0 || pair.id === 'all') await screenshot(page, `selfstudy-demo-${pair.id}-${viewport.width}x${viewport.height}`);
+      if (i === 0 || pair.id === 'all' || pair.id === 'n-plus-one') await screenshot(page, `selfstudy-demo-${pair.id}-${viewport.width}x${viewport.height}`);
       // Span names in both panes are whole, never cut to stubs (plain JavaScript: tsx helpers are not in the page).
       const cut = (await page.evaluate(
         `[...document.querySelectorAll('section#demo .tc-side')].flatMap((pane) => { const port = pane.querySelector('.tv-viewport').getBoundingClientRect(); return [...pane.querySelectorAll('.tv-row')].filter((r) => { const b = r.getBoundingClientRect(); return b.top >= port.top - 1 && b.bottom <= port.bottom + 1; }).flatMap((r) => [...r.querySelectorAll('.tv-label, .tv-label *')]).filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent); })`,

@@ -65,9 +65,10 @@ export function createTraceCompare(container: HTMLElement): TraceCompare {
       [before, after].forEach((ids, k) => {
         const p = panes[k]!;
         const found = p.viewer.highlightSpans(ids);
-        if (ids[0] !== undefined) p.viewer.revealSpan(ids[0]);
+        // The label first: showing it shrinks the pane, and the reveal places the row in the pane's final height.
         p.focus.textContent = labels[k]!;
         p.focus.hidden = found === 0;
+        if (ids[0] !== undefined) p.viewer.revealSpan(ids[0]);
       });
     },
     setZoom(z) {

@@ -271,8 +271,9 @@ export function createWaterfall(opts: WaterfallOptions): Waterfall {
       const row = open.rowOf(span);
       if (row < 0) return;
       open.cursor = row;
-      // Centre the row: a match at the very edge is easy to miss.
-      viewport.scrollTop = Math.max(0, row * rowH - viewport.clientHeight / 2 + rowH / 2);
+      // A third of the way down: a match at the very edge is easy to miss, and the rows after it (a finding's
+      // other spans, the next matches) stay in view below it.
+      viewport.scrollTop = Math.max(0, row * rowH - Math.max(rowH, Math.floor(viewport.clientHeight / 3 / rowH) * rowH));
       schedule();
     },
     snapshot() {

@@ -31,7 +31,8 @@ export function aggregate(perTrace: readonly TraceFindings[]): FindingAggregate[
     const seen = new Map<string, number>();
     for (const f of findings) {
       seen.set(f.fingerprint, Math.max(seen.get(f.fingerprint) ?? 0, f.costMs));
-      if (!byHole.has(f.fingerprint)) byHole.set(f.fingerprint, { kind: f.kind, service: f.service, operation: f.operation, costs: [], traceIDs: [] });
+      if (!byHole.has(f.fingerprint))
+        byHole.set(f.fingerprint, { kind: f.kind, service: f.service, operation: f.operation, costs: [], traceIDs: [] });
     }
     for (const [key, cost] of seen) {
       const hole = byHole.get(key)!;
@@ -54,7 +55,12 @@ export function aggregate(perTrace: readonly TraceFindings[]): FindingAggregate[
       ofTraces,
       shareOfTraces: Math.round((h.costs.length / ofTraces) * 1000) / 1000,
       medianCostMs,
-      costPercentilesMs: { p50: medianCostMs, p90: tenth(quantile(sorted, 0.9)), p99: tenth(quantile(sorted, 0.99)), max: sorted[sorted.length - 1]! },
+      costPercentilesMs: {
+        p50: medianCostMs,
+        p90: tenth(quantile(sorted, 0.9)),
+        p99: tenth(quantile(sorted, 0.99)),
+        max: sorted[sorted.length - 1]!,
+      },
       exampleTraceIDs: h.traceIDs.slice(-3).reverse(),
     });
   }

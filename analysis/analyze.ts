@@ -46,12 +46,20 @@ export function analyze(trace: JaegerTrace, options: AnalyzeOptions = {}): Findi
 export function analyzeIndex(ix: TraceIndex, options: AnalyzeOptions = {}): Finding[] {
   if (ix.n === 0 || ix.durationUs <= 0) return [];
   const cp = findCriticalPath(ix);
-  const floorUs = Math.max((options.minCostMs ?? 1) * 1000, Math.min((options.minShare ?? 0.05) * ix.durationUs, (options.notableMs ?? 50) * 1000));
+  const floorUs = Math.max(
+    (options.minCostMs ?? 1) * 1000,
+    Math.min((options.minShare ?? 0.05) * ix.durationUs, (options.notableMs ?? 50) * 1000),
+  );
   const ctx: AnalysisContext = { ix, cp, roles: spanRoles(ix), groups: sameOperationGroups(ix), floorUs };
   const kept: Candidate[] = [];
   for (const detect of DETECTORS) for (const c of detect(ctx)) if (c.costUs >= floorUs) kept.push(c);
   const prints = fingerprintsOf(ix, kept);
-  const out: Finding[] = kept.map(({ costUs, ...rest }, k) => ({ ...rest, costMs: round(costUs / 1000, 1), share: round(Math.min(1, costUs / ix.durationUs), 3), fingerprint: prints[k]! }));
+  const out: Finding[] = kept.map(({ costUs, ...rest }, k) => ({
+    ...rest,
+    costMs: round(costUs / 1000, 1),
+    share: round(Math.min(1, costUs / ix.durationUs), 3),
+    fingerprint: prints[k]!,
+  }));
   return withoutSubsumed(out).sort((a, b) => b.costMs - a.costMs);
 }
 

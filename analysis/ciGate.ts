@@ -12,9 +12,13 @@ export interface GateOptions {
 /** "n-plus-one,retries" or "any" → the kinds; an unknown kind is an input error naming the known ones. */
 export function parseKinds(text: string): FindingKind[] | 'any' {
   if (text.trim() === 'any') return 'any';
-  const kinds = text.split(',').map((k) => k.trim()).filter(Boolean);
+  const kinds = text
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
   const bad = kinds.find((k) => !(findingKinds as readonly string[]).includes(k));
-  if (bad !== undefined || kinds.length === 0) throw new TraceInputError(`--fail-on: unknown kind ${JSON.stringify(bad ?? text)} (known: ${findingKinds.join(', ')}, or any)`);
+  if (bad !== undefined || kinds.length === 0)
+    throw new TraceInputError(`--fail-on: unknown kind ${JSON.stringify(bad ?? text)} (known: ${findingKinds.join(', ')}, or any)`);
   return kinds as FindingKind[];
 }
 
@@ -28,7 +32,10 @@ export function parseAcknowledgements(text: string): Map<string, string> {
     const line = raw.replace(/(^|\s)#.*$/, '').trim();
     if (!line) return;
     const m = /^([a-z-]+:[0-9a-f]{16})(?:\s+(.*))?$/.exec(line);
-    if (!m) throw new TraceInputError(`acknowledgements line ${i + 1}: expected "<kind>:<16 hex digits> [reason]", got ${JSON.stringify(line.slice(0, 60))}`);
+    if (!m)
+      throw new TraceInputError(
+        `acknowledgements line ${i + 1}: expected "<kind>:<16 hex digits> [reason]", got ${JSON.stringify(line.slice(0, 60))}`,
+      );
     out.set(m[1]!, m[2] ?? '');
   });
   return out;
@@ -38,5 +45,7 @@ export function parseAcknowledgements(text: string): Map<string, string> {
 export function failing(findings: readonly Finding[], o: GateOptions): Finding[] {
   const failOn = o.failOn ?? (o.minCostMs !== undefined ? 'any' : undefined);
   if (!failOn) return [];
-  return findings.filter((f) => !o.acknowledged?.has(f.fingerprint) && (failOn === 'any' || failOn.includes(f.kind)) && f.costMs >= (o.minCostMs ?? 0));
+  return findings.filter(
+    (f) => !o.acknowledged?.has(f.fingerprint) && (failOn === 'any' || failOn.includes(f.kind)) && f.costMs >= (o.minCostMs ?? 0),
+  );
 }

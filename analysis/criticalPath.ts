@@ -118,7 +118,14 @@ export function criticalPathSegments(t: PathTree, options: PathOptions = {}): Pa
 
 /** The hole finder's critical path: overruns by a hair still waited on, and each subtree's total. */
 export function findCriticalPath(ix: TraceIndex): CriticalPath {
-  const tree: PathTree = { n: ix.n, durationUs: ix.durationUs, roots: ix.roots, start: ix.start, endOf: (i) => ix.end[i]!, forEachChild: (i, f) => forEachChild(ix, i, f) };
+  const tree: PathTree = {
+    n: ix.n,
+    durationUs: ix.durationUs,
+    roots: ix.roots,
+    start: ix.start,
+    endOf: (i) => ix.end[i]!,
+    forEachChild: (i, f) => forEachChild(ix, i, f),
+  };
   const seg = criticalPathSegments(tree, { overrunSlack: true });
   const subtree = Float64Array.from(seg.own);
   for (let k = ix.n - 1; k >= 0; k--) {

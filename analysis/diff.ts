@@ -33,7 +33,8 @@ function places(trace: JaegerTrace): { durationUs: number; byKey: Map<string, Pl
     const key = p >= 0 ? `${keyOf[p]}\u0000${me}` : me;
     keyOf[i] = key;
     let place = byKey.get(key);
-    if (!place) byKey.set(key, (place = { service: ix.service[i]!, operation, lineage: key.split('\u0000'), count: 0, ownUs: 0, spanUs: 0 }));
+    if (!place)
+      byKey.set(key, (place = { service: ix.service[i]!, operation, lineage: key.split('\u0000'), count: 0, ownUs: 0, spanUs: 0 }));
     place.count++;
     place.ownUs += cp.own[i]!;
     place.spanUs += ix.end[i]! - ix.start[i]!;
@@ -117,7 +118,10 @@ export function diffTraces(before: JaegerTrace, after: JaegerTrace): TraceDiff {
   const lines = [
     headline,
     `  ${formatMs(a.durationUs)} → ${formatMs(b.durationUs)}; ${named.length} critical-path ${named.length === 1 ? 'change explains' : 'changes explain'} ${formatShare(Math.max(0, explainedShare))} of it:`,
-    ...named.map((c) => `  ${signed(c.deltaUs).padStart(9)}  ${c.service} ${c.operation}${c.countBefore !== c.countAfter ? ` ×${c.countBefore} → ×${c.countAfter}` : ''} (${CHANGE_WORDS[c.change]})`),
+    ...named.map(
+      (c) =>
+        `  ${signed(c.deltaUs).padStart(9)}  ${c.service} ${c.operation}${c.countBefore !== c.countAfter ? ` ×${c.countBefore} → ×${c.countAfter}` : ''} (${CHANGE_WORDS[c.change]})`,
+    ),
     ...gone.map((f) => `  gone: [${f.kind}] ${f.title}`),
     ...appeared.map((f) => `  new: [${f.kind}] ${f.title}`),
   ];

@@ -19,7 +19,10 @@ export function hash64(text: string): string {
  * spans: the same hole repeats the same calls whatever their number, so 5 or 12 retries read alike.
  * One pass over the trace finds every finding's spans (no id map of the whole trace is built).
  */
-export function fingerprintsOf(ix: TraceIndex, findings: readonly { kind: FindingKind; service: string; operation: string; spanIDs: readonly string[] }[]): string[] {
+export function fingerprintsOf(
+  ix: TraceIndex,
+  findings: readonly { kind: FindingKind; service: string; operation: string; spanIDs: readonly string[] }[],
+): string[] {
   if (findings.length === 0) return [];
   const wanted = new Map<string, number[]>();
   findings.forEach((f, k) => {

@@ -11,7 +11,16 @@ export { indexTrace, type TraceIndex } from './traceIndex.ts';
 /** A kind's name in words ("N+1", "Lock contention"…). */
 export { kindName } from './aggregate.ts';
 /** The one trace tree: the finder's index and the viewer's model are both built on it. */
-export { buildSpanTree, pickParents, selfTimes, REF_CHILD_OF, REF_FOLLOWS_FROM, REF_PARENT_SPAN_ID, type SpanRefs, type SpanTree } from './spanTree.ts';
+export {
+  buildSpanTree,
+  pickParents,
+  selfTimes,
+  REF_CHILD_OF,
+  REF_FOLLOWS_FROM,
+  REF_PARENT_SPAN_ID,
+  type SpanRefs,
+  type SpanTree,
+} from './spanTree.ts';
 /** The critical-path walk over any span tree (the viewer draws it over its own model). */
 export { criticalPathSegments, type PathOptions, type PathSegments, type PathTree } from './criticalPath.ts';
 /** Jaeger, OTLP and Zipkin v2 JSON, told apart by content, as Jaeger traces. */

@@ -51,7 +51,16 @@ export function toSarif(input: SarifInput): object {
         ],
         partialFingerprints: { 'holeFinder/v1': f.fingerprint },
         ...(ack !== undefined ? { suppressions: [{ kind: 'external', status: 'accepted', justification: ack || 'acknowledged' }] } : {}),
-        properties: { traceID: t.traceID, service: f.service, operation: f.operation, spanIDs: f.spanIDs, costMs: f.costMs, share: f.share, evidence: f.evidence, fix: f.fix },
+        properties: {
+          traceID: t.traceID,
+          service: f.service,
+          operation: f.operation,
+          spanIDs: f.spanIDs,
+          costMs: f.costMs,
+          share: f.share,
+          evidence: f.evidence,
+          fix: f.fix,
+        },
       };
     }),
   );
@@ -60,7 +69,14 @@ export function toSarif(input: SarifInput): object {
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'hole-finder', informationUri: 'https://github.com/carlosonunez/plugging-performance-holes', ...(input.toolVersion ? { version: input.toolVersion } : {}), rules } },
+        tool: {
+          driver: {
+            name: 'hole-finder',
+            informationUri: 'https://github.com/carlosonunez/plugging-performance-holes',
+            ...(input.toolVersion ? { version: input.toolVersion } : {}),
+            rules,
+          },
+        },
         artifacts: input.artifacts.map((uri) => ({ location: { uri } })),
         results,
       },

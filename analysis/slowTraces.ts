@@ -23,13 +23,14 @@ function timeOf(trace: JaegerTrace, operation: string): number | undefined {
 
 function featuresOf(trace: JaegerTrace, findings: readonly Finding[]): Map<string, { what: SlowFactor['what']; label: string }> {
   const out = new Map<string, { what: SlowFactor['what']; label: string }>();
-  for (const f of findings) out.set(`f:${f.fingerprint}`, { what: 'finding', label: `[${f.kind}] ${f.title.replace(/: [^:]*% of the request$/, '')}` });
+  for (const f of findings)
+    out.set(`f:${f.fingerprint}`, { what: 'finding', label: `[${f.kind}] ${f.title.replace(/: [^:]*% of the request$/, '')}` });
   for (const s of trace.spans) {
     const service = trace.processes?.[s.processID]?.serviceName ?? String(s.processID);
     out.set(`s:${service}`, { what: 'service', label: service });
     out.set(`o:${service} ${s.operationName}`, { what: 'operation', label: `${service} ${s.operationName}` });
     for (const t of tagsOf(s)) {
-      if (!t || typeof t.value === 'number' && !Number.isInteger(t.value)) continue;
+      if (!t || (typeof t.value === 'number' && !Number.isInteger(t.value))) continue;
       const v = String(t.value);
       if (v.length > MAX_VALUE) continue;
       out.set(`a:${t.key}=${v}`, { what: 'attribute', label: `${t.key}=${v}` });
@@ -42,7 +43,11 @@ function featuresOf(trace: JaegerTrace, findings: readonly Finding[]): Map<strin
  * Traces holding `operation` split at its p90 duration; each feature's lift is its share among the
  * slow ones minus its share among the rest. A feature must show in two slow traces (one is chance).
  */
-export function compareSlowTraces(traces: readonly JaegerTrace[], operation: string, findings?: readonly (readonly Finding[])[]): SlowComparison {
+export function compareSlowTraces(
+  traces: readonly JaegerTrace[],
+  operation: string,
+  findings?: readonly (readonly Finding[])[],
+): SlowComparison {
   const timed: { us: number; at: number }[] = [];
   traces.forEach((t, at) => {
     const us = timeOf(t, operation);
@@ -52,7 +57,10 @@ export function compareSlowTraces(traces: readonly JaegerTrace[], operation: str
   const slowSet = timed.filter((t) => t.us > threshold);
   const restSet = timed.filter((t) => t.us <= threshold);
   const counts = new Map<string, { what: SlowFactor['what']; label: string; inSlow: number; inRest: number }>();
-  for (const [set, field] of [[slowSet, 'inSlow'], [restSet, 'inRest']] as const) {
+  for (const [set, field] of [
+    [slowSet, 'inSlow'],
+    [restSet, 'inRest'],
+  ] as const) {
     for (const { at } of set) {
       for (const [key, f] of featuresOf(traces[at]!, findings?.[at] ?? analyze(traces[at]!))) {
         let c = counts.get(key);
@@ -66,7 +74,14 @@ export function compareSlowTraces(traces: readonly JaegerTrace[], operation: str
     if (c.inSlow < Math.min(2, slowSet.length)) continue;
     const lift = c.inSlow / Math.max(1, slowSet.length) - c.inRest / Math.max(1, restSet.length);
     if (lift <= 0) continue;
-    factors.push({ what: c.what, key: key.slice(2), label: c.label, inSlow: c.inSlow, inRest: c.inRest, lift: Math.round(lift * 1000) / 1000 });
+    factors.push({
+      what: c.what,
+      key: key.slice(2),
+      label: c.label,
+      inSlow: c.inSlow,
+      inRest: c.inRest,
+      lift: Math.round(lift * 1000) / 1000,
+    });
   }
   factors.sort((a, b) => b.lift - a.lift || ORDER[a.what] - ORDER[b.what] || a.label.localeCompare(b.label));
   const top = factors.slice(0, MAX_FACTORS);
@@ -76,5 +91,13 @@ export function compareSlowTraces(traces: readonly JaegerTrace[], operation: str
       : `slow ${operation} (over ${formatMs(threshold)}, its p90): ${slowSet.length} of ${timed.length} traces; over-represented in them:`,
     ...top.map((f) => `  ${f.what} ${f.label}: in ${f.inSlow} of ${slowSet.length} vs ${f.inRest} of ${restSet.length}`),
   ];
-  return { operation, traces: timed.length, thresholdMs: Math.round(threshold / 100) / 10, slow: slowSet.length, rest: restSet.length, factors: top, lines };
+  return {
+    operation,
+    traces: timed.length,
+    thresholdMs: Math.round(threshold / 100) / 10,
+    slow: slowSet.length,
+    rest: restSet.length,
+    factors: top,
+    lines,
+  };
 }

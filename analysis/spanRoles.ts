@@ -18,14 +18,16 @@ const CALL_TAGS = new Set([
 ]);
 
 /** Keys that say nothing about a call's input, so they never make two calls look different. */
-const NOT_INPUT = /^(span\.kind|component|error|otel\.|sampler\.|internal\.|thread\.|http\.status_code|http\.response|net\.peer\.port|peer\.port|server\.port|cache\.hit|pool\.|jaeger\.|hostname|ip$)/;
+const NOT_INPUT =
+  /^(span\.kind|component|error|otel\.|sampler\.|internal\.|thread\.|http\.status_code|http\.response|net\.peer\.port|peer\.port|server\.port|cache\.hit|pool\.|jaeger\.|hostname|ip$)/;
 const INPUT_LIKE = /^(param|arg|query|key|request)|(\b|_|\.)(id|key|keys|ids|params?)$/i;
 
 const READ_VERBS = /^(select|get|mget|hget|hgetall|exists|find|findone|count|read|fetch|load|lookup|list|search|query|head|scan)$/i;
 const READ_OPERATION = /^(get|head|read|fetch|find|load|select|query|lookup|list|search)(?![a-z])/i;
 
 /** Wait words in a span's name, tags or logs: supporting evidence only, never enough on their own. */
-const WAIT_WORDS = /\b(wait(s|ed|ing)?|queue[ds]?|queueing|queuing|lock(s|ed|ing)?|mutex|semaphore|contention|contended|acquir(e|ed|es|ing)|blocked|behind)\b/i;
+const WAIT_WORDS =
+  /\b(wait(s|ed|ing)?|queue[ds]?|queueing|queuing|lock(s|ed|ing)?|mutex|semaphore|contention|contended|acquir(e|ed|es|ing)|blocked|behind)\b/i;
 const RETRY_WORDS = /\b(retr(y|ies|ied|ying)|attempts?|timed? ?out|timeout|backoff)\b/i;
 
 export interface SpanRoles {
@@ -55,7 +57,11 @@ export interface SpanRoles {
 
 /** A statement with its literals taken out, so "WHERE id = 3" and "WHERE id = 8" read as one query. */
 export function statementShape(statement: string): string {
-  return statement.replace(/'(?:[^']|'')*'/g, '?').replace(/\b\d+(\.\d+)?\b/g, '?').replace(/\s+/g, ' ').trim();
+  return statement
+    .replace(/'(?:[^']|'')*'/g, '?')
+    .replace(/\b\d+(\.\d+)?\b/g, '?')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** The statement's first keyword, past leading SQL comments. */
@@ -224,7 +230,8 @@ export function spanRoles(ix: TraceIndex): SpanRoles {
       let key = f.statement[i] ?? f.url[i];
       if (key === undefined) {
         const parts: string[] = [];
-        for (const t of tagsOf(spans[i]!)) if (t && !NOT_INPUT.test(t.key) && INPUT_LIKE.test(t.key)) parts.push(`${t.key}=${String(t.value)}`);
+        for (const t of tagsOf(spans[i]!))
+          if (t && !NOT_INPUT.test(t.key) && INPUT_LIKE.test(t.key)) parts.push(`${t.key}=${String(t.value)}`);
         if (parts.length > 0) key = parts.sort().join('&');
       }
       inputs[i] = key;
@@ -260,7 +267,8 @@ export function spanRoles(ix: TraceIndex): SpanRoles {
       // Most telling first: what the span logged, then a counted wait, then its name.
       const logged = fieldTexts(s).find((x) => WAIT_WORDS.test(x));
       if (logged) return logged;
-      for (const t of tagsOf(s)) if (t && WAIT_WORDS.test(words(t.key)) && typeof t.value === 'number') return `${t.key}=${String(t.value)}`;
+      for (const t of tagsOf(s))
+        if (t && WAIT_WORDS.test(words(t.key)) && typeof t.value === 'number') return `${t.key}=${String(t.value)}`;
       return WAIT_WORDS.test(s.operationName ?? '') ? s.operationName : undefined;
     },
     retryText(i) {

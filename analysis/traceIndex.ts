@@ -1,6 +1,14 @@
 // Flattens a Jaeger trace once into arrays (times, services, failures, and the shared tree of spanTree.ts) that every detector reads.
 import { spanFailed, type JaegerKeyValue, type JaegerSpan, type JaegerTrace } from '../model/index.ts';
-import { buildSpanTree, pickParents, REF_CHILD_OF, REF_FOLLOWS_FROM, REF_PARENT_SPAN_ID, type SpanRefs, type SpanTree } from './spanTree.ts';
+import {
+  buildSpanTree,
+  pickParents,
+  REF_CHILD_OF,
+  REF_FOLLOWS_FROM,
+  REF_PARENT_SPAN_ID,
+  type SpanRefs,
+  type SpanTree,
+} from './spanTree.ts';
 
 export interface TraceIndex {
   readonly trace: JaegerTrace;
@@ -72,7 +80,8 @@ export function indexTrace(trace: JaegerTrace, built?: BuiltTree): TraceIndex {
     throw new TraceInputError('not a Jaeger trace: expected an object with a "spans" array');
   }
   // Spans without usable times are left out rather than failing the whole trace.
-  const usable = (s: JaegerSpan) => s && typeof s === 'object' && typeof s.spanID === 'string' && Number.isFinite(s.startTime) && Number.isFinite(s.duration);
+  const usable = (s: JaegerSpan) =>
+    s && typeof s === 'object' && typeof s.spanID === 'string' && Number.isFinite(s.startTime) && Number.isFinite(s.duration);
   const spans = trace.spans.every(usable) ? trace.spans : trace.spans.filter(usable);
   const n = spans.length;
   const reuse = built !== undefined && spans === trace.spans && built.parent.length === n ? built : undefined;

@@ -11,7 +11,6 @@ import { formatConfusion, holeShapedTrace, launchBrowser, measureConfusion, star
 /** Traces per mesh state (ANALYZER_TRACES, default 20). */
 const perState = Number(process.env.ANALYZER_TRACES ?? 20);
 
-
 /** A baseline in the same run: one pass touching every span's tags, the least any analysis must do. */
 function touchEveryTag(trace: ReturnType<typeof holeShapedTrace>): number {
   let n = 0;
@@ -26,7 +25,9 @@ function cpuMs(): number {
 }
 
 function speed(): void {
-  console.log('analysis time on generated traces (3 warm-up runs, then 7 alternating with a baseline pass over every tag; median wall time and median CPU time):');
+  console.log(
+    'analysis time on generated traces (3 warm-up runs, then 7 alternating with a baseline pass over every tag; median wall time and median CPU time):',
+  );
   for (const size of [1_000, 10_000, 100_000]) {
     const trace = holeShapedTrace(size);
     for (let w = 0; w < 3; w++) analyzeTrace(trace); // warm the JIT
@@ -66,7 +67,13 @@ window.measure = (size) => {
   for (let r = 0; r < 7; r++) { const t0 = performance.now(); analyzeTrace(trace); times.push(performance.now() - t0); }
   return times.sort((a, b) => a - b);
 };`;
-  const out = await build({ stdin: { contents: entry, resolveDir: process.cwd(), loader: 'ts' }, bundle: true, format: 'iife', write: false, minify: true });
+  const out = await build({
+    stdin: { contents: entry, resolveDir: process.cwd(), loader: 'ts' },
+    bundle: true,
+    format: 'iife',
+    write: false,
+    minify: true,
+  });
   const browser = await launchBrowser();
   try {
     const page = await browser.newPage();
@@ -75,7 +82,9 @@ window.measure = (size) => {
     console.log('the same in headless Chromium (median of 7 after 3 warm-up runs, wall time):');
     for (const size of [1_000, 10_000, 100_000]) {
       const times = await page.evaluate((n) => (window as unknown as { measure(n: number): number[] }).measure(n), size);
-      console.log(`  ${String(size).padStart(7)} spans: ${times[3]!.toFixed(1).padStart(7)} ms (spread ${times[0]!.toFixed(1)}–${times[6]!.toFixed(1)})`);
+      console.log(
+        `  ${String(size).padStart(7)} spans: ${times[3]!.toFixed(1).padStart(7)} ms (spread ${times[0]!.toFixed(1)}–${times[6]!.toFixed(1)})`,
+      );
     }
   } finally {
     await browser.close();
@@ -92,14 +101,21 @@ export async function run(): Promise<void> {
     // ANALYZER_SAVE=<dir> keeps each state's traces as Jaeger JSON, to read the misses with npm run analyze.
     const saveDir = process.env.ANALYZER_SAVE;
     if (saveDir) mkdirSync(saveDir, { recursive: true });
-    const save = saveDir ? (state: string, traces: JaegerTrace[]) => writeFileSync(path.join(saveDir, `${state.replace(/\W+/g, '-')}.json`), JSON.stringify({ data: traces })) : undefined;
+    const save = saveDir
+      ? (state: string, traces: JaegerTrace[]) =>
+          writeFileSync(path.join(saveDir, `${state.replace(/\W+/g, '-')}.json`), JSON.stringify({ data: traces }))
+      : undefined;
     const rows = await measureConfusion(gt, (count) => Math.ceil(perState / count), save);
-    console.log(`\nconfusion table on the real mesh (MESH_SEED ${process.env.MESH_SEED ?? 42}; each hole alone open with its pattern, then all plugged with every pattern):`);
+    console.log(
+      `\nconfusion table on the real mesh (MESH_SEED ${process.env.MESH_SEED ?? 42}; each hole alone open with its pattern, then all plugged with every pattern):`,
+    );
     console.log(formatConfusion(rows));
     const traces = rows.reduce((n, r) => n + r.traces, 0);
     const ms = rows.reduce((n, r) => n + r.analysisMs, 0);
     const spans = rows.reduce((n, r) => n + r.spans, 0);
-    console.log(`  ${traces} traces (${spans} spans) analysed in ${ms.toFixed(0)} ms (${(ms / traces).toFixed(2)} ms each, ${((ms / spans) * 100_000).toFixed(0)} ms per 100k spans); the run took ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+    console.log(
+      `  ${traces} traces (${spans} spans) analysed in ${ms.toFixed(0)} ms (${(ms / traces).toFixed(2)} ms each, ${((ms / spans) * 100_000).toFixed(0)} ms per 100k spans); the run took ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+    );
   } finally {
     await gt.close();
   }

@@ -29,15 +29,32 @@ function* bodies(): Generator<Buffer> {
       });
     }
     const service = `svc-${(at / 2000) % 3}`;
-    yield Buffer.from(JSON.stringify({ resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] }, scopeSpans: [{ spans }] }] }));
+    yield Buffer.from(
+      JSON.stringify({
+        resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] }, scopeSpans: [{ spans }] }],
+      }),
+    );
   }
 }
 
 /** One more span of the trace (a new id per round). */
 function oneMoreSpan(round: number): Buffer {
   const ns = String(BigInt(Date.now() - 30_000) * 1_000_000n);
-  const span = { traceId: TRACE_ID, spanId: (0xfff000 + round).toString(16).padStart(16, '0'), parentSpanId: '0000000000000001', name: 'late', startTimeUnixNano: ns, endTimeUnixNano: ns };
-  return Buffer.from(JSON.stringify({ resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'svc-0' } }] }, scopeSpans: [{ spans: [span] }] }] }));
+  const span = {
+    traceId: TRACE_ID,
+    spanId: (0xfff000 + round).toString(16).padStart(16, '0'),
+    parentSpanId: '0000000000000001',
+    name: 'late',
+    startTimeUnixNano: ns,
+    endTimeUnixNano: ns,
+  };
+  return Buffer.from(
+    JSON.stringify({
+      resourceSpans: [
+        { resource: { attributes: [{ key: 'service.name', value: { stringValue: 'svc-0' } }] }, scopeSpans: [{ spans: [span] }] },
+      ],
+    }),
+  );
 }
 
 /** GET, body counted and dropped; resolves with the bytes. */
@@ -66,13 +83,18 @@ export async function run(): Promise<void> {
     const answer = await new Promise<string>((resolve, reject) =>
       http.get(ours, (res) => {
         const parts: Buffer[] = [];
-        res.on('data', (c: Buffer) => parts.push(c)).on('end', () => resolve(Buffer.concat(parts).toString('utf8'))).on('error', reject);
+        res
+          .on('data', (c: Buffer) => parts.push(c))
+          .on('end', () => resolve(Buffer.concat(parts).toString('utf8')))
+          .on('error', reject);
       }),
     );
     parsed = JSON.parse(answer);
     await new Promise<void>((r) => onePiece.listen(0, '127.0.0.1', r));
     const theirs = `http://127.0.0.1:${(onePiece.address() as AddressInfo).port}/`;
-    console.log(`${SPANS} spans, ${(answer.length / 1048576).toFixed(1)} MiB of Jaeger JSON; 4 GETs at once from this machine, /healthz probed throughout`);
+    console.log(
+      `${SPANS} spans, ${(answer.length / 1048576).toFixed(1)} MiB of Jaeger JSON; 4 GETs at once from this machine, /healthz probed throughout`,
+    );
 
     const results: Record<string, { loopMax: number[]; healthMax: number[]; healthP50: number[]; wall: number[] }> = {};
     for (let r = 0; r < ROUNDS; r++) {
@@ -112,9 +134,19 @@ export async function run(): Promise<void> {
     }
     const f = (xs: number[]) => `${median(xs).toFixed(0).padStart(6)} [${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}]`;
     console.log(`median of ${ROUNDS} alternating rounds [min–max], ms:`);
-    console.log(`  ${''.padEnd(28)} ${'loop held'.padStart(14)} ${'healthz max'.padStart(16)} ${'healthz p50'.padStart(16)} ${'4 answers'.padStart(16)}`);
-    for (const [name, x] of Object.entries(results)) console.log(`  ${name.padEnd(28)} ${f(x.loopMax).padStart(14)} ${f(x.healthMax).padStart(16)} ${f(x.healthP50).padStart(16)} ${f(x.wall).padStart(16)}`);
-    console.log(`(load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores; the baseline only stringifies, ours also renders the trace from the store)`);
+    console.log(
+      `  ${''.padEnd(28)} ${'loop held'.padStart(14)} ${'healthz max'.padStart(16)} ${'healthz p50'.padStart(16)} ${'4 answers'.padStart(16)}`,
+    );
+    for (const [name, x] of Object.entries(results))
+      console.log(
+        `  ${name.padEnd(28)} ${f(x.loopMax).padStart(14)} ${f(x.healthMax).padStart(16)} ${f(x.healthP50).padStart(16)} ${f(x.wall).padStart(16)}`,
+      );
+    console.log(
+      `(load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} on ${os.cpus().length} cores; the baseline only stringifies, ours also renders the trace from the store)`,
+    );
   } finally {
     onePiece.close();
     await deck.close();

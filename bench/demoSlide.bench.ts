@@ -118,23 +118,34 @@ async function pushVsPoll(server: DeckServer, browser: Browser): Promise<void> {
       if (!answer) throw new Error('the demo API answered the slide with no result');
       const { traceID } = answer;
       const responseEnd = await slide.evaluate(
-        () => (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((e) => e.name.endsWith('/api/demo/requests')).at(-1)!.responseEnd,
+        () =>
+          (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+            .filter((e) => e.name.endsWith('/api/demo/requests'))
+            .at(-1)!.responseEnd,
       );
       const n = await finalSpans(traceID);
       const draws = await waitFor(
         'the slide to draw the whole trace',
         async () => {
-          const d = await slide.evaluate((id) => (window as unknown as { __draws: (Draw & { id: string })[] }).__draws.filter((x) => x.id === id), traceID);
+          const d = await slide.evaluate(
+            (id) => (window as unknown as { __draws: (Draw & { id: string })[] }).__draws.filter((x) => x.id === id),
+            traceID,
+          );
           return d.some((x) => x.spans === n) ? d : undefined;
         },
         { timeoutMs: 10_000, intervalMs: 100 },
       );
-      if (process.env.BENCH_VERBOSE) console.log('push draws', n, draws.map((d) => `${d.spans}@${(d.at - responseEnd).toFixed(0)}`).join(' '));
+      if (process.env.BENCH_VERBOSE)
+        console.log('push draws', n, draws.map((d) => `${d.spans}@${(d.at - responseEnd).toFixed(0)}`).join(' '));
       return { first: draws[0]!.at - responseEnd, whole: draws.find((x) => x.spans === n)!.at - responseEnd };
     };
     const pollRound = async (): Promise<{ first: number; whole: number }> => {
       await poller.bringToFront();
-      const r = (await poller.evaluate(`${POLL_ROUND}(${JSON.stringify({ token: TOKEN, pollMs: POLL_MS })})`)) as { traceID: string; answeredAt: number; draws: Draw[] };
+      const r = (await poller.evaluate(`${POLL_ROUND}(${JSON.stringify({ token: TOKEN, pollMs: POLL_MS })})`)) as {
+        traceID: string;
+        answeredAt: number;
+        draws: Draw[];
+      };
       const n = await finalSpans(r.traceID);
       const whole = r.draws.find((d) => d.spans === n);
       if (!whole) throw new Error(`polling never drew the whole trace ${r.traceID} (${n} spans)`);
@@ -155,13 +166,19 @@ async function pushVsPoll(server: DeckServer, browser: Browser): Promise<void> {
         into.whole.push(r.whole);
       }
     }
-    console.log(`${ROUNDS} alternating rounds (after ${WARMUP} warm-up), one normal request per path per round, times after the request's answer reached the page:`);
+    console.log(
+      `${ROUNDS} alternating rounds (after ${WARMUP} warm-up), one normal request per path per round, times after the request's answer reached the page:`,
+    );
     console.log(line('push (/api/live): first draw', push.first));
     console.log(line('push (/api/live): whole trace drawn', push.whole));
     console.log(line(`polling every ${POLL_MS} ms: first draw`, poll.first));
     console.log(line(`polling every ${POLL_MS} ms: whole trace drawn`, poll.whole));
-    console.log(`  whole trace on screen, p50: push ${fmt(pct(push.whole, 0.5))} vs polling ${fmt(pct(poll.whole, 0.5))} — polling takes ${(pct(poll.whole, 0.5) / Math.max(1, pct(push.whole, 0.5))).toFixed(1)}× as long`);
-    console.log('  (negative first-draw figures: the trace was on screen before the answer arrived — spans beat the answer over /api/live)');
+    console.log(
+      `  whole trace on screen, p50: push ${fmt(pct(push.whole, 0.5))} vs polling ${fmt(pct(poll.whole, 0.5))} — polling takes ${(pct(poll.whole, 0.5) / Math.max(1, pct(push.whole, 0.5))).toFixed(1)}× as long`,
+    );
+    console.log(
+      '  (negative first-draw figures: the trace was on screen before the answer arrived — spans beat the answer over /api/live)',
+    );
   }
 }
 
@@ -189,7 +206,9 @@ export async function freshDemo(server: DeckServer, browser: Browser, viewport =
   const answered = page.waitForResponse((r) => r.url().endsWith('/api/demo/requests'));
   await page.click('.demo-send');
   const [first] = (await (await answered).json()) as DemoRequestResult[];
-  await page.waitForFunction((id) => document.querySelector<HTMLElement>('[data-demo-state]')?.dataset.traceId === id, first!.traceID, { timeout: 20_000 });
+  await page.waitForFunction((id) => document.querySelector<HTMLElement>('[data-demo-state]')?.dataset.traceId === id, first!.traceID, {
+    timeout: 20_000,
+  });
   return page;
 }
 
@@ -199,7 +218,9 @@ export async function plugNext(page: Page): Promise<PlugReading> {
   if (!holeId) throw new Error('the guide names no next hole');
   await page.click(`.demo-hole[data-hole="${holeId}"]`);
   await page.waitForFunction(
-    (h) => document.querySelector<HTMLElement>('.demo-compare:not([hidden])')?.dataset.hole === h || document.querySelector('.demo-holes-problem')?.textContent,
+    (h) =>
+      document.querySelector<HTMLElement>('.demo-compare:not([hidden])')?.dataset.hole === h ||
+      document.querySelector('.demo-holes-problem')?.textContent,
     holeId,
     { timeout: 120_000, polling: 200 },
   );
@@ -219,7 +240,13 @@ export function plugTable(readings: PlugReading[][], label = ''): string[] {
     const of = readings.map((round) => round.find((r) => r.holeId === id)!).filter(Boolean);
     const xs = of.map((r) => r.savingPct).filter(Number.isFinite);
     const gone = of.filter((r) => r.finding.startsWith('Gone:')).length;
-    const spread = xs.length ? `median ${median(xs).toFixed(0).padStart(3)}%  min ${Math.min(...xs).toFixed(0).padStart(3)}%  max ${Math.max(...xs).toFixed(0).padStart(3)}%` : 'no saving stated';
+    const spread = xs.length
+      ? `median ${median(xs).toFixed(0).padStart(3)}%  min ${Math.min(...xs)
+          .toFixed(0)
+          .padStart(3)}%  max ${Math.max(...xs)
+          .toFixed(0)
+          .padStart(3)}%`
+      : 'no saving stated';
     return `  ${label}${(holeCatalog.find((h) => h.id === id)?.shortName ?? id).padEnd(8)} ${spread}  [${of.map((r) => (Number.isFinite(r.savingPct) ? `${r.savingPct}` : r.verdict)).join(' ')}]  Gone line ${gone}/${of.length}`;
   });
 }
@@ -234,10 +261,16 @@ async function plugsInScriptOrder(server: DeckServer, browser: Browser): Promise
     rounds.push(round);
     if (process.env.BENCH_VERBOSE) for (const r of round) console.log(`  round ${i + 1} ${r.holeId}: ${r.headline} | ${r.finding}`);
   }
-  console.log(`${PLUG_ROUNDS} rounds, every hole opened then plugged in the script's order (the guide's next step) on an idle mesh, the slide's own proofs at 1920×1080:`);
+  console.log(
+    `${PLUG_ROUNDS} rounds, every hole opened then plugged in the script's order (the guide's next step) on an idle mesh, the slide's own proofs at 1920×1080:`,
+  );
   for (const l of plugTable(rounds)) console.log(l);
   const weakest = rounds.flat().filter((r) => !(r.savingPct >= 25) || !r.finding.startsWith('Gone:'));
-  console.log(weakest.length === 0 ? '  every plug: ≥ 25% less time with a Gone line' : `  below 25% or without a Gone line: ${weakest.map((r) => `${r.holeId} (${r.headline} ${r.finding})`).join('; ')}`);
+  console.log(
+    weakest.length === 0
+      ? '  every plug: ≥ 25% less time with a Gone line'
+      : `  below 25% or without a Gone line: ${weakest.map((r) => `${r.holeId} (${r.headline} ${r.finding})`).join('; ')}`,
+  );
 }
 
 const ROOM_ROUNDS = Number(process.env.ROOM_ROUNDS ?? 2);
@@ -257,7 +290,11 @@ interface CrowdRun {
 
 /** Runs the load test against the server until `until` settles (then SIGINT: it stops sending and reports), or for `seconds`. */
 async function crowd(server: DeckServer, seconds: number, until?: (started: Promise<void>) => Promise<void>): Promise<CrowdRun> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/loadtest.ts', '--url', server.url, ...ROOM, '--duration', String(seconds)], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'scripts/loadtest.ts', '--url', server.url, ...ROOM, '--duration', String(seconds)],
+    { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let text = '';
   let connected: () => void = () => undefined;
   const started = new Promise<void>((r) => (connected = r));
@@ -298,8 +335,12 @@ async function plugsUnderTheRoom(server: DeckServer, browser: Browser): Promise<
       if (loaded) switchTimes.push(performance.now() - t0);
       // What the room sees of each proof under the crowd: the verdict, its room line and the panes (test-output/screenshots/).
       if (loaded) await screenshot(page, `bench-room-${round.at(-1)!.holeId}-1920x1080`);
-      const room = await page.locator('.demo-compare .proof-room').innerText().catch(() => '');
-      if (process.env.BENCH_VERBOSE) console.log(`    ${round.at(-1)!.holeId}: ${round.at(-1)!.headline} | ${round.at(-1)!.finding}${room ? ` | ${room}` : ''}`);
+      const room = await page
+        .locator('.demo-compare .proof-room')
+        .innerText()
+        .catch(() => '');
+      if (process.env.BENCH_VERBOSE)
+        console.log(`    ${round.at(-1)!.holeId}: ${round.at(-1)!.headline} | ${round.at(-1)!.finding}${room ? ` | ${room}` : ''}`);
     }
     await page.close();
     return round;
@@ -328,17 +369,32 @@ async function plugsUnderTheRoom(server: DeckServer, browser: Browser): Promise<
       await server.mesh!.setHole(order[k] as (typeof holeCatalog)[number]['id'], true);
     }
   });
-  console.log(`${ROOM_ROUNDS} rounds, idle then under the room (loadtest ${ROOM.join(' ')}), every hole plugged in the script's order on the slide:`);
+  console.log(
+    `${ROOM_ROUNDS} rounds, idle then under the room (loadtest ${ROOM.join(' ')}), every hole plugged in the script's order on the slide:`,
+  );
   for (const l of plugTable(idle, 'idle   ')) console.log(l);
   for (const l of plugTable(loaded, 'loaded ')) console.log(l);
   const gaps = holeCatalog.map((h) => {
-    const d = idle.map((round, i) => Math.abs(round.find((r) => r.holeId === h.id)!.savingPct - loaded[i]!.find((r) => r.holeId === h.id)!.savingPct));
+    const d = idle.map((round, i) =>
+      Math.abs(round.find((r) => r.holeId === h.id)!.savingPct - loaded[i]!.find((r) => r.holeId === h.id)!.savingPct),
+    );
     return `${h.shortName} ${d.map((x) => (Number.isFinite(x) ? x.toFixed(0) : '–')).join('/')}`;
   });
   console.log(`  |idle − loaded| saving, points, per round pair: ${gaps.join(', ')}`);
   const rate = (r: CrowdRun) => r.ok / r.seconds;
-  console.log(`  crowd without proofs (the same switches at the same moments, ${EXPLAIN_MS / 1000} s of explaining before each): sent ${baseline.sent}, ok ${baseline.ok}, refused with a reason ${baseline.refused}, lost ${baseline.lost}; ${rate(baseline).toFixed(1)} answered/s`);
+  console.log(
+    `  crowd without proofs (the same switches at the same moments, ${EXPLAIN_MS / 1000} s of explaining before each): sent ${baseline.sent}, ok ${baseline.ok}, refused with a reason ${baseline.refused}, lost ${baseline.lost}; ${rate(baseline).toFixed(1)} answered/s`,
+  );
   for (const [i, r] of runs.entries())
-    console.log(`  crowd during round ${i + 1}'s proofs: sent ${r.sent}, ok ${r.ok}, refused with a reason ${r.refused}, lost ${r.lost} (sent = ok + refused: ${r.sent === r.ok + r.refused}); ${rate(r).toFixed(1)} answered/s over ${r.seconds.toFixed(0)} s (${((rate(r) / rate(baseline)) * 100).toFixed(0)}% of without)`);
-  if (process.env.BENCH_VERBOSE) console.log(runs.at(-1)?.text.split('\n').filter((l) => /^(requests|latency|presenter|server)/.test(l)).join('\n'));
+    console.log(
+      `  crowd during round ${i + 1}'s proofs: sent ${r.sent}, ok ${r.ok}, refused with a reason ${r.refused}, lost ${r.lost} (sent = ok + refused: ${r.sent === r.ok + r.refused}); ${rate(r).toFixed(1)} answered/s over ${r.seconds.toFixed(0)} s (${((rate(r) / rate(baseline)) * 100).toFixed(0)}% of without)`,
+    );
+  if (process.env.BENCH_VERBOSE)
+    console.log(
+      runs
+        .at(-1)
+        ?.text.split('\n')
+        .filter((l) => /^(requests|latency|presenter|server)/.test(l))
+        .join('\n'),
+    );
 }

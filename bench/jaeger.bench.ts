@@ -20,7 +20,6 @@ const SPANS_PER_BATCH = 10;
 const BATCHES = 1_000;
 const ROUNDS = 7;
 
-
 function i64(v: bigint | number): Buffer {
   const b = Buffer.alloc(8);
   b.writeBigInt64BE(BigInt.asIntN(64, BigInt(v)));
@@ -39,7 +38,10 @@ function spanContent(n: number, i: number) {
     start,
     duration: 200 + ((n * 7 + i * 13) % 5000),
     kind: i === 0 ? 'server' : 'client',
-    tags: { component: 'express', 'http.method': 'GET', 'http.url': `/api/orders/${n}`, 'http.status_code': 200, error: false } as Record<string, string | number | boolean>,
+    tags: { component: 'express', 'http.method': 'GET', 'http.url': `/api/orders/${n}`, 'http.status_code': 200, error: false } as Record<
+      string,
+      string | number | boolean
+    >,
     log: i % 2 === 0 ? { at: start + 10, fields: { event: 'waiting behind', queue: i } } : undefined,
   };
 }
@@ -71,7 +73,10 @@ function thriftBatch(n: number): Buffer {
       logs: c.log ? [{ timestamp: i64(c.log.at), fields: Object.entries(c.log.fields).map(([k, v]) => clientTag(k, v)) }] : [],
     });
   });
-  const process = new jaegerThrift.Process({ serviceName: `orders-${n % 50}`, tags: Object.entries(PROCESS_TAGS).map(([k, v]) => clientTag(k, v)) });
+  const process = new jaegerThrift.Process({
+    serviceName: `orders-${n % 50}`,
+    tags: Object.entries(PROCESS_TAGS).map(([k, v]) => clientTag(k, v)),
+  });
   const r = jaegerThrift.Batch.rw.toBuffer(new jaegerThrift.Batch({ process, spans }));
   if (r.err) throw r.err;
   return r.value as Buffer;
@@ -80,7 +85,14 @@ function thriftBatch(n: number): Buffer {
 /** The same content as an OTLP request, in its JSON form (hex ids, ns as decimal text). */
 function otlpJsonObject(n: number): object {
   const hex = (v: bigint, digits: number) => v.toString(16).padStart(digits, '0');
-  const value = (v: string | number | boolean) => (typeof v === 'string' ? { stringValue: v } : typeof v === 'boolean' ? { boolValue: v } : Number.isInteger(v) ? { intValue: String(v) } : { doubleValue: v });
+  const value = (v: string | number | boolean) =>
+    typeof v === 'string'
+      ? { stringValue: v }
+      : typeof v === 'boolean'
+        ? { boolValue: v }
+        : Number.isInteger(v)
+          ? { intValue: String(v) }
+          : { doubleValue: v };
   const attrs = (o: Record<string, string | number | boolean>) => Object.entries(o).map(([key, v]) => ({ key, value: value(v) }));
   const spans = Array.from({ length: SPANS_PER_BATCH }, (_, i) => {
     const c = spanContent(n, i);
@@ -93,15 +105,26 @@ function otlpJsonObject(n: number): object {
       startTimeUnixNano: `${c.start}000`,
       endTimeUnixNano: `${c.start + c.duration}000`,
       attributes: attrs(c.tags),
-      events: c.log ? [{ timeUnixNano: `${c.log.at}000`, name: String(c.log.fields.event), attributes: attrs({ queue: c.log.fields.queue }) }] : [],
+      events: c.log
+        ? [{ timeUnixNano: `${c.log.at}000`, name: String(c.log.fields.event), attributes: attrs({ queue: c.log.fields.queue }) }]
+        : [],
     };
   });
-  return { resourceSpans: [{ resource: { attributes: attrs({ 'service.name': `orders-${n % 50}`, ...PROCESS_TAGS }) }, scopeSpans: [{ scope: { name: 'express' }, spans }] }] };
+  return {
+    resourceSpans: [
+      {
+        resource: { attributes: attrs({ 'service.name': `orders-${n % 50}`, ...PROCESS_TAGS }) },
+        scopeSpans: [{ scope: { name: 'express' }, spans }],
+      },
+    ],
+  };
 }
 
 function otlpProtobuf(json: object): Buffer {
   // Ids as bytes for the protobuf form.
-  const copy = JSON.parse(JSON.stringify(json), (k, v) => (['traceId', 'spanId', 'parentSpanId'].includes(k) ? Buffer.from(v as string, 'hex') : v));
+  const copy = JSON.parse(JSON.stringify(json), (k, v) =>
+    ['traceId', 'spanId', 'parentSpanId'].includes(k) ? Buffer.from(v as string, 'hex') : v,
+  );
   return Buffer.from(ExportTraceServiceRequest.encode(ExportTraceServiceRequest.fromObject(copy)).finish());
 }
 
@@ -137,14 +160,25 @@ function throughput(): void {
   const warmJson = warmOtlpJson.map((o) => Buffer.from(JSON.stringify(o)));
   const coldBase = 1_000_000;
   const cold = Array.from({ length: ROUNDS }, (_, r) => Array.from({ length: BATCHES }, (_, n) => thriftBatch(coldBase + r * BATCHES + n)));
-  const coldProto = Array.from({ length: ROUNDS }, (_, r) => Array.from({ length: BATCHES }, (_, n) => otlpProtobuf(otlpJsonObject(coldBase + r * BATCHES + n))));
+  const coldProto = Array.from({ length: ROUNDS }, (_, r) =>
+    Array.from({ length: BATCHES }, (_, n) => otlpProtobuf(otlpJsonObject(coldBase + r * BATCHES + n))),
+  );
   const avg = (xs: Buffer[]) => Math.round(xs.reduce((s, b) => s + b.length, 0) / xs.length);
-  console.log(`${BATCHES} batches × ${SPANS_PER_BATCH} spans (6 tags each, a log on every other span): ${avg(warm)} bytes/batch Thrift binary, ${avg(warmCompact)} compact, ${avg(warmProto)} OTLP protobuf, ${avg(warmJson)} OTLP JSON`);
+  console.log(
+    `${BATCHES} batches × ${SPANS_PER_BATCH} spans (6 tags each, a log on every other span): ${avg(warm)} bytes/batch Thrift binary, ${avg(warmCompact)} compact, ${avg(warmProto)} OTLP protobuf, ${avg(warmJson)} OTLP JSON`,
+  );
 
   // Ingest into stores in steady state (bounded, evicting), fresh trace ids each pass so nothing is a duplicate.
-  const stores = { binary: new TraceStore(30_000, 20_000), compact: new TraceStore(30_000, 20_000), proto: new TraceStore(30_000, 20_000), json: new TraceStore(30_000, 20_000) };
+  const stores = {
+    binary: new TraceStore(30_000, 20_000),
+    compact: new TraceStore(30_000, 20_000),
+    proto: new TraceStore(30_000, 20_000),
+    json: new TraceStore(30_000, 20_000),
+  };
   const CYCLE = ROUNDS;
-  const fresh = Array.from({ length: CYCLE }, (_, c) => Array.from({ length: BATCHES }, (_, n) => otlpJsonObject(2_000_000 + c * BATCHES + n)));
+  const fresh = Array.from({ length: CYCLE }, (_, c) =>
+    Array.from({ length: BATCHES }, (_, n) => otlpJsonObject(2_000_000 + c * BATCHES + n)),
+  );
   const freshThrift = fresh.map((slice, c) => slice.map((_, n) => thriftBatch(2_000_000 + c * BATCHES + n)));
   const freshCompact = freshThrift.map((slice) => slice.map((b, n) => compactEmitBatch(new BinaryReader(b), n)));
   const freshProto = fresh.map((slice) => slice.map(otlpProtobuf));
@@ -161,14 +195,32 @@ function throughput(): void {
       ['ours decode (tags/logs left lazy), warm', () => pass(warm, (b) => decodeBinaryBatch(b))],
       ['thriftrw decode, cold', () => pass(cold[r]!, (b) => thriftrwDecodeBatch(b))],
       ['ours decode + read all tags/logs, cold', () => pass(cold[r]!, (b) => readAll(decodeBinaryBatch(Buffer.from(b))))],
-      ['ours decode + ingest, Thrift binary (HTTP)', () => pass(freshThrift[c]!, (b) => stores.binary.ingest(decodeBinaryBatch(b), VIA_HTTP))],
-      ['ours decode + ingest, Thrift compact (UDP)', () => pass(freshCompact[c]!, (b) => stores.compact.ingest(decodeCompactEmitBatch(b), VIA_UDP_COMPACT))],
+      [
+        'ours decode + ingest, Thrift binary (HTTP)',
+        () => pass(freshThrift[c]!, (b) => stores.binary.ingest(decodeBinaryBatch(b), VIA_HTTP)),
+      ],
+      [
+        'ours decode + ingest, Thrift compact (UDP)',
+        () => pass(freshCompact[c]!, (b) => stores.compact.ingest(decodeCompactEmitBatch(b), VIA_UDP_COMPACT)),
+      ],
       ['protobufjs decode only (OTLP baseline), warm', () => pass(warmProto, (b) => ExportTraceServiceRequest.decode(b))],
       ['ours OTLP protobuf decode + map, warm', () => pass(warmProto, (b) => otlpToBatches(decodeOtlpProtobuf(b)))],
       ['protobufjs decode only, cold', () => pass(coldProto[r]!, (b) => ExportTraceServiceRequest.decode(b))],
       ['ours OTLP protobuf decode + map, cold', () => pass(coldProto[r]!, (b) => otlpToBatches(decodeOtlpProtobuf(Buffer.from(b))))],
-      ['ours decode + ingest, OTLP protobuf', () => pass(freshProto[c]!, (b) => { for (const x of otlpToBatches(decodeOtlpProtobuf(b))) stores.proto.ingest(x, VIA_OTLP); })],
-      ['ours decode + ingest, OTLP JSON', () => pass(freshJson[c]!, (b) => { for (const x of otlpToBatches(decodeOtlpJson(b))) stores.json.ingest(x, VIA_OTLP); })],
+      [
+        'ours decode + ingest, OTLP protobuf',
+        () =>
+          pass(freshProto[c]!, (b) => {
+            for (const x of otlpToBatches(decodeOtlpProtobuf(b))) stores.proto.ingest(x, VIA_OTLP);
+          }),
+      ],
+      [
+        'ours decode + ingest, OTLP JSON',
+        () =>
+          pass(freshJson[c]!, (b) => {
+            for (const x of otlpToBatches(decodeOtlpJson(b))) stores.json.ingest(x, VIA_OTLP);
+          }),
+      ],
     ];
     const order = r % 2 === 0 ? contenders : [...contenders].reverse();
     for (const [name, f] of order) record(name, f());
@@ -179,11 +231,25 @@ function throughput(): void {
   console.log(`median of ${ROUNDS} alternating rounds [min–max], spans/s:`);
   for (const [name, xs] of Object.entries(results)) {
     const m = median(xs);
-    const vs = name.includes('OTLP') || name.includes('protobufjs') ? (name.includes('cold') ? median(results['protobufjs decode only, cold']!) : baseProto) : name.includes('cold') ? baseCold : base;
+    const vs =
+      name.includes('OTLP') || name.includes('protobufjs')
+        ? name.includes('cold')
+          ? median(results['protobufjs decode only, cold']!)
+          : baseProto
+        : name.includes('cold')
+          ? baseCold
+          : base;
     const against = name.includes('OTLP') || name.includes('protobufjs') ? 'protobufjs' : 'thriftrw';
-    console.log(`  ${name.padEnd(46)} ${fmt(m).padStart(10)}  [${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))}]  ${(m / vs).toFixed(2)}× ${against}`);
+    console.log(
+      `  ${name.padEnd(46)} ${fmt(m).padStart(10)}  [${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))}]  ${(m / vs).toFixed(2)}× ${against}`,
+    );
   }
-  console.log(`(load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores; ingest takes never-seen trace ids every round; cold = batches this decoder never saw)`);
+  console.log(
+    `(load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} on ${os.cpus().length} cores; ingest takes never-seen trace ids every round; cold = batches this decoder never saw)`,
+  );
   if (stores.binary.evictedSpans === 0) throw new Error('the steady-state store never evicted');
 }
 
@@ -198,7 +264,9 @@ export function retained(door: 'Thrift binary' | 'OTLP protobuf'): void {
     return m.heapUsed + m.external;
   };
   const thrift = door === 'Thrift binary';
-  const input = Array.from({ length: 20_000 }, (_, n) => (thrift ? thriftBatch(3_000_000 + n) : otlpProtobuf(otlpJsonObject(3_000_000 + n))));
+  const input = Array.from({ length: 20_000 }, (_, n) =>
+    thrift ? thriftBatch(3_000_000 + n) : otlpProtobuf(otlpJsonObject(3_000_000 + n)),
+  );
   const before = heap();
   const store = new TraceStore(1e9, 1e9);
   // A copy per batch, as each datagram or body is its own buffer: Thrift spans keep their tags and logs in it, so it counts.
@@ -208,6 +276,8 @@ export function retained(door: 'Thrift binary' | 'OTLP protobuf'): void {
     else for (const x of otlpToBatches(decodeOtlpProtobuf(copy))) store.ingest(x, VIA_OTLP);
   }
   const after = heap();
-  console.log(`store (${door}): ${fmt(store.spanCount)} spans retain ${fmt((after - before) / 1024 / 1024)} MiB → ${Math.round((after - before) / store.spanCount)} bytes/span (aim ≤ 1024)`);
+  console.log(
+    `store (${door}): ${fmt(store.spanCount)} spans retain ${fmt((after - before) / 1024 / 1024)} MiB → ${Math.round((after - before) / store.spanCount)} bytes/span (aim ≤ 1024)`,
+  );
   if (store.spanCount !== input.length * SPANS_PER_BATCH) throw new Error('bench ingest lost spans');
 }

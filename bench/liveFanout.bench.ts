@@ -109,13 +109,19 @@ export async function run(): Promise<void> {
   }
 
   const spread = (xs: number[]) => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`;
-  console.log(`${CLIENTS} SSE clients on loopback, one tick = 8 trace events (${tickPayload(0).length} bytes); ${ROUNDS} alternating rounds of ${TICKS_PER_ROUND} ticks; median per round, then median (min–max) over rounds:`);
+  console.log(
+    `${CLIENTS} SSE clients on loopback, one tick = 8 trace events (${tickPayload(0).length} bytes); ${ROUNDS} alternating rounds of ${TICKS_PER_ROUND} ticks; median per round, then median (min–max) over rounds:`,
+  );
   for (const mode of modes) {
-    console.log(`  ${mode.padEnd(28)} event loop held (writes flushed) ${median(loopMs[mode]).toFixed(2)} ms (${spread(loopMs[mode])}) per tick; every client has the tick after ${median(deliveredMs[mode]).toFixed(1)} ms (${spread(deliveredMs[mode])})`);
+    console.log(
+      `  ${mode.padEnd(28)} event loop held (writes flushed) ${median(loopMs[mode]).toFixed(2)} ms (${spread(loopMs[mode])}) per tick; every client has the tick after ${median(deliveredMs[mode]).toFixed(1)} ms (${spread(deliveredMs[mode])})`,
+    );
   }
   const ratio = median(loopMs['public res.write']) / median(loopMs['framed once, socket.write']);
   const perRound = loopMs['public res.write'].map((x, i) => x / loopMs['framed once, socket.write'][i]!);
-  console.log(`  res.write holds the loop ${ratio.toFixed(2)}× as long as the framed write (per round ${spread(perRound)}); load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores`);
+  console.log(
+    `  res.write holds the loop ${ratio.toFixed(2)}× as long as the framed write (per round ${spread(perRound)}); load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores`,
+  );
 
   for (const req of requests) req.destroy();
   for (const res of clients) res.destroy();

@@ -14,7 +14,8 @@ const concurrency = 8;
 const sweep = (process.env.BENCH_FLUSH_SWEEP ?? '').split(',').filter(Boolean).map(Number);
 
 const ms = (x: number) => `${x.toFixed(0)} ms`;
-const spread = (xs: number[], digits = 2) => `${median(xs).toFixed(digits)} (${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)})`;
+const spread = (xs: number[], digits = 2) =>
+  `${median(xs).toFixed(digits)} (${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)})`;
 
 const setAll = async (mesh: Mesh, plugged: boolean) => {
   for (const h of mesh.holes()) await mesh.setHole(h.id, plugged);
@@ -58,7 +59,11 @@ async function throughput(mesh: Mesh, seconds: number) {
   );
   const elapsed = (performance.now() - started) / 1000;
   const cpuAfter = meshCpuMs(mesh);
-  return { perSecond: done / elapsed, errors, cpuMsPerOrder: cpuBefore === undefined || cpuAfter === undefined ? undefined : (cpuAfter - cpuBefore) / done };
+  return {
+    perSecond: done / elapsed,
+    errors,
+    cpuMsPerOrder: cpuBefore === undefined || cpuAfter === undefined ? undefined : (cpuAfter - cpuBefore) / done,
+  };
 }
 
 async function latency(mesh: Mesh, kind: RequestKind) {
@@ -124,9 +129,23 @@ export async function run(): Promise<void> {
   const variants: Variant[] = [
     { name: 'traced, our reporter', env: {}, traced: true, perSecond: [], cpu: [], errors: 0 },
     { name: 'traced, jaeger-client reporter', env: { MESH_REPORTER: 'jaeger-client' }, traced: true, perSecond: [], cpu: [], errors: 0 },
-    { name: 'traced, kitchen on jaeger-client', env: { MESH_TRACING_SDK: 'jaeger-client' }, traced: true, perSecond: [], cpu: [], errors: 0 },
+    {
+      name: 'traced, kitchen on jaeger-client',
+      env: { MESH_TRACING_SDK: 'jaeger-client' },
+      traced: true,
+      perSecond: [],
+      cpu: [],
+      errors: 0,
+    },
     { name: 'JAEGER_DISABLED=true', env: { JAEGER_DISABLED: 'true' }, traced: false, perSecond: [], cpu: [], errors: 0 },
-    ...sweep.map((f) => ({ name: `traced, our reporter, ${f} ms`, env: { JAEGER_REPORTER_FLUSH_INTERVAL: String(f) }, traced: true, perSecond: [], cpu: [], errors: 0 })),
+    ...sweep.map((f) => ({
+      name: `traced, our reporter, ${f} ms`,
+      env: { JAEGER_REPORTER_FLUSH_INTERVAL: String(f) },
+      traced: true,
+      perSecond: [],
+      cpu: [],
+      errors: 0,
+    })),
   ];
   try {
     for (const v of variants) {
@@ -149,8 +168,11 @@ export async function run(): Promise<void> {
       ['slow,   all plugged', slowPlugged],
     ] as const;
     console.log('latency (tracing on)          lone (median of 5)   burst of 10: median / max');
-    for (const [label, r] of rows) console.log(`  ${label.padEnd(26)} ${ms(r.lone).padStart(10)}   ${ms(r.burstMedian).padStart(14)} / ${ms(r.burstMax)}`);
-    console.log(`  open ÷ plugged (normal): lone ${(normalOpen.lone / normalPlugged.lone).toFixed(1)}×, burst max ${(normalOpen.burstMax / normalPlugged.burstMax).toFixed(1)}×`);
+    for (const [label, r] of rows)
+      console.log(`  ${label.padEnd(26)} ${ms(r.lone).padStart(10)}   ${ms(r.burstMedian).padStart(14)} / ${ms(r.burstMax)}`);
+    console.log(
+      `  open ÷ plugged (normal): lone ${(normalOpen.lone / normalPlugged.lone).toFixed(1)}×, burst max ${(normalOpen.burstMax / normalPlugged.burstMax).toFixed(1)}×`,
+    );
 
     // Span order over 200 traces: singles and bursts, holes open and plugged.
     const ids: string[] = [];
@@ -162,12 +184,16 @@ export async function run(): Promise<void> {
     for (let i = 0; i < 6; i++) ids.push(...(await main.sendRequests('normal', 10)).map((r) => r.traceID));
     const traces = await settledTraces(main, j.trace, ids);
     const stray = worstStray(traces);
-    console.log(`span order over ${traces.length} traces (${stray.pairs} CHILD_OF pairs): worst child start before its parent ${stray.early} µs${stray.earlyPair ? ` (${stray.earlyPair})` : ''}, worst child end after its parent ${stray.late} µs${stray.latePair ? ` (${stray.latePair})` : ''}`);
+    console.log(
+      `span order over ${traces.length} traces (${stray.pairs} CHILD_OF pairs): worst child start before its parent ${stray.early} µs${stray.earlyPair ? ` (${stray.earlyPair})` : ''}, worst child end after its parent ${stray.late} µs${stray.latePair ? ` (${stray.latePair})` : ''}`,
+    );
 
     // Request answered → trace whole in the store, per traced variant.
     for (const v of variants.filter((x) => x.traced)) {
       const t = await timeToWholeTrace(v.mesh!, j.trace, 15);
-      console.log(`  answer → whole trace in the store, ${v.name}: median ${ms(median(t))}, max ${ms(Math.max(...t))} (15 normal orders; the slide adds its 50 ms live tick)`);
+      console.log(
+        `  answer → whole trace in the store, ${v.name}: median ${ms(median(t))}, max ${ms(Math.max(...t))} (15 normal orders; the slide adds its 50 ms live tick)`,
+      );
     }
 
     // Throughput, all holes plugged, in alternating rounds so a busy machine hits every variant alike.
@@ -180,20 +206,28 @@ export async function run(): Promise<void> {
         v.errors += t.errors;
       }
     }
-    console.log(`throughput, all holes plugged, ${concurrency} concurrent clients, ${rounds} alternating rounds of ${roundSeconds} s: median (min–max)`);
+    console.log(
+      `throughput, all holes plugged, ${concurrency} concurrent clients, ${rounds} alternating rounds of ${roundSeconds} s: median (min–max)`,
+    );
     for (const v of variants) {
-      console.log(`  ${v.name.padEnd(34)} ${spread(v.perSecond, 1)} orders/s, mesh CPU ${v.cpu.length ? spread(v.cpu, 1) : 'n/a'} ms/order, ${v.errors} errors`);
+      console.log(
+        `  ${v.name.padEnd(34)} ${spread(v.perSecond, 1)} orders/s, mesh CPU ${v.cpu.length ? spread(v.cpu, 1) : 'n/a'} ms/order, ${v.errors} errors`,
+      );
     }
     const off = variants.find((v) => !v.traced)!;
     for (const v of variants.filter((x) => x.traced)) {
       // Every variant ran every round, so perSecond[i] is round i on both sides; cpu only where both read /proc as often.
       const ratios = v.perSecond.map((x, i) => x / off.perSecond[i]!);
       const cpu = v.cpu.length === off.cpu.length && v.cpu.length ? v.cpu.map((x, i) => x / off.cpu[i]!) : [];
-      console.log(`  ratio traced/untraced, ${v.name}: throughput ${spread(ratios)}${cpu.length ? `, CPU per order ${spread(cpu)}` : ''} (per round, median (min–max))`);
+      console.log(
+        `  ratio traced/untraced, ${v.name}: throughput ${spread(ratios)}${cpu.length ? `, CPU per order ${spread(cpu)}` : ''} (per round, median (min–max))`,
+      );
     }
     const stats = j.jaeger.store.stats();
     console.log(`  embedded Jaeger store: ${JSON.stringify(stats)}`);
-    console.log(`  load average at the end: ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores (figures are only comparable on a quiet machine)`);
+    console.log(
+      `  load average at the end: ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores (figures are only comparable on a quiet machine)`,
+    );
   } finally {
     await Promise.all(variants.map((v) => v.mesh?.stop()));
     await j.close();

@@ -55,7 +55,8 @@ const PROBE = (selector: string) => `
 `;
 
 /** Our viewer has settled (heap measured then) once the hole finder has answered. */
-const SETTLED = "document.querySelector('.tv-findings-list, .tv-findings-none') && !/Looking/.test(document.querySelector('.tv-findings').textContent)";
+const SETTLED =
+  "document.querySelector('.tv-findings-list, .tv-findings-none') && !/Looking/.test(document.querySelector('.tv-findings').textContent)";
 
 /** The floor: the same file fetched and parsed, nothing drawn. */
 const FLOOR_PAGE = `<!doctype html><meta charset="utf-8"><title>floor</title><script type="module">
@@ -124,16 +125,20 @@ async function measure(browser: Browser, url: string, selector: string, settled:
     page.on('pageerror', (e) => errors.push(e.message));
     await page.addInitScript(PROBE(selector));
     await page.goto(url);
-    const drew = await page.waitForFunction('window.__bench && window.__bench.firstRows !== undefined', undefined, { timeout: 120_000, polling: 20 }).then(
-      () => true,
-      () => false,
-    );
+    const drew = await page
+      .waitForFunction('window.__bench && window.__bench.firstRows !== undefined', undefined, { timeout: 120_000, polling: 20 })
+      .then(
+        () => true,
+        () => false,
+      );
     // A contender that never draws its rows counts as a run without a time, not as the end of the bench.
     if (!drew) return { ms: NaN, longestTaskMs: NaN, heapMB: undefined, errors };
     const ms = (await page.evaluate('window.__bench.firstRows')) as number;
     if (settled) await page.waitForFunction(settled, undefined, { timeout: 120_000, polling: 100 }).catch(() => undefined);
     const longest = (await page.evaluate('Math.max(0, ...window.__bench.longTasks)')) as number;
-    const phases = (await page.evaluate("window.viewerPage?.workerPhases && { ...window.viewerPage.workerPhases(), drawMs: window.viewerPage.viewer.timings()?.drawMs ?? NaN }")) as Record<string, number> | undefined;
+    const phases = (await page.evaluate(
+      'window.viewerPage?.workerPhases && { ...window.viewerPage.workerPhases(), drawMs: window.viewerPage.viewer.timings()?.drawMs ?? NaN }',
+    )) as Record<string, number> | undefined;
     // What each contender shows once loaded, to look at (test-output/screenshots/bench-viewer-*.png).
     if (shot) await screenshot(page, `bench-viewer-${shot}`);
     return { ms, phases, longestTaskMs: longest, heapMB: await heapMB(context, page), errors };
@@ -169,15 +174,24 @@ export async function run(): Promise<void> {
   const distDir = process.env.DIST_DIR ?? 'dist';
   if (!process.env.DIST_DIR) await ensureDeckBuilt(projectRoot, distDir, createLog('bench', 'warn'));
   // Another build of this project (VIEWER_BENCH_BEFORE=its dist/): the viewer before a change, timed beside it in the same run.
-  const before = process.env.VIEWER_BENCH_BEFORE && existsSync(path.join(process.env.VIEWER_BENCH_BEFORE, 'viewer.html')) ? path.resolve(process.env.VIEWER_BENCH_BEFORE) : undefined;
-  const jaegerUi = process.env.JAEGER_UI_BUILD && existsSync(path.join(process.env.JAEGER_UI_BUILD, 'index.html')) ? path.resolve(process.env.JAEGER_UI_BUILD) : undefined;
+  const before =
+    process.env.VIEWER_BENCH_BEFORE && existsSync(path.join(process.env.VIEWER_BENCH_BEFORE, 'viewer.html'))
+      ? path.resolve(process.env.VIEWER_BENCH_BEFORE)
+      : undefined;
+  const jaegerUi =
+    process.env.JAEGER_UI_BUILD && existsSync(path.join(process.env.JAEGER_UI_BUILD, 'index.html'))
+      ? path.resolve(process.env.JAEGER_UI_BUILD)
+      : undefined;
 
   // The files, written once, served with the same bytes to every contender as Jaeger's query API would.
   const dir = path.join(os.tmpdir(), 'viewer-bench');
   mkdirSync(dir, { recursive: true });
   const files = new Map<string, string>();
   // The same traces in the deck server's own store (no bounds in the way), opened from there beside the file.
-  const deck = await startDeckServer(testConfig({ meshEnabled: false, distDir, storeMaxSpans: 10_000_000, storeMaxTraces: 1_000, storeMaxBytes: 0 }), { log: createLog('bench', 'warn') });
+  const deck = await startDeckServer(
+    testConfig({ meshEnabled: false, distDir, storeMaxSpans: 10_000_000, storeMaxTraces: 1_000, storeMaxBytes: 0 }),
+    { log: createLog('bench', 'warn') },
+  );
   const storeIds = new Map<string, string>();
   const ids = SIZES.map((n) => {
     const trace = generateTrace(n, 7);
@@ -214,9 +228,15 @@ export async function run(): Promise<void> {
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const browser = await launchBrowser();
   try {
-    console.log(`viewer in headless Chromium ${VIEWPORT.width}×${VIEWPORT.height}, a fresh browser context per run, ${ROUNDS} alternating rounds, median (min–max); time = navigation start → first span rows painted; ${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(1)}`);
-    console.log(`baseline: fetch + JSON.parse of the same file in a page of the same server${jaegerUi ? `; Jaeger UI from ${jaegerUi}` : ' (set JAEGER_UI_BUILD=dir to add the Jaeger UI; see ../shared/anchors/jaeger-ui.md)'}`);
-    console.log('spans   | floor (fetch+parse) | Jaeger UI            | ours, from the file  | ours/floor | longest main-thread task (ours / Jaeger UI) | JS heap, page + workers (ours / Jaeger UI)');
+    console.log(
+      `viewer in headless Chromium ${VIEWPORT.width}×${VIEWPORT.height}, a fresh browser context per run, ${ROUNDS} alternating rounds, median (min–max); time = navigation start → first span rows painted; ${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(1)}`,
+    );
+    console.log(
+      `baseline: fetch + JSON.parse of the same file in a page of the same server${jaegerUi ? `; Jaeger UI from ${jaegerUi}` : ' (set JAEGER_UI_BUILD=dir to add the Jaeger UI; see ../shared/anchors/jaeger-ui.md)'}`,
+    );
+    console.log(
+      'spans   | floor (fetch+parse) | Jaeger UI            | ours, from the file  | ours/floor | longest main-thread task (ours / Jaeger UI) | JS heap, page + workers (ours / Jaeger UI)',
+    );
     let last: { id: string; n: number } | undefined;
     // One untimed load of each contender first: the browser's own warm-up (caches, the first context) would
     // otherwise fall on whichever comes first in the first round.
@@ -239,14 +259,18 @@ export async function run(): Promise<void> {
       const firstOpen = await measure(browser, storeUrl, '.tv-row:not([hidden]) .tv-op', undefined);
       for (let r = 0; r < ROUNDS; r++) {
         // Alternating, so a load spike on the shared machine hits every contender alike.
-        const order = r % 2 === 0 ? ['ours', 'store', 'floor', 'stream', 'before', 'jaeger'] : ['jaeger', 'before', 'stream', 'floor', 'store', 'ours'];
+        const order =
+          r % 2 === 0 ? ['ours', 'store', 'floor', 'stream', 'before', 'jaeger'] : ['jaeger', 'before', 'stream', 'floor', 'store', 'ours'];
         for (const who of order) {
           const shot = r === 0 ? `${who}-${n}` : undefined;
-          if (who === 'ours') ours.push(await measure(browser, `${base}/viewer.html?traceID=${id}`, '.tv-row:not([hidden]) .tv-op', SETTLED, shot));
+          if (who === 'ours')
+            ours.push(await measure(browser, `${base}/viewer.html?traceID=${id}`, '.tv-row:not([hidden]) .tv-op', SETTLED, shot));
           else if (who === 'store') store.push(await measure(browser, storeUrl, '.tv-row:not([hidden]) .tv-op', SETTLED, shot));
-          else if (who === 'stream') stream.push(await measure(browser, `${base}/viewer.html?traceID=${id}&stream=1`, '.tv-row:not([hidden]) .tv-op', undefined));
+          else if (who === 'stream')
+            stream.push(await measure(browser, `${base}/viewer.html?traceID=${id}&stream=1`, '.tv-row:not([hidden]) .tv-op', undefined));
           else if (who === 'before') {
-            if (before) old.push(await measure(browser, `${base}/before/viewer.html?traceID=${id}`, '.tv-row:not([hidden]) .tv-op', SETTLED));
+            if (before)
+              old.push(await measure(browser, `${base}/before/viewer.html?traceID=${id}`, '.tv-row:not([hidden]) .tv-op', SETTLED));
           } else if (who === 'floor') floor.push(await measure(browser, `${base}/floor.html?id=${id}`, '#never', undefined));
           else if (jaegerUi) jaeger.push(await measure(browser, `${base}/jaeger/trace/${id}`, '.span-row .span-svc-name', undefined, shot));
         }
@@ -254,7 +278,11 @@ export async function run(): Promise<void> {
       const fmt = (all: Run[]) => {
         const xs = all.filter((x) => Number.isFinite(x.ms));
         const missed = all.length - xs.length ? ` ${all.length - xs.length}× no rows in 120 s` : '';
-        return all.length ? (xs.length ? `${Math.round(median(xs.map((x) => x.ms)))} ms (${spread(xs.map((x) => x.ms))})${missed}` : missed.trim()) : 'not run';
+        return all.length
+          ? xs.length
+            ? `${Math.round(median(xs.map((x) => x.ms)))} ms (${spread(xs.map((x) => x.ms))})${missed}`
+            : missed.trim()
+          : 'not run';
       };
       const heap = (xs: Run[]) => {
         const h = xs.map((x) => x.heapMB).filter((x): x is number => x !== undefined);
@@ -265,21 +293,45 @@ export async function run(): Promise<void> {
         return xs.length ? `${Math.round(Math.max(...xs.map((x) => x.longestTaskMs)))} ms` : '—';
       };
       const ratio = median(ours.map((x) => x.ms)) / median(floor.map((x) => x.ms));
-      console.log([String(n).padEnd(7), fmt(floor).padEnd(19), fmt(jaeger).padEnd(20), fmt(ours).padEnd(20), `${ratio.toFixed(2)}×`.padEnd(10), `${task(ours)} / ${task(jaeger)}`.padEnd(43), `${heap(ours)} / ${heap(jaeger)}`].join(' | '));
+      console.log(
+        [
+          String(n).padEnd(7),
+          fmt(floor).padEnd(19),
+          fmt(jaeger).padEnd(20),
+          fmt(ours).padEnd(20),
+          `${ratio.toFixed(2)}×`.padEnd(10),
+          `${task(ours)} / ${task(jaeger)}`.padEnd(43),
+          `${heap(ours)} / ${heap(jaeger)}`,
+        ].join(' | '),
+      );
       const p = ours.map((x) => x.phases).filter(Boolean) as Record<string, number>[];
       const bytes = statSync(files.get(id)!).size;
-      console.log(`        (answer: ${(bytes / 1e6).toFixed(1)} MB of v1 Jaeger JSON, the same bytes to floor, ours${jaegerUi ? ' and the Jaeger UI, whose trace page asks the v1 API too' : ''}; ours reading the download as it arrives, ?stream=1: ${fmt(stream)}; load average ${os.loadavg()[0]!.toFixed(1)})`);
+      console.log(
+        `        (answer: ${(bytes / 1e6).toFixed(1)} MB of v1 Jaeger JSON, the same bytes to floor, ours${jaegerUi ? ' and the Jaeger UI, whose trace page asks the v1 API too' : ''}; ours reading the download as it arrives, ?stream=1: ${fmt(stream)}; load average ${os.loadavg()[0]!.toFixed(1)})`,
+      );
       const jaegerDrew = jaeger.filter((x) => Number.isFinite(x.ms));
       if (jaegerDrew.length) {
         const hj = jaegerDrew.map((x) => x.heapMB).filter((x): x is number => x !== undefined);
         const ho = ours.map((x) => x.heapMB).filter((x): x is number => x !== undefined);
-        console.log(`        (Jaeger UI / ours: time ${(median(jaegerDrew.map((x) => x.ms)) / median(ours.map((x) => x.ms))).toFixed(1)}×, heap ${hj.length && ho.length ? (median(hj) / median(ho)).toFixed(1) : '?'}×; Jaeger UI / floor ${(median(jaegerDrew.map((x) => x.ms)) / median(floor.map((x) => x.ms))).toFixed(1)}×)`);
+        console.log(
+          `        (Jaeger UI / ours: time ${(median(jaegerDrew.map((x) => x.ms)) / median(ours.map((x) => x.ms))).toFixed(1)}×, heap ${hj.length && ho.length ? (median(hj) / median(ho)).toFixed(1) : '?'}×; Jaeger UI / floor ${(median(jaegerDrew.map((x) => x.ms)) / median(floor.map((x) => x.ms))).toFixed(1)}×)`,
+        );
       }
       const jaegerErrors = [...new Set(jaeger.flatMap((x) => x.errors))];
       if (jaegerErrors.length) console.log(`        (Jaeger UI page errors: ${jaegerErrors.slice(0, 3).join(' | ').slice(0, 300)})`);
-      console.log(`        (ours from the deck server's own store: ${fmt(store)}, longest task ${task(store)}, heap ${heap(store)}; store/file ${(median(store.map((x) => x.ms)) / median(ours.map((x) => x.ms))).toFixed(2)}×; its first open (rendered ahead if done by then, else while asked): ${fmt([firstOpen])})`);
-      if (before) console.log(`        (the build before, ${before}: ${fmt(old)}, heap ${heap(old)}, longest task ${task(old)}; ours/before ${(median(ours.map((x) => x.ms)) / median(old.map((x) => x.ms))).toFixed(2)}×)`);
-      if (p.length) console.log(`        (ours, median: ${Object.keys(p[0]!).map((k) => `${k.replace(/Ms$|MB$/, '')} ${Math.round(median(p.map((x) => x[k]!)))} ${k.endsWith('MB') ? 'MB' : 'ms'}`).join(', ')}; "…At" = since navigation start, draw = on the page)`);
+      console.log(
+        `        (ours from the deck server's own store: ${fmt(store)}, longest task ${task(store)}, heap ${heap(store)}; store/file ${(median(store.map((x) => x.ms)) / median(ours.map((x) => x.ms))).toFixed(2)}×; its first open (rendered ahead if done by then, else while asked): ${fmt([firstOpen])})`,
+      );
+      if (before)
+        console.log(
+          `        (the build before, ${before}: ${fmt(old)}, heap ${heap(old)}, longest task ${task(old)}; ours/before ${(median(ours.map((x) => x.ms)) / median(old.map((x) => x.ms))).toFixed(2)}×)`,
+        );
+      if (p.length)
+        console.log(
+          `        (ours, median: ${Object.keys(p[0]!)
+            .map((k) => `${k.replace(/Ms$|MB$/, '')} ${Math.round(median(p.map((x) => x[k]!)))} ${k.endsWith('MB') ? 'MB' : 'ms'}`)
+            .join(', ')}; "…At" = since navigation start, draw = on the page)`,
+        );
       last = { id, n };
     }
     if (last) {
@@ -301,12 +353,20 @@ export async function run(): Promise<void> {
       const ours: Record<string, number[]> = {};
       const old: Record<string, number[]> = {};
       // Alternating (ours, before, before, ours) when there is a build before to compare with.
-      for (const who of before ? ['ours', 'before', 'before', 'ours'] : ['ours']) merge(who === 'ours' ? ours : old, await tools(who === 'ours' ? '' : '/before'));
-      const line = (t: Record<string, number[]>) => Object.entries(t).map(([k, xs]) => `${k} ${median(xs).toFixed(1)} ms (${spread(xs)})`).join(', ');
-      console.log(`tools at ${lastN} spans, action → next frame painted, median (min–max) of ${ours.find!.length}: ${line(ours)} (load average ${os.loadavg()[0]!.toFixed(1)})`);
+      for (const who of before ? ['ours', 'before', 'before', 'ours'] : ['ours'])
+        merge(who === 'ours' ? ours : old, await tools(who === 'ours' ? '' : '/before'));
+      const line = (t: Record<string, number[]>) =>
+        Object.entries(t)
+          .map(([k, xs]) => `${k} ${median(xs).toFixed(1)} ms (${spread(xs)})`)
+          .join(', ');
+      console.log(
+        `tools at ${lastN} spans, action → next frame painted, median (min–max) of ${ours.find!.length}: ${line(ours)} (load average ${os.loadavg()[0]!.toFixed(1)})`,
+      );
       if (before) console.log(`  the build before: ${line(old)}`);
     }
-    console.log('aims (issue 14): first rows ≤ 1 s at 100k and ≤ 3 s at 300k; no main-thread task > 200 ms while loading; heap ≤ 1/3 of Jaeger UI (37/49/197/515 MB); tools ≤ 50 ms at 300k');
+    console.log(
+      'aims (issue 14): first rows ≤ 1 s at 100k and ≤ 3 s at 300k; no main-thread task > 200 ms while loading; heap ≤ 1/3 of Jaeger UI (37/49/197/515 MB); tools ≤ 50 ms at 300k',
+    );
   } finally {
     await browser.close();
     server.closeAllConnections();

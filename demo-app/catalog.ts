@@ -3,7 +3,13 @@ export const drinks = ['latte', 'cappuccino', 'flat-white', 'mocha', 'espresso',
 export type Drink = (typeof drinks)[number];
 
 export const prices: Record<Drink, number> = {
-  latte: 3.6, cappuccino: 3.4, 'flat-white': 3.5, mocha: 3.9, espresso: 2.4, chai: 3.2, cortado: 3.0,
+  latte: 3.6,
+  cappuccino: 3.4,
+  'flat-white': 3.5,
+  mocha: 3.9,
+  espresso: 2.4,
+  chai: 3.2,
+  cortado: 3.0,
 };
 
 export function isDrink(x: unknown): x is Drink {

@@ -53,7 +53,12 @@ export function holeSettingRows(): Record<HoleId, HoleSetting[]> {
   const r = s.paymentRetries;
   return {
     'lock-contention': [
-      { name: 'orders-db connection pool', open: `${s.ordersPool.open} connection`, plugged: `${s.ordersPool.plugged} connections`, why: '' },
+      {
+        name: 'orders-db connection pool',
+        open: `${s.ordersPool.open} connection`,
+        plugged: `${s.ordersPool.plugged} connections`,
+        why: '',
+      },
       {
         name: 'order transaction',
         open: `INSERT ${ms(s.orderInsertMs.order)}, the stock reservations, INSERT ${ms(s.orderInsertMs.lines)}, on one held connection`,
@@ -70,7 +75,12 @@ export function holeSettingRows(): Record<HoleId, HoleSetting[]> {
       },
     ],
     'flaky-dependency': [
-      { name: 'payments retries', open: `${r.attempts} attempts, ${ms(r.timeoutMs)} deadline each, ${r.backoffMs} ms × n backoff`, plugged: 'the same', why: '' },
+      {
+        name: 'payments retries',
+        open: `${r.attempts} attempts, ${ms(r.timeoutMs)} deadline each, ${r.backoffMs} ms × n backoff`,
+        plugged: 'the same',
+        why: '',
+      },
       {
         name: 'card-network stall',
         open: `${s.paymentStall.ms / 1000} s, on attempts 1–${s.paymentStall.slowOrderAttempts} of every slow order and attempt 1 of every ${ordinal(s.paymentStall.everyNthNormalOrder)} normal order`,

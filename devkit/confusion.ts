@@ -73,14 +73,30 @@ export async function measureConfusion(
     const traces = await gt.runPattern(hole, rounds(hole.pattern.count));
     keep?.(hole.id, traces);
     const { named, unexplained, ms } = countKinds(traces);
-    rows.push({ state: hole.id, expected: hole.findingKind, traces: traces.length, named, unexplained, analysisMs: ms, spans: spanCount(traces) });
+    rows.push({
+      state: hole.id,
+      expected: hole.findingKind,
+      traces: traces.length,
+      named,
+      unexplained,
+      analysisMs: ms,
+      spans: spanCount(traces),
+    });
   }
   await gt.openOnly(null);
   const plugged: JaegerTrace[] = [];
   for (const hole of holeCatalog) plugged.push(...(await gt.runPattern(hole, rounds(hole.pattern.count))));
   keep?.(ALL_PLUGGED, plugged);
   const { named, unexplained, ms } = countKinds(plugged);
-  rows.push({ state: ALL_PLUGGED, expected: undefined, traces: plugged.length, named, unexplained, analysisMs: ms, spans: spanCount(plugged) });
+  rows.push({
+    state: ALL_PLUGGED,
+    expected: undefined,
+    traces: plugged.length,
+    named,
+    unexplained,
+    analysisMs: ms,
+    spans: spanCount(plugged),
+  });
   return rows;
 }
 
@@ -108,10 +124,14 @@ export function formatConfusion(rows: ConfusionRow[]): string {
     });
     lines.push(`${r.state.padEnd(18)}${String(r.traces).padStart(7)}  ${cells.join('')}`);
   }
-  lines.push('[x] = the open hole\'s own kind (should be ≥ 95%); other cells of the five hole kinds should be ≤ 5%');
+  lines.push("[x] = the open hole's own kind (should be ≥ 95%); other cells of the five hole kinds should be ≤ 5%");
   const real = rows.flatMap((r) =>
-    findingKinds.filter((k) => k !== r.expected && r.named[k] > r.unexplained[k]).map((k) => `${r.state}: ${k} ${r.named[k] - r.unexplained[k]} of ${r.named[k]}`),
+    findingKinds
+      .filter((k) => k !== r.expected && r.named[k] > r.unexplained[k])
+      .map((k) => `${r.state}: ${k} ${r.named[k] - r.unexplained[k]} of ${r.named[k]}`),
   );
-  lines.push(`named off their own hole but really happened, by the mesh's logs (a busy machine retries and queues for real): ${real.join('; ') || 'none'}`);
+  lines.push(
+    `named off their own hole but really happened, by the mesh's logs (a busy machine retries and queues for real): ${real.join('; ') || 'none'}`,
+  );
   return lines.join('\n');
 }

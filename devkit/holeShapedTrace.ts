@@ -26,7 +26,15 @@ export function holeShapedTrace(spanCount: number, seed = 1): JaegerTrace {
   const spans: JaegerSpan[] = [];
   const t0 = 1_700_000_000_000_000;
   let nextId = 1;
-  const add = (parent: string | undefined, op: string, proc: string, start: number, duration: number, tags: JaegerKeyValue[] = [], logs: JaegerSpan['logs'] = []) => {
+  const add = (
+    parent: string | undefined,
+    op: string,
+    proc: string,
+    start: number,
+    duration: number,
+    tags: JaegerKeyValue[] = [],
+    logs: JaegerSpan['logs'] = [],
+  ) => {
     const spanID = (nextId++).toString(16).padStart(16, '0');
     spans.push({
       traceID,
@@ -53,13 +61,21 @@ export function holeShapedTrace(spanCount: number, seed = 1): JaegerTrace {
     // N+1: eight sequential selects, one per id.
     for (let i = 0; i < 8; i++) {
       const d = 800 + rand() * 400;
-      add(handler, 'SELECT', 'p1', t, d, [str('span.kind', 'client'), str('db.system', 'postgresql'), str('db.statement', `SELECT * FROM widget WHERE id = ${h * 100 + i}`)]);
+      add(handler, 'SELECT', 'p1', t, d, [
+        str('span.kind', 'client'),
+        str('db.system', 'postgresql'),
+        str('db.statement', `SELECT * FROM widget WHERE id = ${h * 100 + i}`),
+      ]);
       t += d + 20;
     }
     // A failed try then a good one.
     for (let i = 0; i < 2; i++) {
       const d = i === 0 ? 3000 : 500;
-      const c = add(handler, 'GET /quotes', 'p1', t, d, [str('span.kind', 'client'), str('http.url', 'http://quotes/quotes?w=1'), ...(i === 0 ? [bool('error', true)] : [])]);
+      const c = add(handler, 'GET /quotes', 'p1', t, d, [
+        str('span.kind', 'client'),
+        str('http.url', 'http://quotes/quotes?w=1'),
+        ...(i === 0 ? [bool('error', true)] : []),
+      ]);
       add(c, 'GET /quotes', 'p2', t + 50, d - 100, [str('span.kind', 'server')]);
       t += d + 200;
     }
@@ -74,7 +90,15 @@ export function holeShapedTrace(spanCount: number, seed = 1): JaegerTrace {
       t += 620;
     }
     // A wait for a lock, then the work on the same resource.
-    add(handler, 'acquire lock', 'p1', t, 1500, [str('peer.service', 'ledger-db')], [{ timestamp: t0 + t, fields: [str('event', 'waiting for lock')] }]);
+    add(
+      handler,
+      'acquire lock',
+      'p1',
+      t,
+      1500,
+      [str('peer.service', 'ledger-db')],
+      [{ timestamp: t0 + t, fields: [str('event', 'waiting for lock')] }],
+    );
     t += 1500;
     add(handler, 'UPDATE', 'p1', t, 400, [str('peer.service', 'ledger-db'), str('db.statement', 'UPDATE ledger SET n = n + 1')]);
     t += 400;

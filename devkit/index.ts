@@ -5,6 +5,16 @@ export { startGroundTruth, type GroundTruth } from './groundTruth.ts';
 export { ALL_PLUGGED, formatConfusion, measureConfusion, type ConfusionRow } from './confusion.ts';
 export { holeShapedTrace } from './holeShapedTrace.ts';
 export { encodeBinaryBatch, encodeBinaryEmitBatch, jaegerThrift, thriftrwBatch, thriftrwDecodeBatch } from './thriftrwCodec.ts';
-export { batchesFromTrace, expectedTrace, idMapper, plainTag, TAG_TYPES, type PlainBatch, type PlainRef, type PlainSpan, type PlainTag } from './plainBatch.ts';
+export {
+  batchesFromTrace,
+  expectedTrace,
+  idMapper,
+  plainTag,
+  TAG_TYPES,
+  type PlainBatch,
+  type PlainRef,
+  type PlainSpan,
+  type PlainTag,
+} from './plainBatch.ts';
 export { queryApiTraces, settledTraces, type SettleOptions, type SpanCounting } from './settledTraces.ts';
 export { startQueryableJaeger, type QueryableJaeger } from './queryableJaeger.ts';

@@ -132,7 +132,9 @@ export function expectedTrace(trace: JaegerTrace, hexOf: (id: string) => string)
       processID: s.processID,
       warnings: null,
     })),
-    processes: Object.fromEntries(Object.entries(trace.processes).map(([k, p]) => [k, { serviceName: p.serviceName, tags: p.tags.map(kv) }])),
+    processes: Object.fromEntries(
+      Object.entries(trace.processes).map(([k, p]) => [k, { serviceName: p.serviceName, tags: p.tags.map(kv) }]),
+    ),
     warnings: null,
   };
 }

@@ -93,7 +93,14 @@ export function streamJson(req: Request, res: Response, value: unknown, tap?: An
 }
 
 /** `shell` (an envelope) with `traces` rendered into its data array one at a time, each in steps (see streamJson). */
-export function streamEnvelope(req: Request, res: Response, shell: JaegerEnvelope<unknown[]>, traces: readonly TraceRecord[], render: RenderOptions, tap?: AnswerRecorder): Promise<void> {
+export function streamEnvelope(
+  req: Request,
+  res: Response,
+  shell: JaegerEnvelope<unknown[]>,
+  traces: readonly TraceRecord[],
+  render: RenderOptions,
+  tap?: AnswerRecorder,
+): Promise<void> {
   return streamJson(req, res, envelopeOf(shell, traces, render), tap);
 }
 
@@ -107,7 +114,14 @@ export function envelopeOf(shell: JaegerEnvelope<unknown[]>, traces: readonly Tr
  * holds its trace's clock-skew work (v1) or its OTLP conversion (v3) while it is sent. A failure is answered
  * 500 (or cuts the stream).
  */
-export async function gatedAnswer(req: Request, res: Response, traces: readonly TraceRecord[], gate: HeavyQueries, refuse: Refuse, answer: () => Promise<void>): Promise<void> {
+export async function gatedAnswer(
+  req: Request,
+  res: Response,
+  traces: readonly TraceRecord[],
+  gate: HeavyQueries,
+  refuse: Refuse,
+  answer: () => Promise<void>,
+): Promise<void> {
   let release = () => {};
   if (traces.some((t) => t.spans.length > BIG_TRACE_SPANS)) {
     const admitted = gate.admit(req, res, refuse);

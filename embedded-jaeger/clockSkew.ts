@@ -46,7 +46,7 @@ function skewNs(child: SkewNode, parent: SkewNode): number {
   const parentStart = (parent.span.startTime - child.span.startTime) * 1000 + parent.appliedNs;
   const pd = parent.span.duration * 1000;
   const cd = child.span.duration * 1000;
-  if (cd > pd) return parentStart > 0 ? parentStart : 0;
+  if (cd > pd) return Math.max(parentStart, 0);
   if (parentStart <= 0 && cd <= parentStart + pd) return 0;
   return parentStart + Math.floor((pd - cd) / 2);
 }
@@ -56,7 +56,11 @@ function apply(node: SkewNode, deltaNs: number, maxDeltaUs: number): void {
   const d = formatGoDurationNs(deltaNs);
   if (Math.abs(deltaNs) > maxDeltaUs * 1000) {
     if (maxDeltaUs === 0) warn(node.span, `clock skew adjustment disabled; not applying calculated delta of ${d}`);
-    else warn(node.span, `max clock skew adjustment delta of ${formatGoDurationNs(maxDeltaUs * 1000)} exceeded; not applying calculated delta of ${d}`);
+    else
+      warn(
+        node.span,
+        `max clock skew adjustment delta of ${formatGoDurationNs(maxDeltaUs * 1000)} exceeded; not applying calculated delta of ${d}`,
+      );
     return;
   }
   // Whole µs as Jaeger's JSON prints them (it truncates the adjusted ns).
@@ -91,7 +95,12 @@ export function* clockSkewSteps(trace: JaegerTrace, maxDeltaUs: number, step = 2
     }
   }
   // Iterative walk: a trace can be a 100,000-span chain.
-  const stack: { node: SkewNode; parent: SkewNode | undefined; host: string; deltaNs: number }[] = roots.map((r) => ({ node: r, parent: undefined, host: r.hostKey, deltaNs: 0 }));
+  const stack: { node: SkewNode; parent: SkewNode | undefined; host: string; deltaNs: number }[] = roots.map((r) => ({
+    node: r,
+    parent: undefined,
+    host: r.hostKey,
+    deltaNs: 0,
+  }));
   while (stack.length > 0) {
     if (++done % step === 0) yield;
     const { node, parent, host, deltaNs } = stack.pop()!;

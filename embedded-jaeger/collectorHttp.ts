@@ -33,7 +33,8 @@ export async function startCollectorHttp(opts: CollectorHttpOptions): Promise<Ht
     const url = req.url ?? '/';
     const path = url.split('?')[0];
     if (path === OTLP_TRACES_PATH && opts.otlp) return handleOtlpTraces(req, res, opts.otlp);
-    if (path !== '/api/traces') return reply(res, 404, `not found: the collector accepts POST /api/traces${opts.otlp ? ` and POST ${OTLP_TRACES_PATH}` : ''}`);
+    if (path !== '/api/traces')
+      return reply(res, 404, `not found: the collector accepts POST /api/traces${opts.otlp ? ` and POST ${OTLP_TRACES_PATH}` : ''}`);
     if (req.method !== 'POST') {
       res.setHeader('Allow', 'POST');
       return reply(res, 405, 'method not allowed: POST a Thrift Batch to /api/traces');

@@ -1,7 +1,14 @@
 // The hole finder over HTTP: findings of one stored trace, of posted Jaeger JSON, and aggregated over recent traces.
 import express, { type Router } from 'express';
 import { aggregateFindings, analyzeTrace, jaegerJsonOf } from '../analysis/index.ts';
-import { isJaegerTrace, type Finding, type FindingsAggregateResponse, type FindingsResponse, type JaegerTrace, type TraceFindings } from '../model/index.ts';
+import {
+  isJaegerTrace,
+  type Finding,
+  type FindingsAggregateResponse,
+  type FindingsResponse,
+  type JaegerTrace,
+  type TraceFindings,
+} from '../model/index.ts';
 import { runInSlices, type HeavyQueries } from './boundedAnswer.ts';
 import { parseGoDurationUs } from './goDuration.ts';
 import { DEFAULT_MAX_CLOCK_SKEW_US, sendError as fail } from './queryApi.ts';
@@ -32,12 +39,22 @@ const DEFAULT_LOOKBACK_US = 3_600_000_000;
 
 /** The traces in a posted body: the {data:[…]} envelope, a bare trace, or an array of traces. */
 function tracesInBody(json: unknown): JaegerTrace[] {
-  const list = Array.isArray(json) ? json : json && typeof json === 'object' && Array.isArray((json as { data?: unknown }).data) ? (json as { data: unknown[] }).data : [json];
+  const list = Array.isArray(json)
+    ? json
+    : json && typeof json === 'object' && Array.isArray((json as { data?: unknown }).data)
+      ? (json as { data: unknown[] }).data
+      : [json];
   if (list.length === 0) throw new Error('no trace in the body: expected {"data":[trace…]} or a trace object');
   list.forEach((t, i) => {
     if (!isJaegerTrace(t)) throw new Error(`item ${i + 1} is not a Jaeger trace: expected an object with "traceID" and "spans"`);
-    if (!t.spans.every((s) => s && typeof s === 'object' && typeof s.spanID === 'string' && Number.isFinite(s.startTime) && Number.isFinite(s.duration))) {
-      throw new Error(`trace ${JSON.stringify(String(t.traceID).slice(0, 40))}: every span needs "spanID", numeric "startTime" and "duration"`);
+    if (
+      !t.spans.every(
+        (s) => s && typeof s === 'object' && typeof s.spanID === 'string' && Number.isFinite(s.startTime) && Number.isFinite(s.duration),
+      )
+    ) {
+      throw new Error(
+        `trace ${JSON.stringify(String(t.traceID).slice(0, 40))}: every span needs "spanID", numeric "startTime" and "duration"`,
+      );
     }
   });
   return list as JaegerTrace[];
@@ -71,7 +88,11 @@ export function mountAnalyze(router: Router, maxBody: number): void {
   // The body parser's own refusals (too large, bad charset) in the same error shape.
   const bodyErrors: express.ErrorRequestHandler = (err: { status?: number; type?: string; message?: string }, _req, res, _next) => {
     if (err.type === 'entity.too.large') return fail(res, 413, `body larger than ${maxBody} bytes: post fewer or smaller traces`);
-    fail(res, err.status && err.status >= 400 && err.status < 500 ? err.status : 400, `cannot read the body: ${String(err.message ?? err).slice(0, 120)}`);
+    fail(
+      res,
+      err.status && err.status >= 400 && err.status < 500 ? err.status : 400,
+      `cannot read the body: ${String(err.message ?? err).slice(0, 120)}`,
+    );
   };
 
   const analyzeBody: express.RequestHandler = (req, res) => {
@@ -102,7 +123,11 @@ function findingsWindow(req: express.Request, res: express.Response, nowUs: () =
   const lookback = typeof req.query.lookback === 'string' && req.query.lookback !== '' ? req.query.lookback : undefined;
   const lookbackUs = lookback === undefined ? DEFAULT_LOOKBACK_US : parseGoDurationUs(lookback);
   if (lookbackUs === undefined || lookbackUs <= 0) {
-    fail(res, 400, `unable to parse param 'lookback': expected a duration such as 15m or 1h, got ${JSON.stringify(String(lookback).slice(0, 40))}`);
+    fail(
+      res,
+      400,
+      `unable to parse param 'lookback': expected a duration such as 15m or 1h, got ${JSON.stringify(String(lookback).slice(0, 40))}`,
+    );
     return undefined;
   }
   const endTime = nowUs();
@@ -148,7 +173,12 @@ export function mountAggregate<T extends { traceID: string }>(
           sliceStart = performance.now();
         }
       }
-      const body: FindingsAggregateResponse = { data: aggregateFindings(perTrace), ofTraces: perTrace.length, startTime: window.startTime, endTime: window.endTime };
+      const body: FindingsAggregateResponse = {
+        data: aggregateFindings(perTrace),
+        ofTraces: perTrace.length,
+        startTime: window.startTime,
+        endTime: window.endTime,
+      };
       res.json(body);
     } catch (e) {
       if (res.headersSent) res.destroy();

@@ -72,14 +72,20 @@ export function createForwarder(target: string | undefined, log: Log): Forwarder
     };
   }
 
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`JAEGER_FORWARD_URL must be http(s)://…/api/traces or udp://host:port, got ${target}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new Error(`JAEGER_FORWARD_URL must be http(s)://…/api/traces or udp://host:port, got ${target}`);
   const queue: Buffer[] = [];
   let inFlight = 0;
   const pump = () => {
     while (inFlight < MAX_IN_FLIGHT && queue.length > 0) {
       const body = queue.shift()!;
       inFlight++;
-      fetch(target, { method: 'POST', headers: { 'Content-Type': 'application/x-thrift' }, body: new Uint8Array(body), signal: AbortSignal.timeout(10_000) })
+      fetch(target, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-thrift' },
+        body: new Uint8Array(body),
+        signal: AbortSignal.timeout(10_000),
+      })
         .then(async (r) => {
           await r.arrayBuffer().catch(() => undefined);
           if (r.status >= 300) failed(`HTTP ${r.status}`);

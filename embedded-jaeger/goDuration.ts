@@ -26,7 +26,9 @@ export function formatGoDurationNs(ns: number): string {
   let u = Math.abs(Math.round(ns));
   const frac = (v: number, digits: number) => {
     const whole = Math.floor(v / 10 ** digits);
-    const rest = String(v % 10 ** digits).padStart(digits, '0').replace(/0+$/, '');
+    const rest = String(v % 10 ** digits)
+      .padStart(digits, '0')
+      .replace(/0+$/, '');
     return rest ? `${whole}.${rest}` : String(whole);
   };
   if (u < 1_000) return `${sign}${u}ns`;

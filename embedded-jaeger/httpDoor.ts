@@ -40,7 +40,13 @@ export function readLimitedBody(
 }
 
 /** Listens on host:port; a taken port rejects with a PortInUseError naming `envName`. close() also ends kept-alive connections. */
-export async function listenHttpDoor(handler: http.RequestListener, host: string, port: number, envName: string, what: string): Promise<HttpDoor> {
+export async function listenHttpDoor(
+  handler: http.RequestListener,
+  host: string,
+  port: number,
+  envName: string,
+  what: string,
+): Promise<HttpDoor> {
   const server = http.createServer(handler);
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {

@@ -83,7 +83,9 @@ export interface EmbeddedJaeger {
 /** A forward URL on this machine at one of our own ports. */
 function forwardsToItself(url: string, ownPorts: number[]): boolean {
   const u = new URL(url);
-  return /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(u.hostname) && ownPorts.includes(Number(u.port || (u.protocol === 'https:' ? 443 : 80)));
+  return (
+    /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(u.hostname) && ownPorts.includes(Number(u.port || (u.protocol === 'https:' ? 443 : 80)))
+  );
 }
 
 const DECODERS: ((buf: Buffer) => DecodedBatch)[] = [decodeCompactEmitBatch, decodeBinaryEmitBatch, decodeBinaryBatch];
@@ -148,8 +150,19 @@ export function createEmbeddedJaeger(opts: EmbeddedJaegerOptions): EmbeddedJaege
   };
 
   const udpDrops = (via: number) =>
-    via === VIA_UDP_COMPACT ? kernelDrops(opts.host, ports.udpCompact) : via === VIA_UDP_BINARY ? kernelDrops(opts.host, ports.udpBinary) : null;
-  const stats = () => counters.snapshot(store, forwarder.stats(), otlpForwarder?.stats() ?? { target: null, sent: 0, failed: 0, dropped: 0, queued: 0 }, live.snapshot(), udpDrops);
+    via === VIA_UDP_COMPACT
+      ? kernelDrops(opts.host, ports.udpCompact)
+      : via === VIA_UDP_BINARY
+        ? kernelDrops(opts.host, ports.udpBinary)
+        : null;
+  const stats = () =>
+    counters.snapshot(
+      store,
+      forwarder.stats(),
+      otlpForwarder?.stats() ?? { target: null, sent: 0, failed: 0, dropped: 0, queued: 0 },
+      live.snapshot(),
+      udpDrops,
+    );
 
   const router = express.Router();
   router.get('/api/live', live.handler);
@@ -189,11 +202,31 @@ export function createEmbeddedJaeger(opts: EmbeddedJaegerOptions): EmbeddedJaege
       }
       try {
         const agents = [
-          { via: VIA_UDP_COMPACT, name: 'udpCompact', port: opts.udpCompactPort, envName: 'COLLECTOR_UDP_COMPACT_PORT', what: 'Jaeger agent (UDP, Thrift compact)' },
-          { via: VIA_UDP_BINARY, name: 'udpBinary', port: opts.udpBinaryPort, envName: 'COLLECTOR_UDP_BINARY_PORT', what: 'Jaeger agent (UDP, Thrift binary)' },
+          {
+            via: VIA_UDP_COMPACT,
+            name: 'udpCompact',
+            port: opts.udpCompactPort,
+            envName: 'COLLECTOR_UDP_COMPACT_PORT',
+            what: 'Jaeger agent (UDP, Thrift compact)',
+          },
+          {
+            via: VIA_UDP_BINARY,
+            name: 'udpBinary',
+            port: opts.udpBinaryPort,
+            envName: 'COLLECTOR_UDP_BINARY_PORT',
+            what: 'Jaeger agent (UDP, Thrift binary)',
+          },
         ] as const;
         for (const a of agents) {
-          const agent = await startUdpAgent({ host: opts.host, port: a.port, envName: a.envName, what: a.what, onDatagram: (m) => receive(a.via, m), log, recvBufferBytes: opts.udpRecvBufferBytes });
+          const agent = await startUdpAgent({
+            host: opts.host,
+            port: a.port,
+            envName: a.envName,
+            what: a.what,
+            onDatagram: (m) => receive(a.via, m),
+            log,
+            recvBufferBytes: opts.udpRecvBufferBytes,
+          });
           closers.push(agent.close);
           ports[a.name] = agent.port;
         }
@@ -217,9 +250,13 @@ export function createEmbeddedJaeger(opts: EmbeddedJaegerOptions): EmbeddedJaege
           log.info(`OTLP/HTTP receiver on http://${opts.host}:${otlp.port}/v1/traces (also on the collector's port)`);
         }
         if (opts.otlpForwardUrl && forwardsToItself(opts.otlpForwardUrl, [ports.http, ports.otlpHttp])) {
-          throw new Error(`OTLP_FORWARD_URL ${opts.otlpForwardUrl} is this collector's own door: every span would come back and go out again`);
+          throw new Error(
+            `OTLP_FORWARD_URL ${opts.otlpForwardUrl} is this collector's own door: every span would come back and go out again`,
+          );
         }
-        log.info(`Jaeger collector on http://${opts.host}:${http.port}/api/traces; store keeps ${opts.maxSpans} spans / ${opts.maxTraces} traces${opts.maxBytes ? ` / ${Math.round(opts.maxBytes / 1048576)} MiB` : ''}`);
+        log.info(
+          `Jaeger collector on http://${opts.host}:${http.port}/api/traces; store keeps ${opts.maxSpans} spans / ${opts.maxTraces} traces${opts.maxBytes ? ` / ${Math.round(opts.maxBytes / 1048576)} MiB` : ''}`,
+        );
         if (opts.queryUrl) log.info(`query API proxied to ${opts.queryUrl}`);
         if (opts.forwardUrl) log.info(`forwarding every batch to ${opts.forwardUrl}`);
         if (opts.otlpForwardUrl) log.info(`forwarding every span over OTLP/HTTP to ${opts.otlpForwardUrl}`);

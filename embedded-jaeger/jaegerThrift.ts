@@ -1,8 +1,36 @@
 // Decodes jaeger.thrift Batch/Span/Process (and agent.thrift's emitBatch message) into the compact span model; tag and log lists in jaegerThriftTags.ts.
-import { BinaryReader, CompactReader, hexTrace, latin1Text, MSG_CALL, MSG_ONEWAY, ThriftDecodeError, type ThriftReader } from '../thrift/index.ts';
+import {
+  BinaryReader,
+  CompactReader,
+  hexTrace,
+  latin1Text,
+  MSG_CALL,
+  MSG_ONEWAY,
+  ThriftDecodeError,
+  type ThriftReader,
+} from '../thrift/index.ts';
 import { T_I32, T_I64, T_LIST, T_STOP, T_STRING, T_STRUCT } from '../thrift/index.ts';
-import { NOTE_UNKNOWN_REF_TYPE, NOTE_UNKNOWN_TAG_TYPE, type DecodedBatch, type ProcessRecord, type RefRecord, type SpanRecord, type TagList, type WireBytes } from './spanModel.ts';
-import { checkLogList, checkTagList, expect, LIST_ERROR, LIST_KIND_SHIFT, LIST_UNKNOWN_TYPE, readName, readStructList, readTagList } from './jaegerThriftTags.ts';
+import {
+  NOTE_UNKNOWN_REF_TYPE,
+  NOTE_UNKNOWN_TAG_TYPE,
+  type DecodedBatch,
+  type ProcessRecord,
+  type RefRecord,
+  type SpanRecord,
+  type TagList,
+  type WireBytes,
+} from './spanModel.ts';
+import {
+  checkLogList,
+  checkTagList,
+  expect,
+  LIST_ERROR,
+  LIST_KIND_SHIFT,
+  LIST_UNKNOWN_TYPE,
+  readName,
+  readStructList,
+  readTagList,
+} from './jaegerThriftTags.ts';
 
 const NO_PARENT = '0000000000000000';
 

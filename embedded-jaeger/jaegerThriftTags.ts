@@ -1,8 +1,29 @@
 // Jaeger Thrift tag and log lists: read in full (a stored span's tags and logs, decoded again from the bytes it arrived in)
 // or checked without keeping anything (on arrival). The two walks must reject exactly the same input, so they live side by side.
-import { base64Text, BinaryReader, CompactReader, partsAreSafe, partsToDecimal, partsToNumber, StringTable, ThriftDecodeError, type ThriftReader } from '../thrift/index.ts';
+import {
+  base64Text,
+  BinaryReader,
+  CompactReader,
+  partsAreSafe,
+  partsToDecimal,
+  partsToNumber,
+  StringTable,
+  ThriftDecodeError,
+  type ThriftReader,
+} from '../thrift/index.ts';
 import { T_BOOL, T_DOUBLE, T_I32, T_I64, T_LIST, T_STOP, T_STRING, T_STRUCT } from '../thrift/index.ts';
-import { SPAN_KINDS, TAG_BINARY, TAG_BOOL, TAG_DOUBLE, TAG_LONG, TAG_STRING, type LogRecord, type SpanRecord, type TagList, type WireBytes } from './spanModel.ts';
+import {
+  SPAN_KINDS,
+  TAG_BINARY,
+  TAG_BOOL,
+  TAG_DOUBLE,
+  TAG_LONG,
+  TAG_STRING,
+  type LogRecord,
+  type SpanRecord,
+  type TagList,
+  type WireBytes,
+} from './spanModel.ts';
 
 /** Service, operation and tag names, and short tag values, shared across spans (see thrift/stringTable.ts). */
 const strings = new StringTable();

@@ -143,7 +143,12 @@ async function writePieces(pieces: Iterable<string | undefined>, pacing: StreamP
  * slow reader makes the writer wait, so it never holds more than a piece or two) and by `pacing.sliceMs`;
  * `tap` records what was sent.
  */
-export function streamPieces(res: Response, pieces: Iterable<string | undefined>, pacing: StreamPacing, tap?: AnswerRecorder): Promise<void> {
+export function streamPieces(
+  res: Response,
+  pieces: Iterable<string | undefined>,
+  pacing: StreamPacing,
+  tap?: AnswerRecorder,
+): Promise<void> {
   res.status(200).type('application/json');
   return writePieces(pieces, pacing, {
     write: (text) => {

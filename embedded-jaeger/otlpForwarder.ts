@@ -59,7 +59,8 @@ function exportRequest(spans: SpanRecord[]): Record<string, unknown> {
   // A batch holds spans of many traces; the rendering only reads each span's own trace id.
   const batch: TraceRecord = { key: '', traceID: '', spans, startTime: 0, endTime: 0, byId: null, stamp: 0, bytes: 0 };
   const resourceSpans = toOtlpResourceSpans(toJaegerTrace(batch));
-  const ids = (k: string, v: unknown) => ((k === 'traceId' || k === 'spanId' || k === 'parentSpanId') && typeof v === 'string' ? hexBytes(v) : v);
+  const ids = (k: string, v: unknown) =>
+    (k === 'traceId' || k === 'spanId' || k === 'parentSpanId') && typeof v === 'string' ? hexBytes(v) : v;
   for (const r of resourceSpans) {
     for (const g of r.scopeSpans as { spans: Record<string, unknown>[] }[]) {
       for (const s of g.spans) {
@@ -76,7 +77,8 @@ const retryable = (status: number) => status >= 500 || status === 429 || status 
 
 export function createOtlpForwarder(opts: OtlpForwarderOptions): OtlpForwarder {
   const target = new URL(opts.url);
-  if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new Error(`OTLP_FORWARD_URL must be an http(s)://…/v1/traces URL, got ${opts.url}`);
+  if (target.protocol !== 'http:' && target.protocol !== 'https:')
+    throw new Error(`OTLP_FORWARD_URL must be an http(s)://…/v1/traces URL, got ${opts.url}`);
   const maxQueued = opts.maxQueuedSpans ?? 100_000;
   const batchSpans = opts.batchSpans ?? 1_000;
   const flushMs = opts.flushMs ?? 200;
@@ -99,7 +101,9 @@ export function createOtlpForwarder(opts: OtlpForwarderOptions): OtlpForwarder {
     const now = Date.now();
     if (now - lastLog < LOG_EVERY_MS) return;
     lastLog = now;
-    opts.log.warn(`OTLP forwarding to ${opts.url}: ${what} (sent ${s.sent}, failed requests ${s.failed}, dropped ${s.dropped} spans so far)`);
+    opts.log.warn(
+      `OTLP forwarding to ${opts.url}: ${what} (sent ${s.sent}, failed requests ${s.failed}, dropped ${s.dropped} spans so far)`,
+    );
   };
 
   const schedule = (ms: number) => {
@@ -132,7 +136,12 @@ export function createOtlpForwarder(opts: OtlpForwarderOptions): OtlpForwarder {
     let outcome: 'sent' | 'retry' | 'refused';
     let why = '';
     try {
-      const r = await fetch(target, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: new Uint8Array(batch.body), signal: AbortSignal.timeout(timeoutMs) });
+      const r = await fetch(target, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-protobuf' },
+        body: new Uint8Array(batch.body),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
       await r.arrayBuffer().catch(() => undefined);
       outcome = r.ok ? 'sent' : retryable(r.status) ? 'retry' : 'refused';
       why = `HTTP ${r.status}`;

@@ -43,7 +43,8 @@ function resourceAttributes(serviceName: string, tags: JaegerKeyValue[]): OtlpJs
   const has = (k: string) => tags.some((t) => t.key === k);
   for (const t of tags) {
     if (t.key === 'hostname' && !has('host.name')) out.push({ key: 'host.name', value: value(t) });
-    else if (t.key === 'jaeger.version' && !has('opencensus.exporterversion')) out.push({ key: 'opencensus.exporterversion', value: { stringValue: `Jaeger-${String(t.value)}` } });
+    else if (t.key === 'jaeger.version' && !has('opencensus.exporterversion'))
+      out.push({ key: 'opencensus.exporterversion', value: { stringValue: `Jaeger-${String(t.value)}` } });
     else out.push(attr(t));
   }
   return out;
@@ -72,7 +73,8 @@ function otlpSpan(s: JaegerSpan): Record<string, unknown> {
     else if (t.key === 'w3c.tracestate') traceState = String(t.value);
     else attributes.push(attr(t));
   }
-  if (s.warnings?.length) attributes.push({ key: WARNINGS_ATTRIBUTE, value: { arrayValue: { values: s.warnings.map((w) => ({ stringValue: w })) } } });
+  if (s.warnings?.length)
+    attributes.push({ key: WARNINGS_ATTRIBUTE, value: { arrayValue: { values: s.warnings.map((w) => ({ stringValue: w })) } } });
   const parent = parentOf(s);
   const links = s.references
     .filter((r) => !(r.refType === 'CHILD_OF' && r.spanID === parent && r.traceID === s.traceID))

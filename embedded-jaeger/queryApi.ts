@@ -68,7 +68,8 @@ function durationParam(req: Request, name: string): number | undefined {
   const s = one(req, name);
   if (s === undefined) return undefined;
   const us = parseGoDurationUs(s);
-  if (us === undefined) throw new BadQuery(`unable to parse param '${name}': not a duration such as 10ms or 1.5s: ${JSON.stringify(s.slice(0, 40))}`);
+  if (us === undefined)
+    throw new BadQuery(`unable to parse param '${name}': not a duration such as 10ms or 1.5s: ${JSON.stringify(s.slice(0, 40))}`);
   return us;
 }
 
@@ -85,7 +86,8 @@ function tagsParam(req: Request): Record<string, string> | undefined {
     if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw new BadQuery("malformed 'tags' parameter, expected a JSON object");
     for (const [k, v] of Object.entries(obj)) {
       // Jaeger reads tags= into map[string]string: any other value type is a bad request.
-      if (typeof v !== 'string') throw new BadQuery(`malformed 'tags' parameter: the value of ${JSON.stringify(k.slice(0, 40))} is not a string`);
+      if (typeof v !== 'string')
+        throw new BadQuery(`malformed 'tags' parameter: the value of ${JSON.stringify(k.slice(0, 40))} is not a string`);
       tags[k] = v;
     }
   }
@@ -104,7 +106,8 @@ function parseTraceQuery(req: Request, nowUs = Date.now() * 1000): TraceQuery {
   if (start === undefined) {
     const lookback = one(req, 'lookback');
     const lookbackUs = lookback && lookback !== 'custom' ? parseLookbackUs(lookback) : undefined;
-    if (lookback && lookback !== 'custom' && lookbackUs === undefined) throw new BadQuery(`unable to parse param 'lookback': ${JSON.stringify(lookback.slice(0, 40))}`);
+    if (lookback && lookback !== 'custom' && lookbackUs === undefined)
+      throw new BadQuery(`unable to parse param 'lookback': ${JSON.stringify(lookback.slice(0, 40))}`);
     start = end - (lookbackUs ?? DEFAULT_LOOKBACK_US);
   }
   // 0 means "no bound" for both, as in Jaeger.
@@ -116,7 +119,16 @@ function parseTraceQuery(req: Request, nowUs = Date.now() * 1000): TraceQuery {
   const limit = int32Param(req, 'limit') ?? DEFAULT_LIMIT;
   if (limit < 0) throw new BadQuery("'limit' must not be negative");
   // 0 ("no limit") means the default; the search cuts a larger limit to its own bound (boundedAnswer.ts).
-  return { service: one(req, 'service'), operation: one(req, 'operation'), tags: tagsParam(req), minDuration, maxDuration, start, end, limit: limit || DEFAULT_LIMIT };
+  return {
+    service: one(req, 'service'),
+    operation: one(req, 'operation'),
+    tags: tagsParam(req),
+    minDuration,
+    maxDuration,
+    start,
+    end,
+    limit: limit || DEFAULT_LIMIT,
+  };
 }
 
 export function createQueryApi(store: TraceStore, opts: QueryApiOptions): Router {
@@ -126,13 +138,26 @@ export function createQueryApi(store: TraceStore, opts: QueryApiOptions): Router
   if (opts.onTraceGrew) {
     // The answer the viewer and the Jaeger UI ask for: clock skew corrected, not pretty.
     const render = { maxClockSkewUs: opts.maxClockSkewUs ?? DEFAULT_MAX_CLOCK_SKEW_US };
-    prerenderIdleTraces({ store, answers, shell: envelope([]), render, variant: answerVariant(render, ''), onTraceGrew: opts.onTraceGrew, idleMs: opts.prerenderIdleMs });
+    prerenderIdleTraces({
+      store,
+      answers,
+      shell: envelope([]),
+      render,
+      variant: answerVariant(render, ''),
+      onTraceGrew: opts.onTraceGrew,
+      idleMs: opts.prerenderIdleMs,
+    });
   }
 
   router.get('/api/traces/:traceID', (req, res) => {
     const raw = String(req.params.traceID);
     const key = traceIdFromPath(raw);
-    if (!key) return sendError(res, 400, `cannot parse traceID ${JSON.stringify(raw.slice(0, 40))}: expected 1 to 32 hex digits or 16 bytes in base64`);
+    if (!key)
+      return sendError(
+        res,
+        400,
+        `cannot parse traceID ${JSON.stringify(raw.slice(0, 40))}: expected 1 to 32 hex digits or 16 bytes in base64`,
+      );
     let render: RenderOptions;
     try {
       intParam(req, 'start');
@@ -189,7 +214,9 @@ export function createQueryApi(store: TraceStore, opts: QueryApiOptions): Router
         else errors.push({ msg: 'trace not found', traceID: paddedTraceId(key) });
       }
       // Hundreds of ids fit in a URL: the traces are rendered and sent one at a time (boundedAnswer.ts).
-      void gatedAnswer(req, res, found, opts.bigTraces, sendError, () => streamEnvelope(req, res, { ...envelope([]), errors: errors.length ? errors : null }, found, render));
+      void gatedAnswer(req, res, found, opts.bigTraces, sendError, () =>
+        streamEnvelope(req, res, { ...envelope([]), errors: errors.length ? errors : null }, found, render),
+      );
       return;
     }
     // The search and its answer run in slices, a few at a time (see boundedAnswer.ts).

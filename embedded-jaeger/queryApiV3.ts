@@ -21,7 +21,10 @@ export interface QueryApiV3Options {
 
 /** Jaeger's v3 error answer (grpc-gateway's shape), sent the way Go's http.Error sends it. */
 function v3Error(res: Response, httpCode: number, message: string): void {
-  res.status(httpCode).type('text/plain; charset=utf-8').send(`${JSON.stringify({ error: { httpCode, message } })}\n`);
+  res
+    .status(httpCode)
+    .type('text/plain; charset=utf-8')
+    .send(`${JSON.stringify({ error: { httpCode, message } })}\n`);
 }
 
 /** A parameter by its camelCase name, else its older snake_case alias (Jaeger reads both). */
@@ -36,7 +39,10 @@ const RFC3339 = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d
 function rfc3339Us(text: string, name: string): number {
   const m = RFC3339.exec(text);
   const ms = m ? Date.parse(`${m[1]}${m[3]!.toUpperCase()}`) : NaN;
-  if (!m || Number.isNaN(ms)) throw new BadQuery(`malformed parameter ${name}: not an RFC 3339 time such as 2026-08-20T15:04:05.123Z: ${JSON.stringify(text.slice(0, 40))}`);
+  if (!m || Number.isNaN(ms))
+    throw new BadQuery(
+      `malformed parameter ${name}: not an RFC 3339 time such as 2026-08-20T15:04:05.123Z: ${JSON.stringify(text.slice(0, 40))}`,
+    );
   return ms * 1000 + Math.floor(Number((m[2] ?? '').padEnd(9, '0')) / 1000);
 }
 
@@ -44,13 +50,15 @@ function durationUs(req: Request, canonical: string, deprecated: string): number
   const [v, name] = param(req, canonical, deprecated);
   if (v === undefined) return undefined;
   const us = parseGoDurationUs(v);
-  if (us === undefined) throw new BadQuery(`malformed parameter ${name}: not a duration such as 10ms or 1.5s: ${JSON.stringify(v.slice(0, 40))}`);
+  if (us === undefined)
+    throw new BadQuery(`malformed parameter ${name}: not a duration such as 10ms or 1.5s: ${JSON.stringify(v.slice(0, 40))}`);
   return us || undefined;
 }
 
 /** The query.* parameters of /api/v3/traces and /api/v3/trace-summaries. */
 function parseFindQuery(req: Request): TraceQuery {
-  if (one(req, 'query.filter') !== undefined) throw new BadQuery('malformed parameter query.filter: structured filters are not supported here; use query.attributes');
+  if (one(req, 'query.filter') !== undefined)
+    throw new BadQuery('malformed parameter query.filter: structured filters are not supported here; use query.attributes');
   const [min, minName] = param(req, 'query.startTimeMin', 'query.start_time_min');
   const [max, maxName] = param(req, 'query.startTimeMax', 'query.start_time_max');
   if (min === undefined || max === undefined) throw new BadQuery('query.startTimeMin and query.startTimeMax are required');
@@ -61,7 +69,8 @@ function parseFindQuery(req: Request): TraceQuery {
   if (depth === undefined) [depth, depthName] = [one(req, 'query.num_traces'), 'query.num_traces'];
   let limit = DEFAULT_SEARCH_DEPTH;
   if (depth !== undefined) {
-    if (!/^[+-]?\d{1,18}$/.test(depth)) throw new BadQuery(`malformed parameter ${depthName}: not an integer: ${JSON.stringify(depth.slice(0, 40))}`);
+    if (!/^[+-]?\d{1,18}$/.test(depth))
+      throw new BadQuery(`malformed parameter ${depthName}: not an integer: ${JSON.stringify(depth.slice(0, 40))}`);
     limit = Number(depth);
     if (limit <= 0) throw new BadQuery(`malformed parameter ${depthName}: the search depth must be greater than 0`);
   }
@@ -81,7 +90,16 @@ function parseFindQuery(req: Request): TraceQuery {
   }
   const [service] = param(req, 'query.serviceName', 'query.service_name');
   const [operation] = param(req, 'query.operationName', 'query.operation_name');
-  return { service, operation, tags, start, end, limit, minDuration: durationUs(req, 'query.durationMin', 'query.duration_min'), maxDuration: durationUs(req, 'query.durationMax', 'query.duration_max') };
+  return {
+    service,
+    operation,
+    tags,
+    start,
+    end,
+    limit,
+    minDuration: durationUs(req, 'query.durationMin', 'query.duration_min'),
+    maxDuration: durationUs(req, 'query.durationMax', 'query.duration_max'),
+  };
 }
 
 function rawParam(req: Request, canonical: string, deprecated: string): boolean {
@@ -138,7 +156,9 @@ export function createQueryApiV3(store: TraceStore, opts: QueryApiV3Options): Ro
   router.get('/api/v3/operations', (req, res) => {
     const [kind] = param(req, 'spanKind', 'span_kind');
     // Jaeger's v3 says "internal" where the spans said no kind.
-    const operations = store.operationKinds(one(req, 'service') ?? '', kind === 'internal' ? undefined : kind).map((o) => ({ name: o.name, spanKind: o.spanKind || 'internal' }));
+    const operations = store
+      .operationKinds(one(req, 'service') ?? '', kind === 'internal' ? undefined : kind)
+      .map((o) => ({ name: o.name, spanKind: o.spanKind || 'internal' }));
     sendJson(req, res, { operations: kind === 'internal' ? operations.filter((o) => o.spanKind === 'internal') : operations });
   });
 
@@ -150,7 +170,9 @@ export function createQueryApiV3(store: TraceStore, opts: QueryApiV3Options): Ro
       if (e instanceof BadQuery) return v3Error(res, 400, e.message);
       throw e;
     }
-    void boundedSearch(req, res, opts.searches, store, q, async (found) => sendJson(req, res, { summaries: await inSlices(found, traceSummary) }));
+    void boundedSearch(req, res, opts.searches, store, q, async (found) =>
+      sendJson(req, res, { summaries: await inSlices(found, traceSummary) }),
+    );
   });
 
   router.get('/api/v3/traces', (req, res) => {
@@ -172,10 +194,18 @@ export function createQueryApiV3(store: TraceStore, opts: QueryApiV3Options): Ro
   router.get('/api/v3/traces/:traceID', (req, res) => {
     const text = String(req.params.traceID);
     const key = traceIdFromPath(text);
-    if (!key) return v3Error(res, 400, `malformed parameter trace_id: ${JSON.stringify(text.slice(0, 40))} is not a trace id (hex, or 16 bytes in base64)`);
+    if (!key)
+      return v3Error(
+        res,
+        400,
+        `malformed parameter trace_id: ${JSON.stringify(text.slice(0, 40))} is not a trace id (hex, or 16 bytes in base64)`,
+      );
     let raw: boolean;
     try {
-      for (const [c, d] of [['startTime', 'start_time'], ['endTime', 'end_time']] as const) {
+      for (const [c, d] of [
+        ['startTime', 'start_time'],
+        ['endTime', 'end_time'],
+      ] as const) {
         const [v, name] = param(req, c, d);
         if (v !== undefined) rfc3339Us(v, name);
       }
@@ -198,7 +228,12 @@ function streamOtlp(req: Request, res: Response, traces: readonly TraceRecord[],
   const members = function* (trace: TraceRecord): Generator<undefined, unknown[]> {
     const converted = yield* otlpInParts(yield* jaegerTraceSteps(trace, options));
     return converted.map((r) =>
-      Chunked.object({ ...r, scopeSpans: Chunked.array(r.scopeSpans as Record<string, unknown>[], (g) => Chunked.object({ ...g, spans: Chunked.array(g.spans as unknown[]) })) }),
+      Chunked.object({
+        ...r,
+        scopeSpans: Chunked.array(r.scopeSpans as Record<string, unknown>[], (g) =>
+          Chunked.object({ ...g, spans: Chunked.array(g.spans as unknown[]) }),
+        ),
+      }),
     );
   };
   return streamJson(req, res, Chunked.object({ result: Chunked.object({ resourceSpans: Chunked.steps(traces, members) }) }));
@@ -234,7 +269,14 @@ function* otlpInParts(trace: JaegerTrace): Generator<undefined, Record<string, u
 }
 
 /** The store's search in slices (embedded-jaeger/boundedAnswer.ts), past the search gate, newest first. */
-async function boundedSearch(req: Request, res: Response, searches: HeavyQueries, store: TraceStore, q: TraceQuery, answer: (found: TraceRecord[]) => Promise<void>): Promise<void> {
+async function boundedSearch(
+  req: Request,
+  res: Response,
+  searches: HeavyQueries,
+  store: TraceStore,
+  q: TraceQuery,
+  answer: (found: TraceRecord[]) => Promise<void>,
+): Promise<void> {
   const release = searches.admit(req, res, v3Error);
   if (!release) return;
   try {

@@ -12,7 +12,20 @@ export function one(req: Request, name: string): string | undefined {
 }
 
 /** Go's strconv.ParseBool: the only spellings Jaeger takes for raw=, rawTraces=… */
-const BOOLS: Record<string, boolean> = { '1': true, t: true, T: true, TRUE: true, true: true, True: true, '0': false, f: false, F: false, FALSE: false, false: false, False: false };
+const BOOLS: Record<string, boolean> = {
+  '1': true,
+  t: true,
+  T: true,
+  TRUE: true,
+  true: true,
+  True: true,
+  '0': false,
+  f: false,
+  F: false,
+  FALSE: false,
+  false: false,
+  False: false,
+};
 
 export function boolParam(req: Request, name: string): boolean {
   return parseBool(name, one(req, name));
@@ -22,7 +35,8 @@ export function boolParam(req: Request, name: string): boolean {
 export function parseBool(name: string, s: string | undefined): boolean {
   if (s === undefined) return false;
   const b = BOOLS[s];
-  if (b === undefined) throw new BadQuery(`unable to parse param '${name}': not a boolean (true/false/1/0): ${JSON.stringify(s.slice(0, 40))}`);
+  if (b === undefined)
+    throw new BadQuery(`unable to parse param '${name}': not a boolean (true/false/1/0): ${JSON.stringify(s.slice(0, 40))}`);
   return b;
 }
 
@@ -34,7 +48,8 @@ export function int32Param(req: Request, name: string): number | undefined {
   if (s === undefined) return undefined;
   if (!/^[+-]?\d+$/.test(s)) throw new BadQuery(`unable to parse param '${name}': not an integer: ${JSON.stringify(s.slice(0, 40))}`);
   const n = Number(s);
-  if (n > INT32_MAX || n < -INT32_MAX - 1) throw new BadQuery(`unable to parse param '${name}': ${JSON.stringify(s.slice(0, 40))} is out of range (at most ${INT32_MAX})`);
+  if (n > INT32_MAX || n < -INT32_MAX - 1)
+    throw new BadQuery(`unable to parse param '${name}': ${JSON.stringify(s.slice(0, 40))} is out of range (at most ${INT32_MAX})`);
   return n;
 }
 
@@ -64,6 +79,10 @@ export function prettyIndent(req: Request): string {
 
 export function sendJson(req: Request, res: Response, body: unknown, status = 200): void {
   const indent = prettyIndent(req);
-  if (indent) res.status(status).type('application/json').send(JSON.stringify(body, null, indent));
+  if (indent)
+    res
+      .status(status)
+      .type('application/json')
+      .send(JSON.stringify(body, null, indent));
   else res.status(status).json(body);
 }

@@ -69,7 +69,8 @@ export function createRemoteFindingsApi(queryUrl: string, log: Log, opts: Findin
       const { status, body } = await getJaeger(`${base}/api/traces/${key}`);
       const trace = Array.isArray(body?.data) ? (body.data[0] as JaegerTrace | undefined) : undefined;
       if (status === 404 || (status < 300 && !trace)) return fail(res, 404, 'trace not found');
-      if (!trace || !Array.isArray(trace.spans)) return fail(res, 502, `Jaeger query service at ${base} answered HTTP ${status} without a trace`);
+      if (!trace || !Array.isArray(trace.spans))
+        return fail(res, 502, `Jaeger query service at ${base} answered HTTP ${status} without a trace`);
       if (trace.spans.length > maxTraceSpans) return fail(res, 422, tooBigToAnalyse(trace.spans.length, maxTraceSpans));
       const answer: FindingsResponse = { data: [{ traceID: trace.traceID, findings: findingsOf(trace) }] };
       res.json(answer);
@@ -81,24 +82,34 @@ export function createRemoteFindingsApi(queryUrl: string, log: Log, opts: Findin
 
   mountAnalyze(router, maxBody);
 
-  mountAggregate(router, opts.heavy, nowUs, sliceMs, findingsOf, async ({ service, startTime, endTime }, res) => {
-    let services = service ? [service] : [];
-    if (!service) {
-      const listed = await getJaeger(`${base}/api/services`);
-      services = (Array.isArray(listed.body?.data) ? (listed.body.data as unknown[]) : []).filter((x): x is string => typeof x === 'string').slice(0, MAX_SERVICES);
-    }
-    const found = new Map<string, JaegerTrace>();
-    for (const name of services) {
-      const q = new URLSearchParams({ service: name, start: String(startTime), end: String(endTime), limit: String(maxTraces) });
-      // A search answer too big to read is left out: the aggregate is over what could be read.
-      const got = await getJaeger(`${base}/api/traces?${q}`).catch((e: unknown) => (e instanceof TooBig ? undefined : Promise.reject(e)));
-      for (const t of Array.isArray(got?.body?.data) ? (got.body.data as JaegerTrace[]) : []) {
-        if (t && Array.isArray(t.spans) && t.spans.length > 0 && t.spans.length <= maxTraceSpans) found.set(t.traceID, t);
+  mountAggregate(
+    router,
+    opts.heavy,
+    nowUs,
+    sliceMs,
+    findingsOf,
+    async ({ service, startTime, endTime }, res) => {
+      let services = service ? [service] : [];
+      if (!service) {
+        const listed = await getJaeger(`${base}/api/services`);
+        services = (Array.isArray(listed.body?.data) ? (listed.body.data as unknown[]) : [])
+          .filter((x): x is string => typeof x === 'string')
+          .slice(0, MAX_SERVICES);
       }
-      if (res.closed) return undefined;
-    }
-    return [...found.values()].sort((a, b) => startOf(b) - startOf(a)).slice(0, maxTraces);
-  }, unreachable);
+      const found = new Map<string, JaegerTrace>();
+      for (const name of services) {
+        const q = new URLSearchParams({ service: name, start: String(startTime), end: String(endTime), limit: String(maxTraces) });
+        // A search answer too big to read is left out: the aggregate is over what could be read.
+        const got = await getJaeger(`${base}/api/traces?${q}`).catch((e: unknown) => (e instanceof TooBig ? undefined : Promise.reject(e)));
+        for (const t of Array.isArray(got?.body?.data) ? (got.body.data as JaegerTrace[]) : []) {
+          if (t && Array.isArray(t.spans) && t.spans.length > 0 && t.spans.length <= maxTraceSpans) found.set(t.traceID, t);
+        }
+        if (res.closed) return undefined;
+      }
+      return [...found.values()].sort((a, b) => startOf(b) - startOf(a)).slice(0, maxTraces);
+    },
+    unreachable,
+  );
 
   return router;
 }

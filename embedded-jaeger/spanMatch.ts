@@ -40,7 +40,9 @@ export function sameSpan(a: SpanRecord, b: SpanRecord): boolean {
 function sameRefs(a: SpanRecord, b: SpanRecord): boolean {
   const x = a.refs ?? [];
   const y = b.refs ?? [];
-  return x.length === y.length && x.every((r, i) => r.refType === y[i]!.refType && r.spanId === y[i]!.spanId && r.traceId === y[i]!.traceId);
+  return (
+    x.length === y.length && x.every((r, i) => r.refType === y[i]!.refType && r.spanId === y[i]!.spanId && r.traceId === y[i]!.traceId)
+  );
 }
 
 function sameList(x: TagList | null, y: TagList | null): boolean {

@@ -1,5 +1,13 @@
 // Renders stored traces in the Jaeger query service's JSON shape (model/jaegerJson.ts), field for field.
-import type { JaegerKeyValue, JaegerLog, JaegerProcess, JaegerReference, JaegerSpan, JaegerTrace, JaegerValueType } from '../model/index.ts';
+import type {
+  JaegerKeyValue,
+  JaegerLog,
+  JaegerProcess,
+  JaegerReference,
+  JaegerSpan,
+  JaegerTrace,
+  JaegerValueType,
+} from '../model/index.ts';
 import { spanLogs, spanTags } from './jaegerThriftTags.ts';
 import { clockSkewSteps } from './clockSkew.ts';
 import { NOTE_UNKNOWN_REF_TYPE, NOTE_UNKNOWN_TAG_TYPE, REF_CHILD_OF, type SpanRecord, type TagList } from './spanModel.ts';
@@ -121,12 +129,24 @@ export function* lazyTraceSteps(trace: TraceRecord, opts: RenderOptions = {}, st
     }
     spanPids[i] = pid;
   }
-  if (opts.maxClockSkewUs === undefined) return { traceID: trace.traceID, count, processes, spanAt: (i) => jaegerSpan(records[i]!, spanPids[i]!) };
+  if (opts.maxClockSkewUs === undefined)
+    return { traceID: trace.traceID, count, processes, spanAt: (i) => jaegerSpan(records[i]!, spanPids[i]!) };
   const light: JaegerSpan[] = new Array<JaegerSpan>(count);
   for (let i = 0; i < count; i++) {
     if (i > 0 && i % (step * 4) === 0) yield;
     const s = records[i]!;
-    light[i] = { traceID: s.traceId, spanID: s.spanId, operationName: '', references: references(s), startTime: s.startTime, duration: s.duration, tags: [], logs: NO_LOGS, processID: spanPids[i]!, warnings: null };
+    light[i] = {
+      traceID: s.traceId,
+      spanID: s.spanId,
+      operationName: '',
+      references: references(s),
+      startTime: s.startTime,
+      duration: s.duration,
+      tags: [],
+      logs: NO_LOGS,
+      processID: spanPids[i]!,
+      warnings: null,
+    };
   }
   yield* clockSkewSteps({ traceID: trace.traceID, spans: light, processes, warnings: null }, opts.maxClockSkewUs);
   return {

@@ -1,6 +1,14 @@
 // The bounded in-memory trace store: assembles traces from spans in any order, evicts whole traces, answers searches.
 // Over 300 lines: ingest, the three bounds and eviction, and the search and dependency walks share the same indexes.
-import { REF_CHILD_OF, SPAN_KINDS, TRANSPORTS, type DecodedBatch, type ProcessRecord, type SpanRecord, type WireBytes } from './spanModel.ts';
+import {
+  REF_CHILD_OF,
+  SPAN_KINDS,
+  TRANSPORTS,
+  type DecodedBatch,
+  type ProcessRecord,
+  type SpanRecord,
+  type WireBytes,
+} from './spanModel.ts';
 import { retainedSpanBytes, rightSized } from './storeBytes.ts';
 import { sameSpan, spanMatches, type TraceQuery } from './spanMatch.ts';
 import type { JaegerDependencyLink } from '../model/index.ts';
@@ -62,7 +70,8 @@ export function parseTraceId(id: string): string | undefined {
 /** The span's parent within its trace: parentSpanId (jaeger-client) or its first CHILD_OF reference. */
 export function parentIdOf(span: SpanRecord): string {
   if (span.parentSpanId) return span.parentSpanId;
-  if (span.refs) for (const r of span.refs) if (r.refType === REF_CHILD_OF && traceKey(r.traceId) === traceKey(span.traceId)) return r.spanId;
+  if (span.refs)
+    for (const r of span.refs) if (r.refType === REF_CHILD_OF && traceKey(r.traceId) === traceKey(span.traceId)) return r.spanId;
   return '';
 }
 
@@ -113,7 +122,16 @@ export class TraceStore {
       // One id string per trace, not per span.
       if (trace) span.traceId = trace.traceID;
       if (!trace) {
-        trace = { key, traceID: span.traceId, spans: [], startTime: span.startTime, endTime: span.startTime + span.duration, byId: null, stamp, bytes: 0 };
+        trace = {
+          key,
+          traceID: span.traceId,
+          spans: [],
+          startTime: span.startTime,
+          endTime: span.startTime + span.duration,
+          byId: null,
+          stamp,
+          bytes: 0,
+        };
         this.traces.set(key, trace);
         touched.push(trace);
       } else if (this.isDuplicate(trace, span)) {

@@ -42,7 +42,12 @@ export function foldNickname(raw: string): string {
 
 /** What the page sends: the folded nickname with anything outside the charset dropped, cut to length. */
 export function cleanNickname(raw: string): string {
-  return foldNickname(raw).replace(/[^A-Za-z0-9 ._'-]+/g, '').replace(/ {2,}/g, ' ').trim().slice(0, NICKNAME_MAX).trim();
+  return foldNickname(raw)
+    .replace(/[^A-Za-z0-9 ._'-]+/g, '')
+    .replace(/ {2,}/g, ' ')
+    .trim()
+    .slice(0, NICKNAME_MAX)
+    .trim();
 }
 
 export function parseAttendee(idHeader: string | undefined, nameHeader: string | undefined, fallbackId?: string): IdentityResult {

@@ -2,7 +2,17 @@
 import type { JaegerKeyValue, JaegerSpan, JaegerTrace } from './jaegerJson.ts';
 
 const SERVICES = ['frontend', 'orders', 'inventory', 'payments', 'shipping', 'pricing', 'users', 'search', 'ledger'];
-const OPERATIONS = ['GET /order', 'reserve stock', 'db.query', 'acquire lock', 'charge card', 'quote price', 'load profile', 'index lookup', 'append entry'];
+const OPERATIONS = [
+  'GET /order',
+  'reserve stock',
+  'db.query',
+  'acquire lock',
+  'charge card',
+  'quote price',
+  'load profile',
+  'index lookup',
+  'append entry',
+];
 const MAX_DEPTH = 10;
 
 /** mulberry32, the public-domain 32-bit generator: browser code must not reach into the mesh's helpers for it. */
@@ -58,7 +68,15 @@ export function generateTrace(spanCount: number, seed = 1): JaegerTrace {
       startTime: starts[i]!,
       duration: ends[i]! - starts[i]!,
       tags,
-      logs: rand() < 0.08 ? [{ timestamp: starts[i]! + 1, fields: [{ key: 'event', type: 'string', value: `waiting behind ${1 + Math.floor(rand() * 5)}` }] }] : [],
+      logs:
+        rand() < 0.08
+          ? [
+              {
+                timestamp: starts[i]! + 1,
+                fields: [{ key: 'event', type: 'string', value: `waiting behind ${1 + Math.floor(rand() * 5)}` }],
+              },
+            ]
+          : [],
       processID: `p${svc + 1}`,
       warnings: null,
     };

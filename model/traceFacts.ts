@@ -49,7 +49,11 @@ export function hasRoot(trace: JaegerTrace, allowDangling = false): boolean {
   let first: JaegerTrace['spans'][number] | undefined;
   for (const s of trace.spans) {
     if (!first || s.startTime < first.startTime) first = s;
-    if (!allowDangling && (s.references.some((r) => r.refType === 'CHILD_OF' && !ids.has(r.spanID)) || (s.parentSpanID && !ids.has(s.parentSpanID)))) return false;
+    if (
+      !allowDangling &&
+      (s.references.some((r) => r.refType === 'CHILD_OF' && !ids.has(r.spanID)) || (s.parentSpanID && !ids.has(s.parentSpanID)))
+    )
+      return false;
   }
   return first !== undefined && !first.references.some((r) => r.refType === 'CHILD_OF') && !first.parentSpanID;
 }

@@ -43,7 +43,8 @@ class LineFolder {
   flush(): void {
     this.timer = undefined;
     for (const e of this.counts.values()) {
-      if (e.folded > 0) this.print(e.lvl, e.component, `…${e.folded} more like this in the last ${LOG_FOLD_INTERVAL_MS / 1000} s, the latest: ${e.sample}`);
+      if (e.folded > 0)
+        this.print(e.lvl, e.component, `…${e.folded} more like this in the last ${LOG_FOLD_INTERVAL_MS / 1000} s, the latest: ${e.sample}`);
     }
     this.counts.clear();
   }

@@ -1,6 +1,18 @@
 // `npm run analyze -- <file>... [--format text|json|sarif] [--fail-on kinds|any] [--min-cost ms] [--ack file]`, `--diff before after`, `--aggregate [--slow op]`: the hole finder on trace files (Jaeger, OTLP or Zipkin JSON).
 import { readFileSync } from 'node:fs';
-import { aggregateFindings, analyzeTraces, compareSlowTraces, diffTraces, failing, parseAcknowledgements, parseKinds, toSarif, TraceInputError, tracesFromText, type GateOptions } from '../analysis/index.ts';
+import {
+  aggregateFindings,
+  analyzeTraces,
+  compareSlowTraces,
+  diffTraces,
+  failing,
+  parseAcknowledgements,
+  parseKinds,
+  toSarif,
+  TraceInputError,
+  tracesFromText,
+  type GateOptions,
+} from '../analysis/index.ts';
 import type { Finding, FindingsResponse, JaegerTrace, TraceFindings } from '../model/index.ts';
 
 const USAGE =
@@ -54,7 +66,8 @@ function parseArgs(argv: string[]): Options {
     if (a === '--json') o.format = 'json';
     else if (a === '--format') {
       const f = value();
-      if (f !== 'text' && f !== 'json' && f !== 'sarif') throw new InputError(`--format: expected text, json or sarif, got ${JSON.stringify(f)}`);
+      if (f !== 'text' && f !== 'json' && f !== 'sarif')
+        throw new InputError(`--format: expected text, json or sarif, got ${JSON.stringify(f)}`);
       o.format = f;
     } else if (a === '--fail-on') {
       try {
@@ -65,7 +78,8 @@ function parseArgs(argv: string[]): Options {
     } else if (a === '--min-cost') {
       const v = value();
       const ms = Number(v);
-      if (v.trim() === '' || !Number.isFinite(ms) || ms < 0) throw new InputError(`--min-cost: expected a number of ms, got ${JSON.stringify(v)}`);
+      if (v.trim() === '' || !Number.isFinite(ms) || ms < 0)
+        throw new InputError(`--min-cost: expected a number of ms, got ${JSON.stringify(v)}`);
       o.minCostMs = ms;
     } else if (a === '--ack') {
       const file = value();
@@ -112,7 +126,8 @@ function main(argv: string[]): number {
     if (o.format === 'json') process.stdout.write(`${JSON.stringify({ data: groups, ofTraces: perTrace.length, slow }, null, 2)}\n`);
     else {
       const lines = [`${perTrace.length} traces, ${groups.length} distinct ${groups.length === 1 ? 'hole' : 'holes'}`];
-      for (const g of groups) lines.push(`  ${g.title} · p50 ${g.costPercentilesMs.p50} ms, p90 ${g.costPercentilesMs.p90} ms · ${g.fingerprint}`);
+      for (const g of groups)
+        lines.push(`  ${g.title} · p50 ${g.costPercentilesMs.p50} ms, p90 ${g.costPercentilesMs.p90} ms · ${g.fingerprint}`);
       if (slow) lines.push('', ...slow.lines);
       process.stdout.write(`${lines.join('\n')}\n`);
     }
@@ -130,7 +145,9 @@ function main(argv: string[]): number {
   }
   if (failed.length > 0) {
     const kinds = [...new Set(failed.map((f) => f.kind))].join(', ');
-    process.stderr.write(`analyze: ${failed.length} ${failed.length === 1 ? 'finding fails' : 'findings fail'} the build (${kinds}); acknowledge a known one by its fingerprint in --ack\n`);
+    process.stderr.write(
+      `analyze: ${failed.length} ${failed.length === 1 ? 'finding fails' : 'findings fail'} the build (${kinds}); acknowledge a known one by its fingerprint in --ack\n`,
+    );
     return 1;
   }
   return 0;

@@ -46,7 +46,15 @@ export interface AttackRun {
   earlierTraces: number;
 }
 
-export async function runAttacks(opts: { base: URL; collector: URL; token: string | undefined; size: Size; only?: string[]; onResult?: (r: AttackResult) => void; onQuiet?: (p: ProbeReport) => void }): Promise<AttackRun> {
+export async function runAttacks(opts: {
+  base: URL;
+  collector: URL;
+  token: string | undefined;
+  size: Size;
+  only?: string[];
+  onResult?: (r: AttackResult) => void;
+  onQuiet?: (p: ProbeReport) => void;
+}): Promise<AttackRun> {
   const auth = opts.token ? { authorization: `Bearer ${opts.token}` } : undefined;
   const before = await call(new URL('/api/demo/requests', opts.base), {
     method: 'POST',
@@ -72,11 +80,23 @@ export async function runAttacks(opts: { base: URL; collector: URL; token: strin
     const started = performance.now();
     let saw: Record<string, unknown>;
     try {
-      saw = await attack.run({ base: opts.base, collector: opts.collector, size: opts.size, from, loaded: () => (probe.beginWindow(), probe.reconnectLive()) });
+      saw = await attack.run({
+        base: opts.base,
+        collector: opts.collector,
+        size: opts.size,
+        from,
+        loaded: () => (probe.beginWindow(), probe.reconnectLive()),
+      });
     } catch (e) {
       saw = { failed: e instanceof Error ? e.message : String(e) };
     }
-    const result = { attack: attack.name, what: attack.what, seconds: Math.round((performance.now() - started) / 100) / 10, probe: await probe.stop(), saw };
+    const result = {
+      attack: attack.name,
+      what: attack.what,
+      seconds: Math.round((performance.now() - started) / 100) / 10,
+      probe: await probe.stop(),
+      saw,
+    };
     results.push(result);
     opts.onResult?.(result);
   }
@@ -128,11 +148,17 @@ async function main(): Promise<void> {
     token: values.token,
     size: values.size,
     only,
-    onQuiet: values.json ? undefined : (p) => console.log(describe({ attack: 'no attack', what: 'the presenter probe alone, for comparison', seconds: 3, probe: p, saw: {} })),
+    onQuiet: values.json
+      ? undefined
+      : (p) =>
+          console.log(describe({ attack: 'no attack', what: 'the presenter probe alone, for comparison', seconds: 3, probe: p, saw: {} })),
     onResult: values.json ? undefined : (r) => console.log(describe(r)),
   });
   if (values.json) console.log(JSON.stringify(run, null, 2));
-  else console.log(`── presenter traces from before the attacks still stored: ${run.earlierTraces - run.earlierTracesLost} of ${run.earlierTraces}`);
+  else
+    console.log(
+      `── presenter traces from before the attacks still stored: ${run.earlierTraces - run.earlierTracesLost} of ${run.earlierTraces}`,
+    );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

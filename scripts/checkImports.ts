@@ -74,9 +74,14 @@ export function importSites(file: string, text: string): ImportSite[] {
   const visit = (node: ts.Node): void => {
     if (ts.isImportDeclaration(node)) {
       const clause = node.importClause;
-      const typeOnly = !!clause && (clause.isTypeOnly ||
-        (!clause.name && !!clause.namedBindings && ts.isNamedImports(clause.namedBindings) &&
-          clause.namedBindings.elements.length > 0 && clause.namedBindings.elements.every((e) => e.isTypeOnly)));
+      const typeOnly =
+        !!clause &&
+        (clause.isTypeOnly ||
+          (!clause.name &&
+            !!clause.namedBindings &&
+            ts.isNamedImports(clause.namedBindings) &&
+            clause.namedBindings.elements.length > 0 &&
+            clause.namedBindings.elements.every((e) => e.isTypeOnly)));
       add(node, node.moduleSpecifier, typeOnly, false);
     } else if (ts.isExportDeclaration(node) && node.moduleSpecifier) {
       add(node, node.moduleSpecifier, node.isTypeOnly, false);
@@ -173,7 +178,13 @@ function browserFiles(root: string, sitesByFile: Map<string, ImportSite[]>): Set
   return seen;
 }
 
-interface Edge { from: string; to: string; isTooling: boolean; inBrowser: boolean; targetIsServer: boolean }
+interface Edge {
+  from: string;
+  to: string;
+  isTooling: boolean;
+  inBrowser: boolean;
+  targetIsServer: boolean;
+}
 
 /** The first rule an import of a project file breaks, most serious first. */
 function ruleBroken(root: string, file: string, target: string, e: Edge): string | undefined {
@@ -181,12 +192,16 @@ function ruleBroken(root: string, file: string, target: string, e: Edge): string
     return `${devkit}/ holds development tools: only test/, bench/ and scripts/ import it (${e.from || 'the root'}/ is product code)`;
   }
   if (tooling.has(e.to) && e.to !== e.from && e.from !== 'test' && e.to !== devkit) {
-    return e.to === 'test' ? `only tests import test/ (${e.from || 'the root'}/ is not a test)` : `${e.to}/ is tooling: no other folder imports it`;
+    return e.to === 'test'
+      ? `only tests import test/ (${e.from || 'the root'}/ is not a test)`
+      : `${e.to}/ is tooling: no other folder imports it`;
   }
   if (e.inBrowser && e.targetIsServer) return 'browser code never imports server code';
   const allowed = layers[e.from];
-  if (e.to !== e.from && allowed && !allowed.includes(e.to)) return `${e.from}/ sits below the parts: it imports only ${allowed.join(', ') || 'itself'}`;
-  if (e.to === 'server' && e.from !== 'server' && !e.isTooling) return 'server/ is the composition root: parts never import it (pass values down instead)';
+  if (e.to !== e.from && allowed && !allowed.includes(e.to))
+    return `${e.from}/ sits below the parts: it imports only ${allowed.join(', ') || 'itself'}`;
+  if (e.to === 'server' && e.from !== 'server' && !e.isTooling)
+    return 'server/ is the composition root: parts never import it (pass values down instead)';
   if (e.from === 'test') return undefined; // a unit test may reach the unit it tests
   const process = processFolderOf(root, target);
   if (process && !file.startsWith(process) && !processFaces.has(target.slice(process.length))) {
@@ -240,7 +255,9 @@ export function findViolations(root: string): Violation[] {
     const inBrowser = browser.has(file);
     const shared = under(file, sharedFolders);
     for (const site of sites) {
-      const flag = (target: string, reason: string): void => { out.push({ ...site, target, reason }); };
+      const flag = (target: string, reason: string): void => {
+        out.push({ ...site, target, reason });
+      };
       const target = resolveRelative(root, file, site.specifier);
       if (target === undefined) {
         const pkg = packageName(site.specifier);
@@ -248,7 +265,10 @@ export function findViolations(root: string): Violation[] {
           if (inBrowser) flag(site.specifier, 'browser code cannot use Node built-ins');
           else if (shared) flag(site.specifier, `${from}/ runs everywhere: no Node built-ins`);
         } else if (isServer(file) && !site.typeOnly && !site.dynamic && !runtimeDeps.has(pkg)) {
-          flag(site.specifier, `server code loads it at run time but ${pkg} is not in dependencies (npm ci --omit=dev would break npm start)`);
+          flag(
+            site.specifier,
+            `server code loads it at run time but ${pkg} is not in dependencies (npm ci --omit=dev would break npm start)`,
+          );
         }
         continue;
       }
@@ -272,12 +292,18 @@ export const knownKey = (v: Violation): string => `${v.file} imports ${v.target}
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const violations = findViolations(projectRoot);
   if (process.argv.includes('--write-known')) {
-    const header = '# Imports that break the rule, each a debt of the folder it sits in; paid debts are removed (npm run check:imports -- --write-known).\n';
-    writeFileSync(join(projectRoot, 'test/architecture/knownViolations.txt'), `${header + [...new Set(violations.map(knownKey))].join('\n')}\n`);
+    const header =
+      '# Imports that break the rule, each a debt of the folder it sits in; paid debts are removed (npm run check:imports -- --write-known).\n';
+    writeFileSync(
+      join(projectRoot, 'test/architecture/knownViolations.txt'),
+      `${header + [...new Set(violations.map(knownKey))].join('\n')}\n`,
+    );
   }
   for (const v of violations) console.log(formatViolation(v));
   const byFolder = new Map<string, number>();
   for (const v of violations) byFolder.set(topFolder(v.file), (byFolder.get(topFolder(v.file)) ?? 0) + 1);
-  console.log(`\n${violations.length} import(s) break the rule${violations.length ? `: ${[...byFolder].map(([f, n]) => `${f}/ ${n}`).join(', ')}` : ''}`);
+  console.log(
+    `\n${violations.length} import(s) break the rule${violations.length ? `: ${[...byFolder].map(([f, n]) => `${f}/ ${n}`).join(', ')}` : ''}`,
+  );
   process.exitCode = violations.length > 0 ? 1 : 0;
 }

@@ -44,7 +44,12 @@ type MeshSpans = { name: string; finished: number; reported: number; failed: num
 function meshTotals(m: MeshSpans | undefined): { finished: number; reported: number; failed: number; dropped: number } | undefined {
   if (!m) return undefined;
   return m.reduce(
-    (a, s) => ({ finished: a.finished + s.finished, reported: a.reported + s.reported, failed: a.failed + s.failed, dropped: a.dropped + s.dropped }),
+    (a, s) => ({
+      finished: a.finished + s.finished,
+      reported: a.reported + s.reported,
+      failed: a.failed + s.failed,
+      dropped: a.dropped + s.dropped,
+    }),
     { finished: 0, reported: 0, failed: 0, dropped: 0 },
   );
 }
@@ -58,7 +63,8 @@ async function main(): Promise<void> {
   const run = Date.now().toString(36);
 
   const health = await getJson<{ ok: boolean; services: unknown[] }>(base, '/healthz');
-  if (!(await getJson<AudienceStats>(base, '/api/audience/stats'))) usage(`no deck server answers at ${base.origin} (start it with npm start)`);
+  if (!(await getJson<AudienceStats>(base, '/api/audience/stats')))
+    usage(`no deck server answers at ${base.origin} (start it with npm start)`);
   if (!health?.ok) console.warn('warning: /healthz does not report a healthy mesh; demo requests will fail');
 
   const meshBefore = meshTotals((await getJson<{ meshSpans?: MeshSpans }>(base, '/api/server/stats?spans=1', auth))?.meshSpans);
@@ -223,7 +229,8 @@ async function main(): Promise<void> {
     '',
     `== loadtest: ${opts.attendees} attendees, ${opts.rate} req/s × ${opts.duration} s (${fmt(opts.slowShare * 100)}% slow) ==`,
     `requests   sent ${results.sent} in ${fmt(sendSeconds, 1)} s (${fmt(results.sent / sendSeconds, 1)}/s); ok ${results.ok}; ` +
-      `rate-limited ${limited}; other errors ${other}` + (errors.length ? ` [${errors.map(([k, v]) => `${k}: ${v}`).join(', ')}]` : ''),
+      `rate-limited ${limited}; other errors ${other}` +
+      (errors.length ? ` [${errors.map(([k, v]) => `${k}: ${v}`).join(', ')}]` : ''),
     `latency    client p50 ${fmt(percentile(lat, 50))} ms, p95 ${fmt(percentile(lat, 95))} ms, p99 ${fmt(percentile(lat, 99))} ms, max ${fmt(lat.at(-1) ?? NaN)} ms` +
       ` | mesh-measured p50 ${fmt(percentile(srv, 50))} ms, p99 ${fmt(percentile(srv, 99))} ms; traces with status ≥ 500: ${results.badStatuses}`,
     opts.token

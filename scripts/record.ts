@@ -3,7 +3,16 @@
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { analyzeTrace } from '../analysis/index.ts';
-import { holeCatalog, traceDurationMs, tracesFromJaegerFile, type Finding, type HolePattern, type HoleSpec, type JaegerTrace, type RequestKind } from '../model/index.ts';
+import {
+  holeCatalog,
+  traceDurationMs,
+  tracesFromJaegerFile,
+  type Finding,
+  type HolePattern,
+  type HoleSpec,
+  type JaegerTrace,
+  type RequestKind,
+} from '../model/index.ts';
 import { startDeckServer, projectRoot, type DeckServer } from '../server/index.ts';
 import { testConfig } from '../server/index.ts';
 import { createLog } from '../pkg/index.ts';
@@ -53,7 +62,11 @@ function costOf(findings: Finding[], kind: string): number {
   return Math.max(0, ...findings.filter((f) => f.kind === kind).map((f) => f.costMs));
 }
 
-function describe(id: string, trace: JaegerTrace, meta: Omit<Recording, 'id' | 'file' | 'traceID' | 'durationMs' | 'spanCount' | 'services' | 'findings'>): Recording {
+function describe(
+  id: string,
+  trace: JaegerTrace,
+  meta: Omit<Recording, 'id' | 'file' | 'traceID' | 'durationMs' | 'spanCount' | 'services' | 'findings'>,
+): Recording {
   return {
     id,
     file: `traces/${id}.json`,
@@ -83,7 +96,10 @@ async function record(): Promise<void> {
   };
 
   /** The pattern's traces, analysed; `pick` chooses the one to keep. */
-  const capturePattern = async (hole: HoleSpec, pick: (found: { trace: JaegerTrace; findings: Finding[] }[]) => JaegerTrace | undefined) => {
+  const capturePattern = async (
+    hole: HoleSpec,
+    pick: (found: { trace: JaegerTrace; findings: Finding[] }[]) => JaegerTrace | undefined,
+  ) => {
     for (let round = 0; round < ROUNDS; round++) {
       const ids = await sendPattern(server, hole);
       const found = [];
@@ -114,10 +130,19 @@ async function record(): Promise<void> {
       const meta = { role: 'before', holeId: hole.id, holeTitle: hole.title, pair: hole.id, kind: hole.pattern.kind } as const;
       await setAll(server, true);
       await server.mesh!.setHole(hole.id, false);
-      const before = await capturePattern(hole, (found) => found.filter((f) => costOf(f.findings, hole.findingKind) > 0).sort((a, b) => costOf(b.findings, hole.findingKind) - costOf(a.findings, hole.findingKind))[0]?.trace);
+      const before = await capturePattern(
+        hole,
+        (found) =>
+          found
+            .filter((f) => costOf(f.findings, hole.findingKind) > 0)
+            .sort((a, b) => costOf(b.findings, hole.findingKind) - costOf(a.findings, hole.findingKind))[0]?.trace,
+      );
       await keep(describe(`${hole.id}-before`, before, meta), before);
       await server.mesh!.setHole(hole.id, true);
-      const after = await capturePattern(hole, (found) => found.map((f) => f.trace).sort((a, b) => traceDurationMs(a) - traceDurationMs(b))[found.length >> 1]);
+      const after = await capturePattern(
+        hole,
+        (found) => found.map((f) => f.trace).sort((a, b) => traceDurationMs(a) - traceDurationMs(b))[found.length >> 1],
+      );
       await keep(describe(`${hole.id}-after`, after, { ...meta, role: 'after' }), after);
     }
     await setAll(server, false);
@@ -125,10 +150,22 @@ async function record(): Promise<void> {
     await keep(describe('all-open', open, { role: 'before', holeId: null, holeTitle: 'Every hole open', pair: 'all', kind: 'slow' }), open);
     await setAll(server, true);
     const plugged = await captureBurst('slow');
-    await keep(describe('all-plugged', plugged, { role: 'after', holeId: null, holeTitle: 'Every hole plugged', pair: 'all', kind: 'slow' }), plugged);
+    await keep(
+      describe('all-plugged', plugged, { role: 'after', holeId: null, holeTitle: 'Every hole plugged', pair: 'all', kind: 'slow' }),
+      plugged,
+    );
     await setAll(server, false);
     const example = await captureBurst('normal');
-    await keep(describe('realistic', example, { role: 'example', holeId: null, holeTitle: 'A normal request, holes open', pair: 'realistic', kind: 'normal' }), example);
+    await keep(
+      describe('realistic', example, {
+        role: 'example',
+        holeId: null,
+        holeTitle: 'A normal request, holes open',
+        pair: 'realistic',
+        kind: 'normal',
+      }),
+      example,
+    );
   } finally {
     await server.close();
   }

@@ -46,10 +46,16 @@ let failed = 0;
 for (const side of sides) {
   if (only.length > 0 && !only.some((o) => side.config.includes(o))) continue;
   const started = performance.now();
-  const parsed = ts.getParsedCommandLineOfConfigFile(join(root, side.config), {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.formatDiagnostic(d, host)); },
-  });
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    join(root, side.config),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        throw new Error(ts.formatDiagnostic(d, host));
+      },
+    },
+  );
   if (!parsed) throw new Error(`cannot read ${side.config}`);
   const options = parsed.options;
   const program = ts.createProgram({ rootNames: side.files ?? parsed.fileNames, options, host: cachingHost(options) });
@@ -58,13 +64,15 @@ for (const side of sides) {
   const diagnostics = [
     ...program.getOptionsDiagnostics(),
     ...program.getGlobalDiagnostics(),
-    ...program.getSourceFiles().filter((f) => own.has(f.fileName)).flatMap((f) => [
-      ...program.getSyntacticDiagnostics(f),
-      ...program.getSemanticDiagnostics(f),
-    ]),
+    ...program
+      .getSourceFiles()
+      .filter((f) => own.has(f.fileName))
+      .flatMap((f) => [...program.getSyntacticDiagnostics(f), ...program.getSemanticDiagnostics(f)]),
   ];
   if (diagnostics.length > 0) process.stdout.write(ts.formatDiagnostics(diagnostics, host));
-  console.log(`${side.config} — ${side.name}: ${own.size} files, ${diagnostics.length} error(s) (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  console.log(
+    `${side.config} — ${side.name}: ${own.size} files, ${diagnostics.length} error(s) (${((performance.now() - started) / 1000).toFixed(1)} s)`,
+  );
   failed += diagnostics.length;
 }
 process.exitCode = failed > 0 ? 1 : 0;

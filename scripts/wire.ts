@@ -27,25 +27,29 @@ export interface CallOptions {
 export function call(url: URL, opts: CallOptions = {}): Promise<Reply> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: opts.method ?? 'GET', headers: opts.headers, agent: opts.agent ?? false, localAddress: opts.localAddress }, (res) => {
-      const chunks: Buffer[] = [];
-      let bytes = 0;
-      const keep = opts.keepBytes ?? 1 << 20;
-      res.on('data', (c: Buffer) => {
-        if (bytes < keep) chunks.push(c);
-        bytes += c.length;
-      });
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          body: Buffer.concat(chunks).subarray(0, keep).toString('utf8'),
-          bytes,
-          ms: performance.now() - started,
-          headers: res.headers,
-        }),
-      );
-      res.on('error', reject);
-    });
+    const req = http.request(
+      url,
+      { method: opts.method ?? 'GET', headers: opts.headers, agent: opts.agent ?? false, localAddress: opts.localAddress },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let bytes = 0;
+        const keep = opts.keepBytes ?? 1 << 20;
+        res.on('data', (c: Buffer) => {
+          if (bytes < keep) chunks.push(c);
+          bytes += c.length;
+        });
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks).subarray(0, keep).toString('utf8'),
+            bytes,
+            ms: performance.now() - started,
+            headers: res.headers,
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
     req.setTimeout(opts.timeoutMs ?? 30_000, () => req.destroy(new Error('timeout')));
     req.on('error', reject);
     req.end(opts.body);
@@ -70,7 +74,12 @@ export interface EventStream {
 }
 
 /** Resolves once the status line is in (or with status 0 on a network error / timeout). */
-export function openEventStream(url: URL, headers: Record<string, string> = {}, timeoutMs = 10_000, localAddress?: string): Promise<EventStream> {
+export function openEventStream(
+  url: URL,
+  headers: Record<string, string> = {},
+  timeoutMs = 10_000,
+  localAddress?: string,
+): Promise<EventStream> {
   return new Promise((resolve) => {
     let closing = false;
     let settled = false;

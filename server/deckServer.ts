@@ -125,21 +125,36 @@ export async function startDeckServer(config: AppConfig, opts: DeckServerOptions
     app.use(['/api/traces/', '/api/v3/traces/'], (req, res, next) => {
       // An empty id would fall through to the search and answer someone else's traces.
       if (req.path !== '/' || req.originalUrl.split('?')[0]!.endsWith('/traces')) return next();
-      res.status(400).json({ data: null, total: 0, limit: 0, offset: 0, errors: [{ code: 400, msg: 'empty trace id: ask for /api/traces/<1 to 32 hex digits>' }] });
+      res.status(400).json({
+        data: null,
+        total: 0,
+        limit: 0,
+        offset: 0,
+        errors: [{ code: 400, msg: 'empty trace id: ask for /api/traces/<1 to 32 hex digits>' }],
+      });
     });
     app.get('/api/live', streamSlots({ name: 'live', perAddress: perDevice, presenterToken: config.presenterToken, log: streamLog }));
-    app.get('/api/audience/presence', streamSlots({ name: 'presence', perAddress: perDevice, presenterToken: config.presenterToken, log: streamLog }));
+    app.get(
+      '/api/audience/presence',
+      streamSlots({ name: 'presence', perAddress: perDevice, presenterToken: config.presenterToken, log: streamLog }),
+    );
     app.use(jaeger.queryRouter);
-    if (mesh) app.use(createDemoApi({ mesh, presenterToken: config.presenterToken, attendeeGate: audience.gate, log: log.child('demo-api') }));
+    if (mesh)
+      app.use(createDemoApi({ mesh, presenterToken: config.presenterToken, attendeeGate: audience.gate, log: log.child('demo-api') }));
     app.use(audience.router);
     // How hard the machine works is the presenter's business, not the venue network's.
     app.get('/api/server/stats', async (req, res) => {
       if (!isOwnMachine(addressOf(req.socket)) && !isPresenter(req, config.presenterToken)) {
-        res.status(401).json({ error: 'server stats are for the presenter: send "Authorization: Bearer <token>" or ask from this machine' });
+        res
+          .status(401)
+          .json({ error: 'server stats are for the presenter: send "Authorization: Bearer <token>" or ask from this machine' });
         return;
       }
       res.setHeader('Cache-Control', 'no-store');
-      const body: ServerStats & { connections?: unknown; meshSpans?: unknown[] | null } = { ...serverStats.stats(), connections: guard?.stats() };
+      const body: ServerStats & { connections?: unknown; meshSpans?: unknown[] | null } = {
+        ...serverStats.stats(),
+        connections: guard?.stats(),
+      };
       if (req.query.spans === '1') body.meshSpans = mesh ? await mesh.spanCounts().catch(() => null) : null;
       res.json(body);
     });

@@ -21,15 +21,22 @@ export function finalErrorHandler(log: Log): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     const status = statusOf(err);
     // The stack goes to the presenter's terminal (folded when repeated), never to the client.
-    if (status >= 500) log.error(`${req.method} ${req.path.slice(0, 80)}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    if (status >= 500)
+      log.error(`${req.method} ${req.path.slice(0, 80)}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     if (res.headersSent) {
       res.destroy();
       return;
     }
-    res.status(status).type('application/json').send(JSON.stringify({ error: reasonFor(err, status) }));
+    res
+      .status(status)
+      .type('application/json')
+      .send(JSON.stringify({ error: reasonFor(err, status) }));
   };
 }
 
 export const notFound: RequestHandler = (req, res) => {
-  res.status(404).type('text/plain').send(`not found: ${req.method} ${req.path.slice(0, 80)}`);
+  res
+    .status(404)
+    .type('text/plain')
+    .send(`not found: ${req.method} ${req.path.slice(0, 80)}`);
 };

@@ -108,7 +108,8 @@ export class ServerStatsSampler {
       if (this.failing) this.log.info('server stats: sampling again');
       this.failing = false;
     } catch (e) {
-      if (!this.failing) this.log.warn(`server stats: cannot sample (${(e as NodeJS.ErrnoException).code ?? String(e)}); keeping the last figures`);
+      if (!this.failing)
+        this.log.warn(`server stats: cannot sample (${(e as NodeJS.ErrnoException).code ?? String(e)}); keeping the last figures`);
       this.failing = true;
     }
   }

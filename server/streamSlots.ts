@@ -30,7 +30,10 @@ export function streamSlots(opts: StreamSlotOptions): RequestHandler & { open(ad
       res
         .status(429)
         .set('Retry-After', '10')
-        .json({ error: `too many ${opts.name} streams from one device`, reason: `one device may hold at most ${opts.perAddress} ${opts.name} streams` });
+        .json({
+          error: `too many ${opts.name} streams from one device`,
+          reason: `one device may hold at most ${opts.perAddress} ${opts.name} streams`,
+        });
       return;
     }
     const release = counts.hold(address);

@@ -26,7 +26,21 @@ const PROTOCOL_ID = 0x82;
 const VERSION = 1;
 
 /** Compact type nibble → the shared type numbers (index = compact code). */
-const FROM_COMPACT: readonly number[] = [T_STOP, T_BOOL, T_BOOL, T_BYTE, T_I16, T_I32, T_I64, T_DOUBLE, T_STRING, T_LIST, T_SET, T_MAP, T_STRUCT];
+const FROM_COMPACT: readonly number[] = [
+  T_STOP,
+  T_BOOL,
+  T_BOOL,
+  T_BYTE,
+  T_I16,
+  T_I32,
+  T_I64,
+  T_DOUBLE,
+  T_STRING,
+  T_LIST,
+  T_SET,
+  T_MAP,
+  T_STRUCT,
+];
 
 function mapType(code: number, at: number): number {
   const t = FROM_COMPACT[code];
@@ -105,7 +119,7 @@ export class CompactReader implements ThriftReader {
     const delta = b >> 4;
     const code = b & 0x0f;
     const type = mapType(code, at);
-    this.fieldId = delta === 0 ? this.zigzag32() << 16 >> 16 : this.lastFieldId + delta;
+    this.fieldId = delta === 0 ? (this.zigzag32() << 16) >> 16 : this.lastFieldId + delta;
     this.lastFieldId = this.fieldId;
     if (type === T_BOOL) this.pendingBool = code === 1 ? 1 : 0;
     return type;

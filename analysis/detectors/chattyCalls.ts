@@ -57,7 +57,10 @@ export const detectChattyCalls: Detector = ({ ix, cp, roles, floorUs }) => {
       spanIDs: spanIdsOf(ix, calls),
       costUs,
       evidence: [
-        `${calls.length} calls from ${service} to ${peer}: ${[...ops].slice(0, 4).map((o) => `"${ix.opNames[o]}"`).join(', ')}${ops.size > 4 ? ', …' : ''}`,
+        `${calls.length} calls from ${service} to ${peer}: ${[...ops]
+          .slice(0, 4)
+          .map((o) => `"${ix.opNames[o]}"`)
+          .join(', ')}${ops.size > 4 ? ', …' : ''}`,
         `${formatMs(pathTime(cp, calls))} of them on the critical path; the longest single call took ${formatMs(longest(ix, calls))}`,
       ],
       fix: `Give ${peer} a coarser call that answers what ${service} needs in one round trip (or cache what it asks for again).`,

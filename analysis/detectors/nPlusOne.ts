@@ -2,7 +2,17 @@
 import { callFailed } from '../traceIndex.ts';
 import { statementShape } from '../spanRoles.ts';
 import { plural, clip, costTail, formatMs } from '../wording.ts';
-import { longest, meanConcurrency, overlapSlackUs, pathTime, peakConcurrency, spanIdsOf, SEQUENTIAL_MEAN, type Candidate, type Detector } from '../siblings.ts';
+import {
+  longest,
+  meanConcurrency,
+  overlapSlackUs,
+  pathTime,
+  peakConcurrency,
+  spanIdsOf,
+  SEQUENTIAL_MEAN,
+  type Candidate,
+  type Detector,
+} from '../siblings.ts';
 
 /** Fewer than this many calls is a pair, not a loop. */
 const N_PLUS_ONE_MIN_CALLS = 3;

@@ -1,7 +1,17 @@
 // pool-saturation: a fan-out of like tasks that ran at most k at a time, each new one starting as another ended (a staircase).
 import { ownPathWithin } from '../criticalPath.ts';
 import { costTail } from '../wording.ts';
-import { longest, meanConcurrency, overlapSlackUs, pathTime, peakConcurrency, spanIdsOf, SEQUENTIAL_MEAN, type Candidate, type Detector } from '../siblings.ts';
+import {
+  longest,
+  meanConcurrency,
+  overlapSlackUs,
+  pathTime,
+  peakConcurrency,
+  spanIdsOf,
+  SEQUENTIAL_MEAN,
+  type Candidate,
+  type Detector,
+} from '../siblings.ts';
 import type { SpanRoles } from '../spanRoles.ts';
 import { forEachChild, type TraceIndex } from '../traceIndex.ts';
 

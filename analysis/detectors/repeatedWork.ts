@@ -38,7 +38,13 @@ export const detectRepeatedWork: Detector = ({ ix, cp, roles, floorUs }) => {
     if (outer.length < 2) continue;
     const first = outer[0]!;
     const key = `${ix.service[first]}\u0000${ix.spans[first]!.operationName}`;
-    const place = places.get(key) ?? { service: ix.service[first]!, operation: ix.spans[first]!.operationName, runs: [], repeats: [], inputs: 0 };
+    const place = places.get(key) ?? {
+      service: ix.service[first]!,
+      operation: ix.spans[first]!.operationName,
+      runs: [],
+      repeats: [],
+      inputs: 0,
+    };
     // Loops, not spreads: a trace can repeat one read more times than a call may take arguments.
     for (const i of outer) place.runs.push(i);
     for (let k = 1; k < outer.length; k++) place.repeats.push(outer[k]!);

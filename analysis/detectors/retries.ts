@@ -8,7 +8,8 @@ function otherStartedBetween(ix: TraceIndex, parent: number, a: number, b: numbe
   const op = ix.spans[a]!.operationName;
   let found = false;
   forEachChild(ix, parent, (c) => {
-    if (!found && c !== a && c !== b && ix.spans[c]!.operationName !== op && ix.start[c]! >= ix.end[a]! && ix.start[c]! < ix.start[b]!) found = true;
+    if (!found && c !== a && c !== b && ix.spans[c]!.operationName !== op && ix.start[c]! >= ix.end[a]! && ix.start[c]! < ix.start[b]!)
+      found = true;
   });
   return found;
 }

@@ -61,8 +61,11 @@ export const detectSlowQuery: Detector = ({ ix, cp, roles, floorUs }) => {
         operation: ix.spans[q]!.operationName,
         spanIDs: [ix.spans[q]!.spanID],
         costUs,
-        evidence: [`"${clip(roles.statement(q)!, 100)}" took ${formatMs(took)}`, `the request's other ${queries.length - 1} statements of that kind to the same database took ${formatMs(usual)} in the middle case`],
-        fix: 'Read this query\'s plan: an index, a narrower query or a precomputed result; if it is slow in every request, cache it.',
+        evidence: [
+          `"${clip(roles.statement(q)!, 100)}" took ${formatMs(took)}`,
+          `the request's other ${queries.length - 1} statements of that kind to the same database took ${formatMs(usual)} in the middle case`,
+        ],
+        fix: "Read this query's plan: an index, a narrower query or a precomputed result; if it is slow in every request, cache it.",
       });
     });
   }

@@ -6,7 +6,8 @@ import { looksLikeZipkin, tracesFromZipkinJson } from './zipkinJson.ts';
 
 export type TraceFormat = 'jaeger' | 'otlp' | 'zipkin';
 
-const EXPECTED = 'expected Jaeger JSON ({"data":[trace…]} or a trace), OTLP JSON ({"resourceSpans":[…]}, one per line allowed) or Zipkin v2 JSON ([{"traceId","id",…}…])';
+const EXPECTED =
+  'expected Jaeger JSON ({"data":[trace…]} or a trace), OTLP JSON ({"resourceSpans":[…]}, one per line allowed) or Zipkin v2 JSON ([{"traceId","id",…}…])';
 
 const isOtlp = (x: unknown) => !!x && typeof x === 'object' && !Array.isArray(x) && ('resourceSpans' in x || 'resource_spans' in x);
 
@@ -54,7 +55,8 @@ export function jaegerJsonOf(text: string): { format: TraceFormat; json: unknown
   const json = parse(text);
   const format = formatOfValue(json);
   if (format === 'otlp') return { format, json: { data: tracesFromOtlpJson(Array.isArray(json) ? json : [json]) } };
-  if (format === 'zipkin') return { format, json: { data: tracesFromZipkinJson(looksLikeZipkin(json) ? json : (json as unknown[][]).flat()) } };
+  if (format === 'zipkin')
+    return { format, json: { data: tracesFromZipkinJson(looksLikeZipkin(json) ? json : (json as unknown[][]).flat()) } };
   // Jaeger, or none of the three: the Jaeger reader's own checks say what is wrong.
   return { format: 'jaeger', json };
 }

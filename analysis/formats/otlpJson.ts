@@ -101,7 +101,8 @@ function tagOf(key: string, v: unknown): JaegerKeyValue {
 function rawOf(v: unknown, depth: number): unknown {
   if (depth > MAX_DEPTH) throw new TraceInputError(`OTLP JSON: attribute values nested deeper than ${MAX_DEPTH}`);
   if (!isObj(v)) return null;
-  if (v.arrayValue != null) return list(isObj(v.arrayValue) ? v.arrayValue.values : undefined, 'arrayValue.values').map((x) => rawOf(x, depth + 1));
+  if (v.arrayValue != null)
+    return list(isObj(v.arrayValue) ? v.arrayValue.values : undefined, 'arrayValue.values').map((x) => rawOf(x, depth + 1));
   if (v.kvlistValue != null) {
     const pairs = list(isObj(v.kvlistValue) ? v.kvlistValue.values : undefined, 'kvlistValue.values')
       .filter(isObj)
@@ -122,7 +123,13 @@ function attrs(x: unknown, what: string): JaegerKeyValue[] {
 
 function processOf(resource: JaegerKeyValue[]): JaegerProcess {
   const svc = resource.find((t) => t.key === 'service.name');
-  const serviceName = !svc ? MISSING_SERVICE : svc.type !== 'string' ? WRONG_TYPE_SERVICE : svc.value === '' ? EMPTY_SERVICE : String(svc.value);
+  const serviceName = !svc
+    ? MISSING_SERVICE
+    : svc.type !== 'string'
+      ? WRONG_TYPE_SERVICE
+      : svc.value === ''
+        ? EMPTY_SERVICE
+        : String(svc.value);
   return { serviceName, tags: resource.filter((t) => t.key !== 'service.name') };
 }
 
@@ -151,16 +158,19 @@ function spanOf(s: Obj, scopeName: string, scopeVersion: string, processID: stri
   tags.push(...attrs(s.attributes, 'span attributes'));
   if (kind >= 1 && kind <= 5) tags.push({ key: 'span.kind', type: 'string', value: SPAN_KINDS[kind]! });
   if (code === STATUS_OK) tags.push({ key: 'otel.status_code', type: 'string', value: 'OK' });
-  if (code === STATUS_ERROR) tags.push({ key: 'otel.status_code', type: 'string', value: 'ERROR' }, { key: 'error', type: 'bool', value: true });
+  if (code === STATUS_ERROR)
+    tags.push({ key: 'otel.status_code', type: 'string', value: 'ERROR' }, { key: 'error', type: 'bool', value: true });
   if (message) tags.push({ key: 'otel.status_description', type: 'string', value: message });
   if (traceState) tags.push({ key: 'w3c.tracestate', type: 'string', value: traceState });
 
-  const logs: JaegerLog[] = list(s.events, 'events').filter(isObj).map((e) => {
-    const fields = attrs(e.attributes, 'event attributes');
-    const name = text(e.name);
-    if (name && !fields.some((f) => f.key === 'event')) fields.unshift({ key: 'event', type: 'string', value: name });
-    return { timestamp: nsOf(field(e, 'timeUnixNano'), 'event timeUnixNano').us, fields };
-  });
+  const logs: JaegerLog[] = list(s.events, 'events')
+    .filter(isObj)
+    .map((e) => {
+      const fields = attrs(e.attributes, 'event attributes');
+      const name = text(e.name);
+      if (name && !fields.some((f) => f.key === 'event')) fields.unshift({ key: 'event', type: 'string', value: name });
+      return { timestamp: nsOf(field(e, 'timeUnixNano'), 'event timeUnixNano').us, fields };
+    });
 
   // The parent first (CHILD_OF, or a link's type when a link names it), then links (opentracing.ref_type says which; FOLLOWS_FROM otherwise).
   const references: JaegerReference[] = [];
@@ -209,7 +219,11 @@ export function tracesFromOtlpJson(requests: unknown[]): JaegerTrace[] {
       const scopes = field(rs, 'scopeSpans') ?? field(rs, 'instrumentationLibrarySpans');
       for (const ss of list(scopes, 'scopeSpans')) {
         if (!isObj(ss)) throw new TraceInputError('OTLP JSON: scopeSpans holds a non-object');
-        const scope = isObj(ss.scope) ? ss.scope : isObj(field(ss, 'instrumentationLibrary')) ? (field(ss, 'instrumentationLibrary') as Obj) : {};
+        const scope = isObj(ss.scope)
+          ? ss.scope
+          : isObj(field(ss, 'instrumentationLibrary'))
+            ? (field(ss, 'instrumentationLibrary') as Obj)
+            : {};
         for (const s of list(ss.spans, 'spans')) {
           if (!isObj(s)) throw new TraceInputError('OTLP JSON: a span is not an object');
           const traceID = jaegerTraceId(idOf(field(s, 'traceId'), 16, 'traceId') || '0');

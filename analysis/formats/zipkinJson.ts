@@ -49,13 +49,15 @@ function fieldsOf(value: string): JaegerKeyValue[] {
 }
 
 function idOf(x: unknown, what: string, width: number): string {
-  if (typeof x !== 'string' || !HEX_ID.test(x)) throw new TraceInputError(`Zipkin JSON: ${what} is not hex: ${JSON.stringify(String(x).slice(0, 40))}`);
+  if (typeof x !== 'string' || !HEX_ID.test(x))
+    throw new TraceInputError(`Zipkin JSON: ${what} is not hex: ${JSON.stringify(String(x).slice(0, 40))}`);
   return x.toLowerCase().padStart(width, '0');
 }
 
 function whole(x: unknown, what: string): number {
   const n = typeof x === 'string' ? Number(x) : x;
-  if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) throw new TraceInputError(`Zipkin JSON: ${what} is not a number of µs: ${JSON.stringify(String(x).slice(0, 30))}`);
+  if (typeof n !== 'number' || !Number.isFinite(n) || n < 0)
+    throw new TraceInputError(`Zipkin JSON: ${what} is not a number of µs: ${JSON.stringify(String(x).slice(0, 30))}`);
   return Math.floor(n);
 }
 
@@ -72,7 +74,8 @@ export function tracesFromZipkinJson(spans: unknown[]): JaegerTrace[] {
     const traceID = idOf(raw.traceId, 'traceId', 16);
     const spanID = idOf(raw.id, 'id', 16);
     let entry = traces.get(traceID);
-    if (!entry) traces.set(traceID, (entry = { trace: { traceID, spans: [], processes: {}, warnings: null }, pids: new Map(), ids: new Set() }));
+    if (!entry)
+      traces.set(traceID, (entry = { trace: { traceID, spans: [], processes: {}, warnings: null }, pids: new Map(), ids: new Set() }));
     const local = isObj(raw.localEndpoint) ? raw.localEndpoint : {};
     const serviceName = typeof local.serviceName === 'string' && local.serviceName ? local.serviceName : 'unknown-service';
     const processTags: JaegerKeyValue[] = [];

@@ -73,11 +73,7 @@ export function detachFromCaller(span: Span) {
 }
 
 /** Runs `fn` inside a new span that is active for everything `fn` awaits. */
-export async function inSpan<T>(
-  operation: string,
-  tags: Record<string, TagValue>,
-  fn: (span: Span) => Promise<T>,
-): Promise<T> {
+export async function inSpan<T>(operation: string, tags: Record<string, TagValue>, fn: (span: Span) => Promise<T>): Promise<T> {
   const span = startSpan(operation, { tags });
   try {
     const result = await runInSpan(span, () => fn(span));

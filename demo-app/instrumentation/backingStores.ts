@@ -66,7 +66,12 @@ export interface CacheStore<V> {
 }
 
 /** A cache round trip (Redis-like) as a span around a real in-process map. */
-export function tracedCache<V>(opts: { peer: string; jitter: Jitter; peek(key: string): V | undefined; put(key: string, v: V): void }): CacheStore<V> {
+export function tracedCache<V>(opts: {
+  peer: string;
+  jitter: Jitter;
+  peek(key: string): V | undefined;
+  put(key: string, v: V): void;
+}): CacheStore<V> {
   const tags = (statement: string) => ({
     [Tags.SPAN_KIND]: Tags.SPAN_KIND_RPC_CLIENT,
     [Tags.PEER_SERVICE]: opts.peer,

@@ -1,5 +1,11 @@
 // The OpenTelemetry flavour of a service's tracer: the OTel SDK exporting OTLP/HTTP protobuf to the collector, reading and writing W3C and jaeger-client headers.
-import { CompositePropagator, ExportResultCode, W3CBaggagePropagator, W3CTraceContextPropagator, type ExportResult } from '@opentelemetry/core';
+import {
+  CompositePropagator,
+  ExportResultCode,
+  W3CBaggagePropagator,
+  W3CTraceContextPropagator,
+  type ExportResult,
+} from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { JaegerPropagator } from '@opentelemetry/propagator-jaeger';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
@@ -44,7 +50,10 @@ export function createOtelServiceTracer(serviceName: string, log: Log, settings:
     return { tracer: new Tracer(), enabled: false, counts: () => noop, flush: async () => {}, close: async () => {} };
   }
   // The SDK's own complaints (a dropped span, a bad attribute) go to the service log, as jaeger-client's do.
-  const say = (level: 'warn' | 'error') => (m: string, ...args: unknown[]) => log[level](`opentelemetry: ${[m, ...args.map(String)].join(' ')}`);
+  const say =
+    (level: 'warn' | 'error') =>
+    (m: string, ...args: unknown[]) =>
+      log[level](`opentelemetry: ${[m, ...args.map(String)].join(' ')}`);
   diag.setLogger({ error: say('error'), warn: say('warn'), info: () => {}, debug: () => {}, verbose: () => {} }, DiagLogLevel.WARN);
   const counts = { finished: 0, reported: 0, failed: 0, dropped: 0 };
   /** Finished spans handed to the batch processor and not yet answered by the collector. */

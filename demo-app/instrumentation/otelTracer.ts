@@ -141,7 +141,8 @@ export class OtelTracer extends opentracing.Tracer {
     if (!(sc instanceof OtelSpanContext) || typeof carrier !== 'object' || carrier === null) return;
     let ctx = trace.setSpanContext(ROOT_CONTEXT, sc.otel);
     const items = Object.entries(sc.baggage);
-    if (items.length > 0) ctx = propagation.setBaggage(ctx, propagation.createBaggage(Object.fromEntries(items.map(([k, value]) => [k, { value }]))));
+    if (items.length > 0)
+      ctx = propagation.setBaggage(ctx, propagation.createBaggage(Object.fromEntries(items.map(([k, value]) => [k, { value }]))));
     this.propagator.inject(ctx, carrier, defaultTextMapSetter);
   }
 

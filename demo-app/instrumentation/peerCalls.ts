@@ -70,7 +70,10 @@ export function createPeerClient(directory: () => PeerDirectory, deadlineMs: num
     const deadline = AbortSignal.timeout(deadlineMs);
     try {
       if (!port) throw new PeerCallError(`${peer} has no known address (it is restarting)`, 503);
-      const headers: Record<string, string> = { ...opts.headers, [deadlineHeader]: (preciseNowMs() + Math.min(deadlineMs, opts.timeoutMs ?? deadlineMs)).toFixed(3) };
+      const headers: Record<string, string> = {
+        ...opts.headers,
+        [deadlineHeader]: (preciseNowMs() + Math.min(deadlineMs, opts.timeoutMs ?? deadlineMs)).toFixed(3),
+      };
       currentTracer().inject(span.context(), FORMAT_HTTP_HEADERS, headers);
       if (opts.body !== undefined) headers['content-type'] = 'application/json';
       const res = await fetch(url, {

@@ -44,12 +44,17 @@ export interface ServiceOptions {
   tracing?: TracingSdk;
 }
 
-export async function runService(name: string, defineRoutes: (app: Express, kit: ServiceKit) => void, opts: ServiceOptions = {}): Promise<void> {
+export async function runService(
+  name: string,
+  defineRoutes: (app: Express, kit: ServiceKit) => void,
+  opts: ServiceOptions = {},
+): Promise<void> {
   const log = createLog(name);
   try {
     // MESH_TRACING_SDK=jaeger-client puts every service back on jaeger-client (the bench's baseline for the OTel one).
     const forced = process.env.MESH_TRACING_SDK as TracingSdk | '' | undefined;
-    if (forced && forced !== 'jaeger-client' && forced !== 'opentelemetry') throw new Error(`MESH_TRACING_SDK must be jaeger-client or opentelemetry, not ${forced}`);
+    if (forced && forced !== 'jaeger-client' && forced !== 'opentelemetry')
+      throw new Error(`MESH_TRACING_SDK must be jaeger-client or opentelemetry, not ${forced}`);
     await startService(name, log, defineRoutes, forced || opts.tracing || 'jaeger-client');
   } catch (e) {
     // One line the supervisor can show instead of a stack trace.

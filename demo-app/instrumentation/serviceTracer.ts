@@ -46,11 +46,21 @@ interface FlushableReporter {
 
 export function createServiceTracer(serviceName: string, log: Log, sdk: TracingSdk = 'jaeger-client'): ServiceTracer {
   // JAEGER_REPORTER_FLUSH_INTERVAL sets both flavours' interval, so a test or bench can hold every service's spans alike.
-  const settings = { flushIntervalMs: Number(process.env.JAEGER_REPORTER_FLUSH_INTERVAL) || defaultFlushIntervalMs, maxBatchSpans, maxQueuedSpans };
-  return sdk === 'opentelemetry' ? createOtelServiceTracer(serviceName, log, settings) : createJaegerServiceTracer(serviceName, log, settings);
+  const settings = {
+    flushIntervalMs: Number(process.env.JAEGER_REPORTER_FLUSH_INTERVAL) || defaultFlushIntervalMs,
+    maxBatchSpans,
+    maxQueuedSpans,
+  };
+  return sdk === 'opentelemetry'
+    ? createOtelServiceTracer(serviceName, log, settings)
+    : createJaegerServiceTracer(serviceName, log, settings);
 }
 
-function createJaegerServiceTracer(serviceName: string, log: Log, { flushIntervalMs, maxBatchSpans, maxQueuedSpans }: TracerSettings): ServiceTracer {
+function createJaegerServiceTracer(
+  serviceName: string,
+  log: Log,
+  { flushIntervalMs, maxBatchSpans, maxQueuedSpans }: TracerSettings,
+): ServiceTracer {
   const counters = createSpanCounters();
   const env = process.env;
   // jaeger-client falls back to the *remote* sampler when none is configured; only honour an explicit choice.

@@ -6,7 +6,13 @@ interface CounterLike {
 export function createSpanCounters() {
   const totals = new Map<string, number>();
   const keyOf = (name: string, tags: Record<string, string> | undefined) =>
-    name + (tags ? Object.entries(tags).map(([k, v]) => `|${k}=${v}`).sort().join('') : '');
+    name +
+    (tags
+      ? Object.entries(tags)
+          .map(([k, v]) => `|${k}=${v}`)
+          .sort()
+          .join('')
+      : '');
   const counter = (key: string): CounterLike => ({
     increment(delta: number) {
       totals.set(key, (totals.get(key) ?? 0) + delta);

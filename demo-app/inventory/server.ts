@@ -31,7 +31,11 @@ await runService(inventoryApi.service, (app, kit) => {
       res.status(400).json({ error: 'items must be a list of menu items' });
       return;
     }
-    await db.query(`UPDATE stock SET qty = qty - 1 WHERE item = ANY($1) -- ${items.length} items`, holeSettings.reserveBatchMs, () => undefined);
+    await db.query(
+      `UPDATE stock SET qty = qty - 1 WHERE item = ANY($1) -- ${items.length} items`,
+      holeSettings.reserveBatchMs,
+      () => undefined,
+    );
     const answer: ReserveResponse = { reserved: items };
     res.json(answer);
   });

@@ -35,7 +35,11 @@ await runService(ordersApi.service, (app, kit) => {
     await db.transaction('place order', async (query) => {
       await query(`INSERT INTO orders (id, placed_at) VALUES ('${orderId}', now())`, holeSettings.orderInsertMs.order, () => undefined);
       await reserve(items);
-      await query(`INSERT INTO order_lines (order_id, item) SELECT '${orderId}', unnest($1) -- ${items.length} rows`, holeSettings.orderInsertMs.lines, () => undefined);
+      await query(
+        `INSERT INTO order_lines (order_id, item) SELECT '${orderId}', unnest($1) -- ${items.length} rows`,
+        holeSettings.orderInsertMs.lines,
+        () => undefined,
+      );
     });
     const answer: PlaceOrderResponse = { orderId };
     res.status(201).json(answer);

@@ -7,7 +7,13 @@ export function createPaymentsClient(callPeer: CallPeer) {
   return {
     /** Every attempt for one order carries the same idempotency key, so a retry cannot charge twice. */
     charge: (body: ChargeRequest, idempotencyKey: string, deadline?: { signal: AbortSignal; timeoutMs: number }) =>
-      callPeer<ChargeResponse>(service, { ...charge, path: charge.route, body, headers: { [idempotencyKeyHeader]: idempotencyKey }, ...deadline }),
+      callPeer<ChargeResponse>(service, {
+        ...charge,
+        path: charge.route,
+        body,
+        headers: { [idempotencyKeyHeader]: idempotencyKey },
+        ...deadline,
+      }),
   };
 }
 export type PaymentsClient = ReturnType<typeof createPaymentsClient>;

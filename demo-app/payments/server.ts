@@ -57,7 +57,11 @@ await runService(paymentsApi.service, (app, kit) => {
     if (charge) {
       logOnSpan(span, { event: 'idempotent', message: `already charged under ${key}: answering that charge, not charging again` });
     } else {
-      charge = db.query(`INSERT INTO charges (idempotency_key, order_id, amount) VALUES ('${key}', '${body.orderId}', ${amount})`, holeSettings.chargeInsertMs, () => amount);
+      charge = db.query(
+        `INSERT INTO charges (idempotency_key, order_id, amount) VALUES ('${key}', '${body.orderId}', ${amount})`,
+        holeSettings.chargeInsertMs,
+        () => amount,
+      );
       charges.set(key, charge);
       if (charges.size > rememberedCharges) charges.delete(charges.keys().next().value!);
       charge.catch(() => charges.delete(key));

@@ -27,7 +27,11 @@ export async function placeOrder(storefrontPort: number, kind: RequestKind, head
       signal: deadline,
     });
     const text = await res.text();
-    const result: DemoRequestResult = { traceID: res.headers.get(traceIdHeader) ?? '', durationMs: round(performance.now() - started), status: res.status };
+    const result: DemoRequestResult = {
+      traceID: res.headers.get(traceIdHeader) ?? '',
+      durationMs: round(performance.now() - started),
+      status: res.status,
+    };
     if (!res.ok) result.error = reasonIn(text) ?? `storefront answered ${res.status}`;
     return result;
   } catch (e) {

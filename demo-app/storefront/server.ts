@@ -23,7 +23,8 @@ await runService(storefrontApi.service, (app, kit) => {
       // Distinct drinks drawn from the menu: an order can never hold more than the menu has.
       const pool: Drink[] = [...drinks];
       const picked: Drink[] = [];
-      while (picked.length < normalOrderSize && pool.length > 0) picked.push(...pool.splice(Math.floor(kit.jitter.random() * pool.length), 1));
+      while (picked.length < normalOrderSize && pool.length > 0)
+        picked.push(...pool.splice(Math.floor(kit.jitter.random() * pool.length), 1));
       return picked;
     }
     // A team order repeats drinks: exactly what a missing cache pays for again and again.
@@ -50,10 +51,17 @@ await runService(storefrontApi.service, (app, kit) => {
       (n, signal) => {
         attempts = n;
         const deadline = { signal, timeoutMs: holeSettings.paymentRetries.timeoutMs };
-        return payments.charge({ orderId: placed.orderId, amount: priced.value.total, kind, attempt: n }, `order:${placed.orderId}`, deadline);
+        return payments.charge(
+          { orderId: placed.orderId, amount: priced.value.total, kind, attempt: n },
+          `order:${placed.orderId}`,
+          deadline,
+        );
       },
       (n, error) =>
-        logOnSpan(span, { event: 'retry', message: `payments attempt ${n} failed (${error instanceof Error ? error.message : String(error)}); retrying` }),
+        logOnSpan(span, {
+          event: 'retry',
+          message: `payments attempt ${n} failed (${error instanceof Error ? error.message : String(error)}); retrying`,
+        }),
     ).catch((e: unknown) => {
       // Name the service in the words that reach the slide, not just "timed out after 250 ms".
       const why = e instanceof AttemptTimeout ? `did not answer within ${e.timeoutMs} ms` : undefined;

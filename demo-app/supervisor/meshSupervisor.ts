@@ -96,7 +96,9 @@ export function createMeshSupervisor(opts: SupervisorOptions) {
   const probeHealthOf = (proc: ServiceProcess) =>
     fromPromise<void, ProbeInput>(async ({ input, signal }) => {
       try {
-        const res = await fetch(`http://127.0.0.1:${input.port}/healthz`, { signal: AbortSignal.any([signal, AbortSignal.timeout(input.timeoutMs)]) });
+        const res = await fetch(`http://127.0.0.1:${input.port}/healthz`, {
+          signal: AbortSignal.any([signal, AbortSignal.timeout(input.timeoutMs)]),
+        });
         await res.arrayBuffer();
         if (!res.ok) throw new Error(`answered ${res.status}`);
       } catch (e) {
@@ -158,7 +160,14 @@ export function createMeshSupervisor(opts: SupervisorOptions) {
             },
             actors: { probeHealth: probeHealthOf(proc) },
           }),
-          { input: { name, startTimeoutMs: opts.startTimeoutMs, healthIntervalMs: opts.healthIntervalMs, probeTimeoutMs: opts.probeTimeoutMs } },
+          {
+            input: {
+              name,
+              startTimeoutMs: opts.startTimeoutMs,
+              healthIntervalMs: opts.healthIntervalMs,
+              probeTimeoutMs: opts.probeTimeoutMs,
+            },
+          },
         );
         entry.actor = actor;
         let last: string | undefined;

@@ -57,7 +57,8 @@ function nsOf(x: unknown, what: string): Ns {
   }
   // JSON senders may write ns as a (rounded) number: any whole, non-negative one is taken as it is.
   const s = typeof x === 'number' ? (Number.isInteger(x) && x >= 0 ? BigInt(x).toString() : '') : typeof x === 'string' ? x : '';
-  if (!/^\d{1,20}$/.test(s)) throw new OtlpDecodeError(`${what} is not a whole number of nanoseconds: ${JSON.stringify(String(x).slice(0, 30))}`);
+  if (!/^\d{1,20}$/.test(s))
+    throw new OtlpDecodeError(`${what} is not a whole number of nanoseconds: ${JSON.stringify(String(x).slice(0, 30))}`);
   const us = s.length > 3 ? Number(s.slice(0, -3)) : 0;
   return { us, rest: Number(s.slice(-3)) };
 }
@@ -93,7 +94,7 @@ function idOf(x: unknown, bytes: 8 | 16, what: string, json: boolean): string {
     const b = Buffer.isBuffer(x) ? x : Buffer.from(x.buffer, x.byteOffset, x.length);
     // The spans of a request mostly share one trace id: its text is made once.
     if (bytes === 16) {
-      if (lastTraceBytes && lastTraceBytes.equals(b)) return lastTraceHex;
+      if (lastTraceBytes?.equals(b)) return lastTraceHex;
       lastTraceBytes = Buffer.from(b);
       return (lastTraceHex = b.toString('hex'));
     }
@@ -134,7 +135,7 @@ function anyValue(v: unknown, json: boolean, depth = 0): OtlpValue {
   if (v.intValue != null) return { kind: 'int', value: intOf(v.intValue) };
   if (v.doubleValue != null) {
     const d = typeof v.doubleValue === 'string' ? Number(v.doubleValue) : v.doubleValue;
-    if (typeof d !== 'number' || Number.isNaN(d) && v.doubleValue !== 'NaN') throw new OtlpDecodeError('doubleValue is not a number');
+    if (typeof d !== 'number' || (Number.isNaN(d) && v.doubleValue !== 'NaN')) throw new OtlpDecodeError('doubleValue is not a number');
     return { kind: 'double', value: d };
   }
   if (v.bytesValue != null) {
@@ -183,11 +184,19 @@ function span(s: unknown, json: boolean): OtlpSpan {
     attributes: attrs(s.attributes, json, 'span attributes'),
     events: list(s.events, 'events').map((e) => {
       if (!isObj(e)) throw new OtlpDecodeError('an event is not an object');
-      return { time: nsOf(e.timeUnixNano, 'event timeUnixNano'), name: str(e.name, 'event name'), attributes: attrs(e.attributes, json, 'event attributes') };
+      return {
+        time: nsOf(e.timeUnixNano, 'event timeUnixNano'),
+        name: str(e.name, 'event name'),
+        attributes: attrs(e.attributes, json, 'event attributes'),
+      };
     }),
     links: list(s.links, 'links').map((l) => {
       if (!isObj(l)) throw new OtlpDecodeError('a link is not an object');
-      return { traceId: idOf(l.traceId, 16, 'link traceId', json), spanId: idOf(l.spanId, 8, 'link spanId', json), attributes: attrs(l.attributes, json, 'link attributes') };
+      return {
+        traceId: idOf(l.traceId, 16, 'link traceId', json),
+        spanId: idOf(l.spanId, 8, 'link spanId', json),
+        attributes: attrs(l.attributes, json, 'link attributes'),
+      };
     }),
     statusCode: code,
     statusMessage: str(status.message, 'status message'),
@@ -204,7 +213,11 @@ function fromMessage(m: unknown, json: boolean): OtlpResourceSpans[] {
       scopes: list(rs.scopeSpans, 'scopeSpans').map((ss) => {
         if (!isObj(ss)) throw new OtlpDecodeError('scopeSpans holds a non-object');
         const scope = isObj(ss.scope) ? ss.scope : {};
-        return { name: str(scope.name, 'scope name'), version: str(scope.version, 'scope version'), spans: list(ss.spans, 'spans').map((s) => span(s, json)) };
+        return {
+          name: str(scope.name, 'scope name'),
+          version: str(scope.version, 'scope version'),
+          spans: list(ss.spans, 'spans').map((s) => span(s, json)),
+        };
       }),
     };
   });

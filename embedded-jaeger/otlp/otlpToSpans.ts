@@ -1,5 +1,21 @@
 // OTLP resource spans → the store's span model, mapped as Jaeger v2 shows OTLP spans in its v1 JSON (resource → process, scope/kind/status → tags, events → logs, links → references).
-import { REF_CHILD_OF, REF_FOLLOWS_FROM, SPAN_KINDS, TAG_BINARY, TAG_BOOL, TAG_DOUBLE, TAG_LONG, TAG_STRING, type DecodedBatch, type LogRecord, type ProcessRecord, type RefRecord, type SpanRecord, type TagList, type WireBytes } from '../spanModel.ts';
+import {
+  REF_CHILD_OF,
+  REF_FOLLOWS_FROM,
+  SPAN_KINDS,
+  TAG_BINARY,
+  TAG_BOOL,
+  TAG_DOUBLE,
+  TAG_LONG,
+  TAG_STRING,
+  type DecodedBatch,
+  type LogRecord,
+  type ProcessRecord,
+  type RefRecord,
+  type SpanRecord,
+  type TagList,
+  type WireBytes,
+} from '../spanModel.ts';
 import { OtlpDecodeError, type OtlpAttrs, type OtlpResourceSpans, type OtlpSpan, type OtlpValue } from './otlpDecode.ts';
 
 /** Service names Jaeger's ingest sanitizer gives a resource without a usable service.name. */
@@ -65,7 +81,13 @@ function jaegerTraceId(hex32: string): string {
 
 function processOf(resource: OtlpAttrs): ProcessRecord {
   const svc = resource.find(([k]) => k === 'service.name')?.[1];
-  const serviceName = !svc ? MISSING_SERVICE : svc.kind !== 'string' ? WRONG_TYPE_SERVICE : svc.value === '' ? EMPTY_SERVICE : (svc.value as string);
+  const serviceName = !svc
+    ? MISSING_SERVICE
+    : svc.kind !== 'string'
+      ? WRONG_TYPE_SERVICE
+      : svc.value === ''
+        ? EMPTY_SERVICE
+        : (svc.value as string);
   const tags = tagList(resource, 'service.name');
   return { serviceName, tags: tags.length ? tags : null, key: tags.length ? `${serviceName}\u0000${JSON.stringify(tags)}` : serviceName };
 }

@@ -80,8 +80,7 @@ function renderSummary(summary: TraceSummary, complete: boolean): void {
     }),
   );
   const errors = summary.errors ? `, ${summary.errors} with errors` : '';
-  ui.resultNote.textContent =
-    `${summary.spans} spans across ${summary.services} services${errors}${complete ? '.' : ' — more arriving…'}`;
+  ui.resultNote.textContent = `${summary.spans} spans across ${summary.services} services${errors}${complete ? '.' : ' — more arriving…'}`;
 }
 
 let latestRequest = 0;

@@ -27,7 +27,12 @@ export interface GateCounters {
 }
 
 export function createGateCounters(): GateCounters {
-  return { admitted: new RateWindow(), limited: new RateWindow(), limitedBy: { attendee: 0, everyone: 0, busy: 0, measuring: 0 }, rejected: 0 };
+  return {
+    admitted: new RateWindow(),
+    limited: new RateWindow(),
+    limitedBy: { attendee: 0, everyone: 0, busy: 0, measuring: 0 },
+    rejected: 0,
+  };
 }
 
 export interface AttendeeGateOptions {
@@ -149,7 +154,14 @@ export function createAttendeeGate(opts: AttendeeGateOptions): RequestHandler {
       // The presenter is measuring: the call pays its pace limits now and waits its turn for the mesh.
       const paced = limits.takeTokens(who.attendee.id, count, device);
       if (!paced.ok) return limited(paced.scope, LIMIT_REASONS[paced.scope], wholeSeconds(paced.retryAfterMs));
-      const offer = opts.hold.offer({ count, address: device, res, at: Date.now(), go: run, refuse: (reason, s) => limited('measuring', reason, s) });
+      const offer = opts.hold.offer({
+        count,
+        address: device,
+        res,
+        at: Date.now(),
+        go: run,
+        refuse: (reason, s) => limited('measuring', reason, s),
+      });
       if (!offer.ok) limited('measuring', offer.reason, offer.retryAfterSeconds);
       return;
     }

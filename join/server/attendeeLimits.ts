@@ -75,7 +75,10 @@ export class AttendeeLimits {
     const now = this.clock();
     this.prune(now);
     const bucket = bucketOf(this.perAttendee, attendeeId, this.settings.perAttendeeBurst, this.settings.perAttendeePerSecond, now);
-    const device = address === undefined ? undefined : bucketOf(this.perAddress, address, this.settings.perAddressBurst, this.settings.perAddressPerSecond, now);
+    const device =
+      address === undefined
+        ? undefined
+        : bucketOf(this.perAddress, address, this.settings.perAddressBurst, this.settings.perAddressPerSecond, now);
     if (device && !device.tryTake(count, now)) return { ok: false, scope: 'attendee', retryAfterMs: device.waitMs(count, now) };
     if (!bucket.tryTake(count, now)) {
       device?.giveBack(count);

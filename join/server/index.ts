@@ -90,7 +90,9 @@ export function createAudience(opts: AudienceOptions): Audience {
       return;
     }
     const started = await hold.start(ms);
-    log.info(`measuring: attendee requests held for up to ${Math.round((started.holdingUntil - Date.now()) / 1000)} s (${started.inFlightAtStart} in the mesh drained in ${started.drainedMs} ms)`);
+    log.info(
+      `measuring: attendee requests held for up to ${Math.round((started.holdingUntil - Date.now()) / 1000)} s (${started.inFlightAtStart} in the mesh drained in ${started.drainedMs} ms)`,
+    );
     res.json(started);
   });
   router.delete('/api/audience/hold', presenterOnly, (_req, res) => {

@@ -73,7 +73,10 @@ export class Presence {
   readonly handle = (req: Request, res: Response): void => {
     const id = typeof req.query.attendee === 'string' ? req.query.attendee : undefined;
     if (!isAttendeeId(id)) {
-      res.status(400).json({ error: 'bad presence request', reason: 'the attendee query parameter must be the id the /join page made (8 to 64 of A-Z a-z 0-9 _ -)' });
+      res.status(400).json({
+        error: 'bad presence request',
+        reason: 'the attendee query parameter must be the id the /join page made (8 to 64 of A-Z a-z 0-9 _ -)',
+      });
       return;
     }
     const address = addressOf(req.socket);
@@ -91,15 +94,20 @@ export class Presence {
     this.streamCount++;
     this.dirty = true;
     const dev = device;
-    openEventStream(req, res, () => {
-      if (!mine.delete(res)) return; // already dropped by stop()
-      this.streamCount--;
-      dev.streams--;
-      if (mine.size === 0) dev.ids.delete(id);
-      if (dev.streams === 0) this.devices.delete(address);
-      this.dirty = true;
-      this.schedulePush();
-    }, HEARTBEAT_MS);
+    openEventStream(
+      req,
+      res,
+      () => {
+        if (!mine.delete(res)) return; // already dropped by stop()
+        this.streamCount--;
+        dev.streams--;
+        if (mine.size === 0) dev.ids.delete(id);
+        if (dev.streams === 0) this.devices.delete(address);
+        this.dirty = true;
+        this.schedulePush();
+      },
+      HEARTBEAT_MS,
+    );
     res.write(`retry: 3000\nevent: count\ndata: ${this.attendeesConnected}\n\n`);
     if (this.measuringChunk) res.write(this.measuringChunk);
     this.schedulePush();

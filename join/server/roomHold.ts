@@ -16,7 +16,13 @@ export interface RoomHoldSettings {
   maxWaitMs: number;
 }
 
-export const defaultRoomHold: RoomHoldSettings = { maxHoldMs: 20_000, drainMaxMs: 5_000, maxHeld: 24, maxHeldPerAddress: 2, maxWaitMs: 15_000 };
+export const defaultRoomHold: RoomHoldSettings = {
+  maxHoldMs: 20_000,
+  drainMaxMs: 5_000,
+  maxHeld: 24,
+  maxHeldPerAddress: 2,
+  maxWaitMs: 15_000,
+};
 
 /** One attendee call waiting for the hold to end and a mesh slot to free. */
 export interface HeldCall {
@@ -85,7 +91,12 @@ export class RoomHold {
         this.drainWaiters.push(done);
       });
     }
-    return { holdingUntil: h.until, drainedMs: Math.round(performance.now() - t0), inFlightAtStart: inFlight, inFlightLeft: this.limits.requestsInFlight };
+    return {
+      holdingUntil: h.until,
+      drainedMs: Math.round(performance.now() - t0),
+      inFlightAtStart: inFlight,
+      inFlightLeft: this.limits.requestsInFlight,
+    };
   }
 
   /** Ends the hold (the proof is over, or its time is up) and lets the waiting calls run, oldest first. */
@@ -102,9 +113,11 @@ export class RoomHold {
   /** Queues a call that passed the rate limits, or says why it cannot wait. */
   offer(call: HeldCall): Offer {
     const retryAfterSeconds = Math.max(1, Math.ceil(((this.hold?.until ?? this.clock()) - this.clock()) / 1000));
-    if (this.queue.length >= this.settings.maxHeld) return this.refused(`the presenter is measuring and ${this.settings.maxHeld} requests already wait their turn`, retryAfterSeconds);
+    if (this.queue.length >= this.settings.maxHeld)
+      return this.refused(`the presenter is measuring and ${this.settings.maxHeld} requests already wait their turn`, retryAfterSeconds);
     const mine = call.address === undefined ? 0 : (this.heldByAddress.get(call.address) ?? 0);
-    if (call.address !== undefined && mine >= this.settings.maxHeldPerAddress) return this.refused('the presenter is measuring and this device already has requests waiting', retryAfterSeconds);
+    if (call.address !== undefined && mine >= this.settings.maxHeldPerAddress)
+      return this.refused('the presenter is measuring and this device already has requests waiting', retryAfterSeconds);
     if (call.address !== undefined) this.heldByAddress.set(call.address, mine + 1);
     this.queue.push(call);
     this.counts.held++;

@@ -44,12 +44,20 @@ async function fillStore(collector: URL, spans: number): Promise<number> {
           operationName: `GET /filler/${i % 5}`,
           startTimeUs: now - 60_000_000 + i * 1000,
           durationUs: 900,
-          tags: Array.from({ length: 8 }, (_, k) => [`filler.tag${k}`, `value ${k} of span ${i} in a trace made to be big`] as [string, string]),
+          tags: Array.from(
+            { length: 8 },
+            (_, k) => [`filler.tag${k}`, `value ${k} of span ${i} in a trace made to be big`] as [string, string],
+          ),
         });
       }
     }
     const body = encodeBatch('filler', batch);
-    const r = await call(new URL('/api/traces', collector), { method: 'POST', headers: { 'content-type': 'application/x-thrift' }, body, timeoutMs: 30_000 });
+    const r = await call(new URL('/api/traces', collector), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-thrift' },
+      body,
+      timeoutMs: 30_000,
+    });
     if (r.status !== 202) throw new Error(`collector answered ${r.status}: ${r.body.slice(0, 200)}`);
     sent += batch.length;
   }
@@ -87,7 +95,14 @@ const bigSearch: Attack = {
         }
       }),
     );
-    return { spansFilled: stored, statuses, slowestCallMs: Math.round(maxMs), largestReplyMB: +(maxBytes / 1e6).toFixed(1), rssMbBefore: rssBefore, rssMbAfter: await rssMb(ctx.base) };
+    return {
+      spansFilled: stored,
+      statuses,
+      slowestCallMs: Math.round(maxMs),
+      largestReplyMB: +(maxBytes / 1e6).toFixed(1),
+      rssMbBefore: rssBefore,
+      rssMbAfter: await rssMb(ctx.base),
+    };
   },
 };
 
@@ -107,7 +122,10 @@ const liveFlood: Attack = {
   what: 'hold as many /api/live streams as the server lets one address have, then the presenter reloads',
   async run(ctx) {
     const n = pick(ctx, 60, 2100);
-    const { streams, statuses } = await holdStreams(Array.from({ length: n }, () => new URL('/api/live', ctx.base)), ctx.from);
+    const { streams, statuses } = await holdStreams(
+      Array.from({ length: n }, () => new URL('/api/live', ctx.base)),
+      ctx.from,
+    );
     await ctx.loaded();
     await sleep(pick(ctx, 1500, 5000));
     // Another device on the venue network (its own address) opening the deck without a token.
@@ -137,10 +155,14 @@ const presenceFlood: Attack = {
       .then((r) => (JSON.parse(r.body) as { attendeesConnected: number }).attendeesConnected)
       .catch(() => undefined);
     const phone = await new Promise<number>((resolve) => {
-      const req = http.get(new URL(`/api/audience/presence?attendee=real-phone-${Date.now()}`, ctx.base), { localAddress: PHONE_ADDRESS, agent: false }, (res) => {
-        resolve(res.statusCode ?? 0);
-        req.destroy();
-      });
+      const req = http.get(
+        new URL(`/api/audience/presence?attendee=real-phone-${Date.now()}`, ctx.base),
+        { localAddress: PHONE_ADDRESS, agent: false },
+        (res) => {
+          resolve(res.statusCode ?? 0);
+          req.destroy();
+        },
+      );
       req.on('error', () => resolve(0));
       req.setTimeout(10_000, () => req.destroy());
     });
@@ -173,7 +195,12 @@ const idleConnections: Attack = {
     while (Date.now() < until) await sleep(200);
     const closedByServer = sockets.filter((s) => s.closedByServer).length;
     for (const s of sockets) s.close();
-    return { connectionsTried: n, connected: sockets.filter((s) => s.connected).length, errors, closedByServerWithin: `${closedByServer} in ${holdMs / 1000} s` };
+    return {
+      connectionsTried: n,
+      connected: sockets.filter((s) => s.connected).length,
+      errors,
+      closedByServerWithin: `${closedByServer} in ${holdMs / 1000} s`,
+    };
   },
 };
 
@@ -243,9 +270,13 @@ const holeSpam: Attack = {
       Array.from({ length: n }, (_, i) => i),
       20,
       async () => {
-        const r = await call(new URL('/api/holes/lock-contention', ctx.base), { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"plugged":true}', timeoutMs: 10_000, localAddress: ctx.from }).catch(
-          (e: unknown) => ({ status: errorKind(e) }),
-        );
+        const r = await call(new URL('/api/holes/lock-contention', ctx.base), {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: '{"plugged":true}',
+          timeoutMs: 10_000,
+          localAddress: ctx.from,
+        }).catch((e: unknown) => ({ status: errorKind(e) }));
         tally(statuses, String(r.status));
       },
     );
@@ -254,7 +285,15 @@ const holeSpam: Attack = {
 };
 
 /** Inputs that once answered a stack trace or someone else's data. */
-const BAD_PATHS = ['/api/traces/%E0%A4%A', '/api/traces/', '/%E0%A4%A', '/api/services/%E0%A4%A/operations', '/api/traces?limit=-1', '/api/traces?limit=99999999999', '/join/%E0%A4%A'];
+const BAD_PATHS = [
+  '/api/traces/%E0%A4%A',
+  '/api/traces/',
+  '/%E0%A4%A',
+  '/api/services/%E0%A4%A/operations',
+  '/api/traces?limit=-1',
+  '/api/traces?limit=99999999999',
+  '/join/%E0%A4%A',
+];
 
 const badPaths: Attack = {
   name: 'bad-paths',

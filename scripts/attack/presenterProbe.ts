@@ -122,7 +122,13 @@ export class PresenterProbe {
     held.close();
     const sorted = ascending(this.healthMs);
     return {
-      healthz: { calls: sorted.length, p50Ms: round(percentile(sorted, 50)), p99Ms: round(percentile(sorted, 99)), maxMs: round(sorted.at(-1) ?? 0), errors: this.healthErrors },
+      healthz: {
+        calls: sorted.length,
+        p50Ms: round(percentile(sorted, 50)),
+        p99Ms: round(percentile(sorted, 99)),
+        maxMs: round(sorted.at(-1) ?? 0),
+        errors: this.healthErrors,
+      },
       demo: { calls: this.demoMs.length, maxMs: round(Math.max(0, ...this.demoMs)), errors: this.demoErrors },
       live: { heldStatus: held.status, heldLost: held.lost, reconnectStatus: this.reconnect.status, reconnectMs: round(this.reconnect.ms) },
       lost: { notOnLive: this.sent.filter((id) => !held.traceIDs.has(id)).length, notStored, of: this.sent.length },

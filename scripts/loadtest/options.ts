@@ -51,7 +51,8 @@ export function parseOptions(argv: string[]): Options {
   if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) usage(`--url must be on loopback, got ${url.hostname}`);
   const num = (name: 'attendees' | 'rate' | 'duration', min: number) => {
     const n = Number(values[name]);
-    if (!Number.isFinite(n) || n < min || n > LIMITS[name]) usage(`--${name} must be from ${min} to ${LIMITS[name]}, got "${values[name]}"`);
+    if (!Number.isFinite(n) || n < min || n > LIMITS[name])
+      usage(`--${name} must be from ${min} to ${LIMITS[name]}, got "${values[name]}"`);
     return n;
   };
   const slowShare = Number(values['slow-share']);

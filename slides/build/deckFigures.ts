@@ -24,7 +24,13 @@ export function frontMatterFigures(fm: DeckFrontMatter): DeckFigures {
   const linkOrDeck = link
     ? `<a class="project-url" href="${escapeHtml(link)}" rel="noopener">${escapeHtml(link.replace(/^https?:\/\//, ''))}</a>`
     : '<a class="project-url" data-deck-address href="./">the address of this deck</a>';
-  return { speaker: escapeHtml(text(fm.speaker)), date: escapeHtml(longDate(fm.date)), event: escapeHtml(text(fm.event)), link: escapeHtml(link), linkOrDeck };
+  return {
+    speaker: escapeHtml(text(fm.speaker)),
+    date: escapeHtml(longDate(fm.date)),
+    event: escapeHtml(text(fm.event)),
+    link: escapeHtml(link),
+    linkOrDeck,
+  };
 }
 
 /** What the hole finder names, as one sentence: "…names 2 holes in this recording, costliest first: a; and b." */

@@ -41,7 +41,9 @@ export function markdownDeckPlugin(options: MarkdownDeckOptions = {}): Plugin {
       order: 'pre',
       handler(html) {
         if (!html.includes(SLIDES_PLACEHOLDER)) return html;
-        const deck = parseDeck(readFileSync(talkPath, 'utf8'), path.relative(process.cwd(), talkPath), { figures: recordingFigures(recordingsDir) });
+        const deck = parseDeck(readFileSync(talkPath, 'utf8'), path.relative(process.cwd(), talkPath), {
+          figures: recordingFigures(recordingsDir),
+        });
         return html
           .replace(/<title>[^<]*<\/title>/, () => `<title>${escapeHtml(deck.frontMatter.title)}</title>`)
           .replace(SLIDES_PLACEHOLDER, () => renderDeck(deck));

@@ -110,7 +110,11 @@ export function parseDeck(source: string, file = 'talk.md', options: ParseOption
     else seenIds.set(id, slide.line);
   }
 
-  if (problems.length > 0) throw new DeckSyntaxError(file, problems.sort((a, b) => a.line - b.line));
+  if (problems.length > 0)
+    throw new DeckSyntaxError(
+      file,
+      problems.sort((a, b) => a.line - b.line),
+    );
   return { frontMatter, stacks, slides };
 }
 
@@ -155,9 +159,11 @@ function readFrontMatter(lines: string[], problems: DeckProblem[]): { frontMatte
   }
   const fm = { ...fallback, ...(data as Record<string, unknown>) } as DeckFrontMatter;
   const lineOf = (key: string) => 1 + Math.max(1, lines.slice(1, close).findIndex((l) => l.startsWith(`${key}:`)) + 1);
-  if (typeof fm.title !== 'string' || fm.title.trim() === '') problems.push({ line: lineOf('title'), message: 'front matter needs a non-empty "title"' });
+  if (typeof fm.title !== 'string' || fm.title.trim() === '')
+    problems.push({ line: lineOf('title'), message: 'front matter needs a non-empty "title"' });
   for (const key of ['separator', 'verticalSeparator'] as const) {
-    if (typeof fm[key] !== 'string' || fm[key].trim() === '') problems.push({ line: lineOf(key), message: `front matter "${key}" must be non-empty text` });
+    if (typeof fm[key] !== 'string' || fm[key].trim() === '')
+      problems.push({ line: lineOf(key), message: `front matter "${key}" must be non-empty text` });
   }
   if (typeof fm.separator === 'string' && fm.separator.trim() === String(fm.verticalSeparator).trim()) {
     problems.push({ line: lineOf('verticalSeparator'), message: '"separator" and "verticalSeparator" must differ' });

@@ -30,7 +30,11 @@ function hostFor(section: HTMLElement): { host: HTMLElement; ownHost: boolean } 
  * Keeps exactly one live part mounted: the current slide's. A part that throws on mount
  * leaves a plain message on its slide instead of breaking the deck.
  */
-export function connectLiveSlides(deck: RevealApi, parts: Record<string, LivePartFactory>, ctx: LiveContext): { sync(): void; stop(): void } {
+export function connectLiveSlides(
+  deck: RevealApi,
+  parts: Record<string, LivePartFactory>,
+  ctx: LiveContext,
+): { sync(): void; stop(): void } {
   let mounted: Mounted | undefined;
   // Each part is made once and then mounted and unmounted as its slide comes and goes, so what it
   // keeps (the Demo slide's flow machine) outlives a trip to another slide.

@@ -43,7 +43,9 @@ export const crowdLaneMachine = setup({
   actions: {
     noteArrival: assign({
       dirty: ({ context, event }) =>
-        event.type === 'ARRIVAL' && !context.ours.includes(event.traceID) && !context.dirty.includes(event.traceID) ? [...context.dirty, event.traceID] : context.dirty,
+        event.type === 'ARRIVAL' && !context.ours.includes(event.traceID) && !context.dirty.includes(event.traceID)
+          ? [...context.dirty, event.traceID]
+          : context.dirty,
     }),
     noteOurs: assign(({ context, event }) => {
       if (event.type !== 'OURS') return {};

@@ -7,7 +7,13 @@ import { formatMs, median } from '../../model/index.ts';
 
 export interface CrowdPanel {
   readonly element: HTMLElement;
-  update(view: { crowd: readonly CrowdItem[]; points: readonly LatencyPoint[]; switches: readonly HoleSwitchMark[]; findings: FindingsAggregateResponse | null; now: number }): void;
+  update(view: {
+    crowd: readonly CrowdItem[];
+    points: readonly LatencyPoint[];
+    switches: readonly HoleSwitchMark[];
+    findings: FindingsAggregateResponse | null;
+    now: number;
+  }): void;
   destroy(): void;
 }
 
@@ -59,7 +65,12 @@ export function createCrowdPanel(onOpen: (traceID: string) => void): CrowdPanel 
                 {},
                 el(
                   'button',
-                  { type: 'button', class: `crowd-item${c.failed ? ' crowd-failed' : ''}`, 'data-open-trace': c.traceID, title: `Open trace ${c.traceID}` },
+                  {
+                    type: 'button',
+                    class: `crowd-item${c.failed ? ' crowd-failed' : ''}`,
+                    'data-open-trace': c.traceID,
+                    title: `Open trace ${c.traceID}`,
+                  },
                   `${c.failed ? '⚠ ' : ''}${c.who ?? 'someone'} · ${formatMs(c.durationMs)}`,
                 ),
               ),
@@ -74,7 +85,17 @@ export function createCrowdPanel(onOpen: (traceID: string) => void): CrowdPanel 
             el(
               'li',
               {},
-              el('button', { type: 'button', class: 'crowd-finding', 'data-kind': f.kind, 'data-open-trace': f.exampleTraceIDs[0] ?? '', title: 'Open an example trace' }, f.title),
+              el(
+                'button',
+                {
+                  type: 'button',
+                  class: 'crowd-finding',
+                  'data-kind': f.kind,
+                  'data-open-trace': f.exampleTraceIDs[0] ?? '',
+                  title: 'Open an example trace',
+                },
+                f.title,
+              ),
             ),
           ),
         );

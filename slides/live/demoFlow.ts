@@ -97,7 +97,9 @@ export function createDemoFlowMachine(source: TraceSource, room: RoomHoldClient 
       loadHoles: fromPromise<HoleState[]>(({ signal }) => source.holes(signal)),
       setHole: fromPromise<HoleState, { id: string; plugged: boolean }>(({ input: i }) => source.setHole(i.id, i.plugged)),
       fetchTrace: fromPromise<JaegerTrace | null, { traceID: string }>(({ input: i, signal }) => source.fetchTrace(i.traceID, signal)),
-      loadFindings: fromPromise<FindingsAggregateResponse | null, number>(({ input: lookback, signal }) => source.findings(lookback, signal)),
+      loadFindings: fromPromise<FindingsAggregateResponse | null, number>(({ input: lookback, signal }) =>
+        source.findings(lookback, signal),
+      ),
     },
     delays: {
       dwell: ({ context }) => context.timing.dwellMs,
@@ -106,7 +108,8 @@ export function createDemoFlowMachine(source: TraceSource, room: RoomHoldClient 
     guards: {
       isShown: ({ context, event }) => event.type === 'TRACE_ARRIVED' && event.traceID === context.stage.trace?.traceID,
       // Only a trace the lane has not had yet takes the main view: an older one growing late (a hung call's spans) does not.
-      followsNewCrowd: ({ context, event }) => followingCrowd(context) && event.type === 'CROWD_TRACE' && isNewerCrowd(context, event.trace),
+      followsNewCrowd: ({ context, event }) =>
+        followingCrowd(context) && event.type === 'CROWD_TRACE' && isNewerCrowd(context, event.trace),
       // The next in line is the latest-started request: one that started earlier but arrived later (a hung call's
       // spans flushed after it failed) does not push it out.
       isNewOrWaitingCrowd: ({ context, event }) => {
@@ -116,19 +119,34 @@ export function createDemoFlowMachine(source: TraceSource, room: RoomHoldClient 
         return isNewerCrowd(context, event.trace) && (!waiting || traceStartMs(event.trace) >= traceStartMs(waiting));
       },
       hasWaitingCrowd: ({ context }) => followingCrowd(context) && context.waitingCrowd !== null,
-      plugging: ({ context, event }) => event.type === 'SWITCH' && context.holes.some((h) => h.id === event.holeId && !h.plugged) && holeCatalog.some((h) => h.id === event.holeId),
+      plugging: ({ context, event }) =>
+        event.type === 'SWITCH' &&
+        context.holes.some((h) => h.id === event.holeId && !h.plugged) &&
+        holeCatalog.some((h) => h.id === event.holeId),
     },
     actions: {
-      forwardToCrowd: sendTo('crowd', ({ event }) => (event.type === 'TRACE_ARRIVED' ? { type: 'ARRIVAL', traceID: event.traceID } : { type: 'NONE' })),
+      forwardToCrowd: sendTo('crowd', ({ event }) =>
+        event.type === 'TRACE_ARRIVED' ? { type: 'ARRIVAL', traceID: event.traceID } : { type: 'NONE' },
+      ),
       noteOurs: enqueueActions(({ context, event, enqueue }) => {
         if (event.type !== 'OURS') return;
         const at = context.now();
         const holes = pluggedSignature(context.holes);
         const lastSwitch = context.switches[context.switches.length - 1]?.at ?? -Infinity;
         const since = context.samples.filter((s) => s.at > lastSwitch).length;
-        const samples = event.results.map((r, i): Sample => ({ traceID: r.traceID, kind: event.kind, burst: event.burst, holes, sinceSwitch: since + (event.burst > 1 ? 0 : i), at }));
+        const samples = event.results.map(
+          (r, i): Sample => ({
+            traceID: r.traceID,
+            kind: event.kind,
+            burst: event.burst,
+            holes,
+            sinceSwitch: since + (event.burst > 1 ? 0 : i),
+            at,
+          }),
+        );
         let points = context.points;
-        for (const r of event.results) points = upsertPoint(points, { traceID: r.traceID, durationMs: r.durationMs, at, origin: 'ours', failed: r.status >= 400 });
+        for (const r of event.results)
+          points = upsertPoint(points, { traceID: r.traceID, durationMs: r.durationMs, at, origin: 'ours', failed: r.status >= 400 });
         enqueue.assign({
           ours: keepLast([...context.ours, ...event.results.map((r) => r.traceID)], OURS_KEPT),
           samples: keepLast([...context.samples, ...samples], SAMPLES_KEPT),
@@ -144,15 +162,28 @@ export function createDemoFlowMachine(source: TraceSource, room: RoomHoldClient 
         const failed = requestFailed(t);
         const known = context.crowd.find((c) => c.traceID === t.traceID);
         const item: CrowdItem = { traceID: t.traceID, who: traceAttendee(t), durationMs, at: known?.at ?? context.now(), failed };
-        const crowd = known ? context.crowd.map((c) => (c.traceID === t.traceID ? item : c)) : keepLast([...context.crowd, item], CROWD_KEPT);
+        const crowd = known
+          ? context.crowd.map((c) => (c.traceID === t.traceID ? item : c))
+          : keepLast([...context.crowd, item], CROWD_KEPT);
         return { crowd, points: upsertPoint(context.points, { traceID: t.traceID, durationMs, at: item.at, origin: 'crowd', failed }) };
       }),
       showCrowd: assign(({ context, event }) => {
         const trace = event.type === 'CROWD_TRACE' ? event.trace : context.waitingCrowd;
         if (!trace || context.ours.includes(trace.traceID)) return {};
-        return { stage: { ...emptyStage, trace, origin: 'crowd' as const, failureSpan: requestFailed(trace) ? failureOrigin(trace) ?? null : null }, waitingCrowd: null };
+        return {
+          stage: {
+            ...emptyStage,
+            trace,
+            origin: 'crowd' as const,
+            failureSpan: requestFailed(trace) ? (failureOrigin(trace) ?? null) : null,
+          },
+          waitingCrowd: null,
+        };
       }),
-      keepCrowdWaiting: assign({ waitingCrowd: ({ context, event }) => (event.type === 'CROWD_TRACE' && !context.ours.includes(event.trace.traceID) ? event.trace : context.waitingCrowd) }),
+      keepCrowdWaiting: assign({
+        waitingCrowd: ({ context, event }) =>
+          event.type === 'CROWD_TRACE' && !context.ours.includes(event.trace.traceID) ? event.trace : context.waitingCrowd,
+      }),
       noteSwitch: assign(({ context, event }) => {
         if (event.type !== 'HOLE_CONFIRMED') return {};
         return {
@@ -200,7 +231,10 @@ export function createDemoFlowMachine(source: TraceSource, room: RoomHoldClient 
           STREAM_STATE: { actions: assign({ stream: ({ event }) => event.state, streamProblem: ({ event }) => event.problem }) },
           OURS: { actions: 'noteOurs' },
           HOLE_CONFIRMED: { actions: 'noteSwitch' },
-          PIN: { guard: ({ context }) => context.stage.trace !== null, actions: assign({ stage: ({ context }) => ({ ...context.stage, pinned: true }) }) },
+          PIN: {
+            guard: ({ context }) => context.stage.trace !== null,
+            actions: assign({ stage: ({ context }) => ({ ...context.stage, pinned: true }) }),
+          },
           UNPIN: { actions: assign({ stage: ({ context }) => ({ ...context.stage, pinned: false }), comparison: null }) },
           DISMISS_COMPARISON: { actions: assign({ comparison: null }) },
         },
@@ -243,7 +277,10 @@ export function createDemoFlowMachine(source: TraceSource, room: RoomHoldClient 
                 },
               },
               requesting: {
-                on: { TRACE_ARRIVED: { actions: sendTo('request', ({ event }) => event) }, STREAM_OPEN: { actions: sendTo('request', { type: 'STREAM_OPEN' }) } },
+                on: {
+                  TRACE_ARRIVED: { actions: sendTo('request', ({ event }) => event) },
+                  STREAM_OPEN: { actions: sendTo('request', { type: 'STREAM_OPEN' }) },
+                },
                 invoke: {
                   id: 'request',
                   src: 'presenterRequest',
@@ -266,8 +303,21 @@ export function createDemoFlowMachine(source: TraceSource, room: RoomHoldClient 
                       }
                       const t = out.trace;
                       enqueue.assign({
-                        stage: { trace: t, origin: 'ours', pinned: true, failure: out.failure, failureSpan: out.failure ? failureOrigin(t) ?? null : null, of: out.results.length },
-                        points: upsertPoint(context.points, { traceID: t.traceID, durationMs: traceDurationMs(t), at: context.now(), origin: 'ours', failed: Boolean(out.failure) }),
+                        stage: {
+                          trace: t,
+                          origin: 'ours',
+                          pinned: true,
+                          failure: out.failure,
+                          failureSpan: out.failure ? (failureOrigin(t) ?? null) : null,
+                          of: out.results.length,
+                        },
+                        points: upsertPoint(context.points, {
+                          traceID: t.traceID,
+                          durationMs: traceDurationMs(t),
+                          at: context.now(),
+                          origin: 'ours',
+                          failed: Boolean(out.failure),
+                        }),
                         waitingCrowd: null,
                       });
                       if (out.stale) enqueue.raise({ type: 'TRACE_ARRIVED', traceID: t.traceID });
@@ -276,10 +326,19 @@ export function createDemoFlowMachine(source: TraceSource, room: RoomHoldClient 
                 },
               },
               proving: {
-                entry: assign(({ event }) => ({ proving: { holeId: event.type === 'SWITCH' ? event.holeId : '', text: 'Preparing the proof…' }, comparison: null })),
+                entry: assign(({ event }) => ({
+                  proving: { holeId: event.type === 'SWITCH' ? event.holeId : '', text: 'Preparing the proof…' },
+                  comparison: null,
+                })),
                 // A proof stopped midway (the slide left) lets the room go at once; after a whole proof this is a no-op.
                 exit: [assign({ proving: null }), () => void room?.end().catch(() => undefined)],
-                on: { PROOF_PROGRESS: { actions: assign({ proving: ({ context, event }) => (context.proving ? { ...context.proving, text: event.text } : null) }) } },
+                on: {
+                  PROOF_PROGRESS: {
+                    actions: assign({
+                      proving: ({ context, event }) => (context.proving ? { ...context.proving, text: event.text } : null),
+                    }),
+                  },
+                },
                 invoke: {
                   id: 'proof',
                   src: 'plugProof',
@@ -303,7 +362,14 @@ export function createDemoFlowMachine(source: TraceSource, room: RoomHoldClient 
                             stage: { ...emptyStage, trace: event.output.result.after.typical, origin: 'ours' as const, pinned: true },
                             // Every sampled request's whole trace gives its final duration on the chart.
                             points: [...event.output.result.before.traces, ...event.output.result.after.traces].reduce(
-                              (pts, t) => upsertPoint(pts, { traceID: t.traceID, durationMs: traceDurationMs(t), at: context.now(), origin: 'ours', failed: false }),
+                              (pts, t) =>
+                                upsertPoint(pts, {
+                                  traceID: t.traceID,
+                                  durationMs: traceDurationMs(t),
+                                  at: context.now(),
+                                  origin: 'ours',
+                                  failed: false,
+                                }),
                               context.points,
                             ),
                           }
@@ -319,7 +385,12 @@ export function createDemoFlowMachine(source: TraceSource, room: RoomHoldClient 
                     const id = event.type === 'SWITCH' ? event.holeId : '';
                     return { id, plugged: !context.holes.find((h) => h.id === id)?.plugged };
                   },
-                  onDone: { target: 'idle', actions: enqueueActions(({ event, enqueue }) => enqueue.raise({ type: 'HOLE_CONFIRMED', hole: event.output, at: Date.now() })) },
+                  onDone: {
+                    target: 'idle',
+                    actions: enqueueActions(({ event, enqueue }) =>
+                      enqueue.raise({ type: 'HOLE_CONFIRMED', hole: event.output, at: Date.now() }),
+                    ),
+                  },
                   onError: { target: 'idle', actions: assign({ holeProblem: ({ event }) => messageOf(event.error) }) },
                 },
               },
@@ -332,7 +403,13 @@ export function createDemoFlowMachine(source: TraceSource, room: RoomHoldClient 
                     actions: assign(({ event }) =>
                       event.output
                         ? {
-                            stage: { ...emptyStage, trace: event.output, origin: 'opened' as const, pinned: true, failureSpan: requestFailed(event.output) ? failureOrigin(event.output) ?? null : null },
+                            stage: {
+                              ...emptyStage,
+                              trace: event.output,
+                              origin: 'opened' as const,
+                              pinned: true,
+                              failureSpan: requestFailed(event.output) ? (failureOrigin(event.output) ?? null) : null,
+                            },
                             comparison: null,
                             error: null,
                           }
@@ -390,9 +467,19 @@ export function createDemoFlowMachine(source: TraceSource, room: RoomHoldClient 
                       if (!t || t.traceID !== context.stage.trace?.traceID) return {};
                       const failed = Boolean(context.stage.failure);
                       return {
-                        stage: { ...context.stage, trace: t, failureSpan: context.stage.failureSpan ?? (failed ? failureOrigin(t) ?? null : null) },
+                        stage: {
+                          ...context.stage,
+                          trace: t,
+                          failureSpan: context.stage.failureSpan ?? (failed ? (failureOrigin(t) ?? null) : null),
+                        },
                         points: context.points.some((p) => p.traceID === t.traceID)
-                          ? upsertPoint(context.points, { traceID: t.traceID, durationMs: traceDurationMs(t), at: 0, origin: 'ours', failed })
+                          ? upsertPoint(context.points, {
+                              traceID: t.traceID,
+                              durationMs: traceDurationMs(t),
+                              at: 0,
+                              origin: 'ours',
+                              failed,
+                            })
                           : context.points,
                       };
                     }),
@@ -460,4 +547,3 @@ export function createDemoFlowMachine(source: TraceSource, room: RoomHoldClient 
 export type DemoFlowMachine = ReturnType<typeof createDemoFlowMachine>;
 export type DemoFlowActor = ActorRefFrom<DemoFlowMachine>;
 export type DemoFlowSnapshot = SnapshotFrom<DemoFlowMachine>;
-

@@ -50,7 +50,7 @@ export function createDemoGuide(onSend: (pattern: RequestPattern) => void): Demo
       lastPlugged = key;
       if (chosenByHand && plugged.size === 0) return;
       const open = steps.findIndex((s) => !plugged.has(s.spec.id));
-      at = Math.max(open , 0);
+      at = Math.max(open, 0);
       chosenByHand = false;
       render();
       if (open < 0) {

@@ -62,7 +62,11 @@ function fitFindingsBand(viewerHost: HTMLElement): () => void {
 
 function mountDemo(host: HTMLElement, ctx: LiveContext, actor: DemoFlowActor): () => void {
   const sendButton = el('button', { type: 'button', class: 'demo-send' }, 'Send a request');
-  const burstButton = el('button', { type: 'button', class: 'demo-burst', title: `Sends ${patternWords(lockHole)}` }, `Burst of ${lockHole.pattern.count} ${lockHole.pattern.kind}`);
+  const burstButton = el(
+    'button',
+    { type: 'button', class: 'demo-burst', title: `Sends ${patternWords(lockHole)}` },
+    `Burst of ${lockHole.pattern.count} ${lockHole.pattern.kind}`,
+  );
   const status = el('p', { class: 'demo-status', role: 'status', 'aria-live': 'polite' });
   const pinButton = el('button', { type: 'button', class: 'demo-pin', hidden: '' });
   const zoomOut = el('button', { type: 'button', class: 'demo-zoom-out', 'aria-label': 'Smaller' }, 'A−');
@@ -74,7 +78,15 @@ function mountDemo(host: HTMLElement, ctx: LiveContext, actor: DemoFlowActor): (
   const root = el(
     'div',
     { class: 'demo-slide' },
-    el('div', { class: 'demo-bar' }, sendButton, burstButton, status, pinButton, el('div', { class: 'demo-zoom', role: 'group', 'aria-label': 'Presenter zoom' }, zoomOut, zoomIn)),
+    el(
+      'div',
+      { class: 'demo-bar' },
+      sendButton,
+      burstButton,
+      status,
+      pinButton,
+      el('div', { class: 'demo-zoom', role: 'group', 'aria-label': 'Presenter zoom' }, zoomOut, zoomIn),
+    ),
     el('div', { class: 'demo-main' }, el('div', { class: 'demo-stage' }, viewerHost, compareHost), side),
   );
   host.append(root);
@@ -122,7 +134,8 @@ function mountDemo(host: HTMLElement, ctx: LiveContext, actor: DemoFlowActor): (
     const windowCss = window.innerHeight / scale;
     const height = Math.max(SLIDE_DEMO_PX, Math.floor(windowCss - 2 * WINDOW_MARGIN_CSS_PX));
     root.style.height = `${height}px`;
-    root.style.transform = height > SLIDE_DEMO_PX ? `translateY(${-Math.round((windowCss - SLIDE_HEIGHT_PX) / 2 - WINDOW_MARGIN_CSS_PX)}px)` : '';
+    root.style.transform =
+      height > SLIDE_DEMO_PX ? `translateY(${-Math.round((windowCss - SLIDE_HEIGHT_PX) / 2 - WINDOW_MARGIN_CSS_PX)}px)` : '';
   };
   const autoZoom = () => {
     fitHeight();

@@ -72,10 +72,14 @@ export function upsertPoint(points: LatencyPoint[], p: LatencyPoint): LatencyPoi
   if (i < 0) return keepLast([...points, p], POINTS_KEPT);
   const next = points.slice();
   // Ours wins over the crowd's guess: a trace can reach the crowd lane a moment before our request's answer names it.
-  next[i] = { ...points[i]!, durationMs: p.durationMs, failed: p.failed || points[i]!.failed, origin: p.origin === 'ours' ? 'ours' : points[i]!.origin };
+  next[i] = {
+    ...points[i]!,
+    durationMs: p.durationMs,
+    failed: p.failed || points[i]!.failed,
+    origin: p.origin === 'ours' ? 'ours' : points[i]!.origin,
+  };
   return next;
 }
-
 
 export function pluggedSignature(holes: readonly HoleState[]): string {
   return holes
@@ -92,7 +96,12 @@ export function reusableBefore(spec: HoleSpec, samples: readonly Sample[], holes
   if (p.lead) return [];
   const warmAfter = p.warmup.reduce((n, w) => n + w.count, 0);
   const fit = samples.filter(
-    (s) => s.kind === p.kind && s.holes === holes && s.sinceSwitch >= warmAfter && now - s.at < REUSE_WITHIN_MS && (p.concurrent ? s.burst >= p.count : s.burst === 1),
+    (s) =>
+      s.kind === p.kind &&
+      s.holes === holes &&
+      s.sinceSwitch >= warmAfter &&
+      now - s.at < REUSE_WITHIN_MS &&
+      (p.concurrent ? s.burst >= p.count : s.burst === 1),
   );
   if (p.concurrent) {
     // One whole burst: its requests queued on each other, which is what the hole needs.
@@ -103,4 +112,3 @@ export function reusableBefore(spec: HoleSpec, samples: readonly Sample[], holes
   }
   return fit.length >= p.count ? fit.slice(-p.count).map((s) => s.traceID) : [];
 }
-

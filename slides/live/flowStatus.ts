@@ -12,7 +12,6 @@ export function presenterPhase(s: DemoFlowSnapshot): string {
   return p;
 }
 
-
 export type Tone = 'ok' | 'busy' | 'bad';
 
 /** Who sent the trace on the stage, in a few words. */
@@ -35,7 +34,13 @@ export function statusLine(s: DemoFlowSnapshot): { text: string; tone: Tone } {
     case 'requesting': {
       const n = c.pending?.count ?? 1;
       if (c.pending?.pattern) return { text: `Sending ${requestPatternWords(c.pending.pattern)}…`, tone: 'busy' };
-      return { text: n === 1 ? `Sending a ${c.pending?.kind ?? 'normal'} request through the mesh…` : `Sending ${n} ${c.pending?.kind ?? ''} requests at once…`, tone: 'busy' };
+      return {
+        text:
+          n === 1
+            ? `Sending a ${c.pending?.kind ?? 'normal'} request through the mesh…`
+            : `Sending ${n} ${c.pending?.kind ?? ''} requests at once…`,
+        tone: 'busy',
+      };
     }
     case 'proving':
       return { text: c.proving?.text ?? 'Proving the plug…', tone: 'busy' };

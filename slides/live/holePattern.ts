@@ -23,7 +23,9 @@ export function plainRequests(kind: RequestKind, count: number): RequestPattern 
 export function requestPatternWords(p: RequestPattern): string {
   const warm = p.warmup.length ? `, after ${p.warmup.map((w) => `${w.count} ${w.kind}`).join(' and ')} to warm up` : '';
   const lead = p.lead ? `, right behind ${p.lead.count} ${p.lead.kind} already in flight` : '';
-  return p.concurrent ? `a burst of ${p.count} ${p.kind} requests at once${lead}${warm}` : `${p.count} ${p.kind} requests one after another${lead}${warm}`;
+  return p.concurrent
+    ? `a burst of ${p.count} ${p.kind} requests at once${lead}${warm}`
+    : `${p.count} ${p.kind} requests one after another${lead}${warm}`;
 }
 
 const pause = (ms: number, signal: AbortSignal) =>
@@ -40,14 +42,18 @@ const pause = (ms: number, signal: AbortSignal) =>
  */
 export async function sendPattern(source: TraceSource, p: RequestPattern, signal: AbortSignal): Promise<SentGroup[]> {
   const groups: SentGroup[] = [];
-  for (const w of p.warmup) groups.push({ kind: w.kind, burst: w.count, results: await source.sendRequests(w.kind, w.count, signal), judged: false });
+  for (const w of p.warmup)
+    groups.push({ kind: w.kind, burst: w.count, results: await source.sendRequests(w.kind, w.count, signal), judged: false });
   if (p.lead) {
     const { kind, count, aheadMs } = p.lead;
     const lead = source.sendRequests(kind, count, signal);
     lead.catch(() => undefined); // awaited below; this only keeps a failure during the burst from going unhandled
     await pause(aheadMs, signal);
     const judged = await source.sendRequests(p.kind, p.count, signal);
-    groups.push({ kind, burst: count, results: await lead, judged: false }, { kind: p.kind, burst: p.count, results: judged, judged: true });
+    groups.push(
+      { kind, burst: count, results: await lead, judged: false },
+      { kind: p.kind, burst: p.count, results: judged, judged: true },
+    );
   } else if (p.concurrent) {
     groups.push({ kind: p.kind, burst: p.count, results: await source.sendRequests(p.kind, p.count, signal), judged: true });
   } else {

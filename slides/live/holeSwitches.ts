@@ -17,7 +17,13 @@ export function shortHoleName(id: string): string {
 export function createHoleSwitches(onSwitch: (holeId: string) => void): HoleSwitchesPanel {
   const list = el('ul', { class: 'demo-holes-list' });
   const problem = el('p', { class: 'demo-holes-problem', role: 'alert' });
-  const element = el('div', { role: 'group', class: 'demo-holes', 'aria-label': 'Performance holes (presenter)' }, el('h3', {}, 'Holes:'), list, problem);
+  const element = el(
+    'div',
+    { role: 'group', class: 'demo-holes', 'aria-label': 'Performance holes (presenter)' },
+    el('h3', {}, 'Holes:'),
+    list,
+    problem,
+  );
   const buttons = new Map<string, { button: HTMLButtonElement; state: HTMLElement }>();
   list.addEventListener('click', (e) => {
     const b = (e.target as Element).closest<HTMLButtonElement>('button[data-hole]');

@@ -11,7 +11,12 @@ export interface LatencyPanel {
 
 const SVG = 'http://www.w3.org/2000/svg';
 
-function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>, parent: Element, text?: string): SVGElementTagNameMap[K] {
+function svg<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string | number>,
+  parent: Element,
+  text?: string,
+): SVGElementTagNameMap[K] {
   const e = document.createElementNS(SVG, tag);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
   if (text !== undefined) e.textContent = text;
@@ -68,13 +73,21 @@ export function createLatencyPanel(host: HTMLElement): LatencyPanel {
     const plotH = h - top - bottom;
     const yMax = niceCeil(Math.max(...durations) * 1.05);
     const y = (ms: number) => top + plotH - (Math.min(ms, yMax) / yMax) * plotH;
-    const t0 = Math.min(...points.map((p) => p.at), ...switches.map((s) => s.at).filter((at) => at >= Math.min(...points.map((p) => p.at))));
+    const t0 = Math.min(
+      ...points.map((p) => p.at),
+      ...switches.map((s) => s.at).filter((at) => at >= Math.min(...points.map((p) => p.at))),
+    );
     const t1 = Math.max(...points.map((p) => p.at), t0 + 1);
     const x = (at: number) => left + ((at - t0) / (t1 - t0)) * plotW;
 
     for (const f of [0, 0.5, 1]) {
       svg('line', { x1: left, x2: left + plotW, y1: y(yMax * f), y2: y(yMax * f), class: 'lp-grid' }, chart);
-      svg('text', { x: left - font * 0.3, y: y(yMax * f), class: 'lp-axis', 'text-anchor': 'end', 'dominant-baseline': 'middle' }, chart, formatMs(yMax * f));
+      svg(
+        'text',
+        { x: left - font * 0.3, y: y(yMax * f), class: 'lp-axis', 'text-anchor': 'end', 'dominant-baseline': 'middle' },
+        chart,
+        formatMs(yMax * f),
+      );
     }
 
     // Switches inside the window, as vertical lines. Switches close together share one label, and a
@@ -91,11 +104,29 @@ export function createLatencyPanel(host: HTMLElement): LatencyPanel {
     const words = (g: HoleSwitchMark[]) => {
       const plugged = g.filter((s) => s.plugged).map((s) => shortHoleName(s.holeId));
       const opened = g.filter((s) => !s.plugged).map((s) => shortHoleName(s.holeId));
-      return [plugged.length ? `${plugged.join(', ')} plugged` : '', opened.length ? `${opened.join(', ')} opened` : ''].filter(Boolean).join('; ');
+      return [plugged.length ? `${plugged.join(', ')} plugged` : '', opened.length ? `${opened.join(', ')} opened` : '']
+        .filter(Boolean)
+        .join('; ');
     };
     for (const s of shown) {
-      const line = svg('line', { x1: xOf(s), x2: xOf(s), y1: top - 2, y2: top + plotH, class: `lp-switch${s.plugged ? ' lp-switch-plugged' : ''}`, 'data-hole': s.holeId }, chart);
-      svg('title', {}, line, `${shortHoleName(s.holeId)} ${s.plugged ? 'plugged' : 'opened'} at ${new Date(s.at).toLocaleTimeString('en-GB', { hour12: false })}`);
+      const line = svg(
+        'line',
+        {
+          x1: xOf(s),
+          x2: xOf(s),
+          y1: top - 2,
+          y2: top + plotH,
+          class: `lp-switch${s.plugged ? ' lp-switch-plugged' : ''}`,
+          'data-hole': s.holeId,
+        },
+        chart,
+      );
+      svg(
+        'title',
+        {},
+        line,
+        `${shortHoleName(s.holeId)} ${s.plugged ? 'plugged' : 'opened'} at ${new Date(s.at).toLocaleTimeString('en-GB', { hour12: false })}`,
+      );
     }
     // Each label is measured as drawn, then put on the first label line with room from its switch on.
     const ends: number[] = Array.from({ length: labelLines }, () => -Infinity);
@@ -117,14 +148,23 @@ export function createLatencyPanel(host: HTMLElement): LatencyPanel {
     const r = Math.max(3, font * 0.28);
     for (const p of points) {
       // A click on a point opens its trace (the crowd lane listens for data-open-trace).
-      const attrs = { 'data-trace-id': p.traceID, 'data-open-trace': p.traceID, 'data-ms': p.durationMs.toFixed(3), 'data-origin': p.origin };
+      const attrs = {
+        'data-trace-id': p.traceID,
+        'data-open-trace': p.traceID,
+        'data-ms': p.durationMs.toFixed(3),
+        'data-origin': p.origin,
+      };
       const cx = x(p.at);
       const cy = y(p.durationMs);
       if (p.failed) {
         const g = svg('g', { ...attrs, class: 'lp-point lp-failed' }, chart);
         svg('path', { d: `M${cx - r} ${cy - r}L${cx + r} ${cy + r}M${cx - r} ${cy + r}L${cx + r} ${cy - r}` }, g);
       } else if (p.origin === 'crowd') {
-        svg('rect', { ...attrs, class: 'lp-point lp-crowd', x: cx - r, y: cy - r, width: 2 * r, height: 2 * r, transform: `rotate(45 ${cx} ${cy})` }, chart);
+        svg(
+          'rect',
+          { ...attrs, class: 'lp-point lp-crowd', x: cx - r, y: cy - r, width: 2 * r, height: 2 * r, transform: `rotate(45 ${cx} ${cy})` },
+          chart,
+        );
       } else {
         svg('circle', { ...attrs, class: 'lp-point lp-ours', cx, cy, r }, chart);
       }
@@ -134,7 +174,8 @@ export function createLatencyPanel(host: HTMLElement): LatencyPanel {
     const a = clock(t0);
     const b = clock(t1);
     svg('text', { x: left, y: h - font * 0.25, class: 'lp-axis' }, chart, a);
-    if (b !== a && plotW > (a.length + b.length + 2) * font * 0.6) svg('text', { x: left + plotW, y: h - font * 0.25, class: 'lp-axis', 'text-anchor': 'end' }, chart, b);
+    if (b !== a && plotW > (a.length + b.length + 2) * font * 0.6)
+      svg('text', { x: left + plotW, y: h - font * 0.25, class: 'lp-axis', 'text-anchor': 'end' }, chart, b);
   }
 
   const schedule = () => {

@@ -41,7 +41,8 @@ export const liveStreamMachine = setup({
      * The slide fetches a trace once its root is in and again only when it holds more spans than
      * when last told: every other event would only fetch the same trace again.
      */
-    worthFetching: ({ context, event }) => event.type === 'ARRIVAL' && event.hasRoot && event.spanCount > (context.told.get(event.traceID) ?? 0),
+    worthFetching: ({ context, event }) =>
+      event.type === 'ARRIVAL' && event.hasRoot && event.spanCount > (context.told.get(event.traceID) ?? 0),
   },
   actions: {
     remember: assign({
@@ -54,7 +55,11 @@ export const liveStreamMachine = setup({
         return told;
       },
     }),
-    tellState: sendParent(({ context }, state: 'connecting' | 'open' | 'retrying') => ({ type: 'STREAM_STATE', state, problem: context.problem })),
+    tellState: sendParent(({ context }, state: 'connecting' | 'open' | 'retrying') => ({
+      type: 'STREAM_STATE',
+      state,
+      problem: context.problem,
+    })),
     failed: assign({ attempts: ({ context }) => context.attempts + 1, problem: (_, reason: string) => reason }),
   },
 }).createMachine({
@@ -69,7 +74,12 @@ export const liveStreamMachine = setup({
         ERROR: { target: 'retrying', actions: { type: 'failed', params: ({ event }) => event.reason } },
         ARRIVAL: {
           guard: 'worthFetching',
-          actions: ['remember', sendParent(({ event }) => (event.type === 'ARRIVAL' ? { type: 'TRACE_ARRIVED', traceID: event.traceID, spanCount: event.spanCount } : { type: 'NONE' }))],
+          actions: [
+            'remember',
+            sendParent(({ event }) =>
+              event.type === 'ARRIVAL' ? { type: 'TRACE_ARRIVED', traceID: event.traceID, spanCount: event.spanCount } : { type: 'NONE' },
+            ),
+          ],
         },
       },
       states: {
@@ -81,7 +91,9 @@ export const liveStreamMachine = setup({
               actions: [assign({ attempts: 0, problem: null }), sendParent({ type: 'STREAM_OPEN' })],
             },
           },
-          after: { connectTimeout: { target: '#liveStream.retrying', actions: { type: 'failed', params: 'The live trace stream did not open.' } } },
+          after: {
+            connectTimeout: { target: '#liveStream.retrying', actions: { type: 'failed', params: 'The live trace stream did not open.' } },
+          },
         },
         open: { entry: { type: 'tellState', params: 'open' } },
       },

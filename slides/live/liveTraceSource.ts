@@ -43,7 +43,12 @@ export function parseServiceEvent(data: string): ServiceStateEvent | null {
   try {
     const o = JSON.parse(data) as Partial<ServiceStateEvent>;
     if (typeof o?.name !== 'string' || !SERVICE_STATES.includes(o.state as ServiceState)) return null;
-    return { name: o.name, state: o.state as ServiceState, reason: typeof o.reason === 'string' ? o.reason : undefined, at: typeof o.at === 'number' ? o.at : Date.now() };
+    return {
+      name: o.name,
+      state: o.state as ServiceState,
+      reason: typeof o.reason === 'string' ? o.reason : undefined,
+      at: typeof o.at === 'number' ? o.at : Date.now(),
+    };
   } catch {
     return null;
   }
@@ -199,15 +204,33 @@ export function createLiveTraceSource(opts: LiveSourceOptions): TraceSource {
     prefetchTrace: prefetch,
 
     openStream(handlers: StreamHandlers) {
-      return openEvents<TraceArrival>('/api/live', 'trace', parseLiveTraceEvent, (a) => handlers.onTrace(a), handlers, 'The live trace stream dropped.');
+      return openEvents<TraceArrival>(
+        '/api/live',
+        'trace',
+        parseLiveTraceEvent,
+        (a) => handlers.onTrace(a),
+        handlers,
+        'The live trace stream dropped.',
+      );
     },
 
     openMeshEvents(handlers: MeshEventHandlers) {
-      return openEvents('/api/mesh/events', 'service', parseServiceEvent, (e) => handlers.onService(e), handlers, 'The mesh event stream dropped.');
+      return openEvents(
+        '/api/mesh/events',
+        'service',
+        parseServiceEvent,
+        (e) => handlers.onService(e),
+        handlers,
+        'The mesh event stream dropped.',
+      );
     },
 
     async findings(lookbackMs, signal) {
-      const res = await call(`/api/findings?lookback=${Math.max(1, Math.round(lookbackMs / 1000))}s`, { signal, cache: 'no-store' }, 'reading the findings');
+      const res = await call(
+        `/api/findings?lookback=${Math.max(1, Math.round(lookbackMs / 1000))}s`,
+        { signal, cache: 'no-store' },
+        'reading the findings',
+      );
       if (res.status === 404) return null;
       if (!res.ok) throw new SourceError(`The hole finder answered: ${await reasonOf(res)}`, false);
       const body = (await res.json()) as FindingsAggregateResponse;

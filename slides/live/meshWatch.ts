@@ -91,7 +91,9 @@ export const meshWatchMachine = setup({
                 // A check that finds a service healthy again makes its old reason stale.
                 reasons: ({ context, event }) =>
                   Object.fromEntries(
-                    Object.entries(context.reasons).filter(([n]) => event.output.state !== 'offline' && event.output.services.some((s) => s.name === n && s.state !== 'healthy')),
+                    Object.entries(context.reasons).filter(
+                      ([n]) => event.output.state !== 'offline' && event.output.services.some((s) => s.name === n && s.state !== 'healthy'),
+                    ),
                   ),
               }),
               'tellParent',
@@ -100,7 +102,13 @@ export const meshWatchMachine = setup({
         ],
         onError: {
           target: 'polling',
-          actions: [assign({ problem: ({ event }) => ({ state: 'down', reason: `The health check failed: ${String(event.error)}`, services: [] }) as MeshHealth }), 'tellParent'],
+          actions: [
+            assign({
+              problem: ({ event }) =>
+                ({ state: 'down', reason: `The health check failed: ${String(event.error)}`, services: [] }) as MeshHealth,
+            }),
+            'tellParent',
+          ],
         },
       },
     },
@@ -112,7 +120,9 @@ export const meshWatchMachine = setup({
             assign(({ context, event }) => {
               const { name, state, reason } = event.event;
               const known = context.services.some((s) => s.name === name);
-              const services = known ? context.services.map((s) => (s.name === name ? { name, state } : s)) : [...context.services, { name, state }];
+              const services = known
+                ? context.services.map((s) => (s.name === name ? { name, state } : s))
+                : [...context.services, { name, state }];
               const reasons = { ...context.reasons };
               if (state === 'healthy' || !reason) delete reasons[name];
               else reasons[name] = reason;

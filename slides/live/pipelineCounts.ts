@@ -48,14 +48,17 @@ export function udpLoss(s: CollectorStats): UdpLoss {
 }
 
 function lossText(l: UdpLoss): string {
-  const kernel = l.kernel === null ? 'kernel drops not readable here' : `${l.kernel.toLocaleString('en')} datagram${l.kernel === 1 ? '' : 's'} dropped by the kernel`;
+  const kernel =
+    l.kernel === null
+      ? 'kernel drops not readable here'
+      : `${l.kernel.toLocaleString('en')} datagram${l.kernel === 1 ? '' : 's'} dropped by the kernel`;
   return `UDP lost on the way: ${kernel} · ${l.gaps.toLocaleString('en')} batch${l.gaps === 1 ? '' : 'es'} missing by sequence number`;
 }
 
 const STAGES: { key: keyof StageCounts; name: string; unit: string }[] = [
   { key: 'otlp', name: 'OTLP/HTTP', unit: 'from the OTel SDK' },
   { key: 'http', name: 'Thrift/HTTP', unit: 'from jaeger-client' },
-  { key: 'udp', name: 'Thrift/UDP', unit: 'the old agent\'s port' },
+  { key: 'udp', name: 'Thrift/UDP', unit: "the old agent's port" },
   { key: 'collector', name: 'collector', unit: 'spans in' },
   { key: 'store', name: 'store', unit: 'spans stored' },
   { key: 'query', name: 'query', unit: 'traces to read' },
@@ -71,7 +74,16 @@ function mountPipeline(host: HTMLElement, ctx: LiveContext): () => void {
     const count = el('span', { class: 'pipeline-count', 'data-stage': st.key }, '–');
     const rate = el('span', { class: 'pipeline-rate' });
     cells.set(st.key, { count, rate });
-    row.append(el('li', { class: 'pipeline-stage', 'data-door': st.key }, el('span', { class: 'pipeline-name' }, st.name), count, el('span', { class: 'pipeline-unit' }, st.unit), rate));
+    row.append(
+      el(
+        'li',
+        { class: 'pipeline-stage', 'data-door': st.key },
+        el('span', { class: 'pipeline-name' }, st.name),
+        count,
+        el('span', { class: 'pipeline-unit' }, st.unit),
+        rate,
+      ),
+    );
   }
   const loss = el('p', { class: 'pipeline-loss', 'data-lost': '0' });
   const note = el('p', { class: 'pipeline-note', role: 'status' });

@@ -32,9 +32,7 @@ interface Ctx extends PlugProofInput {
   held: RoomHoldStart | null;
 }
 
-type Ev =
-  | { type: 'PROGRESS'; text: string }
-  | { type: 'SENT'; results: DemoRequestResult[]; kind: RequestKind; burst: number };
+type Ev = { type: 'PROGRESS'; text: string } | { type: 'SENT'; results: DemoRequestResult[]; kind: RequestKind; burst: number };
 
 interface GatherInput {
   source: TraceSource;
@@ -73,7 +71,10 @@ async function gather(input: GatherInput, signal: AbortSignal): Promise<JaegerTr
   const { source, spec, phase, tell } = input;
   const p: HolePattern = spec.pattern;
   if (phase === 'before' && input.reuse.length > 0) {
-    tell({ type: 'PROGRESS', text: `Proving the ${spec.shortName} plug: your last ${plural(input.reuse.length, `${p.kind} request`)} are the “before”…` });
+    tell({
+      type: 'PROGRESS',
+      text: `Proving the ${spec.shortName} plug: your last ${plural(input.reuse.length, `${p.kind} request`)} are the “before”…`,
+    });
     return Promise.all(input.reuse.map((id) => settledTrace(source, id, input.traceTimeoutMs, signal)));
   }
   const send = async (kind: RequestKind, count: number): Promise<DemoRequestResult[]> => {
@@ -85,14 +86,20 @@ async function gather(input: GatherInput, signal: AbortSignal): Promise<JaegerTr
   };
   // Cold state (an empty cache) would flatter no one: the pattern's warm-up is sent on both sides, not judged, and the slide says so.
   for (const w of p.warmup) {
-    tell({ type: 'PROGRESS', text: `Warming up (${phase === 'before' ? 'before' : 'after'} the plug): ${plural(w.count, `${w.kind} request`)} first, not measured — e.g. to fill a cache…` });
+    tell({
+      type: 'PROGRESS',
+      text: `Warming up (${phase === 'before' ? 'before' : 'after'} the plug): ${plural(w.count, `${w.kind} request`)} first, not measured — e.g. to fill a cache…`,
+    });
     await send(w.kind, w.count);
   }
   const ids: string[] = [];
   if (p.lead) {
     // The lead is in flight when the judged burst arrives, so even the burst's first request meets the hole; not measured.
     const { kind, count, aheadMs } = p.lead;
-    tell({ type: 'PROGRESS', text: `Measuring ${phase} the ${spec.shortName} plug: ${plural(count, `${kind} request`)} ahead (not measured), then a burst of ${p.count} ${p.kind} requests…` });
+    tell({
+      type: 'PROGRESS',
+      text: `Measuring ${phase} the ${spec.shortName} plug: ${plural(count, `${kind} request`)} ahead (not measured), then a burst of ${p.count} ${p.kind} requests…`,
+    });
     const lead = send(kind, count);
     lead.catch(() => undefined); // awaited below; this only keeps a failure during the burst from going unhandled
     await pause(aheadMs, signal);
@@ -117,13 +124,16 @@ export const plugProofMachine = setup({
   actors: {
     gather: fromPromise<JaegerTrace[], GatherInput>(({ input, signal }) => gather(input, signal)),
     plug: fromPromise<HoleState, { source: TraceSource; id: string }>(({ input }) => input.source.setHole(input.id, true)),
-    holdRoom: fromPromise<RoomHoldStart | null, RoomHoldClient | null | undefined>(({ input, signal }) => input?.start(signal) ?? Promise.resolve(null)),
+    holdRoom: fromPromise<RoomHoldStart | null, RoomHoldClient | null | undefined>(
+      ({ input, signal }) => input?.start(signal) ?? Promise.resolve(null),
+    ),
     releaseRoom: fromPromise<RoomHoldEnd | null, RoomHoldClient | null | undefined>(({ input }) => input?.end() ?? Promise.resolve(null)),
   },
 }).createMachine({
   id: 'plugProof',
   context: ({ input }) => ({ ...input, before: [], after: [], result: null, error: null, held: null }),
-  output: ({ context }) => (context.result ? { result: context.result, error: null } : { result: null, error: context.error ?? 'The proof stopped.' }),
+  output: ({ context }) =>
+    context.result ? { result: context.result, error: null } : { result: null, error: context.error ?? 'The proof stopped.' },
   on: {
     PROGRESS: { actions: sendParent(({ event }) => ({ type: 'PROOF_PROGRESS', text: event.text })) },
     SENT: { actions: sendParent(({ event }) => ({ type: 'OURS', results: event.results, kind: event.kind, burst: event.burst })) },
@@ -134,7 +144,8 @@ export const plugProofMachine = setup({
     holding: {
       always: { guard: ({ context }) => !context.room, target: 'before' },
       entry: enqueueActions(({ context, enqueue }) => {
-        if (context.room) enqueue.sendParent({ type: 'PROOF_PROGRESS', text: 'Asking the room to wait a few seconds while the proof measures…' });
+        if (context.room)
+          enqueue.sendParent({ type: 'PROOF_PROGRESS', text: 'Asking the room to wait a few seconds while the proof measures…' });
       }),
       invoke: {
         src: 'holdRoom',
@@ -150,7 +161,10 @@ export const plugProofMachine = setup({
         input: ({ context, self }) => ({ ...context, phase: 'before' as const, tell: (e: Ev) => self.send(e) }),
         onDone: { target: 'switching', actions: assign({ before: ({ event }) => event.output }) },
         // The presenter asked for the plug: a proof that cannot measure "before" must not keep the hole open.
-        onError: { target: 'switching', actions: assign({ error: ({ event }) => `Plugged without a proof: the “before” requests failed (${messageOf(event.error)}).` }) },
+        onError: {
+          target: 'switching',
+          actions: assign({ error: ({ event }) => `Plugged without a proof: the “before” requests failed (${messageOf(event.error)}).` }),
+        },
       },
     },
     switching: {
@@ -159,7 +173,11 @@ export const plugProofMachine = setup({
         src: 'plug',
         input: ({ context }) => ({ source: context.source, id: context.spec.id }),
         onDone: [
-          { guard: ({ context }) => context.error !== null, target: 'releasing', actions: sendParent(({ event }) => ({ type: 'HOLE_CONFIRMED', hole: event.output, at: Date.now() })) },
+          {
+            guard: ({ context }) => context.error !== null,
+            target: 'releasing',
+            actions: sendParent(({ event }) => ({ type: 'HOLE_CONFIRMED', hole: event.output, at: Date.now() })),
+          },
           { target: 'after', actions: sendParent(({ event }) => ({ type: 'HOLE_CONFIRMED', hole: event.output, at: Date.now() })) },
         ],
         // The switch's own refusal (e.g. no presenter token) is what the presenter needs to read, not the proof's.
@@ -192,7 +210,15 @@ export const plugProofMachine = setup({
               const h = context.held;
               const out = event.output;
               if (!context.result || !h) return context.result;
-              return { ...context.result, roomLine: roomWords({ drained: h.inFlightAtStart, drainedMs: h.drainedMs, heldCalls: out?.heldCalls ?? 0, heldMs: out?.heldMs ?? 0 }) };
+              return {
+                ...context.result,
+                roomLine: roomWords({
+                  drained: h.inFlightAtStart,
+                  drainedMs: h.drainedMs,
+                  heldCalls: out?.heldCalls ?? 0,
+                  heldMs: out?.heldMs ?? 0,
+                }),
+              };
             },
           }),
         },

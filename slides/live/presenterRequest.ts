@@ -61,7 +61,9 @@ export const presenterRequestMachine = setup({
   types: {} as { context: Ctx; events: Ev; input: PresenterRequestInput; output: PresenterRequestOutput },
   actors: {
     send: fromPromise<SentGroup[], Ctx>(({ input, signal }) => sendHeld(input, signal)),
-    fetch: fromPromise<JaegerTrace | null, { source: TraceSource; traceID: string }>(({ input, signal }) => input.source.fetchTrace(input.traceID, signal)),
+    fetch: fromPromise<JaegerTrace | null, { source: TraceSource; traceID: string }>(({ input, signal }) =>
+      input.source.fetchTrace(input.traceID, signal),
+    ),
   },
   delays: {
     requestTimeout: ({ context }) => context.requestTimeoutMs,
@@ -72,7 +74,9 @@ export const presenterRequestMachine = setup({
     focusSeen: ({ context }) => !context.fetchedEmpty && context.focus !== null && context.seen.includes(context.focus),
   },
   actions: {
-    noteSeen: assign({ seen: ({ context, event }) => (event.type === 'TRACE_ARRIVED' ? [...context.seen.slice(-200), event.traceID] : context.seen) }),
+    noteSeen: assign({
+      seen: ({ context, event }) => (event.type === 'TRACE_ARRIVED' ? [...context.seen.slice(-200), event.traceID] : context.seen),
+    }),
   },
 }).createMachine({
   id: 'presenterRequest',
@@ -95,12 +99,15 @@ export const presenterRequestMachine = setup({
               assign(({ event }) => {
                 const results = judgedResults(event.output).filter((r) => r.traceID);
                 // The slowest of a burst is the one worth looking at; a failure beats any success.
-                const focus = results.reduce((a, b) => (Number(b.status >= 400) - Number(a.status >= 400) || b.durationMs - a.durationMs) > 0 ? b : a);
+                const focus = results.reduce((a, b) =>
+                  (Number(b.status >= 400) - Number(a.status >= 400) || b.durationMs - a.durationMs) > 0 ? b : a,
+                );
                 return { results, focus: focus.traceID, failure: failureWords(focus) };
               }),
               // Every call of the pattern in the order sent, warm-up and lead included: the flow counts them as warm-up too.
               enqueueActions(({ event, enqueue }) => {
-                for (const g of event.output) enqueue.sendParent({ type: 'OURS', results: g.results.filter((r) => r.traceID), kind: g.kind, burst: g.burst });
+                for (const g of event.output)
+                  enqueue.sendParent({ type: 'OURS', results: g.results.filter((r) => r.traceID), kind: g.kind, burst: g.burst });
               }),
             ],
           },
@@ -131,7 +138,10 @@ export const presenterRequestMachine = setup({
       after: {
         requestTimeout: {
           target: 'done',
-          actions: [assign({ failure: ({ context }) => `The mesh did not answer within ${Math.round(context.requestTimeoutMs / 1000)} s.` }), sendParent({ type: 'MESH_TROUBLE' })],
+          actions: [
+            assign({ failure: ({ context }) => `The mesh did not answer within ${Math.round(context.requestTimeoutMs / 1000)} s.` }),
+            sendParent({ type: 'MESH_TROUBLE' }),
+          ],
         },
       },
     },
@@ -141,7 +151,8 @@ export const presenterRequestMachine = setup({
         traceTimeout: {
           target: 'done',
           actions: assign({
-            failure: ({ context }) => `The request finished but its trace did not arrive within ${Math.round(context.traceTimeoutMs / 1000)} s.`,
+            failure: ({ context }) =>
+              `The request finished but its trace did not arrive within ${Math.round(context.traceTimeoutMs / 1000)} s.`,
           }),
         },
       },
@@ -160,7 +171,11 @@ export const presenterRequestMachine = setup({
             src: 'fetch',
             input: ({ context }) => ({ source: context.source, traceID: context.focus ?? '' }),
             onDone: [
-              { guard: ({ event }) => event.output !== null, target: '#presenterRequest.done', actions: assign({ trace: ({ event }) => event.output }) },
+              {
+                guard: ({ event }) => event.output !== null,
+                target: '#presenterRequest.done',
+                actions: assign({ trace: ({ event }) => event.output }),
+              },
               { target: 'waiting', actions: assign({ fetchedEmpty: true, stale: false }) },
             ],
             onError: { target: '#presenterRequest.done', actions: assign({ failure: ({ event }) => messageOf(event.error) }) },

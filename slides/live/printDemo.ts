@@ -15,7 +15,11 @@ function mountPrintDemo(section: HTMLElement): void {
   const host = section.querySelector<HTMLElement>('[data-live-host]');
   const rec = exampleRecording(manifest);
   if (!host || !rec) return;
-  const caption = el('p', { class: 'print-demo-caption' }, `A trace recorded from the demo mesh on ${recordedOn(manifest)}, with the holes the hole finder names in it:`);
+  const caption = el(
+    'p',
+    { class: 'print-demo-caption' },
+    `A trace recorded from the demo mesh on ${recordedOn(manifest)}, with the holes the hole finder names in it:`,
+  );
   const findings = el('ul', { class: 'print-demo-findings' });
   const viewerHost = el('div', { class: 'print-demo-viewer' });
   host.append(el('div', { class: 'print-demo' }, caption, findings, viewerHost));

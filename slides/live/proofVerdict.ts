@@ -102,15 +102,17 @@ export function judgePlug(hole: HoleSpec, before: ProofSide, after: ProofSide): 
   // Gone: a place where the hole's kind showed in most "before" traces and in no "after" trace.
   const was = findingsByPlace(before.traces, hole.findingKind);
   const still = findingsByPlace(after.traces, hole.findingKind);
-  const gone = [...was].filter(([place, w]) => w.count * 2 >= before.traces.length && !still.has(place)).sort((x, y) => y[1].example.costMs - x[1].example.costMs);
+  const gone = [...was]
+    .filter(([place, w]) => w.count * 2 >= before.traces.length && !still.has(place))
+    .sort((x, y) => y[1].example.costMs - x[1].example.costMs);
   const left = [...still].filter(([place]) => was.has(place));
   let findingLine: string | null = null;
   if (gone.length > 0) {
     // Worded from the trace drawn below it when that one shows it, so the line and the highlighted rows give the same figures.
     const [place, seen] = gone[0]!;
     findingLine = `Gone: ${(findingsByPlace([before.typical], hole.findingKind).get(place)?.example ?? seen.example).title}`;
-  }
-  else if (left.length > 0) findingLine = `Still seen in ${left[0]![1].count} of ${after.traces.length} after: ${left[0]![1].example.title}`;
+  } else if (left.length > 0)
+    findingLine = `Still seen in ${left[0]![1].count} of ${after.traces.length} after: ${left[0]![1].example.title}`;
 
   return {
     holeId: hole.id,

@@ -37,7 +37,13 @@ function mountDemoReplay(host: HTMLElement): () => void {
   const title = el('h3', { class: 'rec-walk-title' });
   const prose = el('div', { class: 'rec-walk-text' });
   const walk = el('aside', { class: 'rec-walk', 'aria-label': 'Walk-through' }, title, prose);
-  const root = el('div', { class: 'demo-slide rec-replay rec-demo', 'data-zoom': '1' }, recordingBanner(), picker, el('div', { class: 'rec-main' }, stage, walk));
+  const root = el(
+    'div',
+    { class: 'demo-slide rec-replay rec-demo', 'data-zoom': '1' },
+    recordingBanner(),
+    picker,
+    el('div', { class: 'rec-main' }, stage, walk),
+  );
   host.append(root);
   const releaseInput = guardInput(host);
   const compare = createTraceCompare(stage);
@@ -60,7 +66,10 @@ function mountDemoReplay(host: HTMLElement): () => void {
     prose.replaceChildren(...walkthroughFor(pair).map((p) => el('p', {}, p)));
     host.dataset.recordingState = 'loading';
     try {
-      const [before, after] = await Promise.all([source.fetchTrace(pair.before.traceID, new AbortController().signal), source.fetchTrace(pair.after.traceID, new AbortController().signal)]);
+      const [before, after] = await Promise.all([
+        source.fetchTrace(pair.before.traceID, new AbortController().signal),
+        source.fetchTrace(pair.after.traceID, new AbortController().signal),
+      ]);
       // The reader may have picked another pair, or left the slide, while the files loaded.
       if (!alive || chosen !== i) return;
       if (!before || !after) throw new Error('a trace of the pair is missing');
@@ -95,7 +104,12 @@ function mountRealisticReplay(host: HTMLElement): () => void {
   const rec = exampleRecording(manifest);
   const viewerHost = el('div', { class: 'realistic-viewer' });
   // Shown by the live deck too (the notes quote this very trace), so the banner claims no more than the recording.
-  const root = el('div', { class: 'realistic-trace rec-replay rec-realistic' }, recordingBanner(`One order through the demo mesh, recorded on ${recordedOn(manifest)}.`), viewerHost);
+  const root = el(
+    'div',
+    { class: 'realistic-trace rec-replay rec-realistic' },
+    recordingBanner(`One order through the demo mesh, recorded on ${recordedOn(manifest)}.`),
+    viewerHost,
+  );
   host.append(root);
   const releaseInput = guardInput(host);
   const viewer = createTraceViewer(viewerHost);
@@ -148,14 +162,20 @@ function mountPipelineReplay(host: HTMLElement): () => void {
     const stages: [string, number, string, string][] = [
       ['otlp', byDoor.otlp, 'OTLP/HTTP', 'from the OTel SDK'],
       ['http', byDoor.http, 'Thrift/HTTP', 'from jaeger-client'],
-      ['udp', 0, 'Thrift/UDP', 'the old agent\'s port'],
+      ['udp', 0, 'Thrift/UDP', "the old agent's port"],
       ['collector', spans, 'collector', 'spans in'],
       ['store', spans, 'store', 'spans stored'],
       ['query', recs.length, 'query', 'traces read back'],
     ];
     for (const [key, count, name, unit] of stages) {
       row.append(
-        el('li', { class: 'pipeline-stage', 'data-door': key }, el('span', { class: 'pipeline-name' }, name), el('span', { class: 'pipeline-count', 'data-stage': key }, count.toLocaleString('en')), el('span', { class: 'pipeline-unit' }, unit)),
+        el(
+          'li',
+          { class: 'pipeline-stage', 'data-door': key },
+          el('span', { class: 'pipeline-name' }, name),
+          el('span', { class: 'pipeline-count', 'data-stage': key }, count.toLocaleString('en')),
+          el('span', { class: 'pipeline-unit' }, unit),
+        ),
       );
     }
     const services = Math.max(...recs.map((r) => r.services));
@@ -171,7 +191,11 @@ function mountPipelineReplay(host: HTMLElement): () => void {
 
 export function mountRecordingReplay(host: HTMLElement, slide: ReplaySlide): () => void {
   host.dataset.mesh = 'recording';
-  const mounts: Record<ReplaySlide, (h: HTMLElement) => () => void> = { demo: mountDemoReplay, realistic: mountRealisticReplay, pipeline: mountPipelineReplay };
+  const mounts: Record<ReplaySlide, (h: HTMLElement) => () => void> = {
+    demo: mountDemoReplay,
+    realistic: mountRealisticReplay,
+    pipeline: mountPipelineReplay,
+  };
   const teardown = mounts[slide](host);
   return () => {
     teardown();

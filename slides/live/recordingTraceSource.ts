@@ -35,7 +35,8 @@ export function createRecordingTraceSource(m: RecordingManifest = manifest): Rec
     },
     async holes(): Promise<HoleState[]> {
       const seen = new Map<string, HoleState>();
-      for (const r of m.recordings) if (r.holeId && !seen.has(r.holeId)) seen.set(r.holeId, { id: r.holeId, title: r.holeTitle, plugged: false });
+      for (const r of m.recordings)
+        if (r.holeId && !seen.has(r.holeId)) seen.set(r.holeId, { id: r.holeId, title: r.holeTitle, plugged: false });
       return [...seen.values()];
     },
     async setHole() {

@@ -42,7 +42,8 @@ export function roomWords(n: RoomNote | null): string | null {
   const s = (x: number, w: string) => `${x} attendee ${w}${x === 1 ? '' : 's'}`;
   const parts: string[] = [];
   if (n.drained > 0) parts.push(`this proof waited ${seconds(n.drainedMs)} for ${s(n.drained, 'request')} already in the mesh`);
-  if (n.heldCalls > 0) parts.push(`${s(n.heldCalls, 'request')} arriving meanwhile waited their turn (the room was held ${seconds(n.heldMs)})`);
+  if (n.heldCalls > 0)
+    parts.push(`${s(n.heldCalls, 'request')} arriving meanwhile waited their turn (the room was held ${seconds(n.heldMs)})`);
   return `Measured with the room held: ${parts.join('; ')}.`;
 }
 

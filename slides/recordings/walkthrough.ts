@@ -31,7 +31,9 @@ export function recordedOn(m: RecordingManifest): string {
 
 /** The prose's list form: "a, b and c" (sentences with commas of their own take "; "). */
 function inWords(items: string[], sep = '; '): string {
-  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(sep)}${sep === ', ' ? ' and' : '; and'} ${items[items.length - 1]}`;
+  return items.length <= 1
+    ? (items[0] ?? '')
+    : `${items.slice(0, -1).join(sep)}${sep === ', ' ? ' and' : '; and'} ${items[items.length - 1]}`;
 }
 
 /**
@@ -56,7 +58,9 @@ function findingFigures(pair: RecordedPair): Record<string, string> {
   figures.findings = mine(before).length ? inWords(mine(before).map((f) => f.title)) : figures.finding;
   figures.evidence = top ? inWords(top.evidence) : '';
   const left = mine(after)[0];
-  figures.afterVerdict = left ? `the hole finder still names it: ${left.title}` : `the hole finder no longer names ${kindName(hole.findingKind).toLowerCase()} here`;
+  figures.afterVerdict = left
+    ? `the hole finder still names it: ${left.title}`
+    : `the hole finder no longer names ${kindName(hole.findingKind).toLowerCase()} here`;
   for (const s of hole.settings) {
     figures[`setting:${s.name}:open`] = s.open;
     figures[`setting:${s.name}:plugged`] = s.plugged;
@@ -87,6 +91,11 @@ export function walkthroughSections(pair: RecordedPair, text: string): string[] 
     .slice(1)
     .join('\n')
     .split(/\n\s*\n/)
-    .map((p) => p.replace(/\s+/g, ' ').trim().replace(/\{([\w:. -]+)\}/g, (m, k: string) => figures[k] ?? m))
+    .map((p) =>
+      p
+        .replace(/\s+/g, ' ')
+        .trim()
+        .replace(/\{([\w:. -]+)\}/g, (m, k: string) => figures[k] ?? m),
+    )
     .filter((p) => p.length > 0);
 }

@@ -12,10 +12,11 @@ import { tracesFromJaegerFile, type FindingsResponse, type TraceDiff } from '../
 import { toOtlpJson, toZipkinJson } from './support/otherFormats.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'scripts/analyze.ts', ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+const run = (...args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', 'scripts/analyze.ts', ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
 const recording = 'slides/recordings/traces/flaky-dependency-before.json';
 
-test('prints each trace\'s findings in words, and --json the API\'s answer', () => {
+test("prints each trace's findings in words, and --json the API's answer", () => {
   const words = run(recording, 'test/fixtures/jaeger-json/overlapping-children-3-spans.json');
   assert.equal(words.status, 0, words.stderr);
   assert.match(words.stdout, /\[retries\] 2 failed calls to payments retried by storefront: \d+ ms, \d+% of the request/);
@@ -31,7 +32,11 @@ test('not JSON, not a trace, a missing file: one line on stderr, exit code 2', (
   const dir = mkdtempSync(path.join(tmpdir(), 'analyze-'));
   writeFileSync(path.join(dir, 'bad.json'), '{"data": [');
   writeFileSync(path.join(dir, 'other.json'), '{"name": "not a trace"}');
-  for (const [file, reason] of [['bad.json', /not JSON/], ['other.json', /not a trace: expected Jaeger JSON/], ['missing.json', /cannot read/]] as const) {
+  for (const [file, reason] of [
+    ['bad.json', /not JSON/],
+    ['other.json', /not a trace: expected Jaeger JSON/],
+    ['missing.json', /cannot read/],
+  ] as const) {
     const r = run(path.join(dir, file));
     assert.equal(r.status, 2, `${file}: exit ${r.status}`);
     assert.match(r.stderr, reason);
@@ -129,15 +134,30 @@ test('--diff of a recorded before/after pair names the gone finding and puts >= 
     assert.match(d.headline, /^\u2212\d+ ms: .* gone/);
     console.log(`${hole}: ${d.headline}; ${Math.round(d.explainedShare * 100)}% explained by ${d.changes.length} steps`);
   }
-  const words = run('--diff', 'slides/recordings/traces/flaky-dependency-before.json', 'slides/recordings/traces/flaky-dependency-after.json');
+  const words = run(
+    '--diff',
+    'slides/recordings/traces/flaky-dependency-before.json',
+    'slides/recordings/traces/flaky-dependency-after.json',
+  );
   assert.match(words.stdout, /payments POST \/charge ×3 → ×1/);
 });
 
 test('--aggregate over many files: each hole once with its count, share and percentiles; --slow names what the slow traces share', () => {
-  const files = ['n-plus-one-before', 'n-plus-one-after', 'flaky-dependency-before', 'flaky-dependency-after', 'all-open', 'all-plugged'].map((f) => `slides/recordings/traces/${f}.json`);
+  const files = [
+    'n-plus-one-before',
+    'n-plus-one-after',
+    'flaky-dependency-before',
+    'flaky-dependency-after',
+    'all-open',
+    'all-plugged',
+  ].map((f) => `slides/recordings/traces/${f}.json`);
   const r = run('--aggregate', '--json', '--slow', 'POST /order', ...files);
   assert.equal(r.status, 0, r.stderr);
-  const body = JSON.parse(r.stdout) as { data: { fingerprint: string; traces: number; ofTraces: number; shareOfTraces: number; costPercentilesMs: { p90: number } }[]; ofTraces: number; slow: { slow: number; factors: { what: string }[] } };
+  const body = JSON.parse(r.stdout) as {
+    data: { fingerprint: string; traces: number; ofTraces: number; shareOfTraces: number; costPercentilesMs: { p90: number } }[];
+    ofTraces: number;
+    slow: { slow: number; factors: { what: string }[] };
+  };
   assert.equal(body.ofTraces, 6);
   assert.equal(new Set(body.data.map((a) => a.fingerprint)).size, body.data.length);
   // The retries in flaky-dependency-before and in all-open are one hole.

@@ -6,8 +6,19 @@ import type { FindingKind } from '../../model/findings.ts';
 import { buildTrace, sequence, type SpanSpec } from './support/traceBuilder.ts';
 
 const kinds = (specs: SpanSpec[]) => analyzeTrace(buildTrace(specs)).map((f) => f.kind);
-const root = (ms: number, service = 'shop'): SpanSpec => ({ id: 'root', service, op: 'GET /cart', at: 0, ms, tags: { 'span.kind': 'server' } });
-const select = (i: number, statement = `SELECT * FROM product WHERE id = ${i}`) => ({ op: 'SELECT', service: 'shop', tags: { 'span.kind': 'client', 'db.system': 'postgresql', 'db.statement': statement } });
+const root = (ms: number, service = 'shop'): SpanSpec => ({
+  id: 'root',
+  service,
+  op: 'GET /cart',
+  at: 0,
+  ms,
+  tags: { 'span.kind': 'server' },
+});
+const select = (i: number, statement = `SELECT * FROM product WHERE id = ${i}`) => ({
+  op: 'SELECT',
+  service: 'shop',
+  tags: { 'span.kind': 'client', 'db.system': 'postgresql', 'db.statement': statement },
+});
 
 describe('n-plus-one', () => {
   test('eight sequential SELECTs, one per id: named with the cost of all but one', () => {
@@ -36,15 +47,27 @@ describe('n-plus-one', () => {
   });
 
   test('reads that keep repeating the same input are repeated work, not N+1', () => {
-    assert.deepEqual(kinds([root(100), ...sequence('root', 6, 10, 10, () => select(0, 'SELECT * FROM settings WHERE k = 1'))]), ['repeated-work']);
+    assert.deepEqual(kinds([root(100), ...sequence('root', 6, 10, 10, () => select(0, 'SELECT * FROM settings WHERE k = 1'))]), [
+      'repeated-work',
+    ]);
   });
 });
 
 describe('retries', () => {
-  const charge = (error: boolean) => ({ op: 'POST /charge', service: 'shop', tags: { 'span.kind': 'client', 'peer.service': 'bank', 'http.url': 'http://bank/charge', ...(error ? { error: true } : {}) } });
+  const charge = (error: boolean) => ({
+    op: 'POST /charge',
+    service: 'shop',
+    tags: { 'span.kind': 'client', 'peer.service': 'bank', 'http.url': 'http://bank/charge', ...(error ? { error: true } : {}) },
+  });
 
   test('a timed-out call tried again: the failed try and the back-off are the cost', () => {
-    const f = analyzeTrace(buildTrace([root(400), { id: 'a', parent: 'root', at: 10, ms: 250, ...charge(true) }, { id: 'b', parent: 'root', at: 310, ms: 20, ...charge(false) }]));
+    const f = analyzeTrace(
+      buildTrace([
+        root(400),
+        { id: 'a', parent: 'root', at: 10, ms: 250, ...charge(true) },
+        { id: 'b', parent: 'root', at: 310, ms: 20, ...charge(false) },
+      ]),
+    );
     assert.equal(f.length, 1);
     assert.equal(f[0]!.kind, 'retries');
     assert.equal(f[0]!.costMs, 300);
@@ -54,20 +77,68 @@ describe('retries', () => {
 
   test('silent for an error without a retry, a failure followed by other work first, parallel calls, and a loop over different inputs', () => {
     assert.deepEqual(kinds([root(400), { id: 'a', parent: 'root', at: 10, ms: 250, ...charge(true) }]), []);
-    const between: SpanSpec = { id: 'x', parent: 'root', at: 270, ms: 20, op: 'GET /stock', service: 'shop', tags: { 'span.kind': 'client' } };
-    assert.deepEqual(kinds([root(400), { id: 'a', parent: 'root', at: 10, ms: 250, ...charge(true) }, between, { id: 'b', parent: 'root', at: 310, ms: 20, ...charge(false) }]), []);
-    assert.deepEqual(kinds([root(400), { id: 'a', parent: 'root', at: 10, ms: 250, ...charge(true) }, { id: 'b', parent: 'root', at: 20, ms: 250, ...charge(false) }]), []);
-    const get = (id: number, error: boolean): Partial<SpanSpec> & { op: string } => ({ op: 'GET /item', service: 'shop', tags: { 'span.kind': 'client', 'http.url': `http://items/${id}`, ...(error ? { error: true } : {}) } });
-    assert.deepEqual(kinds([root(400), { id: 'a', parent: 'root', at: 10, ms: 100, ...get(1, true) }, { id: 'b', parent: 'root', at: 120, ms: 100, ...get(2, false) }]), []);
+    const between: SpanSpec = {
+      id: 'x',
+      parent: 'root',
+      at: 270,
+      ms: 20,
+      op: 'GET /stock',
+      service: 'shop',
+      tags: { 'span.kind': 'client' },
+    };
+    assert.deepEqual(
+      kinds([
+        root(400),
+        { id: 'a', parent: 'root', at: 10, ms: 250, ...charge(true) },
+        between,
+        { id: 'b', parent: 'root', at: 310, ms: 20, ...charge(false) },
+      ]),
+      [],
+    );
+    assert.deepEqual(
+      kinds([
+        root(400),
+        { id: 'a', parent: 'root', at: 10, ms: 250, ...charge(true) },
+        { id: 'b', parent: 'root', at: 20, ms: 250, ...charge(false) },
+      ]),
+      [],
+    );
+    const get = (id: number, error: boolean): Partial<SpanSpec> & { op: string } => ({
+      op: 'GET /item',
+      service: 'shop',
+      tags: { 'span.kind': 'client', 'http.url': `http://items/${id}`, ...(error ? { error: true } : {}) },
+    });
+    assert.deepEqual(
+      kinds([
+        root(400),
+        { id: 'a', parent: 'root', at: 10, ms: 100, ...get(1, true) },
+        { id: 'b', parent: 'root', at: 120, ms: 100, ...get(2, false) },
+      ]),
+      [],
+    );
   });
 });
 
 describe('lock-contention', () => {
   const acquire = (ms: number, extra: Record<string, string | number> = {}): SpanSpec => ({
-    id: 'wait', parent: 'root', service: 'shop', op: 'db acquire', at: 10, ms, tags: { 'peer.service': 'orders-db', ...extra },
+    id: 'wait',
+    parent: 'root',
+    service: 'shop',
+    op: 'db acquire',
+    at: 10,
+    ms,
+    tags: { 'peer.service': 'orders-db', ...extra },
     logs: [[10, { event: 'waiting behind 3 holders' }]],
   });
-  const work = (at: number): SpanSpec => ({ id: 'tx', parent: 'root', service: 'shop', op: 'db transaction', at, ms: 20, tags: { 'peer.service': 'orders-db' } });
+  const work = (at: number): SpanSpec => ({
+    id: 'tx',
+    parent: 'root',
+    service: 'shop',
+    op: 'db transaction',
+    at,
+    ms: 20,
+    tags: { 'peer.service': 'orders-db' },
+  });
 
   test('a step that only waits, right before the work on the same resource', () => {
     const f = analyzeTrace(buildTrace([root(200), acquire(120), work(130)]));
@@ -79,12 +150,17 @@ describe('lock-contention', () => {
   });
 
   test('a span that logs a wait and starts its work only later', () => {
-    const f = analyzeTrace(buildTrace([
-      root(200),
-      { id: 'job', parent: 'root', op: 'render', at: 0, ms: 200, logs: [[0, { message: 'queued behind 2 jobs' }]] },
-      { id: 'step', parent: 'job', op: 'draw', at: 90, ms: 100 },
-    ]));
-    assert.deepEqual(f.map((x) => [x.kind, x.costMs]), [['lock-contention', 90]]);
+    const f = analyzeTrace(
+      buildTrace([
+        root(200),
+        { id: 'job', parent: 'root', op: 'render', at: 0, ms: 200, logs: [[0, { message: 'queued behind 2 jobs' }]] },
+        { id: 'step', parent: 'job', op: 'draw', at: 90, ms: 100 },
+      ]),
+    );
+    assert.deepEqual(
+      f.map((x) => [x.kind, x.costMs]),
+      [['lock-contention', 90]],
+    );
   });
 
   test('silent without a word of waiting, when the wait is stated as zero, and when the next work is elsewhere', () => {
@@ -102,7 +178,10 @@ describe('pool-saturation', () => {
   test('six tasks two at a time: a staircase, costing all but the longest task', () => {
     const tasks = [0, 1, 2, 3, 4, 5].map((i) => task(i, Math.floor(i / 2) * 100));
     const f = analyzeTrace(buildTrace([root(300), job(300), ...tasks]));
-    assert.deepEqual(f.map((x) => x.kind), ['pool-saturation']);
+    assert.deepEqual(
+      f.map((x) => x.kind),
+      ['pool-saturation'],
+    );
     assert.equal(f[0]!.costMs, 200);
     assert.equal(f[0]!.title, '6 resize tasks ran at most 2 at a time in app: 200 ms, 67% of the request');
   });
@@ -121,16 +200,31 @@ describe('pool-saturation', () => {
 
 describe('repeated-work', () => {
   const read = (parent: string, i: number, at: number, tags: Record<string, string | boolean> = {}): SpanSpec => ({
-    id: `${parent}-r${i}`, parent, at, ms: 10, op: 'GET', service: 'shop', tags: { 'span.kind': 'client', 'db.system': 'redis', 'db.statement': 'GET config:theme', ...tags },
+    id: `${parent}-r${i}`,
+    parent,
+    at,
+    ms: 10,
+    op: 'GET',
+    service: 'shop',
+    tags: { 'span.kind': 'client', 'db.system': 'redis', 'db.statement': 'GET config:theme', ...tags },
   });
 
   test('the same read four times across the request: three repeats are the cost', () => {
-    const f = analyzeTrace(buildTrace([
-      root(100),
-      { id: 'a', parent: 'root', op: 'header', at: 0, ms: 40 }, read('a', 0, 5), read('a', 1, 20),
-      { id: 'b', parent: 'root', op: 'footer', at: 50, ms: 40 }, read('b', 0, 55), read('b', 1, 70),
-    ]));
-    assert.deepEqual(f.map((x) => [x.kind, x.costMs]), [['repeated-work', 30]]);
+    const f = analyzeTrace(
+      buildTrace([
+        root(100),
+        { id: 'a', parent: 'root', op: 'header', at: 0, ms: 40 },
+        read('a', 0, 5),
+        read('a', 1, 20),
+        { id: 'b', parent: 'root', op: 'footer', at: 50, ms: 40 },
+        read('b', 0, 55),
+        read('b', 1, 70),
+      ]),
+    );
+    assert.deepEqual(
+      f.map((x) => [x.kind, x.costMs]),
+      [['repeated-work', 30]],
+    );
     assert.equal(f[0]!.spanIDs.length, 3);
     assert.equal(f[0]!.title, '4 reads from shop for only 1 distinct input: 30 ms, 30% of the request');
   });
@@ -143,18 +237,34 @@ describe('repeated-work', () => {
 });
 
 describe('sequential-calls', () => {
-  const get = (peer: string): Partial<SpanSpec> & { op: string } => ({ op: `GET /${peer}`, service: 'shop', tags: { 'span.kind': 'client', 'http.method': 'GET', 'peer.service': peer } });
+  const get = (peer: string): Partial<SpanSpec> & { op: string } => ({
+    op: `GET /${peer}`,
+    service: 'shop',
+    tags: { 'span.kind': 'client', 'http.method': 'GET', 'peer.service': peer },
+  });
 
   test('three reads to three services, one after another', () => {
     const calls = ['reviews', 'ratings', 'stock'].map((p, i): SpanSpec => ({ id: p, parent: 'root', at: 10 + 30 * i, ms: 30, ...get(p) }));
     const f = analyzeTrace(buildTrace([root(110), ...calls]));
-    assert.deepEqual(f.map((x) => [x.kind, x.costMs]), [['sequential-calls', 60]]);
+    assert.deepEqual(
+      f.map((x) => [x.kind, x.costMs]),
+      [['sequential-calls', 60]],
+    );
   });
 
   test('silent when they overlap, or when they write', () => {
     const parallel = ['reviews', 'ratings', 'stock'].map((p, i): SpanSpec => ({ id: p, parent: 'root', at: 10 + i, ms: 30, ...get(p) }));
     assert.deepEqual(kinds([root(110), ...parallel]), []);
-    const writes = ['reviews', 'ratings', 'stock'].map((p, i): SpanSpec => ({ id: p, parent: 'root', at: 10 + 30 * i, ms: 30, ...get(p), tags: { 'span.kind': 'client', 'http.method': 'POST', 'peer.service': p } }));
+    const writes = ['reviews', 'ratings', 'stock'].map(
+      (p, i): SpanSpec => ({
+        id: p,
+        parent: 'root',
+        at: 10 + 30 * i,
+        ms: 30,
+        ...get(p),
+        tags: { 'span.kind': 'client', 'http.method': 'POST', 'peer.service': p },
+      }),
+    );
     assert.deepEqual(kinds([root(110), ...writes]), []);
   });
 });
@@ -168,7 +278,10 @@ describe('the whole analysis', () => {
       { id: 'b', parent: 'root', at: 320, ms: 20, op: 'POST /pay', service: 'shop', tags: { 'span.kind': 'client' } },
     ];
     const f = analyzeTrace(buildTrace(specs));
-    assert.deepEqual(f.map((x) => x.kind), ['retries', 'n-plus-one'] satisfies FindingKind[]);
+    assert.deepEqual(
+      f.map((x) => x.kind),
+      ['retries', 'n-plus-one'] satisfies FindingKind[],
+    );
     for (const x of f) assert.equal(x.share, Math.round((x.costMs / 400) * 1000) / 1000);
   });
 
@@ -178,18 +291,31 @@ describe('the whole analysis', () => {
   });
 
   test('a chain 50,000 spans deep is analysed without running out of stack', () => {
-    const specs: SpanSpec[] = Array.from({ length: 50_000 }, (_, i) => ({ id: `s${i}`, parent: i ? `s${i - 1}` : undefined, op: 'step', at: i * 0.001, ms: 60 - i * 0.001 }));
+    const specs: SpanSpec[] = Array.from({ length: 50_000 }, (_, i) => ({
+      id: `s${i}`,
+      parent: i ? `s${i - 1}` : undefined,
+      op: 'step',
+      at: i * 0.001,
+      ms: 60 - i * 0.001,
+    }));
     assert.deepEqual(analyzeTrace(buildTrace(specs)), []);
   });
 
   test('a span whose parent chain loops does not hang the analysis', () => {
-    const specs: SpanSpec[] = [{ id: 'a', parent: 'b', op: 'x', at: 0, ms: 10 }, { id: 'b', parent: 'a', op: 'y', at: 1, ms: 5 }];
+    const specs: SpanSpec[] = [
+      { id: 'a', parent: 'b', op: 'x', at: 0, ms: 10 },
+      { id: 'b', parent: 'a', op: 'y', at: 1, ms: 5 },
+    ];
     assert.deepEqual(analyzeTrace(buildTrace(specs)), []);
   });
 });
 
 describe('n-plus-one and caches', () => {
-  const cache = (key: string, hit: boolean): Partial<SpanSpec> & { op: string } => ({ op: 'GET', service: 'shop', tags: { 'span.kind': 'client', 'db.system': 'redis', 'db.statement': `GET ${key}`, 'cache.hit': hit } });
+  const cache = (key: string, hit: boolean): Partial<SpanSpec> & { op: string } => ({
+    op: 'GET',
+    service: 'shop',
+    tags: { 'span.kind': 'client', 'db.system': 'redis', 'db.statement': `GET ${key}`, 'cache.hit': hit },
+  });
 
   test('a loop of cache hits is not named: the cache already took the cost away', () => {
     assert.deepEqual(kinds([root(100), ...sequence('root', 6, 10, 12, (i) => cache(`item:${i}`, true))]), []);
@@ -201,7 +327,15 @@ describe('n-plus-one and caches', () => {
       const at = 10 + i * 45;
       specs.push({ id: `g${i}`, parent: 'root', at, ms: 5, ...cache(`item:${i}`, false) });
       specs.push({ id: `s${i}`, parent: 'root', at: at + 5, ms: 30, ...select(i) });
-      specs.push({ id: `w${i}`, parent: 'root', at: at + 35, ms: 8, op: 'SET', service: 'shop', tags: { 'span.kind': 'client', 'db.system': 'redis', 'db.statement': `SET item:${i}` } });
+      specs.push({
+        id: `w${i}`,
+        parent: 'root',
+        at: at + 35,
+        ms: 8,
+        op: 'SET',
+        service: 'shop',
+        tags: { 'span.kind': 'client', 'db.system': 'redis', 'db.statement': `SET item:${i}` },
+      });
     }
     assert.deepEqual(kinds(specs), []);
   });

@@ -26,10 +26,17 @@ test('the rule: error tag, OpenTelemetry status ERROR, HTTP 5xx on a server span
   assert.equal(spanFailed(span), false);
 });
 
-const idsOf = (m: TraceModel) => [...m.error.keys()].filter((i) => m.error[i]).map((i) => spanIdOf(m, i)).sort();
+const idsOf = (m: TraceModel) =>
+  [...m.error.keys()]
+    .filter((i) => m.error[i])
+    .map((i) => spanIdOf(m, i))
+    .sort();
 const failedIds = (t: JaegerTrace) => {
   const ix = indexTrace(t);
-  return ix.spans.filter((_, i) => ix.error[i]).map((s) => s.spanID).sort();
+  return ix.spans
+    .filter((_, i) => ix.error[i])
+    .map((s) => s.spanID)
+    .sort();
 };
 
 /** The viewer's model as the worker builds it from a file: the byte reader, not the parsed objects. */
@@ -51,7 +58,10 @@ for (const [name, make, failed] of [
     assert.deepEqual(idsOf(await modelFromBytes(t)), want);
     assert.equal(summarizeTrace(t).errors, want.length);
     // The finder reads the failed tries as failed: retried, so it names the retries.
-    assert.deepEqual(analyzeTrace(t).map((f) => f.kind), ['retries']);
+    assert.deepEqual(
+      analyzeTrace(t).map((f) => f.kind),
+      ['retries'],
+    );
   });
 }
 

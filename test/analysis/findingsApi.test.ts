@@ -26,13 +26,19 @@ async function reportLibraryTraces(endpoint: string): Promise<void> {
   const t0 = Date.now() - 1000;
   const shelf = tracer.startSpan('GET /shelves/:id', { startTime: t0, tags: { 'span.kind': 'server', 'http.method': 'GET' } });
   for (let i = 0; i < 7; i++) {
-    const q = tracer.startSpan('SELECT author', { childOf: shelf.context(), startTime: t0 + 5 + i * 12, tags: { 'span.kind': 'client', 'db.system': 'sqlite', 'db.statement': `SELECT name FROM author WHERE id = ${40 + i}` } });
+    const q = tracer.startSpan('SELECT author', {
+      childOf: shelf.context(),
+      startTime: t0 + 5 + i * 12,
+      tags: { 'span.kind': 'client', 'db.system': 'sqlite', 'db.statement': `SELECT name FROM author WHERE id = ${40 + i}` },
+    });
     q.finish(t0 + 5 + i * 12 + 11);
   }
   shelf.finish(t0 + 100);
   const home = tracer.startSpan('GET /', { startTime: t0, tags: { 'span.kind': 'server' } });
   for (const peer of ['news', 'events', 'loans']) {
-    tracer.startSpan(`GET /${peer}`, { childOf: home.context(), startTime: t0 + 2, tags: { 'span.kind': 'client', 'peer.service': peer } }).finish(t0 + 60);
+    tracer
+      .startSpan(`GET /${peer}`, { childOf: home.context(), startTime: t0 + 2, tags: { 'span.kind': 'client', 'peer.service': peer } })
+      .finish(t0 + 60);
   }
   home.finish(t0 + 70);
   ids.loop = (shelf.context() as unknown as { toTraceId(): string }).toTraceId();
@@ -41,7 +47,15 @@ async function reportLibraryTraces(endpoint: string): Promise<void> {
 }
 
 before(async () => {
-  jaeger = createEmbeddedJaeger({ host: '127.0.0.1', udpCompactPort: 0, udpBinaryPort: 0, httpPort: 0, maxSpans: 20_000, maxTraces: 1_000, log: createLog('test', 'silent') });
+  jaeger = createEmbeddedJaeger({
+    host: '127.0.0.1',
+    udpCompactPort: 0,
+    udpBinaryPort: 0,
+    httpPort: 0,
+    maxSpans: 20_000,
+    maxTraces: 1_000,
+    log: createLog('test', 'silent'),
+  });
   await jaeger.start();
   const app = express();
   app.use(jaeger.queryRouter);
@@ -78,8 +92,17 @@ describe('GET /api/traces/:id/findings', () => {
 
   test('a trace too big to analyse within one request is refused with a reason (422), at once', async () => {
     const id = 0xb16b16n;
-    const spans: FakeSpan[] = Array.from({ length: 10_001 }, (_, i) => ({ traceIdLow: id, spanId: BigInt(i + 1), parentSpanId: i === 0 ? 0n : 1n, operationName: 'op', startTimeUs: Date.now() * 1000 - 1e6 + i, durationUs: 10, tags: [] }));
-    for (let k = 0; k < spans.length; k += 5000) assert.equal(jaeger.ingest('http', encodeBatch('big', spans.slice(k, k + 5000))), undefined);
+    const spans: FakeSpan[] = Array.from({ length: 10_001 }, (_, i) => ({
+      traceIdLow: id,
+      spanId: BigInt(i + 1),
+      parentSpanId: i === 0 ? 0n : 1n,
+      operationName: 'op',
+      startTimeUs: Date.now() * 1000 - 1e6 + i,
+      durationUs: 10,
+      tags: [],
+    }));
+    for (let k = 0; k < spans.length; k += 5000)
+      assert.equal(jaeger.ingest('http', encodeBatch('big', spans.slice(k, k + 5000))), undefined);
     const t0 = performance.now();
     const res = await fetch(`${base}/api/traces/${id.toString(16)}/findings`);
     assert.equal(res.status, 422);
@@ -143,7 +166,10 @@ describe('GET /api/findings', () => {
     const [a] = res.data;
     assert.deepEqual([a!.kind, a!.service, a!.traces, a!.ofTraces], ['n-plus-one', 'library', 1, 2]);
     assert.equal(a!.title, 'N+1 in library: 1 of the last 2 requests, median 66 ms');
-    assert.deepEqual(a!.exampleTraceIDs.map((id) => id.replace(/^0+/, '')), [ids.loop.replace(/^0+/, '')]);
+    assert.deepEqual(
+      a!.exampleTraceIDs.map((id) => id.replace(/^0+/, '')),
+      [ids.loop.replace(/^0+/, '')],
+    );
     const none = (await (await fetch(`${base}/api/findings?service=nobody`)).json()) as FindingsAggregateResponse;
     assert.deepEqual([none.ofTraces, none.data], [0, []]);
   });

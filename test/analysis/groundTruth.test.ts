@@ -19,11 +19,14 @@ after(async () => {
   await gt?.close();
 });
 
-test('each hole alone open is named in its pattern\'s traces', () => {
+test("each hole alone open is named in its pattern's traces", () => {
   for (const r of rows.filter((x) => x.state !== ALL_PLUGGED)) {
     // The lock's burst has one order that takes the free connection first and never waits: it cannot show the hole.
     const floor = r.expected === 'lock-contention' ? r.traces - 2 : r.traces;
-    assert.ok(r.named[r.expected!] >= floor, `${r.state}: ${r.expected} named in ${r.named[r.expected!]} of ${r.traces} traces (want ≥ ${floor})`);
+    assert.ok(
+      r.named[r.expected!] >= floor,
+      `${r.state}: ${r.expected} named in ${r.named[r.expected!]} of ${r.traces} traces (want ≥ ${floor})`,
+    );
   }
 });
 
@@ -35,7 +38,10 @@ test('no hole kind is named where its hole is plugged', () => {
       // mesh's own logs say so. What counts is a kind named where nothing of the sort happened; two of those are
       // tolerated at this size (the bench, with 20 traces a state, holds the ≤ 5% line).
       const tolerated = Math.max(2, Math.floor(0.05 * r.traces));
-      assert.ok(r.unexplained[kind] <= tolerated, `${r.state}: ${kind} named in ${r.unexplained[kind]} of ${r.traces} traces where the mesh's logs show nothing of the sort`);
+      assert.ok(
+        r.unexplained[kind] <= tolerated,
+        `${r.state}: ${kind} named in ${r.unexplained[kind]} of ${r.traces} traces where the mesh's logs show nothing of the sort`,
+      );
     }
   }
 });

@@ -11,7 +11,12 @@ const fixtures = (): [string, JaegerTrace][] =>
   ['jaeger-json', 'jaeger-ui', 'otel-library'].flatMap((dir) =>
     readdirSync(`test/fixtures/${dir}`)
       .filter((f) => f.endsWith('.json'))
-      .flatMap((f) => tracesFromJaegerFile(JSON.parse(readFileSync(`test/fixtures/${dir}/${f}`, 'utf8'))).map((t): [string, JaegerTrace] => [`${dir}/${f}`, t])),
+      .flatMap((f) =>
+        tracesFromJaegerFile(JSON.parse(readFileSync(`test/fixtures/${dir}/${f}`, 'utf8'))).map((t): [string, JaegerTrace] => [
+          `${dir}/${f}`,
+          t,
+        ]),
+      ),
   );
 
 test('real exports from other projects and a generated trace: the finder and the viewer build the same tree', () => {
@@ -33,7 +38,18 @@ test('real exports from other projects and a generated trace: the finder and the
 
 function span(id: string, startUs: number, parent?: string): JaegerSpan {
   const references = parent ? [{ refType: 'CHILD_OF' as const, traceID: 't', spanID: parent }] : [];
-  return { traceID: 't', spanID: id, operationName: id, references, startTime: startUs, duration: 10, tags: [], logs: [], processID: 'p', warnings: null };
+  return {
+    traceID: 't',
+    spanID: id,
+    operationName: id,
+    references,
+    startTime: startUs,
+    duration: 10,
+    tags: [],
+    logs: [],
+    processID: 'p',
+    warnings: null,
+  };
 }
 
 test('a reference cycle is cut where it closes: every span drawn once, the spans below it stay below it', () => {
@@ -53,7 +69,8 @@ test('a reference cycle is cut where it closes: every span drawn once, the spans
   assert.deepEqual(ids(m.order), ['r', 'c', 'd', 'a', 'b']);
   assert.deepEqual([...m.depth], [0, 1, 2, 0, 1]);
   // No stale child entries: every listed child has that parent.
-  for (let u = 0; u < m.count; u++) for (let k = m.childOffset[u]!; k < m.childOffset[u + 1]!; k++) assert.equal(m.parent[m.childList[k]!], u);
+  for (let u = 0; u < m.count; u++)
+    for (let k = m.childOffset[u]!; k < m.childOffset[u + 1]!; k++) assert.equal(m.parent[m.childList[k]!], u);
   const ix = indexTrace(t);
   assert.deepEqual([...ix.parent], [...m.parent]);
 });

@@ -5,12 +5,16 @@ import { test } from 'node:test';
 import { diffTraces } from '../../analysis/index.ts';
 import { tracesFromJaegerFile, type JaegerTrace } from '../../model/index.ts';
 
-const load = (file: string): JaegerTrace => tracesFromJaegerFile(JSON.parse(readFileSync(new URL(`../fixtures/otel-library/${file}`, import.meta.url), 'utf8')))[0]!;
+const load = (file: string): JaegerTrace =>
+  tracesFromJaegerFile(JSON.parse(readFileSync(new URL(`../fixtures/otel-library/${file}`, import.meta.url), 'utf8')))[0]!;
 
 test('three reads made parallel: the sequential-calls finding is gone and the reads moved off the critical path', () => {
   const d = diffTraces(load('home-sequential.json'), load('home-parallel.json'));
   assert.ok(d.changeMs < -20, `${d.changeMs} ms`);
-  assert.deepEqual(d.gone.map((f) => f.kind), ['sequential-calls']);
+  assert.deepEqual(
+    d.gone.map((f) => f.kind),
+    ['sequential-calls'],
+  );
   assert.deepEqual(d.appeared, []);
   assert.ok(d.explainedShare >= 0.9 && d.explainedShare <= 1.1, String(d.explainedShare));
   // Two of the reads took longer side by side yet cost the request less: off the path, not "faster".
@@ -28,6 +32,9 @@ test('a trace against itself: no change, nothing gone or new', () => {
 test('a hole appearing is named as new, with the time it added', () => {
   const d = diffTraces(load('home-parallel.json'), load('home-sequential.json'));
   assert.ok(d.changeMs > 20);
-  assert.deepEqual(d.appeared.map((f) => f.kind), ['sequential-calls']);
+  assert.deepEqual(
+    d.appeared.map((f) => f.kind),
+    ['sequential-calls'],
+  );
   assert.match(d.headline, /^\+\d+ ms: .* appeared$/);
 });

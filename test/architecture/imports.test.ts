@@ -32,8 +32,10 @@ test('each rule fires on the import that breaks it, and only there', () => {
     'pkg/log.ts': "import type { Mesh } from '../demo-app/index.ts';\nexport const log = 1;\n",
     'server/main.ts': "import { createMesh } from '../demo-app/index.ts';\nimport express from 'express';\n",
     'server/config.ts': 'export const port = 1;\n',
-    'demo-app/index.ts': "import { port } from '../server/config.ts';\nimport { log } from '../pkg/index.ts';\nexport const createMesh = 1;\nexport type Mesh = 1;\n",
-    'demo-app/shared/pool.ts': "import { build } from 'vite';\nexport const later = () => import('vite');\nimport { waitFor } from '../../devkit/index.ts';\n",
+    'demo-app/index.ts':
+      "import { port } from '../server/config.ts';\nimport { log } from '../pkg/index.ts';\nexport const createMesh = 1;\nexport type Mesh = 1;\n",
+    'demo-app/shared/pool.ts':
+      "import { build } from 'vite';\nexport const later = () => import('vite');\nimport { waitFor } from '../../devkit/index.ts';\n",
     'demo-app/kitchen/server.ts':
       "import { pool } from '../shared/pool.ts';\nimport { x } from '../storefront/server.ts';\nimport { call } from '../storefront/client.ts';\nimport type { Order } from '../storefront/api.ts';\nimport { y } from '../menu/recipes.ts';\n",
     'demo-app/storefront/server.ts': 'export const x = 1;\n',
@@ -41,17 +43,21 @@ test('each rule fires on the import that breaks it, and only there', () => {
     'demo-app/storefront/api.ts': 'export type Order = 1;\n',
     'demo-app/menu/main.ts': "import { y } from './recipes.ts';\n",
     'demo-app/menu/recipes.ts': 'export const y = 1;\n',
-    'join/index.ts': "export const gate = 1;\n",
+    'join/index.ts': 'export const gate = 1;\n',
     'join/page.ts': "import { fmt } from './format.ts';\n",
     'join/format.ts': "import { createHash } from 'node:crypto';\nexport const fmt = 1;\n",
     'join/gate.ts': "import { createHash } from 'node:crypto';\n",
     'slides/deck/main.ts': "import '../live/index.ts';\nimport { fmt } from '../../join/page.ts';\n",
-    'slides/live/index.ts': "import type { Span } from '../../model/jaeger.ts';\nimport { log } from '../../demo-app/index.ts';\nimport './panel.ts';\n",
+    'slides/live/index.ts':
+      "import type { Span } from '../../model/jaeger.ts';\nimport { log } from '../../demo-app/index.ts';\nimport './panel.ts';\n",
     'slides/live/panel.ts': "import { waitFor } from '../../test/support/waitFor.ts';\n",
-    'test/support/waitFor.ts': "import { port } from '../../server/config.ts';\nimport { pool } from '../../demo-app/shared/pool.ts';\nimport { waitFor } from '../../devkit/waitFor.ts';\n",
-    'scripts/tool.ts': "import { port } from '../server/config.ts';\nimport { waitFor } from '../test/support/waitFor.ts';\nimport { waitFor as w } from '../devkit/index.ts';\n",
+    'test/support/waitFor.ts':
+      "import { port } from '../../server/config.ts';\nimport { pool } from '../../demo-app/shared/pool.ts';\nimport { waitFor } from '../../devkit/waitFor.ts';\n",
+    'scripts/tool.ts':
+      "import { port } from '../server/config.ts';\nimport { waitFor } from '../test/support/waitFor.ts';\nimport { waitFor as w } from '../devkit/index.ts';\n",
     'devkit/index.ts': "export * from './waitFor.ts';\n",
-    'devkit/waitFor.ts': "import { later } from '../test/support/waitFor.ts';\nimport { createMesh } from '../demo-app/index.ts';\nimport { build } from 'vite';\nexport const waitFor = 1;\n",
+    'devkit/waitFor.ts':
+      "import { later } from '../test/support/waitFor.ts';\nimport { createMesh } from '../demo-app/index.ts';\nimport { build } from 'vite';\nexport const waitFor = 1;\n",
     'bench/run.ts':
       "import { waitFor } from '../devkit/index.ts';\nimport { waitFor as w } from '../devkit/waitFor.ts';\nimport { pool } from '../demo-app/shared/pool.ts';\nimport { x } from '../demo-app/storefront/server.ts';\n",
   });
@@ -85,7 +91,8 @@ test("the mesh's services are processes to the rule: each folder the supervisor 
   const services = readdirSync(join(projectRoot, 'demo-app'), { withFileTypes: true })
     .filter((d) => d.isDirectory() && existsSync(join(projectRoot, 'demo-app', d.name, 'server.ts')))
     .map((d) => d.name);
-  for (const name of ['storefront', 'orders', 'inventory', 'kitchen', 'menu', 'payments']) assert.ok(services.includes(name), `${name} has a server.ts`);
+  for (const name of ['storefront', 'orders', 'inventory', 'kitchen', 'menu', 'payments'])
+    assert.ok(services.includes(name), `${name} has a server.ts`);
   for (const name of services) assert.equal(processFolderOf(projectRoot, `demo-app/${name}/server.ts`), `demo-app/${name}/`);
   // The shared folders beside them are not processes.
   assert.equal(processFolderOf(projectRoot, 'demo-app/instrumentation/serviceMain.ts'), undefined);
@@ -94,9 +101,13 @@ test("the mesh's services are processes to the rule: each folder the supervisor 
 /** Imports that broke the rule when it was written, each owned by a folder being reworked; the list only shrinks. */
 function knownViolations(): Set<string> {
   const text = readFileSync(join(projectRoot, 'test/architecture/knownViolations.txt'), 'utf8');
-  return new Set(text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')));
+  return new Set(
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#')),
+  );
 }
-
 
 test('the project adds no import that breaks the rule', (t) => {
   const known = knownViolations();
@@ -106,5 +117,9 @@ test('the project adds no import that breaks the rule', (t) => {
   const paid = [...known].filter((k) => !remaining.has(k));
   t.diagnostic(`${violations.length - added.length} known violation(s) remain (test/architecture/knownViolations.txt)`);
   if (paid.length > 0) t.diagnostic(`fixed, remove from knownViolations.txt:\n${paid.join('\n')}`);
-  assert.deepEqual(added.map(formatViolation), [], 'new imports that break the rule (README, Architecture): go through the folder\'s index.ts, or move what both sides share to model/ or pkg/');
+  assert.deepEqual(
+    added.map(formatViolation),
+    [],
+    "new imports that break the rule (README, Architecture): go through the folder's index.ts, or move what both sides share to model/ or pkg/",
+  );
 });

@@ -65,7 +65,10 @@ describe('attendee gate over HTTP', () => {
   let gate: Awaited<ReturnType<typeof gateServer>>;
   let fakeNow = 1_000_000;
   before(async () => {
-    gate = await gateServer({ perAttendeeBurst: 3, perAttendeePerSecond: 2, globalBurst: 8, globalPerSecond: 4, maxInFlight: 100 }, () => fakeNow);
+    gate = await gateServer(
+      { perAttendeeBurst: 3, perAttendeePerSecond: 2, globalBurst: 8, globalPerSecond: 4, maxInFlight: 100 },
+      () => fakeNow,
+    );
   });
   after(() => gate.close());
 
@@ -92,7 +95,11 @@ describe('attendee gate over HTTP', () => {
       assert.equal(res.status, 400);
       assert.match(((await res.json()) as { reason: string }).reason, reason);
     }
-    const broken = await fetch(gate.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-attendee-id': 'attendee-0002' }, body: '{"kind":' });
+    const broken = await fetch(gate.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-attendee-id': 'attendee-0002' },
+      body: '{"kind":',
+    });
     assert.equal(broken.status, 400);
     assert.match(((await broken.json()) as { reason: string }).reason, /not valid JSON/);
     assert.equal(gate.counters.rejected, before + cases.length + 1);

@@ -138,7 +138,12 @@ test('hole switches need the presenter token: 401 without it or with a wrong one
 });
 
 test('/join end to end on a phone: a tap shows latency and where the time went; a 429 is met kindly', async () => {
-  const context = await browser!.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  const context = await browser!.newContext({
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+    deviceScaleFactor: 2,
+  });
   const page = await context.newPage();
   const watch = watchPage(page);
   const traceIDs: string[] = [];
@@ -152,9 +157,13 @@ test('/join end to end on a phone: a tap shows latency and where the time went; 
   await page.tap('#sendNormal');
 
   await waitFor('the latency', async () => /^\d+(\.\d)?$/.test((await page.textContent('#latency')) ?? ''), { timeoutMs: 45_000 });
-  await waitFor('the summary of where the time went', async () => /spans across \d+ services(, \d+ with errors)?\.$/.test((await page.textContent('#resultNote')) ?? ''), {
-    timeoutMs: 45_000,
-  });
+  await waitFor(
+    'the summary of where the time went',
+    async () => /spans across \d+ services(, \d+ with errors)?\.$/.test((await page.textContent('#resultNote')) ?? ''),
+    {
+      timeoutMs: 45_000,
+    },
+  );
   const sinks = await page.locator('#sinks li').allTextContents();
   assert.ok(sinks.length >= 1 && sinks.length <= 3, `top sinks: ${sinks.join(' | ')}`);
   for (const s of sinks) assert.match(s, /^\d+(\.\d)? ms in \S+ · .+/);
@@ -189,7 +198,9 @@ test('/join end to end on a phone: a tap shows latency and where the time went; 
     // Five tokens come back at 2 per second.
     await new Promise((r) => setTimeout(r, 2600));
   }
-  await waitFor('the friendly limit message', async () => (await page.textContent('#message'))?.startsWith('Easy there'), { timeoutMs: 45_000 });
+  await waitFor('the friendly limit message', async () => (await page.textContent('#message'))?.startsWith('Easy there'), {
+    timeoutMs: 45_000,
+  });
   assert.equal(await page.textContent('#message'), 'Easy there — the coffee bar is busy, try again in a second.');
   assert.ok(await page.locator('#sendNormal').isDisabled(), 'buttons rest until Retry-After passes');
   await screenshot(page, 'join-phone-limited');
@@ -206,23 +217,37 @@ test('/join end to end on a phone: a tap shows latency and where the time went; 
 });
 
 test('while the presenter measures, a tap waits and the phone says why; it runs once the hold ends', async () => {
-  const context = await browser!.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  const context = await browser!.newContext({
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+    deviceScaleFactor: 2,
+  });
   const page = await context.newPage();
   const watch = watchPage(page);
   await page.goto(`${server.url}/join`);
   const presenter = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
-  await waitFor('the phone on its presence stream', async () => (await (await fetch(`${server.url}/api/audience/stats`)).json() as AudienceStats).presenceStreams >= 1);
+  await waitFor(
+    'the phone on its presence stream',
+    async () => ((await (await fetch(`${server.url}/api/audience/stats`)).json()) as AudienceStats).presenceStreams >= 1,
+  );
   const hold = await fetch(`${server.url}/api/audience/hold`, { method: 'POST', headers: presenter, body: JSON.stringify({ ms: 15_000 }) });
   assert.equal(hold.status, 200);
   try {
     await page.tap('#sendNormal');
-    await waitFor('the phone to say the presenter is measuring', async () => (await page.textContent('#message')) === 'The presenter is measuring — yours goes next.', { timeoutMs: 10_000 });
+    await waitFor(
+      'the phone to say the presenter is measuring',
+      async () => (await page.textContent('#message')) === 'The presenter is measuring — yours goes next.',
+      { timeoutMs: 10_000 },
+    );
     assert.equal(await page.locator('#result').isHidden(), true, 'no answer while held');
     await screenshot(page, 'join-phone-measuring');
   } finally {
     await fetch(`${server.url}/api/audience/hold`, { method: 'DELETE', headers: presenter });
   }
-  await waitFor('the held request answered', async () => /^\d+(\.\d)?$/.test((await page.textContent('#latency')) ?? ''), { timeoutMs: 45_000 });
+  await waitFor('the held request answered', async () => /^\d+(\.\d)?$/.test((await page.textContent('#latency')) ?? ''), {
+    timeoutMs: 45_000,
+  });
   assert.equal(await page.locator('#message').isHidden(), true, 'the measuring note is gone once answered');
   assert.deepEqual(watch.errors, []);
   await context.close();
@@ -233,7 +258,9 @@ test('on the Demo slide of the real deck (mesh up), the QR code as drawn decodes
   const watch = watchPage(page);
   await page.goto(`${server.url}/#/demo`);
   const qr = page.locator('.reveal .present .join-panel__qr svg');
-  await waitFor('the join panel drawn on the Demo slide', async () => ((await qr.count()) && (await qr.boundingBox())?.width) || false, { timeoutMs: 20_000 });
+  await waitFor('the join panel drawn on the Demo slide', async () => ((await qr.count()) && (await qr.boundingBox())?.width) || false, {
+    timeoutMs: 20_000,
+  });
   const { width, height, data } = await qrPixels(page);
   assert.ok(width >= 60, `the QR code is drawn ${width} px wide`);
   assert.equal(jsQR(Uint8ClampedArray.from(data), width, height)?.data, server.audience.joinUrl());

@@ -36,7 +36,10 @@ describe('join URL', () => {
     };
     assert.equal(lanIPv4(interfaces), '192.168.1.20');
     assert.equal(resolveJoinUrl({ publicUrl: undefined, host: '0.0.0.0', port: 43210, interfaces }), 'http://192.168.1.20:43210/join');
-    assert.equal(resolveJoinUrl({ publicUrl: undefined, host: '0.0.0.0', port: 8080, interfaces: { lo: [iface('127.0.0.1', true)] } }), 'http://localhost:8080/join');
+    assert.equal(
+      resolveJoinUrl({ publicUrl: undefined, host: '0.0.0.0', port: 8080, interfaces: { lo: [iface('127.0.0.1', true)] } }),
+      'http://localhost:8080/join',
+    );
     assert.equal(resolveJoinUrl({ publicUrl: undefined, host: '127.0.0.1', port: 8080, interfaces }), 'http://localhost:8080/join');
     assert.equal(resolveJoinUrl({ publicUrl: undefined, host: '10.0.0.7', port: 9, interfaces }), 'http://10.0.0.7:9/join');
   });

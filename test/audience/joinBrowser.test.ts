@@ -127,7 +127,10 @@ test('/join on a 390×844 touch phone: clean, offline, a few KB, counted as conn
 
   await page.setViewportSize({ width: 390, height: 844 });
   await screenshot(page, 'join-phone-390');
-  assert.deepEqual(watch.errors.filter((e) => !/404/.test(e)), []);
+  assert.deepEqual(
+    watch.errors.filter((e) => !/404/.test(e)),
+    [],
+  );
   assert.deepEqual(watch.external, []);
   // The whole page (HTML, script, style) weighs a few tens of KB at most.
   assert.ok(bytes < 40_000, `/join weighs ${bytes} bytes`);

@@ -46,10 +46,19 @@ after(async () => {
 });
 
 const attendee = (n: number) =>
-  fetch(`${base}/demo`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-attendee-id': `attendee-hold-${n}` }, body: JSON.stringify({ kind: 'normal', count: 1 }) });
+  fetch(`${base}/demo`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-attendee-id': `attendee-hold-${n}` },
+    body: JSON.stringify({ kind: 'normal', count: 1 }),
+  });
 const startHold = (ms: number, headers: Record<string, string> = presenter) =>
-  fetch(`${base}/api/audience/hold`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ ms }) });
-const endHold = async () => (await (await fetch(`${base}/api/audience/hold`, { method: 'DELETE', headers: presenter })).json()) as RoomHoldEnd;
+  fetch(`${base}/api/audience/hold`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ ms }),
+  });
+const endHold = async () =>
+  (await (await fetch(`${base}/api/audience/hold`, { method: 'DELETE', headers: presenter })).json()) as RoomHoldEnd;
 const stats = async () => (await (await fetch(`${base}/api/audience/stats`)).json()) as AudienceStats;
 
 test('only the presenter token starts or ends a hold', async () => {
@@ -63,7 +72,9 @@ test('only the presenter token starts or ends a hold', async () => {
 test('in-flight attendee requests finish before the presenter measures; new ones wait, then run; phones are told', async () => {
   // A phone's presence stream, to see what it is told.
   const events: string[] = [];
-  const presence = http.get(`${base}/api/audience/presence?attendee=attendee-hold-phone`, (res) => res.on('data', (c: Buffer) => events.push(c.toString())));
+  const presence = http.get(`${base}/api/audience/presence?attendee=attendee-hold-phone`, (res) =>
+    res.on('data', (c: Buffer) => events.push(c.toString())),
+  );
   await waitFor('the presence stream', async () => events.length > 0);
 
   closeGate();
@@ -74,7 +85,10 @@ test('in-flight attendee requests finish before the presenter measures; new ones
     holdAnswered = true;
     return (await r.json()) as RoomHoldStart;
   });
-  await waitFor('the phones told the presenter measures', async () => events.join('').includes('event: measuring') && events.join('').includes('"until":1'));
+  await waitFor(
+    'the phones told the presenter measures',
+    async () => events.join('').includes('event: measuring') && events.join('').includes('"until":1'),
+  );
   assert.equal(holdAnswered, false, 'the hold waits for the requests already in the mesh');
   const waiting = [attendee(3), attendee(4)];
   await waitFor('two calls waiting', async () => (await stats()).hold.waiting === 2);
@@ -134,10 +148,18 @@ test('a call held past its longest wait is answered with the reason while the ho
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
   const at = `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
   try {
-    const started = await fetch(`${at}/api/audience/hold`, { method: 'POST', headers: { 'content-type': 'application/json', ...presenter }, body: JSON.stringify({ ms: 10_000 }) });
+    const started = await fetch(`${at}/api/audience/hold`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...presenter },
+      body: JSON.stringify({ ms: 10_000 }),
+    });
     assert.equal(started.status, 200);
     const t0 = Date.now();
-    const r = await fetch(`${at}/demo`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-attendee-id': 'attendee-overdue' }, body: '{"kind":"normal"}' });
+    const r = await fetch(`${at}/demo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-attendee-id': 'attendee-overdue' },
+      body: '{"kind":"normal"}',
+    });
     assert.equal(r.status, 429);
     const body = (await r.json()) as RateLimitedBody;
     assert.equal(body.limit, 'measuring');

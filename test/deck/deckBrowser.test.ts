@@ -84,7 +84,10 @@ test('slide text is at least 24 px on screen at 1920×1080 and has contrast of a
       const probe = document.createElement('div');
       probe.style.color = css;
       document.body.appendChild(probe);
-      const [r, g, b] = getComputedStyle(probe).color.match(/[\d.]+/g)?.map(Number) ?? [];
+      const [r, g, b] =
+        getComputedStyle(probe)
+          .color.match(/[\d.]+/g)
+          ?.map(Number) ?? [];
       probe.remove();
       if (r === undefined || g === undefined || b === undefined) throw new Error(`cannot read the color "${css}"`);
       return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
@@ -144,11 +147,17 @@ test('the speaker view (S) opens with the current notes and a timer, and its cop
   const popupOpened = page.context().waitForEvent('page');
   await page.keyboard.press('s');
   const speaker = await popupOpened;
-  const expected = await page.evaluate(() => window.Reveal.getSlideNotes()!.replace(/<[^>]+>/g, '').slice(0, 40));
+  const expected = await page.evaluate(() =>
+    window.Reveal.getSlideNotes()!
+      .replace(/<[^>]+>/g, '')
+      .slice(0, 40),
+  );
   await waitFor('notes in the speaker view', async () =>
     ((await speaker.textContent('.speaker-controls-notes .value').catch(() => '')) ?? '').includes(expected),
   );
-  await waitFor('the timer running', async () => (await speaker.textContent('.speaker-controls-time .timer').catch(() => ''))?.match(/\d\d:\d\d/));
+  await waitFor('the timer running', async () =>
+    (await speaker.textContent('.speaker-controls-time .timer').catch(() => ''))?.match(/\d\d:\d\d/),
+  );
   await speaker.setViewportSize({ width: 1280, height: 800 });
 
   // The presenter moves to the Demo slide: the main deck mounts it, the speaker view's copies don't.
@@ -157,10 +166,14 @@ test('the speaker view (S) opens with the current notes and a timer, and its cop
   const receivers = speaker.frames().filter((f) => f.url().includes('receiver'));
   assert.equal(receivers.length, 2);
   for (const frame of receivers) {
-    await waitFor('the preview on the demo slide', () => frame.evaluate(() => window.Reveal?.isReady() && window.Reveal.getIndices().h >= 13));
+    await waitFor('the preview on the demo slide', () =>
+      frame.evaluate(() => window.Reveal?.isReady() && window.Reveal.getIndices().h >= 13),
+    );
     assert.equal(await frame.evaluate(() => document.querySelectorAll('[data-live-state]').length), 0, frame.url());
   }
-  await waitFor('speaker view shows demo notes', async () => ((await speaker.textContent('.speaker-controls-notes .value')) ?? '').includes('mesh'));
+  await waitFor('speaker view shows demo notes', async () =>
+    ((await speaker.textContent('.speaker-controls-notes .value')) ?? '').includes('mesh'),
+  );
   await screenshot(speaker, 'deck-speaker-view');
 });
 
@@ -200,16 +213,22 @@ test('print view (?print-pdf) renders every slide, each followed by its notes, a
   const page = await newPage(FULL_HD);
   const seen = watchPage(page);
   // The join address the server gave this page (it follows the Host the page used).
-  const joinInfo = page.waitForResponse((r) => r.url().endsWith('/api/audience/join-info')).then(async (r) => ((await r.json()) as { url: string }).url);
+  const joinInfo = page
+    .waitForResponse((r) => r.url().endsWith('/api/audience/join-info'))
+    .then(async (r) => ((await r.json()) as { url: string }).url);
   await page.goto(`${deck.server.url}/?print-pdf`);
-  await waitFor('print layout', () => page.evaluate((k) => document.querySelectorAll('.pdf-page section').length === k, SLIDE_COUNT), { timeoutMs: 20_000 });
+  await waitFor('print layout', () => page.evaluate((k) => document.querySelectorAll('.pdf-page section').length === k, SLIDE_COUNT), {
+    timeoutMs: 20_000,
+  });
   // Each slide's page is followed by a page of its notes (reveal.js's 'separate-page' layout).
   const pages = await page.evaluate(() =>
     [...document.querySelectorAll('.pdf-page')]
       .filter((p) => p.querySelector('section'))
       .map((p) => ({
         slide: p.querySelector('section')!.id,
-        notes: p.nextElementSibling?.matches('.speaker-notes-pdf[data-layout="separate-page"]') ? p.nextElementSibling.textContent!.trim().length : 0,
+        notes: p.nextElementSibling?.matches('.speaker-notes-pdf[data-layout="separate-page"]')
+          ? p.nextElementSibling.textContent!.trim().length
+          : 0,
       })),
   );
   assert.equal(pages.length, SLIDE_COUNT);
@@ -218,26 +237,35 @@ test('print view (?print-pdf) renders every slide, each followed by its notes, a
   // Every slide fits its one page (reveal.js would stretch an overflowing slide's page over two or more).
   const tall = await page.evaluate(() => {
     const pageHeight = Math.min(...[...document.querySelectorAll<HTMLElement>('.pdf-page')].map((p) => p.offsetHeight));
-    return [...document.querySelectorAll<HTMLElement>('.pdf-page')].filter((p) => p.querySelector('section') && p.offsetHeight > pageHeight + 1).map((p) => p.querySelector('section')!.id);
+    return [...document.querySelectorAll<HTMLElement>('.pdf-page')]
+      .filter((p) => p.querySelector('section') && p.offsetHeight > pageHeight + 1)
+      .map((p) => p.querySelector('section')!.id);
   });
   assert.deepEqual(tall, [], 'slides spilling onto a second page');
   // The Demo slide prints a recorded trace and the hole finder's findings in it.
   await page.waitForSelector('#demo [data-live-host][data-trace-id] .tv-row');
   assert.ok((await page.locator('#demo .print-demo-findings li').count()) >= 1);
-  await page.locator('.pdf-page', { has: page.locator('#demo') }).screenshot({ path: path.join(testOutputDir, 'screenshots', 'deck-print-demo.png') });
+  await page
+    .locator('.pdf-page', { has: page.locator('#demo') })
+    .screenshot({ path: path.join(testOutputDir, 'screenshots', 'deck-print-demo.png') });
   // The front matter names no link: the Thanks slide shows the deck's own address, never a guess.
   // Served from this laptop's loopback address, it is the address phones join by.
   const joinUrl = await joinInfo;
-  await waitFor('the Thanks slide shows the deck’s public address', async () => (await page.locator('#thanks a[data-deck-address]').getAttribute('href')) === new URL('./', joinUrl).href).catch(
-    async (e: unknown) => {
-      throw new Error(`${String(e)}: shows ${await page.evaluate(() => [...document.querySelectorAll('a[data-deck-address]')].map((a) => a.outerHTML).join(' '))}, joins by ${joinUrl}`);
-    },
-  );
+  await waitFor(
+    'the Thanks slide shows the deck’s public address',
+    async () => (await page.locator('#thanks a[data-deck-address]').getAttribute('href')) === new URL('./', joinUrl).href,
+  ).catch(async (e: unknown) => {
+    throw new Error(
+      `${String(e)}: shows ${await page.evaluate(() => [...document.querySelectorAll('a[data-deck-address]')].map((a) => a.outerHTML).join(' '))}, joins by ${joinUrl}`,
+    );
+  });
   // The other live slides print their recordings: the realistic example's trace, the alerts.
   await page.waitForSelector('#realistic-example [data-live-host][data-trace-id] .tv-row');
   assert.ok((await page.locator('#traces-to-alerts .alerts-list li').count()) >= 1);
   for (const id of ['realistic-example', 'traces-to-alerts', 'how-jaeger-works', 'context-propagation', 'sampling', 'critical-path']) {
-    await page.locator('.pdf-page', { has: page.locator(`#${id}`) }).screenshot({ path: path.join(testOutputDir, 'screenshots', `deck-print-${id}.png`) });
+    await page
+      .locator('.pdf-page', { has: page.locator(`#${id}`) })
+      .screenshot({ path: path.join(testOutputDir, 'screenshots', `deck-print-${id}.png`) });
   }
   await screenshot(page, 'deck-print-first-page');
   // A diagram slide and the page of notes that follows it, as they print.

@@ -13,7 +13,9 @@ test('#/demo deep-links to the Demo slide, which mounts its live part', async ()
   await openDeck(page, '?token=test-presenter-token#/demo');
   assert.equal(await currentId(page), 'demo');
   assert.match((await page.textContent('#demo h2')) ?? '', /Demo/);
-  await waitFor('demo live part mounted', () => page.evaluate(() => document.querySelector('#demo [data-live-host]')?.getAttribute('data-live-state') === 'mounted'));
+  await waitFor('demo live part mounted', () =>
+    page.evaluate(() => document.querySelector('#demo [data-live-host]')?.getAttribute('data-live-state') === 'mounted'),
+  );
   await screenshot(page, 'deck-1920-demo-deeplink');
 });
 
@@ -22,7 +24,9 @@ test('#/demo deep-links to the Demo slide, which mounts its live part', async ()
 test('the mounted Demo slide leaves the slide count and numbers alone', async () => {
   const page = await newPage();
   await openDeck(page, '?token=test-presenter-token#/demo');
-  await waitFor('demo live part mounted', () => page.evaluate(() => document.querySelector('#demo [data-live-host]')?.getAttribute('data-live-state') === 'mounted'));
+  await waitFor('demo live part mounted', () =>
+    page.evaluate(() => document.querySelector('#demo [data-live-host]')?.getAttribute('data-live-state') === 'mounted'),
+  );
   assert.equal(await page.evaluate(() => document.querySelectorAll('[data-live-host] section, .slides section section section').length), 0);
   assert.equal(await page.evaluate(() => window.Reveal.getTotalSlides()), SLIDE_COUNT);
   await page.keyboard.press('ArrowRight');
@@ -95,14 +99,19 @@ test('keys and swipes inside a live part stay there; the clicker keys still move
   await page.focus('#probe-button').catch(() => {});
   await page.evaluate(() => document.getElementById('probe-button')?.focus());
   await page.keyboard.press('PageDown');
-  await waitFor('PageDown from inside the live part: the next slide, the dive below the demo', async () => (await currentId(page)) === 'traces-to-alerts');
+  await waitFor(
+    'PageDown from inside the live part: the next slide, the dive below the demo',
+    async () => (await currentId(page)) === 'traces-to-alerts',
+  );
 });
 
 test('plan B is one key away: R reloads the same slide with the recordings on the live slides, R again goes back', async () => {
   const page = await newPage();
   await openDeck(page, '?token=tok-123#/demo');
   // The mesh is off here: the live Demo slide says so and offers no recording.
-  await waitFor('the live demo mounted', () => page.evaluate(() => document.querySelector('#demo [data-live-host]')?.getAttribute('data-live-state') === 'mounted'));
+  await waitFor('the live demo mounted', () =>
+    page.evaluate(() => document.querySelector('#demo [data-live-host]')?.getAttribute('data-live-state') === 'mounted'),
+  );
   assert.equal(await page.locator('#demo .rec-banner').count(), 0);
   await page.keyboard.press('r');
   await page.waitForURL(/[?&]recordings(&|#|$)/);
@@ -114,5 +123,11 @@ test('plan B is one key away: R reloads the same slide with the recordings on th
   await page.waitForURL((u) => !u.search.includes('recordings'));
   await page.waitForFunction(() => window.Reveal?.isReady?.() === true);
   assert.equal(await currentId(page), 'demo');
-  await waitFor('live again', () => page.evaluate(() => document.querySelector('#demo [data-live-host]')?.getAttribute('data-live-state') === 'mounted' && !document.querySelector('#demo .rec-banner')));
+  await waitFor('live again', () =>
+    page.evaluate(
+      () =>
+        document.querySelector('#demo [data-live-host]')?.getAttribute('data-live-state') === 'mounted' &&
+        !document.querySelector('#demo .rec-banner'),
+    ),
+  );
 });

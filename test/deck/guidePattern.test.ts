@@ -41,7 +41,11 @@ const server = createServer((req: IncomingMessage, res: ServerResponse) => {
       entry.answered = true;
       open = open.filter((f) => f !== answer);
       res.setHeader('Content-Type', 'application/json');
-      res.end(JSON.stringify(Array.from({ length: count }, () => ({ traceID: (++next).toString(16).padStart(16, '0'), durationMs: 5, status: 200 }))));
+      res.end(
+        JSON.stringify(
+          Array.from({ length: count }, () => ({ traceID: (++next).toString(16).padStart(16, '0'), durationMs: 5, status: 200 })),
+        ),
+      );
     };
     for (const f of open.slice()) f();
     open.push(answer);
@@ -65,7 +69,16 @@ async function press(pattern: RequestPattern): Promise<{ kind: string; burst: nu
   }).createMachine({
     context: { ours: [] },
     initial: 'pressing',
-    on: { OURS: { actions: assign({ ours: ({ context, event }) => [...context.ours, { kind: event.kind as string, burst: event.burst as number, ids: (event.results as unknown[]).length }] }) } },
+    on: {
+      OURS: {
+        actions: assign({
+          ours: ({ context, event }) => [
+            ...context.ours,
+            { kind: event.kind as string, burst: event.burst as number, ids: (event.results as unknown[]).length },
+          ],
+        }),
+      },
+    },
     states: {
       pressing: {
         invoke: {
@@ -84,7 +97,8 @@ async function press(pattern: RequestPattern): Promise<{ kind: string; burst: nu
 
 /** The calls the server must see for a pattern, in order, read from the catalog's fields. */
 function expectedCalls(p: RequestPattern): { kind: string; count: number }[] {
-  const judged = p.lead || p.concurrent ? [{ kind: p.kind, count: p.count }] : Array.from({ length: p.count }, () => ({ kind: p.kind, count: 1 }));
+  const judged =
+    p.lead || p.concurrent ? [{ kind: p.kind, count: p.count }] : Array.from({ length: p.count }, () => ({ kind: p.kind, count: 1 }));
   return [...p.warmup, ...(p.lead ? [{ kind: p.lead.kind, count: p.lead.count }] : []), ...judged];
 }
 
@@ -102,7 +116,8 @@ for (const step of scriptSteps()) {
     );
     const judgedAt = p.warmup.length + (p.lead ? 1 : 0);
     // Warm-up and one-after-another calls each arrive alone, after the answer to the one before.
-    for (const [i, s] of seen.entries()) if (i !== judgedAt || !p.lead) assert.equal(s.inFlight, 0, `call ${i + 1} arrived while another was in flight`);
+    for (const [i, s] of seen.entries())
+      if (i !== judgedAt || !p.lead) assert.equal(s.inFlight, 0, `call ${i + 1} arrived while another was in flight`);
     // The lead is still in flight when the judged burst arrives.
     if (p.lead) assert.equal(seen[judgedAt]!.inFlight, 1, 'the judged burst arrives behind the lead');
     // The slide is told of every request, warm-up and lead included, in the order sent.

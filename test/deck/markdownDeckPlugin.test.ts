@@ -22,7 +22,10 @@ const page = `<html><head><title>x</title></head><body><div class="slides">${SLI
 test('the slides replace the placeholder and the front matter title becomes the page title, escaped', () => {
   const out = transform('---\ntitle: A <b>bold</b> talk\n---\n# One\nNote: n.\n---\n# Two', page);
   assert.match(out, /<title>A &#60;b&#62;bold&#60;\/b&#62; talk<\/title>/);
-  assert.match(out, /<div class="slides"><section>\n<h1>One<\/h1>\n<aside class="notes">\n<p>n\.<\/p>\n<\/aside>\n<\/section>\n<section>\n<h1>Two<\/h1>/);
+  assert.match(
+    out,
+    /<div class="slides"><section>\n<h1>One<\/h1>\n<aside class="notes">\n<p>n\.<\/p>\n<\/aside>\n<\/section>\n<section>\n<h1>Two<\/h1>/,
+  );
   assert.ok(!out.includes(SLIDES_PLACEHOLDER));
 });
 

@@ -20,14 +20,15 @@ function deckWeight(dist: string): { file: string; raw: number; gzip: number }[]
   });
 }
 
-
 async function main(): Promise<void> {
   const dist = path.resolve('dist');
   if (!readdirSync(dist).includes('index.html')) throw new Error('run `npx vite build` first');
   const weight = deckWeight(dist);
   for (const w of weight) console.log(`${w.file.padEnd(44)} ${String(w.raw).padStart(8)} B  gzip ${String(w.gzip).padStart(7)} B`);
   const total = (k: 'raw' | 'gzip') => weight.reduce((s, w) => s + w[k], 0);
-  console.log(`${'deck total (html + js + css)'.padEnd(44)} ${String(total('raw')).padStart(8)} B  gzip ${String(total('gzip')).padStart(7)} B`);
+  console.log(
+    `${'deck total (html + js + css)'.padEnd(44)} ${String(total('raw')).padStart(8)} B  gzip ${String(total('gzip')).padStart(7)} B`,
+  );
 
   const server = await startDeckServer(testConfig({ meshEnabled: false }), { log: createLog('measure', 'silent') });
   const browser = await launchBrowser();
@@ -39,7 +40,10 @@ async function main(): Promise<void> {
         // later that slide has been painted.
         document.addEventListener(
           'ready',
-          () => requestAnimationFrame(() => requestAnimationFrame(() => ((window as unknown as { readyAt: number }).readyAt = performance.now()))),
+          () =>
+            requestAnimationFrame(() =>
+              requestAnimationFrame(() => ((window as unknown as { readyAt: number }).readyAt = performance.now())),
+            ),
           true,
         );
       });

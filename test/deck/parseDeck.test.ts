@@ -64,7 +64,9 @@ test('a separator only counts as a whole line', () => {
 });
 
 test('"Note:" starts the speaker notes, rendered as markdown into aside.notes', () => {
-  const deck = parseDeck(deckOf('# A', 'Body.', '', 'Note: First *sentence*.', 'Second line.', '<!--s-->', '# B', 'notes: lower case works too.'));
+  const deck = parseDeck(
+    deckOf('# A', 'Body.', '', 'Note: First *sentence*.', 'Second line.', '<!--s-->', '# B', 'notes: lower case works too.'),
+  );
   assert.equal(slideOf(deck, 0).notes, 'First *sentence*.\nSecond line.');
   assert.match(slideOf(deck, 0).notesHtml, /<em>sentence<\/em>/);
   assert.ok(!slideOf(deck, 0).bodyHtml.includes('sentence'));
@@ -150,7 +152,9 @@ test('a deck with several errors reports each with its line number', () => {
 });
 
 test('bad YAML in the front matter names the file line', () => {
-  const problems = problemsOf(['---', 'title: Fine', 'separator: <!--s-->', 'verticalSeparator: <!--v-->', 'title: twice', '---', '# A'].join('\n'));
+  const problems = problemsOf(
+    ['---', 'title: Fine', 'separator: <!--s-->', 'verticalSeparator: <!--v-->', 'title: twice', '---', '# A'].join('\n'),
+  );
   assert.deepEqual(problems, ['5: front matter is not valid YAML: Map keys must be unique']);
 });
 
@@ -158,7 +162,10 @@ test('missing, unclosed or incomplete front matter is an error', () => {
   assert.match(firstProblem('# No front matter'), /^1: the deck must open with YAML front matter/);
   assert.match(firstProblem('---\ntitle: x\n# A'), /^1: the front matter opened here is never closed/);
   assert.match(firstProblem('---\nseparator: "<!--s-->"\n---\n# A'), /^2: front matter needs a non-empty "title"/);
-  assert.match(firstProblem('---\ntitle: T\nseparator: x\nverticalSeparator: x\n---\n# A'), /^4: "separator" and "verticalSeparator" must differ/);
+  assert.match(
+    firstProblem('---\ntitle: T\nseparator: x\nverticalSeparator: x\n---\n# A'),
+    /^4: "separator" and "verticalSeparator" must differ/,
+  );
   assert.match(firstProblem('---\n- a list\n---\n# A'), /^2: front matter must be a YAML mapping/);
 });
 

@@ -16,7 +16,13 @@ const byId = (id: string): Slide => {
 };
 const attr = (id: string, name: string) => byId(id).attributes.find(([n]) => n === name)?.[1];
 const sentences = (text: string) => text.match(/[^.!?]+[.!?](?=\s|$)/g) ?? [];
-const plain = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&').replace(/\s+/g, ' ');
+const plain = (html: string) =>
+  html
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ');
 const titleOf = (s: Slide) => s.body.match(/^#{1,2} (.+)$/m)?.[1];
 /** Everything a slide says: its screen and its notes, as text. */
 const said = (s: Slide) => `${plain(s.bodyHtml)} ${plain(s.notesHtml)}`;
@@ -56,18 +62,26 @@ test('every slide opens its notes with a time mark; the full talk fits 45 minute
   const marks = deck.slides.map((s) => {
     const m = /^\[time (\d+):(\d\d) · 20-min (?:(\d+):(\d\d)|skip)\]/.exec(s.notes);
     assert.ok(m, `slide "${titleOf(s)}" opens its notes with [time m:ss · 20-min m:ss|skip]`);
-    return { title: titleOf(s), full: Number(m[1]) * 60 + Number(m[2]), short: m[3] === undefined ? null : Number(m[3]) * 60 + Number(m[4]) };
+    return {
+      title: titleOf(s),
+      full: Number(m[1]) * 60 + Number(m[2]),
+      short: m[3] === undefined ? null : Number(m[3]) * 60 + Number(m[4]),
+    };
   });
-  for (let i = 1; i < marks.length; i++) assert.ok(marks[i]!.full > marks[i - 1]!.full, `"${marks[i]!.title}" starts after "${marks[i - 1]!.title}"`);
+  for (let i = 1; i < marks.length; i++)
+    assert.ok(marks[i]!.full > marks[i - 1]!.full, `"${marks[i]!.title}" starts after "${marks[i - 1]!.title}"`);
   const short = marks.filter((m) => m.short !== null);
-  for (let i = 1; i < short.length; i++) assert.ok(short[i]!.short! > short[i - 1]!.short!, `20-min: "${short[i]!.title}" starts after "${short[i - 1]!.title}"`);
+  for (let i = 1; i < short.length; i++)
+    assert.ok(short[i]!.short! > short[i - 1]!.short!, `20-min: "${short[i]!.title}" starts after "${short[i - 1]!.title}"`);
   assert.ok(marks[marks.length - 1]!.full < 45 * 60, 'the full talk ends within 45 minutes');
   assert.ok(short[short.length - 1]!.short! < 20 * 60, 'the short talk ends within 20 minutes');
   // The short version still carries the demo and the close; it names which holes it shows.
-  for (const id of ['title', 'demo', 'questions', 'thanks']) assert.ok(/20-min \d/.test(byId(id).notes), `the 20-minute version keeps "${id}"`);
+  for (const id of ['title', 'demo', 'questions', 'thanks'])
+    assert.ok(/20-min \d/.test(byId(id).notes), `the 20-minute version keeps "${id}"`);
   assert.match(byId('demo').notes, /20-minute version show flaky and workers only/);
   // The first slide's notes name every slide the short version leaves out, as the marks say.
-  for (const m of marks.filter((x) => x.short === null)) assert.ok(byId('title').notes.includes(`"${m.title}"`), `the plan names "${m.title}" as left out`);
+  for (const m of marks.filter((x) => x.short === null))
+    assert.ok(byId('title').notes.includes(`"${m.title}"`), `the plan names "${m.title}" as left out`);
   // Plan B is named on the first slide and on the Demo slide, with its key.
   for (const id of ['title', 'demo']) assert.match(byId(id).notes, /press R/);
   assert.match(byId('title').notes, /self-study build/);
@@ -99,7 +113,11 @@ test('true today: the Jaeger slides name OpenTelemetry, OTLP and Jaeger v2, and 
   assert.doesNotMatch(all, /Cassandra by default/i);
   // Every sentence about the agent says it is the past.
   for (const s of sentences(all).filter((x) => /\bagent\b|jaeger-agent/i.test(x))) {
-    assert.match(s, /2019|\bwas\b|\bwere\b|used|deprecated|removed|gone|\bold\b|history|sent|forwarded/i, `the agent in the present tense: "${s.trim()}"`);
+    assert.match(
+      s,
+      /2019|\bwas\b|\bwere\b|used|deprecated|removed|gone|\bold\b|history|sent|forwarded/i,
+      `the agent in the present tense: "${s.trim()}"`,
+    );
   }
   // Today's words first, Jaeger's in brackets.
   const terms = plain(byId('other-terms').bodyHtml);
@@ -120,7 +138,8 @@ test('the sources are cited beside the 2019 quote and on the Jaeger slide', () =
 
 test('the new slides teach what the issue asks: context, sampling, the critical path, alerts', () => {
   const ctx = said(byId('context-propagation'));
-  for (const t of [/traceparent/, /uber-trace-id/, /trace ID/, /parent span ID/, /sampled flag/, /[Bb]aggage/, /personal data/]) assert.match(ctx, t);
+  for (const t of [/traceparent/, /uber-trace-id/, /trace ID/, /parent span ID/, /sampled flag/, /[Bb]aggage/, /personal data/])
+    assert.match(ctx, t);
   const sampling = said(byId('sampling'));
   for (const t of [/[Hh]ead/, /[Tt]ail/, /0\.1 %/, /slow outlier/, /samples everything/]) assert.match(sampling, t);
   assert.match(plain(byId('sampling').bodyHtml), /The demo samples everything/);
@@ -161,10 +180,17 @@ test('every figure on a slide is a fact with a source, or the recording’s own'
   assert.equal(formatMs(traceDurationMs(trace)), formatMs(example.durationMs));
   const caption = plain(byId('realistic-example').bodyHtml);
   assert.ok(caption.includes(`${formatMs(example.durationMs)} · ${example.spanCount} spans · ${example.services} services`), caption);
-  const recorded = new Set([...formatMs(example.durationMs).matchAll(/v?\d+(?:\.\d+)?/g)].map((m) => m[0]).concat(String(example.spanCount), String(example.services)));
+  const recorded = new Set(
+    [...formatMs(example.durationMs).matchAll(/v?\d+(?:\.\d+)?/g)]
+      .map((m) => m[0])
+      .concat(String(example.spanCount), String(example.services)),
+  );
   for (const s of deck.slides) {
     for (const [figure] of plain(s.bodyHtml).matchAll(/\bv?\d+(?:\.\d+)?/g)) {
-      assert.ok(figure in FACTS || (s === byId('realistic-example') && recorded.has(figure)), `"${figure}" on "${titleOf(s)}" has no source`);
+      assert.ok(
+        figure in FACTS || (s === byId('realistic-example') && recorded.has(figure)),
+        `"${figure}" on "${titleOf(s)}" has no source`,
+      );
     }
   }
   assert.doesNotMatch(deck.slides.map((s) => s.bodyHtml).join(' '), /412 ms|GET \/checkout/, 'the old invented figures are gone');
@@ -196,9 +222,13 @@ test('the presenter’s kit: front matter fills the title, and the Thanks slide 
   // An empty event drops its line instead of leaving an empty paragraph.
   const blank = parseDeck(source.replace(/^event: .*$/m, 'event: ""'), 'talk.md', { figures: recordingFigures('slides/recordings') });
   assert.doesNotMatch(blank.slides[0]!.bodyHtml, /class="event"/);
-  const withEvent = parseDeck(source.replace(/^event: .*$/m, 'event: "DevConf <2026>"').replace(/^link: .*$/m, 'link: "https://example.org/talk"'), 'talk.md', {
-    figures: recordingFigures('slides/recordings'),
-  });
+  const withEvent = parseDeck(
+    source.replace(/^event: .*$/m, 'event: "DevConf <2026>"').replace(/^link: .*$/m, 'link: "https://example.org/talk"'),
+    'talk.md',
+    {
+      figures: recordingFigures('slides/recordings'),
+    },
+  );
   assert.match(withEvent.slides[0]!.bodyHtml, /<p class="event">DevConf &#60;2026&#62;<\/p>/);
   assert.match(withEvent.slides.find((s) => titleOf(s) === 'Thank you!')!.bodyHtml, /href="https:\/\/example\.org\/talk"/);
 });
@@ -218,7 +248,8 @@ test("the Demo slide's notes walk through the holes in the script's order, with 
     const words = requestPatternWords(hole.pattern);
     // The notes may split the warm-up off with a comma, as the guide's words do.
     assert.ok(step.includes(words.split(', after')[0]!), `the ${hole.shortName} step names its request: ${words}`);
-    for (const w of hole.pattern.warmup) assert.ok(step.includes(`after ${w.count} ${w.kind} to warm up`), `the ${hole.shortName} step names its warm-up`);
+    for (const w of hole.pattern.warmup)
+      assert.ok(step.includes(`after ${w.count} ${w.kind} to warm up`), `the ${hole.shortName} step names its warm-up`);
   }
 });
 
@@ -230,7 +261,11 @@ test("the figures in the Demo slide's notes are the mesh's own settings, not typ
   const flaky = step('flaky');
   assert.equal(Number(/timed out after (\d+) ms/.exec(flaky)?.[1]), holeSettings.paymentRetries.timeoutMs, 'the charge deadline');
   const ordinals = ['', 'first', 'second', 'third', 'fourth', 'fifth'];
-  assert.equal(ordinals.indexOf(/every (\w+) normal order/.exec(flaky)?.[1] ?? ''), holeSettings.paymentStall.everyNthNormalOrder, 'which normal orders stall');
+  assert.equal(
+    ordinals.indexOf(/every (\w+) normal order/.exec(flaky)?.[1] ?? ''),
+    holeSettings.paymentStall.everyNthNormalOrder,
+    'which normal orders stall',
+  );
   const lead = holeCatalog.find((h) => h.id === 'lock-contention')!.pattern.lead!;
   assert.ok(step('lock').includes(`right behind ${lead.count} ${lead.kind} already in flight`), "the lock's lead");
 });

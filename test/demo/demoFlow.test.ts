@@ -7,7 +7,14 @@ import { holeCatalog } from '../../model/holes.ts';
 import { createDemoFlowMachine, defaultTiming, reusableBefore, type DemoFlowActor } from '../../slides/live/demoFlow.ts';
 import { judgePlug, sideOf } from '../../slides/live/proofVerdict.ts';
 import { hasRoot } from '../../model/traceFacts.ts';
-import type { DemoRequestResult, MeshEventHandlers, MeshHealth, StreamHandlers, TraceArrival, TraceSource } from '../../slides/live/traceSource.ts';
+import type {
+  DemoRequestResult,
+  MeshEventHandlers,
+  MeshHealth,
+  StreamHandlers,
+  TraceArrival,
+  TraceSource,
+} from '../../slides/live/traceSource.ts';
 
 const counts = new Map<string, number>();
 /** The /api/live event of a trace that has just grown by a span; its root is in unless told otherwise. */
@@ -51,7 +58,14 @@ function scriptedSource() {
   return { source, health, sends, fetches, streams, meshStreams, stream: () => streams[streams.length - 1]! };
 }
 
-function span(traceID: string, id: string, startMs: number, durationMs: number, parent?: string, tags: JaegerSpan['tags'] = []): JaegerSpan {
+function span(
+  traceID: string,
+  id: string,
+  startMs: number,
+  durationMs: number,
+  parent?: string,
+  tags: JaegerSpan['tags'] = [],
+): JaegerSpan {
   return {
     traceID,
     spanID: id,
@@ -76,7 +90,13 @@ function trace(traceID: string, durationMs: number, partial = false, tags: Jaege
 const flush = async () => {
   for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
 };
-const UP: MeshHealth = { state: 'up', services: [{ name: 'frontend', state: 'healthy' }, { name: 'payments', state: 'healthy' }] };
+const UP: MeshHealth = {
+  state: 'up',
+  services: [
+    { name: 'frontend', state: 'healthy' },
+    { name: 'payments', state: 'healthy' },
+  ],
+};
 
 async function started() {
   const clock = new SimulatedClock();
@@ -255,7 +275,11 @@ test('a trace is whole once its earliest span is a root and no span points at a 
 
 test('a plug is judged on medians with the spread as noise; a small or overlapping gain is "no measurable difference"', () => {
   const hole = holeCatalog.find((h) => h.id === 'n-plus-one')!;
-  const side = (ms: number[]) => sideOf(ms.map((m, i) => trace(`t${m}-${i}`, m)), false);
+  const side = (ms: number[]) =>
+    sideOf(
+      ms.map((m, i) => trace(`t${m}-${i}`, m)),
+      false,
+    );
   const clear = judgePlug(hole, side([380, 400, 420]), side([150, 152, 160]));
   assert.equal(clear.verdict, 'faster');
   assert.match(clear.headline, /400 ms → 152 ms, 62% less time/);
@@ -269,7 +293,14 @@ test('a plug is judged on medians with the spread as noise; a small or overlappi
 
 test('recent requests are reused as "before" only when they match the pattern, the switches and are warm', () => {
   const cache = holeCatalog.find((h) => h.id === 'missing-cache')!;
-  const s = (traceID: string, sinceSwitch: number, kind: 'normal' | 'slow' = cache.pattern.kind) => ({ traceID, kind, burst: 1, holes: '', sinceSwitch, at: 1000 });
+  const s = (traceID: string, sinceSwitch: number, kind: 'normal' | 'slow' = cache.pattern.kind) => ({
+    traceID,
+    kind,
+    burst: 1,
+    holes: '',
+    sinceSwitch,
+    at: 1000,
+  });
   assert.deepEqual(reusableBefore(cache, [s('a', 0), s('b', 1), s('c', 2)], '', 2000), ['b', 'c'], 'the cold first one is left out');
   assert.deepEqual(reusableBefore(cache, [s('a', 1), s('b', 2)], 'n-plus-one', 2000), [], 'other switches: not like for like');
   assert.deepEqual(reusableBefore(cache, [s('a', 1)], '', 2000), [], 'not enough samples: the slide sends the pattern');
@@ -279,7 +310,17 @@ test('after Send the stage waits for our request: an attendee trace arriving mea
   const t = await started();
   // The live event in its fullest shape (extra fields are ignored where the event is only an id).
   const arrive = (traceID: string) =>
-    t.stream().handlers.onTrace({ traceID, spanCount: 2, hasRoot: true, rootService: 'storefront', rootOperation: 'POST /order', startTimeUs: 1_000_000_000, durationUs: 1000, error: false, services: ['storefront'] } as Parameters<StreamHandlers['onTrace']>[0]);
+    t.stream().handlers.onTrace({
+      traceID,
+      spanCount: 2,
+      hasRoot: true,
+      rootService: 'storefront',
+      rootOperation: 'POST /order',
+      startTimeUs: 1_000_000_000,
+      durationUs: 1000,
+      error: false,
+      services: ['storefront'],
+    } as Parameters<StreamHandlers['onTrace']>[0]);
   // Unpinned, an attendee is on the stage.
   arrive('att-before');
   t.clock.increment(defaultTiming.crowdSettleMs);
@@ -296,7 +337,10 @@ test('after Send the stage waits for our request: an attendee trace arriving mea
   for (const f of t.fetches.filter((f) => f.traceID === 'att-during')) f.resolve(trace('att-during', 500));
   await flush();
   assert.equal(t.ctx().stage.trace, null, 'no attendee trace takes the stage while ours is on its way');
-  assert.ok(t.ctx().crowd.some((c) => c.traceID === 'att-during'), 'it is in the crowd lane');
+  assert.ok(
+    t.ctx().crowd.some((c) => c.traceID === 'att-during'),
+    'it is in the crowd lane',
+  );
   t.sends[t.sends.length - 1]!.resolve([{ traceID: 'mine', durationMs: 200, status: 200 }]);
   await flush();
   arrive('mine');

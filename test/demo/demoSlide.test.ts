@@ -35,7 +35,10 @@ after(async () => {
   await server?.close();
 });
 
-async function openDemo(query = '', viewport = { width: 1920, height: 1080 }): Promise<{ page: Page; watch: ReturnType<typeof watchPage> }> {
+async function openDemo(
+  query = '',
+  viewport = { width: 1920, height: 1080 },
+): Promise<{ page: Page; watch: ReturnType<typeof watchPage> }> {
   const page = await browser.newPage({ viewport });
   const watch = watchPage(page);
   page.on('dialog', (d) => {
@@ -121,10 +124,14 @@ test('the presenter view: a click draws its trace pinned, with its id, room for 
   const { page, watch } = await openDemo(`?token=${TOKEN}`);
   await page.locator('.demo-guide').waitFor();
   const traceID = await sendAndWait(page);
-  await waitFor('the trace to stop growing', async () => (await hostData(page)).spanCount === String((await fetchTrace(traceID)).spans.length), {
-    timeoutMs: 10_000,
-    intervalMs: 300,
-  });
+  await waitFor(
+    'the trace to stop growing',
+    async () => (await hostData(page)).spanCount === String((await fetchTrace(traceID)).spans.length),
+    {
+      timeoutMs: 10_000,
+      intervalMs: 300,
+    },
+  );
   assert.equal((await hostData(page)).pinned, 'true');
   assert.match(await page.locator('.demo-status').innerText(), /Your request — pinned/);
   const big = await measureStage(page);
@@ -176,16 +183,18 @@ test('the pinned trace and its open span survive 10 attendee traces; each lands 
     }).observe(host, { attributes: true, subtree: true, attributeFilter: ['data-trace-id', 'hidden'] });
   });
   const sent = [...(await attendeeRequests('Ada', 5)), ...(await attendeeRequests('Grace', 5))];
-  await waitFor(
-    'all 10 attendee requests charted',
-    async () => (await page.locator('.crowd-chart [data-origin="crowd"]').count()) >= 10,
-    { timeoutMs: 20_000, intervalMs: 200 },
-  );
+  await waitFor('all 10 attendee requests charted', async () => (await page.locator('.crowd-chart [data-origin="crowd"]').count()) >= 10, {
+    timeoutMs: 20_000,
+    intervalMs: 200,
+  });
   const seen = await page.evaluate(() => {
     const w = window as unknown as { shownIds: string[]; detailsClosed: number };
     return { shownIds: w.shownIds, detailsClosed: w.detailsClosed };
   });
-  assert.ok(seen.shownIds.every((id) => id === mine), `the stage kept the presenter's trace: ${JSON.stringify(seen.shownIds)}`);
+  assert.ok(
+    seen.shownIds.every((id) => id === mine),
+    `the stage kept the presenter's trace: ${JSON.stringify(seen.shownIds)}`,
+  );
   assert.equal(seen.detailsClosed, 0, 'the open span stayed open');
   // Each attendee point is that request's final duration: the duration of its whole stored trace.
   for (const r of sent.slice(0, 3)) {
@@ -239,10 +248,17 @@ test('the findings band shows the top two findings whole at 1920×1080, 1280×72
   const answered = page.waitForResponse((r) => r.url().endsWith('/api/demo/requests') && r.request().method() === 'POST');
   await page.click('.guide-send');
   const [result] = (await (await answered).json()) as { traceID: string }[];
-  await page.waitForFunction((id) => document.querySelector<HTMLElement>('[data-demo-state]')?.dataset.traceId === id, result!.traceID, { timeout: 15_000 });
+  await page.waitForFunction((id) => document.querySelector<HTMLElement>('[data-demo-state]')?.dataset.traceId === id, result!.traceID, {
+    timeout: 15_000,
+  });
   await waitFor('at least two findings', async () => (await page.locator('.demo-viewer .tv-finding').count()) >= 2, { timeoutMs: 15_000 });
   // The last size twice more with the presenter zoom up: the titles wrap onto a second line, the band grows with them.
-  for (const [size, zoomIns] of [[{ width: 1920, height: 1080 }, 0], [{ width: 1280, height: 720 }, 0], [{ width: 1024, height: 768 }, 0], [{ width: 1024, height: 768 }, 2]] as const) {
+  for (const [size, zoomIns] of [
+    [{ width: 1920, height: 1080 }, 0],
+    [{ width: 1280, height: 720 }, 0],
+    [{ width: 1024, height: 768 }, 0],
+    [{ width: 1024, height: 768 }, 2],
+  ] as const) {
     await page.setViewportSize(size);
     for (let i = 0; i < zoomIns; i++) await page.click('.demo-zoom-in');
     const top = await waitFor(
@@ -278,7 +294,9 @@ test('plugging each hole in turn after warm-up: every proof reads as an improvem
       await page.setViewportSize(size);
       await page.click(`.demo-hole[data-hole="${id}"]`);
       await page.waitForFunction(
-        (h) => document.querySelector<HTMLElement>('.demo-compare:not([hidden])')?.dataset.hole === h || document.querySelector('.demo-holes-problem')?.textContent,
+        (h) =>
+          document.querySelector<HTMLElement>('.demo-compare:not([hidden])')?.dataset.hole === h ||
+          document.querySelector('.demo-holes-problem')?.textContent,
         id,
         { timeout: 60_000 },
       );
@@ -305,7 +323,10 @@ test('plugging each hole in turn after warm-up: every proof reads as an improvem
         report.push(`  focus at ${size.width}×${size.height}: ${JSON.stringify(panes)}`);
         assert.equal(panes.length, 2);
         for (const [k, p] of panes.entries()) {
-          assert.ok(p.inView >= 1, `${id} at ${size.width}×${size.height}: pane ${k} shows highlighted rows on screen: ${JSON.stringify(p)}`);
+          assert.ok(
+            p.inView >= 1,
+            `${id} at ${size.width}×${size.height}: pane ${k} shows highlighted rows on screen: ${JSON.stringify(p)}`,
+          );
           assert.ok(p.label.length > 0 && !p.labelCut, `${id}: pane ${k} names what is highlighted, whole: ${JSON.stringify(p)}`);
         }
         assert.match(panes[0]!.label, /\d ms/, 'the before pane gives the finding with its cost');
@@ -318,10 +339,16 @@ test('plugging each hole in turn after warm-up: every proof reads as an improvem
     await waitFor('five labelled switch lines', async () => (await page.locator('.crowd-chart .lp-switch').count()) === scriptOrder.length);
     await page.waitForTimeout(300); // the chart redraws on the frame after its lane comes back
     // Every switch is named by some label, and no two labels overlap.
-    const labels = (await page.evaluate(`[...document.querySelectorAll('.crowd-chart .lp-switch-text')].map((t) => { const b = t.getBBox(); return { text: t.textContent, x: b.x, y: b.y, w: b.width, h: b.height }; })`)) as { text: string; x: number; y: number; w: number; h: number }[];
+    const labels = (await page.evaluate(
+      `[...document.querySelectorAll('.crowd-chart .lp-switch-text')].map((t) => { const b = t.getBBox(); return { text: t.textContent, x: b.x, y: b.y, w: b.width, h: b.height }; })`,
+    )) as { text: string; x: number; y: number; w: number; h: number }[];
     assert.ok(labels.length >= 1);
     for (const [i, a] of labels.entries())
-      for (const b of labels.slice(i + 1)) assert.ok(a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y, `labels overlap: "${a.text}" and "${b.text}"`);
+      for (const b of labels.slice(i + 1))
+        assert.ok(
+          a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y,
+          `labels overlap: "${a.text}" and "${b.text}"`,
+        );
     await screenshot(page, 'demo-chart-switches-1920x1080');
   } finally {
     writeFileSync(path.join(testOutputDir, 'demo-proofs.txt'), `${report.join('\n')}\n`);
@@ -339,7 +366,10 @@ test('leaving the slide keeps the story for the way back; the speaker view’s c
   await waitFor('the demo to unmount', () => page.evaluate(() => document.querySelector('.demo-slide') === null), { timeoutMs: 20_000 });
   await page.evaluate(() => window.Reveal.prev());
   await page.waitForFunction((id) => document.querySelector<HTMLElement>('[data-demo-state]')?.dataset.traceId === id, traceID);
-  await waitFor('the chart to show the kept request again', async () => (await page.locator(`.crowd-chart [data-trace-id="${traceID}"]`).count()) === 1);
+  await waitFor(
+    'the chart to show the kept request again',
+    async () => (await page.locator(`.crowd-chart [data-trace-id="${traceID}"]`).count()) === 1,
+  );
   await page.close();
   const receiver = await browser.newPage({ viewport: { width: 1024, height: 768 } });
   const requests: string[] = [];
@@ -378,7 +408,9 @@ test('a hung downstream service is named on the slide, a request that fails beca
     await page.click('.demo-send');
     const [result] = (await (await answered).json()) as { traceID: string; status: number; error?: string }[];
     assert.ok(result!.status >= 500, `the order failed: ${JSON.stringify(result)}`);
-    await page.waitForFunction((id) => document.querySelector<HTMLElement>('[data-demo-state]')?.dataset.traceId === id, result!.traceID, { timeout: 15_000 });
+    await page.waitForFunction((id) => document.querySelector<HTMLElement>('[data-demo-state]')?.dataset.traceId === id, result!.traceID, {
+      timeout: 15_000,
+    });
     await waitFor('the failure in words', async () => /failed/.test(await page.locator('.demo-status').innerText()));
     assert.match(await page.locator('.demo-status').innerText(), /payments/);
     assert.ok(await page.locator('.demo-viewer .tv-details:not([hidden])').count(), 'the failing span is opened');
@@ -393,16 +425,23 @@ test('a hung downstream service is named on the slide, a request that fails beca
       // gone: nothing to resume
     }
   }
-  await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-demo-state]')?.dataset.mesh === 'up', undefined, { timeout: 30_000 });
+  await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-demo-state]')?.dataset.mesh === 'up', undefined, {
+    timeout: 30_000,
+  });
   const killedAt = Date.now();
   process.kill(payments()!.pid!, 'SIGKILL');
   // The status line still tells of the failed request above: wait for the mesh's own words.
-  await page.waitForFunction(() => /Mesh trouble: .*payments/.test(document.querySelector('.demo-status')?.textContent ?? ''), undefined, { timeout: 5_000, polling: 50 });
+  await page.waitForFunction(() => /Mesh trouble: .*payments/.test(document.querySelector('.demo-status')?.textContent ?? ''), undefined, {
+    timeout: 5_000,
+    polling: 50,
+  });
   const namedAfter = Date.now() - killedAt;
   await screenshot(page, 'demo-service-down-1920x1080');
   console.log(`# payments named on the slide ${namedAfter} ms after SIGKILL`);
   assert.ok(namedAfter < 2_000, `named ${namedAfter} ms after the kill`);
-  await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-demo-state]')?.dataset.mesh === 'up', undefined, { timeout: 30_000 });
+  await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-demo-state]')?.dataset.mesh === 'up', undefined, {
+    timeout: 30_000,
+  });
   assert.deepEqual(
     watch.errors.filter((e) => !/Failed to load resource/.test(e)),
     [],
@@ -456,7 +495,6 @@ test('a switch the server refuses stays where it was and says why', async () => 
   await page.close();
 });
 
-
 test("an attendee's trace appears by itself; span details show tags and logs, and markup in a span stays text", async () => {
   const { page, watch } = await openDemo();
   const payload = '<img src=x onerror=alert(1)>';
@@ -507,14 +545,20 @@ test('the guide\'s "Send it" sends its step\'s whole pattern to the server, as i
   assert.ok((await guide.innerText()).includes(requestPatternWords(p)), 'the guide names the pattern');
   const bodies: { kind: string; count: number }[] = [];
   page.on('request', (r) => {
-    if (r.url().endsWith('/api/demo/requests') && r.method() === 'POST') bodies.push(JSON.parse(r.postData() ?? '{}') as { kind: string; count: number });
+    if (r.url().endsWith('/api/demo/requests') && r.method() === 'POST')
+      bodies.push(JSON.parse(r.postData() ?? '{}') as { kind: string; count: number });
   });
   await page.locator('.guide-send').click();
   const calls = p.warmup.length + (p.lead ? 2 : p.concurrent ? 1 : p.count);
   await waitFor(`the ${calls} calls of the pattern`, () => bodies.length >= calls, { timeoutMs: 30_000 });
-  const judged = p.lead || p.concurrent ? [{ kind: p.kind, count: p.count }] : Array.from({ length: p.count }, () => ({ kind: p.kind, count: 1 }));
+  const judged =
+    p.lead || p.concurrent ? [{ kind: p.kind, count: p.count }] : Array.from({ length: p.count }, () => ({ kind: p.kind, count: 1 }));
   assert.deepEqual(bodies, [...p.warmup, ...(p.lead ? [{ kind: p.lead.kind, count: p.lead.count }] : []), ...judged]);
-  await waitFor('the trace of the press drawn', () => page.evaluate(() => document.querySelector<HTMLElement>('[data-demo-state]')?.dataset.pinned === 'true'), { timeoutMs: 30_000 });
+  await waitFor(
+    'the trace of the press drawn',
+    () => page.evaluate(() => document.querySelector<HTMLElement>('[data-demo-state]')?.dataset.pinned === 'true'),
+    { timeoutMs: 30_000 },
+  );
   await screenshot(page, 'demo-guide-sent-1920x1080');
   assert.deepEqual(watch.errors, []);
   await page.close();

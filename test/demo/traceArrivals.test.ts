@@ -44,9 +44,25 @@ test('anything else is dropped: bare ids, missing or mistyped fields, junk', () 
 });
 
 function span(id: string, startUs: number, durUs: number, tags: JaegerSpan['tags'] = [], logs: JaegerSpan['logs'] = []): JaegerSpan {
-  return { traceID: 't', spanID: id, operationName: 'op', references: [], startTime: startUs, duration: durUs, tags, logs, processID: 'p', warnings: null };
+  return {
+    traceID: 't',
+    spanID: id,
+    operationName: 'op',
+    references: [],
+    startTime: startUs,
+    duration: durUs,
+    tags,
+    logs,
+    processID: 'p',
+    warnings: null,
+  };
 }
-const trace = (spans: JaegerSpan[]): JaegerTrace => ({ traceID: 't', spans, processes: { p: { serviceName: 's', tags: [] } }, warnings: null });
+const trace = (spans: JaegerSpan[]): JaegerTrace => ({
+  traceID: 't',
+  spans,
+  processes: { p: { serviceName: 's', tags: [] } },
+  warnings: null,
+});
 
 test("a trace's start is its earliest span and its length runs to the latest end, in ms", () => {
   const t = trace([span('b', 2_000_000, 500_000), span('a', 1_000_000, 300_000)]);
@@ -55,11 +71,33 @@ test("a trace's start is its earliest span and its length runs to the latest end
 });
 
 test('the sender is the attendee-name baggage tag, else the attendee id, else nobody', () => {
-  const named = trace([span('a', 0, 1, [{ key: 'baggage.attendee-id', type: 'string', value: 'abc12345' }, { key: 'baggage.attendee-name', type: 'string', value: 'Ada' }])]);
+  const named = trace([
+    span('a', 0, 1, [
+      { key: 'baggage.attendee-id', type: 'string', value: 'abc12345' },
+      { key: 'baggage.attendee-name', type: 'string', value: 'Ada' },
+    ]),
+  ]);
   assert.equal(traceAttendee(named), 'Ada');
   const anonymous = trace([span('a', 0, 1, [{ key: 'baggage.attendee-id', type: 'string', value: 'abc12345' }])]);
   assert.equal(traceAttendee(anonymous), 'attendee abc12345');
-  const viaLog = trace([span('a', 0, 1, [], [{ timestamp: 0, fields: [{ key: 'event', type: 'string', value: 'baggage' }, { key: 'key', type: 'string', value: 'attendee-name' }, { key: 'value', type: 'string', value: 'Grace' }] }])]);
+  const viaLog = trace([
+    span(
+      'a',
+      0,
+      1,
+      [],
+      [
+        {
+          timestamp: 0,
+          fields: [
+            { key: 'event', type: 'string', value: 'baggage' },
+            { key: 'key', type: 'string', value: 'attendee-name' },
+            { key: 'value', type: 'string', value: 'Grace' },
+          ],
+        },
+      ],
+    ),
+  ]);
   assert.equal(traceAttendee(viaLog), 'Grace');
   assert.equal(traceAttendee(trace([span('a', 0, 1)])), null);
 });

@@ -19,8 +19,23 @@ before(async () => {
   });
   // The attack runs as `npm run attack` does, in its own process: its own work must not count as the server's.
   const out = await new Promise<string>((resolve, reject) => {
-    const args = ['--import', 'tsx', 'scripts/attack.ts', '--url', server.url, '--collector', `http://127.0.0.1:${server.jaeger.ports.http}`, '--token', TOKEN, '--size', 'small', '--json'];
-    execFile(process.execPath, args, { timeout: 240_000, maxBuffer: 8 << 20 }, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)));
+    const args = [
+      '--import',
+      'tsx',
+      'scripts/attack.ts',
+      '--url',
+      server.url,
+      '--collector',
+      `http://127.0.0.1:${server.jaeger.ports.http}`,
+      '--token',
+      TOKEN,
+      '--size',
+      'small',
+      '--json',
+    ];
+    execFile(process.execPath, args, { timeout: 240_000, maxBuffer: 8 << 20 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout),
+    );
   });
   run = JSON.parse(out) as AttackRun;
 });
@@ -42,7 +57,10 @@ test('through every attack the presenter keeps the live stream, /healthz and eve
     assert.equal(p.live.reconnectStatus, 200, `a reload mid-attack connects: ${where}`);
     assert.deepEqual(p.healthz.errors, {}, where);
     // Compared with the same probe with no attack a moment before: a shared, loaded machine sets the floor.
-    assert.ok(p.healthz.calls > 0 && p.healthz.p50Ms <= 4 * run.quiet.healthz.p50Ms + 250, `${where} (no attack: p50 ${run.quiet.healthz.p50Ms} ms)`);
+    assert.ok(
+      p.healthz.calls > 0 && p.healthz.p50Ms <= 4 * run.quiet.healthz.p50Ms + 250,
+      `${where} (no attack: p50 ${run.quiet.healthz.p50Ms} ms)`,
+    );
     assert.deepEqual(p.demo.errors, {}, where);
     assert.equal(p.lost.notStored, 0, where);
     assert.equal(p.lost.notOnLive, 0, where);
@@ -55,7 +73,10 @@ test('what each attack got: nothing it should not', () => {
   assert.deepEqual(result('bad-paths').saw.leaks, []);
   const search = result('big-search').saw as { statuses: Record<string, number> };
   // 503 (searches busy) and 429 (the device's request rate) are both refusals with a reason.
-  assert.deepEqual(Object.keys(search.statuses).filter((s) => s !== '200' && s !== '503' && s !== '429'), []);
+  assert.deepEqual(
+    Object.keys(search.statuses).filter((s) => s !== '200' && s !== '503' && s !== '429'),
+    [],
+  );
 
   const live = result('live-flood').saw as { statuses: Record<string, number> };
   assert.ok((live.statuses['200'] ?? 0) <= 3, `the room's cap held: ${JSON.stringify(live.statuses)}`);
@@ -67,12 +88,22 @@ test('what each attack got: nothing it should not', () => {
   const idle = result('idle-connections').saw as { closedByServerWithin: string };
   assert.match(idle.closedByServerWithin, /^[1-9]\d* in/, 'silent and half-sent connections are closed');
 
-  const ids = result('id-rotation').saw as { attackerCalls: Record<string, number>; phoneTaps: Record<string, number>; phoneIdReadableInItsTrace: boolean | undefined };
+  const ids = result('id-rotation').saw as {
+    attackerCalls: Record<string, number>;
+    phoneTaps: Record<string, number>;
+    phoneIdReadableInItsTrace: boolean | undefined;
+  };
   assert.ok((ids.phoneTaps['200'] ?? 0) >= 1, `the phone got through: ${JSON.stringify(ids.phoneTaps)}`);
-  assert.ok((ids.attackerCalls['429'] ?? 0) > (ids.attackerCalls['200'] ?? 0), `invented ids do not dodge the limit: ${JSON.stringify(ids.attackerCalls)}`);
+  assert.ok(
+    (ids.attackerCalls['429'] ?? 0) > (ids.attackerCalls['200'] ?? 0),
+    `invented ids do not dodge the limit: ${JSON.stringify(ids.attackerCalls)}`,
+  );
   assert.equal(ids.phoneIdReadableInItsTrace, false, "the phone's id is not in its public trace");
 
   const holes = result('hole-spam').saw as { statuses: Record<string, number> };
   // Refused: 401 without the token, 429 once the device passes its request rate.
-  assert.deepEqual(Object.keys(holes.statuses).filter((s) => s !== '401' && s !== '429'), []);
+  assert.deepEqual(
+    Object.keys(holes.statuses).filter((s) => s !== '401' && s !== '429'),
+    [],
+  );
 });

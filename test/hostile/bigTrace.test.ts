@@ -52,7 +52,11 @@ after(() => server.close());
 
 /** Today's rendering in one go: the bytes the streamed answer must repeat. */
 function expectedV1(id: bigint, indent = ''): string {
-  return JSON.stringify(envelope([toJaegerTrace(server.jaeger.store.get(id.toString(16))!, { maxClockSkewUs: DEFAULT_MAX_CLOCK_SKEW_US })]), null, indent);
+  return JSON.stringify(
+    envelope([toJaegerTrace(server.jaeger.store.get(id.toString(16))!, { maxClockSkewUs: DEFAULT_MAX_CLOCK_SKEW_US })]),
+    null,
+    indent,
+  );
 }
 
 interface Timed {
@@ -104,7 +108,20 @@ function timedGet(path: string, localAddress: string): Promise<Timed> {
 test('four GETs of a 100k-span trace from another device: /healthz answers while it is rendered and streamed, the next ones are its kept bytes, each the Jaeger JSON it was', async () => {
   // One more span first: whatever was kept or rendered ahead of this trace is dropped, so these GETs render it.
   assert.equal(
-    server.jaeger.ingest('http', encodeBatch('late', [{ traceIdLow: BIG, spanId: 888_888n, parentSpanId: 1n, operationName: 'late', startTimeUs: Date.now() * 1000 - 9_000_000, durationUs: 10, tags: [] }])),
+    server.jaeger.ingest(
+      'http',
+      encodeBatch('late', [
+        {
+          traceIdLow: BIG,
+          spanId: 888_888n,
+          parentSpanId: 1n,
+          operationName: 'late',
+          startTimeUs: Date.now() * 1000 - 9_000_000,
+          durationUs: 10,
+          tags: [],
+        },
+      ]),
+    ),
     undefined,
   );
   const expected = expectedV1(BIG);
@@ -153,7 +170,10 @@ test('four GETs of a 100k-span trace from another device: /healthz answers while
   // The first was rendered (and its bytes kept); the others, asked again after their 503, were sent from them.
   const rendered = answers.filter((a) => a.length === undefined);
   assert.ok(rendered.length >= 1);
-  assert.ok(answers.some((a) => a.length === String(Buffer.byteLength(expected))), 'later ones are the kept bytes, with their length');
+  assert.ok(
+    answers.some((a) => a.length === String(Buffer.byteLength(expected))),
+    'later ones are the kept bytes, with their length',
+  );
   // The presenter's /healthz was answered while each rendered answer was streaming, not only between them.
   for (const a of rendered) {
     const during = healthAt.filter((t) => t > a.firstByteAt && t < a.endAt).length;
@@ -161,7 +181,10 @@ test('four GETs of a 100k-span trace from another device: /healthz answers while
   }
   // Generous bounds for a busy 2-core machine: rendering in one go held the loop ~4 s (issue 22); the figures are in `npm run bench jaeger`.
   assert.ok(sliceStats.longestMs < 500, `longest slice of answer work ${sliceStats.longestMs.toFixed(0)} ms`);
-  assert.ok(loop.max / 1e6 < 1500, `event loop held at most ${(loop.max / 1e6).toFixed(0)} ms (longest GC pause ${gcMaxMs.toFixed(0)} ms, longest slice ${sliceStats.longestMs.toFixed(0)} ms)`);
+  assert.ok(
+    loop.max / 1e6 < 1500,
+    `event loop held at most ${(loop.max / 1e6).toFixed(0)} ms (longest GC pause ${gcMaxMs.toFixed(0)} ms, longest slice ${sliceStats.longestMs.toFixed(0)} ms)`,
+  );
 });
 
 test('a big trace through /api/v3 is the OTLP JSON it was, pretty or not; v1 pretty too', async () => {
@@ -179,7 +202,13 @@ test('a big trace through /api/v3 is the OTLP JSON it was, pretty or not; v1 pre
   assert.ok(raw.body === JSON.stringify(envelope([toJaegerTrace(t)])), 'raw=true skips the adjuster, as before');
   // Asked by id in a list beside one that is not there: the same trace, the missing one named.
   const listed = await call(url(`/api/traces?traceID=${MID.toString(16)}&traceID=abc`), { keepBytes: 64e6 });
-  assert.ok(listed.body === JSON.stringify({ ...envelope([toJaegerTrace(t, { maxClockSkewUs: DEFAULT_MAX_CLOCK_SKEW_US })]), errors: [{ msg: 'trace not found', traceID: '0000000000000abc' }] }));
+  assert.ok(
+    listed.body ===
+      JSON.stringify({
+        ...envelope([toJaegerTrace(t, { maxClockSkewUs: DEFAULT_MAX_CLOCK_SKEW_US })]),
+        errors: [{ msg: 'trace not found', traceID: '0000000000000abc' }],
+      }),
+  );
 });
 
 test('kept bytes are dropped once the trace grows: the next answer is rendered again, with the new span', async () => {
@@ -189,7 +218,20 @@ test('kept bytes are dropped once the trace grows: the next answer is rendered a
   const again = await timedGet(path, '127.0.0.3');
   assert.ok(again.length !== undefined, 'the second answer comes from kept bytes');
   assert.equal(
-    server.jaeger.ingest('http', encodeBatch('late', [{ traceIdLow: MID, spanId: 999_999n, parentSpanId: 1n, operationName: 'late', startTimeUs: Date.now() * 1000 - 9_000_000, durationUs: 10, tags: [] }])),
+    server.jaeger.ingest(
+      'http',
+      encodeBatch('late', [
+        {
+          traceIdLow: MID,
+          spanId: 999_999n,
+          parentSpanId: 1n,
+          operationName: 'late',
+          startTimeUs: Date.now() * 1000 - 9_000_000,
+          durationUs: 10,
+          tags: [],
+        },
+      ]),
+    ),
     undefined,
   );
   const grown = await timedGet(path, '127.0.0.3');

@@ -44,7 +44,9 @@ test('?token= leaves the address bar at once, survives a reload, reaches the spe
     const popupOpened = context.waitForEvent('page');
     await page.keyboard.press('s');
     const speaker = await popupOpened;
-    await waitFor('the speaker view copies', () => speaker.frames().filter((f) => f.url().includes('receiver')).length === 2, { timeoutMs: 15_000 });
+    await waitFor('the speaker view copies', () => speaker.frames().filter((f) => f.url().includes('receiver')).length === 2, {
+      timeoutMs: 15_000,
+    });
     for (const f of speaker.frames()) assert.ok(!f.url().includes(TOKEN), `frame URL ${f.url()}`);
     assert.equal(await speaker.evaluate(() => sessionStorage.getItem('pph.presenter-token')), TOKEN);
 

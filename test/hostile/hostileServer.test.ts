@@ -18,7 +18,10 @@ let server: DeckServer;
 const TRACES = 3000;
 
 before(async () => {
-  server = await startDeckServer(testConfig({ meshEnabled: false, liveMaxClients: 6 }), { log, connectionLimits: { headersTimeoutMs: 800 } });
+  server = await startDeckServer(testConfig({ meshEnabled: false, liveMaxClients: 6 }), {
+    log,
+    connectionLimits: { headersTimeoutMs: 800 },
+  });
   // 3000 traces of 20 spans with 8 tags each: an unbounded answer would be tens of MB built in one go.
   const now = Date.now() * 1000;
   for (let b = 0; b < TRACES / 50; b++) {
@@ -45,7 +48,8 @@ after(() => server.close());
 const url = (p: string) => new URL(p, server.url);
 
 test('a search limit of 0 means the default (100), a huge one is cut to 1500, past int32 is a 400 with a reason', async () => {
-  const count = async (q: string) => (JSON.parse((await call(url(`/api/traces?service=filler&${q}`), { keepBytes: 64e6 })).body) as { data: unknown[] }).data.length;
+  const count = async (q: string) =>
+    (JSON.parse((await call(url(`/api/traces?service=filler&${q}`), { keepBytes: 64e6 })).body) as { data: unknown[] }).data.length;
   assert.equal(await count('limit=0'), 100);
   assert.equal(await count('limit=2000000000'), 1500);
   assert.equal(await count('limit=7'), 7);
@@ -55,7 +59,12 @@ test('a search limit of 0 means the default (100), a huge one is cut to 1500, pa
 });
 
 test('streamed answers are byte for byte what one JSON.stringify would give, pretty or not', async () => {
-  for (const q of ['service=filler&limit=3', 'service=filler&limit=3&prettyPrint=true', 'traceID=10000&traceID=20000&traceID=ffff', 'traceID=10000&traceID=ffff&prettyPrint=1']) {
+  for (const q of [
+    'service=filler&limit=3',
+    'service=filler&limit=3&prettyPrint=true',
+    'traceID=10000&traceID=20000&traceID=ffff',
+    'traceID=10000&traceID=ffff&prettyPrint=1',
+  ]) {
     const body = (await call(url(`/api/traces?${q}`))).body;
     const parsed = JSON.parse(body) as { data: unknown[] };
     assert.ok(parsed.data.length >= 1, q);
@@ -87,8 +96,14 @@ test('four big searches at once never hold the event loop: /healthz keeps answer
   // noise and the collector of a big heap its pauses. Rendering each answer in one piece holds it for seconds.
   assert.ok(loopMaxMs < 400, `event loop held at most ${loopMaxMs.toFixed(0)} ms`);
   // Our own work between two pauses (searching, rendering, writing) stays near the 10 ms slice.
-  assert.ok(sliceStats.longestMs < 100, `longest slice of search work ${sliceStats.longestMs.toFixed(0)} ms over ${sliceStats.slices} slices`);
-  assert.ok(healthMedian < 100, `healthz median ${healthMedian.toFixed(0)} ms over ${health.length} calls (worst ${Math.max(...health).toFixed(0)} ms)`);
+  assert.ok(
+    sliceStats.longestMs < 100,
+    `longest slice of search work ${sliceStats.longestMs.toFixed(0)} ms over ${sliceStats.slices} slices`,
+  );
+  assert.ok(
+    healthMedian < 100,
+    `healthz median ${healthMedian.toFixed(0)} ms over ${health.length} calls (worst ${Math.max(...health).toFixed(0)} ms)`,
+  );
 });
 
 test('a device gets 1 search at a time; the rest wait their turn with a 503 and Retry-After', async () => {
@@ -117,7 +132,10 @@ test('a findings aggregate counts as a search: while a device has a search strea
     search.destroy();
   }
   // Its turn comes once the search has gone.
-  await waitFor('the aggregate answers', async () => (await call(url('/api/findings?service=filler'), { localAddress: '127.0.0.2' })).status === 200);
+  await waitFor(
+    'the aggregate answers',
+    async () => (await call(url('/api/findings?service=filler'), { localAddress: '127.0.0.2' })).status === 200,
+  );
 });
 
 test('malformed paths and empty ids answer 4xx with a reason, never a stack trace or a file path', async () => {
@@ -146,7 +164,10 @@ test('live streams: 4 per device, 6 for the room, and the presenter (token) conn
   assert.deepEqual(second.map((s) => s.status).sort(), [200, 200, 503], 'the room holds 6');
   const presenterUrl = new URL(live);
   presenterUrl.searchParams.set('token', TOKEN);
-  const presenter = await Promise.all([openEventStream(presenterUrl, {}, 5000, '127.0.0.2'), openEventStream(live, { authorization: `Bearer ${TOKEN}` }, 5000, '127.0.0.3')]);
+  const presenter = await Promise.all([
+    openEventStream(presenterUrl, {}, 5000, '127.0.0.2'),
+    openEventStream(live, { authorization: `Bearer ${TOKEN}` }, 5000, '127.0.0.3'),
+  ]);
   assert.deepEqual(
     presenter.map((s) => s.status),
     [200, 200],
@@ -155,10 +176,16 @@ test('live streams: 4 per device, 6 for the room, and the presenter (token) conn
 });
 
 test('presence counts devices that loaded a page, at most 2 ids each: made-up ids from a script show as nobody', async () => {
-  const stats = async () => (JSON.parse((await call(url('/api/audience/stats'))).body) as { attendeesConnected: number }).attendeesConnected;
+  const stats = async () =>
+    (JSON.parse((await call(url('/api/audience/stats'))).body) as { attendeesConnected: number }).attendeesConnected;
   const before = await stats();
-  const streams = await Promise.all(Array.from({ length: 4 }, (_, i) => openEventStream(url(`/api/audience/presence?attendee=made-up-id-${i}`), {}, 5000, '127.0.0.4')));
-  assert.deepEqual(streams.map((s) => s.status), [200, 200, 200, 200]);
+  const streams = await Promise.all(
+    Array.from({ length: 4 }, (_, i) => openEventStream(url(`/api/audience/presence?attendee=made-up-id-${i}`), {}, 5000, '127.0.0.4')),
+  );
+  assert.deepEqual(
+    streams.map((s) => s.status),
+    [200, 200, 200, 200],
+  );
   assert.equal(await stats(), before, 'streams alone count for nothing');
   await call(url('/join'), { localAddress: '127.0.0.4' });
   await waitFor('the device to count once it loaded /join', async () => (await stats()) === before + 2, { timeoutMs: 5000 });

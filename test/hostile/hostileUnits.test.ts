@@ -30,7 +30,12 @@ test('2000 refusals of one shape print 3 lines and one summary with the count, n
 
 test('the stats sampler meets EMFILE: no throw, one line, the last figures stay, sampling resumes', async () => {
   const lines: string[] = [];
-  const log = { info: (m: string) => lines.push(m), warn: (m: string) => lines.push(m), error: (m: string) => lines.push(m), child: () => log };
+  const log = {
+    info: (m: string) => lines.push(m),
+    warn: (m: string) => lines.push(m),
+    error: (m: string) => lines.push(m),
+    child: () => log,
+  };
   const sampler = new ServerStatsSampler(log, 20);
   const real = process.memoryUsage;
   sampler.start();

@@ -92,9 +92,14 @@ test('SIGTERM to the process `npm start` started stops the server and every mesh
   }
 });
 
-test('with 256 file descriptors, 600 idle connections from 20 devices neither crash the server nor lock the presenter out; SIGINT then stops it', { timeout: 60_000 }, async () => {
+test('with 256 file descriptors, 600 idle connections from 20 devices neither crash the server nor lock the presenter out; SIGINT then stops it', {
+  timeout: 60_000,
+}, async () => {
   const dist = freshDist();
-  const child = spawn('bash', ['-c', 'ulimit -n 256 && exec node --import tsx server/main.ts'], { env: { ...baseEnv(dist), MESH: 'off' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('bash', ['-c', 'ulimit -n 256 && exec node --import tsx server/main.ts'], {
+    env: { ...baseEnv(dist), MESH: 'off' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
   const sockets: IdleSocket[] = [];
@@ -113,9 +118,14 @@ test('with 256 file descriptors, 600 idle connections from 20 devices neither cr
 
     // When the room lets go, a new device gets in again.
     for (const s of sockets) s.close();
-    await waitFor('a new device to be served', async () => (await call(new URL('/healthz', url), { timeoutMs: 3000, localAddress: '127.0.1.99' }).catch(() => undefined))?.status === 200, {
-      timeoutMs: 10_000,
-    });
+    await waitFor(
+      'a new device to be served',
+      async () =>
+        (await call(new URL('/healthz', url), { timeoutMs: 3000, localAddress: '127.0.1.99' }).catch(() => undefined))?.status === 200,
+      {
+        timeoutMs: 10_000,
+      },
+    );
     assert.doesNotMatch(stderr, /EMFILE.*\n.*at |uncaught/i);
 
     const everyone = tree(child.pid!);

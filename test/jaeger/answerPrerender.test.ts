@@ -69,7 +69,13 @@ test('a GET that comes while its answer is being rendered ahead waits for it and
   fill(store, 0xb20n, 40_000);
   const answers = new AnswerCache();
   let tell: (traceID: string) => void = () => {};
-  const api = createQueryApi(store, { searches: new HeavyQueries(), bigTraces: new HeavyQueries(), answers, prerenderIdleMs: 1, onTraceGrew: (l) => ((tell = l), () => {}) });
+  const api = createQueryApi(store, {
+    searches: new HeavyQueries(),
+    bigTraces: new HeavyQueries(),
+    answers,
+    prerenderIdleMs: 1,
+    onTraceGrew: (l) => ((tell = l), () => {}),
+  });
   const variant = answerVariant({ maxClockSkewUs: DEFAULT_MAX_CLOCK_SKEW_US }, '');
   const big = store.get('b20')!;
   const server = http.createServer(express().use(api));
@@ -93,7 +99,15 @@ test('a trace that grows while it is rendered in steps is rendered as it was whe
   const steps = jaegerTraceSteps(trace, { maxClockSkewUs: DEFAULT_MAX_CLOCK_SKEW_US }, 100);
   steps.next();
   steps.next();
-  const late: FakeSpan[] = Array.from({ length: 100 }, (_, i) => ({ traceIdLow: 0xc1n, spanId: BigInt(10_000 + i), parentSpanId: 1n, operationName: 'late', startTimeUs: 1_700_000_000_000_000, durationUs: 5, tags: [] }));
+  const late: FakeSpan[] = Array.from({ length: 100 }, (_, i) => ({
+    traceIdLow: 0xc1n,
+    spanId: BigInt(10_000 + i),
+    parentSpanId: 1n,
+    operationName: 'late',
+    startTimeUs: 1_700_000_000_000_000,
+    durationUs: 5,
+    tags: [],
+  }));
   store.ingest(decodeBinaryBatch(encodeBatch('other', late)), VIA_HTTP);
   assert.equal(trace.spans.length, 3_100);
   let next = steps.next();

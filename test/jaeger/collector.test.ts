@@ -13,7 +13,6 @@ import { fetchTrace, getJson, postBatch, sendUdp, startHarness, type Harness } f
 import { sampleBatch } from './support/sampleBatch.ts';
 import { encodeBinaryBatch, encodeBinaryEmitBatch } from '../../devkit/thriftrwCodec.ts';
 
-
 describe('collector HTTP: bad input gets a reason, a counter, and loses nothing', () => {
   let h: Harness;
   let good: JaegerTrace;
@@ -30,7 +29,13 @@ describe('collector HTTP: bad input gets a reason, a counter, and loses nothing'
     ['a JSON body', () => Buffer.from('{"spans":[]}'), 'application/json', 415, /unsupported content type "application\/json"/],
     ['a truncated batch', () => valid().subarray(0, 60), 'application/x-thrift', 400, /truncated/],
     ['garbage', () => Buffer.from('this is not thrift at all, just text'), 'application/x-thrift', 400, /cannot decode/],
-    ['a compact message on the binary door', () => encodeCompactEmitBatch(sampleBatch({ traceIdLow: 0xdefn })), 'application/vnd.apache.thrift.binary', 400, /cannot decode/],
+    [
+      'a compact message on the binary door',
+      () => encodeCompactEmitBatch(sampleBatch({ traceIdLow: 0xdefn })),
+      'application/vnd.apache.thrift.binary',
+      400,
+      /cannot decode/,
+    ],
     ['an oversized body', () => Buffer.alloc(5000, 1), 'application/x-thrift', 413, /larger than the collector's limit of 4096 bytes/],
     [
       'a hostile list length',
@@ -40,7 +45,13 @@ describe('collector HTTP: bad input gets a reason, a counter, and loses nothing'
       400,
       /list of 2147483647 elements cannot fit/,
     ],
-    ['a span without its required fields', () => Buffer.from([0x0c, 0x00, 0x01, 0x0b, 0x00, 0x01, 0, 0, 0, 1, 0x61, 0x00, 0x0f, 0x00, 0x02, 0x0c, 0, 0, 0, 1, 0x00, 0x00]), 'application/x-thrift', 400, /misses required field\(s\): traceIdLow, spanId, operationName, startTime, duration/],
+    [
+      'a span without its required fields',
+      () => Buffer.from([0x0c, 0x00, 0x01, 0x0b, 0x00, 0x01, 0, 0, 0, 1, 0x61, 0x00, 0x0f, 0x00, 0x02, 0x0c, 0, 0, 0, 1, 0x00, 0x00]),
+      'application/x-thrift',
+      400,
+      /misses required field\(s\): traceIdLow, spanId, operationName, startTime, duration/,
+    ],
   ];
   for (const [what, body, type, status, reason] of cases) {
     it(`${what} → ${status} with a reason`, async () => {
@@ -100,7 +111,9 @@ describe('agent UDP doors', () => {
     assert.deepEqual(t.processes.p1!.tags[1], { key: 'ip', type: 'int64', value: '-9223372036854775808' });
     // parentSpanId names the span the FOLLOWS_FROM reference already names, so (as in Jaeger) no CHILD_OF is added.
     assert.deepEqual(t.spans[1]!.references, [{ refType: 'FOLLOWS_FROM', traceID: t.traceID, spanID: '0000000000000001' }]);
-    assert.deepEqual(t.spans[0]!.logs, [{ timestamp: 1_700_000_000_000_001, fields: [{ key: 'event', type: 'string', value: 'accepted' }] }]);
+    assert.deepEqual(t.spans[0]!.logs, [
+      { timestamp: 1_700_000_000_000_001, fields: [{ key: 'event', type: 'string', value: 'accepted' }] },
+    ]);
   });
 
   it('a span received twice is stored once; spans of one trace may come in any order', async () => {
@@ -111,7 +124,10 @@ describe('agent UDP doors', () => {
     await waitFor('three datagrams', () => h.jaeger.stats().udpBinary.received >= 3);
     assert.equal(h.jaeger.stats().udpBinary.duplicates, 1);
     const t = (await fetchTrace(h, '77'))!;
-    assert.deepEqual(t.spans.map((s) => s.spanID.slice(-1)), ['2', '3', '4', '1']);
+    assert.deepEqual(
+      t.spans.map((s) => s.spanID.slice(-1)),
+      ['2', '3', '4', '1'],
+    );
     assert.equal(t.spans[0]!.references[0]!.spanID, '0000000000000001');
   });
 
@@ -139,7 +155,8 @@ describe('store limits', () => {
   it('evicts the oldest whole traces first and counts them per transport', async () => {
     const h = await startHarness({ maxSpans: 10, maxTraces: 3 });
     try {
-      for (let i = 1; i <= 5; i++) assert.equal(h.jaeger.ingest('http', encodeBinaryBatch(sampleBatch({ traceIdLow: BigInt(i), spans: 2 }))), undefined);
+      for (let i = 1; i <= 5; i++)
+        assert.equal(h.jaeger.ingest('http', encodeBinaryBatch(sampleBatch({ traceIdLow: BigInt(i), spans: 2 }))), undefined);
       let s = h.jaeger.stats();
       assert.equal(s.store.traces, 3);
       assert.equal(s.store.evictedTraces, 2);
@@ -169,11 +186,25 @@ describe('port errors', () => {
     const tcp = net.createServer();
     await new Promise<void>((r) => tcp.listen(0, '127.0.0.1', r));
     try {
-      const base = { host: '127.0.0.1', udpCompactPort: 0, udpBinaryPort: 0, httpPort: 0, maxSpans: 10, maxTraces: 10, log: createLog('test', 'silent') };
+      const base = {
+        host: '127.0.0.1',
+        udpCompactPort: 0,
+        udpBinaryPort: 0,
+        httpPort: 0,
+        maxSpans: 10,
+        maxTraces: 10,
+        log: createLog('test', 'silent'),
+      };
       const taken = udp.address().port;
-      for (const [opt, env] of [['udpCompactPort', 'COLLECTOR_UDP_COMPACT_PORT'], ['udpBinaryPort', 'COLLECTOR_UDP_BINARY_PORT']] as const) {
+      for (const [opt, env] of [
+        ['udpCompactPort', 'COLLECTOR_UDP_COMPACT_PORT'],
+        ['udpBinaryPort', 'COLLECTOR_UDP_BINARY_PORT'],
+      ] as const) {
         const j = createEmbeddedJaeger({ ...base, [opt]: taken });
-        await assert.rejects(j.start(), (e: unknown) => e instanceof PortInUseError && e.message.includes(env) && e.message.includes(String(taken)));
+        await assert.rejects(
+          j.start(),
+          (e: unknown) => e instanceof PortInUseError && e.message.includes(env) && e.message.includes(String(taken)),
+        );
       }
       const tcpPort = (tcp.address() as net.AddressInfo).port;
       const j = createEmbeddedJaeger({ ...base, httpPort: tcpPort });

@@ -17,7 +17,10 @@ const load = (f: string) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) 
 
 const DOORS = {
   'UDP compact (test encoder)': async (h: Harness, t: JaegerTrace, hexOf: (id: string) => string) =>
-    sendUdp(h.jaeger.ports.udpCompact, batchesFromTrace(t, hexOf).map((b, i) => encodeCompactEmitBatch(b, i))),
+    sendUdp(
+      h.jaeger.ports.udpCompact,
+      batchesFromTrace(t, hexOf).map((b, i) => encodeCompactEmitBatch(b, i)),
+    ),
   'UDP binary (thriftrw emitBatch)': async (h: Harness, t: JaegerTrace, hexOf: (id: string) => string) =>
     sendUdp(h.jaeger.ports.udpBinary, batchesFromTrace(t, hexOf, true).map(encodeBinaryEmitBatch)),
   'HTTP collector (thriftrw Batch)': async (h: Harness, t: JaegerTrace, hexOf: (id: string) => string) => {
@@ -51,7 +54,8 @@ for (const [door, send] of Object.entries(DOORS)) {
         want.spans.forEach((w, i) => {
           // Field by field, key order included, so a difference names the field.
           assert.deepEqual(Object.keys(trace.spans[i]!), Object.keys(w), `span ${i} keys`);
-          for (const k of Object.keys(w) as (keyof typeof w)[]) assert.deepEqual(trace.spans[i]![k], w[k], `span ${i} (${w.spanID}) field ${k}`);
+          for (const k of Object.keys(w) as (keyof typeof w)[])
+            assert.deepEqual(trace.spans[i]![k], w[k], `span ${i} (${w.spanID}) field ${k}`);
         });
         assert.deepEqual(trace, want);
       });

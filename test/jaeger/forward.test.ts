@@ -7,7 +7,6 @@ import { fetchTrace, getJson, postBatch, sendUdp, startHarness, type Harness } f
 import { sampleBatch } from './support/sampleBatch.ts';
 import { encodeBinaryBatch, encodeBinaryEmitBatch, thriftrwDecodeBatch } from '../../devkit/thriftrwCodec.ts';
 
-
 /** Sends one batch through each door of `from`; resolves the three trace ids. */
 async function sendThroughEveryDoor(from: Harness, base: bigint): Promise<string[]> {
   const compact = sampleBatch({ traceIdLow: base + 1n, traceIdHigh: 7n, spans: 3 });
@@ -25,7 +24,7 @@ describe('forwarding and proxying to a real Jaeger (another instance speaking th
   });
   after(() => real.close());
 
-  it('http:// forwarding: every door\'s batch reaches the other collector as a binary Batch', async () => {
+  it("http:// forwarding: every door's batch reaches the other collector as a binary Batch", async () => {
     const a = await startHarness({ forwardUrl: real.collectorUrl });
     try {
       const ids = await sendThroughEveryDoor(a, 0x1000n);
@@ -59,10 +58,12 @@ describe('forwarding and proxying to a real Jaeger (another instance speaking th
     const decoded: number[] = [];
     const srv = http.createServer((req, res) => {
       const parts: Buffer[] = [];
-      req.on('data', (c: Buffer) => parts.push(c)).on('end', () => {
-        decoded.push(thriftrwDecodeBatch(Buffer.concat(parts)).spans.length);
-        res.writeHead(202).end();
-      });
+      req
+        .on('data', (c: Buffer) => parts.push(c))
+        .on('end', () => {
+          decoded.push(thriftrwDecodeBatch(Buffer.concat(parts)).spans.length);
+          res.writeHead(202).end();
+        });
     });
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
     const port = (srv.address() as { port: number }).port;
@@ -83,7 +84,8 @@ describe('forwarding and proxying to a real Jaeger (another instance speaking th
   it('a dead forward target is counted and never blocks ingestion', async () => {
     const a = await startHarness({ forwardUrl: 'http://127.0.0.1:9/api/traces' });
     try {
-      for (let i = 0; i < 5; i++) assert.equal((await postBatch(a.collectorUrl, encodeBinaryBatch(sampleBatch({ traceIdLow: 0x4000n + BigInt(i) })))).status, 202);
+      for (let i = 0; i < 5; i++)
+        assert.equal((await postBatch(a.collectorUrl, encodeBinaryBatch(sampleBatch({ traceIdLow: 0x4000n + BigInt(i) })))).status, 202);
       assert.equal(a.jaeger.stats().store.traces, 5);
       await waitFor('errors counted', () => a.jaeger.stats().forward.errors === 5);
     } finally {
@@ -112,14 +114,25 @@ describe('forwarding and proxying to a real Jaeger (another instance speaking th
     }
   });
 
-  it('JAEGER_QUERY_URL: the v3 routes and the hole finder\'s routes work through the other Jaeger too', async () => {
+  it("JAEGER_QUERY_URL: the v3 routes and the hole finder's routes work through the other Jaeger too", async () => {
     const viaProxy = await startHarness({ queryUrl: real.url });
     try {
       const now = Date.now() * 1000;
       for (let i = 0; i < 3; i++) {
-        const batch = sampleBatch({ traceIdLow: 0x7000n + BigInt(i), service: 'behind-proxy', spans: 12, startTime: now - 60_000_000 + i * 1000, duration: 90_000 });
+        const batch = sampleBatch({
+          traceIdLow: 0x7000n + BigInt(i),
+          service: 'behind-proxy',
+          spans: 12,
+          startTime: now - 60_000_000 + i * 1000,
+          duration: 90_000,
+        });
         // Children one after another, each waiting on the last: something for the finder to name.
-        batch.spans.forEach((s, k) => k > 0 && ((s.startTime = now - 60_000_000 + i * 1000 + k * 7000), (s.duration = 6000), (s.operationName = 'GET /item')));
+        for (const [k, s] of batch.spans.entries()) {
+          if (k === 0) continue;
+          s.startTime = now - 60_000_000 + i * 1000 + k * 7000;
+          s.duration = 6000;
+          s.operationName = 'GET /item';
+        }
         assert.equal((await postBatch(real.collectorUrl, encodeBinaryBatch(batch))).status, 202);
       }
       const same = async (path: string) => {
@@ -132,12 +145,18 @@ describe('forwarding and proxying to a real Jaeger (another instance speaking th
       await same('/api/v3/services');
       const findings = await same('/api/traces/7001/findings');
       assert.equal(findings.data[0].traceID, '0000000000007001');
-      const [there, here] = await Promise.all([getJson(`${real.url}/api/findings?service=behind-proxy`), getJson(`${viaProxy.url}/api/findings`)]);
+      const [there, here] = await Promise.all([
+        getJson(`${real.url}/api/findings?service=behind-proxy`),
+        getJson(`${viaProxy.url}/api/findings`),
+      ]);
       assert.equal(here.status, 200);
       assert.equal(here.body.ofTraces, 3);
       assert.ok(here.body.data.length > 0, 'the finder names something in these traces');
       assert.deepEqual(here.body.data, there.body.data);
-      const posted = await fetch(`${viaProxy.url}/api/analyze`, { method: 'POST', body: JSON.stringify((await getJson(`${real.url}/api/traces/7002`)).body) });
+      const posted = await fetch(`${viaProxy.url}/api/analyze`, {
+        method: 'POST',
+        body: JSON.stringify((await getJson(`${real.url}/api/traces/7002`)).body),
+      });
       assert.equal(posted.status, 200);
       assert.equal((await getJson(`${viaProxy.url}/api/traces/abcdef/findings`)).status, 404);
       assert.equal(viaProxy.jaeger.store.traceCount, 0);

@@ -22,22 +22,35 @@ async function startReceiver() {
   const hexIds = (o: unknown): unknown => {
     if (Array.isArray(o)) return o.map(hexIds);
     if (!o || typeof o !== 'object') return o;
-    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, /^(traceId|spanId|parentSpanId)$/.test(k) ? Buffer.from(v as string, 'base64').toString('hex') : hexIds(v)]));
+    return Object.fromEntries(
+      Object.entries(o).map(([k, v]) => [
+        k,
+        /^(traceId|spanId|parentSpanId)$/.test(k) ? Buffer.from(v as string, 'base64').toString('hex') : hexIds(v),
+      ]),
+    );
   };
   const srv = http.createServer((req, res) => {
     const parts: Buffer[] = [];
-    req.on('data', (c: Buffer) => parts.push(c)).on('end', () => {
-      if (got.down) {
-        got.refusedWhileDown++;
-        return res.writeHead(503).end();
-      }
-      assert.equal(req.headers['content-type'], 'application/x-protobuf');
-      got.requests.push(hexIds(Request.toObject(Request.decode(Buffer.concat(parts)), { longs: String, enums: Number, bytes: String })) as Obj);
-      res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
-    });
+    req
+      .on('data', (c: Buffer) => parts.push(c))
+      .on('end', () => {
+        if (got.down) {
+          got.refusedWhileDown++;
+          return res.writeHead(503).end();
+        }
+        assert.equal(req.headers['content-type'], 'application/x-protobuf');
+        got.requests.push(
+          hexIds(Request.toObject(Request.decode(Buffer.concat(parts)), { longs: String, enums: Number, bytes: String })) as Obj,
+        );
+        res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+      });
   });
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  return { got, url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}/v1/traces`, close: () => new Promise<void>((r) => srv.close(() => r())) };
+  return {
+    got,
+    url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}/v1/traces`,
+    close: () => new Promise<void>((r) => srv.close(() => r())),
+  };
 }
 
 /** Every span received, with its resource and scope, keyed by span id. */
@@ -45,27 +58,52 @@ function spansOf(requests: Obj[]): Map<string, Obj> {
   const out = new Map<string, Obj>();
   for (const rq of requests)
     for (const r of rq.resourceSpans as Obj[])
-      for (const g of r.scopeSpans as Obj[]) for (const s of g.spans as Obj[]) out.set(`${s.traceId as string}/${s.spanId as string}`, { resource: r.resource, scope: g.scope, span: s });
+      for (const g of r.scopeSpans as Obj[])
+        for (const s of g.spans as Obj[])
+          out.set(`${s.traceId as string}/${s.spanId as string}`, { resource: r.resource, scope: g.scope, span: s });
   return out;
 }
 
 const otlpJson = {
   resourceSpans: [
     {
-      resource: { attributes: [{ key: 'service.name', value: { stringValue: 'otel-svc' } }, { key: 'host.name', value: { stringValue: 'box' } }] },
+      resource: {
+        attributes: [
+          { key: 'service.name', value: { stringValue: 'otel-svc' } },
+          { key: 'host.name', value: { stringValue: 'box' } },
+        ],
+      },
       scopeSpans: [
         {
           scope: { name: 'lib', version: '1.2' },
           spans: [
             {
-              traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', name: 'GET /x', kind: 2,
-              startTimeUnixNano: '1700000000000000000', endTimeUnixNano: '1700000000002000000',
-              attributes: [{ key: 'n', value: { intValue: '42' } }, { key: 'f', value: { doubleValue: 1.5 } }, { key: 'ok', value: { boolValue: true } }],
-              events: [{ timeUnixNano: '1700000000001000000', name: 'cache miss', attributes: [{ key: 'k', value: { stringValue: 'v' } }] }],
+              traceId: '0af7651916cd43dd8448eb211c80319c',
+              spanId: 'b7ad6b7169203331',
+              name: 'GET /x',
+              kind: 2,
+              startTimeUnixNano: '1700000000000000000',
+              endTimeUnixNano: '1700000000002000000',
+              attributes: [
+                { key: 'n', value: { intValue: '42' } },
+                { key: 'f', value: { doubleValue: 1.5 } },
+                { key: 'ok', value: { boolValue: true } },
+              ],
+              events: [
+                { timeUnixNano: '1700000000001000000', name: 'cache miss', attributes: [{ key: 'k', value: { stringValue: 'v' } }] },
+              ],
               links: [{ traceId: '0af7651916cd43dd8448eb211c80319d', spanId: 'b7ad6b7169203332' }],
               status: { code: 2, message: 'boom' },
             },
-            { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203332', parentSpanId: 'b7ad6b7169203331', name: 'child', kind: 3, startTimeUnixNano: '1700000000000500000', endTimeUnixNano: '1700000000001500000' },
+            {
+              traceId: '0af7651916cd43dd8448eb211c80319c',
+              spanId: 'b7ad6b7169203332',
+              parentSpanId: 'b7ad6b7169203331',
+              name: 'child',
+              kind: 3,
+              startTimeUnixNano: '1700000000000500000',
+              endTimeUnixNano: '1700000000001500000',
+            },
           ],
         },
       ],
@@ -84,12 +122,30 @@ describe('OTLP forwarding (OTLP_FORWARD_URL)', () => {
     const a: Harness = await startHarness({ otlpForwardUrl: receiver.url, otlpHttpPort: 0, otlpForward: { flushMs: 5 } });
     try {
       const compact = sampleBatch({ traceIdLow: 0x5001n, traceIdHigh: 7n, spans: 3 });
-      compact.spans[0]!.tags.push({ key: 'big', type: 'int64', value: 2n ** 62n }, { key: 'ok', type: 'bool', value: true }, { key: 'error', type: 'bool', value: true });
+      compact.spans[0]!.tags.push(
+        { key: 'big', type: 'int64', value: 2n ** 62n },
+        { key: 'ok', type: 'bool', value: true },
+        { key: 'error', type: 'bool', value: true },
+      );
       await sendUdp(a.jaeger.ports.udpCompact, [encodeCompactEmitBatch(compact)]);
       await sendUdp(a.jaeger.ports.udpBinary, [encodeBinaryEmitBatch(sampleBatch({ traceIdLow: 0x5002n, service: 'binary-svc' }))]);
       assert.equal((await postBatch(a.collectorUrl, encodeBinaryBatch(sampleBatch({ traceIdLow: 0x5003n, spans: 4 })))).status, 202);
-      assert.equal((await postBatch(`http://127.0.0.1:${a.jaeger.ports.otlpHttp}/v1/traces`, Buffer.from(JSON.stringify(otlpJson)), 'application/json')).status, 200);
-      const ids = ['00000000000000070000000000005001', '00000000000000000000000000005002', '00000000000000000000000000005003', '0af7651916cd43dd8448eb211c80319c'];
+      assert.equal(
+        (
+          await postBatch(
+            `http://127.0.0.1:${a.jaeger.ports.otlpHttp}/v1/traces`,
+            Buffer.from(JSON.stringify(otlpJson)),
+            'application/json',
+          )
+        ).status,
+        200,
+      );
+      const ids = [
+        '00000000000000070000000000005001',
+        '00000000000000000000000000005002',
+        '00000000000000000000000000005003',
+        '0af7651916cd43dd8448eb211c80319c',
+      ];
       const total = 3 + 3 + 4 + 2;
       await waitFor('every span forwarded', () => spansOf(receiver.got.requests).size === total);
       const received = spansOf(receiver.got.requests);
@@ -103,12 +159,21 @@ describe('OTLP forwarding (OTLP_FORWARD_URL)', () => {
       const scope = otlpJson.resourceSpans[0]!.scopeSpans[0]!;
       for (const s of scope.spans as Obj[]) {
         const links = s.links as Obj[] | undefined;
-        const want = { ...s, status: s.status ?? {}, ...(links ? { links: links.map((l) => ({ ...l, attributes: [{ key: 'opentracing.ref_type', value: { stringValue: 'follows_from' } }] })) } : {}) };
+        const want = {
+          ...s,
+          status: s.status ?? {},
+          ...(links
+            ? { links: links.map((l) => ({ ...l, attributes: [{ key: 'opentracing.ref_type', value: { stringValue: 'follows_from' } }] })) }
+            : {}),
+        };
         const got = received.get(`${s.traceId as string}/${s.spanId as string}`)!;
         assert.deepEqual(got, { resource: otlpJson.resourceSpans[0]!.resource, scope: scope.scope, span: want });
       }
       const st = a.jaeger.stats().forwardOtlp;
-      assert.deepEqual({ sent: st.sent, dropped: st.dropped, queued: st.queued, target: st.target }, { sent: total, dropped: 0, queued: 0, target: receiver.url });
+      assert.deepEqual(
+        { sent: st.sent, dropped: st.dropped, queued: st.queued, target: st.target },
+        { sent: total, dropped: 0, queued: 0, target: receiver.url },
+      );
     } finally {
       await a.close();
     }
@@ -117,12 +182,15 @@ describe('OTLP forwarding (OTLP_FORWARD_URL)', () => {
   it('a receiver that is down loses nothing that fits the buffer: retried with backoff, and what did not fit is counted', async () => {
     receiver.got.requests.length = 0;
     receiver.got.down = true;
-    const a: Harness = await startHarness({ otlpForwardUrl: receiver.url, otlpForward: { maxQueuedSpans: 50, batchSpans: 20, flushMs: 5, retryFirstMs: 5, retryMaxMs: 40 } });
+    const a: Harness = await startHarness({
+      otlpForwardUrl: receiver.url,
+      otlpForward: { maxQueuedSpans: 50, batchSpans: 20, flushMs: 5, retryFirstMs: 5, retryMaxMs: 40 },
+    });
     try {
       const sent: string[] = [];
       for (let b = 0; b < 8; b++) {
         const batch = sampleBatch({ traceIdLow: 0x6000n + BigInt(b), spans: 10 });
-        batch.spans.forEach((s) => sent.push(`${s.traceIdLow.toString(16).padStart(32, '0')}/${s.spanId.toString(16).padStart(16, '0')}`));
+        for (const s of batch.spans) sent.push(`${s.traceIdLow.toString(16).padStart(32, '0')}/${s.spanId.toString(16).padStart(16, '0')}`);
         assert.equal(a.jaeger.ingest('http', encodeBinaryBatch(batch)), undefined);
       }
       // Down for a while: several tries, each refused, the waits between them growing to their cap.
@@ -149,7 +217,16 @@ describe('OTLP forwarding to itself', () => {
     const probe = await startHarness();
     const port = probe.jaeger.ports.http;
     await probe.close();
-    const j = createEmbeddedJaeger({ host: '127.0.0.1', udpCompactPort: 0, udpBinaryPort: 0, httpPort: port, maxSpans: 10, maxTraces: 10, otlpForwardUrl: `http://localhost:${port}/v1/traces`, log: createLog('test', 'silent') });
+    const j = createEmbeddedJaeger({
+      host: '127.0.0.1',
+      udpCompactPort: 0,
+      udpBinaryPort: 0,
+      httpPort: port,
+      maxSpans: 10,
+      maxTraces: 10,
+      otlpForwardUrl: `http://localhost:${port}/v1/traces`,
+      log: createLog('test', 'silent'),
+    });
     await assert.rejects(j.start(), /own door/);
   });
 });

@@ -11,13 +11,21 @@ import { encodeBinaryBatch, encodeBinaryEmitBatch } from '../../devkit/thriftrwC
 
 type Door = 'udpCompact' | 'udpBinary' | 'http';
 const DOORS: Door[] = ['udpCompact', 'udpBinary', 'http'];
-const ENCODE: Record<Door, (b: PlainBatch) => Buffer> = { udpCompact: encodeCompactEmitBatch, udpBinary: encodeBinaryEmitBatch, http: encodeBinaryBatch };
+const ENCODE: Record<Door, (b: PlainBatch) => Buffer> = {
+  udpCompact: encodeCompactEmitBatch,
+  udpBinary: encodeBinaryEmitBatch,
+  http: encodeBinaryBatch,
+};
 
 const prng = seededRandom;
 
 function richBatch(i: number, traceIdHigh: bigint): PlainBatch {
   const b = sampleBatch({ traceIdLow: BigInt(i + 1), traceIdHigh, spans: 1 + (i % 4), service: `svc-${i % 5}` });
-  b.spans[0]!.tags.push({ key: 'n', type: 'float64', value: i / 3 }, { key: 'blob', type: 'binary', value: Buffer.from([i & 0xff, 0, 7]) }, { key: 'big', type: 'int64', value: 2n ** 60n + BigInt(i) });
+  b.spans[0]!.tags.push(
+    { key: 'n', type: 'float64', value: i / 3 },
+    { key: 'blob', type: 'binary', value: Buffer.from([i & 0xff, 0, 7]) },
+    { key: 'big', type: 'int64', value: 2n ** 60n + BigInt(i) },
+  );
   if (b.spans.length > 1) b.spans[1]!.references = [{ refType: 1, traceIdHigh, traceIdLow: BigInt(i + 1), spanId: 1n }];
   return b;
 }
@@ -34,7 +42,11 @@ function mutate(rand: () => number, src: Buffer, other: Buffer): Buffer {
     case 1:
       return src.subarray(0, at);
     case 2:
-      return Buffer.concat([src.subarray(0, at), Buffer.from(Array.from({ length: 1 + Math.floor(rand() * 8) }, () => Math.floor(rand() * 256))), src.subarray(at)]);
+      return Buffer.concat([
+        src.subarray(0, at),
+        Buffer.from(Array.from({ length: 1 + Math.floor(rand() * 8) }, () => Math.floor(rand() * 256))),
+        src.subarray(at),
+      ]);
     case 3: {
       const b = Buffer.from(src);
       b.fill(0xff, at, Math.min(b.length, at + 1 + Math.floor(rand() * 5)));
@@ -84,13 +96,19 @@ describe('fuzz', () => {
     for (const v of valid) {
       const t = h.jaeger.store.get(v.id);
       assert.ok(t, `valid trace ${v.id} missing`);
-      for (let s = 1; s <= v.spans; s++) assert.ok(t.spans.some((x) => x.spanId === s.toString(16).padStart(16, '0') && x.process.serviceName.startsWith('svc-')), `span ${s} of ${v.id}`);
+      for (let s = 1; s <= v.spans; s++)
+        assert.ok(
+          t.spans.some((x) => x.spanId === s.toString(16).padStart(16, '0') && x.process.serviceName.startsWith('svc-')),
+          `span ${s} of ${v.id}`,
+        );
     }
     const st = h.jaeger.stats();
     const rejected = st.udpCompact.rejected + st.udpBinary.rejected + st.http.rejected;
     assert.equal(rejected, mutants - mutantsAccepted);
     assert.equal(st.store.spans, st.udpCompact.stored + st.udpBinary.stored + st.http.stored);
-    console.log(`# fuzz: ${mutants} mutants (${rejected} rejected, ${mutantsAccepted} still decodable) + ${valid.length} valid, all valid stored, ${Math.round(ms)} ms`);
+    console.log(
+      `# fuzz: ${mutants} mutants (${rejected} rejected, ${mutantsAccepted} still decodable) + ${valid.length} valid, all valid stored, ${Math.round(ms)} ms`,
+    );
   });
 
   it('2,000 mutated datagrams mixed with 200 valid ones over real UDP', async () => {

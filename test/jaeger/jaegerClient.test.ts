@@ -39,7 +39,11 @@ describe('real jaeger-client', () => {
         assert.deepEqual(child.references, [{ refType: 'CHILD_OF', traceID: trace.traceID, spanID: root.spanID }]);
         assert.deepEqual(tag(child.tags, 'cache.hit'), { key: 'cache.hit', type: 'bool', value: true });
         assert.deepEqual(tag(child.tags, 'rows'), { key: 'rows', type: 'float64', value: 3.5 });
-        assert.deepEqual(tag(child.tags, 'payload'), { key: 'payload', type: 'binary', value: Buffer.from([0, 1, 2, 255]).toString('base64') });
+        assert.deepEqual(tag(child.tags, 'payload'), {
+          key: 'payload',
+          type: 'binary',
+          value: Buffer.from([0, 1, 2, 255]).toString('base64'),
+        });
         assert.equal(child.logs.length, 1);
         assert.deepEqual(child.logs[0]!.fields, [
           { key: 'event', type: 'string', value: 'waiting behind' },
@@ -60,8 +64,16 @@ describe('real jaeger-client', () => {
     const report = await runEmitter({ sender: 'http', endpoint: h.collectorUrl, requests: 2, concurrency: 1, childrenPerRequest: 1 });
     assert.deepEqual(report.errors, []);
     const now = Date.now();
-    const p = new URLSearchParams({ 'query.serviceName': 'emitter-svc', 'query.operationName': 'GET /checkout', 'query.startTimeMin': new Date(now - 3_600_000).toISOString(), 'query.startTimeMax': new Date(now + 1000).toISOString(), 'query.searchDepth': '20' });
-    const r = await getJson<{ summaries: { traceId: string; spanCount: number; rootServiceName: string; rootOperationName: string }[] }>(`${h.url}/api/v3/trace-summaries?${p}`);
+    const p = new URLSearchParams({
+      'query.serviceName': 'emitter-svc',
+      'query.operationName': 'GET /checkout',
+      'query.startTimeMin': new Date(now - 3_600_000).toISOString(),
+      'query.startTimeMax': new Date(now + 1000).toISOString(),
+      'query.searchDepth': '20',
+    });
+    const r = await getJson<{ summaries: { traceId: string; spanCount: number; rootServiceName: string; rootOperationName: string }[] }>(
+      `${h.url}/api/v3/trace-summaries?${p}`,
+    );
     assert.equal(r.status, 200);
     for (const t of report.traces) {
       const s = r.body.summaries.find((x) => x.traceId === t.traceID.padStart(32, '0'));

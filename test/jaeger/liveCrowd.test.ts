@@ -71,7 +71,8 @@ describe('live stream with a crowd', () => {
 
     // Two traces in one tick arrive as one write per stream; every phone must still hear both.
     const collector = `http://127.0.0.1:${deck.jaeger.ports.http}/api/traces`;
-    for (const low of [0x7a11n, 0x7a12n]) assert.equal((await postBatch(collector, encodeBinaryBatch(sampleBatch({ traceIdLow: low, spans: 5 })))).status, 202);
+    for (const low of [0x7a11n, 0x7a12n])
+      assert.equal((await postBatch(collector, encodeBinaryBatch(sampleBatch({ traceIdLow: low, spans: 5 })))).status, 202);
     await waitFor(
       `all ${CROWD} streams heard both traces`,
       async () => {

@@ -14,7 +14,9 @@ import { getJson, startHarness, type Harness } from './support/harness.ts';
 const T0 = 1_700_000_000; // s
 
 /** One trace the way an instrumented service makes it: a server span, a client child with a link, an event, an error status. */
-async function report(exporter: SpanExporter): Promise<{ traceId: string; rootId: string; childId: string; linkedTrace: string; linkedSpan: string }> {
+async function report(
+  exporter: SpanExporter,
+): Promise<{ traceId: string; rootId: string; childId: string; linkedTrace: string; linkedSpan: string }> {
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': 'otlp-checkout', 'host.name': 'stage-laptop', 'deploy.zone': 'z1' }),
     spanProcessors: [new SimpleSpanProcessor({ exporter })],
@@ -30,12 +32,22 @@ async function report(exporter: SpanExporter): Promise<{ traceId: string; rootId
   root.addEvent('cache miss', { key: 'cart:1', attempt: 2 }, [T0, 124_000_000]);
   root.setStatus({ code: SpanStatusCode.ERROR, message: 'boom' });
   const link: Link = { context: elsewhere.spanContext(), attributes: { reason: 'retry of' } };
-  const child = tracer.startSpan('SELECT cart', { kind: SpanKind.CLIENT, startTime: [T0, 130_000_000], links: [link] }, trace.setSpan(context.active(), root));
+  const child = tracer.startSpan(
+    'SELECT cart',
+    { kind: SpanKind.CLIENT, startTime: [T0, 130_000_000], links: [link] },
+    trace.setSpan(context.active(), root),
+  );
   child.end([T0, 140_000_500]);
   root.end([T0, 150_000_000]);
   await provider.forceFlush();
   await provider.shutdown();
-  return { traceId: root.spanContext().traceId, rootId: root.spanContext().spanId, childId: child.spanContext().spanId, linkedTrace: elsewhere.spanContext().traceId, linkedSpan: elsewhere.spanContext().spanId };
+  return {
+    traceId: root.spanContext().traceId,
+    rootId: root.spanContext().spanId,
+    childId: child.spanContext().spanId,
+    linkedTrace: elsewhere.spanContext().traceId,
+    linkedSpan: elsewhere.spanContext().spanId,
+  };
 }
 
 describe('OTLP in', () => {
@@ -47,7 +59,8 @@ describe('OTLP in', () => {
 
   const clients = {
     'HTTP/protobuf exporter → collector port': () => new ProtoExporter({ url: `http://127.0.0.1:${h.jaeger.ports.http}/v1/traces` }),
-    'HTTP/protobuf exporter, gzip → OTLP port': () => new ProtoExporter({ url: `http://127.0.0.1:${h.jaeger.ports.otlpHttp}/v1/traces`, compression: 'gzip' as never }),
+    'HTTP/protobuf exporter, gzip → OTLP port': () =>
+      new ProtoExporter({ url: `http://127.0.0.1:${h.jaeger.ports.otlpHttp}/v1/traces`, compression: 'gzip' as never }),
     'HTTP/JSON exporter → OTLP port': () => new JsonExporter({ url: `http://127.0.0.1:${h.jaeger.ports.otlpHttp}/v1/traces` }),
   };
   for (const [name, make] of Object.entries(clients)) {
@@ -60,8 +73,14 @@ describe('OTLP in', () => {
       assert.equal(t.spans.length, 2);
       const p = t.processes[t.spans[0]!.processID]!;
       assert.equal(p.serviceName, 'otlp-checkout');
-      assert.deepEqual(p.tags.find((x) => x.key === 'host.name'), { key: 'host.name', type: 'string', value: 'stage-laptop' });
-      assert.deepEqual(p.tags.find((x) => x.key === 'deploy.zone'), { key: 'deploy.zone', type: 'string', value: 'z1' });
+      assert.deepEqual(
+        p.tags.find((x) => x.key === 'host.name'),
+        { key: 'host.name', type: 'string', value: 'stage-laptop' },
+      );
+      assert.deepEqual(
+        p.tags.find((x) => x.key === 'deploy.zone'),
+        { key: 'deploy.zone', type: 'string', value: 'z1' },
+      );
       assert.ok(!p.tags.some((x) => x.key === 'service.name'), 'service.name becomes the service, not a tag');
       const root = t.spans.find((s) => s.spanID === ids.rootId)!;
       const child = t.spans.find((s) => s.spanID === ids.childId)!;
@@ -85,7 +104,16 @@ describe('OTLP in', () => {
           { key: 'error', type: 'bool', value: true },
           { key: 'otel.status_description', type: 'string', value: 'boom' },
         ],
-        logs: [{ timestamp: T0 * 1_000_000 + 124_000, fields: [{ key: 'event', type: 'string', value: 'cache miss' }, { key: 'key', type: 'string', value: 'cart:1' }, { key: 'attempt', type: 'int64', value: 2 }] }],
+        logs: [
+          {
+            timestamp: T0 * 1_000_000 + 124_000,
+            fields: [
+              { key: 'event', type: 'string', value: 'cache miss' },
+              { key: 'key', type: 'string', value: 'cart:1' },
+              { key: 'attempt', type: 'int64', value: 2 },
+            ],
+          },
+        ],
         processID: root.processID,
         warnings: null,
       };
@@ -117,16 +145,46 @@ describe('OTLP in', () => {
 
   it('survives 3,000 mutated protobuf and JSON bodies: each is stored whole or refused with a reason, never a throw', () => {
     const good = JSON.stringify({
-      resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'fuzz' } }] }, scopeSpans: [{ scope: { name: 'f' }, spans: [
-        { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', name: 'op', kind: 2, startTimeUnixNano: '1700000000000000000', endTimeUnixNano: '1700000000001000000',
-          attributes: [{ key: 'a', value: { arrayValue: { values: [{ intValue: '1' }, { kvlistValue: { values: [{ key: 'k', value: { boolValue: true } }] } }] } } }],
-          events: [{ timeUnixNano: '1700000000000500000', name: 'e' }], links: [{ traceId: '0af7651916cd43dd8448eb211c80319d', spanId: 'b7ad6b7169203332' }], status: { code: 2 } },
-      ] }] }],
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'fuzz' } }] },
+          scopeSpans: [
+            {
+              scope: { name: 'f' },
+              spans: [
+                {
+                  traceId: '0af7651916cd43dd8448eb211c80319c',
+                  spanId: 'b7ad6b7169203331',
+                  name: 'op',
+                  kind: 2,
+                  startTimeUnixNano: '1700000000000000000',
+                  endTimeUnixNano: '1700000000001000000',
+                  attributes: [
+                    {
+                      key: 'a',
+                      value: {
+                        arrayValue: {
+                          values: [{ intValue: '1' }, { kvlistValue: { values: [{ key: 'k', value: { boolValue: true } }] } }],
+                        },
+                      },
+                    },
+                  ],
+                  events: [{ timeUnixNano: '1700000000000500000', name: 'e' }],
+                  links: [{ traceId: '0af7651916cd43dd8448eb211c80319d', spanId: 'b7ad6b7169203332' }],
+                  status: { code: 2 },
+                },
+              ],
+            },
+          ],
+        },
+      ],
     });
     const T = ExportTraceServiceRequest;
-    const proto = Buffer.from(T.encode(T.fromObject(JSON.parse(good, (k, v) => (/^(traceId|spanId)$/.test(k) ? Buffer.from(v, 'hex') : v)))).finish());
+    const proto = Buffer.from(
+      T.encode(T.fromObject(JSON.parse(good, (k, v) => (/^(traceId|spanId)$/.test(k) ? Buffer.from(v, 'hex') : v)))).finish(),
+    );
     let seed = 7;
-    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+    const rnd = (n: number) => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n;
     let refused = 0;
     for (let i = 0; i < 3000; i++) {
       const json = i % 2 === 1;
@@ -145,8 +203,20 @@ describe('OTLP in', () => {
     const url = `http://127.0.0.1:${h.jaeger.ports.otlpHttp}/v1/traces`;
     const before = (await getJson(`${h.url}/api/collector/stats`)).body.otlp;
     const post = (body: string | Buffer, type: string, extra: Record<string, string> = {}) =>
-      fetch(url, { method: 'POST', headers: { 'content-type': type, ...extra }, body: typeof body === 'string' ? body : new Uint8Array(body) });
-    const span = (traceId: string) => JSON.stringify({ resourceSpans: [{ resource: {}, scopeSpans: [{ spans: [{ traceId, spanId: '0102030405060708', name: 'x', startTimeUnixNano: '1', endTimeUnixNano: '2' }] }] }] });
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': type, ...extra },
+        body: typeof body === 'string' ? body : new Uint8Array(body),
+      });
+    const span = (traceId: string) =>
+      JSON.stringify({
+        resourceSpans: [
+          {
+            resource: {},
+            scopeSpans: [{ spans: [{ traceId, spanId: '0102030405060708', name: 'x', startTimeUnixNano: '1', endTimeUnixNano: '2' }] }],
+          },
+        ],
+      });
     const cases: [Promise<Response>, number, RegExp][] = [
       [post(Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x0f]), 'application/x-protobuf'), 400, /protobuf/],
       [post('{"resourceSpans": [', 'application/json'), 400, /JSON/],
@@ -170,6 +240,6 @@ describe('OTLP in', () => {
     assert.equal(ok.status, 200);
     assert.equal(await ok.text(), '{}');
     const missing = await getJson(`${h.url}/api/services`);
-    assert.ok(missing.body.data.includes('missing-service-name'), 'a resource without service.name gets Jaeger\'s sanitized name');
+    assert.ok(missing.body.data.includes('missing-service-name'), "a resource without service.name gets Jaeger's sanitized name");
   });
 });

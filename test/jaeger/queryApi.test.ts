@@ -42,9 +42,20 @@ describe('query API', () => {
     assert.deepEqual(o.body.data, ['GET /', 'GET /slow', 'child 1', 'child 2']);
     assert.equal(o.body.total, 4);
     const o2 = await getJson(`${h.url}/api/operations?service=billing`);
-    assert.deepEqual(o2.body.data, [{ name: 'charge', spanKind: 'server' }, { name: 'child 1', spanKind: 'client' }, { name: 'child 2', spanKind: 'client' }]);
+    assert.deepEqual(o2.body.data, [
+      { name: 'charge', spanKind: 'server' },
+      { name: 'child 1', spanKind: 'client' },
+      { name: 'child 2', spanKind: 'client' },
+    ]);
     const servers = await getJson(`${h.url}/api/operations?service=frontend&spanKind=server`);
-    assert.deepEqual(servers.body.data, [{ name: 'GET /', spanKind: 'server' }, { name: 'GET /slow', spanKind: 'server' }], 'the spanKind filter, as the UI asks for server operations');
+    assert.deepEqual(
+      servers.body.data,
+      [
+        { name: 'GET /', spanKind: 'server' },
+        { name: 'GET /slow', spanKind: 'server' },
+      ],
+      'the spanKind filter, as the UI asks for server operations',
+    );
     assert.equal(servers.body.total, 2);
   });
 
@@ -54,18 +65,35 @@ describe('query API', () => {
     assert.deepEqual(await search(`service=frontend&operation=GET%20%2Fslow&${win}`), ['a2']);
     assert.deepEqual(await search(`service=frontend&tags=${encodeURIComponent('{"error":"true"}')}&${win}`), ['a2']);
     assert.deepEqual(await search(`service=frontend&tag=span.kind:server&tag=error:true&${win}`), ['a2']);
-    assert.deepEqual(await search(`service=frontend&tags=${encodeURIComponent('{"hostname":"test-host"}')}&${win}`), ['a2', 'a1'], 'process tags match too');
-    assert.deepEqual(await search(`service=frontend&tags=${encodeURIComponent('{"event":"accepted"}')}&${win}`), ['a2', 'a1'], 'log fields match too');
+    assert.deepEqual(
+      await search(`service=frontend&tags=${encodeURIComponent('{"hostname":"test-host"}')}&${win}`),
+      ['a2', 'a1'],
+      'process tags match too',
+    );
+    assert.deepEqual(
+      await search(`service=frontend&tags=${encodeURIComponent('{"event":"accepted"}')}&${win}`),
+      ['a2', 'a1'],
+      'log fields match too',
+    );
     assert.deepEqual(await search(`service=frontend&minDuration=1s&${win}`), ['a2']);
     assert.deepEqual(await search(`service=frontend&minDuration=10ms&maxDuration=0.5s&${win}`), ['a1']);
     assert.deepEqual(await search(`service=billing&${win}`), ['a3', 'a1']);
     assert.deepEqual(await search(`service=billing&limit=1&${win}`), ['a3']);
     assert.deepEqual(await search(`service=billing&start=${T0 + 1500}&end=${T0 + 3000}`), ['a3']);
     assert.deepEqual(await search(`service=frontend`), [], 'the default window is the last 48 hours');
-    assert.deepEqual(await search(`service=frontend&lookback=2d&${win}`), ['a2', 'a1'], 'lookback beside start/end is ignored, as Jaeger does (UI v2.14 "Last 2 Days")');
+    assert.deepEqual(
+      await search(`service=frontend&lookback=2d&${win}`),
+      ['a2', 'a1'],
+      'lookback beside start/end is ignored, as Jaeger does (UI v2.14 "Last 2 Days")',
+    );
     assert.deepEqual(await search(`service=frontend&lookback=3w&${win}`), ['a2', 'a1']);
     // As Jaeger UI 2.14 (built from its repository) sent "Last 2 Days", empty durations included.
-    assert.deepEqual(await search(`end=${T0 + 10_000}&limit=20&lookback=2d&maxDuration&minDuration&service=frontend&start=${T0 - 172_800_000_000 + 10_000}`), ['a2', 'a1']);
+    assert.deepEqual(
+      await search(
+        `end=${T0 + 10_000}&limit=20&lookback=2d&maxDuration&minDuration&service=frontend&start=${T0 - 172_800_000_000 + 10_000}`,
+      ),
+      ['a2', 'a1'],
+    );
     assert.deepEqual(await search(`service=frontend&maxDuration=0&minDuration=0&${win}`), ['a2', 'a1'], 'maxDuration=0 means no maximum');
     assert.deepEqual(await search(`service=nobody&${win}`), []);
     assert.deepEqual(await search(`traceID=a1&traceID=00000000000000a3`), ['a1', 'a3']);
@@ -85,10 +113,14 @@ describe('query API', () => {
     assert.equal(bad.status, 400);
     assert.match(bad.body.errors[0].msg, /cannot parse traceID/);
     const some = await getJson(`${h.url}/api/traces?traceID=a1&traceID=b0&traceID=1000000000000000b0`);
-    assert.deepEqual(some.body.errors, [
-      { msg: 'trace not found', traceID: '00000000000000b0' },
-      { msg: 'trace not found', traceID: '000000000000001000000000000000b0' },
-    ], 'missing ids as Jaeger reports them: no code, the id re-padded');
+    assert.deepEqual(
+      some.body.errors,
+      [
+        { msg: 'trace not found', traceID: '00000000000000b0' },
+        { msg: 'trace not found', traceID: '000000000000001000000000000000b0' },
+      ],
+      'missing ids as Jaeger reports them: no code, the id re-padded',
+    );
     // Jaeger v2 also takes the 16 id bytes in base64 (standard or URL-safe, padded or not).
     const bytes = Buffer.from('000000000000000000000000000000a1', 'hex');
     for (const id of [bytes.toString('base64'), bytes.toString('base64url')]) {
@@ -100,7 +132,10 @@ describe('query API', () => {
 
   it('prettyPrint indents the answer; raw=true skips the adjusters', async () => {
     const pretty = await fetch(`${h.url}/api/services?prettyPrint=true`);
-    assert.equal(await pretty.text(), JSON.stringify({ data: ['billing', 'frontend'], total: 2, limit: 0, offset: 0, errors: null }, null, '    '));
+    assert.equal(
+      await pretty.text(),
+      JSON.stringify({ data: ['billing', 'frontend'], total: 2, limit: 0, offset: 0, errors: null }, null, '    '),
+    );
     const plain = await fetch(`${h.url}/api/services?prettyPrint=false`);
     assert.equal(await plain.text(), JSON.stringify({ data: ['billing', 'frontend'], total: 2, limit: 0, offset: 0, errors: null }));
     const raw = await getJson(`${h.url}/api/traces/a1?raw=1`);

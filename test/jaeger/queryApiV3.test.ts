@@ -37,8 +37,10 @@ function uiSummariesUrl(base: string, q: UiSearch): string {
 /** The checks the UI's schema applies to each summary before it shows it (a failure there is an error page). */
 function assertUiAccepts(s: Record<string, unknown>): void {
   assert.match(String(s.traceId), /^[0-9a-f]{32}$/, 'traceId: 32 hex digits');
-  for (const k of ['minStartTimeUnixNano', 'maxEndTimeUnixNano']) if (k in s) assert.match(String(s[k]), /^\d+$/, `${k}: decimal int64 text`);
-  for (const k of ['spanCount', 'errorSpanCount', 'orphanSpanCount']) if (k in s) assert.ok(Number.isInteger(s[k]) && (s[k] as number) >= 0, k);
+  for (const k of ['minStartTimeUnixNano', 'maxEndTimeUnixNano'])
+    if (k in s) assert.match(String(s[k]), /^\d+$/, `${k}: decimal int64 text`);
+  for (const k of ['spanCount', 'errorSpanCount', 'orphanSpanCount'])
+    if (k in s) assert.ok(Number.isInteger(s[k]) && (s[k] as number) >= 0, k);
   for (const svc of s.services as Record<string, unknown>[]) assert.equal(typeof svc.name, 'string');
 }
 
@@ -55,9 +57,12 @@ describe('query API v3 (current Jaeger UI)', () => {
     put({ traceIdLow: 0xa2n, service: 'frontend', operation: 'GET /slow', startTime: T0 + 1000, duration: 1_500_000 }, (b) => {
       b.spans[1]!.tags.push({ key: 'error', type: 'bool', value: true });
     });
-    put({ traceIdLow: 0xa1n, service: 'billing', operation: 'charge', startTime: T0 + 50, duration: 3_000, firstSpanId: 100n, spans: 1 }, (b) => {
-      b.spans[0]!.parentSpanId = 1n;
-    });
+    put(
+      { traceIdLow: 0xa1n, service: 'billing', operation: 'charge', startTime: T0 + 50, duration: 3_000, firstSpanId: 100n, spans: 1 },
+      (b) => {
+        b.spans[0]!.parentSpanId = 1n;
+      },
+    );
   });
   after(() => h.close());
 
@@ -98,7 +103,8 @@ describe('query API v3 (current Jaeger UI)', () => {
     assert.equal(r.body.summaries[0].traceId, '000000000000000000000000000000a2', 'newest first');
     assert.equal(r.body.summaries[0].errorSpanCount, 1);
     assert.deepEqual(r.body.summaries[0].services, [{ name: 'frontend', spanCount: 3, errorSpanCount: 1 }]);
-    const ids = async (q: Partial<UiSearch>) => (await getJson(uiSummariesUrl(h.url, { ...win, ...q }))).body.summaries.map((s: { traceId: string }) => s.traceId.slice(-2));
+    const ids = async (q: Partial<UiSearch>) =>
+      (await getJson(uiSummariesUrl(h.url, { ...win, ...q }))).body.summaries.map((s: { traceId: string }) => s.traceId.slice(-2));
     assert.deepEqual(await ids({ service: 'frontend', operation: 'GET /slow' }), ['a2']);
     assert.deepEqual(await ids({ service: 'frontend', minDuration: '1s' }), ['a2']);
     assert.deepEqual(await ids({ service: 'frontend', minDuration: '10ms', maxDuration: '500ms' }), ['a1']);
@@ -125,18 +131,34 @@ describe('query API v3 (current Jaeger UI)', () => {
       assert.equal(r.status, 200, path);
       answers.push(r.body);
     }
-    assert.deepEqual(answers[2].summaries.map((x: { traceId: string }) => x.traceId.slice(-2)), ['a2', 'a1']);
+    assert.deepEqual(
+      answers[2].summaries.map((x: { traceId: string }) => x.traceId.slice(-2)),
+      ['a2', 'a1'],
+    );
     answers[2].summaries.forEach(assertUiAccepts);
-    assert.deepEqual(answers[3].summaries.map((x: { traceId: string }) => x.traceId.slice(-2)), ['a2']);
+    assert.deepEqual(
+      answers[3].summaries.map((x: { traceId: string }) => x.traceId.slice(-2)),
+      ['a2'],
+    );
     assert.equal(answers[4].data[0].spans.length, 3);
   });
 
   it('refuses bad searches as Jaeger does: 400 with {error:{httpCode,message}}', async () => {
     const r = await fetch(`${h.url}/api/v3/trace-summaries?query.serviceName=frontend`);
     assert.equal(r.status, 400);
-    assert.deepEqual(JSON.parse(await r.text()), { error: { httpCode: 400, message: 'query.startTimeMin and query.startTimeMax are required' } });
-    for (const bad of ['query.durationMin=fast', 'query.searchDepth=many', 'query.attributes=%7B%22a%22%3A1%7D', 'query.startTimeMin=yesterday']) {
-      const url = `${uiSummariesUrl(h.url, { service: 'frontend', start: T0, end: T0 + 1e6 })}&${bad}`.replace(/query\.startTimeMin=[^&]*&(.*query\.startTimeMin=)/, '$1');
+    assert.deepEqual(JSON.parse(await r.text()), {
+      error: { httpCode: 400, message: 'query.startTimeMin and query.startTimeMax are required' },
+    });
+    for (const bad of [
+      'query.durationMin=fast',
+      'query.searchDepth=many',
+      'query.attributes=%7B%22a%22%3A1%7D',
+      'query.startTimeMin=yesterday',
+    ]) {
+      const url = `${uiSummariesUrl(h.url, { service: 'frontend', start: T0, end: T0 + 1e6 })}&${bad}`.replace(
+        /query\.startTimeMin=[^&]*&(.*query\.startTimeMin=)/,
+        '$1',
+      );
       const res = await getJson(url);
       assert.equal(res.status, 400, bad);
       assert.match(res.body.error.message, /malformed parameter/);
@@ -195,7 +217,9 @@ describe('query API v3 (current Jaeger UI)', () => {
       b.spans[0]!.parentSpanId = 1n;
       b.process.tags = [{ key: 'hostname', type: 'string', value: 'host-b' }];
     });
-    const far = (await getJson<JaegerEnvelope<JaegerTrace[]>>(`${h.url}/api/traces/c2`)).body.data[0]!.spans.find((s) => s.spanID === '0000000000000007')!;
+    const far = (await getJson<JaegerEnvelope<JaegerTrace[]>>(`${h.url}/api/traces/c2`)).body.data[0]!.spans.find(
+      (s) => s.spanID === '0000000000000007',
+    )!;
     assert.equal(far.startTime, T0 - 3_000_000);
     assert.deepEqual(far.warnings, ['max clock skew adjustment delta of 1s exceeded; not applying calculated delta of 3.003s']);
   });

@@ -8,8 +8,6 @@ import { encodeCompactEmitBatch } from './support/compactEncoder.ts';
 import { getJson, startHarness, type Harness } from './support/harness.ts';
 import { sampleBatch } from './support/sampleBatch.ts';
 
-const T0 = 1_700_000_000_000_000;
-
 describe('store keeps what Jaeger keeps', () => {
   let h: Harness;
   let seq = 0;
@@ -50,14 +48,17 @@ describe('store keeps what Jaeger keeps', () => {
     assert.equal(put(b), undefined, 'the batch is accepted');
     const t = await trace('d3');
     assert.equal(t.spans.length, 2);
-    assert.deepEqual(t.spans[0]!.tags.find((x) => x.key === 'future'), { key: 'future', type: 'string', value: '<Unknown Jaeger TagType "<UNSET>">' });
+    assert.deepEqual(
+      t.spans[0]!.tags.find((x) => x.key === 'future'),
+      { key: 'future', type: 'string', value: '<Unknown Jaeger TagType "<UNSET>">' },
+    );
     assert.deepEqual(t.spans[0]!.warnings, ['a tag or log field had an unknown value type; kept as a string saying so']);
     assert.ok(t.spans[1]!.references.some((r) => r.refType === 'FOLLOWS_FROM'));
     assert.deepEqual(t.spans[1]!.warnings, ['a reference had an unknown type; read as FOLLOWS_FROM']);
     assert.equal((await getJson(`${h.url}/api/collector/stats`)).body.udpCompact.oddSpans, 2);
   });
 
-  it('counts batches missing from a client\'s seqNo numbering and the drops it reports itself', async () => {
+  it("counts batches missing from a client's seqNo numbering and the drops it reports itself", async () => {
     const from = (seqNo: number, dropped: number) => {
       const b = sampleBatch({ traceIdLow: 0xe00n + BigInt(seqNo), spans: 1 });
       b.process.tags.push({ key: 'client-uuid', type: 'string', value: 'c-1' });
@@ -65,7 +66,13 @@ describe('store keeps what Jaeger keeps', () => {
       b.clientStats = { fullQueueDroppedSpans: dropped, tooLargeDroppedSpans: 1, failedToEmitSpans: 0 };
       return b;
     };
-    for (const [n, d] of [[1, 0], [2, 0], [5, 3], [6, 4]] as const) assert.equal(put(from(n, d)), undefined);
+    for (const [n, d] of [
+      [1, 0],
+      [2, 0],
+      [5, 3],
+      [6, 4],
+    ] as const)
+      assert.equal(put(from(n, d)), undefined);
     const s = (await getJson(`${h.url}/api/collector/stats`)).body.udpCompact;
     assert.equal(s.missingBatches, 2, 'batches 3 and 4 never came');
     assert.equal(s.clientDropped, 5, 'the latest report: 4 + 1');
@@ -85,11 +92,18 @@ describe('UDP kernel drops', () => {
     if (before.kernelDrops === null) return t.skip('no /proc/net/udp here');
     const SENT = 200;
     // spawnSync blocks this process's event loop while the child sends: nothing reads the socket, so the kernel must drop.
-    const child = spawnSync(process.execPath, ['-e', `
+    const child = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        `
       const s = require('node:dgram').createSocket('udp4');
       const d = Buffer.alloc(1200, 7); let n = 0;
       const next = () => n++ < ${SENT} ? s.send(d, ${h.jaeger.ports.udpBinary}, '127.0.0.1', next) : s.close();
-      next();`], { timeout: 20_000 });
+      next();`,
+      ],
+      { timeout: 20_000 },
+    );
     assert.equal(child.status, 0, String(child.stderr));
     const s = await waitFor('every datagram read or counted as dropped', async () => {
       const now = (await getJson(`${h.url}/api/collector/stats`)).body.udpBinary;

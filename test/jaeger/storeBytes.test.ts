@@ -74,7 +74,17 @@ async function fill(j: EmbeddedJaeger, spans = 200_000): Promise<void> {
 }
 
 function jaeger(maxBytes?: number): EmbeddedJaeger {
-  return createEmbeddedJaeger({ host: '127.0.0.1', udpCompactPort: 0, udpBinaryPort: 0, httpPort: 0, maxSpans: 10_000_000, maxTraces: 10_000_000, maxBytes, liveTickMs: 1, log: createLog('test', 'silent') });
+  return createEmbeddedJaeger({
+    host: '127.0.0.1',
+    udpCompactPort: 0,
+    udpBinaryPort: 0,
+    httpPort: 0,
+    maxSpans: 10_000_000,
+    maxTraces: 10_000_000,
+    maxBytes,
+    liveTickMs: 1,
+    log: createLog('test', 'silent'),
+  });
 }
 
 for (const maxBytes of [48 * 1024 * 1024, undefined]) {
@@ -87,7 +97,9 @@ for (const maxBytes of [48 * 1024 * 1024, undefined]) {
     const grown = held() - before;
     const store = j.stats().store;
     const ratio = grown / store.bytes;
-    console.log(`store counts ${(store.bytes / 1048576).toFixed(1)} MiB over ${store.spans} spans, heap + buffers grew ${(grown / 1048576).toFixed(1)} MiB (×${ratio.toFixed(2)}), evicted ${(store.evictedBytes / 1048576).toFixed(1)} MiB, rss grew ${((process.memoryUsage().rss - rssBefore) / 1048576).toFixed(0)} MiB`);
+    console.log(
+      `store counts ${(store.bytes / 1048576).toFixed(1)} MiB over ${store.spans} spans, heap + buffers grew ${(grown / 1048576).toFixed(1)} MiB (×${ratio.toFixed(2)}), evicted ${(store.evictedBytes / 1048576).toFixed(1)} MiB, rss grew ${((process.memoryUsage().rss - rssBefore) / 1048576).toFixed(0)} MiB`,
+    );
     if (maxBytes) {
       assert.ok(store.bytes <= maxBytes, `${store.bytes} bytes held`);
       assert.ok(store.evictedBytes > 0 && store.evictedSpans > 0, 'the oldest traces made room');

@@ -94,7 +94,11 @@ test('retries abort a stalled attempt at its deadline and succeed on a later try
 
 test('when every attempt stalls, the last timeout is the error', async () => {
   await assert.rejects(
-    withRetries({ attempts: 2, timeoutMs: 10, backoffMs: 1 }, (_n, signal) => new Promise((_r, reject) => signal.addEventListener('abort', () => reject(signal.reason))), () => {}),
+    withRetries(
+      { attempts: 2, timeoutMs: 10, backoffMs: 1 },
+      (_n, signal) => new Promise((_r, reject) => signal.addEventListener('abort', () => reject(signal.reason))),
+      () => {},
+    ),
     (e: unknown) => e instanceof AttemptTimeout && /timed out after 10 ms/.test(e.message),
   );
 });

@@ -65,13 +65,21 @@ test('GET/PUT /api/holes: listed, switched only with the presenter token, bad id
   // The switch reached the orders service: the next trace reserves stock in one batch call.
   const [r] = (await (await demoRequests({ kind: 'normal', count: 1 })).json()) as DemoRequestResult[];
   assert.ok(r, 'one request, one result');
-  const spans = await waitFor('the trace in the store', () => storedTrace(r.traceID).then((t) => t && rootsOf(t).length === 1 && t.length > 20 && t));
+  const spans = await waitFor('the trace in the store', () =>
+    storedTrace(r.traceID).then((t) => t && rootsOf(t).length === 1 && t.length > 20 && t),
+  );
   assert.equal(byOperation(spans, 'orders', 'POST /stock/reserve').length, 1);
   await put('n-plus-one', '{"plugged":false}');
 });
 
 test('POST /api/demo/requests refuses bad input with a reason', async () => {
-  for (const body of [{ kind: 'fast', count: 1 }, { kind: 'normal', count: 0 }, { kind: 'normal', count: 51 }, { kind: 'slow', count: 1.5 }, '[1,2']) {
+  for (const body of [
+    { kind: 'fast', count: 1 },
+    { kind: 'normal', count: 0 },
+    { kind: 'normal', count: 51 },
+    { kind: 'slow', count: 1.5 },
+    '[1,2',
+  ]) {
     const res = await demoRequests(body);
     assert.equal(res.status, 400, JSON.stringify(body));
     assert.ok(((await res.json()) as { error: string }).error.length > 0);
@@ -89,7 +97,10 @@ test('a burst of 50 concurrent requests: every span the services reported (Thrif
   assert.equal(res.status, 200);
   const results = (await res.json()) as DemoRequestResult[];
   assert.equal(results.length, 50);
-  assert.ok(results.every((r) => /^[0-9a-f]{16,32}$/.test(r.traceID)), JSON.stringify(results.filter((r) => !r.traceID)));
+  assert.ok(
+    results.every((r) => /^[0-9a-f]{16,32}$/.test(r.traceID)),
+    JSON.stringify(results.filter((r) => !r.traceID)),
+  );
   assert.equal(new Set(results.map((r) => r.traceID)).size, 50);
 
   // A request whose caller gave up (its deadline passed in the burst) is still worked on, and its spans end later:
@@ -113,11 +124,16 @@ test('a burst of 50 concurrent requests: every span the services reported (Thrif
   let inTraces = 0;
   for (const r of results) {
     const spans = await storedTrace(r.traceID);
-    assert.ok(spans && rootsOf(spans).length === 1, `trace ${r.traceID} is whole: roots ${JSON.stringify(spans && rootsOf(spans).map((x) => [x.service, x.operation, x.parentSpanID, x.references]))}`);
+    assert.ok(
+      spans && rootsOf(spans).length === 1,
+      `trace ${r.traceID} is whole: roots ${JSON.stringify(spans && rootsOf(spans).map((x) => [x.service, x.operation, x.parentSpanID, x.references]))}`,
+    );
     inTraces += spans.length;
   }
   assert.equal(inTraces, settled.reported);
-  t.diagnostic(`burst of 50: ${results.filter((r) => r.status === 200).length} answered 200, ${settled.reported} spans reported by the services, ${inTraces} stored in the 50 traces`);
+  t.diagnostic(
+    `burst of 50: ${results.filter((r) => r.status === 200).length} answered 200, ${settled.reported} spans reported by the services, ${inTraces} stored in the 50 traces`,
+  );
   assert.equal(server.jaeger.stats().http.rejected, 0);
   assert.equal(server.jaeger.stats().otlp.rejected, 0);
   await server.mesh!.setHole('lock-contention', false);
@@ -149,7 +165,9 @@ test('SIGKILL of a service under load: error spans, no hang, and the service is 
   // A failed request's trace says where it broke: an error span on the call to orders.
   const broken = failed.find((r) => r.traceID);
   assert.ok(broken, 'a failed request still names its trace');
-  const spans = await waitFor('the failed trace', () => storedTrace(broken.traceID).then((t) => t && rootsOf(t).some((s) => s.operation === 'POST /order') && t));
+  const spans = await waitFor('the failed trace', () =>
+    storedTrace(broken.traceID).then((t) => t && rootsOf(t).some((s) => s.operation === 'POST /order') && t),
+  );
   const toOrders = byOperation(spans, 'storefront', 'POST /orders');
   assert.ok(errorSpans(toOrders).length >= 1, 'the call to orders is an error span');
   assert.ok(toOrders.some((s) => s.logs.some((l) => l.fields.event === 'error' && String(l.fields.message).length > 0)));
@@ -168,7 +186,9 @@ test('SIGKILL of a service under load: error spans, no hang, and the service is 
   const [again] = (await (await demoRequests({ kind: 'normal', count: 1 })).json()) as DemoRequestResult[];
   assert.ok(again, 'one request, one result');
   assert.equal(again.status, 200, 'peers learnt the restarted service’s new address');
-  const fresh = await waitFor('the new trace', () => storedTrace(again.traceID).then((t) => t && rootsOf(t).some((s) => s.operation === 'POST /order') && t));
+  const fresh = await waitFor('the new trace', () =>
+    storedTrace(again.traceID).then((t) => t && rootsOf(t).some((s) => s.operation === 'POST /order') && t),
+  );
   assert.equal(byOperation(fresh, 'orders', 'POST /stock/reserve').length, 1, 'the restarted orders still has N+1 plugged');
   assert.equal(byOperation(fresh, 'orders', 'POST /stock/:item/reserve').length, 0);
   await server.mesh!.setHole('n-plus-one', false);

@@ -62,14 +62,23 @@ test('a killed service: a `service` event names it within 1 s, and it comes back
   const stream = await meshEvents();
   try {
     await waitFor('the current states on connect', () => stream.events.length >= 6);
-    assert.deepEqual(stream.events.slice(0, 6).map((e) => e.state), Array(6).fill('healthy'));
+    assert.deepEqual(
+      stream.events.slice(0, 6).map((e) => e.state),
+      Array(6).fill('healthy'),
+    );
     const victim = m.mesh.processes().find((p) => p.name === 'inventory')!;
     const killedAt = Date.now();
     process.kill(victim.pid!, 'SIGKILL');
-    const crashed = await waitFor('a crashed event', () => stream.events.find((e) => e.name === 'inventory' && e.state === 'crashed'), { timeoutMs: 5_000 });
+    const crashed = await waitFor('a crashed event', () => stream.events.find((e) => e.name === 'inventory' && e.state === 'crashed'), {
+      timeoutMs: 5_000,
+    });
     assert.ok(crashed.receivedAt - killedAt < 1_000, `named ${crashed.receivedAt - killedAt} ms after the kill`);
     assert.match(crashed.reason ?? '', /SIGKILL/);
-    await waitFor('inventory healthy again', () => stream.events.find((e) => e.name === 'inventory' && e.state === 'healthy' && e.at > crashed.at), { timeoutMs: 20_000 });
+    await waitFor(
+      'inventory healthy again',
+      () => stream.events.find((e) => e.name === 'inventory' && e.state === 'healthy' && e.at > crashed.at),
+      { timeoutMs: 20_000 },
+    );
     assert.ok(stream.events.some((e) => e.name === 'inventory' && e.state === 'restarting'));
   } finally {
     stream.close();
@@ -84,13 +93,23 @@ test('a frozen service (SIGSTOP) is found hung, killed and restarted; the order 
     const [failed] = await m.mesh.sendRequests('normal', 1);
     assert.ok(failed, 'one request, one result');
     assert.notEqual(failed.status, 200);
-    assert.match(failed.error ?? '', /^kitchen (did not answer within \d+(\.\d+)? s|dropped the connection mid-answer|is not running)/, failed.error);
-    const hung = await waitFor('a hung event', () => stream.events.find((e) => e.name === 'kitchen' && e.state === 'hung'), { timeoutMs: 10_000 });
+    assert.match(
+      failed.error ?? '',
+      /^kitchen (did not answer within \d+(\.\d+)? s|dropped the connection mid-answer|is not running)/,
+      failed.error,
+    );
+    const hung = await waitFor('a hung event', () => stream.events.find((e) => e.name === 'kitchen' && e.state === 'hung'), {
+      timeoutMs: 10_000,
+    });
     assert.match(hung.reason ?? '', /did not answer \/healthz/);
-    await waitFor('kitchen restarted', () => {
-      const p = m.mesh.processes().find((x) => x.name === 'kitchen')!;
-      return p.state === 'healthy' && p.pid !== victim.pid && p;
-    }, { timeoutMs: 20_000 });
+    await waitFor(
+      'kitchen restarted',
+      () => {
+        const p = m.mesh.processes().find((x) => x.name === 'kitchen')!;
+        return p.state === 'healthy' && p.pid !== victim.pid && p;
+      },
+      { timeoutMs: 20_000 },
+    );
     assert.throws(() => process.kill(victim.pid!, 0), /ESRCH/, 'the frozen process is gone');
 
     await m.mesh.spanCounts();

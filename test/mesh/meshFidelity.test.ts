@@ -23,7 +23,9 @@ test('across singles and bursts, holes open and plugged, no CHILD_OF child start
   await run();
   await m.openAll();
   const worst = worstStray(traces);
-  t.diagnostic(`${traces.length} traces, ${worst.pairs} CHILD_OF pairs: worst early ${worst.earlyUs} µs (${worst.early?.child}), worst late ${worst.lateUs} µs (${worst.late?.child})`);
+  t.diagnostic(
+    `${traces.length} traces, ${worst.pairs} CHILD_OF pairs: worst early ${worst.earlyUs} µs (${worst.early?.child}), worst late ${worst.lateUs} µs (${worst.late?.child})`,
+  );
   assert.ok(worst.pairs > 1000);
   assert.equal(worst.earlyUs, 0, `a child started before its parent: ${JSON.stringify(worst.early)}`);
   assert.equal(worst.lateUs, 0, `a child ended after its parent: ${JSON.stringify(worst.late)}`);
@@ -72,7 +74,14 @@ test('two fresh meshes with one seed answer the same sequential requests with th
         assert.ok(r, 'one request, one result');
         assert.equal(rootsOf(r.spans).length, 1);
         const findings = analyzeTrace(toJaegerTrace(r.spans)).map((f) => f.kind);
-        out.push({ spans: r.spans.length, operations: r.spans.map((s) => `${s.service} ${s.operation}`).sort().join('|'), findings: [...new Set(findings)].sort().join(',') });
+        out.push({
+          spans: r.spans.length,
+          operations: r.spans
+            .map((s) => `${s.service} ${s.operation}`)
+            .sort()
+            .join('|'),
+          findings: [...new Set(findings)].sort().join(','),
+        });
       }
       return out;
     } finally {
@@ -83,8 +92,16 @@ test('two fresh meshes with one seed answer the same sequential requests with th
   const first = await runOnce();
   const second = await runOnce();
   t.diagnostic(`span counts ${JSON.stringify(first.map((x) => x.spans))}, findings ${JSON.stringify(first.map((x) => x.findings))}`);
-  assert.deepEqual(second.map((x) => x.spans), first.map((x) => x.spans), `span counts per request; findings ${JSON.stringify([first.map((x) => x.findings), second.map((x) => x.findings)])}`);
-  assert.deepEqual(second.map((x) => x.operations), first.map((x) => x.operations), 'the same operations');
+  assert.deepEqual(
+    second.map((x) => x.spans),
+    first.map((x) => x.spans),
+    `span counts per request; findings ${JSON.stringify([first.map((x) => x.findings), second.map((x) => x.findings)])}`,
+  );
+  assert.deepEqual(
+    second.map((x) => x.operations),
+    first.map((x) => x.operations),
+    'the same operations',
+  );
   // Findings that follow from the spans' structure alone are the same; kinds judged by cost shares
   // (pool-saturation, n-plus-one) can tip either way on a loaded machine, so those are compared per run.
   const retries = (run: typeof first) => run.map((x) => x.findings.split(',').includes('retries'));

@@ -65,7 +65,9 @@ test("a normal order's trace crosses jaeger-client and OpenTelemetry services bo
 
   const byId = new Map(spans.map((s) => [s.spanID, s]));
   // jaeger-client → OpenTelemetry: storefront's call to kitchen is the parent of kitchen's server span.
-  const brewCall = spans.find((s) => s.service === 'storefront' && s.tags['span.kind'] === 'client' && s.tags['peer.service'] === otelService);
+  const brewCall = spans.find(
+    (s) => s.service === 'storefront' && s.tags['span.kind'] === 'client' && s.tags['peer.service'] === otelService,
+  );
   assert.ok(brewCall, 'storefront calls kitchen');
   const kitchenServers = childrenOf(spans, brewCall).filter((s) => s.service === otelService);
   assert.equal(kitchenServers.length, 1, "kitchen's server span is the child of storefront's call");

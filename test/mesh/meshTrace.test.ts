@@ -36,10 +36,7 @@ test('one request gives one trace whose span tree matches the call graph', async
   assert.equal(roots[0]!.service, 'storefront');
   assert.equal(roots[0]!.operation, 'POST /order');
   assert.ok(spans.length >= 20 && spans.length <= 60, `span count ${spans.length} in 20..60`);
-  assert.deepEqual(
-    [...new Set(spans.map((s) => s.service))].sort(),
-    ['inventory', 'kitchen', 'menu', 'orders', 'payments', 'storefront'],
-  );
+  assert.deepEqual([...new Set(spans.map((s) => s.service))].sort(), ['inventory', 'kitchen', 'menu', 'orders', 'payments', 'storefront']);
 
   assert.deepEqual(
     [...serviceCalls(spans)].sort(),
@@ -92,8 +89,14 @@ describe('each hole, plugged, changes the next trace as designed', () => {
       all.flatMap((r) => byOperation(r.spans, 'orders', 'orders-db acquire connection'));
     const open = waitsIn(await m.traces('normal', 4));
     assert.ok(open.every((s) => s.tags['pool.size'] === 1));
-    assert.ok(logMessages(open).some((msg) => /^waiting behind [1-9]/.test(msg)), 'someone waited behind another order');
-    assert.ok(open.some((s) => Number(s.tags['pool.waited_behind']) >= 2), 'a queue, not just a pair');
+    assert.ok(
+      logMessages(open).some((msg) => /^waiting behind [1-9]/.test(msg)),
+      'someone waited behind another order',
+    );
+    assert.ok(
+      open.some((s) => Number(s.tags['pool.waited_behind']) >= 2),
+      'a queue, not just a pair',
+    );
 
     await m.mesh.setHole('lock-contention', true);
     const plugged = waitsIn(await m.traces('normal', 4));

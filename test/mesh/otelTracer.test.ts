@@ -28,9 +28,15 @@ test('a jaeger-client caller (uber-trace-id, uberctx-*) is the parent; calls out
     'uberctx-attendee-id': encodeURIComponent('Ada L.'),
   });
   assert.ok(parent, 'the caller’s context is read');
-  const server = startSpan('POST /brew', { childOf: parent, tags: { [Tags.SPAN_KIND]: Tags.SPAN_KIND_RPC_SERVER, [Tags.HTTP_METHOD]: 'POST' } });
+  const server = startSpan('POST /brew', {
+    childOf: parent,
+    tags: { [Tags.SPAN_KIND]: Tags.SPAN_KIND_RPC_SERVER, [Tags.HTTP_METHOD]: 'POST' },
+  });
   assert.equal(traceIdOf(server), '5b8aa5a2d2c872e8', 'a 64-bit trace keeps its 16-digit id');
-  const client = startSpan('GET /recipe/:drink', { childOf: server, tags: { [Tags.SPAN_KIND]: Tags.SPAN_KIND_RPC_CLIENT, [Tags.PEER_SERVICE]: 'menu' } });
+  const client = startSpan('GET /recipe/:drink', {
+    childOf: server,
+    tags: { [Tags.SPAN_KIND]: Tags.SPAN_KIND_RPC_CLIENT, [Tags.PEER_SERVICE]: 'menu' },
+  });
   const headers: Record<string, string> = {};
   tracer.inject(client.context(), FORMAT_HTTP_HEADERS, headers);
   const clientId = client.context().toSpanId();
@@ -77,7 +83,10 @@ test('error, logs, FOLLOWS_FROM and times: what Jaeger shows for a jaeger-client
 
   const s = (await finished()).find((x) => x.name === 'brew latte')!;
   assert.equal(s.status.code, SpanStatusCode.ERROR);
-  assert.deepEqual(s.events.map((e) => e.name), ['queued', 'error']);
+  assert.deepEqual(
+    s.events.map((e) => e.name),
+    ['queued', 'error'],
+  );
   assert.equal(s.events[0]!.attributes?.message, 'latte waits for a barista (2 ahead)');
   assert.equal(s.events[1]!.attributes?.message, 'the caller hung up');
   assert.equal(s.attributes['caller.gone'], true);

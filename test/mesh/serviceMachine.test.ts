@@ -2,7 +2,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createActor, fromPromise, SimulatedClock } from 'xstate';
-import { ProcessStoppedError, restartBackoffMs, serviceMachine, serviceStateOf, type ProbeInput, type ServiceMachineInput } from '../../demo-app/supervisor/serviceMachine.ts';
+import {
+  ProcessStoppedError,
+  restartBackoffMs,
+  serviceMachine,
+  serviceStateOf,
+  type ProbeInput,
+  type ServiceMachineInput,
+} from '../../demo-app/supervisor/serviceMachine.ts';
 
 function harness(input: Partial<ServiceMachineInput> = {}) {
   const clock = new SimulatedClock();
@@ -97,7 +104,11 @@ test('health probes run inside the machine; unanswered ones in a row mean hung: 
   await probe();
   assert.equal(h.state(), 'hung');
   assert.match(h.actor.getSnapshot().context.lastExit ?? '', /did not answer \/healthz within 2 s, 2 times in a row/);
-  assert.deepEqual(h.calls.filter((c) => c !== 'probe'), ['spawn', 'kill'], 'a hung process is killed, not left behind');
+  assert.deepEqual(
+    h.calls.filter((c) => c !== 'probe'),
+    ['spawn', 'kill'],
+    'a hung process is killed, not left behind',
+  );
   h.clock.increment(restartBackoffMs(1));
   assert.equal(h.state(), 'restarting');
   h.actor.send({ type: 'READY', port: 2 });

@@ -48,7 +48,10 @@ after(async () => {
   await new Promise<void>((r) => server?.close(() => r()));
 });
 
-async function openDeck(viewport: { width: number; height: number }, suffix = ''): Promise<{ page: Page; seen: ReturnType<typeof watchPage> }> {
+async function openDeck(
+  viewport: { width: number; height: number },
+  suffix = '',
+): Promise<{ page: Page; seen: ReturnType<typeof watchPage> }> {
   const context = await browser.newContext({ viewport, reducedMotion: 'reduce' });
   await context.addInitScript('globalThis.__name = (f) => f');
   const page = await context.newPage();
@@ -120,7 +123,8 @@ for (const viewport of [FULL_HD, XGA]) {
       assert.equal(await page.locator('section#demo .rec-pick[aria-pressed="true"]').getAttribute('data-pair'), pair.id);
       assert.equal(await page.locator('section#demo .rec-walk-title').innerText(), pair.title);
       assert.match(await page.locator('section#demo .rec-walk-text').innerText(), new RegExp(`${pair.before.spanCount} spans`));
-      if (i === 0 || pair.id === 'all' || pair.id === 'n-plus-one') await screenshot(page, `selfstudy-demo-${pair.id}-${viewport.width}x${viewport.height}`);
+      if (i === 0 || pair.id === 'all' || pair.id === 'n-plus-one')
+        await screenshot(page, `selfstudy-demo-${pair.id}-${viewport.width}x${viewport.height}`);
       // Span names in both panes are whole, never cut to stubs (plain JavaScript: tsx helpers are not in the page).
       const cut = (await page.evaluate(
         `[...document.querySelectorAll('section#demo .tc-side')].flatMap((pane) => { const port = pane.querySelector('.tv-viewport').getBoundingClientRect(); return [...pane.querySelectorAll('.tv-row')].filter((r) => { const b = r.getBoundingClientRect(); return b.top >= port.top - 1 && b.bottom <= port.bottom + 1; }).flatMap((r) => [...r.querySelectorAll('.tv-label, .tv-label *')]).filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent); })`,
@@ -152,7 +156,8 @@ test('"A realistic example", "How Jaeger works" and "From traces to alerts" repl
   const spans = manifest.recordings.reduce((n, r) => n + r.spanCount, 0);
   assert.equal(await stored.innerText(), spans.toLocaleString('en'));
   // Each recorded span came in by one door: OTLP (the OpenTelemetry service) and Thrift over HTTP add up to them all.
-  const door = async (d: string) => Number((await page.locator(`section#how-jaeger-works .pipeline-count[data-stage="${d}"]`).innerText()).replace(/\D/g, ''));
+  const door = async (d: string) =>
+    Number((await page.locator(`section#how-jaeger-works .pipeline-count[data-stage="${d}"]`).innerText()).replace(/\D/g, ''));
   assert.equal((await door('otlp')) + (await door('http')), spans);
   assert.ok(await page.locator('section#how-jaeger-works .rec-banner').isVisible());
   await screenshot(page, 'selfstudy-pipeline-1920x1080');
@@ -188,7 +193,9 @@ test('the Notes toggle hides the notes, and the choice survives a reload', async
 
 test('print view (?print-pdf) of the static copy carries every slide with its notes and prints to PDF', async () => {
   const { page, seen } = await openDeck(FULL_HD, '?print-pdf');
-  await waitFor('print layout', () => page.evaluate(() => document.querySelectorAll('.pdf-page section').length === 20), { timeoutMs: 20_000 });
+  await waitFor('print layout', () => page.evaluate(() => document.querySelectorAll('.pdf-page section').length === 20), {
+    timeoutMs: 20_000,
+  });
   // Each slide's page is followed by a page with its notes: the spoken talk travels with the PDF.
   const notesAfter = await page.evaluate(() =>
     [...document.querySelectorAll('.pdf-page')]

@@ -33,7 +33,10 @@ for (const [name, make, failed, shot] of [
       const ids = (await failedRows(page)).map((i) => t.spans[Number(i)]!.spanID).sort();
       assert.deepEqual(ids, [...failed].sort());
       const marks = await page.locator('.tv-row-error:not([hidden]) .tv-err').allTextContents();
-      assert.deepEqual(marks, failed.map(() => '⚠ error'));
+      assert.deepEqual(
+        marks,
+        failed.map(() => '⚠ error'),
+      );
       await screenshot(page, shot);
       assert.deepEqual(watch.errors, []);
     } finally {

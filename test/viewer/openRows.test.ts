@@ -7,7 +7,8 @@ import { generateTrace } from '../../model/syntheticTrace.ts';
 import { OpenRows } from '../../viewer/model/openRows.ts';
 import { buildTraceModel, type TraceModel } from '../../viewer/model/traceModel.ts';
 
-const fixture = (name: string) => buildTraceModel(tracesFromJaegerFile(JSON.parse(readFileSync(`test/fixtures/jaeger-json/${name}.json`, 'utf8')))[0]!);
+const fixture = (name: string) =>
+  buildTraceModel(tracesFromJaegerFile(JSON.parse(readFileSync(`test/fixtures/jaeger-json/${name}.json`, 'utf8')))[0]!);
 const rows = (open: OpenRows) => Array.from({ length: open.length }, (_, r) => open.span(r));
 
 /** The open rows worked out the slow way: a span is on show when no ancestor is collapsed, in display order. */
@@ -20,7 +21,8 @@ function expected(m: TraceModel, open: OpenRows): number[] {
 }
 
 /** The first span in display order with a parent and children, the first of which is a leaf. */
-const innerSpan = (m: TraceModel) => [...m.order].find((s) => m.parent[s]! >= 0 && m.childCount[s]! > 0 && m.childCount[m.childList[m.childOffset[s]!]!] === 0)!;
+const innerSpan = (m: TraceModel) =>
+  [...m.order].find((s) => m.parent[s]! >= 0 && m.childCount[s]! > 0 && m.childCount[m.childList[m.childOffset[s]!]!] === 0)!;
 
 test('a new trace shows every span, in display order', () => {
   const m = fixture('two-services-11-spans');
@@ -53,7 +55,7 @@ test('any sequence of collapses, expands, levels and reveals leaves the rows a f
   const open = new OpenRows(m);
   const parents = [...m.order].filter((s) => m.childCount[s]! > 0);
   let seed = 12345;
-  const next = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) % n);
+  const next = (n: number) => (seed = (seed * 1103515245 + 12345) >>> 0) % n;
   for (let step = 0; step < 400; step++) {
     const span = parents[next(parents.length)]!;
     const op = next(10);
@@ -105,7 +107,10 @@ test('levels: −1 shuts the deepest open level, +1 opens one more, and +1 with 
   assert.ok(open.stepLevel(-1));
   assert.equal(deepestShown(), m.levels - 2);
   open.collapseAll();
-  assert.deepEqual(rows(open), [...m.roots].sort((a, b) => m.orderPos[a]! - m.orderPos[b]!));
+  assert.deepEqual(
+    rows(open),
+    [...m.roots].sort((a, b) => m.orderPos[a]! - m.orderPos[b]!),
+  );
   assert.ok(open.stepLevel(1));
   assert.equal(deepestShown(), 1);
   assert.deepEqual(rows(open), expected(m, open));

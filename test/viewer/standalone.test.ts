@@ -56,7 +56,9 @@ for (const [name, spans, services] of FIXTURES) {
       await waitForSpans(page, String(spans));
       assert.equal(await headerStat(page, 'Services'), String(services));
       await waitFor('every span drawn', async () => (await domRows(page)) === spans);
-      const indices = await page.$$eval('.tv-row:not([hidden])', (rows) => rows.map((r) => Number((r as HTMLElement).dataset.span)).sort((a, b) => a - b));
+      const indices = await page.$$eval('.tv-row:not([hidden])', (rows) =>
+        rows.map((r) => Number((r as HTMLElement).dataset.span)).sort((a, b) => a - b),
+      );
       assert.deepEqual(indices, [...Array(spans).keys()], 'one row per span, none twice');
       assert.equal(await statusText(page), '');
       assert.deepEqual(watch.errors, []);
@@ -157,9 +159,14 @@ test('bad JSON and JSON that is not a trace get clear errors', async () => {
     const notTrace = files.put('not-trace.json', '{"hello": "world"}');
     await openViewer(page, `${files.url}/viewer.html?url=${notTrace}`);
     await waitFor('the not-a-trace message', async () => (await statusText(page)).includes('not a Jaeger trace'));
-    const badSpan = files.put('bad-span.json', JSON.stringify({ traceID: 'x', spans: [{ spanID: 'a', startTime: 'soon', duration: 1 }], processes: {} }));
+    const badSpan = files.put(
+      'bad-span.json',
+      JSON.stringify({ traceID: 'x', spans: [{ spanID: 'a', startTime: 'soon', duration: 1 }], processes: {} }),
+    );
     await openViewer(page, `${files.url}/viewer.html?url=${badSpan}`);
-    await waitFor('the bad-span message', async () => ((await page.locator('.tv-message').textContent()) ?? '').includes('span #1 (a) has no numeric "startTime"'));
+    await waitFor('the bad-span message', async () =>
+      ((await page.locator('.tv-message').textContent()) ?? '').includes('span #1 (a) has no numeric "startTime"'),
+    );
     await openViewer(page, `${files.url}/viewer.html?url=/fixtures/nope.json`);
     await waitFor('the missing-file message', async () => (await statusText(page)).includes('the server answered 404'));
   } finally {
@@ -200,7 +207,9 @@ test('a picked file and a dropped file both open (bare trace and envelope)', asy
     const envelope = readFileSync('test/fixtures/jaeger-json/two-services-11-spans.json', 'utf8');
     await page.evaluate((text) => {
       const dt = new DataTransfer();
-      dt.items.add(new File([`{"data":[${text}],"total":1,"limit":0,"offset":0,"errors":null}`], 'dropped.json', { type: 'application/json' }));
+      dt.items.add(
+        new File([`{"data":[${text}],"total":1,"limit":0,"offset":0,"errors":null}`], 'dropped.json', { type: 'application/json' }),
+      );
       document.body.dispatchEvent(new DragEvent('dragenter', { dataTransfer: dt, bubbles: true }));
       document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
     }, envelope);

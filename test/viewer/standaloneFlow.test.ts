@@ -26,7 +26,10 @@ test('a late answer from an older load never replaces a newer one', async () => 
 test('a failed load says why and keeps the traces already shown', async () => {
   const actor = createActor(standaloneFlow).start();
   actor.send({ type: 'open', traces: [loadedFromTrace(lockTrace())], source: 'a file' });
-  actor.send({ type: 'load', request: { what: 'bad.json', job: async () => Promise.reject(new TraceLoadError('bad.json is not valid JSON (x).')) } });
+  actor.send({
+    type: 'load',
+    request: { what: 'bad.json', job: async () => Promise.reject(new TraceLoadError('bad.json is not valid JSON (x).')) },
+  });
   await waitFor('the failure', () => actor.getSnapshot().matches('failed'));
   assert.equal(actor.getSnapshot().context.error, 'bad.json is not valid JSON (x).');
   assert.equal(actor.getSnapshot().context.traces[0]!.traceID, lockTrace().traceID);

@@ -123,25 +123,40 @@ test('views as tabs: flamegraph draws and picks spans, statistics add up, spans 
     await screenshot(page, 'viewer-flamegraph-1400x900');
 
     await page.getByRole('tab', { name: 'Statistics' }).click();
-    const services = await page.$$eval('.tv-stats-table:first-of-type tbody tr', (rows) => rows.map((r) => [...r.children].map((c) => c.textContent?.trim() ?? '')));
+    const services = await page.$$eval('.tv-stats-table:first-of-type tbody tr', (rows) =>
+      rows.map((r) => [...r.children].map((c) => c.textContent?.trim() ?? '')),
+    );
     assert.deepEqual(services.map((r) => r[0]).sort(), ['service1', 'service2']);
-    assert.equal(services.reduce((a, r) => a + Number(r[1]), 0), 11, 'span counts add up to the trace');
-    const share = (rows: string[][], col: number) => rows.reduce((a, r) => a + (r[col] === '<1%' ? 0.5 : Number(r[col]!.replace('%', ''))), 0);
-    const operations = await page.$$eval('.vp-main .tv-stats-table:nth-of-type(2) tbody tr', (rows) => rows.map((r) => [...r.children].map((c) => c.textContent?.trim() ?? '')));
+    assert.equal(
+      services.reduce((a, r) => a + Number(r[1]), 0),
+      11,
+      'span counts add up to the trace',
+    );
+    const share = (rows: string[][], col: number) =>
+      rows.reduce((a, r) => a + (r[col] === '<1%' ? 0.5 : Number(r[col]!.replace('%', ''))), 0);
+    const operations = await page.$$eval('.vp-main .tv-stats-table:nth-of-type(2) tbody tr', (rows) =>
+      rows.map((r) => [...r.children].map((c) => c.textContent?.trim() ?? '')),
+    );
     assert.ok(operations.length >= 5, 'per-operation rows');
     // The same critical path, counted per service and per operation (rounding aside); no more than the whole.
     const perService = share(services, 7);
     assert.ok(perService > 0 && perService <= 100, `critical-path shares ${perService}`);
-    assert.ok(Math.abs(share(operations, 8) - perService) <= operations.length, `per operation ${share(operations, 8)} vs per service ${perService}`);
+    assert.ok(
+      Math.abs(share(operations, 8) - perService) <= operations.length,
+      `per operation ${share(operations, 8)} vs per service ${perService}`,
+    );
     await screenshot(page, 'viewer-statistics-1400x900');
 
     await page.getByRole('tab', { name: 'Spans' }).click();
     await page.getByRole('columnheader', { name: 'Duration' }).click();
     assert.equal(await page.getByRole('columnheader', { name: 'Duration' }).getAttribute('aria-sort'), 'descending');
-    const firstRow = () => page.$$eval('.tv-table-row:not([hidden])', (rows) => {
-      const sorted = rows.sort((a, b) => new DOMMatrix(getComputedStyle(a).transform).m42 - new DOMMatrix(getComputedStyle(b).transform).m42);
-      return [...sorted[0]!.children].map((c) => c.textContent?.trim());
-    });
+    const firstRow = () =>
+      page.$$eval('.tv-table-row:not([hidden])', (rows) => {
+        const sorted = rows.sort(
+          (a, b) => new DOMMatrix(getComputedStyle(a).transform).m42 - new DOMMatrix(getComputedStyle(b).transform).m42,
+        );
+        return [...sorted[0]!.children].map((c) => c.textContent?.trim());
+      });
     assert.equal((await firstRow())[3], '390 ms', 'the longest span first');
     await page.getByRole('columnheader', { name: 'Duration' }).click();
     assert.equal((await firstRow())[3], '8 ms', 'then the shortest');
@@ -158,17 +173,34 @@ test('findings are listed above every view; a click marks their spans and scroll
   try {
     await waitForSpans(page, '2,000');
     // The hole finder's own verdict arrives (whatever it is), then a known finding is shown to test the wiring.
-    await waitFor('findings settled', async () => !/Looking/.test((await page.locator('.vp-main .tv-findings').textContent()) ?? 'Looking'));
+    await waitFor(
+      'findings settled',
+      async () => !/Looking/.test((await page.locator('.vp-main .tv-findings').textContent()) ?? 'Looking'),
+    );
     const trace = lockTrace();
     const finding: Finding = {
-      kind: 'lock-contention', title: 'db.lock waited behind 3 others: 62 ms, 62% of the request', service: 'inventory', operation: 'db.lock',
-      spanIDs: ['0000000000000002', '0000000000000003'], costMs: 62, share: 0.62, evidence: ['waiting behind 3'], fix: 'Give the store a bigger pool.', fingerprint: 'lock-contention:0123456789abcdef',
+      kind: 'lock-contention',
+      title: 'db.lock waited behind 3 others: 62 ms, 62% of the request',
+      service: 'inventory',
+      operation: 'db.lock',
+      spanIDs: ['0000000000000002', '0000000000000003'],
+      costMs: 62,
+      share: 0.62,
+      evidence: ['waiting behind 3'],
+      fix: 'Give the store a bigger pool.',
+      fingerprint: 'lock-contention:0123456789abcdef',
     };
-    await page.evaluate(({ t, f }) => {
-      const vp = window.viewerPage;
-      vp.viewer.showLoaded({ ...vp.loadedFromTrace(t), findings: Promise.resolve([f]) });
-    }, { t: trace, f: finding });
-    await waitFor('the finding listed', async () => ((await page.locator('.vp-main .tv-finding-title').textContent()) ?? '') === finding.title);
+    await page.evaluate(
+      ({ t, f }) => {
+        const vp = window.viewerPage;
+        vp.viewer.showLoaded({ ...vp.loadedFromTrace(t), findings: Promise.resolve([f]) });
+      },
+      { t: trace, f: finding },
+    );
+    await waitFor(
+      'the finding listed',
+      async () => ((await page.locator('.vp-main .tv-finding-title').textContent()) ?? '') === finding.title,
+    );
     assert.equal(await page.locator('.vp-main .tv-finding-share').textContent(), '62%');
     for (const tab of ['Flamegraph', 'Statistics', 'Spans', 'Timeline']) {
       await page.getByRole('tab', { name: tab }).click();
@@ -221,9 +253,16 @@ test('a 100k-span trace: find scrolls a deep match into view, collapse/expand al
 });
 
 test('compare two traces: two URLs, two files, and a trace with the previous one', async () => {
-  const { page, watch } = await open(`url=/fixtures/jaeger-json/two-services-11-spans.json&compareUrl=/fixtures/jaeger-json/overlapping-children-3-spans.json`);
+  const { page, watch } = await open(
+    `url=/fixtures/jaeger-json/two-services-11-spans.json&compareUrl=/fixtures/jaeger-json/overlapping-children-3-spans.json`,
+  );
   try {
-    await waitFor('two panes', async () => (await page.locator('.vp-compare .tc-side-head').allTextContents()).join(' | ') === 'Before: 1 s · 11 spans | After: 43 µs · 3 spans');
+    await waitFor(
+      'two panes',
+      async () =>
+        (await page.locator('.vp-compare .tc-side-head').allTextContents()).join(' | ') ===
+        'Before: 1 s · 11 spans | After: 43 µs · 3 spans',
+    );
     assert.match((await page.locator('.vp-compare .tc-delta').textContent()) ?? '', /faster than before/);
     assert.ok(await page.locator('.vp-main').isHidden());
     await screenshot(page, 'viewer-compare-urls-1400x900');
@@ -233,7 +272,12 @@ test('compare two traces: two URLs, two files, and a trace with the previous one
       { name: 'lock.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(lockTrace())) },
       { name: 'two.json', mimeType: 'application/json', buffer: two },
     ]);
-    await waitFor('the two files side by side', async () => (await page.locator('.vp-compare .tc-side-head').allTextContents()).join(' | ') === 'Before: 100 ms · 3 spans | After: 1 s · 11 spans');
+    await waitFor(
+      'the two files side by side',
+      async () =>
+        (await page.locator('.vp-compare .tc-side-head').allTextContents()).join(' | ') ===
+        'Before: 100 ms · 3 spans | After: 1 s · 11 spans',
+    );
 
     // One file with two traces: show the second, then compare it with the one shown before it.
     const three = readFileSync('test/fixtures/jaeger-json/overlapping-children-3-spans.json', 'utf8');
@@ -243,7 +287,12 @@ test('compare two traces: two URLs, two files, and a trace with the previous one
     assert.ok(await page.getByRole('button', { name: 'Compare with the previous trace' }).isHidden(), 'nothing to compare with yet');
     await page.selectOption('.vp-select', '1');
     await page.getByRole('button', { name: 'Compare with the previous trace' }).click();
-    await waitFor('previous and current', async () => (await page.locator('.vp-compare .tc-side-head').allTextContents()).join(' | ') === 'Before: 100 ms · 3 spans | After: 43 µs · 3 spans');
+    await waitFor(
+      'previous and current',
+      async () =>
+        (await page.locator('.vp-compare .tc-side-head').allTextContents()).join(' | ') ===
+        'Before: 100 ms · 3 spans | After: 43 µs · 3 spans',
+    );
     await page.getByRole('button', { name: 'Back to one trace' }).click();
     assert.ok(await page.locator('.vp-main').isVisible());
     assert.deepEqual(watch.errors, []);
@@ -255,9 +304,15 @@ test('compare two traces: two URLs, two files, and a trace with the previous one
 test('span details wrap a 500-character key and value: the layout holds for any input', async () => {
   const t = lockTrace();
   const longKey = 'k'.repeat(500);
-  t.spans[1]!.tags = [{ key: longKey, type: 'string', value: 'v'.repeat(500) }, { key: 'short', type: 'string', value: 'a value of several words' }];
+  t.spans[1]!.tags = [
+    { key: longKey, type: 'string', value: 'v'.repeat(500) },
+    { key: 'short', type: 'string', value: 'a value of several words' },
+  ];
   const url = suite.files.put('long-key.json', JSON.stringify(t));
-  for (const [w, h] of [[1400, 900], [1024, 768]] as const) {
+  for (const [w, h] of [
+    [1400, 900],
+    [1024, 768],
+  ] as const) {
     const { page } = await open(`url=${url}`, w, h);
     try {
       await waitForSpans(page, '3');
@@ -270,8 +325,16 @@ test('span details wrap a 500-character key and value: the layout holds for any 
         const range = document.createRange();
         range.selectNodeContents(ddEl);
         const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
-        const dt = [...document.querySelectorAll('.tv-details dt')].find((d) => (d.textContent ?? '').length === 500)!.getBoundingClientRect();
-        return { pane: pane.width, value: dd.width, lines, key: dt.width, overflow: document.querySelector('.tv-details')!.scrollWidth - document.querySelector('.tv-details')!.clientWidth };
+        const dt = [...document.querySelectorAll('.tv-details dt')]
+          .find((d) => (d.textContent ?? '').length === 500)!
+          .getBoundingClientRect();
+        return {
+          pane: pane.width,
+          value: dd.width,
+          lines,
+          key: dt.width,
+          overflow: document.querySelector('.tv-details')!.scrollWidth - document.querySelector('.tv-details')!.clientWidth,
+        };
       });
       assert.ok(sizes.key <= sizes.pane * 0.45, `the key column stays within its share: ${JSON.stringify(sizes)}`);
       assert.ok(sizes.value >= sizes.pane * 0.3, `values keep their room: ${JSON.stringify(sizes)}`);

@@ -58,7 +58,10 @@ test('a reference cycle is cut instead of hanging or dropping spans', () => {
 test('a malformed span is named in the error', () => {
   const t = lockTrace();
   (t.spans[1] as unknown as Record<string, unknown>).duration = '62ms';
-  assert.throws(() => buildTraceModel(t), (e: unknown) => e instanceof TraceShapeError && /span #2 \(0000000000000002\) has no numeric "duration"/.test(e.message));
+  assert.throws(
+    () => buildTraceModel(t),
+    (e: unknown) => e instanceof TraceShapeError && /span #2 \(0000000000000002\) has no numeric "duration"/.test(e.message),
+  );
   assert.throws(() => buildTraceModel({ ...t, spans: [] }), /no spans/);
   assert.throws(() => buildTraceModel({ ...t, spans: null as never }), /no "spans" list/);
 });
@@ -90,33 +93,48 @@ function trickle(all: Uint8Array, piece: number): ByteFeed {
 }
 
 test('the fast reader builds the same tree as the ordinary parse, on every fixture and a generated trace, whole or trickling in', async () => {
-  const files = ['all-tag-types-5-spans', 'overlapping-children-3-spans', 'two-services-11-spans'].map((n) => readFileSync(`test/fixtures/jaeger-json/${n}.json`, 'utf8'));
+  const files = ['all-tag-types-5-spans', 'overlapping-children-3-spans', 'two-services-11-spans'].map((n) =>
+    readFileSync(`test/fixtures/jaeger-json/${n}.json`, 'utf8'),
+  );
   // A bare trace with keys in an unusual order, spaces and escapes, next to the envelope form.
   const odd = JSON.parse(files[2]!) as { data?: JaegerTrace[] } & JaegerTrace;
   const bare = odd.data ? odd.data[0]! : odd;
-  const reordered = JSON.stringify({ spans: bare.spans.map((s) => ({ ...s, operationName: `${s.operationName} \u00e9 "q"` })), processes: bare.processes, traceID: bare.traceID }, null, 2);
+  const reordered = JSON.stringify(
+    {
+      spans: bare.spans.map((s) => ({ ...s, operationName: `${s.operationName} \u00e9 "q"` })),
+      processes: bare.processes,
+      traceID: bare.traceID,
+    },
+    null,
+    2,
+  );
   // The last span repeating an earlier span's ID (the references to it still mean the first).
   const repeated = generateTrace(3000, 5);
   repeated.spans[repeated.spans.length - 1]!.spanID = repeated.spans[1]!.spanID;
   for (const text of [...files, reordered, JSON.stringify({ data: [generateTrace(3000, 5)] }), JSON.stringify(repeated)]) {
     const ordinary = tracesFromJaegerFile(JSON.parse(text)).map(buildTraceModel);
     for (const feed of [completeFeed(bytes(text)), trickle(bytes(text), 997)]) {
-    const fast = (await scanJaegerFile(feed)).map((t) => indexSpans(t.columns));
-    assert.equal(fast.length, ordinary.length);
-    fast.forEach((f, k) => {
-      const o = ordinary[k]!;
-      for (const key of ['order', 'parent', 'depth', 'selfTime', 'service', 'error', 'operation'] as const) assert.deepEqual([...f[key]], [...o[key]], key);
-      assert.deepEqual(f.operations, o.operations);
-      assert.equal(f.idText, o.idText);
-      assert.deepEqual(f.services, o.services);
-      const lines = (x: string) => x.replace(/base64 /g, '').split('\n').map((l) => l.trimEnd());
-      assert.deepEqual(lines(f.searchText), lines(o.searchText), 'the same words to find');
-    });
+      const fast = (await scanJaegerFile(feed)).map((t) => indexSpans(t.columns));
+      assert.equal(fast.length, ordinary.length);
+      fast.forEach((f, k) => {
+        const o = ordinary[k]!;
+        for (const key of ['order', 'parent', 'depth', 'selfTime', 'service', 'error', 'operation'] as const)
+          assert.deepEqual([...f[key]], [...o[key]], key);
+        assert.deepEqual(f.operations, o.operations);
+        assert.equal(f.idText, o.idText);
+        assert.deepEqual(f.services, o.services);
+        const lines = (x: string) =>
+          x
+            .replace(/base64 /g, '')
+            .split('\n')
+            .map((l) => l.trimEnd());
+        assert.deepEqual(lines(f.searchText), lines(o.searchText), 'the same words to find');
+      });
     }
   }
 });
 
-test('a download cut right after a span\'s closing brace (or at any byte) reads each span once', async () => {
+test("a download cut right after a span's closing brace (or at any byte) reads each span once", async () => {
   const text = JSON.stringify({ data: [generateTrace(40, 3)] });
   const all = bytes(text);
   const [whole] = await scanJaegerFile(completeFeed(all));
@@ -126,7 +144,12 @@ test('a download cut right after a span\'s closing brace (or at any byte) reads 
   assert.ok(cuts.length >= 30);
   for (const cut of cuts) {
     let len = cut;
-    const feed: ByteFeed = { bytes: () => all.subarray(0, len), complete: () => len === all.length, more: async () => void (len = all.length), all: async () => void (len = all.length) };
+    const feed: ByteFeed = {
+      bytes: () => all.subarray(0, len),
+      complete: () => len === all.length,
+      more: async () => void (len = all.length),
+      all: async () => void (len = all.length),
+    };
     const [read] = await scanJaegerFile(feed);
     assert.equal(read!.columns.count, whole!.columns.count, `cut at byte ${cut}`);
     assert.equal(read!.columns.idText, whole!.columns.idText);
@@ -136,13 +159,19 @@ test('a download cut right after a span\'s closing brace (or at any byte) reads 
   assert.equal(byByte!.columns.searchLines, whole!.columns.searchLines);
 });
 
-test('the fast reader keeps each span\'s bytes, and gives up (for the ordinary parse) on anything odd', async () => {
+test("the fast reader keeps each span's bytes, and gives up (for the ordinary parse) on anything odd", async () => {
   const t = lockTrace();
   const text = JSON.stringify({ data: [t] });
   const [scanned] = await scanJaegerFile(trickle(bytes(text), 50));
   const r = scanned!.ranges;
   assert.deepEqual(JSON.parse(text.slice(r[2], r[3])), t.spans[1]);
-  for (const bad of ['{"data": [ {"traceID": ', '{"hello":"world"}', '[1,2]', '{"traceID":"x","spans":[{"spanID":"a","startTime":"soon","duration":1}]}', '{"data":[]} x']) {
+  for (const bad of [
+    '{"data": [ {"traceID": ',
+    '{"hello":"world"}',
+    '[1,2]',
+    '{"traceID":"x","spans":[{"spanID":"a","startTime":"soon","duration":1}]}',
+    '{"data":[]} x',
+  ]) {
     await assert.rejects(scanJaegerFile(completeFeed(bytes(bad))), ScanGaveUp, bad);
     await assert.rejects(scanJaegerFile(trickle(bytes(bad), 3)), ScanGaveUp, bad);
   }

@@ -57,7 +57,18 @@ test('a click shows tags, logs at relative times, and the process', async () => 
     // The full span (tags, logs) is read from the file when asked: it fills the panel a moment after it opens.
     await waitFor('tags shown', async () => ((await details.textContent()) ?? '').includes('peer.ipv4'));
     const text = (await details.textContent()) ?? '';
-    for (const piece of ['peer.service', 'service-y', 'peer.ipv4', '23456', 'temperature', '72.5', '9223372036854775222', 'base64 AAAwOQ==', '⚠ error', 'service-x']) {
+    for (const piece of [
+      'peer.service',
+      'service-y',
+      'peer.ipv4',
+      '23456',
+      'temperature',
+      '72.5',
+      '9223372036854775222',
+      'base64 AAAwOQ==',
+      '⚠ error',
+      'service-x',
+    ]) {
       assert.ok(text.includes(piece), `details mention ${piece}`);
     }
     await screenshot(page, 'viewer-details-tags-1024x768');
@@ -126,7 +137,11 @@ test('a generated 100k-span trace opens, scrolls and collapses with few DOM rows
       v.scrollTop = v.scrollHeight / 2;
     });
     await waitFor('rows from the middle drawn', () =>
-      page.evaluate(() => [...document.querySelectorAll('.tv-row:not([hidden])')].some((r) => Math.abs(Number(r.getAttribute('aria-posinset')) - 50_000) < 40)),
+      page.evaluate(() =>
+        [...document.querySelectorAll('.tv-row:not([hidden])')].some(
+          (r) => Math.abs(Number(r.getAttribute('aria-posinset')) - 50_000) < 40,
+        ),
+      ),
     );
     assert.ok((await page.locator('.tv-row').count()) <= bound, 'still bounded after scrolling');
     const mid = await drawnSpans(page);
@@ -183,7 +198,26 @@ async function lowContrast(page: Page, selectors: string[]): Promise<string[]> {
   return page.evaluate(`(${CONTRAST_PROBE})(${JSON.stringify(selectors)})`);
 }
 
-const TEXT = ['.tv-title', '.tv-stat-key', '.tv-stat-value', '.tv-legend-item', '.tv-findings-none', '.tv-finding-title', '.tv-tool:not(:disabled)', '.tv-tab', '.tv-axis-label', '.tv-axis-dur', '.tv-tick', '.tv-service', '.tv-op', '.tv-err', '.tv-dur', '.tv-details dt', '.tv-details dd', '.tv-d-title'];
+const TEXT = [
+  '.tv-title',
+  '.tv-stat-key',
+  '.tv-stat-value',
+  '.tv-legend-item',
+  '.tv-findings-none',
+  '.tv-finding-title',
+  '.tv-tool:not(:disabled)',
+  '.tv-tab',
+  '.tv-axis-label',
+  '.tv-axis-dur',
+  '.tv-tick',
+  '.tv-service',
+  '.tv-op',
+  '.tv-err',
+  '.tv-dur',
+  '.tv-details dt',
+  '.tv-details dd',
+  '.tv-d-title',
+];
 
 for (const [w, h] of [
   [1024, 768],
@@ -232,7 +266,10 @@ test('the comparison states the delta and draws both traces on one time scale', 
     assert.ok(Math.abs(afterRoot! / beforeRoot! - 0.3) < 0.02, `after/before bar ratio ${afterRoot! / beforeRoot!}`);
     await screenshot(page, 'viewer-compare-1920x1080');
     await page.setViewportSize({ width: 1024, height: 768 });
-    await waitFor('both sides laid out for the new size', async () => (await page.$$eval('.tc-side', (s) => s.every((e) => e.getBoundingClientRect().right <= 1024))));
+    await waitFor(
+      'both sides laid out for the new size',
+      async () => await page.$$eval('.tc-side', (s) => s.every((e) => e.getBoundingClientRect().right <= 1024)),
+    );
     await screenshot(page, 'viewer-compare-1024x768');
     assert.deepEqual(watch.errors, []);
   } finally {
@@ -267,7 +304,8 @@ test('the same trace shown again with more spans keeps what the reader collapsed
     await page.evaluate((t) => window.viewerPage.viewer.show({ ...t, spans: t.spans.slice(0, 9) }), full);
     await waitForSpans(page, '9');
     // Rows are recycled as the list re-renders: only a row on screen is the one a reader would click.
-    const row = (op: string) => page.locator('.tv-row:not([hidden]):visible', { has: page.locator('.tv-op', { hasText: new RegExp(`^${op}$`) }) }).first();
+    const row = (op: string) =>
+      page.locator('.tv-row:not([hidden]):visible', { has: page.locator('.tv-op', { hasText: new RegExp(`^${op}$`) }) }).first();
     await row('op3').locator('.tv-toggle').click();
     // The collapse is drawn on the next frame, which moves op6 to another row slot: wait for it, or the click
     // may hold the slot that showed op6 before and is now hidden.

@@ -8,7 +8,15 @@ export type TreeShape = Pick<TraceModel, 'count' | 'order' | 'orderPos' | 'subtr
 export type TreeKeyAction = { readonly moveTo: number } | 'expand' | 'collapse' | 'choose' | 'unchoose';
 
 const NO_SPANS = new Int32Array(0);
-const NO_TREE: TreeShape = { count: 0, order: NO_SPANS, orderPos: NO_SPANS, subtreeSize: NO_SPANS, childCount: NO_SPANS, depth: NO_SPANS, parent: NO_SPANS };
+const NO_TREE: TreeShape = {
+  count: 0,
+  order: NO_SPANS,
+  orderPos: NO_SPANS,
+  subtreeSize: NO_SPANS,
+  childCount: NO_SPANS,
+  depth: NO_SPANS,
+  parent: NO_SPANS,
+};
 
 /**
  * The open rows are the spans on show, in display order: `span(row)` for row 0 … length − 1.
@@ -127,19 +135,30 @@ export class OpenRows {
     const kids = this.hasChildren(span);
     const parent = this.tree.parent[span]!;
     switch (key) {
-      case 'ArrowDown': return { moveTo: at + 1 };
-      case 'ArrowUp': return { moveTo: at - 1 };
-      case 'PageDown': return { moveTo: at + page };
-      case 'PageUp': return { moveTo: at - page };
-      case 'Home': return { moveTo: 0 };
-      case 'End': return { moveTo: this.len - 1 };
+      case 'ArrowDown':
+        return { moveTo: at + 1 };
+      case 'ArrowUp':
+        return { moveTo: at - 1 };
+      case 'PageDown':
+        return { moveTo: at + page };
+      case 'PageUp':
+        return { moveTo: at - page };
+      case 'Home':
+        return { moveTo: 0 };
+      case 'End':
+        return { moveTo: this.len - 1 };
       // Right opens a closed row, else steps to its first child; left shuts an open row, else steps to its parent.
-      case 'ArrowRight': return kids && this.shut[span] ? 'expand' : { moveTo: kids ? at + 1 : at };
-      case 'ArrowLeft': return kids && !this.shut[span] ? 'collapse' : { moveTo: parent >= 0 ? this.rowOf(parent) : at };
+      case 'ArrowRight':
+        return kids && this.shut[span] ? 'expand' : { moveTo: kids ? at + 1 : at };
+      case 'ArrowLeft':
+        return kids && !this.shut[span] ? 'collapse' : { moveTo: parent >= 0 ? this.rowOf(parent) : at };
       case 'Enter':
-      case ' ': return 'choose';
-      case 'Escape': return 'unchoose';
-      default: return undefined;
+      case ' ':
+        return 'choose';
+      case 'Escape':
+        return 'unchoose';
+      default:
+        return undefined;
     }
   }
 

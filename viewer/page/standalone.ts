@@ -11,7 +11,8 @@ import { createTraceViewer } from '../views/traceViewer.ts';
 import { jaegerJsonOf, traceFormatOf } from '../../analysis/index.ts';
 
 const ZOOMS = [1, 1.25, 1.5, 2, 2.5];
-const EMPTY = 'Open a trace: drop a Jaeger JSON file anywhere on this page (two files to compare them), use “Open Jaeger JSON files…”, or add ?traceID=… or ?url=… to the address.';
+const EMPTY =
+  'Open a trace: drop a Jaeger JSON file anywhere on this page (two files to compare them), use “Open Jaeger JSON files…”, or add ?traceID=… or ?url=… to the address.';
 
 function must<T extends Element>(selector: string): T {
   const e = document.querySelector<T>(selector);
@@ -118,10 +119,14 @@ function load(what: string, job: () => Promise<LoadedTrace[]>, compareTwo = fals
 
 /** Two sources to compare: the first trace of each. */
 function loadPair(what: string, a: TraceRequest | (() => Promise<TraceRequest>), b: TraceRequest | (() => Promise<TraceRequest>)): void {
-  load(what, async () => {
-    const [x, y] = await Promise.all([a, b].map(async (r) => loadTraces(typeof r === 'function' ? await r() : r)));
-    return [x![0]!, y![0]!];
-  }, true);
+  load(
+    what,
+    async () => {
+      const [x, y] = await Promise.all([a, b].map(async (r) => loadTraces(typeof r === 'function' ? await r() : r)));
+      return [x![0]!, y![0]!];
+    },
+    true,
+  );
 }
 
 /** OTLP JSON and Zipkin v2 files become Jaeger JSON before the reader (which streams Jaeger JSON); a Jaeger file passes untouched. */
@@ -132,7 +137,12 @@ async function fileRequest(file: File): Promise<TraceRequest> {
 }
 
 function openFiles(files: File[]): void {
-  if (files.length >= 2) loadPair(`“${files[0]!.name}” and “${files[1]!.name}”`, () => fileRequest(files[0]!), () => fileRequest(files[1]!));
+  if (files.length >= 2)
+    loadPair(
+      `“${files[0]!.name}” and “${files[1]!.name}”`,
+      () => fileRequest(files[0]!),
+      () => fileRequest(files[1]!),
+    );
   else if (files[0]) load(`“${files[0].name}”`, async () => loadTraces(await fileRequest(files[0]!)));
 }
 

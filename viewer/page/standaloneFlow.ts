@@ -37,7 +37,10 @@ export const standaloneFlow = setup({
   initial: 'empty',
   on: {
     load: { target: '.loading', reenter: true, actions: assign({ request: ({ event }) => event.request, error: undefined }) },
-    open: { target: '.showing', actions: assign({ traces: ({ event }) => event.traces, source: ({ event }) => event.source, error: undefined }) },
+    open: {
+      target: '.showing',
+      actions: assign({ traces: ({ event }) => event.traces, source: ({ event }) => event.source, error: undefined }),
+    },
   },
   states: {
     empty: {},

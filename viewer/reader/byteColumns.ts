@@ -44,7 +44,6 @@ export function sameBytes(b: Uint8Array, from: number, to: number, c: Uint8Array
   return true;
 }
 
-
 /** The JSON string whose opening quote is at `at` and closing quote at `end`, escapes and non-ASCII decoded. */
 export function decodeString(b: Uint8Array, at: number, end: number): string {
   let plain = end - at - 1 < 256;

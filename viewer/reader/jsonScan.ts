@@ -250,7 +250,15 @@ async function scanOnce(feed: ByteFeed): Promise<ScannedTrace[]> {
     if (traceID === undefined || !sawSpans) return undefined;
     const { count: n, ids, refs, search } = run;
     const idOffset = run.idOffset.slice(0, n + 1);
-    const refTarget = refTargets(b, ids.buf, idOffset, run.idHash.subarray(0, n), refs.from.subarray(0, refs.n), refs.to.subarray(0, refs.n), refs.hash.subarray(0, refs.n));
+    const refTarget = refTargets(
+      b,
+      ids.buf,
+      idOffset,
+      run.idHash.subarray(0, n),
+      refs.from.subarray(0, refs.n),
+      refs.to.subarray(0, refs.n),
+      refs.hash.subarray(0, refs.n),
+    );
     // Escapes inside values stay as written; the search only needs the words.
     const searchLines = utf8.decode(search.buf.subarray(0, search.len));
     const columns: SpanColumns = {

@@ -149,8 +149,24 @@ function otherValue(b: Uint8Array): number {
 }
 
 const enc = new TextEncoder();
-const KEYS = ['spanID', 'startTime', 'duration', 'operationName', 'processID', 'parentSpanID', 'references', 'tags', 'logs', 'refType', 'fields', 'key', 'value'].map((k) => enc.encode(k));
-const [SPAN_ID, START_TIME, DURATION, OPERATION_NAME, PROCESS_ID, PARENT_SPAN_ID, REFERENCES, TAGS, LOGS, REF_TYPE, FIELDS, KEY, VALUE] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+const KEYS = [
+  'spanID',
+  'startTime',
+  'duration',
+  'operationName',
+  'processID',
+  'parentSpanID',
+  'references',
+  'tags',
+  'logs',
+  'refType',
+  'fields',
+  'key',
+  'value',
+].map((k) => enc.encode(k));
+const [SPAN_ID, START_TIME, DURATION, OPERATION_NAME, PROCESS_ID, PARENT_SPAN_ID, REFERENCES, TAGS, LOGS, REF_TYPE, FIELDS, KEY, VALUE] = [
+  0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+];
 
 /** Whether the key at keyAt is KEYS[k] (compared by its raw bytes, as written, up to its closing quote). */
 function keyIs(b: Uint8Array, k: number): boolean {

@@ -70,12 +70,19 @@ export class SpanRun {
   refOffset = new Int32Array(1025);
   /** [start, end) of each span's bytes, in pairs. */
   ranges = new Float64Array(2048);
-  readonly sink: SpanSink = { ops: this.ops, procs: this.procs, refs: this.refs, search: this.search, span: { idAt: -1, idEnd: -1, idHash: 0, start: NaN, dur: NaN, op: -1, proc: -1, isError: false } };
+  readonly sink: SpanSink = {
+    ops: this.ops,
+    procs: this.procs,
+    refs: this.refs,
+    search: this.search,
+    span: { idAt: -1, idEnd: -1, idHash: 0, start: NaN, dur: NaN, op: -1, proc: -1, isError: false },
+  };
 
   /** The span just read (sink.span, bytes [from, to) of b) into the columns: only once its separator is in, so a cut never counts it twice. */
   keep(b: Uint8Array, from: number, to: number): void {
     const s = this.sink.span;
-    if (s.idAt < 0 || !Number.isFinite(s.start) || !Number.isFinite(s.dur)) throw new ScanGaveUp(`a span without a plain spanID, startTime or duration at byte ${from}`);
+    if (s.idAt < 0 || !Number.isFinite(s.start) || !Number.isFinite(s.dur))
+      throw new ScanGaveUp(`a span without a plain spanID, startTime or duration at byte ${from}`);
     if (to > MAX_POSITION) throw new ScanGaveUp(`a span beyond 2 GiB into the file, at byte ${from}`);
     const i = this.count;
     if (i === this.idHash.length) this.grow();
@@ -120,7 +127,15 @@ export class SpanRun {
  * Span i's ID is ids[idOffset[i] … idOffset[i+1] − 1), hashed idHash[i]: an open-addressing table keyed by the hashes,
  * with the bytes compared only when the hashes agree, in the compact ID list rather than across the whole file.
  */
-export function refTargets(b: Uint8Array, ids: Uint8Array, idOffset: Int32Array, idHash: Int32Array, refFrom: Int32Array, refTo: Int32Array, refHash: Int32Array): Int32Array {
+export function refTargets(
+  b: Uint8Array,
+  ids: Uint8Array,
+  idOffset: Int32Array,
+  idHash: Int32Array,
+  refFrom: Int32Array,
+  refTo: Int32Array,
+  refHash: Int32Array,
+): Int32Array {
   const n = idHash.length;
   const size = 1 << Math.ceil(Math.log2(n * 2 + 2));
   const mask = size - 1;

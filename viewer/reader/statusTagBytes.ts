@@ -39,7 +39,7 @@ function plainValue(b: Uint8Array, from: number, to: number): unknown {
  */
 const lastBytes: (Uint8Array | undefined)[] = STATUS_KEYS.map(() => undefined);
 const lastValue: unknown[] = STATUS_KEYS.map(() => undefined);
-function valueOf(k: number, b: Uint8Array, from: number, to: number): unknown {
+function statusValueOf(k: number, b: Uint8Array, from: number, to: number): unknown {
   const last = lastBytes[k];
   if (last && last.length === to - from) {
     let i = 0;
@@ -70,6 +70,7 @@ export function noteStatusTag(b: Uint8Array, keyFrom: number, keyTo: number, fro
 /** The rule over the span's status tags, decoded from `b` only when one of them could fail it. */
 export function statusFailed(b: Uint8Array): boolean {
   if ((seen & causeMask) === 0) return false;
-  for (let k = 0; k < STATUS_KEYS.length; k++) tags[STATUS_TAG_KEYS[k]!] = seen & (1 << k) ? valueOf(k, b, valueFrom[k]!, valueTo[k]!) : undefined;
+  for (let k = 0; k < STATUS_KEYS.length; k++)
+    tags[STATUS_TAG_KEYS[k]!] = seen & (1 << k) ? statusValueOf(k, b, valueFrom[k]!, valueTo[k]!) : undefined;
   return failedByStatus(tags);
 }

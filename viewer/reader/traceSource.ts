@@ -66,7 +66,9 @@ function sameOriginUrl(raw: string, page: URL): URL {
     throw new TraceLoadError(`“${raw}” is not a URL.`);
   }
   if (url.origin !== page.origin) {
-    throw new TraceLoadError(`Refused to open ${url.href}: only files from this site (${page.origin}) are opened by URL. Download the file and drop it here instead.`);
+    throw new TraceLoadError(
+      `Refused to open ${url.href}: only files from this site (${page.origin}) are opened by URL. Download the file and drop it here instead.`,
+    );
   }
   return url;
 }

@@ -73,7 +73,8 @@ async function feedFrom(res: Response, stream: boolean | undefined): Promise<Byt
 
 /** The bytes of the source as they come, and where the full spans can be read again later. */
 async function feedFor(req: Exclude<WorkerRequest, { kind: 'drawn' }>): Promise<{ feed: ByteFeed; blob: Blob | undefined; name: string }> {
-  if (req.kind === 'file') return { feed: completeFeed(new Uint8Array(await req.file.arrayBuffer())), blob: req.file, name: `The file “${req.file.name}”` };
+  if (req.kind === 'file')
+    return { feed: completeFeed(new Uint8Array(await req.file.arrayBuffer())), blob: req.file, name: `The file “${req.file.name}”` };
   if (req.kind === 'id') {
     const res = await fetchTraceByID(req.traceID, new URL(req.page));
     return { feed: await feedFrom(res, req.stream), blob: undefined, name: `The answer for trace ${req.traceID}` };
@@ -102,7 +103,7 @@ function ordinaryRead(bytes: Uint8Array, name: string): { scanned: ScannedTrace[
       ranges[2 * i + 1] = at + len;
       at += len;
     });
-    let columns;
+    let columns: ReturnType<typeof columnsFromTrace>;
     try {
       columns = columnsFromTrace(t);
     } catch (e) {
@@ -195,7 +196,15 @@ async function load(req: Exclude<WorkerRequest, { kind: 'drawn' }>): Promise<voi
   const bytes = feed.bytes();
   // "untilBytes": from the request to the bytes being in (streamed: to the answer's headers); "read": from then to the last span read.
   // "…At" entries are epoch ms (timeOrigin + now): the page turns them into times since its own navigation start.
-  const phases = { untilBytesMs: t1 - t0, readMs: t2 - t1, indexMs, criticalPathMs: cpMs, workerAt: performance.timeOrigin + t0, lastByteAt: performance.timeOrigin + lastByteAt, postAt: performance.timeOrigin + performance.now() };
+  const phases = {
+    untilBytesMs: t1 - t0,
+    readMs: t2 - t1,
+    indexMs,
+    criticalPathMs: cpMs,
+    workerAt: performance.timeOrigin + t0,
+    lastByteAt: performance.timeOrigin + lastByteAt,
+    postAt: performance.timeOrigin + performance.now(),
+  };
   post({ id: req.id, type: 'traces', traces: wire, fast, phases }, transfer);
   for (let k = 0; k < wire.length; k++) {
     const m = kept[k];
@@ -233,6 +242,11 @@ self.onmessage = (e: MessageEvent<WorkerRequest>) => {
   const req = e.data;
   if (req.kind === 'drawn') return void drawn.get(req.id)?.();
   load(req).catch((err: unknown) => {
-    post({ id: req.id, type: 'error', message: err instanceof Error ? err.message : String(err), loadError: err instanceof Error && err.name === 'TraceLoadError' });
+    post({
+      id: req.id,
+      type: 'error',
+      message: err instanceof Error ? err.message : String(err),
+      loadError: err instanceof Error && err.name === 'TraceLoadError',
+    });
   });
 };

@@ -1,4 +1,3 @@
-
 import { add } from './dom.ts';
 import { formatDuration } from '../model/format.ts';
 import { serviceColour } from './palette.ts';

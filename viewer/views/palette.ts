@@ -14,10 +14,7 @@ export function serviceColour(index: number): ServiceColour {
   const fill = OKABE_ITO[index % OKABE_ITO.length]!;
   const round = Math.floor(index / OKABE_ITO.length);
   const angle = [0, 45, -45, 90][round % 4]!;
-  const pattern =
-    round === 0
-      ? 'none'
-      : `repeating-linear-gradient(${angle}deg, rgba(0,0,0,0.45) 0 2px, transparent 2px 7px)`;
+  const pattern = round === 0 ? 'none' : `repeating-linear-gradient(${angle}deg, rgba(0,0,0,0.45) 0 2px, transparent 2px 7px)`;
   return { fill, pattern };
 }
 

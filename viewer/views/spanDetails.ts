@@ -17,7 +17,12 @@ function section(parent: HTMLElement, title: string): HTMLElement {
 }
 
 /** Key/value pairs as a definition list; values are always text. `failing` marks the pairs that make the span failed. */
-function pairs(parent: HTMLElement, kvs: readonly JaegerKeyValue[] | undefined, empty: string, failing: (kv: JaegerKeyValue) => boolean = () => false): void {
+function pairs(
+  parent: HTMLElement,
+  kvs: readonly JaegerKeyValue[] | undefined,
+  empty: string,
+  failing: (kv: JaegerKeyValue) => boolean = () => false,
+): void {
   const list = Array.isArray(kvs) ? kvs.filter((kv) => kv && typeof kv === 'object') : [];
   if (list.length === 0) {
     add(parent, 'p', 'tv-d-empty', empty);
@@ -78,7 +83,10 @@ export function createSpanDetails(onClose: () => void): SpanDetails {
           fillRest(rest, m, i, s);
         },
         (e: unknown) => {
-          if (mine === shown) rest.replaceChildren(add(null, 'p', 'tv-d-empty', `Could not read this span's tags and logs (${e instanceof Error ? e.message : String(e)}).`));
+          if (mine === shown)
+            rest.replaceChildren(
+              add(null, 'p', 'tv-d-empty', `Could not read this span's tags and logs (${e instanceof Error ? e.message : String(e)}).`),
+            );
         },
       );
     },
@@ -107,39 +115,42 @@ export function createSpanDetails(onClose: () => void): SpanDetails {
 
 /** Tags, logs, process, references and warnings of the full span, all as text. */
 function fillRest(element: HTMLElement, m: TraceModel, i: number, s: JaegerSpan): void {
-      // A status tag that fails the span on its own (with the span's kind) is what made it failed.
-      const kind = statusTagsOf(s.tags)['span.kind'];
-      const causes = (kv: JaegerKeyValue) => kv.key !== 'span.kind' && (STATUS_TAG_KEYS as readonly string[]).includes(kv.key) && failedByStatus({ [kv.key]: kv.value, 'span.kind': kind });
-      pairs(section(element, 'Tags'), s.tags, 'No tags.', causes);
+  // A status tag that fails the span on its own (with the span's kind) is what made it failed.
+  const kind = statusTagsOf(s.tags)['span.kind'];
+  const causes = (kv: JaegerKeyValue) =>
+    kv.key !== 'span.kind' &&
+    (STATUS_TAG_KEYS as readonly string[]).includes(kv.key) &&
+    failedByStatus({ [kv.key]: kv.value, 'span.kind': kind });
+  pairs(section(element, 'Tags'), s.tags, 'No tags.', causes);
 
-      const logs = section(element, 'Logs');
-      const entries = Array.isArray(s.logs) ? s.logs : [];
-      if (entries.length === 0) add(logs, 'p', 'tv-d-empty', 'No logs.');
-      else {
-        const ol = add(logs, 'ol', 'tv-d-logs');
-        for (const log of entries) {
-          const li = add(ol, 'li', 'tv-d-log');
-          const at = typeof log?.timestamp === 'number' ? formatOffset(log.timestamp - m.traceStartUs) : 'time unknown';
-          add(li, 'span', 'tv-d-logtime', at);
-          pairs(li, log?.fields, 'no fields');
-        }
-      }
+  const logs = section(element, 'Logs');
+  const entries = Array.isArray(s.logs) ? s.logs : [];
+  if (entries.length === 0) add(logs, 'p', 'tv-d-empty', 'No logs.');
+  else {
+    const ol = add(logs, 'ol', 'tv-d-logs');
+    for (const log of entries) {
+      const li = add(ol, 'li', 'tv-d-log');
+      const at = typeof log?.timestamp === 'number' ? formatOffset(log.timestamp - m.traceStartUs) : 'time unknown';
+      add(li, 'span', 'tv-d-logtime', at);
+      pairs(li, log?.fields, 'no fields');
+    }
+  }
 
-      const proc = m.processes[s.processID];
-      const pr = section(element, 'Process');
-      pairs(pr, [{ key: 'service', type: 'string', value: serviceOf(m, i) }, ...(proc?.tags ?? [])], '');
+  const proc = m.processes[s.processID];
+  const pr = section(element, 'Process');
+  pairs(pr, [{ key: 'service', type: 'string', value: serviceOf(m, i) }, ...(proc?.tags ?? [])], '');
 
-      const refs = Array.isArray(s.references) ? s.references : [];
-      if (refs.length > 0) {
-        pairs(
-          section(element, 'References'),
-          refs.map((r: JaegerSpan['references'][number]) => ({ key: String(r?.refType), type: 'string' as const, value: String(r?.spanID) })),
-          '',
-        );
-      }
-      if (Array.isArray(s.warnings) && s.warnings.length > 0) {
-        const w = section(element, 'Warnings');
-        const ul = add(w, 'ul', 'tv-d-warnings');
-        for (const text of s.warnings) add(ul, 'li', '', String(text));
-      }
+  const refs = Array.isArray(s.references) ? s.references : [];
+  if (refs.length > 0) {
+    pairs(
+      section(element, 'References'),
+      refs.map((r: JaegerSpan['references'][number]) => ({ key: String(r?.refType), type: 'string' as const, value: String(r?.spanID) })),
+      '',
+    );
+  }
+  if (Array.isArray(s.warnings) && s.warnings.length > 0) {
+    const w = section(element, 'Warnings');
+    const ul = add(w, 'ul', 'tv-d-warnings');
+    for (const text of s.warnings) add(ul, 'li', '', String(text));
+  }
 }

@@ -9,7 +9,12 @@ import type { TraceView } from './traceView.ts';
 /** Outlines the marked spans and the chosen one; draws only while its tab is open. */
 export type SpanTable = Required<Pick<TraceView, 'element' | 'show' | 'clear' | 'highlight' | 'select' | 'refresh'>>;
 
-type Column = { name: string; key: (m: TraceModel, cp: CriticalPath, i: number) => number; text: (m: TraceModel, cp: CriticalPath, i: number) => string; num: boolean };
+type Column = {
+  name: string;
+  key: (m: TraceModel, cp: CriticalPath, i: number) => number;
+  text: (m: TraceModel, cp: CriticalPath, i: number) => string;
+  num: boolean;
+};
 
 const COLUMNS: Column[] = [
   { name: 'Service', key: (m, _c, i) => m.service[i]!, text: (m, _c, i) => serviceOf(m, i), num: false },
@@ -78,7 +83,8 @@ export function createSpanTable(onSelect: (span: number) => void): SpanTable {
       key = (i) => rank[raw(i)]!;
     }
     rows = sortedBy(m, key, descending);
-    for (const [k, b] of buttons.entries()) b.setAttribute('aria-sort', k === sortColumn ? (descending ? 'descending' : 'ascending') : 'none');
+    for (const [k, b] of buttons.entries())
+      b.setAttribute('aria-sort', k === sortColumn ? (descending ? 'descending' : 'ascending') : 'none');
     sortedFor = m;
   }
 

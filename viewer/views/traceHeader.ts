@@ -34,7 +34,10 @@ export function createTraceHeader(): TraceView {
         add(f, 'span', 'tv-stat-key', `${k} `);
         add(f, 'strong', 'tv-stat-value', v);
       }
-      stats.setAttribute('aria-label', `${formatDuration(m.durationUs)}, ${plural(m.count, 'span', 'spans')}, ${plural(m.services.length, 'service', 'services')}, depth ${m.levels}`);
+      stats.setAttribute(
+        'aria-label',
+        `${formatDuration(m.durationUs)}, ${plural(m.count, 'span', 'spans')}, ${plural(m.services.length, 'service', 'services')}, depth ${m.levels}`,
+      );
 
       const legend = add(element, 'ul', 'tv-legend');
       legend.setAttribute('aria-label', 'Services');
@@ -46,7 +49,6 @@ export function createTraceHeader(): TraceView {
       const cpKey = add(legend, 'li', 'tv-legend-item tv-legend-cp');
       add(cpKey, 'span', 'tv-cp-key');
       add(cpKey, 'span', '', 'critical path');
-
     },
     clear() {
       element.replaceChildren();

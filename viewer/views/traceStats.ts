@@ -18,7 +18,15 @@ interface Group {
   errors: number;
 }
 
-const emptyGroup = (service: number, operation: number): Group => ({ service, operation, count: 0, totalUs: 0, selfUs: 0, criticalUs: 0, errors: 0 });
+const emptyGroup = (service: number, operation: number): Group => ({
+  service,
+  operation,
+  count: 0,
+  totalUs: 0,
+  selfUs: 0,
+  criticalUs: 0,
+  errors: 0,
+});
 
 /** Adds `from`'s sums to `into`. */
 function addTo(into: Group, from: Pick<Group, 'count' | 'totalUs' | 'selfUs' | 'criticalUs' | 'errors'>): void {
@@ -36,7 +44,17 @@ function table(parent: HTMLElement, caption: string, firstColumn: string, groups
   const t = add(parent, 'table', 'tv-stats-table');
   add(t, 'caption', '', caption);
   const head = add(add(t, 'thead', ''), 'tr', '');
-  for (const h of [firstColumn, ...(withOperation ? ['Operation'] : []), 'Spans', 'Errors', 'Total time', 'Self time', 'Self share', 'On the critical path', 'Critical-path share']) {
+  for (const h of [
+    firstColumn,
+    ...(withOperation ? ['Operation'] : []),
+    'Spans',
+    'Errors',
+    'Total time',
+    'Self time',
+    'Self share',
+    'On the critical path',
+    'Critical-path share',
+  ]) {
     add(head, 'th', '', h).setAttribute('scope', 'col');
   }
   const body = add(t, 'tbody', '');
@@ -48,10 +66,18 @@ function table(parent: HTMLElement, caption: string, firstColumn: string, groups
       paintService(add(name, 'span', 'tv-swatch'), g.service);
       add(name, 'span', '', ` ${m.services[g.service] ?? ''}`);
     } else add(name, 'span', '', 'other operations');
-    if (withOperation) add(tr, 'td', '', g.operation >= 0 ? m.operations[g.operation] ?? '' : '');
+    if (withOperation) add(tr, 'td', '', g.operation >= 0 ? (m.operations[g.operation] ?? '') : '');
     const selfShare = g.selfUs / Math.max(1, m.durationUs);
     const cpShare = g.criticalUs / Math.max(1, m.durationUs);
-    for (const v of [formatCount(g.count), formatCount(g.errors), formatDuration(g.totalUs), formatDuration(g.selfUs), formatShare(selfShare), formatDuration(g.criticalUs), formatShare(cpShare)]) {
+    for (const v of [
+      formatCount(g.count),
+      formatCount(g.errors),
+      formatDuration(g.totalUs),
+      formatDuration(g.selfUs),
+      formatShare(selfShare),
+      formatDuration(g.criticalUs),
+      formatShare(cpShare),
+    ]) {
       add(tr, 'td', 'tv-num', v);
     }
   }
@@ -89,7 +115,12 @@ export function createTraceStats(): TraceStats {
       tally(perOp, s * opCount + op, s, op);
     }
     const bySelf = (a: Group, b: Group) => b.criticalUs - a.criticalUs || b.selfUs - a.selfUs;
-    add(element, 'p', 'tv-stats-note', 'Self time is the part of a span no child covers. The critical path is the chain of work the request waited on: each span owns the part of it where it was the one working (time when no span ran belongs to none).');
+    add(
+      element,
+      'p',
+      'tv-stats-note',
+      'Self time is the part of a span no child covers. The critical path is the chain of work the request waited on: each span owns the part of it where it was the one working (time when no span ran belongs to none).',
+    );
     table(element, `Per service (${m.services.length})`, 'Service', [...perService.values()].sort(bySelf), m, false);
     const ops = [...perOp.values()].sort(bySelf);
     if (ops.length > MAX_OPERATION_ROWS) {

@@ -105,7 +105,10 @@ export function createTraceViewer(container: HTMLElement, opts: TraceViewerOptio
     found = list;
     if (!shown) return;
     const m = shown.model;
-    findings.list(list, list.map((f) => findSpanIndices(m, f.spanIDs)));
+    findings.list(
+      list,
+      list.map((f) => findSpanIndices(m, f.spanIDs)),
+    );
     opts.onFindings?.(list);
   }
 
@@ -155,7 +158,9 @@ export function createTraceViewer(container: HTMLElement, opts: TraceViewerOptio
       found = [];
       t.findings.then(
         (list) => mine === generation && showFindings(list),
-        (e: unknown) => mine === generation && findings.waiting(`The hole finder could not read this trace (${e instanceof Error ? e.message : String(e)}).`),
+        (e: unknown) =>
+          mine === generation &&
+          findings.waiting(`The hole finder could not read this trace (${e instanceof Error ? e.message : String(e)}).`),
       );
     }
     lastTimings = { modelMs: 0, criticalPathMs: 0, drawMs: performance.now() - t0 };
@@ -198,7 +203,14 @@ export function createTraceViewer(container: HTMLElement, opts: TraceViewerOptio
     summary() {
       if (!shown) return undefined;
       const m = shown.model;
-      return { spanCount: m.count, durationUs: m.durationUs, services: m.services, depth: m.levels, errorCount: m.errorCount, findings: found };
+      return {
+        spanCount: m.count,
+        durationUs: m.durationUs,
+        services: m.services,
+        depth: m.levels,
+        errorCount: m.errorCount,
+        findings: found,
+      };
     },
     openRowCount: () => (shown ? waterfall.visibleCount() : 0),
     selectSpan(spanID) {

@@ -4,7 +4,13 @@ import type { TraceTools, ViewName } from './traceTools.ts';
 import type { TraceView } from './traceView.ts';
 
 /** The viewer's frame: views above the tabs, the status line, the tools, the tab panels, and views beside them. */
-export function layOut(above: TraceView[], tabs: Record<ViewName, TraceView[]>, beside: TraceView[], tools: TraceTools | undefined, idBase: string) {
+export function layOut(
+  above: TraceView[],
+  tabs: Record<ViewName, TraceView[]>,
+  beside: TraceView[],
+  tools: TraceTools | undefined,
+  idBase: string,
+) {
   const root = add(null, 'div', 'tv');
   for (const v of above) root.append(v.element);
   const message = add(root, 'p', 'tv-message');

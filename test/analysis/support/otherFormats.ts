@@ -6,7 +6,14 @@ const pad = (id: string, n: number) => id.toLowerCase().padStart(n, '0');
 
 /** OTLP and Zipkin ids are fixed-width hex; some Jaeger exports write them shorter. */
 function withFullIds(trace: JaegerTrace): JaegerTrace {
-  return { ...trace, spans: trace.spans.map((s) => ({ ...s, spanID: pad(s.spanID, 16), references: (s.references ?? []).map((r) => ({ ...r, spanID: pad(r.spanID, 16) })) })) };
+  return {
+    ...trace,
+    spans: trace.spans.map((s) => ({
+      ...s,
+      spanID: pad(s.spanID, 16),
+      references: (s.references ?? []).map((r) => ({ ...r, spanID: pad(r.spanID, 16) })),
+    })),
+  };
 }
 
 /** One ExportTraceServiceRequest, by the mapping Jaeger's v3 API uses to answer with OTLP (embedded-jaeger/otlpFromJaeger.ts). */
@@ -20,7 +27,9 @@ function annotationOf(fields: JaegerKeyValue[]): string {
   const name = named ? String(fields[0]!.value) : '';
   const rest = named ? fields.slice(1) : fields;
   if (rest.length === 0) return name;
-  return JSON.stringify({ [name]: Object.fromEntries(rest.map((f) => [f.key, f.type === 'bool' ? f.value === true || f.value === 'true' : f.value])) });
+  return JSON.stringify({
+    [name]: Object.fromEntries(rest.map((f) => [f.key, f.type === 'bool' ? f.value === true || f.value === 'true' : f.value])),
+  });
 }
 
 /** A Zipkin v2 span list: tags as strings, logs as annotations. */

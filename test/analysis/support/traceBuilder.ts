@@ -33,7 +33,9 @@ export function buildTrace(specs: SpanSpec[], traceID = 'abc123'): JaegerTrace {
     startTime: T0 + Math.round(s.at * 1000),
     duration: Math.round(s.ms * 1000),
     tags: Object.entries(s.tags ?? {}).map(([k, v]) => kv(k, v)),
-    logs: (s.logs ?? []).map(([at, fields]): JaegerLog => ({ timestamp: T0 + Math.round(at * 1000), fields: Object.entries(fields).map(([k, v]) => kv(k, v)) })),
+    logs: (s.logs ?? []).map(
+      ([at, fields]): JaegerLog => ({ timestamp: T0 + Math.round(at * 1000), fields: Object.entries(fields).map(([k, v]) => kv(k, v)) }),
+    ),
     processID: pid(s.service ?? 'app'),
     warnings: null,
   }));
@@ -41,6 +43,13 @@ export function buildTrace(specs: SpanSpec[], traceID = 'abc123'): JaegerTrace {
 }
 
 /** `count` calls one after another under `parent`, each `ms` long, with a gap of `gap` ms. */
-export function sequence(parent: string, count: number, from: number, ms: number, make: (i: number) => Partial<SpanSpec> & { op: string }, gap = 0.2): SpanSpec[] {
+export function sequence(
+  parent: string,
+  count: number,
+  from: number,
+  ms: number,
+  make: (i: number) => Partial<SpanSpec> & { op: string },
+  gap = 0.2,
+): SpanSpec[] {
   return Array.from({ length: count }, (_, i) => ({ id: `${parent}-${i}`, parent, at: from + i * (ms + gap), ms, ...make(i) }));
 }

@@ -17,7 +17,9 @@ const counts = new Map<string, number>();
 const errors: string[] = [];
 const metrics = {
   createCounter: (name: string, tags: Record<string, string> = {}) => {
-    const key = `${name}${Object.entries(tags).map(([k, v]) => `|${k}=${v}`).join('')}`;
+    const key = `${name}${Object.entries(tags)
+      .map(([k, v]) => `|${k}=${v}`)
+      .join('')}`;
     return { increment: (d = 1) => counts.set(key, (counts.get(key) ?? 0) + d) };
   },
   createGauge: () => ({ update: () => {} }),
@@ -38,6 +40,7 @@ const tracer = jaegerClient.initTracer(
     traceId128bit: opts.traceId128bit,
     metrics,
     logger: { info: () => {}, error: (m: string) => errors.push(m) },
+    // biome-ignore lint/suspicious/noExplicitAny: @types/jaeger-client lacks traceId128bit and metrics, which jaeger-client reads
   } as any,
 );
 
@@ -64,7 +67,7 @@ async function request(i: number): Promise<void> {
   root.setTag('error', i % 7 === 0);
   root.finish();
   finished += spans;
-  traces.push({ traceID: (root.context() as any).toTraceId() as string, spans });
+  traces.push({ traceID: (root.context() as unknown as { toTraceId(): string }).toTraceId(), spans });
 }
 
 let next = 0;

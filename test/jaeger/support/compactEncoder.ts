@@ -19,7 +19,7 @@ class Out {
   }
   zigzag(v: bigint) {
     const n = BigInt.asIntN(64, v);
-    this.uvarint(n >= 0n ? n << 1n : ((-n) << 1n) - 1n);
+    this.uvarint(n >= 0n ? n << 1n : (-n << 1n) - 1n);
   }
   field(type: number, id: number) {
     const top = this.last.length - 1;

@@ -15,9 +15,14 @@ const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'clientEm
 
 export function runEmitter(opts: Record<string, unknown>): Promise<EmitterReport> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--import', 'tsx', script, JSON.stringify(opts)], { timeout: 60_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      if (err) return reject(new Error(`emitter failed: ${err.message}\n${stderr}`));
-      resolve(JSON.parse(stdout) as EmitterReport);
-    });
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', script, JSON.stringify(opts)],
+      { timeout: 60_000, maxBuffer: 16 << 20 },
+      (err, stdout, stderr) => {
+        if (err) return reject(new Error(`emitter failed: ${err.message}\n${stderr}`));
+        resolve(JSON.parse(stdout) as EmitterReport);
+      },
+    );
   });
 }

@@ -14,7 +14,11 @@ export function fromJaegerTrace(trace: JaegerTrace): MeshSpan[] {
       traceID: s.traceID,
       spanID: s.spanID,
       // Jaeger drops the CHILD_OF link when a FOLLOWS_FROM names the same span (work its caller gave up on).
-      parentSpanID: s.references.find((r) => r.refType === 'CHILD_OF')?.spanID ?? s.parentSpanID ?? s.references.find((r) => r.refType === 'FOLLOWS_FROM')?.spanID ?? noParent,
+      parentSpanID:
+        s.references.find((r) => r.refType === 'CHILD_OF')?.spanID ??
+        s.parentSpanID ??
+        s.references.find((r) => r.refType === 'FOLLOWS_FROM')?.spanID ??
+        noParent,
       service: proc.serviceName,
       operation: s.operationName,
       startUs: s.startTime,

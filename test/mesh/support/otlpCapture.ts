@@ -39,7 +39,10 @@ export function capturedFromOtlp(body: Uint8Array): CapturedSpan[] {
           startUs,
           durationUs: micros(s.endTimeUnixNano) - startUs,
           tags,
-          logs: (s.events ?? []).map((e) => ({ timestampUs: micros(e.timeUnixNano), fields: { event: e.name ?? '', ...mapOf(e.attributes) } })),
+          logs: (s.events ?? []).map((e) => ({
+            timestampUs: micros(e.timeUnixNano),
+            fields: { event: e.name ?? '', ...mapOf(e.attributes) },
+          })),
           references: (s.links ?? []).map((l) => ({
             refType: mapOf(l.attributes)['opentracing.ref_type'] === 'child_of' ? 'CHILD_OF' : 'FOLLOWS_FROM',
             spanID: hex(l.spanId),

@@ -31,7 +31,13 @@ export function childOfStrays(spans: MeshSpan[]): SpanOrderStray[] {
 }
 
 /** The worst stray over many traces (0 when every child sits inside its parent). */
-export function worstStray(traces: MeshSpan[][]): { earlyUs: number; lateUs: number; early?: SpanOrderStray; late?: SpanOrderStray; pairs: number } {
+export function worstStray(traces: MeshSpan[][]): {
+  earlyUs: number;
+  lateUs: number;
+  early?: SpanOrderStray;
+  late?: SpanOrderStray;
+  pairs: number;
+} {
   let early: SpanOrderStray | undefined;
   let late: SpanOrderStray | undefined;
   let pairs = 0;

@@ -7,7 +7,10 @@ import { capturedFromOtlp } from './otlpCapture.ts';
 
 const require = createRequire(import.meta.url);
 const { Thrift } = require('thriftrw') as {
-  Thrift: new (o: { source: string; allowOptionalArguments: boolean }) => {
+  Thrift: new (o: {
+    source: string;
+    allowOptionalArguments: boolean;
+  }) => {
     Batch: { rw: { readFrom(buf: Buffer, offset: number): { err: Error | null; value: ThriftBatch } } };
   };
 };

@@ -26,10 +26,21 @@ function show(doc: Document, address: string): void {
 export function fillDeckAddress(doc: Document, location: Place, live: boolean): void {
   show(doc, deckAddress(location));
   if (!live || !LOOPBACK.test(location.hostname) || !doc.querySelector('a[data-deck-address]')) return;
-  void fetch(new URL('api/audience/join-info', `${location.origin}${location.pathname}`), { cache: 'no-store' })
-    .then((res) => (res.ok ? (res.json() as Promise<JoinInfo>) : null))
-    .then((info) => {
-      if (info?.url) show(doc, new URL('./', info.url).href);
-    })
-    .catch(() => undefined); // the loopback address stays: true, if only for this laptop
+  void askJoinInfo(new URL('api/audience/join-info', `${location.origin}${location.pathname}`)).then((info) => {
+    if (info?.url) show(doc, new URL('./', info.url).href);
+  });
+}
+
+/** The join address, asked a few times: a busy server at the moment the deck opens must not leave the loopback address on the Thanks slide. */
+async function askJoinInfo(url: URL, tries = 4): Promise<JoinInfo | null> {
+  for (let i = 0; i < tries; i++) {
+    try {
+      const res = await fetch(url, { cache: 'no-store', signal: AbortSignal.timeout(2_000) });
+      if (res.ok) return (await res.json()) as JoinInfo;
+    } catch {
+      // offline or stalled for a moment: try again below
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** i));
+  }
+  return null; // the loopback address stays: true, if only for this laptop
 }

@@ -337,18 +337,25 @@ test('plugging each hole in turn after warm-up: every proof reads as an improvem
     await page.click('.demo-compare-close');
     await page.setViewportSize({ width: 1920, height: 1080 });
     await waitFor('five labelled switch lines', async () => (await page.locator('.crowd-chart .lp-switch').count()) === scriptOrder.length);
-    await page.waitForTimeout(300); // the chart redraws on the frame after its lane comes back
-    // Every switch is named by some label, and no two labels overlap.
-    const labels = (await page.evaluate(
-      `[...document.querySelectorAll('.crowd-chart .lp-switch-text')].map((t) => { const b = t.getBBox(); return { text: t.textContent, x: b.x, y: b.y, w: b.width, h: b.height }; })`,
-    )) as { text: string; x: number; y: number; w: number; h: number }[];
+    // Every switch is named by some label, and no two labels overlap. The chart redraws on a frame after
+    // its lane comes back: wait for that layout (labels with a size, apart), then judge what it drew.
+    type Box = { text: string; x: number; y: number; w: number; h: number };
+    const apart = (a: Box, b: Box) => a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
+    const readLabels = async () =>
+      (await page.evaluate(
+        `[...document.querySelectorAll('.crowd-chart .lp-switch-text')].map((t) => { const b = t.getBBox(); return { text: t.textContent, x: b.x, y: b.y, w: b.width, h: b.height }; })`,
+      )) as Box[];
+    const labels = await waitFor(
+      'the switch labels laid out apart',
+      async () => {
+        const ls = await readLabels();
+        return ls.length >= 1 && ls.every((l) => l.w > 0) && ls.every((a, i) => ls.slice(i + 1).every((b) => apart(a, b))) && ls;
+      },
+      { timeoutMs: 5_000 },
+    ).catch(readLabels);
     assert.ok(labels.length >= 1);
     for (const [i, a] of labels.entries())
-      for (const b of labels.slice(i + 1))
-        assert.ok(
-          a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y,
-          `labels overlap: "${a.text}" and "${b.text}"`,
-        );
+      for (const b of labels.slice(i + 1)) assert.ok(apart(a, b), `labels overlap: "${a.text}" and "${b.text}"`);
     await screenshot(page, 'demo-chart-switches-1920x1080');
   } finally {
     writeFileSync(path.join(testOutputDir, 'demo-proofs.txt'), `${report.join('\n')}\n`);
@@ -637,7 +644,8 @@ test('"How Jaeger works" counts spans through each stage live while shown, and s
   await page.evaluate(() => window.Reveal.next());
   await page.waitForFunction(() => !document.querySelector('.pipeline-counts'));
   const left = polls.length;
-  // Two poll periods with the slide gone: nothing more may be asked.
+  // Two poll periods with the slide gone: nothing more may be asked. An absence has no condition to wait
+  // on, so this is a window watched, not a sleep before a read.
   await page.waitForTimeout(2_200);
   assert.ok(polls.length <= left + 1, `polling stopped after leaving (${polls.length - left} more)`);
   assert.deepEqual(watch.errors, []);

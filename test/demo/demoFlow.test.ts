@@ -353,3 +353,22 @@ test('after Send the stage waits for our request: an attendee trace arriving mea
   assert.equal(t.ctx().stage.trace?.traceID, 'mine');
   t.actor.stop();
 });
+
+test('an attendee trace that waited while the stage was pinned takes it once the presenter unpins', async () => {
+  const t = await started();
+  for (const id of ['first', 'second']) t.stream().handlers.onTrace(arrival(id));
+  t.clock.increment(defaultTiming.crowdSettleMs);
+  await flush();
+  for (const f of t.fetches) f.resolve(trace(f.traceID, 400));
+  await flush();
+  assert.equal(t.ctx().stage.trace?.traceID, 'first');
+  assert.equal(t.waiting(), 'second');
+  t.actor.send({ type: 'PIN' });
+  t.clock.increment(defaultTiming.dwellMs);
+  await flush();
+  assert.equal(t.ctx().stage.trace?.traceID, 'first', 'pinned: the dwell ends, the waiting trace still waits');
+  assert.equal(t.waiting(), 'second');
+  t.actor.send({ type: 'UNPIN' });
+  assert.equal(t.ctx().stage.trace?.traceID, 'second', 'unpinned: its turn comes at once');
+  t.actor.stop();
+});

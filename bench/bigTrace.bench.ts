@@ -1,4 +1,4 @@
-// A 100k-span trace asked for four times at once: the event loop's longest hold and /healthz latency, rendered in slices or sent from kept bytes (ours) against the same JSON sent in one piece, alternating rounds.
+// A 100k-span trace asked for four times at once, then four big searches at once: the event loop's longest hold and /healthz latency, ours (in slices, or kept bytes) against the same JSON sent in one piece, alternating rounds.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -37,6 +37,38 @@ function* bodies(): Generator<Buffer> {
   }
 }
 
+const FILLER_TRACES = 3000;
+
+/** Many small traces of one service (20 spans, 8 attributes each), 50 traces a body: what a big search walks. */
+function* fillerBodies(): Generator<Buffer> {
+  const start = BigInt(Date.now() - 60_000) * 1_000_000n;
+  for (let at = 0; at < FILLER_TRACES; at += 50) {
+    const spans = [];
+    for (let t = at; t < at + 50; t++) {
+      const traceId = (t + 1).toString(16).padStart(32, 'f');
+      for (let i = 0; i < 20; i++) {
+        spans.push({
+          traceId,
+          spanId: (t * 32 + i + 1).toString(16).padStart(16, '0'),
+          ...(i > 0 ? { parentSpanId: (t * 32 + 1).toString(16).padStart(16, '0') } : {}),
+          name: `op ${i % 4}`,
+          startTimeUnixNano: String(start + BigInt(t) * 1000n),
+          endTimeUnixNano: String(start + BigInt(t) * 1000n + 500_000n),
+          attributes: Array.from({ length: 8 }, (_, k) => ({
+            key: `k${k}`,
+            value: { stringValue: `a value long enough to weigh something ${k}` },
+          })),
+        });
+      }
+    }
+    yield Buffer.from(
+      JSON.stringify({
+        resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'filler' } }] }, scopeSpans: [{ spans }] }],
+      }),
+    );
+  }
+}
+
 /** One more span of the trace (a new id per round). */
 function oneMoreSpan(round: number): Buffer {
   const ns = String(BigInt(Date.now() - 30_000) * 1_000_000n);
@@ -70,6 +102,62 @@ function get(url: string): Promise<number> {
   });
 }
 
+/** GET, the whole body as text. */
+function getText(url: string): Promise<string> {
+  return new Promise((resolve, reject) =>
+    http.get(url, (res) => {
+      const parts: Buffer[] = [];
+      res
+        .on('data', (c: Buffer) => parts.push(c))
+        .on('end', () => resolve(Buffer.concat(parts).toString('utf8')))
+        .on('error', reject);
+    }),
+  );
+}
+
+type Figures = { loopMax: number[]; healthMax: number[]; healthP50: number[]; wall: number[] };
+const emptyFigures = (): Figures => ({ loopMax: [], healthMax: [], healthP50: [], wall: [] });
+function record(into: Figures, one: { loopMax: number; healthMax: number; healthP50: number; wall: number }): void {
+  into.loopMax.push(one.loopMax);
+  into.healthMax.push(one.healthMax);
+  into.healthP50.push(one.healthP50);
+  into.wall.push(one.wall);
+}
+
+/** Four GETs of `url` at once while /healthz is probed back to back: the loop's longest hold, healthz latency, the four's wall time. */
+async function fourAtOnce(deckUrl: string, url: string): Promise<{ loopMax: number; healthMax: number; healthP50: number; wall: number }> {
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
+  let running = true;
+  const health: number[] = [];
+  const probe = (async () => {
+    while (running) {
+      const t0 = performance.now();
+      await get(`${deckUrl}/healthz`);
+      health.push(performance.now() - t0);
+    }
+  })();
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: 4 }, () => get(url)));
+  const wall = performance.now() - t0;
+  running = false;
+  await probe;
+  loop.disable();
+  return { loopMax: loop.max / 1e6, healthMax: Math.max(...health), healthP50: median(health), wall };
+}
+
+function printFigures(results: Record<string, Figures>): void {
+  const f = (xs: number[]) => `${median(xs).toFixed(0).padStart(6)} [${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}]`;
+  console.log(`median of ${ROUNDS} alternating rounds [min–max], ms:`);
+  console.log(
+    `  ${''.padEnd(28)} ${'loop held'.padStart(14)} ${'healthz max'.padStart(16)} ${'healthz p50'.padStart(16)} ${'4 answers'.padStart(16)}`,
+  );
+  for (const [name, x] of Object.entries(results))
+    console.log(
+      `  ${name.padEnd(28)} ${f(x.loopMax).padStart(14)} ${f(x.healthMax).padStart(16)} ${f(x.healthP50).padStart(16)} ${f(x.wall).padStart(16)}`,
+    );
+}
+
 export async function run(): Promise<void> {
   const deck = await startDeckServer(testConfig({ meshEnabled: false }), { log: createLog('bench', 'silent') });
   // The same answer in one piece, on the same event loop: what one JSON.stringify of the whole costs.
@@ -80,15 +168,7 @@ export async function run(): Promise<void> {
   try {
     for (const b of bodies()) if (deck.jaeger.ingestOtlp(b, true)) throw new Error('bench fill refused');
     const ours = `${deck.url}/api/traces/${TRACE_ID}`;
-    const answer = await new Promise<string>((resolve, reject) =>
-      http.get(ours, (res) => {
-        const parts: Buffer[] = [];
-        res
-          .on('data', (c: Buffer) => parts.push(c))
-          .on('end', () => resolve(Buffer.concat(parts).toString('utf8')))
-          .on('error', reject);
-      }),
-    );
+    const answer = await getText(ours);
     parsed = JSON.parse(answer);
     await new Promise<void>((r) => onePiece.listen(0, '127.0.0.1', r));
     const theirs = `http://127.0.0.1:${(onePiece.address() as AddressInfo).port}/`;
@@ -96,7 +176,7 @@ export async function run(): Promise<void> {
       `${SPANS} spans, ${(answer.length / 1048576).toFixed(1)} MiB of Jaeger JSON; 4 GETs at once from this machine, /healthz probed throughout`,
     );
 
-    const results: Record<string, { loopMax: number[]; healthMax: number[]; healthP50: number[]; wall: number[] }> = {};
+    const results: Record<string, Figures> = {};
     for (let r = 0; r < ROUNDS; r++) {
       const order: [string, string][] = [
         ['ours, rendered in slices', ours],
@@ -108,45 +188,36 @@ export async function run(): Promise<void> {
         if (name === 'ours, rendered in slices' && deck.jaeger.ingestOtlp(oneMoreSpan(r), true)) throw new Error('bench span refused');
         // Asked once first, so the four are sent the kept bytes.
         if (name === 'ours, kept bytes') await get(url);
-        const loop = monitorEventLoopDelay({ resolution: 5 });
-        loop.enable();
-        let running = true;
-        const health: number[] = [];
-        const probe = (async () => {
-          while (running) {
-            const t0 = performance.now();
-            await get(`${deck.url}/healthz`);
-            health.push(performance.now() - t0);
-          }
-        })();
-        const t0 = performance.now();
-        await Promise.all(Array.from({ length: 4 }, () => get(url)));
-        const wall = performance.now() - t0;
-        running = false;
-        await probe;
-        loop.disable();
-        const into = (results[name] ??= { loopMax: [], healthMax: [], healthP50: [], wall: [] });
-        into.loopMax.push(loop.max / 1e6);
-        into.healthMax.push(Math.max(...health));
-        into.healthP50.push(median(health));
-        into.wall.push(wall);
+        record((results[name] ??= emptyFigures()), await fourAtOnce(deck.url, url));
       }
     }
-    const f = (xs: number[]) => `${median(xs).toFixed(0).padStart(6)} [${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}]`;
-    console.log(`median of ${ROUNDS} alternating rounds [min–max], ms:`);
-    console.log(
-      `  ${''.padEnd(28)} ${'loop held'.padStart(14)} ${'healthz max'.padStart(16)} ${'healthz p50'.padStart(16)} ${'4 answers'.padStart(16)}`,
-    );
-    for (const [name, x] of Object.entries(results))
-      console.log(
-        `  ${name.padEnd(28)} ${f(x.loopMax).padStart(14)} ${f(x.healthMax).padStart(16)} ${f(x.healthP50).padStart(16)} ${f(x.wall).padStart(16)}`,
-      );
+    printFigures(results);
     console.log(
       `(load average ${os
         .loadavg()
         .map((l) => l.toFixed(1))
         .join(' ')} on ${os.cpus().length} cores; the baseline only stringifies, ours also renders the trace from the store)`,
     );
+
+    // Four big searches at once (the figures test/hostile/hostileServer.test.ts leaves to this bench).
+    for (const b of fillerBodies()) if (deck.jaeger.ingestOtlp(b, true)) throw new Error('bench filler refused');
+    const search = `${deck.url}/api/traces?service=filler&limit=1500`;
+    const found = await getText(search);
+    parsed = JSON.parse(found);
+    const hits = (parsed as { data: unknown[] }).data.length;
+    console.log(
+      `\nsearch: ${FILLER_TRACES} traces of 20 spans; ${hits} found, ${(found.length / 1048576).toFixed(1)} MiB an answer; 4 at once`,
+    );
+    const searches: Record<string, Figures> = {};
+    for (let r = 0; r < ROUNDS; r++) {
+      const order: [string, string][] = [
+        ['ours, searched in slices', search],
+        ['one piece (baseline)', theirs],
+      ];
+      for (const [name, url] of r % 2 === 0 ? order : order.reverse())
+        record((searches[name] ??= emptyFigures()), await fourAtOnce(deck.url, url));
+    }
+    printFigures(searches);
   } finally {
     onePiece.close();
     await deck.close();

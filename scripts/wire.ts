@@ -7,6 +7,8 @@ export interface Reply {
   body: string;
   bytes: number;
   ms: number;
+  /** When the first byte of the body came (performance.now()); the end is `ms` after the call began. */
+  firstByteAt: number;
   headers: http.IncomingHttpHeaders;
 }
 
@@ -33,8 +35,10 @@ export function call(url: URL, opts: CallOptions = {}): Promise<Reply> {
       (res) => {
         const chunks: Buffer[] = [];
         let bytes = 0;
+        let firstByteAt = 0;
         const keep = opts.keepBytes ?? 1 << 20;
         res.on('data', (c: Buffer) => {
+          firstByteAt ||= performance.now();
           if (bytes < keep) chunks.push(c);
           bytes += c.length;
         });
@@ -44,6 +48,7 @@ export function call(url: URL, opts: CallOptions = {}): Promise<Reply> {
             body: Buffer.concat(chunks).subarray(0, keep).toString('utf8'),
             bytes,
             ms: performance.now() - started,
+            firstByteAt: firstByteAt || performance.now(),
             headers: res.headers,
           }),
         );

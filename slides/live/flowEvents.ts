@@ -1,5 +1,5 @@
 // The events the Demo flow's parent machine and its child machines send each other, and the facts they carry.
-import type { JaegerTrace } from '../../model/index.ts';
+import type { FindingsAggregateResponse, JaegerTrace } from '../../model/index.ts';
 import type { HoleState, RequestKind } from '../../model/index.ts';
 import type { DemoRequestResult, MeshHealth } from './traceSource.ts';
 
@@ -57,4 +57,11 @@ export type ChildEvent =
   | { type: 'OURS'; results: DemoRequestResult[]; kind: RequestKind; burst: number }
   | { type: 'CROWD_TRACE'; trace: JaegerTrace }
   | { type: 'PROOF_PROGRESS'; text: string }
-  | { type: 'HOLE_CONFIRMED'; hole: HoleState; at: number };
+  | { type: 'HOLE_CONFIRMED'; hole: HoleState; at: number }
+  | { type: 'HOLES'; holes: HoleState[] }
+  | { type: 'HOLE_PROBLEM'; problem: string }
+  | { type: 'FINDINGS'; findings: FindingsAggregateResponse }
+  /** A fresh copy of the trace that was on the stage when it was asked for (stageRefresh.ts). */
+  | { type: 'STAGE_FETCHED'; trace: JaegerTrace }
+  /** The attendee trace whose turn it is on the main view (crowdDwell.ts). */
+  | { type: 'SHOW_CROWD'; trace: JaegerTrace };

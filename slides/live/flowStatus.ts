@@ -3,11 +3,11 @@ import { requestPatternWords } from './holePattern.ts';
 import type { DemoFlowSnapshot } from './demoFlow.ts';
 import { traceAttendee } from '../../model/index.ts';
 
-/** The presenter region's state as one word, for the status line and for tests (data-demo-state). */
+/** The presenter's state as one word, for the status line and for tests (data-demo-state). */
 export function presenterPhase(s: DemoFlowSnapshot): string {
   const v = s.value;
   if (typeof v === 'string') return v;
-  const p = (v as { onstage?: { presenter?: string } }).onstage?.presenter ?? 'idle';
+  const p = v.onstage;
   if (p === 'idle') return s.context.error ? 'failed' : s.context.stage.trace ? 'showing' : 'idle';
   return p;
 }

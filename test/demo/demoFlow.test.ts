@@ -1,9 +1,10 @@
 // The Demo slide's flow machines on their own: a scripted trace source and a simulated clock drive the parent and its children.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createActor, SimulatedClock } from 'xstate';
+import { createActor, SimulatedClock, type SnapshotFrom } from 'xstate';
 import type { JaegerSpan, JaegerTrace } from '../../model/jaegerJson.ts';
 import { holeCatalog } from '../../model/holes.ts';
+import type { crowdDwellMachine } from '../../slides/live/crowdDwell.ts';
 import { createDemoFlowMachine, defaultTiming, reusableBefore, type DemoFlowActor } from '../../slides/live/demoFlow.ts';
 import { judgePlug, sideOf } from '../../slides/live/proofVerdict.ts';
 import { hasRoot } from '../../model/traceFacts.ts';
@@ -108,7 +109,10 @@ async function started() {
   s.health[0]!.resolve(UP);
   s.stream().handlers.onOpen();
   await flush();
-  return { ...s, clock, actor, ctx: () => actor.getSnapshot().context };
+  /** The attendee trace the dwell child keeps for the main view's next turn. */
+  const waiting = () =>
+    (actor.getSnapshot().children.dwell?.getSnapshot() as SnapshotFrom<typeof crowdDwellMachine> | undefined)?.context.waiting?.traceID;
+  return { ...s, clock, actor, ctx: () => actor.getSnapshot().context, waiting };
 }
 
 async function showOurs(t: Awaited<ReturnType<typeof started>>, id: string, ms: number) {
@@ -200,14 +204,14 @@ test('unpinned, the main view follows the newest attendee: an older trace growin
   await arrive('older', 'newer');
   await answerFetches();
   assert.equal(t.ctx().stage.trace?.traceID, 'older', 'the first of the batch is shown');
-  assert.equal(t.ctx().waitingCrowd?.traceID, 'newer');
+  assert.equal(t.waiting(), 'newer');
   // The shown trace grows while it dwells: it is refreshed in place; the newer one still waits its turn.
   await arrive('older');
   await answerFetches(['older']);
-  assert.equal(t.ctx().waitingCrowd?.traceID, 'newer', 'an update of a trace already seen does not push the newer one out');
+  assert.equal(t.waiting(), 'newer', 'an update of a trace already seen does not push the newer one out');
   await arrive('stale');
   await answerFetches();
-  assert.equal(t.ctx().waitingCrowd?.traceID, 'newer', 'a request that started earlier but arrives later does not push the newer one out');
+  assert.equal(t.waiting(), 'newer', 'a request that started earlier but arrives later does not push the newer one out');
   t.clock.increment(defaultTiming.dwellMs);
   await flush();
   assert.equal(t.ctx().stage.trace?.traceID, 'newer');
@@ -347,5 +351,24 @@ test('after Send the stage waits for our request: an attendee trace arriving mea
   for (const f of t.fetches.filter((f) => f.traceID === 'mine')) f.resolve(trace('mine', 200));
   await flush();
   assert.equal(t.ctx().stage.trace?.traceID, 'mine');
+  t.actor.stop();
+});
+
+test('an attendee trace that waited while the stage was pinned takes it once the presenter unpins', async () => {
+  const t = await started();
+  for (const id of ['first', 'second']) t.stream().handlers.onTrace(arrival(id));
+  t.clock.increment(defaultTiming.crowdSettleMs);
+  await flush();
+  for (const f of t.fetches) f.resolve(trace(f.traceID, 400));
+  await flush();
+  assert.equal(t.ctx().stage.trace?.traceID, 'first');
+  assert.equal(t.waiting(), 'second');
+  t.actor.send({ type: 'PIN' });
+  t.clock.increment(defaultTiming.dwellMs);
+  await flush();
+  assert.equal(t.ctx().stage.trace?.traceID, 'first', 'pinned: the dwell ends, the waiting trace still waits');
+  assert.equal(t.waiting(), 'second');
+  t.actor.send({ type: 'UNPIN' });
+  assert.equal(t.ctx().stage.trace?.traceID, 'second', 'unpinned: its turn comes at once');
   t.actor.stop();
 });

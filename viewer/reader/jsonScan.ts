@@ -5,7 +5,8 @@
 import type { JaegerProcess } from '../../model/index.ts';
 import type { SpanColumns } from '../model/spanColumns.ts';
 import { sameBytes } from './byteColumns.ts';
-import { CLOSE_ARR, CLOSE_OBJ, isBlank, OPEN_ARR, OPEN_OBJ, QUOTE, readSpan, StopAt } from './spanReader.ts';
+import { CLOSE_ARR, CLOSE_OBJ, isBlank, OPEN_ARR, OPEN_OBJ, QUOTE, readSpan } from './spanReader.ts';
+import { StopAt } from './stopAt.ts';
 import { refTargets, ScanGaveUp, SpanRun } from './spanRun.ts';
 
 export { ScanGaveUp };

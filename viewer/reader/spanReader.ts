@@ -1,11 +1,12 @@
 // Reads one Jaeger span object from a file's bytes into growable columns: the hot loop of jsonScan.ts.
 // Plain functions of (bytes, position) that return the next position, so the engine keeps the position in a
 // register; closures over a shared read position (the first version) read it from memory at every byte.
-// A little over 300 lines: the span's parts (tags, logs, references) each have their reader here, beside the helpers they inline.
+// Over 300 lines: the span's parts (tags, logs, references) each have their reader here, beside the helpers they inline.
 import { FNV_BASIS, FNV_PRIME, type ByteInterner, type Bytes } from './byteColumns.ts';
 import type { RefColumns } from './spanRun.ts';
 import { REF_CHILD_OF, REF_FOLLOWS_FROM, REF_PARENT_SPAN_ID } from '../../analysis/index.ts';
 import { MAY_BE_STATUS, noteStatusTag, resetStatusTags, statusFailed } from './statusTagBytes.ts';
+import { stop } from './stopAt.ts';
 
 export const QUOTE = 34;
 const BACKSLASH = 92;
@@ -20,16 +21,6 @@ const CR = 13;
 const TAB = 9;
 const SPACE = 32;
 const EQUALS = 61;
-
-/** Thrown at the byte where the input stops making sense (or ends): the caller decides whether more bytes would help. */
-export class StopAt extends Error {
-  constructor(readonly at: number) {
-    super(`unexpected input at byte ${at}`);
-  }
-}
-function stop(at: number): never {
-  throw new StopAt(at);
-}
 
 export function isBlank(c: number | undefined): boolean {
   return c === SPACE || c === NEWLINE || c === CR || c === TAB;

@@ -284,6 +284,8 @@ interface CrowdRun {
   refused: number;
   /** Anything else: a request with no answer or no reason. */
   lost: number;
+  /** The lost answers by kind (`503: 1`, `network ECONNRESET: 1`). */
+  lostKinds: string;
   seconds: number;
   text: string;
 }
@@ -312,7 +314,13 @@ async function crowd(server: DeckServer, seconds: number, until?: (started: Prom
   const m = /requests\s+sent (\d+) in ([\d.]+) s .*?; ok (\d+); rate-limited (\d+); other errors (\d+)/.exec(text);
   if (!m) throw new Error(`the load test printed no summary:\n${text.slice(-2000)}`);
   const [sent, secs, ok, refused, other] = [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])];
-  return { sent, ok, refused, lost: other, seconds: secs, text };
+  // Which answers were neither ok nor a refusal with a reason (status or network error), as the load test names them.
+  const kinds = /other errors \d+ \[([^\]]*)\]/.exec(text)?.[1] ?? '';
+  const lostKinds = kinds
+    .split(', ')
+    .filter((k) => k && !k.startsWith('429'))
+    .join(', ');
+  return { sent, ok, refused, lost: other, lostKinds, seconds: secs, text };
 }
 
 /** The presenter explains each hole before plugging it; proofs back to back would hold the room far more than a talk does. */
@@ -387,7 +395,7 @@ async function plugsUnderTheRoom(server: DeckServer, browser: Browser): Promise<
   );
   for (const [i, r] of runs.entries())
     console.log(
-      `  crowd during round ${i + 1}'s proofs: sent ${r.sent}, ok ${r.ok}, refused with a reason ${r.refused}, lost ${r.lost} (sent = ok + refused: ${r.sent === r.ok + r.refused}); ${rate(r).toFixed(1)} answered/s over ${r.seconds.toFixed(0)} s (${((rate(r) / rate(baseline)) * 100).toFixed(0)}% of without)`,
+      `  crowd during round ${i + 1}'s proofs: sent ${r.sent}, ok ${r.ok}, refused with a reason ${r.refused}, lost ${r.lost}${r.lost ? ` [${r.lostKinds}]` : ''} (sent = ok + refused: ${r.sent === r.ok + r.refused}); ${rate(r).toFixed(1)} answered/s over ${r.seconds.toFixed(0)} s (${((rate(r) / rate(baseline)) * 100).toFixed(0)}% of without)`,
     );
   if (process.env.BENCH_VERBOSE)
     console.log(

@@ -48,7 +48,15 @@ function shelfPage(n: number, loop: boolean, durationMs: number): FakeSpan[] {
 }
 
 before(async () => {
-  jaeger = createEmbeddedJaeger({ host: '127.0.0.1', udpCompactPort: 0, udpBinaryPort: 0, httpPort: 0, log: createLog('test', 'silent') });
+  jaeger = createEmbeddedJaeger({
+    host: '127.0.0.1',
+    udpCompactPort: 0,
+    udpBinaryPort: 0,
+    httpPort: 0,
+    maxSpans: 10_000,
+    maxTraces: 1_000,
+    log: createLog('test', 'silent'),
+  });
   await jaeger.start();
   for (let n = 0; n < TRACES; n++) {
     // Slow pages take 110 ms and more; the loop on a fast page (n = 3) is ordinary, so it is not what sets the slow ones apart.

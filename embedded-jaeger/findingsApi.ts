@@ -1,6 +1,6 @@
 // The hole finder over HTTP: findings of one stored trace, of posted Jaeger JSON, and aggregated over recent traces.
 import express, { type Router } from 'express';
-import { aggregateFindings, analyzeTrace, jaegerJsonOf } from '../analysis/index.ts';
+import { aggregateFindings, analyzeTrace, compareSlowTraces, jaegerJsonOf } from '../analysis/index.ts';
 import {
   isJaegerTrace,
   type Finding,
@@ -29,6 +29,8 @@ export interface FindingsApiOptions {
   cacheSize?: number;
   /** Analysis time between yields to the event loop (default 20 ms). */
   sliceMs?: number;
+  /** Most spans the slow-vs-rest comparison (?operation=) reads, newest traces first (default 50,000: it runs in one go). */
+  maxCompareSpans?: number;
   /** Clock, µs since the epoch (tests inject one). */
   nowUs?: () => number;
   /** The gate the searches pass: an aggregate walks the store as a search does, and counts as one. */
@@ -130,8 +132,45 @@ function findingsWindow(req: express.Request, res: express.Response, nowUs: () =
     );
     return undefined;
   }
+  const operation = typeof req.query.operation === 'string' ? req.query.operation.trim() : undefined;
+  if (req.query.operation !== undefined && (operation === undefined || operation === '' || operation.length > MAX_OPERATION)) {
+    fail(
+      res,
+      400,
+      `unable to parse param 'operation': expected one operation name of 1 to ${MAX_OPERATION} characters, got ${JSON.stringify(String(req.query.operation).slice(0, 40))}`,
+    );
+    return undefined;
+  }
   const endTime = nowUs();
-  return { service, startTime: endTime - lookbackUs, endTime };
+  return { service, operation: operation || undefined, startTime: endTime - lookbackUs, endTime };
+}
+
+const MAX_OPERATION = 200;
+
+/** The slow-vs-rest comparison's name for the operation: "service operation" when a service was asked for, so only its spans count. */
+const comparedName = (w: Window) => (w.service ? `${w.service} ${w.operation}` : w.operation!);
+
+/** Whether a trace holds the operation, named alone or as "service operation" (as compareSlowTraces reads it). */
+export function holdsOperation(spans: Iterable<{ operationName: string; service: string | undefined }>, name: string): boolean {
+  for (const s of spans) if (s.operationName === name || `${s.service} ${s.operationName}` === name) return true;
+  return false;
+}
+
+/** The traces the comparison reads: those holding the operation, newest first, until `maxSpans` (at least one trace). */
+function comparedTraces<T extends { spans: readonly unknown[] }>(
+  newestFirst: readonly T[],
+  holds: (t: T) => boolean,
+  maxSpans: number,
+): T[] {
+  const picked: T[] = [];
+  let spans = 0;
+  for (const t of newestFirst) {
+    if (!holds(t)) continue;
+    if (picked.length > 0 && spans + t.spans.length > maxSpans) break;
+    picked.push(t);
+    spans += t.spans.length;
+  }
+  return picked;
 }
 
 /** Why a big trace is not analysed here, and where it is. */
@@ -139,20 +178,29 @@ export function tooBigToAnalyse(spans: number | undefined, maxTraceSpans: number
   return `this trace has ${spans === undefined ? 'too many' : spans} spans; the findings API analyses traces of up to ${maxTraceSpans} spans: open it in /viewer.html, which finds its holes in the browser`;
 }
 
-type Window = { service: string | undefined; startTime: number; endTime: number };
+type Window = { service: string | undefined; operation: string | undefined; startTime: number; endTime: number };
 
 /**
  * GET /api/findings: past `heavy` (it walks many traces, as a search does), the window read, `recent` finds
  * the newest traces (newest first; undefined when the client left), analysed with a pause every `sliceMs`
  * oldest first, so the aggregate's examples read newest first. A failure is answered 500 or 502 by `failed`.
  */
-export function mountAggregate<T extends { traceID: string }>(
+/** How the aggregate reads one of its traces for the slow-vs-rest comparison (?operation=). */
+export interface Comparable<T> {
+  /** Does the trace hold the operation (named alone or as "service operation")? */
+  holds(t: T, name: string): boolean;
+  trace(t: T): JaegerTrace;
+  maxSpans: number;
+}
+
+export function mountAggregate<T extends { traceID: string; spans: readonly unknown[] }>(
   router: Router,
   heavy: HeavyQueries | undefined,
   nowUs: () => number,
   sliceMs: number,
   findingsOf: (t: T) => Finding[],
   recent: (window: Window, res: express.Response) => Promise<T[] | undefined>,
+  comparable: Comparable<T>,
   failed: (res: express.Response, e: unknown) => void = (res) => fail(res, 500, 'the aggregate failed'),
 ): void {
   router.get('/api/findings', async (req, res) => {
@@ -163,10 +211,23 @@ export function mountAggregate<T extends { traceID: string }>(
       const window = findingsWindow(req, res, nowUs);
       const traces = window && (await recent(window, res));
       if (!window || !traces) return;
+      const name = window.operation === undefined ? undefined : comparedName(window);
+      const compared = name === undefined ? [] : comparedTraces(traces, (t) => comparable.holds(t, name), comparable.maxSpans);
+      if (name !== undefined && compared.length === 0) {
+        return fail(
+          res,
+          400,
+          `no trace of the ${traces.length} in the window holds operation ${JSON.stringify(name.slice(0, 80))}${window.service ? '' : ': name it as the spans do, or add ?service='}`,
+        );
+      }
+      const inCompare = new Set<T>(compared);
       const perTrace: TraceFindings[] = [];
+      const forCompare: { trace: JaegerTrace; findings: Finding[] }[] = [];
       let sliceStart = performance.now();
       for (const t of traces.reverse()) {
-        perTrace.push({ traceID: t.traceID, findings: findingsOf(t) });
+        const findings = findingsOf(t);
+        perTrace.push({ traceID: t.traceID, findings });
+        if (inCompare.has(t)) forCompare.push({ trace: comparable.trace(t), findings });
         if (performance.now() - sliceStart > sliceMs) {
           await yieldToLoop();
           if (res.closed) return;
@@ -179,6 +240,16 @@ export function mountAggregate<T extends { traceID: string }>(
         startTime: window.startTime,
         endTime: window.endTime,
       };
+      if (name !== undefined) {
+        // Bounded by maxSpans, as one slice: the comparison reads each span's tags once.
+        await yieldToLoop();
+        if (res.closed) return;
+        body.slow = compareSlowTraces(
+          forCompare.map((c) => c.trace),
+          name,
+          forCompare.map((c) => c.findings),
+        );
+      }
       res.json(body);
     } catch (e) {
       if (res.headersSent) res.destroy();
@@ -198,20 +269,22 @@ export function findingsSettings(opts: FindingsApiOptions) {
     maxTraces: opts.maxAggregateTraces ?? 200,
     maxTraceSpans: opts.maxTraceSpans ?? 10_000,
     sliceMs: opts.sliceMs ?? 20,
+    maxCompareSpans: opts.maxCompareSpans ?? 50_000,
     nowUs: opts.nowUs ?? (() => Date.now() * 1000),
     cache: new FindingsCache(opts.cacheSize ?? 5_000),
   };
 }
 
 export function createFindingsApi(store: TraceStore, opts: FindingsApiOptions = {}): Router {
-  const { maxBody, maxTraces, maxTraceSpans, sliceMs, nowUs, cache } = findingsSettings(opts);
+  const { maxBody, maxTraces, maxTraceSpans, sliceMs, maxCompareSpans, nowUs, cache } = findingsSettings(opts);
   const router = express.Router();
 
+  // As the query API serves it by default: clock skew between services corrected.
+  const served = (t: TraceRecord) => toJaegerTrace(t, { maxClockSkewUs: DEFAULT_MAX_CLOCK_SKEW_US });
   const findingsOf = (t: TraceRecord): Finding[] => {
     const hit = cache.get(t.key, t.spans.length);
     if (hit) return hit;
-    // Analysed as the query API serves it by default: clock skew between services corrected.
-    const findings = analyzeTrace(toJaegerTrace(t, { maxClockSkewUs: DEFAULT_MAX_CLOCK_SKEW_US }));
+    const findings = analyzeTrace(served(t));
     cache.set(t.key, t.spans.length, findings);
     return findings;
   };
@@ -240,23 +313,39 @@ export function createFindingsApi(store: TraceStore, opts: FindingsApiOptions = 
 
   mountAnalyze(router, maxBody);
 
-  mountAggregate(router, opts.heavy, nowUs, sliceMs, findingsOf, async ({ service, startTime, endTime }, res) => {
-    // The newest matching traces, found in steps (the store can hold many), capped.
-    let recent: TraceRecord[] = [];
-    let sliceStart = performance.now();
-    for (const t of store.scan({ service, start: startTime, end: endTime, limit: maxTraces }, 200)) {
-      if (t && t.spans.length <= maxTraceSpans) {
-        recent.push(t);
-        if (recent.length >= 2 * maxTraces) recent = newest(recent, maxTraces);
+  mountAggregate(
+    router,
+    opts.heavy,
+    nowUs,
+    sliceMs,
+    findingsOf,
+    async ({ service, startTime, endTime }, res) => {
+      // The newest matching traces, found in steps (the store can hold many), capped.
+      let recent: TraceRecord[] = [];
+      let sliceStart = performance.now();
+      for (const t of store.scan({ service, start: startTime, end: endTime, limit: maxTraces }, 200)) {
+        if (t && t.spans.length <= maxTraceSpans) {
+          recent.push(t);
+          if (recent.length >= 2 * maxTraces) recent = newest(recent, maxTraces);
+        }
+        if (performance.now() - sliceStart > sliceMs) {
+          await yieldToLoop();
+          if (res.closed) return undefined;
+          sliceStart = performance.now();
+        }
       }
-      if (performance.now() - sliceStart > sliceMs) {
-        await yieldToLoop();
-        if (res.closed) return undefined;
-        sliceStart = performance.now();
-      }
-    }
-    return newest(recent, maxTraces);
-  });
+      return newest(recent, maxTraces);
+    },
+    {
+      holds: (t, name) =>
+        holdsOperation(
+          t.spans.map((s) => ({ operationName: s.operationName, service: s.process.serviceName })),
+          name,
+        ),
+      trace: served,
+      maxSpans: maxCompareSpans,
+    },
+  );
 
   return router;
 }

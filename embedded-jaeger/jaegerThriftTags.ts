@@ -1,5 +1,5 @@
 // Jaeger Thrift tag and log lists: read in full (a stored span's tags and logs, decoded again from the bytes it arrived in)
-// or checked without keeping anything (on arrival). The two walks must reject exactly the same input, so they live side by side.
+// or checked without keeping anything (on arrival). The two walks must reject exactly the same input, so they live side by side (hence over 300 lines).
 import {
   base64Text,
   BinaryReader,
@@ -12,6 +12,7 @@ import {
   type ThriftReader,
 } from '../thrift/index.ts';
 import { T_BOOL, T_DOUBLE, T_I32, T_I64, T_LIST, T_STOP, T_STRING, T_STRUCT } from '../thrift/index.ts';
+import { failedByStatus, STATUS_CAUSE_MASK, STATUS_TAG_KEYS, statusKeyAt } from '../model/index.ts';
 import {
   SPAN_KINDS,
   TAG_BINARY,
@@ -158,15 +159,19 @@ export function readStructList<T>(r: ThriftReader, t: number, read: (r: ThriftRe
   return out;
 }
 
-/** What checking a tag list found: whether it holds any tag, and error=true among them. */
+/** What checking a tag list found: whether it holds any tag, and whether the one failure rule (model/spanStatus.ts) fails the span. */
 const LIST_NONEMPTY = 1;
 export const LIST_ERROR = 2;
 export const LIST_UNKNOWN_TYPE = 4;
 /** Bits 8+ carry the span.kind tag's value as an index into SPAN_KINDS. */
 export const LIST_KIND_SHIFT = 8;
 
-const SPAN_KIND_KEY = Buffer.from('span.kind');
 const KIND_VALUES = SPAN_KINDS.map((k) => Buffer.from(k));
+const KIND_KEY = STATUS_TAG_KEYS.indexOf('span.kind');
+const ERROR_KEY = STATUS_TAG_KEYS.indexOf('error');
+const OTEL_STATUS_KEY = STATUS_TAG_KEYS.indexOf('otel.status_code');
+const HTTP_STATUS_KEY = STATUS_TAG_KEYS.indexOf('http.status_code');
+const HTTP_RESPONSE_STATUS_KEY = STATUS_TAG_KEYS.indexOf('http.response.status_code');
 
 function kindOf(buf: Buffer, at: number, end: number): number {
   for (let k = 1; k < KIND_VALUES.length; k++) {
@@ -176,12 +181,15 @@ function kindOf(buf: Buffer, at: number, end: number): number {
   return 0;
 }
 
-/** "error" as bytes, to spot the error tag without making a string. */
-const ERROR_KEY = Buffer.from('error');
+/** The status tags of the list being checked: bit k of `statusSeen` for STATUS_TAG_KEYS[k], its value at statusValues[k]. */
+let statusSeen = 0;
+const statusValues: unknown[] = STATUS_TAG_KEYS.map(() => undefined);
+const at = (k: number) => ((statusSeen & (1 << k)) !== 0 ? statusValues[k] : undefined);
 
 /**
  * Walks a tag list as readTagList would, throwing on exactly the same bad input, but keeps
- * nothing: ingest only needs to know the list is sound and whether it says error=true.
+ * nothing: ingest only needs to know the list is sound, the span's kind and whether it failed.
+ * Only the status tags' values are decoded, spotted by their key bytes.
  */
 export function checkTagList(r: ThriftReader, t: number): number {
   if (!expect(r, t, T_LIST)) return 0;
@@ -189,6 +197,7 @@ export function checkTagList(r: ThriftReader, t: number): number {
   if (n === 0) return 0;
   if (r.elemType !== T_STRUCT) throw new ThriftDecodeError(`tag list of type ${r.elemType}, expected structs`);
   let found = LIST_NONEMPTY;
+  statusSeen = 0;
   for (let i = 0; i < n; i++) {
     let keyAt = -1;
     let keyEnd = 0;
@@ -196,6 +205,8 @@ export function checkTagList(r: ThriftReader, t: number): number {
     let bool = false;
     let strAt = -1;
     let strEnd = 0;
+    let dbl = 0;
+    let lng = 0;
     r.structBegin();
     for (let f = r.readFieldBegin(); f !== T_STOP; f = r.readFieldBegin()) {
       const id = r.fieldId;
@@ -213,17 +224,57 @@ export function checkTagList(r: ThriftReader, t: number): number {
         }
       } else if (id === 5) {
         if (expect(r, f, T_BOOL)) bool = r.readBool();
+      } else if (id === 4 && f === T_DOUBLE) {
+        // Numbers are read rather than skipped (as cheap): a status code is one.
+        dbl = r.readDouble();
+      } else if (id === 6 && f === T_I64) {
+        lng = r.readI64Number();
       } else r.skip(f, 1);
     }
     r.structEnd();
     if (keyAt < 0) throw new ThriftDecodeError(`tag without a key (before offset ${r.pos})`);
     if (vType === -1) throw new ThriftDecodeError(`tag "${strings.get(r.buf, keyAt, keyEnd).slice(0, 40)}" has no type`);
-    if (vType > TAG_BINARY || vType < TAG_STRING) found |= LIST_UNKNOWN_TYPE;
-    else if (vType === TAG_BOOL && bool && keyEnd - keyAt === 5 && r.buf.compare(ERROR_KEY, 0, 5, keyAt, keyEnd) === 0) found |= LIST_ERROR;
-    else if (vType === TAG_STRING && strAt >= 0 && keyEnd - keyAt === 9 && r.buf.compare(SPAN_KIND_KEY, 0, 9, keyAt, keyEnd) === 0) {
-      found = (found & 0xff) | (kindOf(r.buf, strAt, strEnd) << LIST_KIND_SHIFT);
+    if (vType > TAG_BINARY || vType < TAG_STRING) {
+      found |= LIST_UNKNOWN_TYPE;
+      continue;
     }
+    const k = statusKeyAt(r.buf, keyAt, keyEnd);
+    if (k < 0 || (statusSeen & (1 << k)) !== 0) continue;
+    statusSeen |= 1 << k;
+    if (k === KIND_KEY) {
+      const kind = vType === TAG_STRING && strAt >= 0 ? kindOf(r.buf, strAt, strEnd) : 0;
+      found = (found & 0xff) | (kind << LIST_KIND_SHIFT);
+      // The kinds Jaeger knows, without a string lookup; another value is no server's.
+      statusValues[k] = kind > 0 ? SPAN_KINDS[kind] : vType === TAG_STRING ? '' : undefined;
+      continue;
+    }
+    // The value as the stored tag will read (readTag): whole doubles as small integers.
+    statusValues[k] =
+      vType === TAG_BOOL
+        ? bool
+        : vType === TAG_STRING
+          ? strAt < 0
+            ? ''
+            : strings.get(r.buf, strAt, strEnd)
+          : vType === TAG_DOUBLE
+            ? (dbl | 0) === dbl
+              ? dbl | 0
+              : dbl
+            : vType === TAG_LONG
+              ? lng
+              : undefined;
   }
+  if (
+    (statusSeen & STATUS_CAUSE_MASK) !== 0 &&
+    failedByStatus({
+      error: at(ERROR_KEY),
+      'otel.status_code': at(OTEL_STATUS_KEY),
+      'http.status_code': at(HTTP_STATUS_KEY),
+      'http.response.status_code': at(HTTP_RESPONSE_STATUS_KEY),
+      'span.kind': at(KIND_KEY),
+    })
+  )
+    found |= LIST_ERROR;
   return found;
 }
 

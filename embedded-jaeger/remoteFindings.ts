@@ -3,7 +3,7 @@ import express, { type Router } from 'express';
 import { analyzeTrace } from '../analysis/index.ts';
 import type { FindingsResponse, JaegerEnvelope, JaegerTrace } from '../model/index.ts';
 import type { Log } from '../pkg/index.ts';
-import { findingsSettings, mountAggregate, mountAnalyze, tooBigToAnalyse, type FindingsApiOptions } from './findingsApi.ts';
+import { findingsSettings, holdsOperation, mountAggregate, mountAnalyze, tooBigToAnalyse, type FindingsApiOptions } from './findingsApi.ts';
 import { sendError as fail } from './queryApi.ts';
 import { parseTraceId } from './traceStore.ts';
 
@@ -46,7 +46,7 @@ const startOf = (t: JaegerTrace) => t.spans.reduce((m, s) => Math.min(m, s.start
 
 export function createRemoteFindingsApi(queryUrl: string, log: Log, opts: FindingsApiOptions = {}): Router {
   const base = queryUrl.replace(/\/+$/, '');
-  const { maxBody, maxTraces, maxTraceSpans, sliceMs, nowUs, cache } = findingsSettings(opts);
+  const { maxBody, maxTraces, maxTraceSpans, sliceMs, maxCompareSpans, nowUs, cache } = findingsSettings(opts);
   const router = express.Router();
   const findingsOf = (t: JaegerTrace) => {
     const hit = cache.get(t.traceID, t.spans.length);
@@ -107,6 +107,15 @@ export function createRemoteFindingsApi(queryUrl: string, log: Log, opts: Findin
         if (res.closed) return undefined;
       }
       return [...found.values()].sort((a, b) => startOf(b) - startOf(a)).slice(0, maxTraces);
+    },
+    {
+      holds: (t, name) =>
+        holdsOperation(
+          t.spans.map((s) => ({ operationName: s.operationName, service: t.processes?.[s.processID]?.serviceName })),
+          name,
+        ),
+      trace: (t) => t,
+      maxSpans: maxCompareSpans,
     },
     unreachable,
   );

@@ -81,6 +81,8 @@ export interface FindingsAggregateResponse {
   ofTraces: number;
   startTime: number;
   endTime: number;
+  /** With ?operation=: that operation's slow traces (above its p90) against the rest, over the newest of the same traces. */
+  slow?: SlowComparison;
 }
 
 /** One place on the critical path (a service/operation lineage from the root) whose waited-on time changed between two traces. */

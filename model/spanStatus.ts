@@ -46,3 +46,25 @@ export function statusTagsOf(tags: readonly JaegerKeyValue[] | null | undefined)
 export function spanFailed(span: { tags?: readonly JaegerKeyValue[] | null }): boolean {
   return failedByStatus(statusTagsOf(span?.tags));
 }
+
+/** The status keys as bytes, for readers that spot them in raw input (the viewer's JSON reader, the collector's Thrift door). */
+// The keys are ASCII: one byte per character.
+const STATUS_KEY_BYTES = STATUS_TAG_KEYS.map((k) => Uint8Array.from(k, (c) => c.charCodeAt(0)));
+/** 1 at the lengths a status key has: every other key is turned away with one lookup, before any comparison. */
+export const MAY_BE_STATUS_KEY = new Uint8Array(Math.max(...STATUS_KEY_BYTES.map((k) => k.length)) + 1);
+for (const k of STATUS_KEY_BYTES) MAY_BE_STATUS_KEY[k.length] = 1;
+/** Bit k set for each STATUS_CAUSE_KEYS entry (k: its index in STATUS_TAG_KEYS): a span with none of these bits cannot have failed. */
+export const STATUS_CAUSE_MASK = STATUS_CAUSE_KEYS.reduce((m, k) => m | (1 << STATUS_TAG_KEYS.indexOf(k)), 0);
+
+/** Which status key (index into STATUS_TAG_KEYS) the bytes [from, to) spell, or −1. */
+export function statusKeyAt(b: Uint8Array, from: number, to: number): number {
+  const len = to - from;
+  if (len >= MAY_BE_STATUS_KEY.length || MAY_BE_STATUS_KEY[len] === 0) return -1;
+  outer: for (let k = 0; k < STATUS_KEY_BYTES.length; k++) {
+    const want = STATUS_KEY_BYTES[k]!;
+    if (want.length !== len) continue;
+    for (let i = 0; i < len; i++) if (b[from + i] !== want[i]) continue outer;
+    return k;
+  }
+  return -1;
+}

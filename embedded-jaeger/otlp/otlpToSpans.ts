@@ -17,6 +17,7 @@ import {
   type WireBytes,
 } from '../spanModel.ts';
 import { OtlpDecodeError, type OtlpAttrs, type OtlpResourceSpans, type OtlpSpan, type OtlpValue } from './otlpDecode.ts';
+import { failedByStatus, MAY_BE_STATUS_KEY, STATUS_TAG_KEYS, type StatusTagKey, type StatusTags } from '../../model/index.ts';
 
 /** Service names Jaeger's ingest sanitizer gives a resource without a usable service.name. */
 const MISSING_SERVICE = 'missing-service-name';
@@ -134,6 +135,18 @@ function refsOf(s: OtlpSpan, traceId: string): RefRecord[] | null {
   return refs;
 }
 
+/** The one failure rule (model/spanStatus.ts) over the tags as stored: the status maps to otel.status_code, the kind to span.kind. */
+function failedByTags(tags: TagList): boolean {
+  const found: StatusTags = {};
+  for (let i = 0; i < tags.length; i += 3) {
+    const key = tags[i] as string;
+    // The length first: most keys are turned away before a hash lookup.
+    if (MAY_BE_STATUS_KEY[key.length] === 1 && STATUS_KEYS.has(key) && !(key in found)) found[key as StatusTagKey] = tags[i + 2];
+  }
+  return failedByStatus(found);
+}
+const STATUS_KEYS: ReadonlySet<string> = new Set(STATUS_TAG_KEYS);
+
 function toSpan(s: OtlpSpan, scopeName: string, scopeVersion: string, process: ProcessRecord): SpanRecord {
   if (!s.traceId || /^0+$/.test(s.traceId)) throw new OtlpDecodeError(`span ${s.spanId || '(no id)'} has no trace id`);
   if (!s.spanId || /^0+$/.test(s.spanId)) throw new OtlpDecodeError(`a span of trace ${s.traceId} has no span id`);
@@ -154,7 +167,7 @@ function toSpan(s: OtlpSpan, scopeName: string, scopeVersion: string, process: P
     wire: NO_WIRE,
     tagsAt: -1,
     logsAt: -1,
-    error: s.statusCode === STATUS_ERROR || s.attributes.some(([k, v]) => k === 'error' && v.kind === 'bool' && v.value === true),
+    error: failedByTags(tags),
     kind: s.kind >= 1 && s.kind <= 5 ? s.kind : 0,
     notes: 0,
     inline: { tags: tags.length ? tags : null, logs: logsOf(s) },

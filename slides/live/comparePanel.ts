@@ -16,9 +16,10 @@ export function createComparePanel(host: HTMLElement, onClose: () => void): Comp
   const close = el('button', { type: 'button', class: 'demo-compare-close' }, 'Back to live trace');
   const headline = el('p', { class: 'proof-headline', role: 'status' });
   const finding = el('p', { class: 'proof-finding' });
+  const diff = el('p', { class: 'proof-diff' });
   const suggestion = el('p', { class: 'proof-suggestion' });
   const room = el('p', { class: 'proof-room' });
-  const verdict = el('div', { class: 'proof-verdict' }, headline, finding, suggestion, room);
+  const verdict = el('div', { class: 'proof-verdict' }, headline, finding, diff, suggestion, room);
   const body = el('div', { class: 'demo-compare-body' });
   host.append(verdict, close, body);
   close.addEventListener('click', onClose);
@@ -30,6 +31,8 @@ export function createComparePanel(host: HTMLElement, onClose: () => void): Comp
       setText(headline, r.headline);
       setText(finding, r.findingLine ?? '');
       finding.hidden = !r.findingLine;
+      setText(diff, r.diffLine ?? '');
+      diff.hidden = !r.diffLine;
       setText(suggestion, r.suggestion ?? '');
       suggestion.hidden = !r.suggestion;
       setText(room, r.roomLine ?? '');

@@ -1,5 +1,5 @@
 // Judges a plug from like-for-like samples: median before vs after, the spread that counts as noise, and the finding that went away.
-import { analyzeTrace } from '../../analysis/index.ts';
+import { analyzeTrace, diffTraces } from '../../analysis/index.ts';
 import type { Finding } from '../../model/index.ts';
 import type { HoleSpec } from '../../model/index.ts';
 import type { JaegerTrace } from '../../model/index.ts';
@@ -26,6 +26,8 @@ export interface ProofResult {
   headline: string;
   /** e.g. "Gone: 12 sequential SELECTs from menu, one per item…" — null when the hole finder named nothing. */
   findingLine: string | null;
+  /** Where the time went between the typical pair drawn below (the hole finder's duration diff), e.g. "−477 ms: … gone"; null when it cannot tell. */
+  diffLine: string | null;
   /** When the difference is within the noise: the request pattern that shows this hole. */
   suggestion: string | null;
   /** When the room's requests were held for the proof: how many, and how long the proof and they waited. */
@@ -82,6 +84,16 @@ function findingsByPlace(traces: JaegerTrace[], kind: Finding['kind']): Map<stri
   return places;
 }
 
+/** The diff of the pair the slide draws (each side's trace closest to its median), so the line and the panes tell one story. */
+function diffLineOf(before: JaegerTrace, after: JaegerTrace): string | null {
+  try {
+    return `Typical pair: ${diffTraces(before, after).headline}`;
+  } catch {
+    // A trace the diff cannot read must not take the verdict down: the medians above still stand.
+    return null;
+  }
+}
+
 export function judgePlug(hole: HoleSpec, before: ProofSide, after: ProofSide): ProofResult {
   const b = before.medianMs;
   const a = after.medianMs;
@@ -120,6 +132,7 @@ export function judgePlug(hole: HoleSpec, before: ProofSide, after: ProofSide): 
     verdict: faster ? 'faster' : 'same',
     headline,
     findingLine,
+    diffLine: diffLineOf(before.typical, after.typical),
     suggestion: faster ? null : `This hole shows on ${patternWords(hole)}: send that, then switch again.`,
     roomLine: null,
     focus: proofFocus(hole.findingKind, before.typical, after.typical),

@@ -123,6 +123,9 @@ for (const viewport of [FULL_HD, XGA]) {
       assert.equal(await page.locator('section#demo .rec-pick[aria-pressed="true"]').getAttribute('data-pair'), pair.id);
       assert.equal(await page.locator('section#demo .rec-walk-title').innerText(), pair.title);
       assert.match(await page.locator('section#demo .rec-walk-text').innerText(), new RegExp(`${pair.before.spanCount} spans`));
+      // Where the time went, from the hole finder's diff of this very pair: the plugged hole's finding is gone.
+      if (pair.before.holeId)
+        assert.match(await page.locator('section#demo .tc-delta-where').innerText(), /^ ?Where it went: \u2212\d+ ms: .+ gone\.$/);
       if (i === 0 || pair.id === 'all' || pair.id === 'n-plus-one')
         await screenshot(page, `selfstudy-demo-${pair.id}-${viewport.width}x${viewport.height}`);
       // Span names in both panes are whole, never cut to stubs (plain JavaScript: tsx helpers are not in the page).

@@ -17,6 +17,7 @@ import { distDir, startFixtureServer, type FixtureServer } from './fixtureServer
 import { lockTrace } from './traces.ts';
 import { domRows, drawnSpans, headerStat, openViewer, statusText, waitForSpans } from './viewerPage.ts';
 import { generateTrace } from '../../model/syntheticTrace.ts';
+import { toOtlpJson, toZipkinJson } from '../analysis/support/otherFormats.ts';
 
 let browser: Browser;
 let files: FixtureServer;
@@ -92,6 +93,53 @@ test('?stream=1 (the download read as it arrives, cut between chunks) draws what
   assert.ok(seen.whole!.rows.length > 10, 'rows drawn');
   assert.ok(seen.whole!.found > 0, 'the find has something to find');
   assert.deepEqual(seen['&stream=1'], seen.whole);
+});
+
+test('?url= reads OTLP JSON and Zipkin v2 too, told apart by their first bytes, and draws what the Jaeger JSON draws', async () => {
+  // A trace from elsewhere (a lending library traced with OpenTelemetry): 17 spans, 3 services.
+  const jaeger = (JSON.parse(readFileSync('test/fixtures/otel-library/basket-mn-plus-one.json', 'utf8')) as { data: JaegerTrace[] })
+    .data[0]!;
+  const otlp = toOtlpJson(jaeger);
+  const sources: [string, string][] = [
+    ['jaeger', files.put('basket.jaeger.json', JSON.stringify({ data: [jaeger] }))],
+    ['otlp', files.put('basket.otlp.json', JSON.stringify(otlp))],
+    // A Collector's file exporter: one request per line.
+    ['otlp lines', files.put('basket.otlp.jsonl', `${JSON.stringify(otlp)}\n`)],
+    ['zipkin', files.put('basket.zipkin.json', JSON.stringify(toZipkinJson(jaeger)))],
+    ['zipkin, read as it arrives', `${files.put('basket.zipkin2.json', JSON.stringify(toZipkinJson(jaeger)))}&stream=1`],
+  ];
+  const seen: Record<string, { rows: string[]; services: string | undefined; errors: string | undefined }> = {};
+  for (const [format, url] of sources) {
+    const { page, watch } = await newPage(1920, 1080);
+    try {
+      await openViewer(page, `${files.url}/viewer.html?url=${url}`);
+      await waitForSpans(page, '17');
+      await waitFor('every span drawn', async () => (await domRows(page)) === 17);
+      seen[format] = {
+        rows: await drawnSpans(page),
+        services: await headerStat(page, 'Services'),
+        errors: await headerStat(page, 'Errors'),
+      };
+      assert.equal(await statusText(page), '', format);
+      if (format === 'otlp') await screenshot(page, 'viewer-url-otlp-1920x1080');
+      assert.deepEqual(watch.errors, [], format);
+    } finally {
+      await page.close();
+    }
+  }
+  assert.equal(seen.jaeger!.services, '3');
+  for (const [format] of sources) assert.deepEqual(seen[format], seen.jaeger, format);
+  // A broken OTLP file: the converter's reason, in words.
+  const { page } = await newPage();
+  try {
+    const bad = files.put('bad.otlp.json', '{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"nothex"}]}]}]}');
+    await openViewer(page, `${files.url}/viewer.html?url=${bad}`);
+    await waitFor('the bad-OTLP message', async () =>
+      /cannot be read \(OTLP JSON: traceId is not 32 hex digits/.test(await statusText(page)),
+    );
+  } finally {
+    await page.close();
+  }
 });
 
 test('?traceID= of an unknown trace says so plainly (the query API answers 404)', async () => {

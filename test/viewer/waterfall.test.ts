@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
+import { diffTraces } from '../../analysis/index.ts';
 import { screenshot } from '../../devkit/browser.ts';
 import { waitFor } from '../../devkit/waitFor.ts';
 import { lockTrace, markupTrace, XSS } from './traces.ts';
@@ -258,7 +259,11 @@ test('the comparison states the delta and draws both traces on one time scale', 
       },
       [lock, fixed] as const,
     );
-    assert.equal(await page.locator('.tc-delta').textContent(), 'After: 30 ms, 70 ms faster than before (100 ms) — 70% less time.');
+    assert.equal(await page.locator('.tc-delta-total').textContent(), 'After: 30 ms, 70 ms faster than before (100 ms) — 70% less time.');
+    // Where the time went: the hole finder's duration diff of the same pair, quoted in the delta line.
+    const where = diffTraces(lock, fixed).headline;
+    assert.match(where, /^\u221270 ms: /);
+    assert.equal(await page.locator('.tc-delta-where').textContent(), ` Where it went: ${where}.`);
     assert.deepEqual(await page.locator('.tc-side-head').allTextContents(), ['Before: 100 ms · 3 spans', 'After: 30 ms · 3 spans']);
     // Same scale: the "after" root bar is 30% as wide as the "before" one.
     const widths = await page.$$eval('.tc-side .tv-row:not([hidden]) .tv-bar', (bars) => bars.map((b) => b.getBoundingClientRect().width));

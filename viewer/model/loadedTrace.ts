@@ -17,6 +17,8 @@ export interface LoadedTrace {
   overview?: Promise<Uint32Array>;
   /** The hole finder's findings; big traces are analysed off the main thread, after the first rows are drawn. */
   findings: Promise<Finding[]>;
+  /** The whole trace when it is already in memory (the slide, a recording): what the compare's duration diff reads. */
+  trace?: JaegerTrace;
 }
 
 /** The hole finder over the drawn model's tree: the trace is indexed once, not once per reader. */
@@ -49,6 +51,7 @@ export function loadedFromTrace(trace: JaegerTrace): LoadedTrace {
     cp: model ? findCriticalPath(model) : undefined,
     problem,
     detail: (i) => Promise.resolve(trace.spans[i]!),
+    trace,
     // Analysed when first asked, so a caller that never shows findings never pays for them.
     get findings() {
       findings ??= model ? findingsOf(trace, model) : Promise.resolve([]);

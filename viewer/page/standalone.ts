@@ -8,11 +8,10 @@ import { generateTrace } from '../../model/index.ts';
 import { createTraceCompare } from '../views/traceCompare.ts';
 import { standaloneFlow } from './standaloneFlow.ts';
 import { createTraceViewer } from '../views/traceViewer.ts';
-import { jaegerJsonOf, traceFormatOf } from '../../analysis/index.ts';
 
 const ZOOMS = [1, 1.25, 1.5, 2, 2.5];
 const EMPTY =
-  'Open a trace: drop a Jaeger JSON file anywhere on this page (two files to compare them), use “Open Jaeger JSON files…”, or add ?traceID=… or ?url=… to the address.';
+  'Open a trace: drop a Jaeger JSON file (or OTLP JSON, or Zipkin v2) anywhere on this page (two files to compare them), use “Open Jaeger JSON files…”, or add ?traceID=… or ?url=… to the address.';
 
 function must<T extends Element>(selector: string): T {
   const e = document.querySelector<T>(selector);
@@ -118,32 +117,22 @@ function load(what: string, job: () => Promise<LoadedTrace[]>, compareTwo = fals
 }
 
 /** Two sources to compare: the first trace of each. */
-function loadPair(what: string, a: TraceRequest | (() => Promise<TraceRequest>), b: TraceRequest | (() => Promise<TraceRequest>)): void {
+function loadPair(what: string, a: TraceRequest, b: TraceRequest): void {
   load(
     what,
     async () => {
-      const [x, y] = await Promise.all([a, b].map(async (r) => loadTraces(typeof r === 'function' ? await r() : r)));
+      const [x, y] = await Promise.all([a, b].map((r) => loadTraces(r)));
       return [x![0]!, y![0]!];
     },
     true,
   );
 }
 
-/** OTLP JSON and Zipkin v2 files become Jaeger JSON before the reader (which streams Jaeger JSON); a Jaeger file passes untouched. */
-async function fileRequest(file: File): Promise<TraceRequest> {
-  if (traceFormatOf(await file.slice(0, 4096).text()) === 'jaeger') return { kind: 'file', file };
-  const { json } = jaegerJsonOf(await file.text());
-  return { kind: 'file', file: new File([JSON.stringify(json)], file.name, { type: 'application/json' }) };
-}
-
+/** Files go to the worker as they are: it tells Jaeger JSON, OTLP JSON and Zipkin v2 apart, as for ?url=. */
 function openFiles(files: File[]): void {
-  if (files.length >= 2)
-    loadPair(
-      `“${files[0]!.name}” and “${files[1]!.name}”`,
-      () => fileRequest(files[0]!),
-      () => fileRequest(files[1]!),
-    );
-  else if (files[0]) load(`“${files[0].name}”`, async () => loadTraces(await fileRequest(files[0]!)));
+  const [a, b] = files;
+  if (a && b) loadPair(`“${a.name}” and “${b.name}”`, { kind: 'file', file: a }, { kind: 'file', file: b });
+  else if (a) load(`“${a.name}”`, () => loadTraces({ kind: 'file', file: a }));
 }
 
 select.addEventListener('change', () => showTrace(Number(select.value)));

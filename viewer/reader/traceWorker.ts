@@ -1,5 +1,5 @@
 // Fetches, reads and indexes trace files off the page's main thread; the page receives typed arrays it can draw at once.
-import { analyzeIndexed, indexTrace } from '../../analysis/index.ts';
+import { analyzeIndexed, indexTrace, jaegerJsonOf, traceFormatOf } from '../../analysis/index.ts';
 import { tracesFromJaegerFile, type JaegerTrace } from '../../model/index.ts';
 import { findCriticalPath } from '../model/criticalPath.ts';
 import { completeFeed, scanJaegerFile, ScanGaveUp, type ByteFeed, type ScannedTrace } from './jsonScan.ts';
@@ -87,6 +87,28 @@ async function feedFor(req: Exclude<WorkerRequest, { kind: 'drawn' }>): Promise<
   return { feed: completeFeed(new TextEncoder().encode(JSON.stringify(t))), blob: undefined, name: 'the generated trace' };
 }
 
+/** Bytes enough to tell the three formats apart: their first key, or a Zipkin span's first "traceId". */
+const SNIFF_BYTES = 4096;
+
+/**
+ * Jaeger JSON passes untouched (the fast reader takes it as it streams); OTLP JSON and Zipkin v2,
+ * told apart by their first bytes, are converted to Jaeger JSON once they are all in. `converted`:
+ * the source's own bytes no longer hold the spans' JSON.
+ */
+async function asJaegerFeed(feed: ByteFeed, name: string): Promise<{ feed: ByteFeed; converted: boolean }> {
+  while (!feed.complete() && feed.bytes().length < SNIFF_BYTES) await feed.more();
+  const head = new TextDecoder().decode(feed.bytes().subarray(0, SNIFF_BYTES));
+  if (traceFormatOf(head) === 'jaeger') return { feed, converted: false };
+  await feed.all();
+  let json: unknown;
+  try {
+    json = jaegerJsonOf(new TextDecoder().decode(feed.bytes())).json;
+  } catch (e) {
+    throw new TraceLoadError(`${name} cannot be read (${e instanceof Error ? e.message : String(e)}).`);
+  }
+  return { feed: completeFeed(new TextEncoder().encode(JSON.stringify(json))), converted: true };
+}
+
 /** Parsed the ordinary way: slower and bigger, but it reads any file and names what is wrong with a bad one. */
 function ordinaryRead(bytes: Uint8Array, name: string): { scanned: ScannedTrace[]; blob: Blob } {
   const traces = parseTraceFile(new TextDecoder().decode(bytes), name);
@@ -148,7 +170,10 @@ function whenDrawn(id: number): Promise<void> {
 async function load(req: Exclude<WorkerRequest, { kind: 'drawn' }>): Promise<void> {
   const t0 = performance.now();
   lastByteAt = NaN;
-  const { feed, blob: sourceBlob, name } = await feedFor(req);
+  const source = await feedFor(req);
+  const name = source.name;
+  const { feed, converted } = await asJaegerFeed(source.feed, name);
+  const sourceBlob = converted ? undefined : source.blob;
   const t1 = performance.now();
   let scanned: (ScannedTrace & { problem?: string; traceID?: string })[];
   let blob = sourceBlob;

@@ -5,6 +5,7 @@ import { formatDuration, formatOffset, formatValue } from '../model/format.ts';
 import { paintService } from './palette.ts';
 import { operationOf, serviceOf, spanIdOf, type TraceModel } from '../model/traceModel.ts';
 import { add } from './dom.ts';
+import { reporterOf } from '../model/reporter.ts';
 import type { ShownTrace, TraceView } from './traceView.ts';
 
 /** The chosen span's details; hidden while none is chosen. */
@@ -138,7 +139,16 @@ function fillRest(element: HTMLElement, m: TraceModel, i: number, s: JaegerSpan)
 
   const proc = m.processes[s.processID];
   const pr = section(element, 'Process');
-  pairs(pr, [{ key: 'service', type: 'string', value: serviceOf(m, i) }, ...(proc?.tags ?? [])], '');
+  const reporter = reporterOf(proc);
+  pairs(
+    pr,
+    [
+      { key: 'service', type: 'string', value: serviceOf(m, i) },
+      ...(reporter ? [{ key: 'reported by', type: 'string' as const, value: reporter }] : []),
+      ...(proc?.tags ?? []),
+    ],
+    '',
+  );
 
   const refs = Array.isArray(s.references) ? s.references : [];
   if (refs.length > 0) {

@@ -1,4 +1,5 @@
 // Two traces side by side on one time scale — before and after a hole was plugged — with the difference in words.
+import { diffTraces } from '../../analysis/index.ts';
 import type { JaegerTrace } from '../../model/index.ts';
 import { loadedFromTrace, type LoadedTrace } from '../model/loadedTrace.ts';
 import { add } from './dom.ts';
@@ -20,11 +21,24 @@ export interface TraceCompare {
 
 const durationOf = (t: LoadedTrace) => t.model?.durationUs ?? 0;
 
+/** The hole finder's duration diff headline when both traces are whole in memory (the worker's traces keep their spans as bytes). */
+function whereTheTimeWent(before: LoadedTrace, after: LoadedTrace): string | null {
+  if (!before.trace || !after.trace || !before.model || !after.model) return null;
+  try {
+    return diffTraces(before.trace, after.trace).headline;
+  } catch {
+    // The panes draw either way; only the sentence about where the time went is left out.
+    return null;
+  }
+}
+
 export function createTraceCompare(container: HTMLElement): TraceCompare {
   const root = add(container, 'div', 'tc');
   const caption = add(root, 'h3', 'tc-caption');
   const delta = add(root, 'p', 'tc-delta');
   delta.setAttribute('role', 'status');
+  const total = add(delta, 'span', 'tc-delta-total');
+  const where = add(delta, 'span', 'tc-delta-where');
   const sides = add(root, 'div', 'tc-sides');
 
   const panes = (['Before', 'After'] as const).map((name) => {
@@ -55,7 +69,10 @@ export function createTraceCompare(container: HTMLElement): TraceCompare {
       const s = p.viewer.summary();
       p.head.textContent = s ? `${p.name}: ${formatDuration(s.durationUs)} · ${s.spanCount} spans` : p.name;
     });
-    delta.textContent = describeDelta(beforeUs, afterUs);
+    total.textContent = describeDelta(beforeUs, afterUs);
+    const diff = whereTheTimeWent(before, after);
+    where.textContent = diff ? ` Where it went: ${diff}.` : '';
+    where.hidden = !diff;
   }
 
   return {

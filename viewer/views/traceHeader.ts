@@ -3,6 +3,7 @@ import { formatCount, formatDuration } from '../model/format.ts';
 import { paintService } from './palette.ts';
 import { operationOf, serviceOf } from '../model/traceModel.ts';
 import { add } from './dom.ts';
+import { reportersByService } from '../model/reporter.ts';
 import type { TraceView } from './traceView.ts';
 
 function plural(n: number, one: string, many: string): string {
@@ -39,13 +40,32 @@ export function createTraceHeader(): TraceView {
         `${formatDuration(m.durationUs)}, ${plural(m.count, 'span', 'spans')}, ${plural(m.services.length, 'service', 'services')}, depth ${m.levels}`,
       );
 
+      // Which SDK reported each service, so by which door its spans came (a trace that crosses a migration shows both).
+      const reporters = reportersByService(m.processes, m.services);
+      const doors = new Map<string, string[]>();
+      m.services.forEach((name, k) => {
+        for (const r of reporters[k]!) doors.set(r, [...(doors.get(r) ?? []), name]);
+      });
+      if (doors.size > 1) {
+        const line = add(element, 'p', 'tv-doors');
+        add(line, 'span', 'tv-stat-key', 'Reported by ');
+        [...doors].forEach(([r, names], k) => {
+          const d = add(line, 'span', 'tv-door');
+          add(d, 'strong', 'tv-door-name', r);
+          add(d, 'span', 'tv-door-services', `: ${names.join(', ')}${k < doors.size - 1 ? '; ' : ''}`);
+        });
+      }
+
       const legend = add(element, 'ul', 'tv-legend');
       legend.setAttribute('aria-label', 'Services');
       m.services.forEach((name, k) => {
         const li = add(legend, 'li', 'tv-legend-item');
         paintService(add(li, 'span', 'tv-swatch'), k);
         add(li, 'span', '', name);
+        // Per service only when they differ; one reporter for all is said once, after the services.
+        if (doors.size > 1 && reporters[k]!.length > 0) add(li, 'span', 'tv-legend-sdk', reporters[k]!.join(', '));
       });
+      if (doors.size === 1) add(add(legend, 'li', 'tv-legend-item'), 'span', 'tv-legend-sdk', `all by ${[...doors.keys()][0]}`);
       const cpKey = add(legend, 'li', 'tv-legend-item tv-legend-cp');
       add(cpKey, 'span', 'tv-cp-key');
       add(cpKey, 'span', '', 'critical path');

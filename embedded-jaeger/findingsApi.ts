@@ -1,4 +1,5 @@
 // The hole finder over HTTP: findings of one stored trace, of posted Jaeger JSON, and aggregated over recent traces.
+// Over 300 lines: the three routes share the gate, the sliced trace reading and the findings cache kept here; apart they would each rebuild them.
 import express, { type Router } from 'express';
 import { aggregateFindings, analyzeTrace, compareSlowTraces, jaegerJsonOf } from '../analysis/index.ts';
 import {

@@ -1,4 +1,5 @@
 // Decodes jaeger.thrift Batch/Span/Process (and agent.thrift's emitBatch message) into the compact span model; tag and log lists in jaegerThriftTags.ts.
+// Over 300 lines: one decoder for both Thrift protocols, Batch, Span and Process read side by side so the compact and binary paths stay in step.
 import {
   BinaryReader,
   CompactReader,

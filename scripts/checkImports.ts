@@ -1,4 +1,5 @@
 // The import rule of the project, checked over every .ts file: doors, browser/server split, layers, runtime dependencies.
+// Over 300 lines: every rule of the import check beside the reading of the tree it judges, so a rule and what it reads change together.
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';

@@ -1,4 +1,5 @@
 // Minimal Thrift compact and binary writers plus a protocol transcoder: the mesh's span reporter and the forwarder to a real Jaeger.
+// Over 300 lines: the compact and binary writers mirror each other method for method, and the transcoder walks both.
 import {
   MSG_ONEWAY,
   T_BOOL,

@@ -1,4 +1,5 @@
 // The hostile room's attacks (issue 12), each bounded in count and time; each returns what it saw besides the presenter's probe.
+// Over 300 lines: one short function per attack, listed together so the attack script and its test read them from one place.
 import http from 'node:http';
 import { encodeBatch, type FakeSpan } from './thriftBatch.ts';
 import { call, errorKind, openEventStream, openIdleSocket, pool, sleep, type EventStream, type IdleSocket } from '../wire.ts';

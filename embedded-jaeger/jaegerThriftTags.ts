@@ -12,7 +12,7 @@ import {
   type ThriftReader,
 } from '../thrift/index.ts';
 import { T_BOOL, T_DOUBLE, T_I32, T_I64, T_LIST, T_STOP, T_STRING, T_STRUCT } from '../thrift/index.ts';
-import { failedByStatus, STATUS_CAUSE_MASK, STATUS_TAG_KEYS, statusKeyAt } from '../model/index.ts';
+import { failedByStatus, isErrorTagValue, STATUS_CAUSE_MASK, STATUS_TAG_KEYS, statusKeyAt } from '../model/index.ts';
 import {
   SPAN_KINDS,
   TAG_BINARY,
@@ -239,7 +239,9 @@ export function checkTagList(r: ThriftReader, t: number): number {
       continue;
     }
     const k = statusKeyAt(r.buf, keyAt, keyEnd);
-    if (k < 0 || (statusSeen & (1 << k)) !== 0) continue;
+    // The first of each key counts; for `error`, a later one that says true (model/spanStatus.ts).
+    if (k < 0 || ((statusSeen & (1 << k)) !== 0 && !(k === ERROR_KEY && vType === TAG_BOOL && bool && !isErrorTagValue(statusValues[k]))))
+      continue;
     statusSeen |= 1 << k;
     if (k === KIND_KEY) {
       const kind = vType === TAG_STRING && strAt >= 0 ? kindOf(r.buf, strAt, strEnd) : 0;

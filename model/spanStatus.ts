@@ -16,6 +16,10 @@ export function isErrorTagValue(v: unknown): boolean {
   return v === true || v === 'true';
 }
 
+/** Index of `error` in STATUS_TAG_KEYS. Of each status key the first tag counts, except `error`: any of its tags that says true
+ * fails the span, as Jaeger's UI reads it (a span may carry error=false from its start and error=true from where it failed). */
+export const ERROR_TAG_INDEX = STATUS_TAG_KEYS.indexOf('error');
+
 /**
  * Failed by any of the conventions in use: OpenTracing's `error` tag, OpenTelemetry's status
  * (`otel.status_code=ERROR`, as Jaeger shows an OTLP span's status), or an HTTP 5xx answered by a
@@ -30,14 +34,15 @@ export function failedByStatus(t: StatusTags): boolean {
   return code >= 500 && code <= 599;
 }
 
-/** The status tags out of a span's tag list (the first of each key counts). */
+/** The status tags out of a span's tag list (the first of each key counts; for `error`, one that says true). */
 export function statusTagsOf(tags: readonly JaegerKeyValue[] | null | undefined): StatusTags {
   const out: StatusTags = {};
   if (!Array.isArray(tags)) return out;
   for (const t of tags) {
     if (!t || typeof t.key !== 'string') continue;
     const k = t.key as StatusTagKey;
-    if ((STATUS_TAG_KEYS as readonly string[]).includes(k) && !(k in out)) out[k] = t.value;
+    if (!(STATUS_TAG_KEYS as readonly string[]).includes(k)) continue;
+    if (!(k in out) || (k === 'error' && !isErrorTagValue(out.error) && isErrorTagValue(t.value))) out[k] = t.value;
   }
   return out;
 }

@@ -80,3 +80,17 @@ test('the request failed when its root did, by the same rule', () => {
   root.tags.push({ key: 'http.response.status_code', type: 'int64', value: 502 });
   assert.equal(requestFailed(t), true);
 });
+
+test('a span that says error=false, then error=true where it failed, is failed for every reader (any true error tag counts)', async () => {
+  const t = isbnRetries();
+  const span = t.spans.find((s) => s.references.length > 0)!;
+  span.tags.push({ key: 'error', type: 'bool', value: false }, { key: 'error', type: 'bool', value: true });
+  assert.equal(spanFailed(span), true);
+  assert.ok(failedIds(t).includes(span.spanID));
+  assert.ok(idsOf(buildTraceModel(t)).includes(span.spanID));
+  assert.ok(idsOf(await modelFromBytes(t)).includes(span.spanID));
+  // And the other way round: a later error=false does not clear an earlier true.
+  const other = t.spans.find((s) => s !== span && s.references.length > 0 && !spanFailed(s))!;
+  other.tags.push({ key: 'error', type: 'bool', value: true }, { key: 'error', type: 'bool', value: false });
+  assert.ok(idsOf(await modelFromBytes(t)).includes(other.spanID));
+});

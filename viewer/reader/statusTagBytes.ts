@@ -1,5 +1,13 @@
 // The byte reader's side of the one failure rule: spots the status tags (model/spanStatus.ts) by their raw key bytes and decodes their values only when one could fail the span.
-import { failedByStatus, STATUS_CAUSE_MASK, STATUS_TAG_KEYS, statusKeyAt, type StatusTags } from '../../model/index.ts';
+import {
+  ERROR_TAG_INDEX,
+  failedByStatus,
+  isErrorTagValue,
+  STATUS_CAUSE_MASK,
+  STATUS_TAG_KEYS,
+  statusKeyAt,
+  type StatusTags,
+} from '../../model/index.ts';
 export { MAY_BE_STATUS_KEY as MAY_BE_STATUS } from '../../model/index.ts';
 
 const QUOTE = 34;
@@ -34,6 +42,11 @@ function statusValueOf(k: number, b: Uint8Array, from: number, to: number): unkn
   return (lastValue[k] = plainValue(b, from, to));
 }
 
+/** The value bytes spell true or "true" (an error tag that fails the span). */
+function sayTrue(b: Uint8Array, from: number, to: number): boolean {
+  return isErrorTagValue(plainValue(b, from, to));
+}
+
 /** One object of a fixed shape, refilled for each span the rule is asked about. */
 const tags: StatusTags = Object.fromEntries(STATUS_TAG_KEYS.map((k) => [k, undefined]));
 
@@ -45,7 +58,9 @@ export function resetStatusTags(): void {
 /** A tag of the span: key bytes [keyFrom, keyTo), value bytes [from, to). Only where a status tag's value lies is kept (the first of each key). */
 export function noteStatusTag(b: Uint8Array, keyFrom: number, keyTo: number, from: number, to: number): void {
   const k = statusKeyAt(b, keyFrom, keyTo);
-  if (k < 0 || (seen & (1 << k)) !== 0) return;
+  // The first of each key counts; for `error`, a later one that says true (model/spanStatus.ts).
+  if (k < 0 || ((seen & (1 << k)) !== 0 && !(k === ERROR_TAG_INDEX && sayTrue(b, from, to) && !sayTrue(b, valueFrom[k]!, valueTo[k]!))))
+    return;
   seen |= 1 << k;
   valueFrom[k] = from;
   valueTo[k] = to;

@@ -47,12 +47,17 @@ export function createTraceHeader(): TraceView {
         for (const r of reporters[k]!) doors.set(r, [...(doors.get(r) ?? []), name]);
       });
       if (doors.size > 1) {
+        // One line, so the waterfall keeps its rows: the smaller groups by name, the largest as "the other N" (named on hover).
         const line = add(element, 'p', 'tv-doors');
         add(line, 'span', 'tv-stat-key', 'Reported by ');
-        [...doors].forEach(([r, names], k) => {
+        const groups = [...doors].sort((a, b) => a[1].length - b[1].length);
+        groups.forEach(([r, names], k) => {
           const d = add(line, 'span', 'tv-door');
           add(d, 'strong', 'tv-door-name', r);
-          add(d, 'span', 'tv-door-services', `: ${names.join(', ')}${k < doors.size - 1 ? '; ' : ''}`);
+          const last = k === groups.length - 1;
+          const who = last && names.length > 2 ? `the other ${names.length}` : names.join(', ');
+          const s = add(d, 'span', 'tv-door-services', `: ${who}${last ? '' : '; '}`);
+          if (who !== names.join(', ')) s.title = names.join(', ');
         });
       }
 

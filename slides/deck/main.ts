@@ -64,8 +64,12 @@ if (!mode.receiver && !mode.print) {
   connectLiveSlides(Reveal, liveParts, { presenterToken: mode.presenterToken, apiBase: '', offline, latestTrace: createLatestTrace() });
 }
 
+// The print layout may clone slides after initialize() has settled: the address is written into those too when it is done.
+let showAddressAgain = () => {};
+if (mode.print) Reveal.on('pdf-ready', () => showAddressAgain());
+
 void Reveal.initialize(config).then(() => {
   // Once reveal.js has laid the slides out (print moves them into pages), so the address lands in the final page.
-  fillDeckAddress(document, window.location, !offline && !mode.receiver);
+  showAddressAgain = fillDeckAddress(document, window.location, !offline && !mode.receiver);
   if (!mode.receiver && !mode.print) mountSelfStudyToggle(Reveal, document, window, { notesByDefault: selfStudy });
 });

@@ -254,6 +254,8 @@ test('print view (?print-pdf) renders every slide, each followed by its notes, a
   await waitFor(
     'the Thanks slide shows the deck’s public address',
     async () => (await page.locator('#thanks a[data-deck-address]').getAttribute('href')) === new URL('./', joinUrl).href,
+    // The deck asks again when an ask fails or stalls (2 s each, backing off): room for those tries on a busy machine.
+    { timeoutMs: 20_000 },
   ).catch(async (e: unknown) => {
     throw new Error(
       `${String(e)}: shows ${await page.evaluate(() => [...document.querySelectorAll('a[data-deck-address]')].map((a) => a.outerHTML).join(' '))}, joins by ${joinUrl}`,

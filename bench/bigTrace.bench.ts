@@ -179,13 +179,13 @@ export async function run(): Promise<void> {
     const results: Record<string, Figures> = {};
     for (let r = 0; r < ROUNDS; r++) {
       const order: [string, string][] = [
-        ['ours, rendered in slices', ours],
+        ['ours, one rendering shared', ours],
         ['ours, kept bytes', ours],
         ['one piece (baseline)', theirs],
       ];
       for (const [name, url] of r % 2 === 0 ? order : order.reverse()) {
         // The trace grows by a span first, so its kept bytes are dropped and all four answers render it.
-        if (name === 'ours, rendered in slices' && deck.jaeger.ingestOtlp(oneMoreSpan(r), true)) throw new Error('bench span refused');
+        if (name === 'ours, one rendering shared' && deck.jaeger.ingestOtlp(oneMoreSpan(r), true)) throw new Error('bench span refused');
         // Asked once first, so the four are sent the kept bytes.
         if (name === 'ours, kept bytes') await get(url);
         record((results[name] ??= emptyFigures()), await fourAtOnce(deck.url, url));

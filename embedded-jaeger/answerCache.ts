@@ -1,6 +1,7 @@
-// The bytes of the latest big trace answers, kept so the next request for the same trace (same spans, same options) is a plain byte stream: no rendering, no gate.
+// Big trace answers: rendered once for every request that wants the same one at the same time, and their bytes kept so the next request (same spans, same options) is a plain byte stream: no rendering, no gate.
 import type { Response } from 'express';
-import { drained } from './jsonStream.ts';
+import { drained, type StreamPacing, writePieces } from './jsonStream.ts';
+import { LiveAnswer } from './liveAnswer.ts';
 import type { TraceRecord } from './traceStore.ts';
 
 interface Entry {
@@ -9,19 +10,13 @@ interface Entry {
   bytes: number;
 }
 
-/** What records one answer as it is written: `add` each piece of text sent, `done` once it was all sent; `release` in any case after. */
-export interface AnswerRecorder {
-  add(text: string): void;
-  done(): void;
-  release(): void;
-}
-
-const NOT_RECORDING: AnswerRecorder = { add() {}, done() {}, release() {} };
+/** Big answers since start: renderings begun, and requests sent a rendering under way or kept bytes (tests and the bench read them). */
+export const answerStats = { rendered: 0, joined: 0, kept: 0 };
 
 export class AnswerCache {
   private readonly entries = new Map<string, Entry>();
-  /** Answers being recorded; those rendered ahead (nobody waiting on the wire) with a promise a request can wait on. */
-  private readonly recording = new Map<string, { ahead: Promise<void> | null; finished: () => void }>();
+  /** Answers being rendered now, which a request for the same answer joins instead of rendering it again. */
+  private readonly rendering = new Map<string, LiveAnswer>();
   private held = 0;
 
   /** `maxBytes` bounds the answers kept (default 128 MiB: one answer of 300k spans, or three of 100k), oldest use dropped first. */
@@ -41,53 +36,57 @@ export class AnswerCache {
     return e;
   }
 
-  /**
-   * Records the answer being written, unless the same one is already being recorded; kept only if it fits.
-   * `ahead`: rendered before anyone asked, so a request for it may wait (whenRenderedAhead) instead of rendering it too.
-   */
-  recorder(trace: TraceRecord, variant: string, ahead = false): AnswerRecorder {
-    const key = `${trace.key}\u0000${variant}`;
-    if (this.recording.has(key)) return NOT_RECORDING;
-    let finished = () => {};
-    const promise = ahead ? new Promise<void>((resolve) => (finished = resolve)) : null;
-    this.recording.set(key, { ahead: promise, finished });
-    const spans = trace.spans.length;
-    let parts: Buffer[] | null = [];
-    let open = true;
-    const close = () => {
-      if (open) this.recording.delete(key);
-      open = false;
-      finished();
-    };
-    let bytes = 0;
-    return {
-      add: (text) => {
-        if (!parts) return;
-        const b = Buffer.from(text, 'utf8');
-        bytes += b.length;
-        if (bytes > this.maxBytes) parts = null;
-        else parts.push(b);
-      },
-      release: close,
-      done: () => {
-        if (!open || !parts) return close();
-        close();
-        const old = this.entries.get(key);
-        if (old) this.drop(key, old);
-        this.entries.set(key, { spans, parts, bytes });
-        this.held += bytes;
-        for (const [k, e] of this.entries) {
-          if (this.held <= this.maxBytes) break;
-          this.drop(k, e);
-        }
-        parts = null;
-      },
-    };
+  /** The same answer being rendered now, for the trace as it is, which a new request can be sent whole. */
+  live(trace: TraceRecord, variant: string): LiveAnswer | undefined {
+    const a = this.rendering.get(`${trace.key}\u0000${variant}`);
+    return a?.joinable && a.spans === trace.spans.length ? a : undefined;
   }
 
-  /** Resolves once the answer being rendered ahead for this trace is recorded (or given up); undefined when none is. */
-  whenRenderedAhead(trace: TraceRecord, variant: string): Promise<void> | undefined {
-    return this.recording.get(`${trace.key}\u0000${variant}`)?.ahead ?? undefined;
+  /**
+   * Renders `pieces` (the answer for `trace` as it is now) into a shared answer, in slices paced by `pacing`,
+   * for as long as someone reads it (or, `ahead`, until it is done); kept once done if it fits. `ended`
+   * resolves when the rendering stops, whatever the outcome.
+   */
+  render(
+    trace: TraceRecord,
+    variant: string,
+    pieces: Iterable<string | undefined>,
+    pacing: StreamPacing,
+    ahead = false,
+  ): { answer: LiveAnswer; ended: Promise<void> } {
+    const key = `${trace.key}\u0000${variant}`;
+    const answer = new LiveAnswer(trace.spans.length, ahead, this.maxBytes);
+    answerStats.rendered++;
+    this.rendering.set(key, answer);
+    const ended = writePieces(pieces, pacing, {
+      write: (text) => answer.push(Buffer.from(text, 'utf8')),
+      drained: () => answer.readersCaughtUp(),
+      gone: () => !answer.wanted,
+      end: (text) => {
+        answer.push(Buffer.from(text, 'utf8'));
+        answer.finish('done');
+      },
+    })
+      .catch(() => answer.finish('failed'))
+      .finally(() => {
+        // Left by everyone before the end: nothing more will come.
+        answer.finish('failed');
+        if (this.rendering.get(key) === answer) this.rendering.delete(key);
+        const parts = answer.keptParts();
+        if (parts) this.keep(key, { spans: answer.spans, parts, bytes: answer.bytes });
+      });
+    return { answer, ended };
+  }
+
+  private keep(key: string, entry: Entry): void {
+    const old = this.entries.get(key);
+    if (old) this.drop(key, old);
+    this.entries.set(key, entry);
+    this.held += entry.bytes;
+    for (const [k, e] of this.entries) {
+      if (this.held <= this.maxBytes) break;
+      this.drop(k, e);
+    }
   }
 
   private drop(key: string, e: Entry): void {

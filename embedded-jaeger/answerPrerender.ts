@@ -1,7 +1,7 @@
 // A big trace's usual answer rendered into the kept bytes once the trace has stopped growing, in slices, so even its first open is a plain byte stream.
 import type { AnswerCache } from './answerCache.ts';
 import { BIG_TRACE_SPANS, envelopeOf, pacing } from './boundedAnswer.ts';
-import { jsonPieces, recordPieces } from './jsonStream.ts';
+import { jsonPieces } from './jsonStream.ts';
 import type { JaegerEnvelope } from '../model/index.ts';
 import type { RenderOptions } from './traceJson.ts';
 import type { TraceStore } from './traceStore.ts';
@@ -36,14 +36,8 @@ export function prerenderIdleTraces(o: PrerenderOptions): () => void {
     busy = true;
     try {
       const trace = o.store.get(key);
-      if (trace && trace.spans.length > BIG_TRACE_SPANS && !o.answers.get(trace, o.variant)) {
-        const recorder = o.answers.recorder(trace, o.variant, true);
-        try {
-          await recordPieces(jsonPieces(envelopeOf(o.shell, [trace], o.render), ''), pacing, recorder);
-        } finally {
-          recorder.release();
-        }
-      }
+      if (trace && trace.spans.length > BIG_TRACE_SPANS && !o.answers.get(trace, o.variant) && !o.answers.live(trace, o.variant))
+        await o.answers.render(trace, o.variant, jsonPieces(envelopeOf(o.shell, [trace], o.render), ''), pacing, true).ended;
     } finally {
       busy = false;
       void next();

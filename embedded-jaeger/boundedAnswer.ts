@@ -6,7 +6,6 @@ import { addressOf, isOwnMachine } from '../pkg/index.ts';
 import { prettyIndent } from './queryParams.ts';
 import type { TraceQuery, TraceRecord, TraceStore } from './traceStore.ts';
 import { Chunked, jsonPieces, streamPieces, type StreamPacing } from './jsonStream.ts';
-import type { AnswerRecorder } from './answerCache.ts';
 
 /** Work done between pauses: the rest of the server (the presenter's /healthz, the live stream) runs in between. With 10 ms slices and 2 searches per device the big-search attack gave the presenter healthz p50 153 ms; 5 ms and 1 per device, 84 ms (load average ~18 on 2 cores). */
 const SLICE_MS = 5;
@@ -88,8 +87,8 @@ export const pacing: StreamPacing = { sliceMs: SLICE_MS, pause };
  * JSON.stringify of the whole, prettyPrint= honoured; the reply is sent as it is made, paced by the
  * client (backpressure) and by SLICE_MS (the event loop).
  */
-export function streamJson(req: Request, res: Response, value: unknown, tap?: AnswerRecorder): Promise<void> {
-  return streamPieces(res, jsonPieces(value, prettyIndent(req)), pacing, tap);
+export function streamJson(req: Request, res: Response, value: unknown): Promise<void> {
+  return streamPieces(res, jsonPieces(value, prettyIndent(req)), pacing);
 }
 
 /** `shell` (an envelope) with `traces` rendered into its data array one at a time, each in steps (see streamJson). */
@@ -99,9 +98,8 @@ export function streamEnvelope(
   shell: JaegerEnvelope<unknown[]>,
   traces: readonly TraceRecord[],
   render: RenderOptions,
-  tap?: AnswerRecorder,
 ): Promise<void> {
-  return streamJson(req, res, envelopeOf(shell, traces, render), tap);
+  return streamJson(req, res, envelopeOf(shell, traces, render));
 }
 
 /** The envelope with `traces` as its data, each rendered in steps as it is written. */

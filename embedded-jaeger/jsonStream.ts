@@ -1,6 +1,5 @@
 // JSON answers written as they are made: the same bytes as JSON.stringify, sent in slices with backpressure so a big answer never holds the event loop.
 import type { Response } from 'express';
-import type { AnswerRecorder } from './answerCache.ts';
 
 /** An array or object whose members are written one at a time (everything else is stringified whole). */
 export class Chunked {
@@ -100,8 +99,8 @@ export function drained(res: Response): Promise<void> {
   });
 }
 
-/** Where pieces go: a response, or only the kept bytes (a trace rendered before anyone asks). */
-interface PieceSink {
+/** Where pieces go: a response, or a shared answer (liveAnswer.ts) its requests read at their own pace. */
+export interface PieceSink {
   /** False when the receiver wants a pause (backpressure). */
   write(text: string): boolean;
   drained(): Promise<void>;
@@ -110,7 +109,7 @@ interface PieceSink {
 }
 
 /** Gathers pieces into 64 KiB writes, pausing every `pacing.sliceMs` and whenever the sink asks to. */
-async function writePieces(pieces: Iterable<string | undefined>, pacing: StreamPacing, sink: PieceSink): Promise<void> {
+export async function writePieces(pieces: Iterable<string | undefined>, pacing: StreamPacing, sink: PieceSink): Promise<void> {
   let buffered: string[] = [];
   let size = 0;
   let sliceStart = performance.now();
@@ -140,43 +139,14 @@ async function writePieces(pieces: Iterable<string | undefined>, pacing: StreamP
 
 /**
  * Sends `pieces` as one JSON answer: written in 64 KiB pieces as they are made, paced by the client (a
- * slow reader makes the writer wait, so it never holds more than a piece or two) and by `pacing.sliceMs`;
- * `tap` records what was sent.
+ * slow reader makes the writer wait, so it never holds more than a piece or two) and by `pacing.sliceMs`.
  */
-export function streamPieces(
-  res: Response,
-  pieces: Iterable<string | undefined>,
-  pacing: StreamPacing,
-  tap?: AnswerRecorder,
-): Promise<void> {
+export function streamPieces(res: Response, pieces: Iterable<string | undefined>, pacing: StreamPacing): Promise<void> {
   res.status(200).type('application/json');
   return writePieces(pieces, pacing, {
-    write: (text) => {
-      tap?.add(text);
-      return res.write(text);
-    },
+    write: (text) => res.write(text),
     drained: () => (res.writableNeedDrain ? drained(res) : Promise.resolve()),
     gone: () => gone(res),
-    end: (text) => {
-      tap?.add(text);
-      res.end(text);
-      tap?.done();
-    },
-  });
-}
-
-/** Makes the pieces in slices only for `tap` (nobody is sent them now). */
-export function recordPieces(pieces: Iterable<string | undefined>, pacing: StreamPacing, tap: AnswerRecorder): Promise<void> {
-  return writePieces(pieces, pacing, {
-    write: (text) => {
-      tap.add(text);
-      return true;
-    },
-    drained: () => Promise.resolve(),
-    gone: () => false,
-    end: (text) => {
-      tap.add(text);
-      tap.done();
-    },
+    end: (text) => res.end(text),
   });
 }

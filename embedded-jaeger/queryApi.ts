@@ -5,8 +5,18 @@ import { parseGoDurationUs, parseLookbackUs } from './goDuration.ts';
 import { BadQuery, boolParam, int32Param, one, paddedTraceId, prettyIndent, sendJson, traceIdFromPath } from './queryParams.ts';
 import type { RenderOptions } from './traceJson.ts';
 import { parseTraceId, type TraceQuery, type TraceRecord, type TraceStore } from './traceStore.ts';
-import { BIG_TRACE_SPANS, gatedAnswer, type HeavyQueries, runInSlices, searchInSlices, streamEnvelope } from './boundedAnswer.ts';
-import { AnswerCache, sendKept } from './answerCache.ts';
+import {
+  BIG_TRACE_SPANS,
+  envelopeOf,
+  gatedAnswer,
+  type HeavyQueries,
+  pacing,
+  runInSlices,
+  searchInSlices,
+  streamEnvelope,
+} from './boundedAnswer.ts';
+import { jsonPieces } from './jsonStream.ts';
+import { AnswerCache, answerStats, sendKept } from './answerCache.ts';
 import { prerenderIdleTraces } from './answerPrerender.ts';
 
 const DEFAULT_LIMIT = 100;
@@ -170,25 +180,34 @@ export function createQueryApi(store: TraceStore, opts: QueryApiOptions): Router
     const trace = store.get(key);
     if (!trace) return sendError(res, 404, 'trace not found');
     // A big one: the bytes kept from the last time it was asked for (the viewer opens it again and again), else
-    // rendered and sent in slices (a 100k-span trace is ~37 MB of JSON; boundedAnswer.ts) and kept.
+    // the rendering under way for someone else, else rendered in slices (a 100k-span trace is ~37 MB of JSON;
+    // boundedAnswer.ts) and kept. One rendering serves every request that comes while it runs.
     const big = trace.spans.length > BIG_TRACE_SPANS;
     const variant = answerVariant(render, prettyIndent(req));
-    const answer = () => {
-      const kept = big ? answers.get(trace, variant) : undefined;
-      if (kept) return void sendKept(res, kept).catch(() => res.destroy());
-      void gatedAnswer(req, res, [trace], opts.bigTraces, sendError, async () => {
-        const recorder = big ? answers.recorder(trace, variant) : undefined;
-        try {
-          await streamEnvelope(req, res, envelope([]), [trace], render, recorder);
-        } finally {
-          recorder?.release();
-        }
-      });
-    };
-    // Being rendered ahead right now: waiting for it costs nothing, rendering it a second time would.
-    const ahead = big ? answers.whenRenderedAhead(trace, variant) : undefined;
-    if (ahead) void ahead.then(() => !res.destroyed && answer());
-    else answer();
+    if (!big)
+      return void gatedAnswer(req, res, [trace], opts.bigTraces, sendError, () => streamEnvelope(req, res, envelope([]), [trace], render));
+    const failed = (r: Response) => sendError(r, 500, 'rendering the trace failed');
+    const kept = answers.get(trace, variant);
+    if (kept) {
+      answerStats.kept++;
+      return void sendKept(res, kept).catch(() => res.destroy());
+    }
+    // Being rendered now (for another request, or ahead): sent as it is made, at no cost of rendering.
+    const live = answers.live(trace, variant);
+    if (live) {
+      answerStats.joined++;
+      return void live.send(res, failed).catch(() => res.destroy());
+    }
+    const release = opts.bigTraces.admit(req, res, sendError);
+    if (!release) return;
+    const { answer, ended } = answers.render(
+      trace,
+      variant,
+      jsonPieces(envelopeOf(envelope([]), [trace], render), prettyIndent(req)),
+      pacing,
+    );
+    void ended.finally(release);
+    void answer.send(res, failed).catch(() => res.destroy());
   });
 
   router.get('/api/traces', (req, res) => {

@@ -9,7 +9,7 @@ import type {
   JaegerValueType,
 } from '../model/index.ts';
 import { spanLogs, spanTags } from './jaegerThriftTags.ts';
-import { clockSkewSteps } from './clockSkew.ts';
+import { clockSkewSteps, hostKeyOf } from './clockSkew.ts';
 import { NOTE_UNKNOWN_REF_TYPE, NOTE_UNKNOWN_TAG_TYPE, REF_CHILD_OF, type SpanRecord, type TagList } from './spanModel.ts';
 import { traceKey, type TraceRecord } from './traceStore.ts';
 
@@ -103,11 +103,9 @@ function jaegerSpan(s: SpanRecord, pid: string): JaegerSpan {
   };
 }
 
-const NO_LOGS: JaegerLog[] = [];
-
 /**
  * The trace's processes and each span's process id in steps; with clock-skew correction, the adjuster runs
- * (in steps) on light copies of the spans (no tags, no logs), and spanAt applies what it decided.
+ * (in steps) over the stored spans, and spanAt applies what it decided.
  */
 export function* lazyTraceSteps(trace: TraceRecord, opts: RenderOptions = {}, step = 500): Generator<undefined, LazyTrace> {
   // Process ids p1, p2… in order of first appearance, one per distinct process (by content, as Jaeger
@@ -131,37 +129,21 @@ export function* lazyTraceSteps(trace: TraceRecord, opts: RenderOptions = {}, st
   }
   if (opts.maxClockSkewUs === undefined)
     return { traceID: trace.traceID, count, processes, spanAt: (i) => jaegerSpan(records[i]!, spanPids[i]!) };
-  const light: JaegerSpan[] = new Array<JaegerSpan>(count);
-  for (let i = 0; i < count; i++) {
-    if (i > 0 && i % (step * 4) === 0) yield;
-    const s = records[i]!;
-    light[i] = {
-      traceID: s.traceId,
-      spanID: s.spanId,
-      operationName: '',
-      references: references(s),
-      startTime: s.startTime,
-      duration: s.duration,
-      tags: [],
-      logs: NO_LOGS,
-      processID: spanPids[i]!,
-      warnings: null,
-    };
-  }
-  yield* clockSkewSteps({ traceID: trace.traceID, spans: light, processes, warnings: null }, opts.maxClockSkewUs);
+  const hostByPid = new Map(Object.entries(processes).map(([pid, p]) => [pid, hostKeyOf(p.tags)]));
+  const skew = yield* clockSkewSteps(records, (i) => hostByPid.get(spanPids[i]!)!, opts.maxClockSkewUs, step * 4);
   return {
     traceID: trace.traceID,
     count,
     processes,
     spanAt(i) {
       const span = jaegerSpan(records[i]!, spanPids[i]!);
-      const adjusted = light[i]!;
-      const shift = adjusted.startTime - span.startTime;
+      const shift = skew.startUs[i]! - span.startTime;
       if (shift !== 0) {
-        span.startTime = adjusted.startTime;
+        span.startTime += shift;
         for (const l of span.logs) l.timestamp += shift;
       }
-      if (adjusted.warnings) span.warnings = [...(span.warnings ?? []), ...adjusted.warnings];
+      const said = skew.warnings.get(i);
+      if (said) span.warnings = [...(span.warnings ?? []), ...said];
       return span;
     },
   };

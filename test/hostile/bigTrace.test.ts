@@ -1,4 +1,4 @@
-// A 100,000-span trace in the store (issue 22): its answers are rendered and sent in slices, byte for byte as before, and a device gets one big answer at a time.
+// A 100,000-span trace in the store (issue 22): its answers are rendered once in slices for every request that wants them, byte for byte as before, and a device gets one big rendering at a time.
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, test } from 'node:test';
@@ -7,6 +7,7 @@ import { testConfig } from '../../server/config.ts';
 import { startDeckServer, type DeckServer } from '../../server/deckServer.ts';
 import { createLog } from '../../pkg/index.ts';
 import { sliceStats } from '../../embedded-jaeger/boundedAnswer.ts';
+import { answerStats } from '../../embedded-jaeger/answerCache.ts';
 import { toJaegerTrace } from '../../embedded-jaeger/traceJson.ts';
 import { DEFAULT_MAX_CLOCK_SKEW_US, envelope } from '../../embedded-jaeger/queryApi.ts';
 import { toOtlpResourceSpans } from '../../embedded-jaeger/otlpFromJaeger.ts';
@@ -104,8 +105,14 @@ function timedGet(path: string, localAddress: string): Promise<Timed> {
   });
 }
 
-test('four GETs of a 100k-span trace from another device: /healthz answers while it is rendered and streamed, the next ones are its kept bytes, each the Jaeger JSON it was', async () => {
-  // One more span first: whatever was kept or rendered ahead of this trace is dropped, so these GETs render it.
+test('four GETs of a 100k-span trace at once from another device share one rendering: /healthz answers throughout, each is the Jaeger JSON it was, the next is the kept bytes', async () => {
+  // Both big traces rendered and kept first (ahead, or by these GETs), so no rendering of the filled store is under way below.
+  for (const id of [MID, BIG])
+    await waitFor('the trace rendered and kept', async () => (await timedGet(`/api/traces/${id.toString(16)}`, '127.0.0.1')).length, {
+      timeoutMs: 60_000,
+    });
+  const before = { ...answerStats };
+  // One more span first: whatever was kept or rendered ahead of this trace is dropped, so it is rendered again.
   assert.equal(
     server.jaeger.ingest(
       'http',
@@ -128,51 +135,48 @@ test('four GETs of a 100k-span trace from another device: /healthz answers while
   const expectedHash = createHash('sha256').update(expected).digest('hex');
   const slicesBefore = sliceStats.slices;
   let running = true;
-  const healthAt: number[] = [];
+  const health: { at: number; ms: number }[] = [];
   const probe = (async () => {
     while (running) {
+      const t0 = performance.now();
       assert.equal((await call(url('/healthz'))).status, 200);
-      healthAt.push(performance.now());
+      health.push({ at: performance.now(), ms: performance.now() - t0 });
       await new Promise((r) => setImmediate(r));
     }
   })();
-  const refused: Timed[] = [];
-  // Each client takes its turn as the 503s say (one big answer per device at a time).
-  const answers = await Promise.all(
-    Array.from({ length: 4 }, () =>
-      waitFor(
-        'a turn for the big answer',
-        async () => {
-          const r = await timedGet(`/api/traces/${BIG.toString(16)}`, '127.0.0.2');
-          if (r.status === 503) refused.push(r);
-          return r.status === 200 ? r : undefined;
-        },
-        { timeoutMs: 240_000, intervalMs: 50 },
-      ),
-    ),
-  );
+  const path = `/api/traces/${BIG.toString(16)}`;
+  const [answers, pretty] = await Promise.all([
+    Promise.all(Array.from({ length: 4 }, () => timedGet(path, '127.0.0.2'))),
+    // The same device asking for another big answer meanwhile waits its turn: one rendering per device.
+    timedGet(`${path}?prettyPrint=true`, '127.0.0.2'),
+  ]);
   running = false;
   await probe;
-  for (const a of answers) assert.equal(a.sha256, expectedHash, `byte for byte (${a.bytes} vs ${Buffer.byteLength(expected)} bytes)`);
-  assert.ok(refused.length > 0, 'one device gets one big answer at a time');
-  assert.equal(refused[0]!.retryAfter, '2');
-  assert.match(refused[0]!.body, /too many big trace answers/);
-  // The first was rendered (and its bytes kept); the others, asked again after their 503, were sent from them.
-  const rendered = answers.filter((a) => a.length === undefined);
-  assert.ok(rendered.length >= 1);
-  assert.ok(
-    answers.some((a) => a.length === String(Buffer.byteLength(expected))),
-    'later ones are the kept bytes, with their length',
-  );
-  // The presenter's /healthz was answered while each rendered answer was streaming, not only between them.
-  for (const a of rendered) {
-    const during = healthAt.filter((t) => t > a.firstByteAt && t < a.endAt).length;
-    assert.ok(during >= 2, `${during} healthz answers while an answer streamed for ${(a.endAt - a.firstByteAt).toFixed(0)} ms`);
+  for (const a of answers) {
+    assert.equal(a.status, 200, a.body.slice(0, 200));
+    assert.equal(a.sha256, expectedHash, `byte for byte (${a.bytes} vs ${Buffer.byteLength(expected)} bytes)`);
   }
-  // The rendering paused for the event loop many times, not once per answer. How long the loop is held and how fast
-  // /healthz answers meanwhile are `npm run bench bigTrace`'s print: a bound here fails on a loaded 2-core machine.
+  assert.equal(answerStats.rendered - before.rendered, 1, 'the four answers cost one rendering');
+  assert.equal(pretty.status, 503);
+  assert.equal(pretty.retryAfter, '2');
+  assert.match(pretty.body, /too many big trace answers/);
+  // The presenter's /healthz was answered while the answers streamed, each within the issue's 100 ms (about 30 ms
+  // here on 2 cores; `npm run bench bigTrace` measures it against the one-piece baseline, which holds it ~1.6 s).
+  const first = Math.min(...answers.map((a) => a.firstByteAt));
+  const last = Math.max(...answers.map((a) => a.endAt));
+  const during = health.filter((h) => h.at > first && h.at < last);
+  const slowest = Math.max(...health.map((h) => h.ms));
+  console.log(
+    `4 answers in ${(last - first).toFixed(0)} ms from the first byte; /healthz meanwhile: ${during.length} answers, max ${Math.max(...during.map((h) => h.ms)).toFixed(0)} ms; slowest /healthz of the run ${slowest.toFixed(0)} ms`,
+  );
+  assert.ok(during.length >= 2, `${during.length} healthz answers while the answers streamed for ${(last - first).toFixed(0)} ms`);
+  assert.ok(slowest <= 100, `the slowest /healthz took ${slowest.toFixed(0)} ms`);
   const slices = sliceStats.slices - slicesBefore;
-  assert.ok(slices > rendered.length * 2, `${slices} slices of answer work for ${rendered.length} rendered answer(s)`);
+  assert.ok(slices > 2, `${slices} slices of answer work`);
+  // Asked again: the kept bytes, with their length.
+  const again = await timedGet(path, '127.0.0.2');
+  assert.equal(again.length, String(Buffer.byteLength(expected)));
+  assert.equal(again.sha256, expectedHash);
 });
 
 test('a big trace through /api/v3 is the OTLP JSON it was, pretty or not; v1 pretty too', async () => {

@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import express from 'express';
-import { AnswerCache } from '../../embedded-jaeger/answerCache.ts';
+import { AnswerCache, answerStats } from '../../embedded-jaeger/answerCache.ts';
 import { HeavyQueries } from '../../embedded-jaeger/boundedAnswer.ts';
 import { decodeBinaryBatch } from '../../embedded-jaeger/jaegerThrift.ts';
 import { answerVariant, createQueryApi, DEFAULT_MAX_CLOCK_SKEW_US, envelope } from '../../embedded-jaeger/queryApi.ts';
@@ -64,7 +64,7 @@ test('a big trace gone quiet is rendered ahead: the first GET is its kept bytes,
   }
 });
 
-test('a GET that comes while its answer is being rendered ahead waits for it and is sent the kept bytes, not a second rendering', async () => {
+test('a GET that comes while its answer is being rendered ahead joins that rendering: sent as it is made, byte for byte, no second rendering', async () => {
   const store = new TraceStore(1e7, 1e4);
   fill(store, 0xb20n, 40_000);
   const answers = new AnswerCache();
@@ -76,17 +76,21 @@ test('a GET that comes while its answer is being rendered ahead waits for it and
     prerenderIdleMs: 1,
     onTraceGrew: (l) => ((tell = l), () => {}),
   });
-  const variant = answerVariant({ maxClockSkewUs: DEFAULT_MAX_CLOCK_SKEW_US }, '');
+  const render = { maxClockSkewUs: DEFAULT_MAX_CLOCK_SKEW_US };
+  const variant = answerVariant(render, '');
   const big = store.get('b20')!;
   const server = http.createServer(express().use(api));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   try {
+    const before = { ...answerStats };
     tell('b20');
-    await waitFor('the rendering ahead under way', () => answers.whenRenderedAhead(big, variant) !== undefined, { intervalMs: 1 });
-    const r = await call(new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/traces/b20`), { keepBytes: 0 });
+    await waitFor('the rendering ahead under way', () => answers.live(big, variant) !== undefined, { intervalMs: 1 });
+    const r = await call(new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/traces/b20`), { keepBytes: 64e6 });
     assert.equal(r.status, 200);
-    assert.ok(r.headers['content-length'], 'the kept bytes, with their length');
-    assert.equal(String(r.bytes), r.headers['content-length']);
+    assert.equal(answerStats.joined - before.joined, 1, 'it joined the rendering under way');
+    assert.equal(answerStats.rendered - before.rendered, 1, 'one rendering, the one ahead');
+    assert.ok(r.body === JSON.stringify(envelope([toJaegerTrace(big, render)])), 'byte for byte');
+    await waitFor('the rendering kept', () => answers.get(big, variant) !== undefined);
   } finally {
     server.close();
   }

@@ -6,6 +6,7 @@ import { addressOf, isOwnMachine } from '../pkg/index.ts';
 import { prettyIndent } from './queryParams.ts';
 import type { TraceQuery, TraceRecord, TraceStore } from './traceStore.ts';
 import { Chunked, jsonPieces, streamPieces, type StreamPacing } from './jsonStream.ts';
+import { type AnswerCache, answerStats, sendKept } from './answerCache.ts';
 
 /** Work done between pauses: the rest of the server (the presenter's /healthz, the live stream) runs in between. With 10 ms slices and 2 searches per device the big-search attack gave the presenter healthz p50 153 ms; 5 ms and 1 per device, 84 ms (load average ~18 on 2 cores). */
 const SLICE_MS = 5;
@@ -135,6 +136,41 @@ export async function gatedAnswer(
   } finally {
     release();
   }
+}
+
+/**
+ * Sends a big trace's answer: its kept bytes, else the same answer being rendered now (joined from its first
+ * byte), else, past the device's turn at `gate`, a new rendering of `pieces()` that later requests join.
+ */
+export function sendBigTrace(
+  req: Request,
+  res: Response,
+  o: {
+    trace: TraceRecord;
+    /** What else makes the answer differ (API, options, indent): the key it is shared and kept under. */
+    variant: string;
+    answers: AnswerCache;
+    gate: HeavyQueries;
+    refuse: Refuse;
+    pieces: () => Iterable<string | undefined>;
+  },
+): void {
+  const failed = (r: Response) => o.refuse(r, 500, 'rendering the trace failed');
+  const kept = o.answers.get(o.trace, o.variant);
+  if (kept) {
+    answerStats.kept++;
+    return void sendKept(res, kept).catch(() => res.destroy());
+  }
+  const live = o.answers.live(o.trace, o.variant);
+  if (live) {
+    answerStats.joined++;
+    return void live.send(res, failed).catch(() => res.destroy());
+  }
+  const release = o.gate.admit(req, res, o.refuse);
+  if (!release) return;
+  const { answer, ended } = o.answers.render(o.trace, o.variant, o.pieces(), pacing);
+  void ended.finally(release);
+  void answer.send(res, failed).catch(() => res.destroy());
 }
 
 /** A stored trace as one answer member: clock skew worked out in steps, each span rendered only as it is written. */

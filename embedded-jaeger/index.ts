@@ -12,6 +12,7 @@ import { decodeOtlpJson, decodeOtlpProtobuf } from './otlp/otlpDecode.ts';
 import { startOtlpHttp, type OtlpDoorOptions } from './otlp/otlpHttp.ts';
 import { otlpToBatches } from './otlp/otlpToSpans.ts';
 import { HeavyQueries } from './boundedAnswer.ts';
+import { AnswerCache } from './answerCache.ts';
 import { createQueryApi, DEFAULT_MAX_CLOCK_SKEW_US } from './queryApi.ts';
 import { createQueryApiV3 } from './queryApiV3.ts';
 import { createFindingsApi } from './findingsApi.ts';
@@ -180,8 +181,10 @@ export function createEmbeddedJaeger(opts: EmbeddedJaegerOptions): EmbeddedJaege
     // And one for big trace answers (boundedAnswer.ts BIG_TRACE_SPANS): each holds its trace's clock-skew work while it is sent.
     const bigTraces = new HeavyQueries(2, 1, 4, 'big trace answers');
     // A big trace that has gone quiet is rendered ahead, so its first open is a byte stream too.
-    router.use(createQueryApi(store, { maxClockSkewUs, searches, bigTraces, onTraceGrew: (l) => live.onTrace(l) }));
-    router.use(createQueryApiV3(store, { maxClockSkewUs, searches, bigTraces }));
+    // And one place where big answers are rendered once, shared and kept, whichever API asks.
+    const answers = new AnswerCache();
+    router.use(createQueryApi(store, { maxClockSkewUs, searches, bigTraces, answers, onTraceGrew: (l) => live.onTrace(l) }));
+    router.use(createQueryApiV3(store, { maxClockSkewUs, searches, bigTraces, answers }));
     router.use(createFindingsApi(store, { heavy: searches }));
   }
 

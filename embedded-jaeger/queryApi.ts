@@ -10,13 +10,13 @@ import {
   envelopeOf,
   gatedAnswer,
   type HeavyQueries,
-  pacing,
   runInSlices,
   searchInSlices,
+  sendBigTrace,
   streamEnvelope,
 } from './boundedAnswer.ts';
 import { jsonPieces } from './jsonStream.ts';
-import { AnswerCache, answerStats, sendKept } from './answerCache.ts';
+import { AnswerCache } from './answerCache.ts';
 import { prerenderIdleTraces } from './answerPrerender.ts';
 
 const DEFAULT_LIMIT = 100;
@@ -182,32 +182,16 @@ export function createQueryApi(store: TraceStore, opts: QueryApiOptions): Router
     // A big one: the bytes kept from the last time it was asked for (the viewer opens it again and again), else
     // the rendering under way for someone else, else rendered in slices (a 100k-span trace is ~37 MB of JSON;
     // boundedAnswer.ts) and kept. One rendering serves every request that comes while it runs.
-    const big = trace.spans.length > BIG_TRACE_SPANS;
-    const variant = answerVariant(render, prettyIndent(req));
-    if (!big)
+    if (trace.spans.length <= BIG_TRACE_SPANS)
       return void gatedAnswer(req, res, [trace], opts.bigTraces, sendError, () => streamEnvelope(req, res, envelope([]), [trace], render));
-    const failed = (r: Response) => sendError(r, 500, 'rendering the trace failed');
-    const kept = answers.get(trace, variant);
-    if (kept) {
-      answerStats.kept++;
-      return void sendKept(res, kept).catch(() => res.destroy());
-    }
-    // Being rendered now (for another request, or ahead): sent as it is made, at no cost of rendering.
-    const live = answers.live(trace, variant);
-    if (live) {
-      answerStats.joined++;
-      return void live.send(res, failed).catch(() => res.destroy());
-    }
-    const release = opts.bigTraces.admit(req, res, sendError);
-    if (!release) return;
-    const { answer, ended } = answers.render(
+    sendBigTrace(req, res, {
       trace,
-      variant,
-      jsonPieces(envelopeOf(envelope([]), [trace], render), prettyIndent(req)),
-      pacing,
-    );
-    void ended.finally(release);
-    void answer.send(res, failed).catch(() => res.destroy());
+      variant: answerVariant(render, prettyIndent(req)),
+      answers,
+      gate: opts.bigTraces,
+      refuse: sendError,
+      pieces: () => jsonPieces(envelopeOf(envelope([]), [trace], render), prettyIndent(req)),
+    });
   });
 
   router.get('/api/traces', (req, res) => {

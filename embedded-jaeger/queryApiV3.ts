@@ -2,11 +2,12 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { parseGoDurationUs } from './goDuration.ts';
 import { toOtlpResourceSpans } from './otlpFromJaeger.ts';
-import { BadQuery, one, parseBool, sendJson, traceIdFromPath } from './queryParams.ts';
+import { BadQuery, one, parseBool, prettyIndent, sendJson, traceIdFromPath } from './queryParams.ts';
 import { jaegerTraceSteps, type RenderOptions } from './traceJson.ts';
 import { parentIdOf, type TraceQuery, type TraceRecord, type TraceStore } from './traceStore.ts';
-import { gatedAnswer, type HeavyQueries, inSlices, searchInSlices, streamJson } from './boundedAnswer.ts';
-import { Chunked } from './jsonStream.ts';
+import { BIG_TRACE_SPANS, gatedAnswer, type HeavyQueries, inSlices, searchInSlices, sendBigTrace, streamJson } from './boundedAnswer.ts';
+import { AnswerCache } from './answerCache.ts';
+import { Chunked, jsonPieces } from './jsonStream.ts';
 import type { JaegerTrace } from '../model/index.ts';
 
 const DEFAULT_SEARCH_DEPTH = 100;
@@ -15,8 +16,10 @@ export interface QueryApiV3Options {
   maxClockSkewUs: number;
   /** The gate every search passes, shared with the v1 routes. */
   searches: HeavyQueries;
-  /** The gate a big trace's answer passes, shared with the v1 routes. */
+  /** The gate a big trace's rendering passes, shared with the v1 routes. */
   bigTraces: HeavyQueries;
+  /** Where big answers are shared and kept, with the v1 routes; default a new AnswerCache. */
+  answers?: AnswerCache;
 }
 
 /** Jaeger's v3 error answer (grpc-gateway's shape), sent the way Go's http.Error sends it. */
@@ -147,6 +150,7 @@ function traceSummary(t: TraceRecord): Record<string, unknown> {
 
 export function createQueryApiV3(store: TraceStore, opts: QueryApiV3Options): Router {
   const router = express.Router();
+  const answers = opts.answers ?? new AnswerCache();
   const render = (raw: boolean): RenderOptions => (raw ? {} : { maxClockSkewUs: opts.maxClockSkewUs });
 
   router.get('/api/v3/services', (req, res) => {
@@ -187,7 +191,7 @@ export function createQueryApiV3(store: TraceStore, opts: QueryApiV3Options): Ro
     }
     void boundedSearch(req, res, opts.searches, store, q, async (found) => {
       if (found.length === 0) return v3Error(res, 404, 'No traces found');
-      await streamOtlp(req, res, found, render(raw));
+      await streamJson(req, res, otlpAnswer(found, render(raw)));
     });
   });
 
@@ -216,15 +220,24 @@ export function createQueryApiV3(store: TraceStore, opts: QueryApiV3Options): Ro
     }
     const t = store.get(key);
     if (!t) return v3Error(res, 404, 'No traces found');
-    // Rendered, converted and sent in slices, as the v1 answer (boundedAnswer.ts).
-    void gatedAnswer(req, res, [t], opts.bigTraces, v3Error, () => streamOtlp(req, res, [t], render(raw)));
+    // Rendered, converted and sent in slices, as the v1 answer (boundedAnswer.ts); a big one shared and kept as v1's.
+    if (t.spans.length <= BIG_TRACE_SPANS)
+      return void gatedAnswer(req, res, [t], opts.bigTraces, v3Error, () => streamJson(req, res, otlpAnswer([t], render(raw))));
+    sendBigTrace(req, res, {
+      trace: t,
+      variant: `v3\u0000${raw}\u0000${prettyIndent(req)}`,
+      answers,
+      gate: opts.bigTraces,
+      refuse: v3Error,
+      pieces: () => jsonPieces(otlpAnswer([t], render(raw)), prettyIndent(req)),
+    });
   });
 
   return router;
 }
 
-/** Traces as v3 answers them ({result:{resourceSpans}}), each rendered and converted in steps, written as made. */
-function streamOtlp(req: Request, res: Response, traces: readonly TraceRecord[], options: RenderOptions): Promise<void> {
+/** Traces as v3 answers them ({result:{resourceSpans}}), each rendered and converted in steps as it is written. */
+function otlpAnswer(traces: readonly TraceRecord[], options: RenderOptions): Chunked {
   const members = function* (trace: TraceRecord): Generator<undefined, unknown[]> {
     const converted = yield* otlpInParts(yield* jaegerTraceSteps(trace, options));
     return converted.map((r) =>
@@ -236,7 +249,7 @@ function streamOtlp(req: Request, res: Response, traces: readonly TraceRecord[],
       }),
     );
   };
-  return streamJson(req, res, Chunked.object({ result: Chunked.object({ resourceSpans: Chunked.steps(traces, members) }) }));
+  return Chunked.object({ result: Chunked.object({ resourceSpans: Chunked.steps(traces, members) }) });
 }
 
 /** Spans converted per call: the conversion of a part costs a few ms. */

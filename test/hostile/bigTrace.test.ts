@@ -179,7 +179,7 @@ test('four GETs of a 100k-span trace at once from another device share one rende
   assert.equal(again.sha256, expectedHash);
 });
 
-test('a big trace through /api/v3 is the OTLP JSON it was, pretty or not; v1 pretty too', async () => {
+test('a big trace through /api/v3 is the OTLP JSON it was, pretty or not, rendered once for requests at once; v1 pretty too', async () => {
   const t = server.jaeger.store.get(MID.toString(16))!;
   const otlp = { result: { resourceSpans: toOtlpResourceSpans(toJaegerTrace(t, { maxClockSkewUs: DEFAULT_MAX_CLOCK_SKEW_US })) } };
   for (const indent of ['', '    ']) {
@@ -190,6 +190,15 @@ test('a big trace through /api/v3 is the OTLP JSON it was, pretty or not; v1 pre
     const v1 = await call(url(`/api/traces/${MID.toString(16)}${q}`), { keepBytes: 64e6 });
     assert.ok(v1.body === expectedV1(MID, indent), `v1 byte for byte, indent ${JSON.stringify(indent)}`);
   }
+  // Two devices' worth at once from one device: the same v3 answer is rendered once for both, as v1's is.
+  const rendered = answerStats.rendered;
+  const both = await Promise.all([0, 1].map(() => timedGet(`/api/v3/traces/${MID.toString(16)}?raw_traces=true`, '127.0.0.2')));
+  assert.deepEqual(
+    both.map((b) => b.status),
+    [200, 200],
+  );
+  assert.equal(both[0]!.sha256, both[1]!.sha256);
+  assert.equal(answerStats.rendered - rendered, 1);
   const raw = await call(url(`/api/traces/${MID.toString(16)}?raw=true`), { keepBytes: 64e6 });
   assert.ok(raw.body === JSON.stringify(envelope([toJaegerTrace(t)])), 'raw=true skips the adjuster, as before');
   // Asked by id in a list beside one that is not there: the same trace, the missing one named.

@@ -53,7 +53,7 @@ export interface WireBytes {
 }
 
 /** OpenTelemetry's span kinds, numbered as OTLP numbers them (0 = not said). */
-export const SPAN_KINDS = ['', 'internal', 'server', 'client', 'producer', 'consumer'] as const;
+export { OTLP_SPAN_KINDS as SPAN_KINDS } from '../model/index.ts';
 
 /** What arrived odd but was kept (shown as span warnings, counted per door). */
 export const NOTE_UNKNOWN_TAG_TYPE = 1;

@@ -1,4 +1,4 @@
-// The door to the shared model: the Jaeger JSON model, facts read off a trace and the one rule for a failed span, one median and percentile, our own HTTP API's types (the /api/live event among them), the hole finder's findings, a seeded trace generator.
+// The door to the shared model: the Jaeger JSON model and how an OTLP span maps onto it, facts read off a trace and the one rule for a failed span, one median and percentile, our own HTTP API's types (the /api/live event among them), the hole finder's findings, a seeded trace generator.
 export * from './jaegerJson.ts';
 export * from './demoApi.ts';
 export * from './findings.ts';
@@ -10,3 +10,4 @@ export * from './spanStatus.ts';
 export * from './liveEvent.ts';
 export * from './stats.ts';
 export * from './syntheticTrace.ts';
+export * from './otlpAsJaeger.ts';

@@ -1,18 +1,27 @@
-// OTLP JSON (ExportTraceServiceRequest) → Jaeger JSON traces, mapped as Jaeger v2 shows OTLP spans (the embedded collector's otlp/otlpToSpans.ts follows the same rules over its own store model).
-import type { JaegerKeyValue, JaegerLog, JaegerProcess, JaegerReference, JaegerSpan, JaegerTrace } from '../../model/index.ts';
+// OTLP JSON (ExportTraceServiceRequest) → Jaeger JSON traces, mapped as Jaeger v2 shows OTLP spans (model/otlpAsJaeger.ts: the rules the embedded collector's reader follows too).
+import {
+  durationUsOf,
+  EMPTY_SPAN_NAME,
+  eventFieldNeeded,
+  type JaegerKeyValue,
+  type JaegerLog,
+  type JaegerProcess,
+  type JaegerReference,
+  type JaegerSpan,
+  type JaegerTrace,
+  jaegerSpanTags,
+  jaegerTraceId,
+  LINK_REF_TYPE_KEY,
+  linkIsChildOf,
+  OTLP_SPAN_KINDS,
+  SERVICE_NAME_KEY,
+  serviceNameOf,
+} from '../../model/index.ts';
 import { TraceInputError } from '../traceIndex.ts';
 
 type Obj = Record<string, unknown>;
 const isObj = (x: unknown): x is Obj => !!x && typeof x === 'object' && !Array.isArray(x);
 
-/** Service names Jaeger's ingest gives a resource without a usable service.name. */
-const MISSING_SERVICE = 'missing-service-name';
-const EMPTY_SERVICE = 'empty-service-name';
-const WRONG_TYPE_SERVICE = 'service-name-wrong-type';
-const EMPTY_SPAN_NAME = 'empty-span-name';
-const SPAN_KINDS = ['', 'internal', 'server', 'client', 'producer', 'consumer'];
-const STATUS_OK = 1;
-const STATUS_ERROR = 2;
 const MAX_DEPTH = 16;
 
 /** Protobuf's JSON mapping accepts both lowerCamel and the proto field name. */
@@ -74,7 +83,7 @@ function nsOf(x: unknown, what: string): { us: number; rest: number } {
 }
 
 /** An enum as the integer OTLP JSON writes, or the name protobuf's generic JSON writes (SPAN_KIND_SERVER, STATUS_CODE_ERROR). */
-function enumOf(x: unknown, names: string[], prefix: string): number {
+function enumOf(x: unknown, names: readonly string[], prefix: string): number {
   if (typeof x === 'number') return x;
   if (typeof x === 'string') {
     const at = names.indexOf(x.replace(prefix, '').toLowerCase());
@@ -122,20 +131,9 @@ function attrs(x: unknown, what: string): JaegerKeyValue[] {
 }
 
 function processOf(resource: JaegerKeyValue[]): JaegerProcess {
-  const svc = resource.find((t) => t.key === 'service.name');
-  const serviceName = !svc
-    ? MISSING_SERVICE
-    : svc.type !== 'string'
-      ? WRONG_TYPE_SERVICE
-      : svc.value === ''
-        ? EMPTY_SERVICE
-        : String(svc.value);
-  return { serviceName, tags: resource.filter((t) => t.key !== 'service.name') };
-}
-
-/** Jaeger prints a trace id with 16 digits when its high half is zero. */
-function jaegerTraceId(hex32: string): string {
-  return hex32.startsWith('0000000000000000') ? hex32.slice(16) : hex32;
+  const svc = resource.find((t) => t.key === SERVICE_NAME_KEY);
+  const serviceName = serviceNameOf(svc && { isString: svc.type === 'string', value: svc.value });
+  return { serviceName, tags: resource.filter((t) => t.key !== SERVICE_NAME_KEY) };
 }
 
 function spanOf(s: Obj, scopeName: string, scopeVersion: string, processID: string): JaegerSpan {
@@ -146,29 +144,30 @@ function spanOf(s: Obj, scopeName: string, scopeVersion: string, processID: stri
   const traceID = jaegerTraceId(rawTrace);
   const parent = idOf(field(s, 'parentSpanId'), 8, 'parentSpanId');
   const status = isObj(s.status) ? s.status : {};
-  const kind = enumOf(s.kind, SPAN_KINDS, 'SPAN_KIND_');
+  const kind = enumOf(s.kind, OTLP_SPAN_KINDS, 'SPAN_KIND_');
   const code = enumOf(status.code, ['unset', 'ok', 'error'], 'STATUS_CODE_');
   const message = text(status.message);
   const traceState = text(field(s, 'traceState'));
 
-  // Tags in the order Jaeger's translator writes them: scope, attributes, kind, status, trace state.
   const tags: JaegerKeyValue[] = [];
-  if (scopeName) tags.push({ key: 'otel.scope.name', type: 'string', value: scopeName });
-  if (scopeVersion) tags.push({ key: 'otel.scope.version', type: 'string', value: scopeVersion });
-  tags.push(...attrs(s.attributes, 'span attributes'));
-  if (kind >= 1 && kind <= 5) tags.push({ key: 'span.kind', type: 'string', value: SPAN_KINDS[kind]! });
-  if (code === STATUS_OK) tags.push({ key: 'otel.status_code', type: 'string', value: 'OK' });
-  if (code === STATUS_ERROR)
-    tags.push({ key: 'otel.status_code', type: 'string', value: 'ERROR' }, { key: 'error', type: 'bool', value: true });
-  if (message) tags.push({ key: 'otel.status_description', type: 'string', value: message });
-  if (traceState) tags.push({ key: 'w3c.tracestate', type: 'string', value: traceState });
+  jaegerSpanTags(
+    { scopeName, scopeVersion, kind, statusCode: code, statusMessage: message, traceState },
+    () => tags.push(...attrs(s.attributes, 'span attributes')),
+    (key, value) => tags.push({ key, type: typeof value === 'boolean' ? 'bool' : 'string', value }),
+  );
 
   const logs: JaegerLog[] = list(s.events, 'events')
     .filter(isObj)
     .map((e) => {
       const fields = attrs(e.attributes, 'event attributes');
       const name = text(e.name);
-      if (name && !fields.some((f) => f.key === 'event')) fields.unshift({ key: 'event', type: 'string', value: name });
+      if (
+        eventFieldNeeded(
+          name,
+          fields.map((f) => f.key),
+        )
+      )
+        fields.unshift({ key: 'event', type: 'string', value: name });
       return { timestamp: nsOf(field(e, 'timeUnixNano'), 'event timeUnixNano').us, fields };
     });
 
@@ -176,8 +175,8 @@ function spanOf(s: Obj, scopeName: string, scopeVersion: string, processID: stri
   const references: JaegerReference[] = [];
   if (parent) references.push({ refType: 'CHILD_OF', traceID, spanID: parent });
   for (const l of list(s.links, 'links').filter(isObj)) {
-    const rt = attrs(l.attributes, 'link attributes').find((t) => t.key === 'opentracing.ref_type');
-    const refType = rt && rt.value === 'child_of' ? 'CHILD_OF' : 'FOLLOWS_FROM';
+    const rt = attrs(l.attributes, 'link attributes').find((t) => t.key === LINK_REF_TYPE_KEY);
+    const refType = linkIsChildOf(rt?.value) ? 'CHILD_OF' : 'FOLLOWS_FROM';
     const linkTrace = jaegerTraceId(idOf(field(l, 'traceId'), 16, 'link traceId') || '0'.repeat(32));
     const linkSpan = idOf(field(l, 'spanId'), 8, 'link spanId') || '0'.repeat(16);
     if (parent && linkTrace === traceID && linkSpan === parent) references[0]!.refType = refType;
@@ -186,8 +185,6 @@ function spanOf(s: Obj, scopeName: string, scopeVersion: string, processID: stri
 
   const start = nsOf(field(s, 'startTimeUnixNano'), 'startTimeUnixNano');
   const end = nsOf(field(s, 'endTimeUnixNano'), 'endTimeUnixNano');
-  // Jaeger turns an end not after the start into start + 1 ns: 0 µs here.
-  const durationNs = (end.us - start.us) * 1000 + (end.rest - start.rest);
   return {
     traceID,
     spanID,
@@ -195,7 +192,7 @@ function spanOf(s: Obj, scopeName: string, scopeVersion: string, processID: stri
     references,
     flags: 0,
     startTime: start.us,
-    duration: durationNs > 0 ? Math.floor(durationNs / 1000) : 0,
+    duration: durationUsOf(start, end),
     tags,
     logs,
     processID,

@@ -2,7 +2,6 @@
 import {
   REF_CHILD_OF,
   REF_FOLLOWS_FROM,
-  SPAN_KINDS,
   TAG_BINARY,
   TAG_BOOL,
   TAG_DOUBLE,
@@ -17,16 +16,22 @@ import {
   type WireBytes,
 } from '../spanModel.ts';
 import { OtlpDecodeError, type OtlpAttrs, type OtlpResourceSpans, type OtlpSpan, type OtlpValue } from './otlpDecode.ts';
-import { failedByStatus, MAY_BE_STATUS_KEY, STATUS_TAG_KEYS, type StatusTagKey, type StatusTags } from '../../model/index.ts';
-
-/** Service names Jaeger's ingest sanitizer gives a resource without a usable service.name. */
-const MISSING_SERVICE = 'missing-service-name';
-const EMPTY_SERVICE = 'empty-service-name';
-const WRONG_TYPE_SERVICE = 'service-name-wrong-type';
-const EMPTY_SPAN_NAME = 'empty-span-name';
-
-const STATUS_OK = 1;
-const STATUS_ERROR = 2;
+import {
+  durationUsOf,
+  EMPTY_SPAN_NAME,
+  eventFieldNeeded,
+  failedByStatus,
+  jaegerSpanTags,
+  jaegerTraceId,
+  LINK_REF_TYPE_KEY,
+  linkIsChildOf,
+  MAY_BE_STATUS_KEY,
+  SERVICE_NAME_KEY,
+  serviceNameOf,
+  STATUS_TAG_KEYS,
+  type StatusTagKey,
+  type StatusTags,
+} from '../../model/index.ts';
 
 /** OTLP spans keep nothing in wire bytes: their tags and logs are stored already decoded. */
 const NO_WIRE: WireBytes = { buf: Buffer.alloc(0), compact: false };
@@ -75,35 +80,22 @@ function tagList(attrs: OtlpAttrs, skip?: string): TagList {
   return out;
 }
 
-/** Jaeger prints a trace id with 16 digits when its high half is zero. */
-function jaegerTraceId(hex32: string): string {
-  return hex32.startsWith('0000000000000000') ? hex32.slice(16) : hex32;
-}
-
 function processOf(resource: OtlpAttrs): ProcessRecord {
-  const svc = resource.find(([k]) => k === 'service.name')?.[1];
-  const serviceName = !svc
-    ? MISSING_SERVICE
-    : svc.kind !== 'string'
-      ? WRONG_TYPE_SERVICE
-      : svc.value === ''
-        ? EMPTY_SERVICE
-        : (svc.value as string);
-  const tags = tagList(resource, 'service.name');
+  const svc = resource.find(([k]) => k === SERVICE_NAME_KEY)?.[1];
+  const serviceName = serviceNameOf(svc && { isString: svc.kind === 'string', value: svc.value });
+  const tags = tagList(resource, SERVICE_NAME_KEY);
   return { serviceName, tags: tags.length ? tags : null, key: tags.length ? `${serviceName}\u0000${JSON.stringify(tags)}` : serviceName };
 }
 
-/** Tags in the order Jaeger's translator writes them: scope, attributes, kind, status, trace state. */
 function spanTagList(s: OtlpSpan, scopeName: string, scopeVersion: string): TagList {
   const tags: TagList = [];
-  if (scopeName) tags.push('otel.scope.name', TAG_STRING, intern(scopeName));
-  if (scopeVersion) tags.push('otel.scope.version', TAG_STRING, intern(scopeVersion));
-  for (const [k, v] of s.attributes) push(tags, k, v);
-  if (s.kind >= 1 && s.kind <= 5) tags.push('span.kind', TAG_STRING, SPAN_KINDS[s.kind]!);
-  if (s.statusCode === STATUS_OK) tags.push('otel.status_code', TAG_STRING, 'OK');
-  if (s.statusCode === STATUS_ERROR) tags.push('otel.status_code', TAG_STRING, 'ERROR', 'error', TAG_BOOL, true);
-  if (s.statusMessage) tags.push('otel.status_description', TAG_STRING, s.statusMessage);
-  if (s.traceState) tags.push('w3c.tracestate', TAG_STRING, s.traceState);
+  jaegerSpanTags(
+    { scopeName, scopeVersion, kind: s.kind, statusCode: s.statusCode, statusMessage: s.statusMessage, traceState: s.traceState },
+    () => {
+      for (const [k, v] of s.attributes) push(tags, k, v);
+    },
+    (key, value) => tags.push(key, typeof value === 'boolean' ? TAG_BOOL : TAG_STRING, typeof value === 'string' ? intern(value) : value),
+  );
   return tags;
 }
 
@@ -111,7 +103,13 @@ function logsOf(s: OtlpSpan): LogRecord[] | null {
   if (s.events.length === 0) return null;
   return s.events.map((e) => {
     const fields: TagList = [];
-    if (e.name && !e.attributes.some(([k]) => k === 'event')) fields.push('event', TAG_STRING, intern(e.name));
+    if (
+      eventFieldNeeded(
+        e.name,
+        e.attributes.map(([k]) => k),
+      )
+    )
+      fields.push('event', TAG_STRING, intern(e.name));
     for (const [k, v] of e.attributes) push(fields, k, v);
     return { timestamp: e.time.us, fields };
   });
@@ -122,8 +120,8 @@ function refsOf(s: OtlpSpan, traceId: string): RefRecord[] | null {
   if (s.links.length === 0) return null;
   const refs: RefRecord[] = [];
   for (const l of s.links) {
-    const rt = l.attributes.find(([k]) => k === 'opentracing.ref_type')?.[1];
-    const refType = rt && rt.value === 'child_of' ? REF_CHILD_OF : REF_FOLLOWS_FROM;
+    const rt = l.attributes.find(([k]) => k === LINK_REF_TYPE_KEY)?.[1];
+    const refType = linkIsChildOf(rt?.value) ? REF_CHILD_OF : REF_FOLLOWS_FROM;
     const linkTrace = jaegerTraceId(l.traceId || '0'.repeat(32));
     if (s.parentSpanId && linkTrace === traceId && l.spanId === s.parentSpanId) {
       // Jaeger keeps the parent first, with the link's type.
@@ -152,8 +150,6 @@ function toSpan(s: OtlpSpan, scopeName: string, scopeVersion: string, process: P
   if (!s.spanId || /^0+$/.test(s.spanId)) throw new OtlpDecodeError(`a span of trace ${s.traceId} has no span id`);
   const traceId = jaegerTraceId(s.traceId);
   const tags = spanTagList(s, scopeName, scopeVersion);
-  // Jaeger turns an end not after the start into start + 1 ns: 0 µs here.
-  const durationNs = (s.end.us - s.start.us) * 1000 + (s.end.rest - s.start.rest);
   const parent = s.parentSpanId && !/^0+$/.test(s.parentSpanId) ? s.parentSpanId : '';
   return {
     traceId,
@@ -162,7 +158,7 @@ function toSpan(s: OtlpSpan, scopeName: string, scopeVersion: string, process: P
     operationName: intern(s.name || EMPTY_SPAN_NAME),
     flags: 0,
     startTime: s.start.us,
-    duration: durationNs > 0 ? Math.floor(durationNs / 1000) : 0,
+    duration: durationUsOf(s.start, s.end),
     refs: refsOf({ ...s, parentSpanId: parent }, traceId),
     wire: NO_WIRE,
     tagsAt: -1,

@@ -169,8 +169,9 @@ export function sendBigTrace(
   const release = o.gate.admit(req, res, o.refuse);
   if (!release) return;
   const { answer, ended } = o.answers.render(o.trace, o.variant, o.pieces(), pacing);
-  void ended.finally(release);
-  void answer.send(res, failed).catch(() => res.destroy());
+  // The device's turn lasts while the rendering runs and while its own answer is read: a slow reader keeps it.
+  const sent = answer.send(res, failed).catch(() => res.destroy());
+  void Promise.all([ended, sent]).finally(release);
 }
 
 /** A stored trace as one answer member: clock skew worked out in steps, each span rendered only as it is written. */

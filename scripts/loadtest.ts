@@ -11,6 +11,11 @@ const percentile = (sorted: number[], p: number) => quantile(sorted, p / 100);
 
 const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
 const mib = (bytes: number) => `${fmt(bytes / 1048576)} MiB`;
+const firstTen = (ms: number[]) =>
+  ms
+    .slice(0, 10)
+    .map((x) => fmt(x))
+    .join(', ');
 
 interface Results {
   sent: number;
@@ -103,7 +108,7 @@ async function main(): Promise<void> {
   const total = Math.round(opts.rate * opts.duration);
   const started = performance.now();
   const clientCpuBefore = process.cpuUsage();
-  // The client's own stalls: a pool that wakes late reuses connections the server has already closed as idle.
+  // The client's own stalls, so that a slow answer can be told from a slow client.
   const clientLoop = monitorEventLoopDelay({ resolution: 10 });
   clientLoop.enable();
 
@@ -238,7 +243,7 @@ async function main(): Promise<void> {
       (errors.length ? ` [${errors.map(([k, v]) => `${k}: ${v}`).join(', ')}]` : '') +
       `; resent ${resent.idleMs.length} (cut off on a kept-alive connection the server had closed, sent again on a new one as a browser does` +
       (resent.idleMs.length
-        ? `: those connections had been idle ${resent.idleMs.slice(0, 10).map((ms) => fmt(ms)).join(', ')} ms; cut ${resent.afterMs.slice(0, 10).map((ms) => fmt(ms)).join(', ')} ms after sending)`
+        ? `: those connections had been idle ${firstTen(resent.idleMs)} ms; cut ${firstTen(resent.afterMs)} ms after sending)`
         : ')'),
     `latency    client p50 ${fmt(percentile(lat, 50))} ms, p95 ${fmt(percentile(lat, 95))} ms, p99 ${fmt(percentile(lat, 99))} ms, max ${fmt(lat.at(-1) ?? NaN)} ms` +
       ` | mesh-measured p50 ${fmt(percentile(srv, 50))} ms, p99 ${fmt(percentile(srv, 99))} ms; traces with status ≥ 500: ${results.badStatuses}`,

@@ -26,9 +26,11 @@ export interface CallOptions {
 }
 
 /**
- * A request the server never read: it went out on a kept-alive connection the server had closed as idle just
- * before (the server's keep-alive timeout and the pool's idle timer race), and no byte of an answer came back.
- * Node's http docs name this case (request.reusedSocket); browsers send such a request again on another connection.
+ * A request the server never read: it went out on a kept-alive connection at the moment the server closed it as idle,
+ * and no byte of an answer came back. A pool with no idle timeout of its own (a browser's, or Node's without `timeout`:
+ * the server's Keep-Alive hint only shortens one) keeps a connection until the server closes it, so a request leaving
+ * within a few ms of that close is reset. Node's http docs name the case (request.reusedSocket); browsers send such a
+ * request again on another connection.
  */
 export class ClosedKeptAliveConnection extends Error {
   constructor(

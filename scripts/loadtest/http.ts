@@ -4,7 +4,11 @@ import { call, callAsBrowser, openEventStream, type CallOptions, type EventStrea
 
 export const REQUEST_TIMEOUT_MS = 30_000;
 
-/** Demo requests share a pool of kept-alive connections, as phones behind one Wi-Fi would not, but the server's work is the same. */
+/**
+ * Demo requests share a pool of kept-alive connections, as phones behind one Wi-Fi would not, but the server's work is
+ * the same. Like a phone's browser, the pool keeps an idle connection until the server closes it (no `timeout`), so the
+ * server's keep-alive closes meet requests now and then: `request` resends those as a browser does.
+ */
 export const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
 
 export type Stream = EventStream;

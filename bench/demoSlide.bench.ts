@@ -286,6 +286,10 @@ interface CrowdRun {
   lost: number;
   /** The lost answers by kind (`503: 1`, `network ECONNRESET: 1`). */
   lostKinds: string;
+  /** Requests cut off on a kept-alive connection the server had closed as idle, sent again on a new one (as a browser does). */
+  resent: number;
+  /** The load test's figures for those: how long each connection had been idle, how soon after sending the cut came. */
+  resentHow: string;
   seconds: number;
   text: string;
 }
@@ -320,7 +324,9 @@ async function crowd(server: DeckServer, seconds: number, until?: (started: Prom
     .split(', ')
     .filter((k) => k && !k.startsWith('429'))
     .join(', ');
-  return { sent, ok, refused, lost: other, lostKinds, seconds: secs, text };
+  const resent = Number(/; resent (\d+)/.exec(text)?.[1] ?? NaN);
+  const resentHow = /; resent \d+ \([^:)]*: ([^)]*)\)/.exec(text)?.[1] ?? '';
+  return { sent, ok, refused, lost: other, lostKinds, resent, resentHow, seconds: secs, text };
 }
 
 /** The presenter explains each hole before plugging it; proofs back to back would hold the room far more than a talk does. */
@@ -391,18 +397,18 @@ async function plugsUnderTheRoom(server: DeckServer, browser: Browser): Promise<
   console.log(`  |idle − loaded| saving, points, per round pair: ${gaps.join(', ')}`);
   const rate = (r: CrowdRun) => r.ok / r.seconds;
   console.log(
-    `  crowd without proofs (the same switches at the same moments, ${EXPLAIN_MS / 1000} s of explaining before each): sent ${baseline.sent}, ok ${baseline.ok}, refused with a reason ${baseline.refused}, lost ${baseline.lost}; ${rate(baseline).toFixed(1)} answered/s`,
+    `  crowd without proofs (the same switches at the same moments, ${EXPLAIN_MS / 1000} s of explaining before each): sent ${baseline.sent}, ok ${baseline.ok}, refused with a reason ${baseline.refused}, lost ${baseline.lost}${baseline.lost ? ` [${baseline.lostKinds}]` : ''}, resent ${baseline.resent}${baseline.resent ? ` [${baseline.resentHow}]` : ''}; ${rate(baseline).toFixed(1)} answered/s`,
   );
   for (const [i, r] of runs.entries())
     console.log(
-      `  crowd during round ${i + 1}'s proofs: sent ${r.sent}, ok ${r.ok}, refused with a reason ${r.refused}, lost ${r.lost}${r.lost ? ` [${r.lostKinds}]` : ''} (sent = ok + refused: ${r.sent === r.ok + r.refused}); ${rate(r).toFixed(1)} answered/s over ${r.seconds.toFixed(0)} s (${((rate(r) / rate(baseline)) * 100).toFixed(0)}% of without)`,
+      `  crowd during round ${i + 1}'s proofs: sent ${r.sent}, ok ${r.ok}, refused with a reason ${r.refused}, lost ${r.lost}${r.lost ? ` [${r.lostKinds}]` : ''}, resent ${r.resent}${r.resent ? ` [${r.resentHow}]` : ''} (sent = ok + refused: ${r.sent === r.ok + r.refused}); ${rate(r).toFixed(1)} answered/s over ${r.seconds.toFixed(0)} s (${((rate(r) / rate(baseline)) * 100).toFixed(0)}% of without)`,
     );
   if (process.env.BENCH_VERBOSE)
     console.log(
       runs
         .at(-1)
         ?.text.split('\n')
-        .filter((l) => /^(requests|latency|presenter|server)/.test(l))
+        .filter((l) => /^(requests|latency|presenter|server|client)/.test(l))
         .join('\n'),
     );
 }

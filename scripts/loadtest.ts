@@ -1,5 +1,6 @@
 // `npm run loadtest -- --url URL --attendees N --rate R --duration S`: a crowd of simulated attendees against a running deck server.
-import { agent, getJson, openStream, request, REQUEST_TIMEOUT_MS, type Stream } from './loadtest/http.ts';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { agent, getJson, openStream, request, REQUEST_TIMEOUT_MS, resent, type Stream } from './loadtest/http.ts';
 import { parseOptions, usage } from './loadtest/options.ts';
 import type { ServerStats } from '../server/index.ts';
 import { ascending, quantile, type AudienceStats, type CollectorStatsSnapshot, type RateLimitedBody } from '../model/index.ts';
@@ -10,6 +11,11 @@ const percentile = (sorted: number[], p: number) => quantile(sorted, p / 100);
 
 const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
 const mib = (bytes: number) => `${fmt(bytes / 1048576)} MiB`;
+const firstTen = (ms: number[]) =>
+  ms
+    .slice(0, 10)
+    .map((x) => fmt(x))
+    .join(', ');
 
 interface Results {
   sent: number;
@@ -102,6 +108,9 @@ async function main(): Promise<void> {
   const total = Math.round(opts.rate * opts.duration);
   const started = performance.now();
   const clientCpuBefore = process.cpuUsage();
+  // The client's own stalls, so that a slow answer can be told from a slow client.
+  const clientLoop = monitorEventLoopDelay({ resolution: 10 });
+  clientLoop.enable();
 
   const sendOne = (n: number) => {
     const attendee = n % opts.attendees;
@@ -179,6 +188,7 @@ async function main(): Promise<void> {
   await Promise.race([Promise.all(inFlight), new Promise((r) => setTimeout(r, REQUEST_TIMEOUT_MS + 1000))]);
   clearInterval(sampler);
   clearInterval(presenterProbe);
+  clientLoop.disable();
   const clientCpu = process.cpuUsage(clientCpuBefore);
   const clientSeconds = (performance.now() - started) / 1000;
 
@@ -230,7 +240,11 @@ async function main(): Promise<void> {
     `== loadtest: ${opts.attendees} attendees, ${opts.rate} req/s × ${opts.duration} s (${fmt(opts.slowShare * 100)}% slow) ==`,
     `requests   sent ${results.sent} in ${fmt(sendSeconds, 1)} s (${fmt(results.sent / sendSeconds, 1)}/s); ok ${results.ok}; ` +
       `rate-limited ${limited}; other errors ${other}` +
-      (errors.length ? ` [${errors.map(([k, v]) => `${k}: ${v}`).join(', ')}]` : ''),
+      (errors.length ? ` [${errors.map(([k, v]) => `${k}: ${v}`).join(', ')}]` : '') +
+      `; resent ${resent.idleMs.length} (cut off on a kept-alive connection the server had closed, sent again on a new one as a browser does` +
+      (resent.idleMs.length
+        ? `: those connections had been idle ${firstTen(resent.idleMs)} ms; cut ${firstTen(resent.afterMs)} ms after sending)`
+        : ')'),
     `latency    client p50 ${fmt(percentile(lat, 50))} ms, p95 ${fmt(percentile(lat, 95))} ms, p99 ${fmt(percentile(lat, 99))} ms, max ${fmt(lat.at(-1) ?? NaN)} ms` +
       ` | mesh-measured p50 ${fmt(percentile(srv, 50))} ms, p99 ${fmt(percentile(srv, 99))} ms; traces with status ≥ 500: ${results.badStatuses}`,
     opts.token
@@ -249,7 +263,8 @@ async function main(): Promise<void> {
     `traces     ${found}/${sample.length} sampled trace ids found in the query API`,
     `server     deck process cpu mean ${fmt(cpu.mean)}% peak ${fmt(cpu.peak)}% (100% = one core); with the mesh mean ${fmt(tree.mean)}% peak ${fmt(tree.peak)}% of ${cores * 100}%` +
       `; rss deck peak ${mib(rss.peak)}, with mesh peak ${mib(treeRss.peak)}; event-loop delay p99 mean ${fmt(loopP99.mean, 1)} ms, worst max ${fmt(loopMax.peak, 1)} ms`,
-    `client     this load generator used ${fmt(((clientCpu.user + clientCpu.system) / 1e6 / clientSeconds) * 100)}% cpu (it shares the machine)`,
+    `client     this load generator used ${fmt(((clientCpu.user + clientCpu.system) / 1e6 / clientSeconds) * 100)}% cpu (it shares the machine); ` +
+      `its event-loop delay p99 ${fmt(clientLoop.percentile(99) / 1e6, 1)} ms, max ${fmt(clientLoop.max / 1e6, 1)} ms`,
   ];
   console.log(lines.join('\n'));
 }

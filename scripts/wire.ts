@@ -25,14 +25,40 @@ export interface CallOptions {
   agent?: http.Agent;
 }
 
-/** One request, on a fresh connection unless `agent` is given; rejects with the network error or 'timeout'. */
+/**
+ * A request the server never read: it went out on a kept-alive connection at the moment the server closed it as idle,
+ * and no byte of an answer came back. A pool with no idle timeout of its own (a browser's, or Node's without `timeout`:
+ * the server's Keep-Alive hint only shortens one) keeps a connection until the server closes it, so a request leaving
+ * within a few ms of that close is reset. Node's http docs name the case (request.reusedSocket); browsers send such a
+ * request again on another connection.
+ */
+export class ClosedKeptAliveConnection extends Error {
+  constructor(
+    override readonly cause: NodeJS.ErrnoException,
+    /** How long the connection had sat unused before this request took it. */
+    readonly idleMs: number,
+    /** From sending to the cut: a few ms when the server had closed it already, long if the server dropped a request it was working on. */
+    readonly afterMs: number,
+  ) {
+    super(`kept-alive connection closed by the server before the request was read (${cause.code ?? cause.message})`);
+    this.name = 'ClosedKeptAliveConnection';
+  }
+}
+
+/** When each pooled connection last finished an answer: how long it then sat unused. */
+const lastAnswered = new WeakMap<object, number>();
+
+/** One request, on a fresh connection unless `agent` is given; rejects with the network error, 'timeout' or ClosedKeptAliveConnection. */
 export function call(url: URL, opts: CallOptions = {}): Promise<Reply> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
+    let answered = false;
+    let idleMs = 0;
     const req = http.request(
       url,
       { method: opts.method ?? 'GET', headers: opts.headers, agent: opts.agent ?? false, localAddress: opts.localAddress },
       (res) => {
+        answered = true;
         const chunks: Buffer[] = [];
         let bytes = 0;
         let firstByteAt = 0;
@@ -42,7 +68,8 @@ export function call(url: URL, opts: CallOptions = {}): Promise<Reply> {
           if (bytes < keep) chunks.push(c);
           bytes += c.length;
         });
-        res.on('end', () =>
+        res.on('end', () => {
+          if (res.socket) lastAnswered.set(res.socket, performance.now());
           resolve({
             status: res.statusCode ?? 0,
             body: Buffer.concat(chunks).subarray(0, keep).toString('utf8'),
@@ -50,15 +77,41 @@ export function call(url: URL, opts: CallOptions = {}): Promise<Reply> {
             ms: performance.now() - started,
             firstByteAt: firstByteAt || performance.now(),
             headers: res.headers,
-          }),
-        );
+          });
+        });
         res.on('error', reject);
       },
     );
+    req.on('socket', (socket) => {
+      const at = lastAnswered.get(socket);
+      idleMs = at === undefined ? 0 : performance.now() - at;
+    });
     req.setTimeout(opts.timeoutMs ?? 30_000, () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
+    req.on('error', (e: NodeJS.ErrnoException) => {
+      const closedUnderUs = req.reusedSocket && !answered && (e.code === 'ECONNRESET' || e.code === 'EPIPE');
+      reject(closedUnderUs ? new ClosedKeptAliveConnection(e, idleMs, performance.now() - started) : e);
+    });
     req.end(opts.body);
   });
+}
+
+/**
+ * A request as a phone's browser sends it over its pool: one cut off on a reused connection before any answer
+ * (ClosedKeptAliveConnection) is sent once more on a new connection. The server never read it, so nothing runs twice;
+ * Chromium resends any method in that case, and Node's docs (request.reusedSocket) advise the same.
+ */
+export async function callAsBrowser(
+  url: URL,
+  opts: CallOptions,
+  onResend: (cut: ClosedKeptAliveConnection) => void = () => undefined,
+): Promise<Reply> {
+  try {
+    return await call(url, opts);
+  } catch (e) {
+    if (!(e instanceof ClosedKeptAliveConnection)) throw e;
+    onResend(e);
+    return call(url, { ...opts, agent: undefined });
+  }
 }
 
 export function errorKind(e: unknown): string {

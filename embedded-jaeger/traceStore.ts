@@ -9,7 +9,8 @@ import {
   type SpanRecord,
   type WireBytes,
 } from './spanModel.ts';
-import { retainedSpanBytes, rightSized } from './storeBytes.ts';
+import { retainedSpanBytes } from './storeBytes.ts';
+import { WireSlabs } from './wireSlabs.ts';
 import { sameSpan, spanMatches, type TraceQuery } from './spanMatch.ts';
 import type { JaegerDependencyLink } from '../model/index.ts';
 
@@ -85,17 +86,22 @@ export class TraceStore {
   evictedSpans = 0;
   /** Spans evicted, by the transport they arrived on. */
   readonly evictedByVia = TRANSPORTS.map(() => 0);
-  /** Bytes held (spans on their own, plus each batch's wire bytes while any of its spans is stored) and freed by eviction. */
-  bytes = 0;
+  /** Bytes spans hold on their own (retainedSpanBytes). */
+  private spanBytes = 0;
+  /** The batches' wire bytes, in slabs that eviction hands back. */
+  private readonly wire = new WireSlabs();
   evictedBytes = 0;
-  /** Each batch's wire bytes → stored spans still reading them. */
-  private readonly wireUsers = new Map<WireBytes, number>();
 
   constructor(
     readonly maxSpans: number,
     readonly maxTraces: number,
     readonly maxBytes = Infinity,
   ) {}
+
+  /** Bytes held: spans on their own, plus the slabs holding their batches' wire bytes. */
+  get bytes(): number {
+    return this.spanBytes + this.wire.held;
+  }
 
   get traceCount(): number {
     return this.traces.size;
@@ -111,8 +117,8 @@ export class TraceStore {
     let wire: { from: WireBytes; to: WireBytes } | undefined;
     for (const span of batch.spans) {
       if (!span.inline) {
-        // The batch's spans share their wire bytes: right-sized once here, counted while any span reads them.
-        if (wire?.from !== span.wire) wire = { from: span.wire, to: rightSized(span.wire) };
+        // The batch's spans share their wire bytes: copied into the store's slabs once, held while any span reads them.
+        if (wire?.from !== span.wire) wire = { from: span.wire, to: this.wire.keep(span.wire) };
         span.wire = wire.to;
       }
       span.process = process;
@@ -178,12 +184,8 @@ export class TraceStore {
     this.spanCount++;
     const own = retainedSpanBytes(span);
     trace.bytes += own;
-    this.bytes += own;
-    if (!span.inline) {
-      const users = this.wireUsers.get(span.wire) ?? 0;
-      if (users === 0) this.bytes += span.wire.buf.buffer.byteLength;
-      this.wireUsers.set(span.wire, users + 1);
-    }
+    this.spanBytes += own;
+    if (!span.inline) this.wire.retain(span.wire);
     if (span.startTime < trace.startTime) trace.startTime = span.startTime;
     const end = span.startTime + span.duration;
     if (end > trace.endTime) trace.endTime = end;
@@ -233,16 +235,9 @@ export class TraceStore {
     this.evictedTraces++;
     this.evictedSpans += trace.spans.length;
     const before = this.bytes;
-    this.bytes -= trace.bytes;
+    this.spanBytes -= trace.bytes;
     for (const s of trace.spans) {
-      if (!s.inline) {
-        const users = this.wireUsers.get(s.wire)! - 1;
-        if (users > 0) this.wireUsers.set(s.wire, users);
-        else {
-          this.wireUsers.delete(s.wire);
-          this.bytes -= s.wire.buf.buffer.byteLength;
-        }
-      }
+      if (!s.inline) this.wire.release(s.wire);
       this.evictedByVia[s.via]!++;
       const idx = this.serviceIndex(s.process.serviceName);
       idx.traces.delete(trace);

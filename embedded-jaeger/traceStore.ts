@@ -311,7 +311,7 @@ export class TraceStore {
     return [...counts.values()];
   }
 
-  /** The counts, and the bytes held as counted (test/jaeger/storeBytes.test.ts checks them against the heap). */
+  /** The counts, and the bytes held as counted (test/jaeger/storeBytes.test.ts checks them against RSS and the heap). */
   stats() {
     return {
       traces: this.traces.size,

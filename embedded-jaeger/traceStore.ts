@@ -114,11 +114,14 @@ export class TraceStore {
     const touched: TraceRecord[] = [];
     let stored = 0;
     let duplicates = 0;
-    let wire: { from: WireBytes; to: WireBytes } | undefined;
+    // The batch's spans share their wire bytes: copied into the store's slabs once, held while any span reads them.
+    let wire: { from: WireBytes; to: WireBytes; stored: number } | undefined;
     for (const span of batch.spans) {
       if (!span.inline) {
-        // The batch's spans share their wire bytes: copied into the store's slabs once, held while any span reads them.
-        if (wire?.from !== span.wire) wire = { from: span.wire, to: this.wire.keep(span.wire) };
+        if (wire?.from !== span.wire) {
+          if (wire) this.wire.retain(wire.to, wire.stored);
+          wire = { from: span.wire, to: this.wire.keep(span.wire), stored: 0 };
+        }
         span.wire = wire.to;
       }
       span.process = process;
@@ -152,7 +155,9 @@ export class TraceStore {
       }
       this.add(trace, span);
       stored++;
+      if (!span.inline) wire!.stored++;
     }
+    if (wire) this.wire.retain(wire.to, wire.stored);
     this.evictOverflow(stamp);
     return { stored, duplicates, touched };
   }
@@ -185,7 +190,6 @@ export class TraceStore {
     const own = retainedSpanBytes(span);
     trace.bytes += own;
     this.spanBytes += own;
-    if (!span.inline) this.wire.retain(span.wire);
     if (span.startTime < trace.startTime) trace.startTime = span.startTime;
     const end = span.startTime + span.duration;
     if (end > trace.endTime) trace.endTime = end;
@@ -236,13 +240,24 @@ export class TraceStore {
     this.evictedSpans += trace.spans.length;
     const before = this.bytes;
     this.spanBytes -= trace.bytes;
+    // A trace's spans mostly come in few batches: their bytes are let go a run at a time.
+    let run: WireBytes | undefined;
+    let runLength = 0;
     for (const s of trace.spans) {
-      if (!s.inline) this.wire.release(s.wire);
+      if (!s.inline) {
+        if (s.wire !== run) {
+          if (run) this.wire.release(run, runLength);
+          run = s.wire;
+          runLength = 0;
+        }
+        runLength++;
+      }
       this.evictedByVia[s.via]!++;
       const idx = this.serviceIndex(s.process.serviceName);
       idx.traces.delete(trace);
       idx.operations.get(s.operationName)?.delete(trace);
     }
+    if (run) this.wire.release(run, runLength);
     this.evictedBytes += before - this.bytes;
   }
 

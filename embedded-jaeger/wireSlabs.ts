@@ -84,17 +84,22 @@ export class WireSlabs {
     return kept;
   }
 
-  retain(w: WireBytes): void {
+  /** `readers` more spans (or holds) read these bytes. */
+  retain(w: WireBytes, readers = 1): void {
     const s = w as StoredWire;
     // Bytes already retired are not held again.
-    if (wireGone(s) || s.users++ > 0) return;
+    if (readers === 0 || wireGone(s)) return;
+    s.users += readers;
+    if (s.users > readers) return;
     if (!s.slab) this.held += s.buf.buffer.byteLength;
     else if (s.slab.batches++ === 0 && s.slab !== this.current) this.held += SLAB_BYTES;
   }
 
-  release(w: WireBytes): void {
+  release(w: WireBytes, readers = 1): void {
     const s = w as StoredWire;
-    if (wireGone(s) || --s.users > 0) return;
+    if (wireGone(s)) return;
+    s.users -= readers;
+    if (s.users > 0) return;
     if (!s.slab) this.held -= s.buf.buffer.byteLength;
     else if (--s.slab.batches === 0 && s.slab !== this.current) {
       this.held -= SLAB_BYTES;

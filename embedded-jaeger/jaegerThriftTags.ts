@@ -13,6 +13,7 @@ import {
 } from '../thrift/index.ts';
 import { T_BOOL, T_DOUBLE, T_I32, T_I64, T_LIST, T_STOP, T_STRING, T_STRUCT } from '../thrift/index.ts';
 import { failedByStatus, isErrorTagValue, STATUS_CAUSE_MASK, STATUS_TAG_KEYS, statusKeyAt } from '../model/index.ts';
+import { wireGone } from './wireSlabs.ts';
 import {
   SPAN_KINDS,
   TAG_BINARY,
@@ -310,11 +311,11 @@ function readerAt(wire: WireBytes, at: number): ThriftReader {
 /** A stored span's tags, decoded again from the bytes it arrived in (they were checked on arrival). */
 export function spanTags(s: SpanRecord): TagList | null {
   if (s.inline) return s.inline.tags;
-  return s.tagsAt < 0 ? null : readTagList(readerAt(s.wire, s.tagsAt), T_LIST);
+  return s.tagsAt < 0 || wireGone(s.wire) ? null : readTagList(readerAt(s.wire, s.tagsAt), T_LIST);
 }
 
 /** A stored span's logs, decoded again from the bytes it arrived in. */
 export function spanLogs(s: SpanRecord): LogRecord[] | null {
   if (s.inline) return s.inline.logs;
-  return s.logsAt < 0 ? null : readStructList(readerAt(s.wire, s.logsAt), T_LIST, readLog);
+  return s.logsAt < 0 || wireGone(s.wire) ? null : readStructList(readerAt(s.wire, s.logsAt), T_LIST, readLog);
 }

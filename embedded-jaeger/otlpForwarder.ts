@@ -3,6 +3,7 @@ import type { Log } from '../pkg/index.ts';
 import { ExportTraceServiceRequest } from './otlp/otlpSchema.ts';
 import { toOtlpResourceSpans } from './otlpFromJaeger.ts';
 import type { SpanRecord } from './spanModel.ts';
+import { holdWire, releaseWire } from './wireSlabs.ts';
 import { toJaegerTrace } from './traceJson.ts';
 import type { TraceRecord } from './traceStore.ts';
 
@@ -41,12 +42,15 @@ export interface OtlpForwarderOptions {
   retryMaxMs?: number;
   /** One request's deadline (default 10 s). */
   timeoutMs?: number;
+  /** How long stopping may spend sending what is queued (default 2 s); what is left then is counted dropped. */
+  closeMs?: number;
 }
 
 export interface OtlpForwarder {
   /** Queues the spans (references only: the work of encoding is done later, off the ingest path). */
   forward(spans: readonly SpanRecord[]): void;
   stats(): OtlpForwardStats;
+  /** Sends what is queued, for at most `closeMs`, and stops. */
   close(): Promise<void>;
 }
 
@@ -75,6 +79,8 @@ function exportRequest(spans: SpanRecord[]): Record<string, unknown> {
 /** A status the endpoint may answer differently later (busy, down, throttling); any other 4xx refuses the spans for good. */
 const retryable = (status: number) => status >= 500 || status === 429 || status === 408;
 
+type Outcome = 'sent' | 'retry' | 'refused';
+
 export function createOtlpForwarder(opts: OtlpForwarderOptions): OtlpForwarder {
   const target = new URL(opts.url);
   if (target.protocol !== 'http:' && target.protocol !== 'https:')
@@ -85,6 +91,7 @@ export function createOtlpForwarder(opts: OtlpForwarderOptions): OtlpForwarder {
   const retryFirstMs = opts.retryFirstMs ?? 500;
   const retryMaxMs = opts.retryMaxMs ?? 30_000;
   const timeoutMs = opts.timeoutMs ?? 10_000;
+  const closeMs = opts.closeMs ?? 2_000;
   const s: OtlpForwardStats = { target: opts.url, sent: 0, failed: 0, dropped: 0, queued: 0 };
   let queue: SpanRecord[] = [];
   /** The batch being sent (or waiting to be sent again), with its encoded body. */
@@ -93,8 +100,11 @@ export function createOtlpForwarder(opts: OtlpForwarderOptions): OtlpForwarder {
   let timer: NodeJS.Timeout | undefined;
   /** The timer is a retry's wait (else a part-full batch's): new spans do not cut it short. */
   let backingOff = false;
-  let sending = false;
+  /** The request on its way, if any (close waits for it). */
+  let inflight: Promise<Outcome> | undefined;
   let closed = false;
+  /** Aborted when stopping runs out of time: ends the request on its way and the waits between tries. */
+  const stopping = new AbortController();
   let lastLog = 0;
 
   const warn = (what: string) => {
@@ -104,6 +114,9 @@ export function createOtlpForwarder(opts: OtlpForwarderOptions): OtlpForwarder {
     opts.log.warn(
       `OTLP forwarding to ${opts.url}: ${what} (sent ${s.sent}, failed requests ${s.failed}, dropped ${s.dropped} spans so far)`,
     );
+  };
+  const countQueued = () => {
+    s.queued = queue.length + (current?.spans ?? 0);
   };
 
   const schedule = (ms: number) => {
@@ -116,10 +129,9 @@ export function createOtlpForwarder(opts: OtlpForwarderOptions): OtlpForwarder {
     timer.unref();
   };
 
-  const pump = async (): Promise<void> => {
-    if (sending || closed) return;
-    if (!current) {
-      if (queue.length === 0) return;
+  /** The next batch from the queue, encoded; false when there is none. Its spans' bytes are let go once encoded. */
+  const takeBatch = (): boolean => {
+    while (!current && queue.length > 0) {
       const spans = queue.length <= batchSpans ? queue : queue.slice(0, batchSpans);
       queue = queue.length <= batchSpans ? [] : queue.slice(batchSpans);
       try {
@@ -128,19 +140,23 @@ export function createOtlpForwarder(opts: OtlpForwarderOptions): OtlpForwarder {
         s.dropped += spans.length;
         warn(`could not encode ${spans.length} spans: ${e instanceof Error ? e.message : String(e)}`);
       }
-      s.queued = queue.length + (current?.spans ?? 0);
-      if (!current) return pump();
+      for (const span of spans) releaseWire(span);
     }
-    sending = true;
-    const batch = current;
-    let outcome: 'sent' | 'retry' | 'refused';
+    countQueued();
+    return current !== undefined;
+  };
+
+  /** One try of the current batch, counted. */
+  const send = async (): Promise<Outcome> => {
+    const batch = current!;
+    let outcome: Outcome;
     let why = '';
     try {
       const r = await fetch(target, {
         method: 'POST',
         headers: { 'content-type': 'application/x-protobuf' },
         body: new Uint8Array(batch.body),
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), stopping.signal]),
       });
       await r.arrayBuffer().catch(() => undefined);
       outcome = r.ok ? 'sent' : retryable(r.status) ? 'retry' : 'refused';
@@ -149,7 +165,6 @@ export function createOtlpForwarder(opts: OtlpForwarderOptions): OtlpForwarder {
       outcome = 'retry';
       why = e instanceof Error ? ((e.cause as Error | undefined)?.message ?? e.message) : String(e);
     }
-    sending = false;
     if (outcome === 'sent') {
       s.sent += batch.spans;
       retryMs = retryFirstMs;
@@ -160,9 +175,24 @@ export function createOtlpForwarder(opts: OtlpForwarderOptions): OtlpForwarder {
         s.dropped += batch.spans;
         current = undefined;
         warn(`${batch.spans} spans refused (${why}), dropped`);
-      } else warn(`${why}; retrying in ${retryMs} ms`);
+      } else if (!closed) warn(`${why}; retrying in ${retryMs} ms`);
     }
-    s.queued = queue.length + (current?.spans ?? 0);
+    countQueued();
+    return outcome;
+  };
+
+  const sendOnce = async (): Promise<Outcome> => {
+    inflight = send();
+    try {
+      return await inflight;
+    } finally {
+      inflight = undefined;
+    }
+  };
+
+  const pump = async (): Promise<void> => {
+    if (inflight || closed || !takeBatch()) return;
+    const outcome = await sendOnce();
     if (closed) return;
     if (outcome === 'retry') {
       backingOff = true;
@@ -174,6 +204,38 @@ export function createOtlpForwarder(opts: OtlpForwarderOptions): OtlpForwarder {
     else if (queue.length > 0) schedule(flushMs);
   };
 
+  /** Stopping: what is queued is sent (retried with backoff) until `closeMs` runs out; the rest is counted dropped. */
+  const flush = async (): Promise<void> => {
+    const deadline = setTimeout(() => stopping.abort(), closeMs);
+    let wait = retryFirstMs;
+    try {
+      while (!stopping.signal.aborted) {
+        if (inflight) await inflight;
+        else if (!takeBatch()) break;
+        else if ((await sendOnce()) === 'retry') {
+          await new Promise<void>((r) => {
+            const t = setTimeout(r, wait);
+            stopping.signal.addEventListener('abort', () => (clearTimeout(t), r()), { once: true });
+          });
+          wait = Math.min(retryMaxMs, wait * 2);
+        }
+      }
+    } finally {
+      clearTimeout(deadline);
+    }
+    const left = queue.length + (current?.spans ?? 0);
+    for (const span of queue) releaseWire(span);
+    queue = [];
+    current = undefined;
+    countQueued();
+    if (left > 0) {
+      s.dropped += left;
+      opts.log.warn(
+        `OTLP forwarding to ${opts.url}: stopped with ${left} spans not delivered after ${closeMs} ms, counted as dropped (sent ${s.sent}, dropped ${s.dropped} spans in all)`,
+      );
+    }
+  };
+
   return {
     forward(spans) {
       if (closed || spans.length === 0) return;
@@ -183,8 +245,12 @@ export function createOtlpForwarder(opts: OtlpForwarderOptions): OtlpForwarder {
         warn(`buffer full (${maxQueued} spans waiting), ${spans.length - Math.max(0, room)} spans dropped`);
       }
       if (room <= 0) return;
-      for (let i = 0; i < Math.min(room, spans.length); i++) queue.push(spans[i]!);
-      s.queued = queue.length + (current?.spans ?? 0);
+      for (let i = 0; i < Math.min(room, spans.length); i++) {
+        // Encoded later: the store must not hand these bytes to another batch meanwhile, even if it evicts the trace.
+        holdWire(spans[i]!);
+        queue.push(spans[i]!);
+      }
+      countQueued();
       // A full batch goes now; a part-full one waits a little for company. A retry already scheduled stays.
       if (queue.length >= batchSpans && !backingOff) {
         if (timer) clearTimeout(timer);
@@ -194,9 +260,11 @@ export function createOtlpForwarder(opts: OtlpForwarderOptions): OtlpForwarder {
     },
     stats: () => ({ ...s }),
     close: async () => {
+      if (closed) return;
       closed = true;
       if (timer) clearTimeout(timer);
       timer = undefined;
+      await flush();
     },
   };
 }

@@ -9,7 +9,8 @@ import {
   type SpanRecord,
   type WireBytes,
 } from './spanModel.ts';
-import { retainedSpanBytes, rightSized } from './storeBytes.ts';
+import { retainedSpanBytes } from './storeBytes.ts';
+import { WireSlabs } from './wireSlabs.ts';
 import { sameSpan, spanMatches, type TraceQuery } from './spanMatch.ts';
 import type { JaegerDependencyLink } from '../model/index.ts';
 
@@ -85,17 +86,22 @@ export class TraceStore {
   evictedSpans = 0;
   /** Spans evicted, by the transport they arrived on. */
   readonly evictedByVia = TRANSPORTS.map(() => 0);
-  /** Bytes held (spans on their own, plus each batch's wire bytes while any of its spans is stored) and freed by eviction. */
-  bytes = 0;
+  /** Bytes spans hold on their own (retainedSpanBytes). */
+  private spanBytes = 0;
+  /** The batches' wire bytes, in slabs that eviction hands back. */
+  private readonly wire = new WireSlabs();
   evictedBytes = 0;
-  /** Each batch's wire bytes → stored spans still reading them. */
-  private readonly wireUsers = new Map<WireBytes, number>();
 
   constructor(
     readonly maxSpans: number,
     readonly maxTraces: number,
     readonly maxBytes = Infinity,
   ) {}
+
+  /** Bytes held: spans on their own, plus the slabs holding their batches' wire bytes. */
+  get bytes(): number {
+    return this.spanBytes + this.wire.held;
+  }
 
   get traceCount(): number {
     return this.traces.size;
@@ -108,11 +114,14 @@ export class TraceStore {
     const touched: TraceRecord[] = [];
     let stored = 0;
     let duplicates = 0;
-    let wire: { from: WireBytes; to: WireBytes } | undefined;
+    // The batch's spans share their wire bytes: copied into the store's slabs once, held while any span reads them.
+    let wire: { from: WireBytes; to: WireBytes; stored: number } | undefined;
     for (const span of batch.spans) {
       if (!span.inline) {
-        // The batch's spans share their wire bytes: right-sized once here, counted while any span reads them.
-        if (wire?.from !== span.wire) wire = { from: span.wire, to: rightSized(span.wire) };
+        if (wire?.from !== span.wire) {
+          if (wire) this.wire.retain(wire.to, wire.stored);
+          wire = { from: span.wire, to: this.wire.keep(span.wire), stored: 0 };
+        }
         span.wire = wire.to;
       }
       span.process = process;
@@ -146,7 +155,9 @@ export class TraceStore {
       }
       this.add(trace, span);
       stored++;
+      if (!span.inline) wire!.stored++;
     }
+    if (wire) this.wire.retain(wire.to, wire.stored);
     this.evictOverflow(stamp);
     return { stored, duplicates, touched };
   }
@@ -178,12 +189,7 @@ export class TraceStore {
     this.spanCount++;
     const own = retainedSpanBytes(span);
     trace.bytes += own;
-    this.bytes += own;
-    if (!span.inline) {
-      const users = this.wireUsers.get(span.wire) ?? 0;
-      if (users === 0) this.bytes += span.wire.buf.buffer.byteLength;
-      this.wireUsers.set(span.wire, users + 1);
-    }
+    this.spanBytes += own;
     if (span.startTime < trace.startTime) trace.startTime = span.startTime;
     const end = span.startTime + span.duration;
     if (end > trace.endTime) trace.endTime = end;
@@ -233,21 +239,25 @@ export class TraceStore {
     this.evictedTraces++;
     this.evictedSpans += trace.spans.length;
     const before = this.bytes;
-    this.bytes -= trace.bytes;
+    this.spanBytes -= trace.bytes;
+    // A trace's spans mostly come in few batches: their bytes are let go a run at a time.
+    let run: WireBytes | undefined;
+    let runLength = 0;
     for (const s of trace.spans) {
       if (!s.inline) {
-        const users = this.wireUsers.get(s.wire)! - 1;
-        if (users > 0) this.wireUsers.set(s.wire, users);
-        else {
-          this.wireUsers.delete(s.wire);
-          this.bytes -= s.wire.buf.buffer.byteLength;
+        if (s.wire !== run) {
+          if (run) this.wire.release(run, runLength);
+          run = s.wire;
+          runLength = 0;
         }
+        runLength++;
       }
       this.evictedByVia[s.via]!++;
       const idx = this.serviceIndex(s.process.serviceName);
       idx.traces.delete(trace);
       idx.operations.get(s.operationName)?.delete(trace);
     }
+    if (run) this.wire.release(run, runLength);
     this.evictedBytes += before - this.bytes;
   }
 
@@ -316,7 +326,7 @@ export class TraceStore {
     return [...counts.values()];
   }
 
-  /** The counts, and the bytes held as counted (test/jaeger/storeBytes.test.ts checks them against the heap). */
+  /** The counts, and the bytes held as counted (test/jaeger/storeBytes.test.ts checks them against RSS and the heap). */
   stats() {
     return {
       traces: this.traces.size,

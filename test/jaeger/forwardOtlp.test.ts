@@ -211,6 +211,108 @@ describe('OTLP forwarding (OTLP_FORWARD_URL)', () => {
   });
 });
 
+describe('OTLP forwarding when the deck stops', () => {
+  /** A log that keeps its warnings, to read the line stopping writes. */
+  const recordingLog = () => {
+    const warnings: string[] = [];
+    const log = { ...createLog('test', 'silent'), warn: (m: string) => void warnings.push(m) };
+    log.child = () => log;
+    return { log, warnings };
+  };
+  const ingestBatches = (a: Harness, first: bigint, n: number) => {
+    for (let b = 0; b < n; b++)
+      assert.equal(a.jaeger.ingest('http', encodeBinaryBatch(sampleBatch({ traceIdLow: first + BigInt(b), spans: 10 }))), undefined);
+  };
+
+  it('sends what is still queued before it stops', async () => {
+    const receiver = await startReceiver();
+    try {
+      // A part-full batch would wait a minute for company: only stopping sends it.
+      const a = await startHarness({ otlpForwardUrl: receiver.url, otlpForward: { flushMs: 60_000 } });
+      ingestBatches(a, 0x7000n, 3);
+      assert.deepEqual(a.jaeger.stats().forwardOtlp.queued, 30);
+      await a.close();
+      assert.equal(spansOf(receiver.got.requests).size, 30);
+      const st = a.jaeger.stats().forwardOtlp;
+      assert.deepEqual({ sent: st.sent, dropped: st.dropped, queued: st.queued }, { sent: 30, dropped: 0, queued: 0 });
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('gives up at its deadline when the receiver is down or does not answer, counting what it could not send', {
+    timeout: 30_000,
+  }, async () => {
+    const receiver = await startReceiver();
+    receiver.got.down = true;
+    // Takes the request and never answers: only the stop deadline ends it (its own timeout is a minute away).
+    const silent = http.createServer(() => {});
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    try {
+      for (const [url, spans] of [
+        [receiver.url, 20],
+        [`http://127.0.0.1:${(silent.address() as AddressInfo).port}/v1/traces`, 30],
+      ] as const) {
+        const { log, warnings } = recordingLog();
+        const a = await startHarness({
+          log,
+          otlpForwardUrl: url,
+          otlpForward: { flushMs: 60_000, timeoutMs: 60_000, retryFirstMs: 5, closeMs: 200 },
+        });
+        ingestBatches(a, 0x7100n, spans / 10);
+        await a.close();
+        const st = a.jaeger.stats().forwardOtlp;
+        assert.deepEqual({ sent: st.sent, dropped: st.dropped, queued: st.queued }, { sent: 0, dropped: spans, queued: 0 }, url);
+        assert.ok(
+          warnings.some((w) => w.includes(`stopped with ${spans} spans not delivered`)),
+          warnings.join('\n'),
+        );
+      }
+      assert.ok(receiver.got.refusedWhileDown >= 1);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise<void>((r) => silent.close(() => r()));
+      await receiver.close();
+    }
+  });
+
+  it('spans waiting to be forwarded keep their tags while the store evicts their traces and reuses the memory', async () => {
+    const receiver = await startReceiver();
+    try {
+      // The first 10 spans wait in the buffer (a part-full batch waits for its timer); the rest only fill the store.
+      const a = await startHarness({
+        maxBytes: 2 * 1024 * 1024,
+        otlpForwardUrl: receiver.url,
+        otlpForward: { maxQueuedSpans: 10, flushMs: 5 },
+      });
+      try {
+        const big = (traceIdLow: bigint) => {
+          const batch = sampleBatch({ traceIdLow, spans: 10 });
+          for (const s of batch.spans) s.tags.push({ key: 'padding', type: 'string', value: `${traceIdLow}`.repeat(1000) });
+          return encodeBinaryBatch(batch);
+        };
+        // ~40 KiB a batch, in one go: the store evicts and reuses its memory many times before the timer fires.
+        for (let b = 0; b < 300; b++) assert.equal(a.jaeger.ingest('http', big(0x7200n + BigInt(b))), undefined);
+        const store = a.jaeger.stats().store;
+        assert.ok(store.evictedBytes > 4 * store.maxBytes!, `evicted ${store.evictedBytes}`);
+        assert.equal(a.jaeger.store.get((0x7200).toString(16)), undefined, 'the first trace was evicted');
+        await waitFor('the buffer delivered', () => a.jaeger.stats().forwardOtlp.sent === 10);
+        const spans = [...spansOf(receiver.got.requests).values()].map((x) => x.span as Obj);
+        assert.equal(spans.length, 10);
+        for (const s of spans) {
+          assert.equal(s.traceId, (0x7200).toString(16).padStart(32, '0'));
+          const padding = (s.attributes as Obj[]).find((t) => t.key === 'padding');
+          assert.deepEqual(padding?.value, { stringValue: `${0x7200}`.repeat(1000) });
+        }
+      } finally {
+        await a.close();
+      }
+    } finally {
+      await receiver.close();
+    }
+  });
+});
+
 describe('OTLP forwarding to itself', () => {
   it('is refused at start with a reason, before any span could loop', async () => {
     // A port that was free a moment ago: the collector binds it, then sees the forward URL names it.

@@ -10,8 +10,8 @@ interface Entry {
   bytes: number;
 }
 
-/** Big answers since start: renderings begun, and requests sent a rendering under way or kept bytes (tests and the bench read them). */
-export const answerStats = { rendered: 0, joined: 0, kept: 0 };
+/** Big answers since start: renderings begun and ended, and requests sent a rendering under way or kept bytes (tests and the bench read them). */
+export const answerStats = { rendered: 0, ended: 0, joined: 0, kept: 0 };
 
 export class AnswerCache {
   private readonly entries = new Map<string, Entry>();
@@ -71,6 +71,7 @@ export class AnswerCache {
       .finally(() => {
         // Left by everyone before the end: nothing more will come.
         answer.finish('failed');
+        answerStats.ended++;
         if (this.rendering.get(key) === answer) this.rendering.delete(key);
         const parts = answer.keptParts();
         if (parts) this.keep(key, { spans: answer.spans, parts, bytes: answer.bytes });

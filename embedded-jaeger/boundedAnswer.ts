@@ -60,7 +60,11 @@ export async function runInSlices<R>(steps: Generator<undefined, R>, gone: () =>
     if (next.done) return next.value;
     if (performance.now() - sliceStart >= SLICE_MS) {
       await pause(sliceStart);
-      if (gone()) return undefined;
+      if (gone()) {
+        // Ended, so what it holds is let go (its finally blocks run).
+        steps.return(undefined as R);
+        return undefined;
+      }
       sliceStart = performance.now();
     }
   }
@@ -180,7 +184,7 @@ export function* traceMemberSteps(trace: TraceRecord, render: RenderOptions): Ge
   if (trace.spans.length <= WHOLE_TRACE_SPANS) return [yield* jaegerTraceSteps(trace, render)];
   const t = yield* lazyTraceSteps(trace, render);
   const order = Array.from({ length: t.count }, (_, i) => i);
-  return [Chunked.object({ traceID: t.traceID, spans: Chunked.array(order, t.spanAt), processes: t.processes, warnings: null })];
+  return [Chunked.object({ traceID: t.traceID, spans: Chunked.array(order, t.spanAt), processes: t.processes, warnings: null }, t.release)];
 }
 
 type Refuse = (res: Response, code: number, msg: string) => void;

@@ -8,6 +8,8 @@ export class Chunked {
     readonly entries: Record<string, unknown> | null,
     readonly render: ((item: unknown) => unknown) | null,
     readonly steps: ((item: unknown) => Generator<undefined, unknown[]>) | null = null,
+    /** Called once the member is written or given up (what its rendering held can go). */
+    readonly release: (() => void) | null = null,
   ) {}
 
   /** `render` (when given) turns each item into its JSON value only when its turn comes, so the whole answer never exists at once. */
@@ -17,15 +19,16 @@ export class Chunked {
 
   /**
    * An array whose items each become zero or more members through a renderer that works in steps (yielding
-   * undefined between them), for items too big to render in one go: a stored trace of 100k spans.
+   * undefined between them), for items too big to render in one go: a stored trace of 100k spans. A member's
+   * `release` is called once it is written, or when the writing stops before.
    */
   static steps<T>(items: readonly T[], steps: (item: T) => Generator<undefined, unknown[]>): Chunked {
     return new Chunked(items, null, null, steps as (item: unknown) => Generator<undefined, unknown[]>);
   }
 
-  /** An object holding a Chunked member somewhere below it. */
-  static object(entries: Record<string, unknown>): Chunked {
-    return new Chunked(null, entries, null);
+  /** An object holding a Chunked member somewhere below it; `release` as a stepwise renderer's member (see steps). */
+  static object(entries: Record<string, unknown>, release?: () => void): Chunked {
+    return new Chunked(null, entries, null, null, release ?? null);
   }
 }
 
@@ -51,12 +54,16 @@ export function* jsonPieces(value: unknown, indent: string, depth = 0): Generato
     let first = true;
     for (const item of value.items) {
       const members = value.steps ? yield* value.steps(item) : [value.render ? value.render(item) : item];
-      for (const v of members) {
-        yield `${first ? '[' : ','}${inner}`;
-        first = false;
-        // As JSON.stringify: an array member that has no JSON form is written null.
-        if (v === undefined || typeof v === 'function' || typeof v === 'symbol') yield 'null';
-        else yield* jsonPieces(v, indent, depth + 1);
+      try {
+        for (const v of members) {
+          yield `${first ? '[' : ','}${inner}`;
+          first = false;
+          // As JSON.stringify: an array member that has no JSON form is written null.
+          if (v === undefined || typeof v === 'function' || typeof v === 'symbol') yield 'null';
+          else yield* jsonPieces(v, indent, depth + 1);
+        }
+      } finally {
+        for (const v of members) if (v instanceof Chunked) v.release?.();
       }
     }
     yield first ? '[]' : `${close}]`;

@@ -12,6 +12,7 @@ import { spanLogs, spanTags } from './jaegerThriftTags.ts';
 import { clockSkewSteps, hostKeyOf } from './clockSkew.ts';
 import { NOTE_UNKNOWN_REF_TYPE, NOTE_UNKNOWN_TAG_TYPE, REF_CHILD_OF, type SpanRecord, type TagList } from './spanModel.ts';
 import { traceKey, type TraceRecord } from './traceStore.ts';
+import { holdWire, releaseWire } from './wireSlabs.ts';
 
 const TYPE_NAMES: readonly JaegerValueType[] = ['string', 'float64', 'bool', 'int64', 'binary'];
 
@@ -68,12 +69,16 @@ export function toJaegerTrace(trace: TraceRecord, opts: RenderOptions = {}): Jae
 /** The same in steps: yields after every `step` spans, so a big trace is rendered in slices (boundedAnswer.ts runInSlices). */
 export function* jaegerTraceSteps(trace: TraceRecord, opts: RenderOptions = {}, step = 500): Generator<undefined, JaegerTrace> {
   const lazy = yield* lazyTraceSteps(trace, opts, step);
-  const spans: JaegerSpan[] = new Array<JaegerSpan>(lazy.count);
-  for (let i = 0; i < spans.length; i++) {
-    if (i > 0 && i % step === 0) yield;
-    spans[i] = lazy.spanAt(i);
+  try {
+    const spans: JaegerSpan[] = new Array<JaegerSpan>(lazy.count);
+    for (let i = 0; i < spans.length; i++) {
+      if (i > 0 && i % step === 0) yield;
+      spans[i] = lazy.spanAt(i);
+    }
+    return { traceID: trace.traceID, spans, processes: lazy.processes, warnings: null };
+  } finally {
+    lazy.release();
   }
-  return { traceID: trace.traceID, spans, processes: lazy.processes, warnings: null };
 }
 
 /** A rendered trace whose spans are made one at a time, when asked for: a big answer never holds them all. */
@@ -84,6 +89,19 @@ export interface LazyTrace {
   processes: Record<string, JaegerProcess>;
   /** The i-th span as toJaegerTrace renders it (a new object each call). */
   spanAt(i: number): JaegerSpan;
+  /** Lets the spans' stored bytes go (the store may reuse them once it has evicted the trace); call once done, however it ended. */
+  release(): void;
+}
+
+/** Keeps the spans' stored bytes from reuse while they are rendered: the store may evict their trace meanwhile. */
+function holdSpans(records: readonly SpanRecord[]): () => void {
+  for (const s of records) holdWire(s);
+  let held = true;
+  return () => {
+    if (!held) return;
+    held = false;
+    for (const s of records) releaseWire(s);
+  };
 }
 
 /** One span in Jaeger's JSON; key order follows Jaeger's output; flags is omitted when 0, as Go's omitempty does. */
@@ -108,12 +126,30 @@ function jaegerSpan(s: SpanRecord, pid: string): JaegerSpan {
  * (in steps) over the stored spans, and spanAt applies what it decided.
  */
 export function* lazyTraceSteps(trace: TraceRecord, opts: RenderOptions = {}, step = 500): Generator<undefined, LazyTrace> {
+  // The spans as they are now: the store may add to the trace between two steps.
+  const records = trace.spans.slice();
+  const release = holdSpans(records);
+  let handedOver = false;
+  try {
+    const lazy = yield* lazySteps(trace.traceID, records, opts, step);
+    handedOver = true;
+    return { ...lazy, release };
+  } finally {
+    // Left before the end (the client went): nobody else will release them.
+    if (!handedOver) release();
+  }
+}
+
+function* lazySteps(
+  traceID: string,
+  records: readonly SpanRecord[],
+  opts: RenderOptions,
+  step: number,
+): Generator<undefined, Omit<LazyTrace, 'release'>> {
   // Process ids p1, p2… in order of first appearance, one per distinct process (by content, as Jaeger
   // hashes them: the same process may be two objects once the store's process table has turned over).
   const pids = new Map<string, string>();
   const processes: Record<string, JaegerProcess> = {};
-  // The spans as they are now: the store may add to the trace between two steps.
-  const records = trace.spans.slice();
   const count = records.length;
   const spanPids = new Array<string>(count);
   for (let i = 0; i < count; i++) {
@@ -127,12 +163,11 @@ export function* lazyTraceSteps(trace: TraceRecord, opts: RenderOptions = {}, st
     }
     spanPids[i] = pid;
   }
-  if (opts.maxClockSkewUs === undefined)
-    return { traceID: trace.traceID, count, processes, spanAt: (i) => jaegerSpan(records[i]!, spanPids[i]!) };
+  if (opts.maxClockSkewUs === undefined) return { traceID, count, processes, spanAt: (i) => jaegerSpan(records[i]!, spanPids[i]!) };
   const hostByPid = new Map(Object.entries(processes).map(([pid, p]) => [pid, hostKeyOf(p.tags)]));
   const skew = yield* clockSkewSteps(records, (i) => hostByPid.get(spanPids[i]!)!, opts.maxClockSkewUs, step * 4);
   return {
-    traceID: trace.traceID,
+    traceID,
     count,
     processes,
     spanAt(i) {

@@ -330,6 +330,16 @@ test('plugging each hole in turn after warm-up: every proof reads as an improvem
           assert.ok(p.label.length > 0 && !p.labelCut, `${id}: pane ${k} names what is highlighted, whole: ${JSON.stringify(p)}`);
         }
         assert.match(panes[0]!.label, /\d ms/, 'the before pane gives the finding with its cost');
+        // The time axis of each pane: the tick labels shown stand apart (the end label is right-aligned).
+        const ticks = (await page.evaluate(
+          `[...document.querySelectorAll('.demo-compare .tv-axis')].map((axis) => [...axis.querySelectorAll('.tv-tick')].filter((t) => t.offsetParent).map((t) => { const b = t.getBoundingClientRect(); return [b.left, b.right, t.textContent]; }))`,
+        )) as [number, number, string][][];
+        for (const axis of ticks)
+          for (let k = 1; k < axis.length; k++)
+            assert.ok(
+              axis[k - 1]![1] <= axis[k]![0],
+              `${id} at ${size.width}×${size.height}: tick labels overlap: ${JSON.stringify(axis)}`,
+            );
       }
       await screenshot(page, `demo-proof-${id}-${size.width}x${size.height}`);
     }

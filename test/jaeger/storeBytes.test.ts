@@ -66,13 +66,15 @@ for (const maxBytes of [64 * MiB, undefined]) {
   });
 }
 
+/** Trace n+1: 10 spans, each with a 1,000-character tag saying n. */
+function batch(n: number) {
+  const b = sampleBatch({ traceIdLow: BigInt(n + 1), spans: 10 });
+  for (const s of b.spans) s.tags.push({ key: 'batch', type: 'string', value: `${n}`.repeat(1000) });
+  return decodeBinaryBatch(encodeBinaryBatch(b));
+}
+
 test('a span kept past its eviction reads no tags once its memory is reused, never another batch’s', () => {
   const store = new TraceStore(1e9, 1e9, 2 * MiB);
-  const batch = (n: number) => {
-    const b = sampleBatch({ traceIdLow: BigInt(n + 1), spans: 10 });
-    for (const s of b.spans) s.tags.push({ key: 'batch', type: 'string', value: `${n}`.repeat(1000) });
-    return decodeBinaryBatch(encodeBinaryBatch(b));
-  };
   const first = batch(0);
   store.ingest(first, VIA_HTTP);
   const kept = first.spans[0]!;
@@ -89,11 +91,6 @@ test('a span kept past its eviction reads no tags once its memory is reused, nev
 
 test('a trace evicted while it is being rendered is still rendered whole: its bytes are held until the rendering ends', () => {
   const store = new TraceStore(1e9, 1e9, 2 * MiB);
-  const batch = (n: number) => {
-    const b = sampleBatch({ traceIdLow: BigInt(n + 1), spans: 10 });
-    for (const s of b.spans) s.tags.push({ key: 'batch', type: 'string', value: `${n}`.repeat(1000) });
-    return decodeBinaryBatch(encodeBinaryBatch(b));
-  };
   store.ingest(batch(0), VIA_HTTP);
   const trace = store.get('1')!;
   const render = { maxClockSkewUs: 0 };

@@ -122,18 +122,21 @@ export class LiveAnswer {
     }
   }
 
-  private lag(): number {
+  /** The first part some reader has still to send (all of them sent: the end). */
+  private slowestAt(): number {
     let slowest = this.parts.length;
     for (const r of this.readers) if (r.at < slowest) slowest = r.at;
-    return this.parts.length - slowest;
+    return slowest;
+  }
+
+  private lag(): number {
+    return this.parts.length - this.slowestAt();
   }
 
   /** Frees the parts every reader has sent, once the answer is not kept whole. */
   private trim(): void {
     if (this.keeping) return;
-    let slowest = this.parts.length;
-    for (const r of this.readers) if (r.at < slowest) slowest = r.at;
-    for (let i = slowest - 1; i >= 0 && this.parts[i] !== undefined; i--) this.parts[i] = undefined;
+    for (let i = this.slowestAt() - 1; i >= 0 && this.parts[i] !== undefined; i--) this.parts[i] = undefined;
   }
 
   private wake(): void {

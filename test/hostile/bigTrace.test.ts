@@ -51,6 +51,12 @@ before(async () => {
 });
 after(() => server.close());
 
+/** One more span in the trace: what was kept or rendered ahead of it is dropped. */
+function addLateSpan(traceId: bigint, spanId: bigint): void {
+  const late = { traceIdLow: traceId, spanId, parentSpanId: 1n, operationName: 'late', durationUs: 10, tags: [] };
+  assert.equal(server.jaeger.ingest('http', encodeBatch('late', [{ ...late, startTimeUs: Date.now() * 1000 - 9_000_000 }])), undefined);
+}
+
 /** Today's rendering in one go: the bytes the streamed answer must repeat. */
 function expectedV1(id: bigint, indent = ''): string {
   return JSON.stringify(
@@ -103,23 +109,7 @@ test('four GETs of a 100k-span trace at once from another device share one rende
     });
   const before = { ...answerStats };
   // One more span first: whatever was kept or rendered ahead of this trace is dropped, so it is rendered again.
-  assert.equal(
-    server.jaeger.ingest(
-      'http',
-      encodeBatch('late', [
-        {
-          traceIdLow: BIG,
-          spanId: 888_888n,
-          parentSpanId: 1n,
-          operationName: 'late',
-          startTimeUs: Date.now() * 1000 - 9_000_000,
-          durationUs: 10,
-          tags: [],
-        },
-      ]),
-    ),
-    undefined,
-  );
+  addLateSpan(BIG, 888_888n);
   const expected = expectedV1(BIG);
   assert.ok(expected.length > 20e6, `the answer is big (${expected.length} bytes)`);
   const expectedHash = createHash('sha256').update(expected).digest('hex');
@@ -207,23 +197,7 @@ test('kept bytes are dropped once the trace grows: the next answer is rendered a
   await timedGet(path, '127.0.0.3');
   const again = await timedGet(path, '127.0.0.3');
   assert.ok(again.length !== undefined, 'the second answer comes from kept bytes');
-  assert.equal(
-    server.jaeger.ingest(
-      'http',
-      encodeBatch('late', [
-        {
-          traceIdLow: MID,
-          spanId: 999_999n,
-          parentSpanId: 1n,
-          operationName: 'late',
-          startTimeUs: Date.now() * 1000 - 9_000_000,
-          durationUs: 10,
-          tags: [],
-        },
-      ]),
-    ),
-    undefined,
-  );
+  addLateSpan(MID, 999_999n);
   const grown = await timedGet(path, '127.0.0.3');
   assert.equal(grown.length, undefined, 'rendered again');
   assert.equal(grown.sha256, createHash('sha256').update(expectedV1(MID)).digest('hex'));

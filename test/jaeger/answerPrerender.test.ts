@@ -28,22 +28,25 @@ function fill(store: TraceStore, traceId: bigint, count: number): void {
   store.ingest(decodeBinaryBatch(encodeBatch('svc', spans)), VIA_HTTP);
 }
 
-test('a big trace gone quiet is rendered ahead: the first GET is its kept bytes, the Jaeger JSON it would render; a small one is not', async () => {
-  const store = new TraceStore(1e7, 1e4);
-  fill(store, 0xb19n, 6_000);
-  fill(store, 0x5aa11n, 20);
+/** The query API over `store`, rendering a big trace ahead `idleMs` after `tell` says it grew. */
+function renderingAhead(store: TraceStore, idleMs: number) {
   const answers = new AnswerCache();
-  let tell: (traceID: string) => void = () => {};
+  let listener: (traceID: string) => void = () => {};
   const api = createQueryApi(store, {
     searches: new HeavyQueries(),
     bigTraces: new HeavyQueries(),
     answers,
-    prerenderIdleMs: 10,
-    onTraceGrew: (listener) => {
-      tell = listener;
-      return () => {};
-    },
+    prerenderIdleMs: idleMs,
+    onTraceGrew: (l) => ((listener = l), () => {}),
   });
+  return { api, answers, tell: (traceID: string) => listener(traceID) };
+}
+
+test('a big trace gone quiet is rendered ahead: the first GET is its kept bytes, the Jaeger JSON it would render; a small one is not', async () => {
+  const store = new TraceStore(1e7, 1e4);
+  fill(store, 0xb19n, 6_000);
+  fill(store, 0x5aa11n, 20);
+  const { api, answers, tell } = renderingAhead(store, 10);
   const render = { maxClockSkewUs: DEFAULT_MAX_CLOCK_SKEW_US };
   const big = store.get('b19')!;
   const small = store.get('5aa11')!;
@@ -67,15 +70,7 @@ test('a big trace gone quiet is rendered ahead: the first GET is its kept bytes,
 test('a GET that comes while its answer is being rendered ahead joins that rendering: sent as it is made, byte for byte, no second rendering', async () => {
   const store = new TraceStore(1e7, 1e4);
   fill(store, 0xb20n, 40_000);
-  const answers = new AnswerCache();
-  let tell: (traceID: string) => void = () => {};
-  const api = createQueryApi(store, {
-    searches: new HeavyQueries(),
-    bigTraces: new HeavyQueries(),
-    answers,
-    prerenderIdleMs: 1,
-    onTraceGrew: (l) => ((tell = l), () => {}),
-  });
+  const { api, answers, tell } = renderingAhead(store, 1);
   const render = { maxClockSkewUs: DEFAULT_MAX_CLOCK_SKEW_US };
   const variant = answerVariant(render, '');
   const big = store.get('b20')!;

@@ -3,7 +3,7 @@ import { formatDuration } from '../model/format.ts';
 import { serviceColour } from './palette.ts';
 import { wholeAxis } from '../model/timeWindow.ts';
 import { operationOf, serviceOf, type TraceModel } from '../model/traceModel.ts';
-import type { TraceView } from './traceView.ts';
+import { createViewMarks, type TraceView } from './traceView.ts';
 
 /** Outlines the marked spans and the chosen one; draws only while its tab is open. */
 export type Flamegraph = Required<Omit<TraceView, 'destroy'>>;
@@ -21,8 +21,10 @@ export function createFlamegraph(onSelect: (span: number) => void): Flamegraph {
   let axis = 1;
   let from = 0;
   let to = 1;
-  let marked: Uint8Array | undefined;
-  let selected = -1;
+  const marks = createViewMarks(
+    () => model !== undefined,
+    () => draw(),
+  );
 
   function x(us: number, w: number): number {
     return ((us - from) / (to - from)) * w;
@@ -85,8 +87,8 @@ export function createFlamegraph(onSelect: (span: number) => void): Flamegraph {
       ctx.lineWidth = 2;
       ctx.strokeRect(Math.max(0, a) + 1, m.depth[i]! * ROW + 1, Math.max(2, Math.min(w, b) - Math.max(0, a) - 2), ROW - 2);
     };
-    if (marked) for (let i = 0; i < m.count; i++) if (marked[i]) outline(i, '#d55e00');
-    if (selected >= 0) outline(selected, '#000');
+    if (marks.marked) for (let i = 0; i < m.count; i++) if (marks.marked[i]) outline(i, '#d55e00');
+    if (marks.selected >= 0) outline(marks.selected, '#000');
     element.setAttribute('aria-label', `Flamegraph of ${m.count} spans over ${levels} levels`);
   }
 
@@ -112,23 +114,15 @@ export function createFlamegraph(onSelect: (span: number) => void): Flamegraph {
       axis = t.axisUs > 0 ? t.axisUs : 1;
       from = 0;
       to = axis;
-      marked = undefined;
-      selected = -1;
+      marks.reset();
       draw();
     },
     setWindow(w) {
       ({ fromUs: from, toUs: to } = w ?? wholeAxis(axis));
       draw();
     },
-    highlight(mask) {
-      if (!model) return;
-      marked = mask;
-      draw();
-    },
-    select(span) {
-      selected = span ?? -1;
-      draw();
-    },
+    highlight: marks.highlight,
+    select: marks.select,
     refresh: draw,
     clear() {
       model = undefined;

@@ -4,7 +4,7 @@ import { add } from './dom.ts';
 import { formatDuration, formatOffset } from '../model/format.ts';
 import { paintService } from './palette.ts';
 import { operationOf, serviceOf, type TraceModel } from '../model/traceModel.ts';
-import type { TraceView } from './traceView.ts';
+import { createViewMarks, type TraceView } from './traceView.ts';
 
 /** Outlines the marked spans and the chosen one; draws only while its tab is open. */
 export type SpanTable = Required<Pick<TraceView, 'element' | 'show' | 'clear' | 'highlight' | 'select' | 'refresh'>>;
@@ -52,8 +52,10 @@ export function createSpanTable(onSelect: (span: number) => void): SpanTable {
   let rows: Int32Array = new Int32Array(0);
   let sortColumn = 2;
   let descending = false;
-  let marked: Uint8Array | undefined;
-  let selected = -1;
+  const marks = createViewMarks(
+    () => model !== undefined,
+    () => draw(),
+  );
   const pool: HTMLElement[] = [];
   let sortedFor: TraceModel | undefined;
 
@@ -122,8 +124,8 @@ export function createSpanTable(onSelect: (span: number) => void): SpanTable {
           cell.prepend(sw, ' ');
         }
       });
-      r.classList.toggle('tv-row-marked', marked?.[i] === 1);
-      r.classList.toggle('tv-row-selected', i === selected);
+      r.classList.toggle('tv-row-marked', marks.marked?.[i] === 1);
+      r.classList.toggle('tv-row-selected', i === marks.selected);
       r.classList.toggle('tv-row-odd', (pos & 1) === 1);
     });
   }
@@ -135,20 +137,12 @@ export function createSpanTable(onSelect: (span: number) => void): SpanTable {
       model = t.model;
       cp = t.cp;
       sortedFor = undefined;
-      marked = undefined;
-      selected = -1;
+      marks.reset();
       viewport.scrollTop = 0;
       draw();
     },
-    highlight(mask) {
-      if (!model) return;
-      marked = mask;
-      draw();
-    },
-    select(span) {
-      selected = span ?? -1;
-      draw();
-    },
+    highlight: marks.highlight,
+    select: marks.select,
     refresh: draw,
     clear() {
       model = undefined;

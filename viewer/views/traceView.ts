@@ -29,3 +29,35 @@ export interface TraceView {
   refresh?(): void;
   destroy?(): void;
 }
+
+/** What a view has marked (the shared mask) and chosen, with the two TraceView methods that change them and redraw. */
+export interface ViewMarks {
+  marked: Uint8Array | undefined;
+  selected: number;
+  /** A new trace: nothing marked or chosen. */
+  reset(): void;
+  highlight(mask: Uint8Array | undefined): void;
+  select(span: number | null): void;
+}
+
+/** Marks for a view that redraws whole on each change; `showing` says whether it has a trace to mark. */
+export function createViewMarks(showing: () => boolean, redraw: () => void): ViewMarks {
+  const marks: ViewMarks = {
+    marked: undefined,
+    selected: -1,
+    reset() {
+      marks.marked = undefined;
+      marks.selected = -1;
+    },
+    highlight(mask) {
+      if (!showing()) return;
+      marks.marked = mask;
+      redraw();
+    },
+    select(span) {
+      marks.selected = span ?? -1;
+      redraw();
+    },
+  };
+  return marks;
+}
